@@ -1,0 +1,50 @@
+#include "model/dialect_profile.hpp"
+
+#include <array>
+
+namespace kqsim::model {
+namespace {
+
+constexpr DialectProfile make_main() {
+  DialectProfile p;
+  p.name = "freebsd-main";
+  p.description = "FreeBSD main (16-CURRENT), kern_event.c as of late 2025";
+  return p;
+}
+
+// 15.1-RELEASE matched main in every probe (observed-real-kernels.md).
+constexpr DialectProfile make_15_1() {
+  DialectProfile p = make_main();
+  p.name = "freebsd-15.1";
+  p.description = "FreeBSD 15.1-RELEASE (observed on a real kernel)";
+  return p;
+}
+
+constexpr DialectProfile make_13_2() {
+  DialectProfile p = make_main();
+  p.name = "freebsd-13.2";
+  p.description = "FreeBSD 13.2-RELEASE (observed on a real kernel)";
+  p.non_kqueue_errno = Errno::kEBADF;
+  p.filter_syscount = 13;
+  p.has_cponfork = false;
+  p.has_kqueuex = false;
+  p.fork_skipped_kqueue_lowers_free_hint = true;
+  return p;
+}
+
+constexpr std::array<DialectProfile, 3> kProfiles{make_main(), make_15_1(), make_13_2()};
+
+}  // namespace
+
+const DialectProfile& default_profile() { return kProfiles[0]; }
+
+const DialectProfile* find_profile(std::string_view name) {
+  for (const auto& p : kProfiles) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::span<const DialectProfile> all_profiles() { return kProfiles; }
+
+}  // namespace kqsim::model

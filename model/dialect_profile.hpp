@@ -1,0 +1,54 @@
+// What differs between the kernels the model can impersonate. Every
+// behavioural difference is a field here, selected by name; the model reads
+// fields, it never compares profile names.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "model/errno_code.hpp"
+#include "model/kevent_constants.hpp"
+
+namespace kqsim::model {
+
+struct DialectProfile {
+  std::string_view name;
+  std::string_view description;
+
+  // kqueue_acquire: kevent() on an open descriptor that is not a kqueue.
+  // EINVAL on main and 15.1, EBADF on 13.2 (observed-real-kernels.md, 15.1 diff #1).
+  Errno non_kqueue_errno = Errno::kEINVAL;
+  // EVFILT_SYSCOUNT: filters below -syscount are EINVAL. 15 once the jail
+  // filters exist (15.x), 13 before (observed: filter -14 EINVAL on 13.2).
+  std::int16_t filter_syscount = 15;
+  // kqueuex(KQUEUE_CPONFORK) exists (FreeBSD commit b11289f87123, 2025-10).
+  bool has_cponfork = true;
+  // kqueuex(2) exists (FreeBSD 14.0 and later).
+  bool has_kqueuex = true;
+  // fdcopy on fork: whether a kqueue slot the child does not receive lowers
+  // the child's lowest-free hint. 13.2: yes (child reuses the number);
+  // 15.1: no (observed-real-kernels.md, 15.1 diff #3).
+  bool fork_skipped_kqueue_lowers_free_hint = false;
+
+  // sys_pipe.c / sys/pipe.h constants.
+  std::uint32_t pipe_size = 16384;          // PIPE_SIZE: buffer of fd[0]
+  std::uint32_t small_pipe_size = 4096;     // SMALL_PIPE_SIZE (PAGE_SIZE)
+  std::uint32_t reverse_pipe_size = 4096;   // buffer of fd[1]; observed 4096 on 13.2 and 15.1 (C10)
+  std::uint32_t big_pipe_size = 65536;      // BIG_PIPE_SIZE
+  std::uint32_t pipe_mindirect = 8192;      // PIPE_MINDIRECT
+  std::uint32_t pipe_buf = 512;             // PIPE_BUF: EVFILT_WRITE fires at >= this much space
+
+  // Descriptor table: RLIMIT_NOFILE the simulated process runs with.
+  std::int32_t max_files = 1024;
+  // kern.kq_calloutmax: system-wide cap on timer callouts.
+  std::uint32_t kq_calloutmax = 4096;
+};
+
+// The FreeBSD main profile, the default dialect.
+const DialectProfile& default_profile();
+// nullptr when no profile has that name.
+const DialectProfile* find_profile(std::string_view name);
+std::span<const DialectProfile> all_profiles();
+
+}  // namespace kqsim::model

@@ -1,0 +1,34 @@
+// Error numbers as FreeBSD numbers them (sys/sys/errno.h). The model speaks in
+// these values; traces speak in names, so other BSDs translate by name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace kqsim::model {
+
+enum class Errno : std::int32_t {
+  kNone = 0,
+  kEPERM = 1,
+  kENOENT = 2,
+  kESRCH = 3,
+  kEINTR = 4,
+  kENXIO = 6,
+  kEBADF = 9,
+  kENOMEM = 12,
+  kEFAULT = 14,
+  kEINVAL = 22,
+  kEMFILE = 24,
+  kENOTTY = 25,
+  kEPIPE = 32,
+  kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
+  kEOPNOTSUPP = 45,
+};
+
+// "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the
+// values above.
+std::string_view errno_name(Errno e);
+std::optional<Errno> errno_from_name(std::string_view name);
+
+}  // namespace kqsim::model

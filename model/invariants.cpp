@@ -1,0 +1,120 @@
+#include "model/invariants.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+namespace kqsim::model {
+namespace {
+
+using Violations = std::vector<std::string>;
+
+std::string where(std::size_t kq, std::uint32_t slot) {
+  return "kq#" + std::to_string(kq) + " slot " + std::to_string(slot);
+}
+
+// The queue holds each queued knote exactly once; KN_QUEUED is set exactly
+// on the knotes in it (kq_count == the queue's length follows).
+void check_queue(const Kqueue& kq, std::size_t index, Violations& out) {
+  std::set<std::uint32_t> seen;
+  for (std::uint32_t slot : kq.queue().slots()) {
+    if (!seen.insert(slot).second) out.push_back(where(index, slot) + " is queued twice");
+    const Knote& kn = kq.knote(slot);
+    if (!kn.live) out.push_back(where(index, slot) + " is queued but freed");
+    if (!kn.has_status(kn::kQueued)) out.push_back(where(index, slot) + " is in the queue without KN_QUEUED");
+  }
+  for (std::uint32_t slot : kq.live_slots()) {
+    if (kq.knote(slot).has_status(kn::kQueued) && seen.count(slot) == 0) {
+      out.push_back(where(index, slot) + " has KN_QUEUED but is not in the queue");
+    }
+  }
+}
+
+// A knote's stored flags never hold action bits; the lookup key is its identity.
+void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Violations& out) {
+  if (kq.closed() && kq.knote_count() != 0) out.push_back("closed kq#" + std::to_string(index) + " still has knotes");
+  for (std::uint32_t slot : kq.live_slots()) {
+    const Knote& kn = kq.knote(slot);
+    if ((kn.kev.flags & ev::kActionBits) != 0) out.push_back(where(index, slot) + " stores action flags");
+    if (kq.lookup(kn.kev.ident, kn.kev.filter) != slot) out.push_back(where(index, slot) + " is not found by its identity");
+    if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
+      out.push_back(where(index, slot) + " is an fd knote without an open file");
+    }
+  }
+}
+
+// Every knlist entry names a live, attached knote; every attached object
+// knote is on exactly one list.
+void check_knlists(const Kernel& k, Violations& out) {
+  std::multiset<std::pair<std::uint32_t, std::uint32_t>> listed;
+  auto visit = [&](const KnoteList& list) {
+    for (KnoteRef ref : list.refs()) {
+      listed.insert({ref.kq, ref.slot});
+      const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
+      if (!kn.live || kn.has_status(kn::kDetached)) out.push_back(where(ref.kq, ref.slot) + " is listed but detached or freed");
+    }
+  };
+  for (const PipePair& pp : k.pipes()) {
+    for (const PipeEnd& e : pp.ends) visit(e.knotes);
+  }
+  for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
+  for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
+    for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
+      const Knote& kn = k.kqueues()[i].knote(slot);
+      bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite || kn.kind == FilterKind::kKqueueRead;
+      std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
+      std::size_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
+      if (n != want) out.push_back(where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want));
+    }
+  }
+}
+
+// f_count == descriptors + knotes that hold the file.
+void check_refcounts(const Kernel& k, Violations& out) {
+  std::vector<std::uint32_t> refs(k.files().size(), 0);
+  for (const Process& p : k.processes()) {
+    for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+      if (const FdEntry* e = p.fds.find(fd)) ++refs[e->file];
+    }
+  }
+  for (const Kqueue& kq : k.kqueues()) {
+    for (std::uint32_t slot : kq.live_slots()) {
+      if (kq.knote(slot).file != kNoFile) ++refs[kq.knote(slot).file];
+    }
+  }
+  for (std::size_t f = 0; f < refs.size(); ++f) {
+    if (refs[f] != k.files()[f].refcount) {
+      out.push_back("file#" + std::to_string(f) + " refcount " + std::to_string(k.files()[f].refcount) +
+                    " but " + std::to_string(refs[f]) + " holders");
+    }
+  }
+}
+
+void check_timers_and_pipes(const Kernel& k, Violations& out) {
+  std::uint32_t timers = 0;
+  for (const Kqueue& kq : k.kqueues()) {
+    for (std::uint32_t slot : kq.live_slots()) timers += kq.knote(slot).kind == FilterKind::kTimer ? 1 : 0;
+  }
+  if (timers != k.callout_count()) out.push_back("kq_ncallouts " + std::to_string(k.callout_count()) + " but " + std::to_string(timers) + " timer knotes");
+  for (std::size_t i = 0; i < k.pipes().size(); ++i) {
+    for (const PipeEnd& e : k.pipes()[i].ends) {
+      if (e.buffered > e.buffer_size) out.push_back("pipe#" + std::to_string(i) + " holds more than its buffer");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> check_invariants(const Kernel& kernel) {
+  Violations out;
+  for (std::size_t i = 0; i < kernel.kqueues().size(); ++i) {
+    check_queue(kernel.kqueues()[i], i, out);
+    check_knotes(kernel, kernel.kqueues()[i], i, out);
+  }
+  check_knlists(kernel, out);
+  check_refcounts(kernel, out);
+  check_timers_and_pipes(kernel, out);
+  return out;
+}
+
+}  // namespace kqsim::model

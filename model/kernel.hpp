@@ -1,0 +1,187 @@
+// The modelled kernel: every piece of state kqueue semantics depend on
+// (processes and their descriptor tables, files, pipes, kqueues, the
+// monotonic clock) as one copyable value, and the system calls that act on
+// it. Deterministic: no I/O, no wall clock, no globals.
+//
+// Where each part lives:
+//   kernel_fd.cpp        descriptors: kqueue(), pipe(), close, dup, dup2, fcntl, fork, exec, exit
+//   kqueue_register.cpp  kqueue_register: applying one change
+//   kevent_call.cpp      kern_kevent / kqueue_kevent / kqueue_scan and the virtual-time wait
+//   knote_lifecycle.cpp  activation, enqueue, knote(), drop, knote_fdclose, kqueue close
+//   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user
+//   pipe_io.cpp          pipe_read / pipe_write / pipeclose
+//   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "model/dialect_profile.hpp"
+#include "model/file.hpp"
+#include "model/kqueue.hpp"
+#include "model/pipe.hpp"
+#include "model/process.hpp"
+#include "model/sys_result.hpp"
+
+namespace kqsim::model {
+
+struct KeventResult {
+  SysResult sys;
+  std::vector<KEvent> events;  // the first sys.ret records of the eventlist
+};
+
+struct PipeResult {
+  SysResult sys;
+  std::array<std::int32_t, 2> fds{-1, -1};
+};
+
+// Deliberate deviations from FreeBSD, switched on only by tests that check
+// the test tooling catches a broken model. All false in a faithful model.
+struct ModelMutations {
+  bool dispatch_does_not_disable = false;
+  bool oneshot_not_deleted = false;
+};
+
+struct KernelConfig {
+  // CLOCK_REALTIME at boot (the virtual monotonic clock starts at 0); what
+  // NOTE_ABSTIME deadlines are measured against.
+  std::int64_t realtime_at_boot_ns = 1'700'000'000'000'000'000;
+  ModelMutations mutations;
+};
+
+class Kernel {
+ public:
+  static constexpr Pid kInitPid = 1;
+
+  explicit Kernel(const DialectProfile& profile = default_profile(), KernelConfig config = {});
+
+  [[nodiscard]] const DialectProfile& profile() const { return *profile_; }
+  [[nodiscard]] std::int64_t now_ns() const { return now_ns_; }
+  [[nodiscard]] std::int64_t realtime_ns() const { return config_.realtime_at_boot_ns + now_ns_; }
+
+  // System calls. Each acts as process `pid`, which must be alive.
+  SysResult kqueue(Pid pid, std::uint32_t kqueuex_flags = 0);
+  PipeResult pipe(Pid pid, bool nonblock = false, bool cloexec = false);
+  SysResult read(Pid pid, std::int32_t fd, std::int64_t nbytes);
+  SysResult write(Pid pid, std::int32_t fd, std::int64_t nbytes);
+  SysResult close(Pid pid, std::int32_t fd);
+  SysResult dup(Pid pid, std::int32_t fd);
+  SysResult dup2(Pid pid, std::int32_t from, std::int32_t to);
+  SysResult fcntl_getfd(Pid pid, std::int32_t fd);
+  SysResult fcntl_setfd(Pid pid, std::int32_t fd, std::int32_t fd_flags);
+  SysResult fork(Pid pid);  // ret = the child's pid
+  SysResult exec(Pid pid);
+  SysResult exit(Pid pid);
+  KeventResult kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
+                      std::int32_t nevents, const std::optional<Timespec>& timeout);
+  // Let virtual time pass with the process asleep (nanosleep).
+  SysResult sleep(std::int64_t duration_ns);
+
+  // Read-only views for explanations and invariant checks.
+  [[nodiscard]] const Process* process(Pid pid) const;
+  [[nodiscard]] std::span<const Process> processes() const { return processes_; }
+  [[nodiscard]] std::span<const Kqueue> kqueues() const { return kqueues_; }
+  [[nodiscard]] std::span<const File> files() const { return files_; }
+  [[nodiscard]] std::span<const PipePair> pipes() const { return pipes_; }
+  [[nodiscard]] const PipeEnd& pipe_end(std::uint32_t end_id) const;
+  [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
+  // The kqueue index behind pid's descriptor, if it is a kqueue.
+  [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
+  [[nodiscard]] std::optional<std::int64_t> next_callout_ns() const;
+
+ private:
+  struct RegisterOutcome {
+    Errno err = Errno::kNone;
+    std::string_view unsupported;  // non-empty: the model cannot do this change
+  };
+
+  Process& proc(Pid pid);
+  Knote& at(KnoteRef ref) { return kqueues_[ref.kq].knote(ref.slot); }
+  PipeEnd& end(std::uint32_t end_id) { return pipes_[end_id / 2].ends[end_id % 2]; }
+  FileIndex new_file(FileType type, std::uint32_t object, bool nonblock);
+  void fhold(FileIndex file) { ++files_[file].refcount; }
+  void fdrop(FileIndex file);
+  std::optional<std::int32_t> install_fd(Process& p, FileIndex file, bool cloexec);
+  SysResult close_fd(Process& p, std::int32_t fd);
+
+  // kqueue_register and its pieces (kqueue_register.cpp).
+  RegisterOutcome kqueue_register(std::uint32_t kq, KEvent& kev, Process& p);
+  RegisterOutcome register_new_knote(std::uint32_t kq, KEvent& kev, FileIndex fp);
+  void register_modify(KnoteRef ref, KEvent& kev);
+  void register_finish(KnoteRef ref);
+
+  // kqueue_kevent / kqueue_scan (kevent_call.cpp).
+  KeventResult apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes,
+                             std::int32_t nevents, bool& scan_needed, std::int32_t& nevents_left);
+  KeventResult scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
+                                 const std::optional<Timespec>& timeout);
+  std::vector<KEvent> scan_pass(std::uint32_t kq, std::int32_t nevents);
+  std::optional<KEvent> scan_one(KnoteRef ref);
+
+  // Knote life cycle (knote_lifecycle.cpp).
+  void activate(KnoteRef ref);
+  void enqueue(KnoteRef ref);
+  void dequeue(KnoteRef ref);
+  void knote_post(KnoteList& list);
+  void knote_drop(KnoteRef ref);
+  void knote_fdclose(Process& p, std::int32_t fd);
+  void knlist_clear(KnoteList& list);
+  void kqueue_close(std::uint32_t kq);
+
+  // struct filterops, one row per FilterKind (filters/filter_ops.cpp).
+  struct FilterOps {
+    bool (Kernel::*event)(Knote&);
+    void (Kernel::*detach)(KnoteRef);
+    bool touch;  // f_touch: the filter decides what a modify and a delivery do
+  };
+  static const std::array<FilterOps, 5> kFilterOps;
+
+  // filterops dispatch (filters/filter_ops.cpp).
+  RegisterOutcome filter_attach(KnoteRef ref);
+  void filter_detach(KnoteRef ref);
+  bool filter_event(KnoteRef ref);
+  [[nodiscard]] bool filter_has_touch(const Knote& kn) const;
+  void filter_touch_register(KnoteRef ref, KEvent& kev);
+  KEvent filter_touch_process(Knote& kn);
+
+  RegisterOutcome pipe_kqfilter(KnoteRef ref);
+  bool filt_piperead(Knote& kn);
+  bool filt_pipewrite(Knote& kn);
+  void filt_pipedetach(KnoteRef ref);
+  RegisterOutcome kqueue_kqfilter(KnoteRef ref);
+  bool filt_kqueue(Knote& kn);
+  void filt_kqdetach(KnoteRef ref);
+  Errno filt_timerattach(KnoteRef ref);
+  void filt_timerdetach(KnoteRef ref);
+  bool filt_timer(Knote& kn);
+  bool filt_user(Knote& kn);
+  void filt_userdetach(KnoteRef ref);
+  void filt_timertouch_register(KnoteRef ref, const KEvent& kev);
+  Errno timer_validate_and_start(Knote& kn);
+  static void filt_usertouch_register(Knote& kn, KEvent& kev);
+
+  // Pipes (pipe_io.cpp).
+  void pipe_close(std::uint32_t end_id);
+
+  // Callouts on the virtual clock (callouts.cpp).
+  void advance_clock_to(std::int64_t target_ns);
+  void timer_expire(KnoteRef ref);
+
+  // fork helpers (kernel_fd.cpp).
+  void fork_copy_fds(const Process& parent, Process& child);
+
+  const DialectProfile* profile_;
+  KernelConfig config_;
+  std::int64_t now_ns_ = 0;
+  std::vector<Process> processes_;  // index pid - 1
+  std::vector<File> files_;
+  std::vector<Kqueue> kqueues_;
+  std::vector<PipePair> pipes_;
+  std::uint32_t callouts_ = 0;  // kq_ncallouts
+};
+
+}  // namespace kqsim::model

@@ -1,0 +1,218 @@
+// Descriptor system calls (kern_descrip.c, sys_pipe.c kern_pipe,
+// kern_event.c kern_kqueue, kern_fork.c fdcopy, kern_exec.c fdcloseexec).
+#include <cassert>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+constexpr std::int32_t kFdCloexec = 1;  // FD_CLOEXEC
+constexpr std::int32_t kStdioCount = 3;
+}  // namespace
+
+Kernel::Kernel(const DialectProfile& profile, KernelConfig config)
+    : profile_(&profile), config_(config) {
+  Process init;
+  init.pid = kInitPid;
+  processes_.push_back(std::move(init));
+  // A real process starts with stdin, stdout and stderr open, so the first
+  // descriptor a program creates is 3; the model's numbers must match.
+  for (std::int32_t fd = 0; fd < kStdioCount; ++fd) {
+    FileIndex f = new_file(FileType::kTerminal, 0, false);
+    install_fd(processes_[0], f, false);
+  }
+}
+
+const Process* Kernel::process(Pid pid) const {
+  if (pid < 1 || pid > static_cast<Pid>(processes_.size())) return nullptr;
+  return &processes_[static_cast<std::size_t>(pid - 1)];
+}
+
+Process& Kernel::proc(Pid pid) {
+  assert(process(pid) != nullptr && process(pid)->alive);
+  return processes_[static_cast<std::size_t>(pid - 1)];
+}
+
+const PipeEnd& Kernel::pipe_end(std::uint32_t end_id) const {
+  return pipes_[end_id / 2].ends[end_id % 2];
+}
+
+std::optional<std::uint32_t> Kernel::kqueue_at(Pid pid, std::int32_t fd) const {
+  const Process* p = process(pid);
+  if (p == nullptr) return std::nullopt;
+  const FdEntry* e = p->fds.find(fd);
+  if (e == nullptr || files_[e->file].type != FileType::kKqueue) return std::nullopt;
+  return files_[e->file].object;
+}
+
+FileIndex Kernel::new_file(FileType type, std::uint32_t object, bool nonblock) {
+  files_.push_back(File{type, object, 0, nonblock, false});
+  return static_cast<FileIndex>(files_.size() - 1);
+}
+
+std::optional<std::int32_t> Kernel::install_fd(Process& p, FileIndex file, bool cloexec) {
+  auto fd = p.fds.allocate(FdEntry{file, cloexec}, 0, profile_->max_files);
+  if (fd) fhold(file);
+  return fd;
+}
+
+// fdrop: the last reference closes the object (fo_close).
+void Kernel::fdrop(FileIndex file) {
+  File& f = files_[file];
+  assert(f.refcount > 0);
+  if (--f.refcount > 0) return;
+  f.closed = true;
+  if (f.type == FileType::kPipe) pipe_close(f.object);
+  if (f.type == FileType::kKqueue) kqueue_close(f.object);
+}
+
+SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
+  if (flags != 0 && !profile_->has_kqueuex) return SysResult::unsupported("kqueuex() does not exist in this dialect");
+  if ((flags & ~(kqflag::kCloexec | kqflag::kCponfork)) != 0) return SysResult::fail(Errno::kEINVAL);
+  Process& p = proc(pid);
+  auto kq = static_cast<std::uint32_t>(kqueues_.size());
+  FileIndex f = new_file(FileType::kKqueue, kq, false);
+  auto fd = install_fd(p, f, (flags & kqflag::kCloexec) != 0);
+  if (!fd) {
+    files_[f].closed = true;
+    return SysResult::fail(Errno::kEMFILE);
+  }
+  kqueues_.emplace_back(pid, f, (flags & kqflag::kCponfork) != 0);
+  p.kqueues.push_back(kq);
+  return SysResult::ok(*fd);
+}
+
+PipeResult Kernel::pipe(Pid pid, bool nonblock, bool cloexec) {
+  Process& p = proc(pid);
+  auto pair = static_cast<std::uint32_t>(pipes_.size());
+  PipePair pp;
+  // pipe_paircreate: pipe_create(rpipe, true) gets PIPE_SIZE; the reverse
+  // direction gets a small buffer (observed 4096 on 13.2 and 15.1, C10).
+  pp.ends[0].buffer_size = profile_->pipe_size;
+  pp.ends[1].buffer_size = profile_->reverse_pipe_size;
+  pipes_.push_back(pp);
+  PipeResult r;
+  FileIndex f0 = new_file(FileType::kPipe, pipe_end_id(pair, 0), nonblock);
+  FileIndex f1 = new_file(FileType::kPipe, pipe_end_id(pair, 1), nonblock);
+  auto fd0 = install_fd(p, f0, cloexec);
+  auto fd1 = fd0 ? install_fd(p, f1, cloexec) : std::nullopt;
+  if (!fd0 || !fd1) {
+    if (fd0) close_fd(p, *fd0);
+    r.sys = SysResult::fail(Errno::kEMFILE);
+    return r;
+  }
+  r.fds = {*fd0, *fd1};
+  r.sys = SysResult::ok(0);
+  return r;
+}
+
+// closefp_impl: knotes on the number go first (knote_fdclose), then the
+// descriptor's reference on the file.
+SysResult Kernel::close_fd(Process& p, std::int32_t fd) {
+  if (p.fds.find(fd) == nullptr) return SysResult::fail(Errno::kEBADF);
+  FdEntry e = p.fds.release(fd);
+  knote_fdclose(p, fd);
+  fdrop(e.file);
+  return SysResult::ok(0);
+}
+
+SysResult Kernel::close(Pid pid, std::int32_t fd) { return close_fd(proc(pid), fd); }
+
+SysResult Kernel::dup(Pid pid, std::int32_t fd) {
+  Process& p = proc(pid);
+  const FdEntry* e = p.fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  auto nfd = install_fd(p, e->file, false);
+  if (!nfd) return SysResult::fail(Errno::kEMFILE);
+  return SysResult::ok(*nfd);
+}
+
+// kern_dup(FDDUP_FIXED): range checks first, then the source; onto an open
+// target the old file is closed with knote_fdclose on that number.
+SysResult Kernel::dup2(Pid pid, std::int32_t from, std::int32_t to) {
+  Process& p = proc(pid);
+  if (from < 0 || to < 0 || to >= profile_->max_files) return SysResult::fail(Errno::kEBADF);
+  const FdEntry* src = p.fds.find(from);
+  if (src == nullptr) return SysResult::fail(Errno::kEBADF);
+  if (from == to) return SysResult::ok(to);
+  FileIndex file = src->file;
+  std::optional<FdEntry> displaced;
+  std::int32_t hint = p.fds.free_hint();
+  if (p.fds.find(to) != nullptr) displaced = p.fds.release(to);
+  p.fds.install(to, FdEntry{file, false});
+  // Replacing an open slot is not an fdunused/fdused pair in the kernel.
+  if (displaced) p.fds.set_free_hint(hint);
+  fhold(file);
+  if (displaced) {
+    knote_fdclose(p, to);
+    fdrop(displaced->file);
+  }
+  return SysResult::ok(to);
+}
+
+SysResult Kernel::fcntl_getfd(Pid pid, std::int32_t fd) {
+  const FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  return SysResult::ok(e->cloexec ? kFdCloexec : 0);
+}
+
+SysResult Kernel::fcntl_setfd(Pid pid, std::int32_t fd, std::int32_t fd_flags) {
+  FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  e->cloexec = (fd_flags & kFdCloexec) != 0;
+  return SysResult::ok(0);
+}
+
+// fdcopy: kqueues are not passed to the child (not DFLAG_PASSABLE on 13.x;
+// fo_fork refuses without KQUEUE_CPONFORK on 15.x). Whether the skipped
+// slot lowers the child's lowest-free hint is the profile's
+// fork_skipped_kqueue_lowers_free_hint.
+void Kernel::fork_copy_fds(const Process& parent, Process& child) {
+  const std::int32_t parent_hint = parent.fds.free_hint();
+  std::int32_t hint = parent_hint;
+  for (std::int32_t fd = 0; fd <= parent.fds.last_fd(); ++fd) {
+    const FdEntry* e = parent.fds.find(fd);
+    if (e == nullptr) continue;
+    if (files_[e->file].type == FileType::kKqueue) {
+      if (profile_->fork_skipped_kqueue_lowers_free_hint && hint == parent_hint) hint = fd;
+      continue;
+    }
+    child.fds.install(fd, *e);
+    fhold(e->file);
+  }
+  child.fds.set_free_hint(hint);
+}
+
+SysResult Kernel::fork(Pid pid) {
+  for (std::uint32_t kq : proc(pid).kqueues) {
+    if (kqueues_[kq].cponfork()) return SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
+  }
+  Process child;
+  child.pid = static_cast<Pid>(processes_.size() + 1);
+  child.parent = pid;
+  fork_copy_fds(proc(pid), child);
+  processes_.push_back(std::move(child));
+  return SysResult::ok(processes_.back().pid);
+}
+
+// fdcloseexec: every close-on-exec descriptor is closed, lowest first.
+SysResult Kernel::exec(Pid pid) {
+  Process& p = proc(pid);
+  for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+    const FdEntry* e = p.fds.find(fd);
+    if (e != nullptr && e->cloexec) close_fd(p, fd);
+  }
+  return SysResult::ok(0);
+}
+
+// exit1 -> fdescfree: all descriptors closed, lowest first.
+SysResult Kernel::exit(Pid pid) {
+  Process& p = proc(pid);
+  for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+    if (p.fds.find(fd) != nullptr) close_fd(p, fd);
+  }
+  p.alive = false;
+  return SysResult::ok(0);
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,152 @@
+// kevent(2): kern_kevent -> kqueue_kevent (changes) -> kqueue_scan (events),
+// with the scan's sleep played out on the virtual clock.
+#include <cassert>
+#include <climits>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+constexpr std::int64_t kNsPerSec = 1'000'000'000;
+
+// timespecvalid_interval
+bool timeout_valid(const Timespec& ts) {
+  return ts.sec >= 0 && ts.nsec >= 0 && ts.nsec < kNsPerSec;
+}
+
+}  // namespace
+
+KeventResult Kernel::kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
+                            std::int32_t nevents, const std::optional<Timespec>& timeout) {
+  Process& p = proc(pid);
+  const FdEntry* e = p.fds.find(kqfd);
+  if (e == nullptr) return {SysResult::fail(Errno::kEBADF), {}};
+  // kqueue_acquire: an open descriptor of another type.
+  if (files_[e->file].type != FileType::kKqueue) return {SysResult::fail(profile_->non_kqueue_errno), {}};
+  std::uint32_t kq = files_[e->file].object;
+
+  bool scan_needed = false;
+  std::int32_t nevents_left = nevents;
+  KeventResult r = apply_changes(pid, kq, changes, nevents, scan_needed, nevents_left);
+  if (!scan_needed) return r;
+  return scan_with_timeout(kq, nevents_left, timeout);
+}
+
+// kqueue_kevent's change loop. A failed change, or any change with
+// EV_RECEIPT, becomes an EV_ERROR record while the eventlist has room. With
+// no room left the call returns at once: -1/errno for a failure, 0 for a
+// receipt, and later changes are not applied (C2). Any record written
+// suppresses the scan (C1).
+KeventResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes,
+                                   std::int32_t nevents, bool& scan_needed,
+                                   std::int32_t& nevents_left) {
+  KeventResult r;
+  std::int32_t left = nevents;
+  for (KEvent kev : changes) {
+    if (kev.filter == 0) continue;  // skipped silently, even with EV_RECEIPT (C3)
+    kev.flags = static_cast<EventFlags>(kev.flags & ~ev::kSysFlags);
+    RegisterOutcome out = kqueue_register(kq, kev, proc(pid));
+    if (!out.unsupported.empty()) return {SysResult::unsupported(out.unsupported), {}};
+    if (out.err == Errno::kNone && !has(kev.flags, ev::kReceipt)) continue;
+    if (left == 0) {
+      // The early return leaves td_retval at 0: records already written
+      // are not counted.
+      return {out.err == Errno::kNone ? SysResult::ok(0) : SysResult::fail(out.err), {}};
+    }
+    kev.flags = ev::kError;
+    kev.data = static_cast<std::int64_t>(out.err);
+    r.events.push_back(kev);
+    --left;
+  }
+  if (!r.events.empty()) {
+    r.sys = SysResult::ok(static_cast<std::int64_t>(r.events.size()));
+    return r;
+  }
+  scan_needed = true;
+  nevents_left = left;
+  return r;
+}
+
+// kqueue_scan. A pass that finds only stale or disabled knotes does not
+// return 0: the call sleeps on for the rest of its timeout. Sleeping is
+// virtual: the clock jumps to the next timer expiry that falls before the
+// deadline. Nothing else can wake a single-threaded program, so an infinite
+// wait with no timer armed is reported as blocked forever. A timer due
+// exactly at the deadline fires, but the timeout wins that race.
+KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
+                                       const std::optional<Timespec>& timeout) {
+  if (nevents == 0) return {SysResult::ok(0), {}};  // timeout not even validated
+  if (nevents < 0) return {SysResult::fail(Errno::kEINVAL), {}};
+  if (timeout && !timeout_valid(*timeout)) return {SysResult::fail(Errno::kEINVAL), {}};
+  const bool poll = timeout && timeout->sec == 0 && timeout->nsec == 0;
+  // tv_sec > INT32_MAX is treated as an infinite wait.
+  const bool infinite = !timeout || timeout->sec > INT32_MAX;
+  const std::int64_t deadline = infinite ? INT64_MAX : now_ns_ + timeout->sec * kNsPerSec + timeout->nsec;
+
+  for (;;) {
+    std::vector<KEvent> events = scan_pass(kq, nevents);
+    if (!events.empty()) {
+      auto n = static_cast<std::int64_t>(events.size());
+      return {SysResult::ok(n), std::move(events)};
+    }
+    if (poll) return {SysResult::ok(0), {}};
+    auto next = next_callout_ns();
+    if (!next || *next >= deadline) {
+      if (infinite) return {SysResult::blocked("kevent() waits forever: nothing is pending and no timer is armed"), {}};
+      advance_clock_to(deadline);
+      return {SysResult::ok(0), {}};
+    }
+    advance_clock_to(*next);
+  }
+}
+
+// One pass of kqueue_scan over the knotes that were queued when it began
+// (the kernel's marker); knotes it re-queues land behind that point.
+std::vector<KEvent> Kernel::scan_pass(std::uint32_t kq, std::int32_t nevents) {
+  std::vector<KEvent> out;
+  std::size_t ahead_of_marker = kqueues_[kq].queue().size();
+  while (ahead_of_marker > 0 && static_cast<std::int32_t>(out.size()) < nevents) {
+    --ahead_of_marker;
+    auto slot = kqueues_[kq].queue().pop_front();
+    assert(slot.has_value());
+    if (auto ev = scan_one({kq, *slot})) out.push_back(*ev);
+  }
+  return out;
+}
+
+// One knote taken off the head of the queue.
+std::optional<KEvent> Kernel::scan_one(KnoteRef ref) {
+  Knote& kn = at(ref);
+  kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kQueued);
+  if (kn.has_status(kn::kDisabled)) return std::nullopt;  // swept; stays ACTIVE
+  if (has(kn.kev.flags, ev::kOneshot) && !config_.mutations.oneshot_not_deleted) {
+    // Delivered as captured at activation, without re-running the filter.
+    KEvent out = kn.kev;
+    knote_drop(ref);
+    return out;
+  }
+  if (!filter_event(ref)) {
+    kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kActive);  // stale: vanishes
+    return std::nullopt;
+  }
+  const bool touch = filter_has_touch(kn);
+  KEvent out = touch ? filter_touch_process(kn) : kn.kev;
+  if (has(kn.kev.flags, ev::kClear) || has(kn.kev.flags, ev::kDispatch)) {
+    if (!touch && has(kn.kev.flags, ev::kClear)) {
+      kn.kev.data = 0;
+      kn.kev.fflags = 0;
+    }
+    if (has(kn.kev.flags, ev::kDispatch) && !config_.mutations.dispatch_does_not_disable) {
+      kn.status |= kn::kDisabled;
+    }
+    kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kActive);
+  } else {
+    // Level-triggered: back to the tail, still queued.
+    kn.status |= kn::kQueued;
+    kqueues_[ref.kq].queue().push_back(ref.slot);
+  }
+  return out;
+}
+
+}  // namespace kqsim::model

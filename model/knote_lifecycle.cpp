@@ -1,0 +1,94 @@
+// The knote life cycle (kern_event.c): activation, the pending queue,
+// knote() from an object, and the ways a knote dies.
+#include <cassert>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+
+// KNOTE_ACTIVATE
+void Kernel::activate(KnoteRef ref) {
+  Knote& kn = at(ref);
+  kn.status |= kn::kActive;
+  if ((kn.status & (kn::kQueued | kn::kDisabled)) == 0) enqueue(ref);
+}
+
+// knote_enqueue + kqueue_wakeup: the tail of the queue, then the kqueues
+// watching this one re-evaluate (the kernel defers that to a task it runs
+// before returning to user space, so it is visible to the next call).
+void Kernel::enqueue(KnoteRef ref) {
+  Knote& kn = at(ref);
+  assert(!kn.has_status(kn::kQueued));
+  kn.status |= kn::kQueued;
+  kqueues_[ref.kq].queue().push_back(ref.slot);
+  knote_post(kqueues_[ref.kq].watchers());
+}
+
+// knote_dequeue
+void Kernel::dequeue(KnoteRef ref) {
+  Knote& kn = at(ref);
+  assert(kn.has_status(kn::kQueued));
+  bool removed = kqueues_[ref.kq].queue().remove(ref.slot);
+  assert(removed);
+  (void)removed;
+  kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kQueued);
+}
+
+// knote(list, 0): every knote on the object's list is evaluated, disabled or
+// not, so a disabled knote accumulates state and is queued on EV_ENABLE.
+void Kernel::knote_post(KnoteList& list) {
+  const std::vector<KnoteRef> refs = list.refs();  // activation may post further lists
+  for (KnoteRef ref : refs) {
+    if (!kqueues_[ref.kq].knote(ref.slot).live) continue;
+    if (filter_event(ref)) activate(ref);
+  }
+}
+
+// knote_drop: detach from the object unless already detached, unqueue, free,
+// and release the file reference the knote held.
+void Kernel::knote_drop(KnoteRef ref) {
+  Knote& kn = at(ref);
+  assert(kn.live);
+  if (!kn.has_status(kn::kDetached)) filter_detach(ref);
+  if (kn.has_status(kn::kQueued)) dequeue(ref);
+  FileIndex fp = kn.file;
+  kqueues_[ref.kq].erase(ref.slot);
+  if (fp != kNoFile) fdrop(fp);
+}
+
+// knote_fdclose: by descriptor number, in every kqueue of this descriptor
+// table; knotes on a dup of the same file survive (C9).
+void Kernel::knote_fdclose(Process& p, std::int32_t fd) {
+  const std::vector<std::uint32_t> kqs = p.kqueues;
+  for (std::uint32_t kq : kqs) {
+    for (std::uint32_t slot : kqueues_[kq].slots_on_fd(fd)) {
+      if (kqueues_[kq].knote(slot).live) knote_drop({kq, slot});
+    }
+  }
+}
+
+// knlist_clear (knlist_cleardel with killkn == 0): the object is going away
+// while knotes still point at it. They are detached and turned into
+// EV_EOF|EV_ONESHOT, but not activated: whatever activation the object's
+// final knote() produced is what they deliver (C11: stale data).
+void Kernel::knlist_clear(KnoteList& list) {
+  for (KnoteRef ref : list.take_all()) {
+    Knote& kn = at(ref);
+    kn.status |= kn::kDetached;
+    kn.kev.flags |= ev::kEof | ev::kOneshot;
+  }
+}
+
+// kqueue_close via kqueue_drain: all knotes dropped, no event to anyone.
+// Watchers cannot exist: each holds a file reference on this kqueue.
+void Kernel::kqueue_close(std::uint32_t kq) {
+  assert(kqueues_[kq].watchers().empty());
+  kqueues_[kq].mark_closed();
+  for (std::uint32_t slot : kqueues_[kq].live_slots()) {
+    if (kqueues_[kq].knote(slot).live) knote_drop({kq, slot});
+  }
+  Process& owner = processes_[static_cast<std::size_t>(kqueues_[kq].owner() - 1)];
+  std::erase(owner.kqueues, kq);
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,92 @@
+// sys_pipe.c: pipe_read, pipe_write, pipeclose - the pipe state changes that
+// post knotes.
+#include <algorithm>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+// kqueue_read / kqueue_write and the terminal are not pipes.
+std::optional<SysResult> not_a_pipe(const File& f) {
+  if (f.type == FileType::kKqueue) return SysResult::fail(Errno::kENXIO);
+  if (f.type == FileType::kTerminal) return SysResult::unsupported("I/O on a terminal descriptor is not modelled");
+  return std::nullopt;
+}
+
+}  // namespace
+
+SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
+  const FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  const File& f = files_[e->file];
+  if (auto r = not_a_pipe(f)) return *r;
+  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
+  if (nbytes == 0) return SysResult::ok(0);
+  PipeEnd& rpipe = end(f.object);
+  if (rpipe.buffered > 0) {
+    auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(nbytes, rpipe.buffered));
+    rpipe.buffered -= n;
+    // pipeselwakeup only once a writer could make progress.
+    if (rpipe.buffer_size - rpipe.buffered >= profile_->pipe_buf) knote_post(rpipe.knotes);
+    return SysResult::ok(n);
+  }
+  if (rpipe.eof) return SysResult::ok(0);
+  if (f.nonblock) return SysResult::fail(Errno::kEAGAIN);
+  return SysResult::blocked("read() on an empty pipe waits for a writer");
+}
+
+// pipe_write. Before copying, a buffer too small for the request grows by
+// doubling from max(SMALL_PIPE_SIZE, size), up to BIG_PIPE_SIZE. A blocking
+// write of PIPE_MINDIRECT bytes or more goes direct and waits until the
+// reader has taken it all; non-blocking writes never do. Non-blocking writes
+// of at most PIPE_BUF bytes are all or nothing; longer ones are partial.
+SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
+  const FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  const File& f = files_[e->file];
+  if (auto r = not_a_pipe(f)) return *r;
+  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
+  PipeEnd& wpipe = end(pipe_peer_id(f.object));
+  // The process runs with SIGPIPE ignored, so it sees EPIPE.
+  if (!wpipe.active || wpipe.eof) return SysResult::fail(Errno::kEPIPE);
+
+  std::int64_t desired = std::max(profile_->small_pipe_size, wpipe.buffer_size);
+  while (desired < wpipe.buffered + nbytes && desired < profile_->big_pipe_size) desired *= 2;
+  desired = std::min<std::int64_t>(desired, profile_->big_pipe_size);
+  if (desired != wpipe.buffer_size) wpipe.buffer_size = static_cast<std::uint32_t>(desired);
+
+  const std::int64_t space = wpipe.buffer_size - wpipe.buffered;
+  SysResult result;
+  if (!f.nonblock && nbytes >= profile_->pipe_mindirect && wpipe.buffer_size >= profile_->pipe_mindirect) {
+    return SysResult::blocked("a blocking pipe write of PIPE_MINDIRECT bytes or more waits for the reader");
+  }
+  if (!f.nonblock && nbytes > space) return SysResult::blocked("a blocking pipe write larger than the free space waits for a reader");
+  if (nbytes <= static_cast<std::int64_t>(profile_->pipe_buf) && space < nbytes) {
+    result = SysResult::fail(Errno::kEAGAIN);
+  } else {
+    std::int64_t n = std::min(nbytes, space);
+    wpipe.buffered += static_cast<std::uint32_t>(n);
+    result = (n == 0 && nbytes > 0) ? SysResult::fail(Errno::kEAGAIN) : SysResult::ok(n);
+  }
+  if (wpipe.buffered > 0) knote_post(wpipe.knotes);
+  return result;
+}
+
+// pipeclose: EOF on the closing end and its knotes told, then EOF on the
+// peer and its knotes told; finally the closing end's own list is cleared,
+// which turns the peer's EVFILT_WRITE knotes into EV_EOF|EV_ONESHOT.
+void Kernel::pipe_close(std::uint32_t end_id) {
+  PipeEnd& cpipe = end(end_id);
+  cpipe.eof = true;
+  knote_post(cpipe.knotes);
+  PipeEnd& ppipe = end(pipe_peer_id(end_id));
+  if (ppipe.active) {
+    ppipe.eof = true;
+    knote_post(ppipe.knotes);
+  }
+  cpipe.active = false;
+  knlist_clear(end(end_id).knotes);
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,49 @@
+// The narrow system-call interface the step interpreter drives. The model
+// backend implements it on the reference model; a host backend implements it
+// with real system calls, so one trace runs unchanged on both.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "model/kevent_constants.hpp"
+#include "model/sys_result.hpp"
+
+namespace kqsim::sim {
+
+using ProcId = std::int32_t;
+
+struct CallResult {
+  model::SysResult sys;
+  std::vector<model::KEvent> events;        // kevent
+  std::array<std::int32_t, 2> fds{-1, -1};  // pipe
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  virtual ProcId initial_process() = 0;
+
+  virtual CallResult kqueue(ProcId p, std::uint32_t kqueuex_flags) = 0;
+  virtual CallResult pipe(ProcId p, bool nonblock, bool cloexec) = 0;
+  virtual CallResult read(ProcId p, std::int32_t fd, std::int64_t nbytes) = 0;
+  virtual CallResult write(ProcId p, std::int32_t fd, std::int64_t nbytes) = 0;
+  virtual CallResult close(ProcId p, std::int32_t fd) = 0;
+  virtual CallResult dup(ProcId p, std::int32_t fd) = 0;
+  virtual CallResult dup2(ProcId p, std::int32_t from, std::int32_t to) = 0;
+  virtual CallResult fcntl_getfd(ProcId p, std::int32_t fd) = 0;
+  virtual CallResult fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) = 0;
+  virtual CallResult fork(ProcId p) = 0;  // ret: the child, as a ProcId
+  virtual CallResult exec(ProcId p) = 0;
+  virtual CallResult exit(ProcId p) = 0;
+  virtual CallResult sleep(ProcId p, std::int64_t duration_ns) = 0;
+  virtual CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
+                            std::int32_t nevents, const std::optional<model::Timespec>& timeout) = 0;
+};
+
+}  // namespace kqsim::sim

@@ -1,0 +1,145 @@
+#include "sim/interpreter.hpp"
+
+#include <climits>
+
+#include "model/kqueue.hpp"
+
+namespace kqsim::sim {
+
+using traces::Op;
+using traces::Ref;
+using traces::Step;
+
+Interpreter::Interpreter(const traces::Trace& trace, Backend& backend) : trace_(trace), backend_(backend) {
+  procs_["main"] = ProcState{backend_.initial_process(), true, {}};
+}
+
+void Interpreter::fail(const Step& step, const std::string& field, const std::string& message) const {
+  throw traces::TraceError(trace_.path, step.index, field, message);
+}
+
+const NameTable& Interpreter::names(const std::string& proc) const { return procs_.at(proc).names; }
+ProcId Interpreter::proc_id(const std::string& proc) const { return procs_.at(proc).id; }
+
+std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
+  if (!ref.is_name()) {
+    if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");
+    return static_cast<std::int32_t>(ref.number());
+  }
+  auto fd = procs_.at(step.proc).names.lookup(ref.name());
+  if (!fd) fail(step, field, "descriptor name '" + ref.name() + "' is not bound in process '" + step.proc + "'");
+  return static_cast<std::int32_t>(*fd);
+}
+
+std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOutcome&)>& after_step) {
+  std::vector<StepOutcome> out;
+  out.reserve(trace_.steps.size());
+  for (const Step& step : trace_.steps) {
+    out.push_back(run_step(step));
+    if (after_step) after_step(out.back());
+  }
+  return out;
+}
+
+StepOutcome Interpreter::run_step(const Step& step) {
+  auto it = procs_.find(step.proc);
+  if (it == procs_.end()) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
+  if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
+  CallResult r = call(step, it->second.id);
+  if (r.sys.completion == model::Completion::kBlockedForever) {
+    fail(step, "op", "this step can never complete: " + std::string(r.sys.detail));
+  }
+  if (r.sys.completion == model::Completion::kUnsupported) {
+    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the model: " + std::string(r.sys.detail));
+  }
+  bind_results(step, r);
+  StepOutcome outcome;
+  outcome.step = &step;
+  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events)};
+  if (step.observed) {
+    outcome.compared = true;
+    const NameTable& table = procs_.at(step.proc).names;
+    auto resolve = [&](const Ref& ref) -> std::uint64_t {
+      if (!ref.is_name()) return ref.number();
+      auto fd = table.lookup(ref.name());
+      if (!fd) fail(step, "observed.events", "descriptor name '" + ref.name() + "' is not bound");
+      return static_cast<std::uint64_t>(*fd);
+    };
+    outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
+  }
+  return outcome;
+}
+
+CallResult Interpreter::call(const Step& step, ProcId p) {
+  switch (step.op) {
+    case Op::kKqueue: return backend_.kqueue(p, step.kqueue_flags);
+    case Op::kPipe: return backend_.pipe(p, step.nonblock, step.cloexec);
+    case Op::kRead: return backend_.read(p, fd_of(step, step.fd, "fd"), step.bytes);
+    case Op::kWrite: return backend_.write(p, fd_of(step, step.fd, "fd"), step.bytes);
+    case Op::kClose: return backend_.close(p, fd_of(step, step.fd, "fd"));
+    case Op::kDup: return backend_.dup(p, fd_of(step, step.fd, "fd"));
+    case Op::kDup2: return backend_.dup2(p, fd_of(step, step.fd, "fd"), fd_of(step, step.to, "to"));
+    case Op::kFcntl:
+      if (step.fcntl_cmd == "F_GETFD") return backend_.fcntl_getfd(p, fd_of(step, step.fd, "fd"));
+      return backend_.fcntl_setfd(p, fd_of(step, step.fd, "fd"), step.fcntl_arg);
+    case Op::kFork:
+      if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
+      return backend_.fork(p);
+    case Op::kExec: return backend_.exec(p);
+    case Op::kExit: return backend_.exit(p);
+    case Op::kSleep: return backend_.sleep(p, step.sleep_ns);
+    case Op::kKevent: return call_kevent(step, p);
+  }
+  fail(step, "op", "unknown op");
+}
+
+CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
+  std::vector<model::KEvent> changes;
+  changes.reserve(step.changes.size());
+  for (std::size_t i = 0; i < step.changes.size(); ++i) {
+    const traces::Change& c = step.changes[i];
+    std::string field = "changes[" + std::to_string(i) + "].ident";
+    std::uint64_t ident = c.ident.is_name() ? static_cast<std::uint64_t>(fd_of(step, c.ident, field.c_str())) : c.ident.number();
+    changes.push_back(model::KEvent{ident, c.filter, c.flags, c.fflags, c.data, c.udata});
+  }
+  return backend_.kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
+}
+
+// Names are bound only when the call succeeded.
+void Interpreter::bind_results(const Step& step, const CallResult& r) {
+  if (r.sys.err != model::Errno::kNone) return;
+  ProcState& ps = procs_.at(step.proc);
+  switch (step.op) {
+    case Op::kKqueue:
+    case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;
+    case Op::kDup2: if (!step.as.empty()) ps.names.bind(step.as[0], r.sys.ret); break;
+    case Op::kPipe:
+      ps.names.bind(step.as[0], r.fds[0]);
+      ps.names.bind(step.as[1], r.fds[1]);
+      break;
+    case Op::kFork: procs_[step.as[0]] = ProcState{static_cast<ProcId>(r.sys.ret), true, ps.names}; break;
+    case Op::kExit: ps.alive = false; break;
+    default: break;
+  }
+}
+
+traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
+  traces::Observed o;
+  o.ret = traces::IntExpect{outcome.actual.ret, outcome.actual.ret};
+  if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
+  const NameTable& table = procs_.at(outcome.step->proc).names;
+  for (const model::KEvent& ev : outcome.actual.events) {
+    traces::ExpectedEvent e;
+    auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;
+    e.ident = name ? Ref{*name} : Ref{ev.ident};
+    e.filter = ev.filter;
+    e.flags = ev.flags;
+    e.fflags = ev.fflags;
+    e.data = traces::IntExpect{ev.data, ev.data};
+    e.udata = ev.udata;
+    o.events.push_back(e);
+  }
+  return o;
+}
+
+}  // namespace kqsim::sim

@@ -1,0 +1,62 @@
+// Runs a trace's steps against a Backend, binding names as it goes, and
+// judges each step's result against the step's "observed" expectation.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/backend.hpp"
+#include "sim/name_table.hpp"
+#include "traces/compare.hpp"
+#include "traces/trace.hpp"
+#include "traces/trace_error.hpp"
+
+namespace kqsim::sim {
+
+// The trace asks for something the model does not implement yet.
+class UnsupportedStep : public traces::TraceError {
+ public:
+  using traces::TraceError::TraceError;
+};
+
+struct StepOutcome {
+  const traces::Step* step = nullptr;
+  traces::ActualObservation actual;
+  bool compared = false;  // the step carried an expectation
+  std::vector<traces::Divergence> divergences;
+};
+
+class Interpreter {
+ public:
+  Interpreter(const traces::Trace& trace, Backend& backend);
+
+  // Runs every step; `after_step` sees each outcome as it happens.
+  std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
+
+  // The observation in trace form, idents named where a name is bound.
+  [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;
+  [[nodiscard]] const NameTable& names(const std::string& proc) const;
+  [[nodiscard]] ProcId proc_id(const std::string& proc) const;
+
+ private:
+  StepOutcome run_step(const traces::Step& step);
+  CallResult call(const traces::Step& step, ProcId p);
+  CallResult call_kevent(const traces::Step& step, ProcId p);
+  void bind_results(const traces::Step& step, const CallResult& r);
+  std::int32_t fd_of(const traces::Step& step, const traces::Ref& ref, const char* field) const;
+  [[noreturn]] void fail(const traces::Step& step, const std::string& field, const std::string& message) const;
+
+  struct ProcState {
+    ProcId id = 0;
+    bool alive = true;
+    NameTable names;
+  };
+
+  const traces::Trace& trace_;
+  Backend& backend_;
+  std::map<std::string, ProcState> procs_;
+};
+
+}  // namespace kqsim::sim

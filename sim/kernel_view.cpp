@@ -1,0 +1,88 @@
+#include "sim/kernel_view.hpp"
+
+#include <fmt/format.h>
+
+#include "model/kevent_names.hpp"
+
+namespace kqsim::sim {
+namespace {
+
+using model::Kernel;
+using model::Knote;
+using model::Kqueue;
+
+std::optional<std::int32_t> fd_of_file(const Kernel& k, model::Pid pid, model::FileIndex file) {
+  const model::Process* p = k.process(pid);
+  if (p == nullptr) return std::nullopt;
+  for (std::int32_t fd = 0; fd <= p->fds.last_fd(); ++fd) {
+    if (const auto* e = p->fds.find(fd); e != nullptr && e->file == file) return fd;
+  }
+  return std::nullopt;
+}
+
+std::string ident_text(const Knote& kn, model::Pid owner, const FdNamer& name_of) {
+  if (!model::filter_is_fd_based(kn.kev.filter)) return std::to_string(kn.kev.ident);
+  auto name = name_of(owner, static_cast<std::int64_t>(kn.kev.ident));
+  return name ? fmt::format("{} (fd {})", *name, kn.kev.ident) : fmt::format("fd {}", kn.kev.ident);
+}
+
+std::string timer_text(const Knote& kn, std::int64_t now_ns) {
+  if (kn.kind != model::FilterKind::kTimer) return "";
+  if (kn.timer.deadline_ns < 0) return "  timer: not armed";
+  std::string period = kn.timer.period_ns > 0 ? fmt::format(", period {} ns", kn.timer.period_ns) : "";
+  return fmt::format("  timer: due in {} ns{}", kn.timer.deadline_ns - now_ns, period);
+}
+
+void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, std::string& out) {
+  const Kqueue& kq = k.kqueues()[index];
+  auto fd = fd_of_file(k, kq.owner(), kq.file());
+  auto name = fd ? name_of(kq.owner(), *fd) : std::nullopt;
+  out += fmt::format("  kqueue {} (pid {}, {}): {} knote(s), {} pending\n", name.value_or("?"), kq.owner(),
+                     fd ? fmt::format("fd {}", *fd) : std::string("no descriptor"), kq.knote_count(),
+                     kq.pending_count());
+  for (std::uint32_t slot : kq.live_slots()) {
+    const Knote& kn = kq.knote(slot);
+    out += fmt::format("    {:<16} {:<13} flags {:<22} status {:<24} in: fflags {:#x} data {}  out: fflags {:#x} data {}  udata {}{}\n",
+                       ident_text(kn, kq.owner(), name_of), model::filter_name(kn.kev.filter),
+                       model::flags_to_string(kn.kev.flags), knote_status_text(kn.status), kn.sfflags, kn.sdata,
+                       kn.kev.fflags, kn.kev.data, kn.kev.udata, timer_text(kn, k.now_ns()));
+  }
+  std::string queue;
+  for (std::uint32_t slot : kq.queue().slots()) {
+    const Knote& kn = kq.knote(slot);
+    if (!queue.empty()) queue += ", ";
+    queue += ident_text(kn, kq.owner(), name_of) + "/" + model::filter_name(kn.kev.filter);
+  }
+  out += fmt::format("    activation queue: [{}]\n", queue);
+}
+
+}  // namespace
+
+std::string knote_status_text(std::uint16_t status) {
+  std::string out;
+  auto add = [&](std::uint16_t bit, const char* name) {
+    if ((status & bit) == 0) return;
+    if (!out.empty()) out += '|';
+    out += name;
+  };
+  add(model::kn::kActive, "ACTIVE");
+  add(model::kn::kQueued, "QUEUED");
+  add(model::kn::kDisabled, "DISABLED");
+  add(model::kn::kDetached, "DETACHED");
+  add(model::kn::kKqueue, "KQUEUE");
+  return out.empty() ? "-" : out;
+}
+
+std::string describe_kqueues(const Kernel& k, const FdNamer& name_of) {
+  std::string out = fmt::format("  clock: {} ns\n", k.now_ns());
+  bool any = false;
+  for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
+    if (k.kqueues()[i].closed()) continue;
+    describe_one(k, i, name_of, out);
+    any = true;
+  }
+  if (!any) out += "  (no open kqueue)\n";
+  return out;
+}
+
+}  // namespace kqsim::sim

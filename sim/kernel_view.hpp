@@ -1,0 +1,20 @@
+// Renders the model's kqueue state for people: each kqueue's knote table
+// (ident, filter, flags, status, saved input, output image) and its
+// activation queue in order. Used by `kqreplay explain`.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::sim {
+
+// The trace's name for a descriptor number of a process, if it has one.
+using FdNamer = std::function<std::optional<std::string>(model::Pid, std::int64_t fd)>;
+
+std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of);
+std::string knote_status_text(std::uint16_t status);
+
+}  // namespace kqsim::sim

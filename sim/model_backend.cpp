@@ -1,0 +1,43 @@
+#include "sim/model_backend.hpp"
+
+#include "model/invariants.hpp"
+
+namespace kqsim::sim {
+
+ModelBackend::ModelBackend(const model::DialectProfile& profile, model::KernelConfig config)
+    : kernel_(profile, config) {}
+
+CallResult ModelBackend::checked(CallResult r) const {
+  auto violations = model::check_invariants(kernel_);
+  if (!violations.empty()) throw InvariantViolation("model invariant violated: " + violations.front());
+  return r;
+}
+
+CallResult ModelBackend::kqueue(ProcId p, std::uint32_t flags) { return checked({kernel_.kqueue(p, flags), {}, {}}); }
+
+CallResult ModelBackend::pipe(ProcId p, bool nonblock, bool cloexec) {
+  model::PipeResult r = kernel_.pipe(p, nonblock, cloexec);
+  return checked({r.sys, {}, r.fds});
+}
+
+CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked({kernel_.read(p, fd, n), {}, {}}); }
+CallResult ModelBackend::write(ProcId p, std::int32_t fd, std::int64_t n) { return checked({kernel_.write(p, fd, n), {}, {}}); }
+CallResult ModelBackend::close(ProcId p, std::int32_t fd) { return checked({kernel_.close(p, fd), {}, {}}); }
+CallResult ModelBackend::dup(ProcId p, std::int32_t fd) { return checked({kernel_.dup(p, fd), {}, {}}); }
+CallResult ModelBackend::dup2(ProcId p, std::int32_t from, std::int32_t to) { return checked({kernel_.dup2(p, from, to), {}, {}}); }
+CallResult ModelBackend::fcntl_getfd(ProcId p, std::int32_t fd) { return checked({kernel_.fcntl_getfd(p, fd), {}, {}}); }
+CallResult ModelBackend::fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) {
+  return checked({kernel_.fcntl_setfd(p, fd, flags), {}, {}});
+}
+CallResult ModelBackend::fork(ProcId p) { return checked({kernel_.fork(p), {}, {}}); }
+CallResult ModelBackend::exec(ProcId p) { return checked({kernel_.exec(p), {}, {}}); }
+CallResult ModelBackend::exit(ProcId p) { return checked({kernel_.exit(p), {}, {}}); }
+CallResult ModelBackend::sleep(ProcId, std::int64_t ns) { return checked({kernel_.sleep(ns), {}, {}}); }
+
+CallResult ModelBackend::kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
+                                std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
+  model::KeventResult r = kernel_.kevent(p, kqfd, changes, nevents, timeout);
+  return checked({r.sys, std::move(r.events), {}});
+}
+
+}  // namespace kqsim::sim

@@ -1,0 +1,48 @@
+// The Backend on the reference model, with the model's invariants checked
+// after every call.
+#pragma once
+
+#include <stdexcept>
+
+#include "model/kernel.hpp"
+#include "sim/backend.hpp"
+
+namespace kqsim::sim {
+
+// The model broke one of its own invariants: a bug in kqsim, never in a trace.
+class InvariantViolation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ModelBackend final : public Backend {
+ public:
+  explicit ModelBackend(const model::DialectProfile& profile, model::KernelConfig config = {});
+
+  [[nodiscard]] std::string_view name() const override { return "model"; }
+  ProcId initial_process() override { return model::Kernel::kInitPid; }
+  CallResult kqueue(ProcId p, std::uint32_t kqueuex_flags) override;
+  CallResult pipe(ProcId p, bool nonblock, bool cloexec) override;
+  CallResult read(ProcId p, std::int32_t fd, std::int64_t nbytes) override;
+  CallResult write(ProcId p, std::int32_t fd, std::int64_t nbytes) override;
+  CallResult close(ProcId p, std::int32_t fd) override;
+  CallResult dup(ProcId p, std::int32_t fd) override;
+  CallResult dup2(ProcId p, std::int32_t from, std::int32_t to) override;
+  CallResult fcntl_getfd(ProcId p, std::int32_t fd) override;
+  CallResult fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) override;
+  CallResult fork(ProcId p) override;
+  CallResult exec(ProcId p) override;
+  CallResult exit(ProcId p) override;
+  CallResult sleep(ProcId p, std::int64_t duration_ns) override;
+  CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes, std::int32_t nevents,
+                    const std::optional<model::Timespec>& timeout) override;
+
+  [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }
+
+ private:
+  CallResult checked(CallResult r) const;
+
+  model::Kernel kernel_;
+};
+
+}  // namespace kqsim::sim

@@ -1,0 +1,35 @@
+// kqreplay run: the model's observations, as text or as the trace rewritten
+// with them.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "tools/replay/commands.hpp"
+#include "tools/replay/step_text.hpp"
+#include "tools/replay/trace_runner.hpp"
+#include "traces/trace_json.hpp"
+
+namespace kqsim::replay {
+
+int cmd_run(const std::string& path, const CommonOptions& opts) {
+  std::vector<traces::Observed> observed;
+  TraceReport report = replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend&,
+                                                            const sim::StepOutcome& o) {
+    observed.push_back(interp.to_observed(o));
+    if (!opts.json) fmt::print("#{} {}\n    {}\n", o.step->index, call_text(*o.step), result_text(observed.back()));
+  });
+  if (report.status == TraceStatus::kBadInput || report.status == TraceStatus::kUnsupported ||
+      report.status == TraceStatus::kInternal) {
+    std::cerr << "kqreplay: " << report.error << "\n";
+    return exit_code_for(report.status);
+  }
+  if (opts.json) {
+    traces::Trace out = report.trace;
+    out.dialect = report.dialect;
+    for (std::size_t i = 0; i < observed.size(); ++i) out.steps[i].observed = observed[i];
+    std::cout << traces::trace_to_json(out).dump(2) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace kqsim::replay

@@ -1,0 +1,66 @@
+#include "tools/replay/step_text.hpp"
+
+#include <fmt/format.h>
+
+#include "model/kevent_names.hpp"
+
+namespace kqsim::replay {
+namespace {
+
+std::string ref_text(const traces::Ref& ref) {
+  return ref.is_name() ? ref.name() : std::to_string(ref.number());
+}
+
+std::string change_text(const traces::Change& c) {
+  std::string out = fmt::format("{{{} {} {}", ref_text(c.ident), model::filter_name(c.filter), model::flags_to_string(c.flags));
+  if (c.fflags != 0) out += fmt::format(" fflags {:#x}", c.fflags);
+  if (c.data != 0) out += fmt::format(" data {}", c.data);
+  if (c.udata != 0) out += fmt::format(" udata {}", c.udata);
+  return out + "}";
+}
+
+std::string kevent_text(const traces::Step& s) {
+  std::string changes;
+  for (const traces::Change& c : s.changes) changes += (changes.empty() ? "" : ", ") + change_text(c);
+  std::string timeout = s.timeout ? fmt::format("{}.{:09}s", s.timeout->sec, s.timeout->nsec) : "forever";
+  return fmt::format("kevent({}, [{}], nevents {}, timeout {})", ref_text(s.fd), changes, s.nevents, timeout);
+}
+
+}  // namespace
+
+std::string call_text(const traces::Step& s) {
+  std::string who = s.proc == "main" ? "" : s.proc + ": ";
+  switch (s.op) {
+    case traces::Op::kKqueue: return who + fmt::format("{} = kqueue({:#x})", s.as[0], s.kqueue_flags);
+    case traces::Op::kPipe: return who + fmt::format("[{}, {}] = pipe{}", s.as[0], s.as[1], s.nonblock ? "(O_NONBLOCK)" : "()");
+    case traces::Op::kRead: return who + fmt::format("read({}, {} bytes)", ref_text(s.fd), s.bytes);
+    case traces::Op::kWrite: return who + fmt::format("write({}, {} bytes)", ref_text(s.fd), s.bytes);
+    case traces::Op::kClose: return who + fmt::format("close({})", ref_text(s.fd));
+    case traces::Op::kDup: return who + fmt::format("{} = dup({})", s.as[0], ref_text(s.fd));
+    case traces::Op::kDup2: return who + fmt::format("dup2({}, {})", ref_text(s.fd), ref_text(s.to));
+    case traces::Op::kFcntl: return who + fmt::format("fcntl({}, {}, {})", ref_text(s.fd), s.fcntl_cmd, s.fcntl_arg);
+    case traces::Op::kFork: return who + fmt::format("{} = fork()", s.as[0]);
+    case traces::Op::kExec: return who + "exec()";
+    case traces::Op::kExit: return who + "exit()";
+    case traces::Op::kSleep: return who + fmt::format("sleep({} ns)", s.sleep_ns);
+    case traces::Op::kKevent: return who + kevent_text(s);
+  }
+  return who + "?";
+}
+
+std::string result_text(const traces::Observed& o) {
+  std::string out = fmt::format("= {}", o.ret.min);
+  if (o.errno_name) out += " " + *o.errno_name;
+  for (const traces::ExpectedEvent& e : o.events) {
+    out += fmt::format("\n      {{{} {} {} fflags {:#x} data {} udata {}}}", ref_text(e.ident), model::filter_name(e.filter),
+                       model::flags_to_string(e.flags), e.fflags, e.data.min, e.udata);
+  }
+  return out;
+}
+
+std::string divergence_text(const traces::Divergence& d) {
+  std::string what = d.detail.empty() ? "" : " (" + d.detail + ")";
+  return fmt::format("{}: expected {}, model gives {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
+}
+
+}  // namespace kqsim::replay

@@ -1,0 +1,41 @@
+// One trace replayed on the model: load, pick the dialect, run, classify.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/interpreter.hpp"
+#include "sim/model_backend.hpp"
+#include "traces/trace.hpp"
+#include "tools/replay/exit_codes.hpp"
+
+namespace kqsim::replay {
+
+enum class TraceStatus { kMatched, kDivergent, kBadInput, kUnsupported, kInternal };
+
+struct TraceReport {
+  std::string path;
+  std::string name;
+  std::string dialect;
+  TraceStatus status = TraceStatus::kMatched;
+  std::string error;  // for bad input / unsupported / internal
+  std::size_t steps = 0;
+  std::size_t compared_steps = 0;
+  std::vector<sim::StepOutcome> outcomes;
+  traces::Trace trace;
+};
+
+using StepHook = std::function<void(const sim::Interpreter&, const sim::ModelBackend&, const sim::StepOutcome&)>;
+
+// Never throws for a bad trace: the problem is in the report.
+TraceReport replay_trace(const std::string& path, const std::optional<std::string>& dialect_override,
+                         const StepHook& hook = {});
+
+ExitCode exit_code_for(TraceStatus status);
+const char* status_name(TraceStatus status);
+// Trace files named on the command line; directories are searched for *.json.
+std::vector<std::string> expand_trace_paths(const std::vector<std::string>& args);
+
+}  // namespace kqsim::replay

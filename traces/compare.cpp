@@ -1,0 +1,92 @@
+#include "traces/compare.hpp"
+
+#include <array>
+
+#include "model/kevent_names.hpp"
+
+namespace kqsim::traces {
+namespace {
+
+std::string range_text(const IntExpect& e) {
+  if (e.exact()) return std::to_string(e.min);
+  return "[" + std::to_string(e.min) + ", " + std::to_string(e.max) + "]";
+}
+
+std::string event_text(std::uint64_t ident, model::FilterId filter) {
+  return model::filter_name(filter) + " ident " + std::to_string(ident);
+}
+
+void compare_fields(const ExpectedEvent& want, std::uint64_t ident, const model::KEvent& got,
+                    std::vector<Divergence>& out) {
+  const std::string what = event_text(ident, got.filter);
+  if (want.flags != got.flags) {
+    out.push_back({DivergenceKind::kFlags, model::flags_to_string(want.flags), model::flags_to_string(got.flags), what});
+  }
+  if (want.fflags != got.fflags) {
+    out.push_back({DivergenceKind::kFflags, std::to_string(want.fflags), std::to_string(got.fflags), what});
+  }
+  if (!want.data.matches(got.data)) {
+    out.push_back({DivergenceKind::kData, range_text(want.data), std::to_string(got.data), what});
+  }
+  if (want.udata != got.udata) {
+    out.push_back({DivergenceKind::kUdata, std::to_string(want.udata), std::to_string(got.udata), what});
+  }
+}
+
+// Pairs expected and actual events by (ident, filter), first unused match.
+void compare_events(const Observed& expected, const ActualObservation& actual, const IdentResolver& resolve,
+                    std::vector<Divergence>& out) {
+  std::vector<bool> used(actual.events.size(), false);
+  std::vector<std::size_t> matched_positions;
+  for (const ExpectedEvent& want : expected.events) {
+    const std::uint64_t ident = resolve(want.ident);
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < actual.events.size() && !found; ++i) {
+      if (!used[i] && actual.events[i].ident == ident && actual.events[i].filter == want.filter) found = i;
+    }
+    if (!found) {
+      out.push_back({DivergenceKind::kMissingEvent, event_text(ident, want.filter), "absent", ""});
+      continue;
+    }
+    used[*found] = true;
+    matched_positions.push_back(*found);
+    compare_fields(want, ident, actual.events[*found], out);
+  }
+  for (std::size_t i = 0; i < actual.events.size(); ++i) {
+    if (!used[i]) {
+      out.push_back({DivergenceKind::kExtraEvent, "absent", event_text(actual.events[i].ident, actual.events[i].filter), ""});
+    }
+  }
+  if (expected.order == EventOrder::kExact) {
+    for (std::size_t i = 1; i < matched_positions.size(); ++i) {
+      if (matched_positions[i] < matched_positions[i - 1]) {
+        out.push_back({DivergenceKind::kOrder, "events in the listed order", "a different order", ""});
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const char* divergence_kind_name(DivergenceKind kind) {
+  static constexpr std::array<const char*, 10> kNames{
+      "ret", "errno", "missing-event", "extra-event", "order", "ident", "flags", "fflags", "data", "udata"};
+  return kNames[static_cast<std::size_t>(kind)];
+}
+
+std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
+                                            const IdentResolver& resolve) {
+  std::vector<Divergence> out;
+  const std::string want_errno = expected.errno_name.value_or("0");
+  const std::string got_errno(model::errno_name(actual.err));
+  const bool same_errno = model::errno_from_name(want_errno) == model::errno_from_name(got_errno);
+  if (!same_errno) out.push_back({DivergenceKind::kErrno, want_errno, got_errno, ""});
+  if (!expected.ret.matches(actual.ret)) {
+    out.push_back({DivergenceKind::kRet, range_text(expected.ret), std::to_string(actual.ret), ""});
+  }
+  compare_events(expected, actual, resolve, out);
+  return out;
+}
+
+}  // namespace kqsim::traces

@@ -1,0 +1,43 @@
+// How an observation is judged against a trace's expectation: exact by
+// default; a range where a field legitimately varies; any event order where
+// the trace says the order is unspecified.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/errno_code.hpp"
+#include "model/kevent_constants.hpp"
+#include "traces/trace.hpp"
+
+namespace kqsim::traces {
+
+enum class DivergenceKind : std::uint8_t {
+  kRet, kErrno, kMissingEvent, kExtraEvent, kOrder, kIdent, kFlags, kFflags, kData, kUdata,
+};
+
+const char* divergence_kind_name(DivergenceKind kind);
+
+struct Divergence {
+  DivergenceKind kind = DivergenceKind::kRet;
+  std::string expected;
+  std::string actual;
+  std::string detail;  // which event, in words
+};
+
+struct ActualObservation {
+  std::int64_t ret = 0;
+  model::Errno err = model::Errno::kNone;
+  std::vector<model::KEvent> events;
+};
+
+// Turns a Ref from the trace into the number it stood for at this step.
+using IdentResolver = std::function<std::uint64_t(const Ref&)>;
+
+std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
+                                            const IdentResolver& resolve);
+
+}  // namespace kqsim::traces

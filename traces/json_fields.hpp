@@ -1,0 +1,62 @@
+// Strict, typed access to one JSON object of a trace. Each accessor names
+// the field in its error; finish() rejects keys nobody read, so a typo
+// ("obsreved") is an error rather than a silently ignored expectation.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "traces/trace.hpp"
+
+namespace kqsim::traces {
+
+class FieldReader {
+ public:
+  FieldReader(std::string file, std::optional<std::size_t> step, std::string prefix, const nlohmann::json& obj);
+
+  FieldReader at_step(std::size_t step) &&;
+  [[nodiscard]] bool has(const std::string& key) const;
+  void skip(const std::string& key) { used_.insert(key); }
+  void finish() const;
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+  std::string string_required(const std::string& key);
+  std::optional<std::string> optional_string(const std::string& key);
+  std::int64_t int_required(const std::string& key);
+  std::int64_t int_or(const std::string& key, std::int64_t fallback);
+  std::uint64_t uint_or(const std::string& key, std::uint64_t fallback);
+  bool bool_or(const std::string& key, bool fallback);
+  IntExpect int_expect_or(const std::string& key, IntExpect fallback);
+
+  Ref ref(const std::string& key);
+  model::FilterId filter(const std::string& key);
+  model::EventFlags flags_or(const std::string& key, model::EventFlags fallback);
+  std::uint32_t notes_or(const std::string& key, std::uint32_t fallback);
+  std::uint32_t kqueue_flags_or(const std::string& key, std::uint32_t fallback);
+  std::vector<std::string> names(const std::string& key, std::size_t count);
+  std::vector<std::string> names_or_empty(const std::string& key, std::size_t count);
+  std::optional<model::Timespec> timespec(const std::string& key);
+
+  FieldReader object(const std::string& key);
+  std::vector<FieldReader> array_items(const std::string& key);
+
+ private:
+  const nlohmann::json& get(const std::string& key);
+  std::string path(const std::string& key) const { return prefix_ + key; }
+  std::int64_t as_int(const nlohmann::json& v, const std::string& key) const;
+  template <typename Lookup>
+  std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what);
+
+  std::string file_;
+  std::optional<std::size_t> step_;
+  std::string prefix_;
+  const nlohmann::json* obj_;
+  std::set<std::string> used_;
+};
+
+}  // namespace kqsim::traces

@@ -1,0 +1,109 @@
+// A trace in memory: the program (steps over named descriptors) and, per
+// step, what a host observed or what a source says it must observe. The
+// JSON form is docs/trace-format.md; this is its parsed, validated shape.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/kevent_constants.hpp"
+#include "model/sys_result.hpp"
+
+namespace kqsim::traces {
+
+inline constexpr const char* kFormatVersion = "kqsim-trace/1";
+
+// A descriptor or ident as the program names it: a bound name or a raw number.
+struct Ref {
+  std::variant<std::string, std::uint64_t> value;
+  [[nodiscard]] bool is_name() const { return std::holds_alternative<std::string>(value); }
+  [[nodiscard]] const std::string& name() const { return std::get<std::string>(value); }
+  [[nodiscard]] std::uint64_t number() const { return std::get<std::uint64_t>(value); }
+};
+
+struct Change {
+  Ref ident;
+  model::FilterId filter = 0;
+  model::EventFlags flags = 0;
+  std::uint32_t fflags = 0;
+  std::int64_t data = 0;
+  std::uint64_t udata = 0;
+};
+
+// An integer an observation must equal, or lie within (timing-dependent
+// fields such as a timer's expiration count).
+struct IntExpect {
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  [[nodiscard]] bool matches(std::int64_t v) const { return v >= min && v <= max; }
+  [[nodiscard]] bool exact() const { return min == max; }
+};
+
+struct ExpectedEvent {
+  Ref ident;
+  model::FilterId filter = 0;
+  model::EventFlags flags = 0;
+  std::uint32_t fflags = 0;
+  IntExpect data;
+  std::uint64_t udata = 0;
+};
+
+enum class EventOrder : std::uint8_t { kExact, kAny };
+
+struct Observed {
+  IntExpect ret;                    // for fork: any positive pid unless given
+  std::optional<std::string> errno_name;
+  std::vector<ExpectedEvent> events;
+  EventOrder order = EventOrder::kExact;
+};
+
+enum class Op : std::uint8_t {
+  kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
+};
+
+struct Step {
+  std::size_t index = 0;          // position in the trace, from 0
+  Op op = Op::kKevent;
+  std::string proc = "main";      // the process that makes the call
+  std::vector<std::string> as;    // names this step binds (result descriptors, child process)
+  Ref fd;                         // read/write/close/dup/dup2/fcntl; kevent: the kqueue
+  Ref to;                         // dup2 target
+  std::int64_t bytes = 0;         // read/write
+  bool nonblock = false;          // pipe
+  bool cloexec = false;           // pipe
+  std::uint32_t kqueue_flags = 0; // kqueue: kqueuex flags
+  std::string fcntl_cmd;          // "F_GETFD" or "F_SETFD"
+  std::int32_t fcntl_arg = 0;
+  std::int64_t sleep_ns = 0;
+  std::vector<Change> changes;
+  std::int32_t nevents = 0;
+  std::optional<model::Timespec> timeout;  // nullopt: wait forever
+  std::optional<Observed> observed;
+  std::string note;
+};
+
+struct SourceRef {
+  std::string kind;  // kernel-source, man-page, freebsd-test, recording, observed-real-kernels
+  std::string ref;
+};
+
+struct HostInfo {
+  std::string os, release, machine, date, recorder;
+};
+
+struct Trace {
+  std::string path;  // where it was read from, for messages
+  std::string name;
+  std::string description;
+  std::string dialect = "freebsd-main";
+  std::vector<SourceRef> sources;
+  std::optional<HostInfo> host;
+  std::vector<Step> steps;
+};
+
+const char* op_name(Op op);
+
+}  // namespace kqsim::traces

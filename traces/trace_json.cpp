@@ -1,0 +1,299 @@
+#include "traces/trace_json.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "model/errno_code.hpp"
+#include "model/kevent_names.hpp"
+#include "traces/json_fields.hpp"
+#include "traces/trace_error.hpp"
+
+namespace kqsim::traces {
+namespace {
+
+using nlohmann::json;
+
+const std::map<std::string, Op> kOps{
+    {"kqueue", Op::kKqueue}, {"pipe", Op::kPipe},   {"read", Op::kRead},   {"write", Op::kWrite},
+    {"close", Op::kClose},   {"dup", Op::kDup},     {"dup2", Op::kDup2},   {"fcntl", Op::kFcntl},
+    {"fork", Op::kFork},     {"exec", Op::kExec},   {"exit", Op::kExit},   {"sleep", Op::kSleep},
+    {"kevent", Op::kKevent},
+};
+
+Change parse_change(FieldReader r) {
+  Change c;
+  c.ident = r.ref("ident");
+  c.filter = r.filter("filter");
+  c.flags = r.flags_or("flags", 0);
+  c.fflags = r.notes_or("fflags", 0);
+  c.data = r.int_or("data", 0);
+  c.udata = r.uint_or("udata", 0);
+  r.finish();
+  return c;
+}
+
+ExpectedEvent parse_event(FieldReader r) {
+  ExpectedEvent e;
+  e.ident = r.ref("ident");
+  e.filter = r.filter("filter");
+  e.flags = r.flags_or("flags", 0);
+  e.fflags = r.notes_or("fflags", 0);
+  e.data = r.int_expect_or("data", IntExpect{0, 0});
+  e.udata = r.uint_or("udata", 0);
+  r.finish();
+  return e;
+}
+
+Observed parse_observed(FieldReader r, Op op) {
+  Observed o;
+  const bool fork_default = op == Op::kFork;
+  o.ret = r.int_expect_or("ret", fork_default ? IntExpect{1, INT32_MAX} : IntExpect{0, 0});
+  if (auto name = r.optional_string("errno")) {
+    if (!model::errno_from_name(*name)) r.fail("errno", "unknown errno name '" + *name + "'");
+    o.errno_name = *name;
+    if (!r.has("ret")) o.ret = IntExpect{-1, -1};
+  }
+  for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
+  if (auto order = r.optional_string("order")) {
+    if (*order == "any") o.order = EventOrder::kAny;
+    else if (*order != "exact") r.fail("order", "must be \"exact\" or \"any\"");
+  }
+  r.finish();
+  return o;
+}
+
+void parse_kevent_fields(FieldReader& r, Step& s) {
+  s.fd = r.ref("kq");
+  for (FieldReader ch : r.array_items("changes")) s.changes.push_back(parse_change(std::move(ch)));
+  s.nevents = static_cast<std::int32_t>(r.int_or("nevents", 0));
+  if (!r.has("timeout")) r.fail("timeout", "required: null waits forever, {\"sec\": 0, \"nsec\": 0} polls");
+  s.timeout = r.timespec("timeout");
+}
+
+void parse_op_fields(FieldReader& r, Step& s) {
+  switch (s.op) {
+    case Op::kKqueue: s.kqueue_flags = r.kqueue_flags_or("flags", 0); s.as = r.names("as", 1); break;
+    case Op::kPipe:
+      s.nonblock = r.bool_or("nonblock", false);
+      s.cloexec = r.bool_or("cloexec", false);
+      s.as = r.names("as", 2);
+      break;
+    case Op::kRead:
+    case Op::kWrite: s.fd = r.ref("fd"); s.bytes = r.int_required("bytes"); break;
+    case Op::kClose: s.fd = r.ref("fd"); break;
+    case Op::kDup: s.fd = r.ref("fd"); s.as = r.names("as", 1); break;
+    case Op::kDup2: s.fd = r.ref("fd"); s.to = r.ref("to"); s.as = r.names_or_empty("as", 1); break;
+    case Op::kFcntl:
+      s.fd = r.ref("fd");
+      s.fcntl_cmd = r.string_required("cmd");
+      if (s.fcntl_cmd != "F_GETFD" && s.fcntl_cmd != "F_SETFD") r.fail("cmd", "must be F_GETFD or F_SETFD");
+      s.fcntl_arg = static_cast<std::int32_t>(r.int_or("arg", 0));
+      break;
+    case Op::kFork: s.as = r.names("as", 1); break;
+    case Op::kExec:
+    case Op::kExit: break;
+    case Op::kSleep:
+      s.sleep_ns = r.int_required("ns");
+      if (s.sleep_ns < 0) r.fail("ns", "must not be negative");
+      break;
+    case Op::kKevent: parse_kevent_fields(r, s); break;
+  }
+}
+
+Step parse_step(FieldReader r, std::size_t index) {
+  Step s;
+  s.index = index;
+  std::string op = r.string_required("op");
+  auto it = kOps.find(op);
+  if (it == kOps.end()) r.fail("op", "unknown op '" + op + "'");
+  s.op = it->second;
+  s.proc = r.optional_string("proc").value_or("main");
+  s.note = r.optional_string("note").value_or("");
+  parse_op_fields(r, s);
+  if (r.has("observed")) s.observed = parse_observed(r.object("observed"), s.op);
+  r.finish();
+  return s;
+}
+
+void parse_header(FieldReader& r, Trace& t) {
+  std::string format = r.string_required("format");
+  if (format != kFormatVersion) r.fail("format", "unsupported format '" + format + "', expected '" + kFormatVersion + "'");
+  t.name = r.string_required("name");
+  t.description = r.optional_string("description").value_or("");
+  t.dialect = r.optional_string("dialect").value_or("freebsd-main");
+  for (FieldReader src : r.array_items("sources")) {
+    SourceRef ref{src.string_required("kind"), src.string_required("ref")};
+    src.finish();
+    t.sources.push_back(ref);
+  }
+  if (r.has("host")) {
+    FieldReader h = r.object("host");
+    t.host = HostInfo{h.string_required("os"), h.string_required("release"), h.optional_string("machine").value_or(""),
+                      h.optional_string("date").value_or(""), h.optional_string("recorder").value_or("")};
+    h.finish();
+  }
+  r.skip("constants");  // informational: what the host measured
+}
+
+}  // namespace
+
+Trace parse_trace(const json& doc, const std::string& path) {
+  if (!doc.is_object()) throw TraceError(path, std::nullopt, "", "a trace is a JSON object");
+  Trace t;
+  t.path = path;
+  FieldReader r(path, std::nullopt, "", doc);
+  parse_header(r, t);
+  if (!r.has("steps")) r.fail("steps", "missing");
+  std::size_t index = 0;
+  for (FieldReader step : r.array_items("steps")) t.steps.push_back(parse_step(std::move(step).at_step(index), index)), ++index;
+  r.finish();
+  return t;
+}
+
+namespace {
+
+json ref_to_json(const Ref& ref) {
+  if (ref.is_name()) return ref.name();
+  return ref.number();
+}
+
+json flags_to_json(model::EventFlags flags) {
+  json out = json::array();
+  for (std::uint32_t bit = 1; bit <= 0x8000; bit <<= 1) {
+    if ((flags & bit) == 0) continue;
+    std::string name = model::flags_to_string(static_cast<model::EventFlags>(bit));
+    out.push_back(name);
+  }
+  return out;
+}
+
+json int_expect_to_json(const IntExpect& e) {
+  if (e.exact()) return e.min;
+  return json{{"min", e.min}, {"max", e.max}};
+}
+
+json observed_to_json(const Observed& o) {
+  json out;
+  out["ret"] = int_expect_to_json(o.ret);
+  if (o.errno_name) out["errno"] = *o.errno_name;
+  if (!o.events.empty() || o.order == EventOrder::kAny) {
+    json events = json::array();
+    for (const ExpectedEvent& e : o.events) {
+      events.push_back(json{{"ident", ref_to_json(e.ident)},
+                            {"filter", model::filter_name(e.filter)},
+                            {"flags", flags_to_json(e.flags)},
+                            {"fflags", e.fflags},
+                            {"data", int_expect_to_json(e.data)},
+                            {"udata", e.udata}});
+    }
+    out["events"] = events;
+  }
+  if (o.order == EventOrder::kAny) out["order"] = "any";
+  return out;
+}
+
+json names_to_json(const std::vector<std::string>& names) {
+  if (names.size() == 1) return names[0];
+  return names;
+}
+
+json timeout_to_json(const std::optional<model::Timespec>& ts) {
+  if (!ts) return nullptr;
+  return json{{"sec", ts->sec}, {"nsec", ts->nsec}};
+}
+
+void op_fields_to_json(const Step& s, json& out) {
+  switch (s.op) {
+    case Op::kKqueue:
+      if (s.kqueue_flags != 0) out["flags"] = s.kqueue_flags;
+      out["as"] = names_to_json(s.as);
+      break;
+    case Op::kPipe:
+      if (s.nonblock) out["nonblock"] = true;
+      if (s.cloexec) out["cloexec"] = true;
+      out["as"] = s.as;
+      break;
+    case Op::kRead:
+    case Op::kWrite: out["fd"] = ref_to_json(s.fd); out["bytes"] = s.bytes; break;
+    case Op::kClose: out["fd"] = ref_to_json(s.fd); break;
+    case Op::kDup: out["fd"] = ref_to_json(s.fd); out["as"] = names_to_json(s.as); break;
+    case Op::kDup2:
+      out["fd"] = ref_to_json(s.fd);
+      out["to"] = ref_to_json(s.to);
+      if (!s.as.empty()) out["as"] = names_to_json(s.as);
+      break;
+    case Op::kFcntl: out["fd"] = ref_to_json(s.fd); out["cmd"] = s.fcntl_cmd; out["arg"] = s.fcntl_arg; break;
+    case Op::kFork: out["as"] = names_to_json(s.as); break;
+    case Op::kExec:
+    case Op::kExit: break;
+    case Op::kSleep: out["ns"] = s.sleep_ns; break;
+    case Op::kKevent: {
+      out["kq"] = ref_to_json(s.fd);
+      json changes = json::array();
+      for (const Change& c : s.changes) {
+        changes.push_back(json{{"ident", ref_to_json(c.ident)}, {"filter", model::filter_name(c.filter)},
+                               {"flags", flags_to_json(c.flags)}, {"fflags", c.fflags},
+                               {"data", c.data}, {"udata", c.udata}});
+      }
+      if (!changes.empty()) out["changes"] = changes;
+      out["nevents"] = s.nevents;
+      out["timeout"] = timeout_to_json(s.timeout);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+json trace_to_json(const Trace& t) {
+  json doc;
+  doc["format"] = kFormatVersion;
+  doc["name"] = t.name;
+  if (!t.description.empty()) doc["description"] = t.description;
+  doc["dialect"] = t.dialect;
+  if (!t.sources.empty()) {
+    json sources = json::array();
+    for (const SourceRef& s : t.sources) sources.push_back(json{{"kind", s.kind}, {"ref", s.ref}});
+    doc["sources"] = sources;
+  }
+  if (t.host) {
+    doc["host"] = json{{"os", t.host->os}, {"release", t.host->release}, {"machine", t.host->machine},
+                       {"date", t.host->date}, {"recorder", t.host->recorder}};
+  }
+  json steps = json::array();
+  for (const Step& s : t.steps) {
+    json out;
+    out["op"] = op_name(s.op);
+    if (s.proc != "main") out["proc"] = s.proc;
+    op_fields_to_json(s, out);
+    if (!s.note.empty()) out["note"] = s.note;
+    if (s.observed) out["observed"] = observed_to_json(*s.observed);
+    steps.push_back(out);
+  }
+  doc["steps"] = steps;
+  return doc;
+}
+
+const char* op_name(Op op) {
+  for (const auto& [name, value] : kOps) {
+    if (value == op) return name.c_str();
+  }
+  return "?";
+}
+
+Trace load_trace_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw TraceError(path, std::nullopt, "", "cannot open the file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    throw TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
+  }
+  return parse_trace(doc, path);
+}
+
+}  // namespace kqsim::traces
