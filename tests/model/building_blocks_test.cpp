@@ -1,0 +1,74 @@
+// The small parts: descriptor allocation, the activation queue, names, profiles.
+#include <gtest/gtest.h>
+
+#include "model/activation_queue.hpp"
+#include "model/dialect_profile.hpp"
+#include "model/errno_code.hpp"
+#include "model/file_table.hpp"
+#include "model/kevent_names.hpp"
+
+namespace kqsim::model {
+namespace {
+
+// fdalloc: lowest free slot at or above the hint; fdunused lowers the hint.
+TEST(FileTable, LowestFreeAllocation) {
+  FileTable t;
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(t.allocate({static_cast<FileIndex>(i), false}, 0, 10), i);
+  t.release(1);
+  EXPECT_EQ(t.allocate({9, false}, 0, 10), 1);
+  EXPECT_EQ(t.allocate({9, false}, 0, 10), 4);
+  EXPECT_EQ(t.last_fd(), 4);
+  EXPECT_EQ(t.allocate({9, false}, 0, 5), std::nullopt);  // EMFILE
+}
+
+TEST(FileTable, HintAheadOfAHoleHidesIt) {
+  FileTable t;
+  t.install(0, {0, false});
+  t.install(2, {0, false});
+  t.set_free_hint(3);  // what fdcopy leaves on 15.x
+  EXPECT_EQ(t.allocate({1, false}, 0, 10), 3);
+}
+
+TEST(ActivationQueue, FifoWithRemoval) {
+  ActivationQueue q;
+  q.push_back(3);
+  q.push_back(1);
+  q.push_back(2);
+  EXPECT_TRUE(q.remove(1));
+  EXPECT_FALSE(q.remove(1));
+  EXPECT_EQ(q.pop_front(), 3U);
+  EXPECT_EQ(q.pop_front(), 2U);
+  EXPECT_EQ(q.pop_front(), std::nullopt);
+}
+
+TEST(Names, RoundTrip) {
+  EXPECT_EQ(filter_from_name("EVFILT_USER"), filt::kUser);
+  EXPECT_EQ(filter_name(filt::kTimer), "EVFILT_TIMER");
+  EXPECT_EQ(filter_name(-100), "-100");
+  EXPECT_EQ(flags_to_string(ev::kEof | ev::kOneshot), "EV_ONESHOT|EV_EOF");
+  EXPECT_EQ(flags_to_string(0), "0");
+  EXPECT_EQ(flag_from_name("EV_DISPATCH"), ev::kDispatch);
+  EXPECT_EQ(flag_from_name("EV_NOPE"), std::nullopt);
+  EXPECT_EQ(note_from_name("NOTE_TRIGGER"), note::kTrigger);
+  EXPECT_EQ(errno_from_name("EWOULDBLOCK"), Errno::kEAGAIN);
+  EXPECT_EQ(errno_name(Errno::kEPIPE), "EPIPE");
+}
+
+// dialects.md / observed-real-kernels.md: what differs between the profiles.
+TEST(Profiles, DifferencesAreData) {
+  const DialectProfile* main = find_profile("freebsd-main");
+  const DialectProfile* old = find_profile("freebsd-13.2");
+  ASSERT_NE(main, nullptr);
+  ASSERT_NE(old, nullptr);
+  EXPECT_EQ(&default_profile(), main);
+  EXPECT_EQ(main->non_kqueue_errno, Errno::kEINVAL);
+  EXPECT_EQ(old->non_kqueue_errno, Errno::kEBADF);
+  EXPECT_EQ(main->filter_syscount, 15);
+  EXPECT_EQ(old->filter_syscount, 13);
+  EXPECT_TRUE(main->has_cponfork);
+  EXPECT_FALSE(old->has_cponfork);
+  EXPECT_EQ(find_profile("netbsd-10"), nullptr);
+}
+
+}  // namespace
+}  // namespace kqsim::model

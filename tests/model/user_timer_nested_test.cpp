@@ -1,0 +1,117 @@
+// EVFILT_USER, EVFILT_TIMER and kqueue-in-kqueue (kern_event.c filters).
+#include "tests/model/kernel_fixture.hpp"
+
+namespace kqsim::model::testing {
+namespace {
+
+using FilterTest = KernelTest;
+
+// C13: NOTE_TRIGGER on the creating EV_ADD is ignored; a trigger persists without EV_CLEAR.
+TEST_F(FilterTest, UserTriggerRules) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kUser, ev::kAdd, note::kTrigger));
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  add(kq, kev(1, filt::kUser, 0, note::kTrigger));
+  EXPECT_EQ(poll(kq).sys.ret, 1);
+  KeventResult again = poll(kq);
+  ASSERT_EQ(again.sys.ret, 1);
+  EXPECT_EQ(again.events[0].fflags, note::kTrigger);  // surprise 2: stored raw at creation
+}
+
+// C13: FFCOPY/FFOR/FFAND combine the low 24 bits; data = last change's data.
+TEST_F(FilterTest, UserFflagsControl) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kUser, ev::kAdd | ev::kClear));
+  add(kq, kev(1, filt::kUser, 0, note::kFfcopy | 0x1230f0));
+  add(kq, kev(1, filt::kUser, 0, note::kFfor | 0x0f));
+  add(kq, kev(1, filt::kUser, 0, note::kFfand | note::kTrigger | 0x303c, 77));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, 0x303cU);
+  EXPECT_EQ(r.events[0].data, 77);
+  EXPECT_EQ(poll(kq).sys.ret, 0);  // EV_CLEAR: one event per trigger
+}
+
+// Surprise 2: created with FFOR|0x12, later triggered: fflags 0x80000012.
+TEST_F(FilterTest, UserCreationFflagsKeepControlBits) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kUser, ev::kAdd, note::kFfor | 0x12));
+  add(kq, kev(1, filt::kUser, 0, note::kTrigger));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, 0x80000012U);
+}
+
+// C14: EV_CLEAR forced, fflags 0, counting continues while disabled.
+TEST_F(FilterTest, TimerCountsWhileDisabled) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd, 0, 10));
+  add(kq, kev(1, filt::kTimer, ev::kDisable));
+  k.sleep(55'000'000);
+  add(kq, kev(1, filt::kTimer, ev::kEnable));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags, ev::kClear);
+  EXPECT_EQ(r.events[0].fflags, 0U);
+  EXPECT_EQ(r.events[0].data, 5);  // C14 saw 6 with a real tick; the virtual clock is exact
+}
+
+// C14 / T/timer.c: invalid data and units; the callout cap.
+TEST_F(FilterTest, TimerValidation) {
+  int kq = new_kq();
+  EXPECT_EQ(apply(kq, {kev(1, filt::kTimer, ev::kAdd, 0, -1)}, 0).sys.err, Errno::kEINVAL);
+  EXPECT_EQ(apply(kq, {kev(1, filt::kTimer, ev::kAdd, note::kSeconds | note::kUseconds, 1)}, 0).sys.err,
+            Errno::kEINVAL);
+  EXPECT_EQ(apply(kq, {kev(1, filt::kTimer, ev::kAdd, 0x100, 1)}, 0).sys.err, Errno::kEINVAL);
+  EXPECT_EQ(k.callout_count(), 0U);
+}
+
+// Surprise 3: re-adding with invalid data succeeds, then an EV_ERROR event arrives.
+TEST_F(FilterTest, TimerReAddWithInvalidDataReportsLater) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd, 0, 1000));
+  KeventResult r = apply(kq, {kev(1, filt::kTimer, ev::kAdd | ev::kReceipt, 0, -5)}, 1);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 0);
+  KeventResult later = poll(kq);
+  ASSERT_EQ(later.sys.ret, 1);
+  EXPECT_EQ(later.events[0].flags, ev::kError | ev::kClear);  // 0x4020
+  EXPECT_EQ(later.events[0].data, 22);
+}
+
+// T/timer.c abstime_epoch: NOTE_ABSTIME data 0 fires at once, flags without EV_CLEAR.
+TEST_F(FilterTest, AbsoluteTimerInThePast) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd, note::kAbstime, 0));
+  KeventResult r = k.kevent(pid, kq, {}, 1, Timespec{1, 0});
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags, 0);
+  EXPECT_EQ(r.events[0].data, 1);
+  EXPECT_EQ(k.now_ns(), 0);
+}
+
+// A timed wait wakes at the timer's expiry, not at its deadline.
+TEST_F(FilterTest, WaitWakesAtTimerExpiry) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 30));
+  KeventResult r = k.kevent(pid, kq, {}, 4, Timespec{0, 100'000'000});
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags, ev::kOneshot | ev::kClear);
+  EXPECT_EQ(k.now_ns(), 30'000'000);
+  EXPECT_EQ(k.kevent(pid, kq, {}, 4, Timespec{1, 0}).sys.ret, 0);  // oneshot: gone
+}
+
+// C18: outer EVFILT_READ data = the inner kqueue's pending count.
+TEST_F(FilterTest, NestedKqueueCountsPending) {
+  int inner = new_kq(), outer = new_kq();
+  for (std::uint64_t id = 1; id <= 4; ++id) add(inner, kev(id, filt::kUser, ev::kAdd));
+  for (std::uint64_t id = 1; id <= 3; ++id) add(inner, kev(id, filt::kUser, 0, note::kTrigger));
+  add(outer, kev(static_cast<std::uint64_t>(inner), filt::kRead, ev::kAdd));
+  KeventResult r = poll(outer);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 3);
+  EXPECT_EQ(apply(outer, {kev(static_cast<std::uint64_t>(inner), filt::kWrite, ev::kAdd)}, 0).sys.err, Errno::kEINVAL);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
