@@ -138,7 +138,7 @@ class Kernel {
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 5> kFilterOps;
+  static const std::array<FilterOps, 6> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
   RegisterOutcome filter_attach(KnoteRef ref);
@@ -159,6 +159,9 @@ class Kernel {
   void filt_timerdetach(KnoteRef ref);
   bool filt_timer(Knote& kn);
   bool filt_user(Knote& kn);
+  Errno filt_jailattach(KnoteRef ref);
+  bool filt_jail(Knote& kn);
+  void filt_jaildetach(KnoteRef ref);
   void filt_userdetach(KnoteRef ref);
   void filt_timertouch_register(KnoteRef ref, const KEvent& kev);
   Errno timer_validate_and_start(Knote& kn);

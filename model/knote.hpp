@@ -29,6 +29,7 @@ enum class FilterKind : std::uint8_t {
   kKqueueRead,  // kern_event.c kqread_filtops
   kTimer,       // kern_event.c timer_filtops
   kUser,        // kern_event.c user_filtops
+  kJail,        // kern_jail.c jail_filtops (FreeBSD 15+)
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.

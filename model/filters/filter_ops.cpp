@@ -4,12 +4,13 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 5> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 6> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
     {&Kernel::filt_timer, &Kernel::filt_timerdetach, true},     // kTimer
     {&Kernel::filt_user, &Kernel::filt_userdetach, true},       // kUser
+    {&Kernel::filt_jail, &Kernel::filt_jaildetach, false},      // kJail
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
@@ -39,7 +40,7 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref) {
     case filt::kSignal: return {Errno::kNone, "EVFILT_SIGNAL is not modelled yet"};
     case filt::kFs: return {Errno::kNone, "EVFILT_FS is not modelled yet"};
     case filt::kSendfile: return {Errno::kNone, "EVFILT_SENDFILE is not modelled yet"};
-    case filt::kJail: return {Errno::kNone, "EVFILT_JAIL is not modelled yet"};
+    case filt::kJail: kn.kind = FilterKind::kJail; return {filt_jailattach(ref), {}};
     default: return {Errno::kENXIO, {}};  // filt_nullattach
   }
 }

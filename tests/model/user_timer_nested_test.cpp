@@ -115,3 +115,29 @@ TEST_F(FilterTest, NestedKqueueCountsPending) {
 
 }  // namespace
 }  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// 15.1 diff #2: filter -14 is EVFILT_JAIL on 15.x; a jail that does not exist is ENOENT.
+TEST_F(FilterTest, JailFilterKnowsOnlyTheOwnPrison) {
+  int kq = new_kq();
+  EXPECT_EQ(apply(kq, {kev(999999, filt::kJail, ev::kAdd)}, 0).sys.err, Errno::kENOENT);
+  add(kq, kev(0, filt::kJail, ev::kAdd));
+  EXPECT_EQ(k.kqueues()[0].knote(0).kev.flags, ev::kClear);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+}
+
+class Filter132Test : public KernelTest {
+ protected:
+  Filter132Test() : KernelTest(*find_profile("freebsd-13.2")) {}
+};
+
+// C15: before the jail filters, -14 is outside EVFILT_SYSCOUNT.
+TEST_F(Filter132Test, FilterMinus14IsEinvalOn132) {
+  int kq = new_kq();
+  EXPECT_EQ(apply(kq, {kev(0, filt::kJail, ev::kAdd)}, 0).sys.err, Errno::kEINVAL);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
