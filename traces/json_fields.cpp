@@ -23,6 +23,12 @@ FieldReader FieldReader::at_step(std::size_t step) && {
 
 bool FieldReader::has(const std::string& key) const { return obj_->contains(key); }
 
+std::vector<std::string> FieldReader::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : obj_->items()) out.push_back(key);
+  return out;
+}
+
 void FieldReader::fail(const std::string& key, const std::string& message) const {
   throw TraceError(file_, step_, path(key), message);
 }

@@ -21,6 +21,7 @@ class FieldReader {
 
   FieldReader at_step(std::size_t step) &&;
   [[nodiscard]] bool has(const std::string& key) const;
+  [[nodiscard]] std::vector<std::string> keys() const;
   void skip(const std::string& key) { used_.insert(key); }
   void finish() const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -101,6 +102,7 @@ struct Trace {
   std::string dialect = "freebsd-main";
   std::vector<SourceRef> sources;
   std::optional<HostInfo> host;
+  std::map<std::string, std::int64_t> constants;  // what a recorder measured on the host
   std::vector<Step> steps;
 };
 

@@ -116,6 +116,13 @@ Step parse_step(FieldReader r, std::size_t index) {
   return s;
 }
 
+// Informational integers a recorder measured; each must be an integer.
+std::map<std::string, std::int64_t> doc_constants(FieldReader& c) {
+  std::map<std::string, std::int64_t> out;
+  for (const std::string& key : c.keys()) out[key] = c.int_required(key);
+  return out;
+}
+
 void parse_header(FieldReader& r, Trace& t) {
   std::string format = r.string_required("format");
   if (format != kFormatVersion) r.fail("format", "unsupported format '" + format + "', expected '" + kFormatVersion + "'");
@@ -133,7 +140,10 @@ void parse_header(FieldReader& r, Trace& t) {
                       h.optional_string("date").value_or(""), h.optional_string("recorder").value_or("")};
     h.finish();
   }
-  r.skip("constants");  // informational: what the host measured
+  if (r.has("constants")) {
+    FieldReader c = r.object("constants");
+    for (const auto& [key, value] : doc_constants(c)) t.constants[key] = value;
+  }
 }
 
 }  // namespace
@@ -156,6 +166,13 @@ namespace {
 json ref_to_json(const Ref& ref) {
   if (ref.is_name()) return ref.name();
   return ref.number();
+}
+
+// A filter number without a name (a probe such as -100) stays a number.
+json filter_to_json(model::FilterId filter) {
+  std::string name = model::filter_name(filter);
+  if (model::filter_from_name(name)) return name;
+  return filter;
 }
 
 json flags_to_json(model::EventFlags flags) {
@@ -181,7 +198,7 @@ json observed_to_json(const Observed& o) {
     json events = json::array();
     for (const ExpectedEvent& e : o.events) {
       events.push_back(json{{"ident", ref_to_json(e.ident)},
-                            {"filter", model::filter_name(e.filter)},
+                            {"filter", filter_to_json(e.filter)},
                             {"flags", flags_to_json(e.flags)},
                             {"fflags", e.fflags},
                             {"data", int_expect_to_json(e.data)},
@@ -232,7 +249,7 @@ void op_fields_to_json(const Step& s, json& out) {
       out["kq"] = ref_to_json(s.fd);
       json changes = json::array();
       for (const Change& c : s.changes) {
-        changes.push_back(json{{"ident", ref_to_json(c.ident)}, {"filter", model::filter_name(c.filter)},
+        changes.push_back(json{{"ident", ref_to_json(c.ident)}, {"filter", filter_to_json(c.filter)},
                                {"flags", flags_to_json(c.flags)}, {"fflags", c.fflags},
                                {"data", c.data}, {"udata", c.udata}});
       }
@@ -261,6 +278,7 @@ json trace_to_json(const Trace& t) {
     doc["host"] = json{{"os", t.host->os}, {"release", t.host->release}, {"machine", t.host->machine},
                        {"date", t.host->date}, {"recorder", t.host->recorder}};
   }
+  if (!t.constants.empty()) doc["constants"] = t.constants;
   json steps = json::array();
   for (const Step& s : t.steps) {
     json out;

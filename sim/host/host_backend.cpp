@@ -1,0 +1,114 @@
+#include "sim/host/host_backend.hpp"
+
+#include <algorithm>
+
+#include "model/errno_code.hpp"
+#include "sim/host/host_process.hpp"
+
+namespace kqsim::host {
+namespace {
+
+sim::CallResult from_reply(const WorkerReply& r) {
+  sim::CallResult c;
+  c.sys.ret = r.ret;
+  c.sys.completion = static_cast<model::Completion>(r.completion);
+  if (r.errno_name[0] != '\0') {
+    auto e = model::errno_from_name(r.errno_name);
+    // An errno the model has no name for is kept out of the comparison's way
+    // as EOPNOTSUPP; the detail says what it really was.
+    c.sys.err = e.value_or(model::Errno::kEOPNOTSUPP);
+  }
+  c.fds[0] = r.fds[0];
+  c.fds[1] = r.fds[1];
+  c.events.assign(r.events, r.events + std::clamp(r.nevents, 0, static_cast<std::int32_t>(kMaxRecords)));
+  return c;
+}
+
+}  // namespace
+
+HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
+  int channel = spawn_worker(options_.self_path.c_str(), options_.model_server_fd);
+  if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
+  channels_[1] = channel;
+}
+
+HostBackend::~HostBackend() {
+  for (auto& [proc, channel] : channels_) close_fd(channel);  // workers leave on end of file
+}
+
+sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd) {
+  auto it = channels_.find(p);
+  WorkerReply r;
+  if (it == channels_.end() || it->second < 0 || !send_command(it->second, q, pass_fd) ||
+      !receive_reply(it->second, r, options_.step_timeout_ms)) {
+    return {model::SysResult::blocked("the host call did not return within the step timeout"), {}, {}};
+  }
+  return from_reply(r);
+}
+
+sim::CallResult HostBackend::simple(sim::ProcId p, WorkerOp op, std::int64_t a, std::int64_t b) {
+  WorkerCommand q;
+  q.op = op;
+  q.a = a;
+  q.b = b;
+  return round_trip(p, q);
+}
+
+sim::CallResult HostBackend::kqueue(sim::ProcId p, std::uint32_t flags) { return simple(p, WorkerOp::kKqueue, flags); }
+sim::CallResult HostBackend::pipe(sim::ProcId p, bool nonblock, bool cloexec) { return simple(p, WorkerOp::kPipe, nonblock, cloexec); }
+sim::CallResult HostBackend::read(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kRead, fd, n); }
+sim::CallResult HostBackend::write(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kWrite, fd, n); }
+sim::CallResult HostBackend::close(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kClose, fd); }
+sim::CallResult HostBackend::dup(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kDup, fd); }
+sim::CallResult HostBackend::dup2(sim::ProcId p, std::int32_t from, std::int32_t to) { return simple(p, WorkerOp::kDup2, from, to); }
+sim::CallResult HostBackend::fcntl_getfd(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kGetfd, fd); }
+sim::CallResult HostBackend::fcntl_setfd(sim::ProcId p, std::int32_t fd, std::int32_t f) { return simple(p, WorkerOp::kSetfd, fd, f); }
+sim::CallResult HostBackend::exec(sim::ProcId p) { return simple(p, WorkerOp::kExec); }
+sim::CallResult HostBackend::sleep(sim::ProcId p, std::int64_t ns) { return simple(p, WorkerOp::kSleep, ns); }
+
+sim::CallResult HostBackend::exit(sim::ProcId p) {
+  sim::CallResult r = simple(p, WorkerOp::kExit);
+  close_fd(channels_[p]);
+  channels_[p] = -1;
+  return r;
+}
+
+// The new worker's channel travels with the command; the trace addresses
+// the child by the ProcId returned here, not by its host pid.
+sim::CallResult HostBackend::fork(sim::ProcId p) {
+  auto pair = channel_pair();
+  if (!pair) return {model::SysResult::unsupported("cannot create a worker channel"), {}, {}};
+  WorkerCommand q;
+  q.op = WorkerOp::kFork;
+  sim::CallResult r = round_trip(p, q, pair->second);
+  close_fd(pair->second);
+  if (r.sys.ret <= 0 || !r.sys.done()) {
+    close_fd(pair->first);
+    return r;
+  }
+  sim::ProcId child = next_proc_++;
+  channels_[child] = pair->first;
+  r.sys.ret = child;
+  return r;
+}
+
+sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
+                                    std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
+  if (changes.size() > kMaxRecords || nevents > static_cast<std::int32_t>(kMaxRecords)) {
+    return {model::SysResult::unsupported("more than 64 changes or events in one kevent call"), {}, {}};
+  }
+  WorkerCommand q;
+  q.op = WorkerOp::kKevent;
+  q.a = kqfd;
+  q.nevents = nevents;
+  q.nchanges = static_cast<std::int32_t>(changes.size());
+  std::copy(changes.begin(), changes.end(), q.changes);
+  q.has_timeout = timeout.has_value();
+  if (timeout) {
+    q.timeout_sec = timeout->sec;
+    q.timeout_nsec = timeout->nsec;
+  }
+  return round_trip(p, q);
+}
+
+}  // namespace kqsim::host

@@ -1,0 +1,56 @@
+// The Backend on a host kernel: each process of the trace's program is a
+// worker process making real calls through host_kernel. The controller (this
+// object) sends one command per step and waits for its reply; a step whose
+// reply does not come within the step timeout is reported as blocked.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "sim/backend.hpp"
+#include "sim/host/host_kernel.hpp"
+#include "sim/host/worker_protocol.hpp"
+
+namespace kqsim::host {
+
+struct HostBackendOptions {
+  std::string self_path;       // this executable, for exec and workers
+  int model_server_fd = -1;    // model builds: the server the workers talk to
+  int step_timeout_ms = 5000;  // a real call that takes longer is "blocked forever"
+};
+
+class HostBackend final : public sim::Backend {
+ public:
+  explicit HostBackend(HostBackendOptions options);
+  ~HostBackend() override;
+  HostBackend(const HostBackend&) = delete;
+  HostBackend& operator=(const HostBackend&) = delete;
+
+  [[nodiscard]] std::string_view name() const override { return "host"; }
+  sim::ProcId initial_process() override { return 1; }
+  sim::CallResult kqueue(sim::ProcId p, std::uint32_t flags) override;
+  sim::CallResult pipe(sim::ProcId p, bool nonblock, bool cloexec) override;
+  sim::CallResult read(sim::ProcId p, std::int32_t fd, std::int64_t nbytes) override;
+  sim::CallResult write(sim::ProcId p, std::int32_t fd, std::int64_t nbytes) override;
+  sim::CallResult close(sim::ProcId p, std::int32_t fd) override;
+  sim::CallResult dup(sim::ProcId p, std::int32_t fd) override;
+  sim::CallResult dup2(sim::ProcId p, std::int32_t from, std::int32_t to) override;
+  sim::CallResult fcntl_getfd(sim::ProcId p, std::int32_t fd) override;
+  sim::CallResult fcntl_setfd(sim::ProcId p, std::int32_t fd, std::int32_t flags) override;
+  sim::CallResult fork(sim::ProcId p) override;
+  sim::CallResult exec(sim::ProcId p) override;
+  sim::CallResult exit(sim::ProcId p) override;
+  sim::CallResult sleep(sim::ProcId p, std::int64_t duration_ns) override;
+  sim::CallResult kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
+                         std::int32_t nevents, const std::optional<model::Timespec>& timeout) override;
+
+ private:
+  sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);
+  sim::CallResult simple(sim::ProcId p, WorkerOp op, std::int64_t a = 0, std::int64_t b = 0);
+
+  HostBackendOptions options_;
+  std::map<sim::ProcId, int> channels_;
+  sim::ProcId next_proc_ = 2;
+};
+
+}  // namespace kqsim::host

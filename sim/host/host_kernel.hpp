@@ -1,0 +1,51 @@
+// The system calls a trace's program makes, on the host's kernel. This is the
+// only interface a port touches: one implementation calls the real kqueue
+// (host_kernel_native.cpp: FreeBSD, macOS, NetBSD, OpenBSD, libkqueue), the
+// other the kqsim model through the kqueue C API (host_kernel_model.cpp).
+// Constants cross it in FreeBSD numbering; implementations translate by name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/kevent_constants.hpp"
+#include "model/sys_result.hpp"
+
+namespace kqsim::host {
+
+struct HostCall {
+  std::int64_t ret = 0;
+  std::string errno_name;  // "" when the call succeeded
+  model::Completion completion = model::Completion::kDone;
+  std::string detail;      // for kBlockedForever / kUnsupported
+  std::int32_t fds[2] = {-1, -1};
+  std::vector<model::KEvent> events;
+};
+
+struct HostIdentity {
+  std::string os, release, machine;
+};
+
+HostCall host_kqueue(std::uint32_t kqueuex_flags);
+HostCall host_pipe(bool nonblock, bool cloexec);
+HostCall host_read(std::int32_t fd, std::int64_t nbytes);
+HostCall host_write(std::int32_t fd, std::int64_t nbytes);
+HostCall host_close(std::int32_t fd);
+HostCall host_dup(std::int32_t fd);
+HostCall host_dup2(std::int32_t from, std::int32_t to);
+HostCall host_getfd(std::int32_t fd);
+HostCall host_setfd(std::int32_t fd, std::int32_t flags);
+HostCall host_fork();              // ret 0 in the child, > 0 in the parent
+// Replace the program image with `argv` (close-on-exec applies). Returns only
+// on failure, or at once where the image is simulated (the model).
+HostCall host_exec(const std::vector<std::string>& argv);
+HostCall host_exit_descriptors();  // what exit does to descriptors; the caller then _exits
+HostCall host_sleep(std::int64_t duration_ns);
+HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
+                     const std::optional<model::Timespec>& timeout);
+HostIdentity host_identity();
+
+}  // namespace kqsim::host

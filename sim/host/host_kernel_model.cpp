@@ -1,0 +1,91 @@
+// host_kernel on the kqsim model: the program's calls go to the kqueue C API
+// of sim/posix, so the whole recorder runs, and is tested, on Linux.
+#include <fcntl.h>
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kqsim/posix.h"
+#include "kqsim/sys/event.h"
+#include "sim/host/host_kernel.hpp"
+
+namespace kqsim::host {
+namespace {
+
+HostCall finish(std::int64_t ret) {
+  HostCall c;
+  c.ret = ret;
+  if (ret >= 0) return c;
+  if (kqsim_last_status() == KQSIM_BLOCKED) c.completion = model::Completion::kBlockedForever;
+  if (kqsim_last_status() == KQSIM_UNSUPPORTED) c.completion = model::Completion::kUnsupported;
+  c.detail = kqsim_last_detail();
+  c.errno_name = strerrorname_np(errno);
+  return c;
+}
+
+}  // namespace
+
+HostCall host_kqueue(std::uint32_t flags) { return finish(flags == 0 ? kqueue() : kqueuex(flags)); }
+
+HostCall host_pipe(bool nonblock, bool cloexec) {
+  int fds[2] = {-1, -1};
+  HostCall c = finish(kqsim_pipe2(fds, (nonblock ? O_NONBLOCK : 0) | (cloexec ? O_CLOEXEC : 0)));
+  c.fds[0] = fds[0];
+  c.fds[1] = fds[1];
+  return c;
+}
+
+HostCall host_read(std::int32_t fd, std::int64_t n) {
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  return finish(kqsim_read(fd, buf.data(), buf.size()));
+}
+
+HostCall host_write(std::int32_t fd, std::int64_t n) {
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  return finish(kqsim_write(fd, buf.data(), buf.size()));
+}
+
+HostCall host_close(std::int32_t fd) { return finish(kqsim_close(fd)); }
+HostCall host_dup(std::int32_t fd) { return finish(kqsim_dup(fd)); }
+HostCall host_dup2(std::int32_t from, std::int32_t to) { return finish(kqsim_dup2(from, to)); }
+HostCall host_getfd(std::int32_t fd) { return finish(kqsim_fcntl(fd, F_GETFD, 0)); }
+HostCall host_setfd(std::int32_t fd, std::int32_t flags) { return finish(kqsim_fcntl(fd, F_SETFD, flags)); }
+HostCall host_fork() { return finish(kqsim_fork()); }
+HostCall host_exec(const std::vector<std::string>&) { return finish(kqsim_exec()); }
+
+HostCall host_exit_descriptors() { return finish(kqsim_exit_descriptors()); }
+
+HostCall host_sleep(std::int64_t ns) {
+  struct timespec d{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  return finish(kqsim_nanosleep(&d));
+}
+
+HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
+                     const std::optional<model::Timespec>& timeout) {
+  std::vector<struct kevent> in(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const model::KEvent& c = changes[i];
+    EV_SET(&in[i], c.ident, c.filter, c.flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
+  }
+  std::vector<struct kevent> out(static_cast<std::size_t>(std::max(nevents, 0)));
+  struct timespec ts{};
+  if (timeout) ts = {static_cast<time_t>(timeout->sec), static_cast<long>(timeout->nsec)};
+  int n = kevent(kq, in.data(), static_cast<int>(in.size()), out.data(), nevents, timeout ? &ts : nullptr);
+  HostCall c = finish(n);
+  for (int i = 0; i < n; ++i) {
+    const struct kevent& e = out[static_cast<std::size_t>(i)];
+    c.events.push_back({e.ident, e.filter, e.flags, e.fflags, e.data,
+                        static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))});
+  }
+  return c;
+}
+
+HostIdentity host_identity() {
+  struct utsname u{};
+  uname(&u);
+  const char* dialect = std::getenv("KQSIM_DIALECT");
+  return {"kqsim-model", dialect != nullptr ? dialect : "freebsd-main", u.machine};
+}
+
+}  // namespace kqsim::host

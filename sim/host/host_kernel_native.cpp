@@ -1,0 +1,222 @@
+// host_kernel on the host's own kqueue: FreeBSD, macOS, NetBSD, OpenBSD, or
+// Linux with libkqueue. Every OS call of a recorded program is in this file.
+// Constants travel in FreeBSD numbering and are translated by name to the
+// host's <sys/event.h>; a name the host lacks makes the call unsupported.
+#include <sys/types.h>
+#include <sys/event.h>
+#include <sys/utsname.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "model/kevent_names.hpp"
+#include "sim/host/host_kernel.hpp"
+
+namespace kqsim::host {
+namespace {
+
+struct NamedValue {
+  const char* name;
+  long long value;
+};
+
+// Each entry exists only where the host defines the name.
+const NamedValue kHostFilters[] = {
+    {"EVFILT_READ", EVFILT_READ}, {"EVFILT_WRITE", EVFILT_WRITE},
+#ifdef EVFILT_AIO
+    {"EVFILT_AIO", EVFILT_AIO},
+#endif
+#ifdef EVFILT_VNODE
+    {"EVFILT_VNODE", EVFILT_VNODE},
+#endif
+#ifdef EVFILT_PROC
+    {"EVFILT_PROC", EVFILT_PROC},
+#endif
+#ifdef EVFILT_SIGNAL
+    {"EVFILT_SIGNAL", EVFILT_SIGNAL},
+#endif
+#ifdef EVFILT_TIMER
+    {"EVFILT_TIMER", EVFILT_TIMER},
+#endif
+#ifdef EVFILT_USER
+    {"EVFILT_USER", EVFILT_USER},
+#endif
+#ifdef EVFILT_EMPTY
+    {"EVFILT_EMPTY", EVFILT_EMPTY},
+#endif
+};
+
+const NamedValue kHostFlags[] = {
+    {"EV_ADD", EV_ADD},         {"EV_DELETE", EV_DELETE}, {"EV_ENABLE", EV_ENABLE},
+    {"EV_DISABLE", EV_DISABLE}, {"EV_ONESHOT", EV_ONESHOT}, {"EV_CLEAR", EV_CLEAR},
+    {"EV_EOF", EV_EOF},         {"EV_ERROR", EV_ERROR},
+#ifdef EV_RECEIPT
+    {"EV_RECEIPT", EV_RECEIPT},
+#endif
+#ifdef EV_DISPATCH
+    {"EV_DISPATCH", EV_DISPATCH},
+#endif
+#ifdef EV_FORCEONESHOT
+    {"EV_FORCEONESHOT", EV_FORCEONESHOT},
+#endif
+#ifdef EV_KEEPUDATA
+    {"EV_KEEPUDATA", EV_KEEPUDATA},
+#endif
+};
+
+const NamedValue kHostErrnos[] = {
+    {"EPERM", EPERM},   {"ENOENT", ENOENT}, {"ESRCH", ESRCH},   {"EINTR", EINTR},   {"ENXIO", ENXIO},
+    {"EBADF", EBADF},   {"ENOMEM", ENOMEM}, {"EFAULT", EFAULT}, {"EINVAL", EINVAL}, {"EMFILE", EMFILE},
+    {"ENOTTY", ENOTTY}, {"EPIPE", EPIPE},   {"EAGAIN", EAGAIN}, {"EOPNOTSUPP", EOPNOTSUPP},
+};
+
+template <std::size_t N>
+std::optional<long long> host_value(const NamedValue (&table)[N], const std::string& name) {
+  for (const NamedValue& nv : table) {
+    if (name == nv.name) return nv.value;
+  }
+  return std::nullopt;
+}
+
+template <std::size_t N>
+const char* host_name(const NamedValue (&table)[N], long long value) {
+  for (const NamedValue& nv : table) {
+    if (nv.value == value) return nv.name;
+  }
+  return nullptr;
+}
+
+HostCall unsupported(std::string what) {
+  HostCall c;
+  c.completion = model::Completion::kUnsupported;
+  c.detail = std::move(what) + " is not defined on this host";
+  return c;
+}
+
+HostCall finish(std::int64_t ret) {
+  HostCall c;
+  c.ret = ret;
+  if (ret < 0) {
+    const char* name = host_name(kHostErrnos, errno);
+    c.errno_name = name != nullptr ? name : "E" + std::to_string(errno);
+  }
+  return c;
+}
+
+// FreeBSD flag bits -> the host's, bit by bit through the names.
+std::optional<unsigned> to_host_flags(model::EventFlags flags, std::string& missing) {
+  unsigned out = 0;
+  for (unsigned bit = 1; bit <= 0x8000; bit <<= 1) {
+    if ((flags & bit) == 0) continue;
+    std::string name = model::flags_to_string(static_cast<model::EventFlags>(bit));
+    auto v = host_value(kHostFlags, name);
+    if (!v) {
+      missing = name;
+      return std::nullopt;
+    }
+    out |= static_cast<unsigned>(*v);
+  }
+  return out;
+}
+
+model::EventFlags from_host_flags(unsigned flags) {
+  unsigned out = 0;
+  for (const NamedValue& nv : kHostFlags) {
+    if ((flags & static_cast<unsigned>(nv.value)) == static_cast<unsigned>(nv.value)) out |= *model::flag_from_name(nv.name);
+  }
+  return static_cast<model::EventFlags>(out);
+}
+
+}  // namespace
+
+HostCall host_kqueue(std::uint32_t flags) {
+#ifdef KQUEUE_CLOEXEC
+  if (flags != 0) return finish(kqueuex(flags));
+#else
+  if (flags != 0) return unsupported("kqueuex");
+#endif
+  return finish(kqueue());
+}
+
+HostCall host_pipe(bool nonblock, bool cloexec) {
+  int fds[2] = {-1, -1};
+  HostCall c = finish(pipe2(fds, (nonblock ? O_NONBLOCK : 0) | (cloexec ? O_CLOEXEC : 0)));
+  c.fds[0] = fds[0];
+  c.fds[1] = fds[1];
+  return c;
+}
+
+HostCall host_read(std::int32_t fd, std::int64_t n) {
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  return finish(read(fd, buf.data(), buf.size()));
+}
+
+HostCall host_write(std::int32_t fd, std::int64_t n) {
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)), 'k');
+  return finish(write(fd, buf.data(), buf.size()));
+}
+
+HostCall host_close(std::int32_t fd) { return finish(close(fd)); }
+HostCall host_dup(std::int32_t fd) { return finish(dup(fd)); }
+HostCall host_dup2(std::int32_t from, std::int32_t to) { return finish(dup2(from, to)); }
+HostCall host_getfd(std::int32_t fd) { return finish(fcntl(fd, F_GETFD)); }
+HostCall host_setfd(std::int32_t fd, std::int32_t flags) { return finish(fcntl(fd, F_SETFD, flags)); }
+HostCall host_fork() { return finish(fork()); }
+
+HostCall host_exec(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  return finish(-1);
+}
+
+// exit1 -> fdescfree: every descriptor of the program closes. The worker's
+// channel (1000 and up) stays until it leaves.
+HostCall host_exit_descriptors() {
+  for (int fd = 0; fd < 1000; ++fd) close(fd);
+  return finish(0);
+}
+
+HostCall host_sleep(std::int64_t ns) {
+  struct timespec d{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  return finish(nanosleep(&d, nullptr));
+}
+
+HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
+                     const std::optional<model::Timespec>& timeout) {
+  std::vector<struct kevent> in(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const model::KEvent& c = changes[i];
+    std::string missing;
+    auto filter = host_value(kHostFilters, model::filter_name(c.filter));
+    if (!filter && c.filter != 0) filter = c.filter;  // numeric probes (e.g. -100) pass through
+    auto flags = to_host_flags(c.flags, missing);
+    if (!flags) return unsupported(missing);
+    EV_SET(&in[i], c.ident, *filter, *flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
+  }
+  std::vector<struct kevent> out(static_cast<std::size_t>(std::max(nevents, 0)));
+  struct timespec ts{};
+  if (timeout) ts = {static_cast<time_t>(timeout->sec), static_cast<long>(timeout->nsec)};
+  int n = kevent(kq, in.data(), static_cast<int>(in.size()), out.data(), nevents, timeout ? &ts : nullptr);
+  HostCall c = finish(n);
+  for (int i = 0; i < n; ++i) {
+    const struct kevent& e = out[static_cast<std::size_t>(i)];
+    const char* fname = host_name(kHostFilters, e.filter);
+    model::FilterId filter = fname != nullptr ? *model::filter_from_name(fname) : static_cast<model::FilterId>(e.filter);
+    c.events.push_back({static_cast<std::uint64_t>(e.ident), filter, from_host_flags(e.flags), e.fflags,
+                        static_cast<std::int64_t>(e.data), static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))});
+  }
+  return c;
+}
+
+HostIdentity host_identity() {
+  struct utsname u{};
+  uname(&u);
+  return {u.sysname, u.release, u.machine};
+}
+
+}  // namespace kqsim::host

@@ -1,0 +1,84 @@
+// A worker: one process of the recorded program. It executes each command
+// with host_kernel and answers with what the call returned.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "sim/host/host_kernel.hpp"
+#include "sim/host/host_process.hpp"
+#include "sim/host/worker_protocol.hpp"
+
+namespace kqsim::host {
+namespace {
+
+WorkerReply to_reply(const HostCall& c) {
+  WorkerReply r;
+  r.ret = c.ret;
+  std::strncpy(r.errno_name, c.errno_name.c_str(), sizeof(r.errno_name) - 1);
+  r.completion = static_cast<std::uint8_t>(c.completion);
+  std::strncpy(r.detail, c.detail.c_str(), sizeof(r.detail) - 1);
+  r.fds[0] = c.fds[0];
+  r.fds[1] = c.fds[1];
+  r.nevents = static_cast<std::int32_t>(std::min(c.events.size(), kMaxRecords));
+  for (std::size_t i = 0; i < static_cast<std::size_t>(r.nevents); ++i) r.events[i] = c.events[i];
+  return r;
+}
+
+// fork: the new worker's channel arrived with the command; the child keeps
+// it as its channel, the parent lets it go.
+HostCall do_fork(int channel) {
+  int child_channel = receive_fd(channel);
+  if (child_channel < 0) return HostCall{-1, "EBADF", model::Completion::kUnsupported, "no channel for the child", {}, {}};
+  move_fd(child_channel, kNewChannelFd);
+  HostCall c = host_fork();
+  if (c.ret == 0) {
+    move_fd(kNewChannelFd, kChannelFd);
+    return c;
+  }
+  close(kNewChannelFd);
+  return c;
+}
+
+HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
+  const auto fd = static_cast<std::int32_t>(q.a);
+  switch (q.op) {
+    case WorkerOp::kKqueue: return host_kqueue(static_cast<std::uint32_t>(q.a));
+    case WorkerOp::kPipe: return host_pipe(q.a != 0, q.b != 0);
+    case WorkerOp::kRead: return host_read(fd, q.b);
+    case WorkerOp::kWrite: return host_write(fd, q.b);
+    case WorkerOp::kClose: return host_close(fd);
+    case WorkerOp::kDup: return host_dup(fd);
+    case WorkerOp::kDup2: return host_dup2(fd, static_cast<std::int32_t>(q.b));
+    case WorkerOp::kGetfd: return host_getfd(fd);
+    case WorkerOp::kSetfd: return host_setfd(fd, static_cast<std::int32_t>(q.b));
+    case WorkerOp::kFork: return do_fork(channel);
+    case WorkerOp::kExec: return host_exec({self_path, "--kqsim-worker", "--after-exec"});
+    case WorkerOp::kExit: return host_exit_descriptors();
+    case WorkerOp::kSleep: return host_sleep(q.a);
+    case WorkerOp::kKevent: {
+      std::optional<model::Timespec> timeout;
+      if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
+      return host_kevent(fd, std::span<const model::KEvent>(q.changes, static_cast<std::size_t>(q.nchanges)), q.nevents,
+                         timeout);
+    }
+  }
+  return HostCall{-1, "EINVAL", model::Completion::kUnsupported, "unknown command", {}, {}};
+}
+
+}  // namespace
+
+void run_worker(int channel, const char* self_path, bool after_exec) {
+  if (after_exec) send_reply(channel, WorkerReply{});  // the exec step returned 0
+  WorkerCommand q;
+  for (;;) {
+    if (!receive_command(channel, q)) worker_exit();
+    HostCall c = execute(q, channel, self_path);
+    if (q.op == WorkerOp::kFork && c.ret == 0) continue;  // the child answers nothing: its parent does
+    send_reply(channel, to_reply(c));
+    if (q.op == WorkerOp::kExit) worker_exit();
+  }
+}
+
+}  // namespace kqsim::host

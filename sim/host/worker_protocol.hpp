@@ -1,0 +1,46 @@
+// Messages between the recorder (controller) and the worker processes that
+// run a trace's program, one worker per process of the program. Each
+// command is answered by one reply before the next command is sent.
+#pragma once
+
+#include <cstdint>
+
+#include "model/kevent_constants.hpp"
+
+namespace kqsim::host {
+
+inline constexpr int kChannelFd = 1000;       // the worker's end, out of the program's way
+inline constexpr int kNewChannelFd = 1001;    // transient, while forking
+inline constexpr int kModelServerFd = 1002;   // the model server (model builds only)
+inline constexpr std::size_t kMaxRecords = 64;
+
+enum class WorkerOp : std::uint8_t {
+  kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
+};
+
+struct WorkerCommand {
+  WorkerOp op = WorkerOp::kKqueue;
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  std::int32_t nevents = 0;
+  std::int32_t nchanges = 0;
+  bool has_timeout = false;
+  std::int64_t timeout_sec = 0;
+  std::int64_t timeout_nsec = 0;
+  model::KEvent changes[kMaxRecords];
+};
+
+struct WorkerReply {
+  std::int64_t ret = 0;
+  char errno_name[24] = {};
+  std::uint8_t completion = 0;  // model::Completion
+  char detail[120] = {};
+  std::int32_t fds[2] = {-1, -1};
+  std::int32_t nevents = 0;
+  model::KEvent events[kMaxRecords];
+};
+
+// The worker's main loop on its channel; never returns.
+[[noreturn]] void run_worker(int channel_fd, const char* self_path, bool after_exec);
+
+}  // namespace kqsim::host

@@ -1,0 +1,46 @@
+/*
+ * The descriptor calls of a kqueue program, served by the kqsim model
+ * instead of the host kernel. Each returns what the FreeBSD call would,
+ * with errno set the FreeBSD way translated to the host's errno names.
+ * When the model cannot give an answer the call fails and
+ * kqsim_last_status() says why: KQSIM_BLOCKED (errno EDEADLK) - the call
+ * would wait forever, a real program would hang there; KQSIM_UNSUPPORTED
+ * (errno ENOSYS) - the model does not implement what the call needs, and
+ * kqsim_last_detail() names it.
+ *
+ * The processes of one program share one model: their calls take turns
+ * (the model is a sequential kernel), they must not overlap in time.
+ */
+#ifndef KQSIM_POSIX_H
+#define KQSIM_POSIX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int kqsim_pipe2(int fds[2], int flags);
+ssize_t kqsim_read(int fd, void *buf, size_t nbytes);
+ssize_t kqsim_write(int fd, const void *buf, size_t nbytes);
+int kqsim_close(int fd);
+int kqsim_dup(int fd);
+int kqsim_dup2(int from, int to);
+int kqsim_fcntl(int fd, int cmd, int arg);
+pid_t kqsim_fork(void);
+int kqsim_exec(void);
+void kqsim_exit(int status);
+/* What _exit does to descriptors, without leaving (for recorders). */
+int kqsim_exit_descriptors(void);
+int kqsim_nanosleep(const struct timespec *duration);
+enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };
+int kqsim_last_status(void);
+const char *kqsim_last_detail(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KQSIM_POSIX_H */

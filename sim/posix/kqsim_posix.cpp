@@ -1,0 +1,200 @@
+// The kqueue C API on the model: kqueue(), kevent() and the descriptor calls
+// a kqueue program makes, each one request to the model server.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "kqsim/posix.h"
+#include "kqsim/sys/event.h"
+#include "model/errno_code.hpp"
+#include "model/sys_result.hpp"
+#include "sim/posix/model_rpc.hpp"
+#include "sim/posix/model_server.hpp"
+
+namespace {
+
+using kqsim::posix::RpcOp;
+using kqsim::posix::RpcReply;
+using kqsim::posix::RpcRequest;
+
+int g_server = -1;     // socket to the model server, shared by every process of the program
+int g_pid = 1;         // this process's model pid
+int g_status = KQSIM_DONE;
+char g_detail[120] = {};
+
+int server() {
+  if (g_server >= 0) return g_server;
+  if (const char* fd = std::getenv("KQSIM_MODEL_FD")) {
+    g_server = std::atoi(fd);
+    return g_server;
+  }
+  const char* dialect = std::getenv("KQSIM_DIALECT");
+  g_server = kqsim::posix::start_model_server(dialect != nullptr ? dialect : "freebsd-main");
+  if (g_server < 0) {
+    std::fprintf(stderr, "kqsim: cannot start the model server (unknown KQSIM_DIALECT?)\n");
+    std::abort();
+  }
+  return g_server;
+}
+
+int host_errno(kqsim::model::Errno e) {
+  using kqsim::model::Errno;
+  switch (e) {
+    case Errno::kNone: return 0;
+    case Errno::kEPERM: return EPERM;
+    case Errno::kENOENT: return ENOENT;
+    case Errno::kESRCH: return ESRCH;
+    case Errno::kEINTR: return EINTR;
+    case Errno::kENXIO: return ENXIO;
+    case Errno::kEBADF: return EBADF;
+    case Errno::kENOMEM: return ENOMEM;
+    case Errno::kEFAULT: return EFAULT;
+    case Errno::kEINVAL: return EINVAL;
+    case Errno::kEMFILE: return EMFILE;
+    case Errno::kENOTTY: return ENOTTY;
+    case Errno::kEPIPE: return EPIPE;
+    case Errno::kEAGAIN: return EAGAIN;
+    case Errno::kEOPNOTSUPP: return EOPNOTSUPP;
+  }
+  return EINVAL;
+}
+
+// Sends one request and turns the reply into a C return value and errno.
+std::int64_t call(RpcRequest& q, RpcReply& r) {
+  q.pid = g_pid;
+  if (send(server(), &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q) ||
+      recv(server(), &r, sizeof r, 0) != static_cast<ssize_t>(sizeof r)) {
+    std::fprintf(stderr, "kqsim: lost the model server\n");
+    std::abort();
+  }
+  std::memcpy(g_detail, r.detail, sizeof g_detail);
+  const auto completion = static_cast<kqsim::model::Completion>(r.completion);
+  if (completion == kqsim::model::Completion::kBlockedForever) {
+    g_status = KQSIM_BLOCKED;
+    errno = EDEADLK;
+    return -1;
+  }
+  if (completion == kqsim::model::Completion::kUnsupported) {
+    g_status = KQSIM_UNSUPPORTED;
+    errno = ENOSYS;
+    return -1;
+  }
+  g_status = KQSIM_DONE;
+  if (r.err != 0) errno = host_errno(static_cast<kqsim::model::Errno>(r.err));
+  return r.ret;
+}
+
+std::int64_t simple(RpcOp op, std::int64_t a = 0, std::int64_t b = 0) {
+  RpcRequest q;
+  q.op = op;
+  q.a = a;
+  q.b = b;
+  RpcReply r;
+  return call(q, r);
+}
+
+}  // namespace
+
+extern "C" {
+
+int kqueue(void) { return static_cast<int>(simple(RpcOp::kKqueue)); }
+int kqueuex(unsigned int flags) { return static_cast<int>(simple(RpcOp::kKqueue, flags)); }
+
+int kevent(int kq, const struct kevent* changelist, int nchanges, struct kevent* eventlist, int nevents,
+           const struct timespec* timeout) {
+  if (nchanges < 0 || static_cast<std::size_t>(nchanges) > kqsim::posix::kMaxRecords ||
+      (nevents > 0 && static_cast<std::size_t>(nevents) > kqsim::posix::kMaxRecords)) {
+    errno = E2BIG;  // a limit of the simulator, not of kqueue
+    return -1;
+  }
+  RpcRequest q;
+  q.op = RpcOp::kKevent;
+  q.a = kq;
+  q.nchanges = nchanges;
+  q.nevents = nevents;
+  q.has_timeout = timeout != nullptr;
+  if (timeout != nullptr) {
+    q.timeout_sec = timeout->tv_sec;
+    q.timeout_nsec = timeout->tv_nsec;
+  }
+  for (int i = 0; i < nchanges; ++i) {
+    const struct kevent& c = changelist[i];
+    q.changes[i] = kqsim::model::KEvent{c.ident, c.filter, c.flags, c.fflags, c.data,
+                                         static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(c.udata))};
+  }
+  RpcReply r;
+  std::int64_t ret = call(q, r);
+  for (int i = 0; i < r.nevents && eventlist != nullptr; ++i) {
+    const kqsim::model::KEvent& e = r.events[i];
+    EV_SET(&eventlist[i], e.ident, e.filter, e.flags, e.fflags, e.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.udata)));
+  }
+  return static_cast<int>(ret);
+}
+
+int kqsim_pipe2(int fds[2], int flags) {
+  RpcRequest q;
+  q.op = RpcOp::kPipe;
+  q.a = (flags & O_NONBLOCK) != 0;
+  q.b = (flags & O_CLOEXEC) != 0;
+  RpcReply r;
+  std::int64_t ret = call(q, r);
+  if (ret == 0) {
+    fds[0] = r.fds[0];
+    fds[1] = r.fds[1];
+  }
+  return static_cast<int>(ret);
+}
+
+ssize_t kqsim_read(int fd, void* buf, size_t nbytes) {
+  std::int64_t n = simple(RpcOp::kRead, fd, static_cast<std::int64_t>(nbytes));
+  if (n > 0) std::memset(buf, 0, static_cast<size_t>(n));  // the model keeps counts, not bytes
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t kqsim_write(int fd, const void*, size_t nbytes) {
+  return static_cast<ssize_t>(simple(RpcOp::kWrite, fd, static_cast<std::int64_t>(nbytes)));
+}
+
+int kqsim_close(int fd) { return static_cast<int>(simple(RpcOp::kClose, fd)); }
+int kqsim_dup(int fd) { return static_cast<int>(simple(RpcOp::kDup, fd)); }
+int kqsim_dup2(int from, int to) { return static_cast<int>(simple(RpcOp::kDup2, from, to)); }
+
+int kqsim_fcntl(int fd, int cmd, int arg) {
+  if (cmd == F_GETFD) return static_cast<int>(simple(RpcOp::kGetfd, fd));
+  if (cmd == F_SETFD) return static_cast<int>(simple(RpcOp::kSetfd, fd, arg));
+  errno = EINVAL;
+  return -1;
+}
+
+// The model forks first and names the child; the real fork then gives the
+// program its second process, which speaks as that child.
+pid_t kqsim_fork(void) {
+  std::int64_t child = simple(RpcOp::kFork);
+  if (child < 0) return -1;
+  pid_t pid = fork();
+  if (pid == 0) g_pid = static_cast<int>(child);
+  return pid;
+}
+
+int kqsim_exec(void) { return static_cast<int>(simple(RpcOp::kExec)); }
+
+void kqsim_exit(int status) {
+  simple(RpcOp::kExit);
+  _exit(status);
+}
+
+int kqsim_exit_descriptors(void) { return static_cast<int>(simple(RpcOp::kExit)); }
+
+int kqsim_nanosleep(const struct timespec* d) {
+  return static_cast<int>(simple(RpcOp::kSleep, static_cast<std::int64_t>(d->tv_sec) * 1'000'000'000 + d->tv_nsec));
+}
+
+int kqsim_last_status(void) { return g_status; }
+const char* kqsim_last_detail(void) { return g_detail; }
+
+}  // extern "C"

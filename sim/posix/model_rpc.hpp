@@ -1,0 +1,41 @@
+// The messages between a program's kqsim_* calls and the model server: one
+// fixed-size request and reply per call over a SOCK_SEQPACKET socket.
+#pragma once
+
+#include <cstdint>
+
+#include "model/kevent_constants.hpp"
+
+namespace kqsim::posix {
+
+inline constexpr std::size_t kMaxRecords = 64;  // changes or events per kevent call
+
+enum class RpcOp : std::uint8_t {
+  kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
+};
+
+struct RpcRequest {
+  RpcOp op = RpcOp::kKqueue;
+  std::int32_t pid = 0;  // the model pid of the calling process
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  std::int64_t c = 0;
+  std::int32_t nevents = 0;
+  std::int32_t nchanges = 0;
+  bool has_timeout = false;
+  std::int64_t timeout_sec = 0;
+  std::int64_t timeout_nsec = 0;
+  model::KEvent changes[kMaxRecords];
+};
+
+struct RpcReply {
+  std::int64_t ret = 0;
+  std::int32_t err = 0;         // model (FreeBSD) errno
+  std::uint8_t completion = 0;  // model::Completion
+  char detail[120] = {};
+  std::int32_t fds[2] = {-1, -1};
+  std::int32_t nevents = 0;
+  model::KEvent events[kMaxRecords];
+};
+
+}  // namespace kqsim::posix

@@ -1,0 +1,90 @@
+#include "sim/posix/model_server.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "model/dialect_profile.hpp"
+#include "sim/model_backend.hpp"
+#include "sim/posix/model_rpc.hpp"
+
+namespace kqsim::posix {
+namespace {
+
+sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
+  const auto fd = static_cast<std::int32_t>(q.a);
+  switch (q.op) {
+    case RpcOp::kKqueue: return m.kqueue(q.pid, static_cast<std::uint32_t>(q.a));
+    case RpcOp::kPipe: return m.pipe(q.pid, q.a != 0, q.b != 0);
+    case RpcOp::kRead: return m.read(q.pid, fd, q.b);
+    case RpcOp::kWrite: return m.write(q.pid, fd, q.b);
+    case RpcOp::kClose: return m.close(q.pid, fd);
+    case RpcOp::kDup: return m.dup(q.pid, fd);
+    case RpcOp::kDup2: return m.dup2(q.pid, fd, static_cast<std::int32_t>(q.b));
+    case RpcOp::kGetfd: return m.fcntl_getfd(q.pid, fd);
+    case RpcOp::kSetfd: return m.fcntl_setfd(q.pid, fd, static_cast<std::int32_t>(q.b));
+    case RpcOp::kFork: return m.fork(q.pid);
+    case RpcOp::kExec: return m.exec(q.pid);
+    case RpcOp::kExit: return m.exit(q.pid);
+    case RpcOp::kSleep: return m.sleep(q.pid, q.a);
+    case RpcOp::kKevent: {
+      std::optional<model::Timespec> timeout;
+      if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
+      return m.kevent(q.pid, fd, std::span<const model::KEvent>(q.changes, static_cast<std::size_t>(q.nchanges)),
+                      q.nevents, timeout);
+    }
+  }
+  return {model::SysResult::unsupported("unknown request"), {}, {}};
+}
+
+RpcReply to_reply(const sim::CallResult& r) {
+  RpcReply reply;
+  reply.ret = r.sys.ret;
+  reply.err = static_cast<std::int32_t>(r.sys.err);
+  reply.completion = static_cast<std::uint8_t>(r.sys.completion);
+  std::strncpy(reply.detail, std::string(r.sys.detail).c_str(), sizeof(reply.detail) - 1);
+  reply.fds[0] = r.fds[0];
+  reply.fds[1] = r.fds[1];
+  reply.nevents = static_cast<std::int32_t>(std::min(r.events.size(), kMaxRecords));
+  for (std::size_t i = 0; i < static_cast<std::size_t>(reply.nevents); ++i) reply.events[i] = r.events[i];
+  return reply;
+}
+
+// Requests arrive one at a time; the loop ends when every client is gone.
+[[noreturn]] void serve(int fd, const model::DialectProfile& profile) {
+  sim::ModelBackend model(profile);
+  RpcRequest request;
+  for (;;) {
+    ssize_t n = recv(fd, &request, sizeof request, 0);
+    if (n != static_cast<ssize_t>(sizeof request)) break;
+    RpcReply reply;
+    try {
+      reply = to_reply(dispatch(model, request));
+    } catch (const sim::InvariantViolation& e) {
+      reply.completion = static_cast<std::uint8_t>(model::Completion::kUnsupported);
+      std::strncpy(reply.detail, e.what(), sizeof(reply.detail) - 1);
+    }
+    if (send(fd, &reply, sizeof reply, MSG_NOSIGNAL) < 0) break;
+  }
+  _exit(0);
+}
+
+}  // namespace
+
+int start_model_server(const std::string& dialect) {
+  const model::DialectProfile* profile = model::find_profile(dialect);
+  if (profile == nullptr) return -1;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) return -1;
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    close(sv[0]);
+    serve(sv[1], *profile);
+  }
+  close(sv[1]);
+  return sv[0];
+}
+
+}  // namespace kqsim::posix

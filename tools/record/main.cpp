@@ -1,0 +1,148 @@
+// kqrecord: run a trace's program on this host's kqueue and write the trace
+// back with what the host observed. Built twice: `kqrecord` against the
+// host's <sys/event.h> where one exists, and `kqrecord-model` against the
+// kqsim model's kqueue C API (so the recorder runs, and is tested, anywhere).
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/host/host_backend.hpp"
+#include "sim/host/worker_protocol.hpp"
+#include "sim/interpreter.hpp"
+#include "traces/trace_json.hpp"
+#include "tools/replay/exit_codes.hpp"
+
+#ifdef KQSIM_RECORD_ON_MODEL
+#include "sim/posix/model_server.hpp"
+#endif
+
+namespace {
+
+using namespace kqsim;
+constexpr const char* kRecorderVersion = "kqrecord 0.1";
+
+std::string self_path(const char* argv0) {
+  std::error_code ec;
+  auto p = std::filesystem::canonical("/proc/self/exe", ec);
+  if (!ec) return p.string();
+  p = std::filesystem::canonical(argv0, ec);
+  return ec ? std::string(argv0) : p.string();
+}
+
+std::string today() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+  return buf;
+}
+
+// Each HostBackend gets a fresh host: on a model build, a fresh model
+// server that its workers reach at kModelServerFd.
+host::HostBackendOptions fresh_host(const std::string& self, const std::string& dialect, int timeout_ms) {
+  host::HostBackendOptions o;
+  o.self_path = self;
+  o.step_timeout_ms = timeout_ms;
+#ifdef KQSIM_RECORD_ON_MODEL
+  setenv("KQSIM_DIALECT", dialect.c_str(), 1);
+  setenv("KQSIM_MODEL_FD", std::to_string(host::kModelServerFd).c_str(), 1);
+  o.model_server_fd = posix::start_model_server(dialect);
+  if (o.model_server_fd < 0) throw traces::TraceError("", std::nullopt, "dialect", "unknown dialect '" + dialect + "'");
+#else
+  (void)dialect;
+#endif
+  return o;
+}
+
+// Platform constants, measured on a fresh throwaway process so the trace's
+// own descriptor numbers are untouched: EVFILT_WRITE space on both pipe ends.
+std::map<std::string, std::int64_t> measure_constants(const host::HostBackendOptions& o) {
+  std::map<std::string, std::int64_t> out;
+  host::HostBackend probe(o);
+  auto kq = probe.kqueue(1, 0).sys.ret;
+  sim::CallResult p = probe.pipe(1, true, false);
+  if (kq < 0 || p.sys.ret != 0) return out;
+  std::vector<model::KEvent> changes{{static_cast<std::uint64_t>(p.fds[1]), model::filt::kWrite, model::ev::kAdd, 0, 0, 1},
+                                     {static_cast<std::uint64_t>(p.fds[0]), model::filt::kWrite, model::ev::kAdd, 0, 0, 0}};
+  sim::CallResult r = probe.kevent(1, static_cast<std::int32_t>(kq), changes, 4, model::Timespec{0, 0});
+  for (const model::KEvent& e : r.events) out[e.udata == 1 ? "pipe_write_space_fd1" : "pipe_write_space_fd0"] = e.data;
+  return out;
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(tmp);
+    out << text << "\n";
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+int record(const std::string& in, const std::string& out_path, const std::string& dialect_opt, int timeout_ms,
+           const std::string& self) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(out_path) && fs::equivalent(in, out_path, ec)) {
+    std::cerr << "kqrecord: refusing to overwrite the input trace " << in << "\n";
+    return replay::kExitBadInput;
+  }
+  traces::Trace trace = traces::load_trace_file(in);
+  const std::string dialect = dialect_opt.empty() ? trace.dialect : dialect_opt;
+  std::map<std::string, std::int64_t> constants = measure_constants(fresh_host(self, dialect, timeout_ms));
+  host::HostBackend backend(fresh_host(self, dialect, timeout_ms));
+  sim::Interpreter interp(trace, backend);
+  std::vector<traces::Observed> observed;
+  interp.run([&](const sim::StepOutcome& o) { observed.push_back(interp.to_observed(o)); });
+
+  traces::Trace recorded = trace;
+  for (std::size_t i = 0; i < observed.size(); ++i) recorded.steps[i].observed = observed[i];
+  host::HostIdentity id = host::host_identity();
+  recorded.host = traces::HostInfo{id.os, id.release, id.machine, today(), kRecorderVersion};
+  recorded.dialect = dialect;
+  recorded.constants = constants;
+  recorded.sources = {{"recording", fmt::format("{} {} {}, {}", id.os, id.release, id.machine, kRecorderVersion)}};
+  write_atomically(out_path, traces::trace_to_json(recorded).dump(2));
+  return replay::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--kqsim-worker") {
+    bool after_exec = argc >= 3 && std::string(argv[2]) == "--after-exec";
+    host::run_worker(host::kChannelFd, argv[0], after_exec);
+  }
+  CLI::App app{"kqrecord - record a kqsim trace's program on this host's kqueue"};
+  std::string in, out, dialect;
+  int timeout_ms = 5000;
+  app.add_option("TRACE", in, "Trace whose program to run")->required();
+  app.add_option("-o,--output", out, "Where to write the recorded trace")->required();
+  app.add_option("--dialect", dialect, "Model builds: the model profile that plays the host");
+  app.add_option("--step-timeout-ms", timeout_ms, "A call still blocked after this long counts as blocked forever");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? replay::kExitOk : replay::kExitBadInput;
+  }
+  try {
+    return record(in, out, dialect, timeout_ms, self_path(argv[0]));
+  } catch (const sim::UnsupportedStep& e) {
+    std::cerr << "kqrecord: " << e.what() << "\n";
+    return replay::kExitUnsupported;
+  } catch (const traces::TraceError& e) {
+    std::cerr << "kqrecord: " << e.what() << "\n";
+    return replay::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "kqrecord: " << e.what() << "\n";
+    return replay::kExitInternal;
+  }
+}
