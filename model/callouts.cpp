@@ -20,6 +20,29 @@ std::optional<std::int64_t> Kernel::next_callout_ns() const {
   return best;
 }
 
+// The earliest timer expiry that could queue something this kqueue's scan
+// would return: an enabled timer in this kqueue, or in a kqueue it watches
+// through an enabled EVFILT_READ knote (transitively). Other timers fire as
+// time passes but cannot end this wait.
+std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
+  std::vector<std::uint32_t> reach{kq};
+  std::optional<std::int64_t> best;
+  for (std::size_t i = 0; i < reach.size(); ++i) {
+    const Kqueue& q = kqueues_[reach[i]];
+    for (std::uint32_t slot : q.live_slots()) {
+      const Knote& kn = q.knote(slot);
+      if (kn.has_status(kn::kDisabled)) continue;
+      if (kn.kind == FilterKind::kKqueueRead && std::find(reach.begin(), reach.end(), kn.object) == reach.end()) {
+        reach.push_back(kn.object);
+      }
+      if (kn.kind == FilterKind::kTimer && kn.timer.deadline_ns >= 0 && (!best || kn.timer.deadline_ns < *best)) {
+        best = kn.timer.deadline_ns;
+      }
+    }
+  }
+  return best;
+}
+
 // Callouts fire in deadline order; equal deadlines fire in kqueue creation
 // order, then knote (ident) order. Real kernels leave that order open.
 void Kernel::advance_clock_to(std::int64_t target_ns) {
@@ -56,6 +79,7 @@ void Kernel::timer_expire(KnoteRef ref) {
 }
 
 SysResult Kernel::sleep(std::int64_t duration_ns) {
+  SyscallScope scope(*this);
   if (duration_ns < 0) return SysResult::fail(Errno::kEINVAL);
   advance_clock_to(now_ns_ + duration_ns);
   return SysResult::ok(0);

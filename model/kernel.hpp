@@ -92,11 +92,27 @@ class Kernel {
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
   [[nodiscard]] std::optional<std::int64_t> next_callout_ns() const;
+  // kqueue_task work not yet run; always empty between system calls.
+  [[nodiscard]] bool kqueue_tasks_pending() const { return !pending_kqueue_tasks_.empty(); }
 
  private:
   struct RegisterOutcome {
     Errno err = Errno::kNone;
     std::string_view unsupported;  // non-empty: the model cannot do this change
+  };
+
+  // Runs the deferred kqueue tasks when a system call returns: the kernel
+  // runs kqueue_task (watchers re-evaluating this kqueue) before going back
+  // to user space (D31858), after everything the call itself did.
+  class SyscallScope {
+   public:
+    explicit SyscallScope(Kernel& k) : k_(k) {}
+    ~SyscallScope() { k_.run_kqueue_tasks(); }
+    SyscallScope(const SyscallScope&) = delete;
+    SyscallScope& operator=(const SyscallScope&) = delete;
+
+   private:
+    Kernel& k_;
   };
 
   Process& proc(Pid pid);
@@ -107,6 +123,7 @@ class Kernel {
   void fdrop(FileIndex file);
   std::optional<std::int32_t> install_fd(Process& p, FileIndex file, bool cloexec);
   SysResult close_fd(Process& p, std::int32_t fd);
+  void closef(Process& p, std::int32_t fd);
 
   // kqueue_register and its pieces (kqueue_register.cpp).
   RegisterOutcome kqueue_register(std::uint32_t kq, KEvent& kev, Process& p);
@@ -131,6 +148,8 @@ class Kernel {
   void knote_fdclose(Process& p, std::int32_t fd);
   void knlist_clear(KnoteList& list);
   void kqueue_close(std::uint32_t kq);
+  void schedule_kqueue_task(std::uint32_t kq);
+  void run_kqueue_tasks();
 
   // struct filterops, one row per FilterKind (filters/filter_ops.cpp).
   struct FilterOps {
@@ -172,6 +191,7 @@ class Kernel {
 
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
+  std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
   void timer_expire(KnoteRef ref);
 
   // fork helpers (kernel_fd.cpp).
@@ -185,6 +205,7 @@ class Kernel {
   std::vector<Kqueue> kqueues_;
   std::vector<PipePair> pipes_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
+  std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
 };
 
 }  // namespace kqsim::model

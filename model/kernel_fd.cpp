@@ -67,6 +67,7 @@ void Kernel::fdrop(FileIndex file) {
 }
 
 SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
+  SyscallScope scope(*this);
   if (flags != 0 && !profile_->has_kqueuex) return SysResult::unsupported("kqueuex() does not exist in this dialect");
   if ((flags & ~(kqflag::kCloexec | kqflag::kCponfork)) != 0) return SysResult::fail(Errno::kEINVAL);
   Process& p = proc(pid);
@@ -83,6 +84,7 @@ SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
 }
 
 PipeResult Kernel::pipe(Pid pid, bool nonblock, bool cloexec) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   auto pair = static_cast<std::uint32_t>(pipes_.size());
   PipePair pp;
@@ -116,9 +118,18 @@ SysResult Kernel::close_fd(Process& p, std::int32_t fd) {
   return SysResult::ok(0);
 }
 
-SysResult Kernel::close(Pid pid, std::int32_t fd) { return close_fd(proc(pid), fd); }
+// fdescfree_fds: exit releases each descriptor with closef alone, without
+// knote_fdclose, so a knote on the number keeps its file open until its
+// kqueue drops it.
+void Kernel::closef(Process& p, std::int32_t fd) { fdrop(p.fds.release(fd).file); }
+
+SysResult Kernel::close(Pid pid, std::int32_t fd) {
+  SyscallScope scope(*this);
+  return close_fd(proc(pid), fd);
+}
 
 SysResult Kernel::dup(Pid pid, std::int32_t fd) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   const FdEntry* e = p.fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
@@ -130,6 +141,7 @@ SysResult Kernel::dup(Pid pid, std::int32_t fd) {
 // kern_dup(FDDUP_FIXED): range checks first, then the source; onto an open
 // target the old file is closed with knote_fdclose on that number.
 SysResult Kernel::dup2(Pid pid, std::int32_t from, std::int32_t to) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   if (from < 0 || to < 0 || to >= profile_->max_files) return SysResult::fail(Errno::kEBADF);
   const FdEntry* src = p.fds.find(from);
@@ -184,6 +196,7 @@ void Kernel::fork_copy_fds(const Process& parent, Process& child) {
 }
 
 SysResult Kernel::fork(Pid pid) {
+  SyscallScope scope(*this);
   for (std::uint32_t kq : proc(pid).kqueues) {
     if (kqueues_[kq].cponfork()) return SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
   }
@@ -197,6 +210,7 @@ SysResult Kernel::fork(Pid pid) {
 
 // fdcloseexec: every close-on-exec descriptor is closed, lowest first.
 SysResult Kernel::exec(Pid pid) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
     const FdEntry* e = p.fds.find(fd);
@@ -205,11 +219,12 @@ SysResult Kernel::exec(Pid pid) {
   return SysResult::ok(0);
 }
 
-// exit1 -> fdescfree: all descriptors closed, lowest first.
+// exit1 -> fdescfree: all descriptors released, lowest first.
 SysResult Kernel::exit(Pid pid) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
-    if (p.fds.find(fd) != nullptr) close_fd(p, fd);
+    if (p.fds.find(fd) != nullptr) closef(p, fd);
   }
   p.alive = false;
   return SysResult::ok(0);

@@ -9,6 +9,7 @@ namespace kqsim::model {
 namespace {
 
 constexpr std::int64_t kNsPerSec = 1'000'000'000;
+constexpr std::uint32_t kMaxWaitRounds = 1'000'000;
 
 // timespecvalid_interval
 bool timeout_valid(const Timespec& ts) {
@@ -19,6 +20,7 @@ bool timeout_valid(const Timespec& ts) {
 
 KeventResult Kernel::kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
                             std::int32_t nevents, const std::optional<Timespec>& timeout) {
+  SyscallScope scope(*this);
   Process& p = proc(pid);
   const FdEntry* e = p.fds.find(kqfd);
   if (e == nullptr) return {SysResult::fail(Errno::kEBADF), {}};
@@ -84,21 +86,25 @@ KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
   const bool infinite = !timeout || timeout->sec > INT32_MAX;
   const std::int64_t deadline = infinite ? INT64_MAX : now_ns_ + timeout->sec * kNsPerSec + timeout->nsec;
 
-  for (;;) {
+  // Bounded: each round either returns or moves the clock to a timer expiry
+  // that queues a knote this scan can see.
+  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
     std::vector<KEvent> events = scan_pass(kq, nevents);
     if (!events.empty()) {
       auto n = static_cast<std::int64_t>(events.size());
       return {SysResult::ok(n), std::move(events)};
     }
     if (poll) return {SysResult::ok(0), {}};
-    auto next = next_callout_ns();
+    auto next = next_wakeup_ns(kq);
     if (!next || *next >= deadline) {
-      if (infinite) return {SysResult::blocked("kevent() waits forever: nothing is pending and no timer is armed"), {}};
+      if (infinite) return {SysResult::blocked("kevent() waits forever: nothing that could wake it is pending or armed"), {}};
       advance_clock_to(deadline);
       return {SysResult::ok(0), {}};
     }
     advance_clock_to(*next);
+    run_kqueue_tasks();  // the task thread runs while the caller sleeps
   }
+  return {SysResult::blocked("kevent() woke too often without an event"), {}};
 }
 
 // One pass of kqueue_scan over the knotes that were queued when it began

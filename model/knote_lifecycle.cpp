@@ -1,5 +1,6 @@
 // The knote life cycle (kern_event.c): activation, the pending queue,
 // knote() from an object, and the ways a knote dies.
+#include <algorithm>
 #include <cassert>
 
 #include "model/kernel.hpp"
@@ -13,15 +14,35 @@ void Kernel::activate(KnoteRef ref) {
   if ((kn.status & (kn::kQueued | kn::kDisabled)) == 0) enqueue(ref);
 }
 
-// knote_enqueue + kqueue_wakeup: the tail of the queue, then the kqueues
-// watching this one re-evaluate (the kernel defers that to a task it runs
-// before returning to user space, so it is visible to the next call).
+// knote_enqueue + kqueue_wakeup: the tail of the queue; the kqueues watching
+// this one are told later, by kqueue_task (kqueue_schedtask), so they see
+// kq_count as it is when the task runs, not as it was here.
 void Kernel::enqueue(KnoteRef ref) {
   Knote& kn = at(ref);
   assert(!kn.has_status(kn::kQueued));
   kn.status |= kn::kQueued;
   kqueues_[ref.kq].queue().push_back(ref.slot);
-  knote_post(kqueues_[ref.kq].watchers());
+  if (!kqueues_[ref.kq].watchers().empty()) schedule_kqueue_task(ref.kq);
+}
+
+// kqueue_schedtask: at most one pending task per kqueue (KQ_TASKSCHED).
+void Kernel::schedule_kqueue_task(std::uint32_t kq) {
+  if (std::find(pending_kqueue_tasks_.begin(), pending_kqueue_tasks_.end(), kq) == pending_kqueue_tasks_.end()) {
+    pending_kqueue_tasks_.push_back(kq);
+  }
+}
+
+// kqueue_task: KNOTE on kq_sel for each scheduled kqueue, in scheduling
+// order. A watcher it queues may schedule its own kqueue's task in turn; the
+// number of kqueues bounds how often a kqueue can be rescheduled per round.
+void Kernel::run_kqueue_tasks() {
+  std::size_t budget = (kqueues_.size() + 1) * (kqueues_.size() + 1);
+  while (!pending_kqueue_tasks_.empty() && budget-- > 0) {
+    std::uint32_t kq = pending_kqueue_tasks_.front();
+    pending_kqueue_tasks_.erase(pending_kqueue_tasks_.begin());
+    if (!kqueues_[kq].closed()) knote_post(kqueues_[kq].watchers());
+  }
+  assert(pending_kqueue_tasks_.empty());
 }
 
 // knote_dequeue

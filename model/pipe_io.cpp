@@ -7,9 +7,9 @@
 namespace kqsim::model {
 namespace {
 
-// kqueue_read / kqueue_write and the terminal are not pipes.
+// A kqueue's fo_read/fo_write are invfo_rdwr; the terminal is not modelled.
 std::optional<SysResult> not_a_pipe(const File& f) {
-  if (f.type == FileType::kKqueue) return SysResult::fail(Errno::kENXIO);
+  if (f.type == FileType::kKqueue) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (f.type == FileType::kTerminal) return SysResult::unsupported("I/O on a terminal descriptor is not modelled");
   return std::nullopt;
 }
@@ -17,12 +17,15 @@ std::optional<SysResult> not_a_pipe(const File& f) {
 }  // namespace
 
 SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
+  SyscallScope scope(*this);
+  // sys_read: a size above IOSIZE_MAX fails before the descriptor is looked
+  // at; dofileread returns 0 for an empty request without calling fo_read.
+  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
-  if (auto r = not_a_pipe(f)) return *r;
-  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   if (nbytes == 0) return SysResult::ok(0);
+  if (auto r = not_a_pipe(f)) return *r;
   PipeEnd& rpipe = end(f.object);
   if (rpipe.buffered > 0) {
     auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(nbytes, rpipe.buffered));
@@ -42,11 +45,12 @@ SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
 // reader has taken it all; non-blocking writes never do. Non-blocking writes
 // of at most PIPE_BUF bytes are all or nothing; longer ones are partial.
 SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
+  SyscallScope scope(*this);
+  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);  // sys_write: above IOSIZE_MAX
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
   if (auto r = not_a_pipe(f)) return *r;
-  if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   PipeEnd& wpipe = end(pipe_peer_id(f.object));
   // The process runs with SIGPIPE ignored, so it sees EPIPE.
   if (!wpipe.active || wpipe.eof) return SysResult::fail(Errno::kEPIPE);

@@ -39,6 +39,7 @@ class Interpreter {
   [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;
   [[nodiscard]] const NameTable& names(const std::string& proc) const;
   [[nodiscard]] ProcId proc_id(const std::string& proc) const;
+  [[nodiscard]] const traces::Trace& trace() const { return trace_; }
 
  private:
   StepOutcome run_step(const traces::Step& step);

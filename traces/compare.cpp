@@ -20,16 +20,16 @@ void compare_fields(const ExpectedEvent& want, std::uint64_t ident, const model:
                     std::vector<Divergence>& out) {
   const std::string what = event_text(ident, got.filter);
   if (want.flags != got.flags) {
-    out.push_back({DivergenceKind::kFlags, model::flags_to_string(want.flags), model::flags_to_string(got.flags), what});
+    out.push_back({DivergenceKind::kFlags, model::flags_to_string(want.flags), model::flags_to_string(got.flags), what, got.filter});
   }
   if (want.fflags != got.fflags) {
-    out.push_back({DivergenceKind::kFflags, std::to_string(want.fflags), std::to_string(got.fflags), what});
+    out.push_back({DivergenceKind::kFflags, std::to_string(want.fflags), std::to_string(got.fflags), what, got.filter});
   }
   if (!want.data.matches(got.data)) {
-    out.push_back({DivergenceKind::kData, range_text(want.data), std::to_string(got.data), what});
+    out.push_back({DivergenceKind::kData, range_text(want.data), std::to_string(got.data), what, got.filter});
   }
   if (want.udata != got.udata) {
-    out.push_back({DivergenceKind::kUdata, std::to_string(want.udata), std::to_string(got.udata), what});
+    out.push_back({DivergenceKind::kUdata, std::to_string(want.udata), std::to_string(got.udata), what, got.filter});
   }
 }
 
@@ -45,7 +45,7 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
       if (!used[i] && actual.events[i].ident == ident && actual.events[i].filter == want.filter) found = i;
     }
     if (!found) {
-      out.push_back({DivergenceKind::kMissingEvent, event_text(ident, want.filter), "absent", ""});
+      out.push_back({DivergenceKind::kMissingEvent, event_text(ident, want.filter), "absent", "", want.filter});
       continue;
     }
     used[*found] = true;
@@ -54,7 +54,8 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
   }
   for (std::size_t i = 0; i < actual.events.size(); ++i) {
     if (!used[i]) {
-      out.push_back({DivergenceKind::kExtraEvent, "absent", event_text(actual.events[i].ident, actual.events[i].filter), ""});
+      out.push_back({DivergenceKind::kExtraEvent, "absent", event_text(actual.events[i].ident, actual.events[i].filter), "",
+                     actual.events[i].filter});
     }
   }
   if (expected.order == EventOrder::kExact) {

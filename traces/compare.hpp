@@ -26,6 +26,7 @@ struct Divergence {
   std::string expected;
   std::string actual;
   std::string detail;  // which event, in words
+  model::FilterId filter = 0;  // the event's filter; 0 for ret/errno/order
 };
 
 struct ActualObservation {

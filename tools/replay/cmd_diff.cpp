@@ -1,12 +1,14 @@
 // kqreplay diff: each trace's recorded observations against the model; the
-// first divergence per trace, then a summary over the corpus.
+// first divergence per trace with the model's kqueue state at that step,
+// then a summary over the corpus.
 #include <iostream>
-#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/kernel_view.hpp"
 #include "tools/replay/commands.hpp"
+#include "tools/replay/diff_summary.hpp"
 #include "tools/replay/step_text.hpp"
 #include "tools/replay/trace_runner.hpp"
 
@@ -16,16 +18,10 @@ namespace {
 struct FirstDivergence {
   const sim::StepOutcome* outcome = nullptr;
   const traces::Divergence* divergence = nullptr;
+  std::string model_state;  // the knote tables right after that step
 };
 
-FirstDivergence first_divergence(const TraceReport& r) {
-  for (const sim::StepOutcome& o : r.outcomes) {
-    if (!o.divergences.empty()) return {&o, &o.divergences.front()};
-  }
-  return {};
-}
-
-void print_text(const TraceReport& r) {
+void print_text(const TraceReport& r, const FirstDivergence& f) {
   if (r.status == TraceStatus::kMatched) {
     fmt::print("ok        {} ({} steps)\n", r.path, r.steps);
     return;
@@ -34,58 +30,73 @@ void print_text(const TraceReport& r) {
     fmt::print("{:<9} {}\n", status_name(r.status), r.error);
     return;
   }
-  FirstDivergence f = first_divergence(r);
   fmt::print("DIVERGES  {}\n  step {}: {}\n  {}\n", r.path, f.outcome->step->index, call_text(*f.outcome->step),
              divergence_text(*f.divergence));
   if (!f.outcome->step->note.empty()) fmt::print("  trace note: {}\n", f.outcome->step->note);
+  fmt::print("  the model's kqueues after this step:\n{}", f.model_state);
 }
 
-nlohmann::json report_json(const TraceReport& r) {
+nlohmann::json report_json(const TraceReport& r, const FirstDivergence& f, std::size_t unexpected) {
   nlohmann::json j{{"path", r.path}, {"name", r.name}, {"dialect", r.dialect}, {"status", status_name(r.status)},
-                   {"steps", r.steps}, {"compared_steps", r.compared_steps}};
+                   {"steps", r.steps}, {"compared_steps", r.compared_steps}, {"unexpected_divergences", unexpected}};
   if (!r.error.empty()) j["error"] = r.error;
-  if (FirstDivergence f = first_divergence(r); f.outcome != nullptr) {
+  if (f.outcome != nullptr) {
     j["first_divergence"] = {{"step", f.outcome->step->index}, {"op", traces::op_name(f.outcome->step->op)},
                              {"category", traces::divergence_kind_name(f.divergence->kind)},
                              {"expected", f.divergence->expected}, {"actual", f.divergence->actual},
-                             {"detail", f.divergence->detail}};
-    std::size_t n = 0;
-    for (const sim::StepOutcome& o : r.outcomes) n += o.divergences.size();
-    j["divergences"] = n;
+                             {"detail", f.divergence->detail}, {"model_state", f.model_state}};
   }
   return j;
+}
+
+// Replays one trace, remembering the model's state at its first unexpected divergence.
+TraceReport replay_one(const std::string& path, const CommonOptions& opts, const Expectations* known,
+                       FirstDivergence& first) {
+  return replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
+                                              const sim::StepOutcome& o) {
+    if (first.outcome != nullptr) return;
+    for (const traces::Divergence& d : o.divergences) {
+      if (known != nullptr && known->reason_for(interp.trace().name, o.step->index, d) != nullptr) continue;
+      first = {&o, &d, ""};
+      auto namer = [&](model::Pid pid, std::int64_t fd) -> std::optional<std::string> {
+        for (const auto& proc : {o.step->proc, std::string("main")}) {
+          if (interp.proc_id(proc) == pid) return interp.names(proc).name_of(fd);
+        }
+        return std::nullopt;
+      };
+      first.model_state = sim::describe_kqueues(backend.kernel(), namer);
+      return;
+    }
+  });
 }
 
 }  // namespace
 
 int cmd_diff(const std::vector<std::string>& args, const CommonOptions& opts) {
+  std::optional<Expectations> known;
+  if (opts.expectations) known = Expectations::load(*opts.expectations);
   std::vector<std::string> paths = expand_trace_paths(args);
   int code = kExitOk;
-  std::map<std::string, std::size_t> by_status, by_category;
-  std::size_t steps = 0, compared = 0;
+  DiffSummary summary;
   nlohmann::json traces_json = nlohmann::json::array();
   for (const std::string& path : paths) {
-    TraceReport r = replay_trace(path, opts.dialect);
-    code = std::max(code, static_cast<int>(exit_code_for(r.status)));
-    ++by_status[status_name(r.status)];
-    steps += r.steps;
-    compared += r.compared_steps;
+    FirstDivergence first;
+    TraceReport r = replay_one(path, opts, known ? &*known : nullptr, first);
+    std::size_t unexpected = 0;
     for (const sim::StepOutcome& o : r.outcomes) {
-      for (const traces::Divergence& d : o.divergences) ++by_category[traces::divergence_kind_name(d.kind)];
+      for (const traces::Divergence& d : o.divergences) unexpected += summary.count(r.name, o.step->index, d, known ? &*known : nullptr);
     }
-    if (opts.json) traces_json.push_back(report_json(r));
-    else print_text(r);
+    if (r.status == TraceStatus::kDivergent && unexpected == 0) r.status = TraceStatus::kMatched;
+    code = std::max(code, static_cast<int>(exit_code_for(r.status)));
+    ++summary.traces;
+    ++summary.by_status[status_name(r.status)];
+    summary.steps += r.steps;
+    summary.compared_steps += r.compared_steps;
+    if (opts.json) traces_json.push_back(report_json(r, first, unexpected));
+    else print_text(r, first);
   }
-  if (opts.json) {
-    nlohmann::json summary{{"traces", paths.size()}, {"steps", steps}, {"compared_steps", compared},
-                           {"by_status", by_status}, {"divergences_by_category", by_category}};
-    std::cout << nlohmann::json{{"traces", traces_json}, {"summary", summary}}.dump(2) << "\n";
-    return code;
-  }
-  fmt::print("\n{} trace(s), {} step(s), {} compared", paths.size(), steps, compared);
-  for (const auto& [status, n] : by_status) fmt::print(", {} {}", n, status);
-  fmt::print("\n");
-  for (const auto& [category, n] : by_category) fmt::print("  {:<14} {}\n", category, n);
+  if (opts.json) std::cout << nlohmann::json{{"traces", traces_json}, {"summary", summary.to_json()}}.dump(2) << "\n";
+  else summary.print_text();
   if (paths.empty()) {
     std::cerr << "kqreplay: no trace files found\n";
     return kExitBadInput;

@@ -8,12 +8,17 @@
 namespace kqsim::replay {
 
 struct CommonOptions {
-  std::optional<std::string> dialect;  // overrides the trace's own
+  std::optional<std::string> dialect;       // overrides the trace's own
+  std::optional<std::string> expectations;  // known differences file
   bool json = false;
 };
 
 int cmd_run(const std::string& path, const CommonOptions& opts);
+// Each trace's observations against the model.
 int cmd_diff(const std::vector<std::string>& paths, const CommonOptions& opts);
+// Two recordings of the same program against each other (files, or folders
+// paired by relative path), with the model's answer shown where they differ.
+int cmd_compare(const std::string& a, const std::string& b, const CommonOptions& opts);
 int cmd_explain(const std::string& path, const CommonOptions& opts);
 
 }  // namespace kqsim::replay

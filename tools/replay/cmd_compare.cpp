@@ -1,0 +1,141 @@
+// kqreplay diff A --against B: two recordings of one program (say FreeBSD
+// and libkqueue) compared step by step; where they differ, the model's
+// answer shows which side behaves like the reference kernel.
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tools/replay/commands.hpp"
+#include "tools/replay/diff_summary.hpp"
+#include "tools/replay/step_text.hpp"
+#include "tools/replay/trace_runner.hpp"
+#include "traces/trace_json.hpp"
+
+namespace kqsim::replay {
+namespace {
+
+// The program alone: steps without what was observed or said about them.
+nlohmann::json program_of(const traces::Trace& t) {
+  nlohmann::json steps = traces::trace_to_json(t)["steps"];
+  for (auto& step : steps) {
+    step.erase("observed");
+    step.erase("note");
+  }
+  return steps;
+}
+
+// Names compare as names, numbers as numbers: both recordings bound the
+// same names, so a name stands for "the same descriptor" on either host.
+class SymbolicIdents {
+ public:
+  std::uint64_t operator()(const traces::Ref& ref) {
+    if (!ref.is_name()) return ref.number();
+    auto [it, inserted] = ids_.emplace(ref.name(), kNameBase + ids_.size());
+    return it->second;
+  }
+
+ private:
+  static constexpr std::uint64_t kNameBase = 1ULL << 62;
+  std::map<std::string, std::uint64_t> ids_;
+};
+
+traces::ActualObservation as_actual(const traces::Observed& o, SymbolicIdents& ids) {
+  traces::ActualObservation a;
+  a.ret = o.ret.min;
+  if (o.errno_name) a.err = model::errno_from_name(*o.errno_name).value_or(model::Errno::kEOPNOTSUPP);
+  for (const traces::ExpectedEvent& e : o.events) {
+    a.events.push_back({ids(e.ident), e.filter, e.flags, e.fflags, e.data.min, e.udata});
+  }
+  return a;
+}
+
+std::string host_label(const traces::Trace& t, const char* fallback) {
+  return t.host ? t.host->os + " " + t.host->release : std::string(fallback);
+}
+
+struct PairResult {
+  int code = kExitOk;
+  std::size_t unexpected = 0;
+};
+
+PairResult compare_pair(const std::string& a_path, const std::string& b_path, const CommonOptions& opts,
+                        const Expectations* known, DiffSummary& summary) {
+  traces::Trace a = traces::load_trace_file(a_path);
+  traces::Trace b = traces::load_trace_file(b_path);
+  if (program_of(a) != program_of(b)) {
+    throw traces::TraceError(b_path, std::nullopt, "steps", "not the same program as " + a_path);
+  }
+  std::vector<traces::Observed> model_view;
+  replay_trace(a_path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
+    model_view.push_back(interp.to_observed(o));
+  });
+  PairResult result;
+  bool printed = false;
+  for (std::size_t i = 0; i < a.steps.size(); ++i) {
+    if (!a.steps[i].observed || !b.steps[i].observed) continue;
+    ++summary.compared_steps;
+    SymbolicIdents ids;
+    auto divergences = traces::compare_observation(*a.steps[i].observed, as_actual(*b.steps[i].observed, ids), ids);
+    for (const traces::Divergence& d : divergences) {
+      if (!summary.count(a.name, i, d, known)) continue;
+      ++result.unexpected;
+      if (printed || opts.json) continue;
+      printed = true;
+      fmt::print("DIFFERS   {}\n     vs   {}\n  step {}: {}\n  {}: {} says {}, {} says {}\n", a_path, b_path, i,
+                 call_text(a.steps[i]), traces::divergence_kind_name(d.kind), host_label(a, "A"), d.expected,
+                 host_label(b, "B"), d.actual);
+      fmt::print("  A: {}\n  B: {}\n", result_text(*a.steps[i].observed), result_text(*b.steps[i].observed));
+      if (i < model_view.size()) fmt::print("  model ({}): {}\n", opts.dialect.value_or(a.dialect), result_text(model_view[i]));
+    }
+  }
+  summary.steps += a.steps.size();
+  ++summary.traces;
+  ++summary.by_status[result.unexpected > 0 ? "divergent" : "matched"];
+  if (result.unexpected == 0 && !opts.json) fmt::print("same      {} and {}\n", a_path, b_path);
+  if (result.unexpected > 0) result.code = kExitDivergence;
+  return result;
+}
+
+// Files pair up directly; folders pair by relative path.
+std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(a)) return {{a, b}};
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& path : expand_trace_paths({a})) {
+    fs::path other = fs::path(b) / fs::relative(path, a);
+    if (fs::exists(other)) out.emplace_back(path, other.string());
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_compare(const std::string& a, const std::string& b, const CommonOptions& opts) {
+  std::optional<Expectations> known;
+  if (opts.expectations) known = Expectations::load(*opts.expectations);
+  DiffSummary summary;
+  int code = kExitOk;
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& [pa, pb] : pairs_of(a, b)) {
+    try {
+      PairResult r = compare_pair(pa, pb, opts, known ? &*known : nullptr, summary);
+      code = std::max(code, r.code);
+      results.push_back({{"a", pa}, {"b", pb}, {"unexpected_divergences", r.unexpected}});
+    } catch (const traces::TraceError& e) {
+      std::cerr << "kqreplay: " << e.what() << "\n";
+      code = std::max(code, static_cast<int>(kExitBadInput));
+      results.push_back({{"a", pa}, {"b", pb}, {"error", e.what()}});
+    }
+  }
+  if (opts.json) std::cout << nlohmann::json{{"pairs", results}, {"summary", summary.to_json()}}.dump(2) << "\n";
+  else summary.print_text();
+  if (summary.traces == 0 && code == kExitOk) {
+    std::cerr << "kqreplay: no pair of traces to compare\n";
+    return kExitBadInput;
+  }
+  return code;
+}
+
+}  // namespace kqsim::replay
