@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,14 @@ struct CallResult {
   model::SysResult sys;
   std::vector<model::KEvent> events;        // kevent
   std::array<std::int32_t, 2> fds{-1, -1};  // pipe
+  std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
+  std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
+
+  static CallResult of(model::SysResult sys) {
+    CallResult r;
+    r.sys = sys;
+    return r;
+  }
 };
 
 class Backend {

@@ -10,7 +10,8 @@ using traces::Op;
 using traces::Ref;
 using traces::Step;
 
-Interpreter::Interpreter(const traces::Trace& trace, Backend& backend) : trace_(trace), backend_(backend) {
+Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation)
+    : trace_(trace), backend_(backend), unsupported_is_observation_(unsupported_is_observation) {
   procs_["main"] = ProcState{backend_.initial_process(), true, {}};
 }
 
@@ -46,16 +47,21 @@ StepOutcome Interpreter::run_step(const Step& step) {
   if (it == procs_.end()) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
   if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
   CallResult r = call(step, it->second.id);
+  const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
   if (r.sys.completion == model::Completion::kBlockedForever) {
-    fail(step, "op", "this step can never complete: " + std::string(r.sys.detail));
+    fail(step, "op", "this step can never complete: " + detail);
   }
-  if (r.sys.completion == model::Completion::kUnsupported) {
-    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the model: " + std::string(r.sys.detail));
+  const bool unsupported = r.sys.completion == model::Completion::kUnsupported;
+  const bool expected_unsupported = step.observed && step.observed->unsupported;
+  if (unsupported && !unsupported_is_observation_ && !expected_unsupported) {
+    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_.name()) + ": " + detail);
   }
-  bind_results(step, r);
+  if (!unsupported) bind_results(step, r);
   StepOutcome outcome;
   outcome.step = &step;
-  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events)};
+  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt};
+  if (unsupported) outcome.actual.unsupported = detail;
+  outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {
     outcome.compared = true;
     const NameTable& table = procs_.at(step.proc).names;
@@ -125,6 +131,11 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
 
 traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   traces::Observed o;
+  o.elapsed_ns = outcome.elapsed_ns;
+  if (outcome.actual.unsupported) {
+    o.unsupported = outcome.actual.unsupported;
+    return o;
+  }
   o.ret = traces::IntExpect{outcome.actual.ret, outcome.actual.ret};
   if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
   const NameTable& table = procs_.at(outcome.step->proc).names;

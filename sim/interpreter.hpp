@@ -26,11 +26,14 @@ struct StepOutcome {
   traces::ActualObservation actual;
   bool compared = false;  // the step carried an expectation
   std::vector<traces::Divergence> divergences;
+  std::optional<std::int64_t> elapsed_ns;
 };
 
 class Interpreter {
  public:
-  Interpreter(const traces::Trace& trace, Backend& backend);
+  // With unsupported_is_observation, a call the backend cannot make is
+  // recorded as such (what a recorder wants) instead of stopping the run.
+  Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation = false);
 
   // Runs every step; `after_step` sees each outcome as it happens.
   std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
@@ -57,6 +60,7 @@ class Interpreter {
 
   const traces::Trace& trace_;
   Backend& backend_;
+  bool unsupported_is_observation_;
   std::map<std::string, ProcState> procs_;
 };
 

@@ -13,31 +13,42 @@ CallResult ModelBackend::checked(CallResult r) const {
   return r;
 }
 
-CallResult ModelBackend::kqueue(ProcId p, std::uint32_t flags) { return checked({kernel_.kqueue(p, flags), {}, {}}); }
+CallResult ModelBackend::kqueue(ProcId p, std::uint32_t flags) { return checked(CallResult::of(kernel_.kqueue(p, flags))); }
 
 CallResult ModelBackend::pipe(ProcId p, bool nonblock, bool cloexec) {
   model::PipeResult r = kernel_.pipe(p, nonblock, cloexec);
-  return checked({r.sys, {}, r.fds});
+  CallResult out = CallResult::of(r.sys);
+  out.fds = r.fds;
+  return checked(out);
 }
 
-CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked({kernel_.read(p, fd, n), {}, {}}); }
-CallResult ModelBackend::write(ProcId p, std::int32_t fd, std::int64_t n) { return checked({kernel_.write(p, fd, n), {}, {}}); }
-CallResult ModelBackend::close(ProcId p, std::int32_t fd) { return checked({kernel_.close(p, fd), {}, {}}); }
-CallResult ModelBackend::dup(ProcId p, std::int32_t fd) { return checked({kernel_.dup(p, fd), {}, {}}); }
-CallResult ModelBackend::dup2(ProcId p, std::int32_t from, std::int32_t to) { return checked({kernel_.dup2(p, from, to), {}, {}}); }
-CallResult ModelBackend::fcntl_getfd(ProcId p, std::int32_t fd) { return checked({kernel_.fcntl_getfd(p, fd), {}, {}}); }
+CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked(CallResult::of(kernel_.read(p, fd, n))); }
+CallResult ModelBackend::write(ProcId p, std::int32_t fd, std::int64_t n) { return checked(CallResult::of(kernel_.write(p, fd, n))); }
+CallResult ModelBackend::close(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.close(p, fd))); }
+CallResult ModelBackend::dup(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.dup(p, fd))); }
+CallResult ModelBackend::dup2(ProcId p, std::int32_t from, std::int32_t to) { return checked(CallResult::of(kernel_.dup2(p, from, to))); }
+CallResult ModelBackend::fcntl_getfd(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.fcntl_getfd(p, fd))); }
 CallResult ModelBackend::fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) {
-  return checked({kernel_.fcntl_setfd(p, fd, flags), {}, {}});
+  return checked(CallResult::of(kernel_.fcntl_setfd(p, fd, flags)));
 }
-CallResult ModelBackend::fork(ProcId p) { return checked({kernel_.fork(p), {}, {}}); }
-CallResult ModelBackend::exec(ProcId p) { return checked({kernel_.exec(p), {}, {}}); }
-CallResult ModelBackend::exit(ProcId p) { return checked({kernel_.exit(p), {}, {}}); }
-CallResult ModelBackend::sleep(ProcId, std::int64_t ns) { return checked({kernel_.sleep(ns), {}, {}}); }
+CallResult ModelBackend::fork(ProcId p) { return checked(CallResult::of(kernel_.fork(p))); }
+CallResult ModelBackend::exec(ProcId p) { return checked(CallResult::of(kernel_.exec(p))); }
+CallResult ModelBackend::exit(ProcId p) { return checked(CallResult::of(kernel_.exit(p))); }
+CallResult ModelBackend::sleep(ProcId, std::int64_t ns) {
+  const std::int64_t start_ns = kernel_.now_ns();
+  CallResult r = CallResult::of(kernel_.sleep(ns));
+  r.elapsed_ns = kernel_.now_ns() - start_ns;
+  return checked(r);
+}
 
 CallResult ModelBackend::kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                                 std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
+  const std::int64_t start_ns = kernel_.now_ns();
   model::KeventResult r = kernel_.kevent(p, kqfd, changes, nevents, timeout);
-  return checked({r.sys, std::move(r.events), {}});
+  CallResult out = CallResult::of(r.sys);
+  out.events = std::move(r.events);
+  out.elapsed_ns = kernel_.now_ns() - start_ns;
+  return checked(out);
 }
 
 }  // namespace kqsim::sim

@@ -71,14 +71,20 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
 }  // namespace
 
 const char* divergence_kind_name(DivergenceKind kind) {
-  static constexpr std::array<const char*, 10> kNames{
-      "ret", "errno", "missing-event", "extra-event", "order", "ident", "flags", "fflags", "data", "udata"};
+  static constexpr std::array<const char*, 11> kNames{
+      "ret", "errno", "missing-event", "extra-event", "order", "ident", "flags", "fflags", "data", "udata", "unsupported"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 
 std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
                                             const IdentResolver& resolve) {
   std::vector<Divergence> out;
+  // A call one side could not make is one divergence, whatever else differs.
+  if (expected.unsupported.has_value() != actual.unsupported.has_value()) {
+    out.push_back({DivergenceKind::kUnsupported, expected.unsupported.value_or("made"), actual.unsupported.value_or("made"), ""});
+    return out;
+  }
+  if (expected.unsupported) return out;
   const std::string want_errno = expected.errno_name.value_or("0");
   const std::string got_errno(model::errno_name(actual.err));
   const bool same_errno = model::errno_from_name(want_errno) == model::errno_from_name(got_errno);

@@ -16,7 +16,7 @@
 namespace kqsim::traces {
 
 enum class DivergenceKind : std::uint8_t {
-  kRet, kErrno, kMissingEvent, kExtraEvent, kOrder, kIdent, kFlags, kFflags, kData, kUdata,
+  kRet, kErrno, kMissingEvent, kExtraEvent, kOrder, kIdent, kFlags, kFflags, kData, kUdata, kUnsupported,
 };
 
 const char* divergence_kind_name(DivergenceKind kind);
@@ -33,6 +33,7 @@ struct ActualObservation {
   std::int64_t ret = 0;
   model::Errno err = model::Errno::kNone;
   std::vector<model::KEvent> events;
+  std::optional<std::string> unsupported;  // the backend could not make the call
 };
 
 // Turns a Ref from the trace into the number it stood for at this step.

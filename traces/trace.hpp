@@ -59,6 +59,12 @@ struct Observed {
   std::optional<std::string> errno_name;
   std::vector<ExpectedEvent> events;
   EventOrder order = EventOrder::kExact;
+  // The host could not make this call (e.g. a flag name its <sys/event.h>
+  // lacks); the recorder's words. Such a step had no effect on the host.
+  std::optional<std::string> unsupported;
+  // How long the call took on the host (virtual time on the model).
+  // Informational: recorded to help choose ranges, never compared.
+  std::optional<std::int64_t> elapsed_ns;
 };
 
 enum class Op : std::uint8_t {

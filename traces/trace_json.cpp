@@ -55,6 +55,8 @@ Observed parse_observed(FieldReader r, Op op) {
     if (!r.has("ret")) o.ret = IntExpect{-1, -1};
   }
   for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
+  o.unsupported = r.optional_string("unsupported");
+  if (r.has("elapsed_ns")) o.elapsed_ns = r.int_required("elapsed_ns");
   if (auto order = r.optional_string("order")) {
     if (*order == "any") o.order = EventOrder::kAny;
     else if (*order != "exact") r.fail("order", "must be \"exact\" or \"any\"");
@@ -192,6 +194,11 @@ json int_expect_to_json(const IntExpect& e) {
 
 json observed_to_json(const Observed& o) {
   json out;
+  if (o.elapsed_ns) out["elapsed_ns"] = *o.elapsed_ns;
+  if (o.unsupported) {
+    out["unsupported"] = *o.unsupported;
+    return out;
+  }
   out["ret"] = int_expect_to_json(o.ret);
   if (o.errno_name) out["errno"] = *o.errno_name;
   if (!o.events.empty() || o.order == EventOrder::kAny) {

@@ -21,6 +21,8 @@ sim::CallResult from_reply(const WorkerReply& r) {
   c.fds[0] = r.fds[0];
   c.fds[1] = r.fds[1];
   c.events.assign(r.events, r.events + std::clamp(r.nevents, 0, static_cast<std::int32_t>(kMaxRecords)));
+  if (r.elapsed_ns >= 0) c.elapsed_ns = r.elapsed_ns;
+  c.detail = r.detail;
   return c;
 }
 
@@ -41,7 +43,7 @@ sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, i
   WorkerReply r;
   if (it == channels_.end() || it->second < 0 || !send_command(it->second, q, pass_fd) ||
       !receive_reply(it->second, r, options_.step_timeout_ms)) {
-    return {model::SysResult::blocked("the host call did not return within the step timeout"), {}, {}};
+    return sim::CallResult::of(model::SysResult::blocked("the host call did not return within the step timeout"));
   }
   return from_reply(r);
 }
@@ -77,7 +79,7 @@ sim::CallResult HostBackend::exit(sim::ProcId p) {
 // the child by the ProcId returned here, not by its host pid.
 sim::CallResult HostBackend::fork(sim::ProcId p) {
   auto pair = channel_pair();
-  if (!pair) return {model::SysResult::unsupported("cannot create a worker channel"), {}, {}};
+  if (!pair) return sim::CallResult::of(model::SysResult::unsupported("cannot create a worker channel"));
   WorkerCommand q;
   q.op = WorkerOp::kFork;
   sim::CallResult r = round_trip(p, q, pair->second);
@@ -95,7 +97,7 @@ sim::CallResult HostBackend::fork(sim::ProcId p) {
 sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                                     std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
   if (changes.size() > kMaxRecords || nevents > static_cast<std::int32_t>(kMaxRecords)) {
-    return {model::SysResult::unsupported("more than 64 changes or events in one kevent call"), {}, {}};
+    return sim::CallResult::of(model::SysResult::unsupported("more than 64 changes or events in one kevent call"));
   }
   WorkerCommand q;
   q.op = WorkerOp::kKevent;

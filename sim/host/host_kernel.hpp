@@ -47,5 +47,7 @@ HostCall host_sleep(std::int64_t duration_ns);
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
                      const std::optional<model::Timespec>& timeout);
 HostIdentity host_identity();
+// The host's monotonic clock, to time the calls whose duration matters.
+std::int64_t host_monotonic_ns();
 
 }  // namespace kqsim::host

@@ -81,6 +81,8 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   return c;
 }
 
+std::int64_t host_monotonic_ns() { return kqsim_monotonic_ns(); }
+
 HostIdentity host_identity() {
   struct utsname u{};
   uname(&u);

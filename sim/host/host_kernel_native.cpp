@@ -213,6 +213,12 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   return c;
 }
 
+std::int64_t host_monotonic_ns() {
+  struct timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 HostIdentity host_identity() {
   struct utsname u{};
   uname(&u);

@@ -74,9 +74,13 @@ void run_worker(int channel, const char* self_path, bool after_exec) {
   WorkerCommand q;
   for (;;) {
     if (!receive_command(channel, q)) worker_exit();
+    const bool timed = q.op == WorkerOp::kKevent || q.op == WorkerOp::kSleep;
+    const std::int64_t start_ns = timed ? host_monotonic_ns() : 0;
     HostCall c = execute(q, channel, self_path);
     if (q.op == WorkerOp::kFork && c.ret == 0) continue;  // the child answers nothing: its parent does
-    send_reply(channel, to_reply(c));
+    WorkerReply reply = to_reply(c);
+    if (timed) reply.elapsed_ns = host_monotonic_ns() - start_ns;
+    send_reply(channel, reply);
     if (q.op == WorkerOp::kExit) worker_exit();
   }
 }

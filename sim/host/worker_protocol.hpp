@@ -38,6 +38,7 @@ struct WorkerReply {
   std::int32_t fds[2] = {-1, -1};
   std::int32_t nevents = 0;
   model::KEvent events[kMaxRecords];
+  std::int64_t elapsed_ns = -1;  // measured for kevent and sleep
 };
 
 // The worker's main loop on its channel; never returns.

@@ -194,6 +194,8 @@ int kqsim_nanosleep(const struct timespec* d) {
   return static_cast<int>(simple(RpcOp::kSleep, static_cast<std::int64_t>(d->tv_sec) * 1'000'000'000 + d->tv_nsec));
 }
 
+long long kqsim_monotonic_ns(void) { return static_cast<long long>(simple(RpcOp::kNow)); }
+
 int kqsim_last_status(void) { return g_status; }
 const char* kqsim_last_detail(void) { return g_detail; }
 

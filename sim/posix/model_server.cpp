@@ -28,6 +28,7 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     case RpcOp::kExec: return m.exec(q.pid);
     case RpcOp::kExit: return m.exit(q.pid);
     case RpcOp::kSleep: return m.sleep(q.pid, q.a);
+    case RpcOp::kNow: return sim::CallResult::of(model::SysResult::ok(m.kernel().now_ns()));
     case RpcOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
@@ -35,7 +36,7 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
                       q.nevents, timeout);
     }
   }
-  return {model::SysResult::unsupported("unknown request"), {}, {}};
+  return sim::CallResult::of(model::SysResult::unsupported("unknown request"));
 }
 
 RpcReply to_reply(const sim::CallResult& r) {

@@ -18,6 +18,22 @@ model::KEvent got(std::uint64_t ident, std::int64_t data, model::EventFlags flag
   return model::KEvent{ident, model::filt::kRead, flags, 0, data, 0};
 }
 
+Observed expect(std::int64_t ret, std::vector<ExpectedEvent> events, std::optional<std::string> err = std::nullopt) {
+  Observed o;
+  o.ret = {ret, ret};
+  o.errno_name = std::move(err);
+  o.events = std::move(events);
+  return o;
+}
+
+ActualObservation actual(std::int64_t ret, std::vector<model::KEvent> events, model::Errno err = model::Errno::kNone) {
+  ActualObservation a;
+  a.ret = ret;
+  a.err = err;
+  a.events = std::move(events);
+  return a;
+}
+
 std::uint64_t plain(const Ref& r) { return r.number(); }
 
 std::vector<DivergenceKind> kinds(const std::vector<Divergence>& ds) {
@@ -27,33 +43,45 @@ std::vector<DivergenceKind> kinds(const std::vector<Divergence>& ds) {
 }
 
 TEST(Compare, ExactMatch) {
-  Observed o{{2, 2}, std::nullopt, {want(4, 1), want(5, 2)}, EventOrder::kExact};
-  EXPECT_TRUE(compare_observation(o, {2, model::Errno::kNone, {got(4, 1), got(5, 2)}}, plain).empty());
+  Observed o = expect(2, {want(4, 1), want(5, 2)});
+  EXPECT_TRUE(compare_observation(o, actual(2, {got(4, 1), got(5, 2)}), plain).empty());
 }
 
 TEST(Compare, Categories) {
-  Observed o{{2, 2}, std::nullopt, {want(4, 1), want(5, 2)}, EventOrder::kExact};
-  EXPECT_EQ(kinds(compare_observation(o, {2, model::Errno::kNone, {got(5, 2), got(4, 1)}}, plain)),
+  Observed o = expect(2, {want(4, 1), want(5, 2)});
+  EXPECT_EQ(kinds(compare_observation(o, actual(2, {got(5, 2), got(4, 1)}), plain)),
             std::vector<DivergenceKind>{DivergenceKind::kOrder});
   o.order = EventOrder::kAny;
-  EXPECT_TRUE(compare_observation(o, {2, model::Errno::kNone, {got(5, 2), got(4, 1)}}, plain).empty());
-  EXPECT_EQ(kinds(compare_observation(o, {2, model::Errno::kNone, {got(4, 1), got(6, 2)}}, plain)),
+  EXPECT_TRUE(compare_observation(o, actual(2, {got(5, 2), got(4, 1)}), plain).empty());
+  EXPECT_EQ(kinds(compare_observation(o, actual(2, {got(4, 1), got(6, 2)}), plain)),
             (std::vector<DivergenceKind>{DivergenceKind::kMissingEvent, DivergenceKind::kExtraEvent}));
-  EXPECT_EQ(kinds(compare_observation(o, {2, model::Errno::kNone, {got(4, 1, model::ev::kEof), got(5, 3)}}, plain)),
+  EXPECT_EQ(kinds(compare_observation(o, actual(2, {got(4, 1, model::ev::kEof), got(5, 3)}), plain)),
             (std::vector<DivergenceKind>{DivergenceKind::kFlags, DivergenceKind::kData}));
-  Observed err{{-1, -1}, std::string("ENOENT"), {}, EventOrder::kExact};
-  EXPECT_EQ(kinds(compare_observation(err, {-1, model::Errno::kEBADF, {}}, plain)),
+  Observed err = expect(-1, {}, "ENOENT");
+  EXPECT_EQ(kinds(compare_observation(err, actual(-1, {}, model::Errno::kEBADF), plain)),
             std::vector<DivergenceKind>{DivergenceKind::kErrno});
-  EXPECT_EQ(kinds(compare_observation(err, {0, model::Errno::kNone, {}}, plain)),
+  EXPECT_EQ(kinds(compare_observation(err, actual(0, {}), plain)),
             (std::vector<DivergenceKind>{DivergenceKind::kErrno, DivergenceKind::kRet}));
 }
 
 TEST(Compare, DataRange) {
   ExpectedEvent e = want(4, 0);
   e.data = {5, 6};
-  Observed o{{1, 1}, std::nullopt, {e}, EventOrder::kExact};
-  EXPECT_TRUE(compare_observation(o, {1, model::Errno::kNone, {got(4, 6)}}, plain).empty());
-  EXPECT_EQ(compare_observation(o, {1, model::Errno::kNone, {got(4, 7)}}, plain).size(), 1U);
+  Observed o = expect(1, {e});
+  EXPECT_TRUE(compare_observation(o, actual(1, {got(4, 6)}), plain).empty());
+  EXPECT_EQ(compare_observation(o, actual(1, {got(4, 7)}), plain).size(), 1U);
+}
+
+// A call one side could not make is one "unsupported" divergence.
+TEST(Compare, Unsupported) {
+  Observed host_lacks = expect(0, {});
+  host_lacks.unsupported = "EV_KEEPUDATA is not defined on this host";
+  EXPECT_EQ(kinds(compare_observation(host_lacks, actual(0, {}), plain)),
+            std::vector<DivergenceKind>{DivergenceKind::kUnsupported});
+  ActualObservation both = actual(0, {});
+  both.unsupported = "EVFILT_PROC is not modelled yet";
+  EXPECT_TRUE(compare_observation(host_lacks, both, plain).empty());
+  EXPECT_EQ(compare_observation(expect(3, {}), both, plain).size(), 1U);
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ int record(const std::string& in, const std::string& out_path, const std::string
   const std::string dialect = dialect_opt.empty() ? trace.dialect : dialect_opt;
   std::map<std::string, std::int64_t> constants = measure_constants(fresh_host(self, dialect, timeout_ms));
   host::HostBackend backend(fresh_host(self, dialect, timeout_ms));
-  sim::Interpreter interp(trace, backend);
+  sim::Interpreter interp(trace, backend, /*unsupported_is_observation=*/true);
   std::vector<traces::Observed> observed;
   interp.run([&](const sim::StepOutcome& o) { observed.push_back(interp.to_observed(o)); });
 

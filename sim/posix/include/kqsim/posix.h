@@ -35,6 +35,8 @@ void kqsim_exit(int status);
 /* What _exit does to descriptors, without leaving (for recorders). */
 int kqsim_exit_descriptors(void);
 int kqsim_nanosleep(const struct timespec *duration);
+/* The model's monotonic clock (virtual time), in nanoseconds. */
+long long kqsim_monotonic_ns(void);
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };
 int kqsim_last_status(void);
 const char *kqsim_last_detail(void);
