@@ -141,9 +141,23 @@ HostCall host_kqueue(std::uint32_t flags) {
   return finish(kqueue());
 }
 
+// pipe2 where the host has it; macOS has only pipe + fcntl.
+int host_pipe2(int fds[2], bool nonblock, bool cloexec) {
+#ifdef __APPLE__
+  if (pipe(fds) != 0) return -1;
+  for (int i = 0; i < 2; ++i) {
+    if (nonblock) fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+    if (cloexec) fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+  }
+  return 0;
+#else
+  return pipe2(fds, (nonblock ? O_NONBLOCK : 0) | (cloexec ? O_CLOEXEC : 0));
+#endif
+}
+
 HostCall host_pipe(bool nonblock, bool cloexec) {
   int fds[2] = {-1, -1};
-  HostCall c = finish(pipe2(fds, (nonblock ? O_NONBLOCK : 0) | (cloexec ? O_CLOEXEC : 0)));
+  HostCall c = finish(host_pipe2(fds, nonblock, cloexec));
   c.fds[0] = fds[0];
   c.fds[1] = fds[1];
   return c;
