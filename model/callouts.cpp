@@ -62,26 +62,33 @@ void Kernel::advance_clock_to(std::int64_t target_ns) {
     }
     if (!due) break;
     now_ns_ = std::max(now_ns_, due_ns);
-    timer_expire(*due);
+    timer_expire(*due, target_ns);
   }
   now_ns_ = target_ns;
 }
 
-// filt_timerexpire: count the expiry, activate, re-arm a periodic timer from
-// its previous deadline. Counting goes on while the knote is disabled (C14).
-void Kernel::timer_expire(KnoteRef ref) {
+// filt_timerexpire for every expiry up to target_ns at once: a periodic
+// timer that expired n times while time jumped counts n (main adds the
+// missed periods too) and re-arms after target_ns. Counting goes on while
+// the knote is disabled (C14).
+void Kernel::timer_expire(KnoteRef ref, std::int64_t target_ns) {
   Knote& kn = at(ref);
-  ++kn.kev.data;
   const bool rearm = kn.timer.period_ns > 0 && !has(kn.kev.flags, ev::kOneshot);
-  const bool overflow = kn.timer.deadline_ns > INT64_MAX - kn.timer.period_ns;
-  kn.timer.deadline_ns = !rearm ? -1 : overflow ? INT64_MAX : kn.timer.deadline_ns + kn.timer.period_ns;
+  std::int64_t n = rearm ? (target_ns - kn.timer.deadline_ns) / kn.timer.period_ns + 1 : 1;
+  kn.kev.data = kn.kev.data > INT64_MAX - n ? INT64_MAX : kn.kev.data + n;
+  if (!rearm) {
+    kn.timer.deadline_ns = -1;
+  } else {
+    const bool overflow = n > (INT64_MAX - kn.timer.deadline_ns) / kn.timer.period_ns;
+    kn.timer.deadline_ns = overflow ? INT64_MAX : kn.timer.deadline_ns + n * kn.timer.period_ns;
+  }
   activate(ref);
 }
 
 SysResult Kernel::sleep(std::int64_t duration_ns) {
   SyscallScope scope(*this);
   if (duration_ns < 0) return SysResult::fail(Errno::kEINVAL);
-  advance_clock_to(now_ns_ + duration_ns);
+  advance_clock_to(duration_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + duration_ns);
   return SysResult::ok(0);
 }
 

@@ -192,7 +192,7 @@ class Kernel {
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
-  void timer_expire(KnoteRef ref);
+  void timer_expire(KnoteRef ref, std::int64_t target_ns);
 
   // fork helpers (kernel_fd.cpp).
   void fork_copy_fds(const Process& parent, Process& child);

@@ -84,7 +84,9 @@ KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
   const bool poll = timeout && timeout->sec == 0 && timeout->nsec == 0;
   // tv_sec > INT32_MAX is treated as an infinite wait.
   const bool infinite = !timeout || timeout->sec > INT32_MAX;
-  const std::int64_t deadline = infinite ? INT64_MAX : now_ns_ + timeout->sec * kNsPerSec + timeout->nsec;
+  // tv_sec <= INT32_MAX here, so the sum fits unless the clock itself is near its end.
+  const std::int64_t wait_ns = infinite ? 0 : timeout->sec * kNsPerSec + timeout->nsec;
+  const std::int64_t deadline = infinite || wait_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + wait_ns;
 
   // Bounded: each round either returns or moves the clock to a timer expiry
   // that queues a knote this scan can see.

@@ -111,10 +111,11 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
   return backend_.kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
 }
 
-// Names are bound only when the call succeeded.
+// Names are bound to what the call returned, -1 for a failed call, as a C
+// variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
-  if (r.sys.err != model::Errno::kNone) return;
   ProcState& ps = procs_.at(step.proc);
+  if (r.sys.err != model::Errno::kNone && step.op == Op::kFork) return;
   switch (step.op) {
     case Op::kKqueue:
     case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;

@@ -29,13 +29,22 @@ sim::CallResult from_reply(const WorkerReply& r) {
 }  // namespace
 
 HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
-  int channel = spawn_worker(options_.self_path.c_str(), options_.model_server_fd);
+  adopt_orphans();
+  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd);
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
-  channels_[1] = channel;
+  channels_[1] = w.channel;
+  worker_pids_.push_back(w.pid);
 }
 
+// Workers are disposable once the run is over, and one may still be blocked
+// in a call that timed out: kill them all, with the model server, and reap.
 HostBackend::~HostBackend() {
-  for (auto& [proc, channel] : channels_) close_fd(channel);  // workers leave on end of file
+  for (auto& [proc, channel] : channels_) {
+    if (channel >= 0) close_fd(channel);
+  }
+  std::vector<int> pids = worker_pids_;
+  pids.push_back(options_.model_server_pid);
+  end_processes(pids);
 }
 
 sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd) {
@@ -90,6 +99,7 @@ sim::CallResult HostBackend::fork(sim::ProcId p) {
   }
   sim::ProcId child = next_proc_++;
   channels_[child] = pair->first;
+  worker_pids_.push_back(static_cast<int>(r.sys.ret));
   r.sys.ret = child;
   return r;
 }

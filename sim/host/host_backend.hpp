@@ -16,6 +16,7 @@ namespace kqsim::host {
 struct HostBackendOptions {
   std::string self_path;       // this executable, for exec and workers
   int model_server_fd = -1;    // model builds: the server the workers talk to
+  int model_server_pid = -1;   // ... and its process, reaped with the workers
   int step_timeout_ms = 5000;  // a real call that takes longer is "blocked forever"
 };
 
@@ -50,6 +51,7 @@ class HostBackend final : public sim::Backend {
 
   HostBackendOptions options_;
   std::map<sim::ProcId, int> channels_;
+  std::vector<int> worker_pids_;  // every worker started, to end them all
   sim::ProcId next_proc_ = 2;
 };
 

@@ -212,7 +212,9 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
     if (!flags) return unsupported(missing);
     EV_SET(&in[i], c.ident, *filter, *flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
   }
-  std::vector<struct kevent> out(static_cast<std::size_t>(std::max(nevents, 0)));
+  // With a negative nevents the kernel still writes change records (one per
+  // change at most): give them room, as a real program's buffer would.
+  std::vector<struct kevent> out(static_cast<std::size_t>(std::max(nevents, 0)) + changes.size());
   struct timespec ts{};
   if (timeout) ts = {static_cast<time_t>(timeout->sec), static_cast<long>(timeout->nsec)};
   int n = kevent(kq, in.data(), static_cast<int>(in.size()), out.data(), nevents, timeout ? &ts : nullptr);

@@ -3,6 +3,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#elif defined(__FreeBSD__)
+#include <sys/procctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,14 +30,14 @@ void move_fd(int from, int to) {
 
 void close_fd(int fd) { close(fd); }
 
-int spawn_worker(const char* self_path, int keep_fd) {
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd) {
   auto pair = channel_pair();
-  if (!pair) return -1;
+  if (!pair) return {};
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) return {};
   if (pid > 0) {
     close(pair->second);
-    return pair->first;
+    return {pair->first, pid};
   }
   close(pair->first);
   signal(SIGPIPE, SIG_IGN);  // traces run with SIGPIPE ignored: a widowed pipe gives EPIPE
@@ -92,5 +97,27 @@ bool receive_reply(int channel, WorkerReply& r, int timeout_ms) {
 void send_reply(int channel, const WorkerReply& r) { send(channel, &r, sizeof r, MSG_NOSIGNAL); }
 
 void worker_exit() { _exit(0); }
+
+void adopt_orphans() {
+#if defined(__linux__)
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+#elif defined(__FreeBSD__)
+  procctl(P_PID, getpid(), PROC_REAP_ACQUIRE, nullptr);
+#endif
+}
+
+void end_processes(const std::vector<int>& pids) {
+  for (int pid : pids) {
+    if (pid > 0) kill(pid, SIGKILL);
+  }
+  for (int waited_ms = 0; waited_ms < 2000;) {
+    pid_t r = waitpid(-1, nullptr, WNOHANG);
+    if (r < 0) return;  // no child left
+    if (r == 0) {
+      usleep(10'000);
+      waited_ms += 10;
+    }
+  }
+}
 
 }  // namespace kqsim::host

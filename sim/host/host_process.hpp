@@ -4,16 +4,27 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "sim/host/worker_protocol.hpp"
 
 namespace kqsim::host {
 
+struct SpawnedWorker {
+  int channel = -1;  // the controller's end
+  int pid = -1;
+};
+
 // Starts the first worker: a child of the caller with only 0, 1, 2 and its
-// channel (plus `keep_fd`, moved to kModelServerFd, if >= 0). Returns the
-// controller's end of the channel, or -1.
-int spawn_worker(const char* self_path, int keep_fd);
+// channel (plus `keep_fd`, moved to kModelServerFd, if >= 0).
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd);
+// Makes orphaned workers (whose parent worker left first) children of the
+// caller, so end_processes can reap them (Linux, FreeBSD; elsewhere a no-op).
+void adopt_orphans();
+// Kills the given processes and reaps every child of the caller, waiting at
+// most about two seconds for stragglers.
+void end_processes(const std::vector<int>& pids);
 // A socket pair for a worker about to fork: returns {controller end, end to send}.
 std::optional<std::pair<int, int>> channel_pair();
 

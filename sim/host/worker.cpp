@@ -76,7 +76,12 @@ void run_worker(int channel, const char* self_path, bool after_exec) {
     if (!receive_command(channel, q)) worker_exit();
     const bool timed = q.op == WorkerOp::kKevent || q.op == WorkerOp::kSleep;
     const std::int64_t start_ns = timed ? host_monotonic_ns() : 0;
-    HostCall c = execute(q, channel, self_path);
+    HostCall c;
+    try {
+      c = execute(q, channel, self_path);
+    } catch (const std::exception& e) {  // e.g. no memory for a huge buffer: answer, never die silently
+      c = HostCall{-1, "", model::Completion::kUnsupported, std::string("the worker failed: ") + e.what(), {}, {}};
+    }
     if (q.op == WorkerOp::kFork && c.ret == 0) continue;  // the child answers nothing: its parent does
     WorkerReply reply = to_reply(c);
     if (timed) reply.elapsed_ns = host_monotonic_ns() - start_ns;

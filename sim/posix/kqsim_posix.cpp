@@ -34,7 +34,7 @@ int server() {
     return g_server;
   }
   const char* dialect = std::getenv("KQSIM_DIALECT");
-  g_server = kqsim::posix::start_model_server(dialect != nullptr ? dialect : "freebsd-main");
+  g_server = kqsim::posix::start_model_server(dialect != nullptr ? dialect : "freebsd-main").fd;
   if (g_server < 0) {
     std::fprintf(stderr, "kqsim: cannot start the model server (unknown KQSIM_DIALECT?)\n");
     std::abort();

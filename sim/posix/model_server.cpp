@@ -73,19 +73,22 @@ RpcReply to_reply(const sim::CallResult& r) {
 
 }  // namespace
 
-int start_model_server(const std::string& dialect) {
+ModelServer start_model_server(const std::string& dialect) {
   const model::DialectProfile* profile = model::find_profile(dialect);
-  if (profile == nullptr) return -1;
+  if (profile == nullptr) return {};
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) return -1;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) return {};
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) return {};
   if (pid == 0) {
-    close(sv[0]);
+    // Holding the caller's descriptors would keep its pipes and channels open.
+    for (int fd = 0; fd < 4096; ++fd) {
+      if (fd != sv[1]) close(fd);
+    }
     serve(sv[1], *profile);
   }
   close(sv[1]);
-  return sv[0];
+  return {sv[0], pid};
 }
 
 }  // namespace kqsim::posix

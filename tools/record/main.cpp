@@ -54,7 +54,9 @@ host::HostBackendOptions fresh_host(const std::string& self, const std::string& 
 #ifdef KQSIM_RECORD_ON_MODEL
   setenv("KQSIM_DIALECT", dialect.c_str(), 1);
   setenv("KQSIM_MODEL_FD", std::to_string(host::kModelServerFd).c_str(), 1);
-  o.model_server_fd = posix::start_model_server(dialect);
+  posix::ModelServer server = posix::start_model_server(dialect);
+  o.model_server_fd = server.fd;
+  o.model_server_pid = server.pid;
   if (o.model_server_fd < 0) throw traces::TraceError("", std::nullopt, "dialect", "unknown dialect '" + dialect + "'");
 #else
   (void)dialect;

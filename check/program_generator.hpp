@@ -1,0 +1,23 @@
+// Random, well-formed kqueue programs as traces: several kqueues,
+// non-blocking pipes, dups, closes, forks and exits, registrations with
+// random filters, flags, fflags, data and udata, writes and reads, and kevent
+// calls with random nevents and short timeouts. Biased toward the corners:
+// full pipes, nevents below the pending count, re-adding existing knotes,
+// EV_DISPATCH + EV_ENABLE cycles, closing what is queued. Nothing in such a
+// program can block forever.
+#pragma once
+
+#include <cstdint>
+
+#include "traces/trace.hpp"
+
+namespace kqsim::check {
+
+struct GeneratorOptions {
+  std::size_t steps = 50;
+  bool with_fork = true;
+};
+
+traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
+
+}  // namespace kqsim::check

@@ -1,0 +1,59 @@
+#include "check/step_properties.hpp"
+
+#include "model/invariants.hpp"
+#include "model/kevent_names.hpp"
+
+namespace kqsim::check {
+namespace {
+
+using model::KEvent;
+
+std::string what(const KEvent& e) { return model::filter_name(e.filter) + " ident " + std::to_string(e.ident); }
+
+std::optional<std::string> check_delivered(const model::Kqueue& q, const KEvent& e) {
+  auto slot = q.lookup(e.ident, e.filter);
+  const bool oneshot = model::has(e.flags, model::ev::kOneshot);
+  if (oneshot) {
+    if (slot) return "EV_ONESHOT event " + what(e) + " delivered but its knote still exists";
+    return std::nullopt;
+  }
+  if (!slot) return std::nullopt;  // deleted by a later change of the same call cannot happen; nothing to say
+  const model::Knote& kn = q.knote(*slot);
+  if (model::has(e.flags, model::ev::kDispatch) && !kn.has_status(model::kn::kDisabled)) {
+    return "EV_DISPATCH event " + what(e) + " delivered but its knote is not disabled";
+  }
+  const bool edge = model::has(e.flags, model::ev::kClear) || model::has(e.flags, model::ev::kDispatch);
+  if (model::has(e.flags, model::ev::kClear) && kn.has_status(model::kn::kQueued) && !kn.has_status(model::kn::kActive)) {
+    return "EV_CLEAR event " + what(e) + " delivered but its knote is still queued";
+  }
+  if (!edge && !kn.has_status(model::kn::kQueued)) {
+    return "level-triggered event " + what(e) + " delivered but its knote was not queued again";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> check_step_properties(const model::Kernel& k, model::Pid pid, const traces::Step& step,
+                                                 std::int32_t kqfd, const traces::ActualObservation& r) {
+  auto violations = model::check_invariants(k);
+  if (!violations.empty()) return "invariant: " + violations.front();
+  if (step.op != traces::Op::kKevent || r.err != model::Errno::kNone || r.unsupported) return std::nullopt;
+  if (step.nevents >= 0 && r.ret > step.nevents) {
+    return "kevent returned " + std::to_string(r.ret) + " records for nevents " + std::to_string(step.nevents);
+  }
+  auto kq = k.kqueue_at(pid, kqfd);
+  if (!kq) return std::nullopt;
+  const model::Process* p = k.process(pid);
+  // Change records (flags exactly EV_ERROR) mean the call did not scan (C1).
+  if (!r.events.empty() && r.events.front().flags == model::ev::kError) return std::nullopt;
+  for (const KEvent& e : r.events) {
+    if (model::filter_is_fd_based(e.filter) && p->fds.find(static_cast<std::int32_t>(e.ident)) == nullptr) {
+      return "event " + what(e) + " returned for a closed descriptor";
+    }
+    if (auto bad = check_delivered(k.kqueues()[*kq], e)) return bad;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kqsim::check

@@ -1,0 +1,66 @@
+#include "check/trace_runs.hpp"
+
+#include "check/step_properties.hpp"
+#include "sim/interpreter.hpp"
+#include "sim/model_backend.hpp"
+
+namespace kqsim::check {
+namespace {
+
+std::int32_t kq_of(const sim::Interpreter& interp, const traces::Step& step) {
+  if (step.op != traces::Op::kKevent) return -1;
+  if (!step.fd.is_name()) return static_cast<std::int32_t>(step.fd.number());
+  return static_cast<std::int32_t>(interp.names(step.proc).lookup(step.fd.name()).value_or(-1));
+}
+
+model::KernelConfig config_of(const ModelUnderTest& m) {
+  model::KernelConfig c;
+  c.mutations = m.mutations;
+  return c;
+}
+
+}  // namespace
+
+std::optional<Failure> run_with_properties(const traces::Trace& trace, const ModelUnderTest& m,
+                                           std::vector<traces::Observed>* observed) {
+  sim::ModelBackend backend(*m.profile, config_of(m));
+  sim::Interpreter interp(trace, backend);
+  std::optional<Failure> failure;
+  try {
+    interp.run([&](const sim::StepOutcome& o) {
+      if (observed != nullptr) observed->push_back(interp.to_observed(o));
+      if (failure) return;
+      auto bad = check_step_properties(backend.kernel(), interp.proc_id(o.step->proc), *o.step, kq_of(interp, *o.step), o.actual);
+      if (bad) failure = Failure{o.step->index, "property", *bad};
+    });
+  } catch (const sim::InvariantViolation& e) {
+    return Failure{0, "property", e.what()};
+  }
+  return failure;
+}
+
+std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
+                                        const BackendFactory& reference,
+                                        std::vector<traces::Observed>* reference_observed) {
+  traces::Trace recorded = trace;
+  {
+    std::unique_ptr<sim::Backend> ref = reference();
+    sim::Interpreter interp(trace, *ref, /*unsupported_is_observation=*/true);
+    std::size_t i = 0;
+    interp.run([&](const sim::StepOutcome& o) { recorded.steps[i++].observed = interp.to_observed(o); });
+  }
+  if (reference_observed != nullptr) {
+    for (const traces::Step& s : recorded.steps) reference_observed->push_back(*s.observed);
+  }
+  sim::ModelBackend backend(*m.profile, config_of(m));
+  sim::Interpreter interp(recorded, backend, /*unsupported_is_observation=*/true);
+  for (const sim::StepOutcome& o : interp.run()) {
+    if (o.divergences.empty()) continue;
+    const traces::Divergence& d = o.divergences.front();
+    return Failure{o.step->index, traces::divergence_kind_name(d.kind),
+                   "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")")};
+  }
+  return std::nullopt;
+}
+
+}  // namespace kqsim::check

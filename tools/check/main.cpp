@@ -1,0 +1,162 @@
+// kqcheck: search for programs that break an implementation.
+//   kqcheck random --seed S --count N [--steps M] [--against model|host] [--mutate NAME] [--out DIR]
+// Without --against every step of every program is checked against the
+// model's invariants and semantic properties; with it each program runs on
+// the reference (a faithful model, or this host's kqueue) and is replayed on
+// the model under test. Every failure is shrunk and written as a replayable
+// trace. Same seed, same programs, same results, byte for byte.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "check/prng.hpp"
+#include "check/program_generator.hpp"
+#include "check/shrink.hpp"
+#include "check/trace_runs.hpp"
+#include "sim/host/host_backend.hpp"
+#include "sim/host/worker_protocol.hpp"
+#include "sim/model_backend.hpp"
+#include "sim/posix/model_server.hpp"
+#include "tools/replay/exit_codes.hpp"
+#include "traces/trace_json.hpp"
+
+namespace {
+
+using namespace kqsim;
+
+struct Options {
+  std::uint64_t seed = 1;
+  std::uint64_t count = 1000;
+  std::size_t steps = 50;
+  std::string against;  // "", "model" or "host"
+  std::string mutate;
+  std::string dialect = "freebsd-main";
+  std::string out = "kqcheck-failures";
+  std::uint64_t max_failures = 1;
+  bool progress = false;
+  std::string self;
+};
+
+std::optional<model::ModelMutations> mutations_named(const std::string& name) {
+  model::ModelMutations m;
+  if (name.empty()) return m;
+  if (name == "dispatch-does-not-disable") m.dispatch_does_not_disable = true;
+  else if (name == "oneshot-not-deleted") m.oneshot_not_deleted = true;
+  else return std::nullopt;
+  return m;
+}
+
+check::BackendFactory reference_for(const Options& o, const model::DialectProfile& profile) {
+  if (o.against == "model") {
+    return [&profile]() -> std::unique_ptr<sim::Backend> { return std::make_unique<sim::ModelBackend>(profile); };
+  }
+  return [o]() -> std::unique_ptr<sim::Backend> {
+    host::HostBackendOptions h;
+    h.self_path = o.self;
+    setenv("KQSIM_DIALECT", o.dialect.c_str(), 1);
+    setenv("KQSIM_MODEL_FD", std::to_string(host::kModelServerFd).c_str(), 1);
+    posix::ModelServer server = posix::start_model_server(o.dialect);
+    h.model_server_fd = server.fd;
+    h.model_server_pid = server.pid;
+    return std::make_unique<host::HostBackend>(h);
+  };
+}
+
+std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, const check::ModelUnderTest& m,
+                                      const check::BackendFactory& ref, std::vector<traces::Observed>* obs) {
+  if (o.against.empty()) return check::run_with_properties(t, m, obs);
+  return check::run_differential(t, m, ref, obs);
+}
+
+void write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
+  for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
+  t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
+                              o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
+  t.steps[f.step].note = f.kind + ": " + f.message;
+  std::filesystem::create_directories(o.out);
+  std::string path = o.out + "/" + t.name + ".json";
+  std::ofstream(path) << traces::trace_to_json(t).dump(2) << "\n";
+  fmt::print("  shrunk to {} steps: {}\n", t.steps.size(), path);
+}
+
+int campaign(const Options& o) {
+  const model::DialectProfile* profile = model::find_profile(o.dialect);
+  auto mutations = mutations_named(o.mutate);
+  if (profile == nullptr || !mutations || (o.against != "" && o.against != "model" && o.against != "host")) {
+    std::cerr << "kqcheck: unknown --dialect, --mutate or --against value\n";
+    return replay::kExitBadInput;
+  }
+  check::ModelUnderTest m{profile, *mutations};
+  check::BackendFactory ref = reference_for(o, *profile);
+  std::uint64_t failures = 0, steps = 0, runs = 0;
+  std::map<std::string, std::uint64_t> by_kind;
+  for (std::uint64_t i = 0; i < o.count && failures < o.max_failures; ++i) {
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), {o.steps, true});
+    t.dialect = o.dialect;
+    steps += t.steps.size();
+    ++runs;
+    auto failure = run_one(t, o, m, ref, nullptr);
+    if (o.progress && (i + 1) % 1000 == 0) std::cerr << fmt::format("kqcheck: {} traces, {} failures\n", i + 1, failures);
+    if (!failure) continue;
+    ++failures;
+    ++by_kind[failure->kind];
+    fmt::print("FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
+    traces::Trace small = check::shrink_trace(t, [&](const traces::Trace& c) { return run_one(c, o, m, ref, nullptr).has_value(); });
+    std::vector<traces::Observed> obs;
+    auto again = run_one(small, o, m, ref, &obs);
+    if (again) write_failure(o, small, *again, obs);
+  }
+  fmt::print("{} traces, {} steps, {} failure(s)", runs, steps, failures);
+  for (const auto& [kind, n] : by_kind) fmt::print(", {} {}", n, kind);
+  fmt::print("\n");
+  return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--kqsim-worker") {
+    host::run_worker(host::kChannelFd, argv[0], argc >= 3 && std::string(argv[2]) == "--after-exec");
+  }
+  CLI::App app{"kqcheck - find kqueue programs that break an implementation"};
+  app.require_subcommand(1);
+  Options o;
+  CLI::App* random = app.add_subcommand("random", "Generate random programs and check or compare them");
+  random->add_option("--seed", o.seed, "Campaign seed");
+  random->add_option("--count", o.count, "Number of programs");
+  random->add_option("--steps", o.steps, "Steps per program");
+  random->add_option("--against", o.against, "Compare with a reference: model or host");
+  random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
+  random->add_option("--dialect", o.dialect, "Dialect profile");
+  random->add_option("--out", o.out, "Where to write shrunk failing traces");
+  random->add_option("--max-failures", o.max_failures, "Stop after this many failures");
+  random->add_flag("--progress", o.progress, "Report progress every 1000 programs");
+  std::uint64_t index = 0;
+  CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
+  generate->add_option("--seed", o.seed, "Campaign seed");
+  generate->add_option("--index", index, "Which program of the campaign");
+  generate->add_option("--steps", o.steps, "Steps per program");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? replay::kExitOk : replay::kExitBadInput;
+  }
+  std::error_code ec;
+  auto self = std::filesystem::canonical("/proc/self/exe", ec);
+  o.self = ec ? std::string(argv[0]) : self.string();
+  if (generate->parsed()) {
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), {o.steps, true});
+    std::cout << traces::trace_to_json(t).dump(2) << "\n";
+    return replay::kExitOk;
+  }
+  try {
+    return campaign(o);
+  } catch (const std::exception& e) {
+    std::cerr << "kqcheck: internal error: " << e.what() << "\n";
+    return replay::kExitInternal;
+  }
+}
