@@ -21,9 +21,11 @@ std::optional<std::int64_t> Kernel::next_callout_ns() const {
 }
 
 // The earliest timer expiry that could queue something this kqueue's scan
-// would return: an enabled timer in this kqueue, or in a kqueue it watches
-// through an enabled EVFILT_READ knote (transitively). Other timers fire as
-// time passes but cannot end this wait.
+// would return: an enabled timer, not already queued, in this kqueue or in a
+// kqueue it watches through an enabled EVFILT_READ knote (transitively).
+// A queued knote's further expiries enqueue nothing, so they wake nobody
+// (kqueue_wakeup runs from knote_enqueue only). Other timers fire as time
+// passes but cannot end this wait.
 std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
   std::vector<std::uint32_t> reach{kq};
   std::optional<std::int64_t> best;
@@ -35,7 +37,9 @@ std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
       if (kn.kind == FilterKind::kKqueueRead && std::find(reach.begin(), reach.end(), kn.object) == reach.end()) {
         reach.push_back(kn.object);
       }
-      if (kn.kind == FilterKind::kTimer && kn.timer.deadline_ns >= 0 && (!best || kn.timer.deadline_ns < *best)) {
+      const bool can_enqueue = !kn.has_status(kn::kQueued);
+      if (kn.kind == FilterKind::kTimer && can_enqueue && kn.timer.deadline_ns >= 0 &&
+          (!best || kn.timer.deadline_ns < *best)) {
         best = kn.timer.deadline_ns;
       }
     }

@@ -72,6 +72,13 @@ std::int64_t FieldReader::int_or(const std::string& key, std::int64_t fallback) 
   return has(key) ? int_required(key) : fallback;
 }
 
+std::int64_t FieldReader::int_in_range(const std::string& key, std::int64_t lo, std::int64_t hi, std::int64_t fallback) {
+  if (!has(key)) return fallback;
+  std::int64_t v = int_required(key);
+  if (v < lo || v > hi) fail(key, "out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return v;
+}
+
 std::uint64_t FieldReader::uint_or(const std::string& key, std::uint64_t fallback) {
   if (!has(key)) return fallback;
   const json& v = get(key);

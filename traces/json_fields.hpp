@@ -30,6 +30,8 @@ class FieldReader {
   std::optional<std::string> optional_string(const std::string& key);
   std::int64_t int_required(const std::string& key);
   std::int64_t int_or(const std::string& key, std::int64_t fallback);
+  // An integer within [lo, hi], or the fallback when absent.
+  std::int64_t int_in_range(const std::string& key, std::int64_t lo, std::int64_t hi, std::int64_t fallback);
   std::uint64_t uint_or(const std::string& key, std::uint64_t fallback);
   bool bool_or(const std::string& key, bool fallback);
   IntExpect int_expect_or(const std::string& key, IntExpect fallback);

@@ -16,6 +16,8 @@
 namespace kqsim::traces {
 
 inline constexpr const char* kFormatVersion = "kqsim-trace/1";
+// read/write sizes above this are refused: buffers that size are real on a host.
+inline constexpr std::int64_t kMaxTransferBytes = 16 * 1024 * 1024;
 
 // A descriptor or ident as the program names it: a bound name or a raw number.
 struct Ref {

@@ -1,5 +1,6 @@
 #include "traces/trace_json.hpp"
 
+#include <climits>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -68,7 +69,7 @@ Observed parse_observed(FieldReader r, Op op) {
 void parse_kevent_fields(FieldReader& r, Step& s) {
   s.fd = r.ref("kq");
   for (FieldReader ch : r.array_items("changes")) s.changes.push_back(parse_change(std::move(ch)));
-  s.nevents = static_cast<std::int32_t>(r.int_or("nevents", 0));
+  s.nevents = static_cast<std::int32_t>(r.int_in_range("nevents", INT32_MIN, INT32_MAX, 0));
   if (!r.has("timeout")) r.fail("timeout", "required: null waits forever, {\"sec\": 0, \"nsec\": 0} polls");
   s.timeout = r.timespec("timeout");
 }
@@ -82,7 +83,11 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.as = r.names("as", 2);
       break;
     case Op::kRead:
-    case Op::kWrite: s.fd = r.ref("fd"); s.bytes = r.int_required("bytes"); break;
+    case Op::kWrite:
+      s.fd = r.ref("fd");
+      if (!r.has("bytes")) r.fail("bytes", "missing");
+      s.bytes = r.int_in_range("bytes", INT64_MIN, kMaxTransferBytes, 0);
+      break;
     case Op::kClose: s.fd = r.ref("fd"); break;
     case Op::kDup: s.fd = r.ref("fd"); s.as = r.names("as", 1); break;
     case Op::kDup2: s.fd = r.ref("fd"); s.to = r.ref("to"); s.as = r.names_or_empty("as", 1); break;
@@ -90,7 +95,7 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.fd = r.ref("fd");
       s.fcntl_cmd = r.string_required("cmd");
       if (s.fcntl_cmd != "F_GETFD" && s.fcntl_cmd != "F_SETFD") r.fail("cmd", "must be F_GETFD or F_SETFD");
-      s.fcntl_arg = static_cast<std::int32_t>(r.int_or("arg", 0));
+      s.fcntl_arg = static_cast<std::int32_t>(r.int_in_range("arg", INT32_MIN, INT32_MAX, 0));
       break;
     case Op::kFork: s.as = r.names("as", 1); break;
     case Op::kExec:

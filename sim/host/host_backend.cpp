@@ -71,7 +71,10 @@ sim::CallResult HostBackend::read(sim::ProcId p, std::int32_t fd, std::int64_t n
 sim::CallResult HostBackend::write(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kWrite, fd, n); }
 sim::CallResult HostBackend::close(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kClose, fd); }
 sim::CallResult HostBackend::dup(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kDup, fd); }
-sim::CallResult HostBackend::dup2(sim::ProcId p, std::int32_t from, std::int32_t to) { return simple(p, WorkerOp::kDup2, from, to); }
+sim::CallResult HostBackend::dup2(sim::ProcId p, std::int32_t from, std::int32_t to) {
+  if (to >= kChannelFd) return sim::CallResult::of(model::SysResult::unsupported("descriptors from 1000 up are the recorder's own"));
+  return simple(p, WorkerOp::kDup2, from, to);
+}
 sim::CallResult HostBackend::fcntl_getfd(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kGetfd, fd); }
 sim::CallResult HostBackend::fcntl_setfd(sim::ProcId p, std::int32_t fd, std::int32_t f) { return simple(p, WorkerOp::kSetfd, fd, f); }
 sim::CallResult HostBackend::exec(sim::ProcId p) { return simple(p, WorkerOp::kExec); }
@@ -107,7 +110,7 @@ sim::CallResult HostBackend::fork(sim::ProcId p) {
 sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                                     std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
   if (changes.size() > kMaxRecords || nevents > static_cast<std::int32_t>(kMaxRecords)) {
-    return sim::CallResult::of(model::SysResult::unsupported("more than 64 changes or events in one kevent call"));
+    return sim::CallResult::of(model::SysResult::unsupported("more than 256 changes or events in one kevent call (a recorder limit)"));
   }
   WorkerCommand q;
   q.op = WorkerOp::kKevent;

@@ -36,14 +36,16 @@ HostCall host_pipe(bool nonblock, bool cloexec) {
   return c;
 }
 
+// A negative size reaches the kernel as the huge size_t it is (EINVAL there);
+// the buffer only needs room for sizes the trace format allows.
 HostCall host_read(std::int32_t fd, std::int64_t n) {
-  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
-  return finish(kqsim_read(fd, buf.data(), buf.size()));
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+  return finish(kqsim_read(fd, buf.data(), static_cast<std::size_t>(n)));
 }
 
 HostCall host_write(std::int32_t fd, std::int64_t n) {
-  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
-  return finish(kqsim_write(fd, buf.data(), buf.size()));
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+  return finish(kqsim_write(fd, buf.data(), static_cast<std::size_t>(n)));
 }
 
 HostCall host_close(std::int32_t fd) { return finish(kqsim_close(fd)); }

@@ -163,14 +163,16 @@ HostCall host_pipe(bool nonblock, bool cloexec) {
   return c;
 }
 
+// A negative size reaches the kernel as the huge size_t it is (EINVAL there);
+// the buffer only needs room for sizes the trace format allows.
 HostCall host_read(std::int32_t fd, std::int64_t n) {
-  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
-  return finish(read(fd, buf.data(), buf.size()));
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+  return finish(read(fd, buf.data(), static_cast<std::size_t>(n)));
 }
 
 HostCall host_write(std::int32_t fd, std::int64_t n) {
-  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)), 'k');
-  return finish(write(fd, buf.data(), buf.size()));
+  std::vector<char> buf(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)), 'k');
+  return finish(write(fd, buf.data(), static_cast<std::size_t>(n)));
 }
 
 HostCall host_close(std::int32_t fd) { return finish(close(fd)); }
@@ -206,8 +208,14 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const model::KEvent& c = changes[i];
     std::string missing;
-    auto filter = host_value(kHostFilters, model::filter_name(c.filter));
-    if (!filter && c.filter != 0) filter = c.filter;  // numeric probes (e.g. -100) pass through
+    // Named filters translate by name; one the host lacks is unsupported,
+    // never its FreeBSD number (EVFILT_EMPTY's -13 is EVFILT_SOCK on macOS).
+    // Unnamed numbers (0, or probes such as -100) pass through as they are.
+    std::optional<long long> filter = c.filter;
+    if (model::filter_from_name(model::filter_name(c.filter))) {
+      filter = host_value(kHostFilters, model::filter_name(c.filter));
+      if (!filter) return unsupported(model::filter_name(c.filter));
+    }
     auto flags = to_host_flags(c.flags, missing);
     if (!flags) return unsupported(missing);
     EV_SET(&in[i], c.ident, *filter, *flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));

@@ -12,7 +12,7 @@ namespace kqsim::host {
 inline constexpr int kChannelFd = 1000;       // the worker's end, out of the program's way
 inline constexpr int kNewChannelFd = 1001;    // transient, while forking
 inline constexpr int kModelServerFd = 1002;   // the model server (model builds only)
-inline constexpr std::size_t kMaxRecords = 64;
+inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent call
 
 enum class WorkerOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,

@@ -8,7 +8,7 @@
 
 namespace kqsim::posix {
 
-inline constexpr std::size_t kMaxRecords = 64;  // changes or events per kevent call
+inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent call
 
 enum class RpcOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent, kNow,

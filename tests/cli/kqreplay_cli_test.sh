@@ -17,6 +17,10 @@ while read -r file code text; do
     failed=$((failed + 1))
     echo "FAIL $file: exit $rc (want $code); output: $out"
   fi
+  # The JSON report must end the same way, and never crash.
+  "$kqreplay" diff --json "$cases/$file" >/dev/null 2>&1
+  rc=$?
+  if [[ $rc -eq $code ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL --json $file: exit $rc (want $code)"; fi
 done < "$cases/expectations.txt"
 # Usage errors are bad input too.
 "$kqreplay" frob >/dev/null 2>&1; rc=$?

@@ -10,8 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
+#include "model/dialect_profile.hpp"
 #include <fmt/format.h>
 
 #include "sim/host/host_backend.hpp"
@@ -57,7 +60,7 @@ host::HostBackendOptions fresh_host(const std::string& self, const std::string& 
   posix::ModelServer server = posix::start_model_server(dialect);
   o.model_server_fd = server.fd;
   o.model_server_pid = server.pid;
-  if (o.model_server_fd < 0) throw traces::TraceError("", std::nullopt, "dialect", "unknown dialect '" + dialect + "'");
+  if (o.model_server_fd < 0) throw std::invalid_argument("unknown dialect '" + dialect + "'");
 #else
   (void)dialect;
 #endif
@@ -79,26 +82,42 @@ std::map<std::string, std::int64_t> measure_constants(const host::HostBackendOpt
   return out;
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
+// Written beside the target, then renamed over it: a reader never sees half a trace.
+bool write_atomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(tmp);
     out << text << "\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+    if (!out) return false;
   }
-  std::filesystem::rename(tmp, path);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+  return !ec;
+}
+
+// The output must be a file we can create: checked before anything runs.
+std::optional<std::string> output_problem(const std::string& in, const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(out, ec)) return out + " is a directory";
+  fs::path parent = fs::absolute(out, ec).parent_path();
+  if (!fs::is_directory(parent, ec)) return "no folder " + parent.string() + " for the output";
+  if (fs::exists(out, ec) && fs::equivalent(in, out, ec)) return "refusing to overwrite the input trace " + in;
+  return std::nullopt;
 }
 
 int record(const std::string& in, const std::string& out_path, const std::string& dialect_opt, int timeout_ms,
            const std::string& self) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(out_path) && fs::equivalent(in, out_path, ec)) {
-    std::cerr << "kqrecord: refusing to overwrite the input trace " << in << "\n";
+  if (auto problem = output_problem(in, out_path)) {
+    std::cerr << "kqrecord: " << *problem << "\n";
     return replay::kExitBadInput;
   }
   traces::Trace trace = traces::load_trace_file(in);
   const std::string dialect = dialect_opt.empty() ? trace.dialect : dialect_opt;
+  if (model::find_profile(dialect) == nullptr) {
+    throw traces::TraceError(in, std::nullopt, dialect_opt.empty() ? "dialect" : "--dialect", "unknown dialect '" + dialect + "'");
+  }
   std::map<std::string, std::int64_t> constants = measure_constants(fresh_host(self, dialect, timeout_ms));
   host::HostBackend backend(fresh_host(self, dialect, timeout_ms));
   sim::Interpreter interp(trace, backend, /*unsupported_is_observation=*/true);
@@ -112,7 +131,10 @@ int record(const std::string& in, const std::string& out_path, const std::string
   recorded.dialect = dialect;
   recorded.constants = constants;
   recorded.sources = {{"recording", fmt::format("{} {} {}, {}", id.os, id.release, id.machine, kRecorderVersion)}};
-  write_atomically(out_path, traces::trace_to_json(recorded).dump(2));
+  if (!write_atomically(out_path, traces::trace_to_json(recorded).dump(2))) {
+    std::cerr << "kqrecord: cannot write " << out_path << "\n";
+    return replay::kExitBadInput;
+  }
   return replay::kExitOk;
 }
 
@@ -129,7 +151,8 @@ int main(int argc, char** argv) {
   app.add_option("TRACE", in, "Trace whose program to run")->required();
   app.add_option("-o,--output", out, "Where to write the recorded trace")->required();
   app.add_option("--dialect", dialect, "Model builds: the model profile that plays the host");
-  app.add_option("--step-timeout-ms", timeout_ms, "A call still blocked after this long counts as blocked forever");
+  app.add_option("--step-timeout-ms", timeout_ms, "A call still blocked after this long counts as blocked forever")
+      ->check(CLI::Range(1, 3'600'000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -43,6 +43,7 @@ class SymbolicIdents {
 
 traces::ActualObservation as_actual(const traces::Observed& o, SymbolicIdents& ids) {
   traces::ActualObservation a;
+  a.unsupported = o.unsupported;
   a.ret = o.ret.min;
   if (o.errno_name) a.err = model::errno_from_name(*o.errno_name).value_or(model::Errno::kEOPNOTSUPP);
   for (const traces::ExpectedEvent& e : o.events) {
@@ -98,14 +99,18 @@ PairResult compare_pair(const std::string& a_path, const std::string& b_path, co
   return result;
 }
 
-// Files pair up directly; folders pair by relative path.
+// Files pair up directly; folders pair by relative path, and a trace with no
+// counterpart on either side is paired with "" (reported as bad input).
 std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(a)) return {{a, b}};
+  if (!fs::is_directory(a) || !fs::is_directory(b)) return {{a, b}};
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& path : expand_trace_paths({a})) {
     fs::path other = fs::path(b) / fs::relative(path, a);
-    if (fs::exists(other)) out.emplace_back(path, other.string());
+    out.emplace_back(path, fs::exists(other) ? other.string() : "");
+  }
+  for (const std::string& path : expand_trace_paths({b})) {
+    if (!fs::exists(fs::path(a) / fs::relative(path, b))) out.emplace_back("", path);
   }
   return out;
 }
@@ -120,6 +125,9 @@ int cmd_compare(const std::string& a, const std::string& b, const CommonOptions&
   nlohmann::json results = nlohmann::json::array();
   for (const auto& [pa, pb] : pairs_of(a, b)) {
     try {
+      if (pa.empty() || pb.empty()) {
+        throw traces::TraceError(pa.empty() ? pb : pa, std::nullopt, "", "has no counterpart on the other side");
+      }
       PairResult r = compare_pair(pa, pb, opts, known ? &*known : nullptr, summary);
       code = std::max(code, r.code);
       results.push_back({{"a", pa}, {"b", pb}, {"unexpected_divergences", r.unexpected}});

@@ -15,9 +15,13 @@
 namespace kqsim::replay {
 namespace {
 
+// Copied out of the run: the run's own records do not outlive a trace
+// that fails later with bad input.
 struct FirstDivergence {
-  const sim::StepOutcome* outcome = nullptr;
-  const traces::Divergence* divergence = nullptr;
+  bool found = false;
+  std::size_t step = 0;
+  std::string op, call, note;
+  traces::Divergence divergence;
   std::string model_state;  // the knote tables right after that step
 };
 
@@ -30,9 +34,9 @@ void print_text(const TraceReport& r, const FirstDivergence& f) {
     fmt::print("{:<9} {}\n", status_name(r.status), r.error);
     return;
   }
-  fmt::print("DIVERGES  {}\n  step {}: {}\n  {}\n", r.path, f.outcome->step->index, call_text(*f.outcome->step),
-             divergence_text(*f.divergence));
-  if (!f.outcome->step->note.empty()) fmt::print("  trace note: {}\n", f.outcome->step->note);
+  if (!f.found) return;
+  fmt::print("DIVERGES  {}\n  step {}: {}\n  {}\n", r.path, f.step, f.call, divergence_text(f.divergence));
+  if (!f.note.empty()) fmt::print("  trace note: {}\n", f.note);
   fmt::print("  the model's kqueues after this step:\n{}", f.model_state);
 }
 
@@ -40,11 +44,11 @@ nlohmann::json report_json(const TraceReport& r, const FirstDivergence& f, std::
   nlohmann::json j{{"path", r.path}, {"name", r.name}, {"dialect", r.dialect}, {"status", status_name(r.status)},
                    {"steps", r.steps}, {"compared_steps", r.compared_steps}, {"unexpected_divergences", unexpected}};
   if (!r.error.empty()) j["error"] = r.error;
-  if (f.outcome != nullptr) {
-    j["first_divergence"] = {{"step", f.outcome->step->index}, {"op", traces::op_name(f.outcome->step->op)},
-                             {"category", traces::divergence_kind_name(f.divergence->kind)},
-                             {"expected", f.divergence->expected}, {"actual", f.divergence->actual},
-                             {"detail", f.divergence->detail}, {"model_state", f.model_state}};
+  if (f.found) {
+    j["first_divergence"] = {{"step", f.step}, {"op", f.op},
+                             {"category", traces::divergence_kind_name(f.divergence.kind)},
+                             {"expected", f.divergence.expected}, {"actual", f.divergence.actual},
+                             {"detail", f.divergence.detail}, {"model_state", f.model_state}};
   }
   return j;
 }
@@ -54,10 +58,10 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
                        FirstDivergence& first) {
   return replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
                                               const sim::StepOutcome& o) {
-    if (first.outcome != nullptr) return;
+    if (first.found) return;
     for (const traces::Divergence& d : o.divergences) {
       if (known != nullptr && known->reason_for(interp.trace().name, o.step->index, d) != nullptr) continue;
-      first = {&o, &d, ""};
+      first = {true, o.step->index, traces::op_name(o.step->op), call_text(*o.step), o.step->note, d, ""};
       auto namer = [&](model::Pid pid, std::int64_t fd) -> std::optional<std::string> {
         for (const auto& proc : {o.step->proc, std::string("main")}) {
           if (interp.proc_id(proc) == pid) return interp.names(proc).name_of(fd);

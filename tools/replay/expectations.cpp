@@ -1,5 +1,6 @@
 #include "tools/replay/expectations.hpp"
 
+#include <climits>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,16 @@
 #include "traces/trace_error.hpp"
 
 namespace kqsim::replay {
+namespace {
+
+bool is_category(const std::string& name) {
+  for (int k = 0; k <= static_cast<int>(traces::DivergenceKind::kUnsupported); ++k) {
+    if (name == traces::divergence_kind_name(static_cast<traces::DivergenceKind>(k))) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Expectations Expectations::load(const std::string& path) {
   std::ifstream in(path);
@@ -24,9 +35,11 @@ Expectations Expectations::load(const std::string& path) {
   for (traces::FieldReader e : r.array_items("expectations")) {
     Expectation x;
     x.trace = e.string_required("trace");
-    if (e.has("step")) x.step = static_cast<std::size_t>(e.int_required("step"));
+    if (e.has("step")) x.step = static_cast<std::size_t>(e.int_in_range("step", 0, INT32_MAX, 0));
     x.category = e.optional_string("category");
+    if (x.category && !is_category(*x.category)) e.fail("category", "unknown divergence category '" + *x.category + "'");
     x.reason = e.string_required("reason");
+    if (x.reason.empty()) e.fail("reason", "every known difference needs a reason");
     e.finish();
     out.entries_.push_back(std::move(x));
   }
