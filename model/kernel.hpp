@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -92,6 +93,8 @@ class Kernel {
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
   [[nodiscard]] std::optional<std::int64_t> next_callout_ns() const;
+  // Appends a byte encoding of the whole state (equal bytes, equal states).
+  void encode(std::string& out) const;
   // kqueue_task work not yet run; always empty between system calls.
   [[nodiscard]] bool kqueue_tasks_pending() const { return !pending_kqueue_tasks_.empty(); }
 

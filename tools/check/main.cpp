@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "check/explorer.hpp"
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
@@ -22,6 +23,7 @@
 #include "sim/model_backend.hpp"
 #include "sim/posix/model_server.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
 namespace {
@@ -116,6 +118,42 @@ int campaign(const Options& o) {
   return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
+struct ExploreCli {
+  std::string scenario;
+  bool fingerprint = false;
+  std::uint64_t max_states = 2'000'000;
+  std::uint32_t max_depth = 64;
+  std::string mutate;
+  std::string out;
+};
+
+int explore_command(const ExploreCli& c) {
+  auto mutations = mutations_named(c.mutate);
+  if (!mutations) {
+    std::cerr << "kqcheck: unknown --mutate value\n";
+    return replay::kExitBadInput;
+  }
+  check::Scenario s = check::load_scenario_file(c.scenario);
+  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations};
+  check::ExploreResult r = check::explore(s, o);
+  double rate = r.seconds > 0 ? static_cast<double>(r.generated) / r.seconds : 0;
+  fmt::print("{}: {} transitions, {} distinct states, depth {}, {} deadlocked state(s), {:.0f} states/s, "
+             "{:.1f} bytes per stored state ({}){}\n",
+             s.name, r.generated, r.distinct, r.max_depth, r.deadlocks, rate,
+             r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
+             c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
+  if (!r.violation) return replay::kExitOk;
+  fmt::print("VIOLATION after {} steps: {}\n", r.counterexample.size(), *r.violation);
+  for (const check::ScheduledStep& st : r.counterexample) {
+    fmt::print("  {} step {}\n", s.threads[st.thread].name, st.step);
+  }
+  if (!c.out.empty()) {
+    std::ofstream(c.out) << traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) << "\n";
+    fmt::print("  counterexample trace: {} (kqreplay explain it)\n", c.out);
+  }
+  return replay::kExitDivergence;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +178,14 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", o.seed, "Campaign seed");
   generate->add_option("--index", index, "Which program of the campaign");
   generate->add_option("--steps", o.steps, "Steps per program");
+  ExploreCli ex;
+  CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
+  explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
+  explore_cmd->add_flag("--fingerprint", ex.fingerprint, "Store 64-bit state hashes instead of whole states");
+  explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states");
+  explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
+  explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
+  explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -154,7 +200,11 @@ int main(int argc, char** argv) {
     return replay::kExitOk;
   }
   try {
+    if (explore_cmd->parsed()) return explore_command(ex);
     return campaign(o);
+  } catch (const traces::TraceError& e) {
+    std::cerr << "kqcheck: " << e.what() << "\n";
+    return replay::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "kqcheck: internal error: " << e.what() << "\n";
     return replay::kExitInternal;

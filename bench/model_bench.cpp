@@ -1,0 +1,84 @@
+// Speed of the model and of random testing, on one core. Figures and how to
+// reproduce them: docs/performance.md. Targets live here, not in tests.
+#include <benchmark/benchmark.h>
+
+#include "check/prng.hpp"
+#include "check/program_generator.hpp"
+#include "check/trace_runs.hpp"
+#include "model/kernel.hpp"
+
+namespace {
+
+using namespace kqsim;
+using model::KEvent;
+
+constexpr model::Timespec kPoll{0, 0};
+
+// One single-step operation = one system call on the model: here a pair of
+// calls per iteration, a trigger and a scan that returns it.
+void BM_ModelTriggerAndScan(benchmark::State& state) {
+  model::Kernel k;
+  auto kq = static_cast<std::int32_t>(k.kqueue(model::Kernel::kInitPid).ret);
+  std::vector<KEvent> add{{1, model::filt::kUser, model::ev::kAdd | model::ev::kClear, 0, 0, 0}};
+  k.kevent(model::Kernel::kInitPid, kq, add, 0, kPoll);
+  std::vector<KEvent> trigger{{1, model::filt::kUser, 0, model::note::kTrigger, 0, 0}};
+  for (auto _ : state) {
+    k.kevent(model::Kernel::kInitPid, kq, trigger, 0, kPoll);
+    benchmark::DoNotOptimize(k.kevent(model::Kernel::kInitPid, kq, {}, 4, kPoll));
+  }
+  state.SetItemsProcessed(state.iterations() * 2);
+}
+BENCHMARK(BM_ModelTriggerAndScan);
+
+// A pipe write and a level-triggered scan with 8 registered knotes.
+void BM_ModelPipeWriteScan(benchmark::State& state) {
+  model::Kernel k;
+  const model::Pid pid = model::Kernel::kInitPid;
+  auto kq = static_cast<std::int32_t>(k.kqueue(pid).ret);
+  std::vector<std::array<std::int32_t, 2>> pipes;
+  for (int i = 0; i < 8; ++i) {
+    pipes.push_back(k.pipe(pid, true).fds);
+    std::vector<KEvent> add{{static_cast<std::uint64_t>(pipes.back()[0]), model::filt::kRead, model::ev::kAdd, 0, 0, 0}};
+    k.kevent(pid, kq, add, 0, kPoll);
+  }
+  for (auto _ : state) {
+    k.write(pid, pipes[0][1], 1);
+    benchmark::DoNotOptimize(k.kevent(pid, kq, {}, 8, kPoll));
+    k.read(pid, pipes[0][0], 1);
+  }
+  state.SetItemsProcessed(state.iterations() * 3);
+}
+BENCHMARK(BM_ModelPipeWriteScan);
+
+// Generating a fifty-step random program and running it with every
+// invariant and property checked after each step.
+void BM_RandomTraceChecked(benchmark::State& state) {
+  std::uint64_t i = 0;
+  check::ModelUnderTest m;
+  for (auto _ : state) {
+    traces::Trace t = check::generate_program(check::trace_seed(1, i++), {50, true});
+    benchmark::DoNotOptimize(check::run_with_properties(t, m));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RandomTraceChecked);
+
+// Copying the whole kernel state: what an explorer pays per stored state.
+void BM_KernelCopy(benchmark::State& state) {
+  model::Kernel k;
+  const model::Pid pid = model::Kernel::kInitPid;
+  auto kq = static_cast<std::int32_t>(k.kqueue(pid).ret);
+  for (std::uint64_t id = 1; id <= 4; ++id) {
+    std::vector<KEvent> add{{id, model::filt::kUser, model::ev::kAdd, 0, 0, 0}};
+    k.kevent(pid, kq, add, 0, kPoll);
+  }
+  for (auto _ : state) {
+    model::Kernel copy = k;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+BENCHMARK(BM_KernelCopy);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,55 @@
+// The model checker. A state is the whole kernel plus each thread's program
+// counter and the deliveries counted so far; a transition is one thread
+// making its next system call, atomically. Breadth-first over every
+// interleaving, up to a bound, with visited-state hashing so each distinct
+// state is expanded once; the first violation found is therefore reached by
+// a shortest schedule. Checked in every state: the model's invariants and
+// the scenario's properties (bounded deliveries, optionally deadlock).
+//
+// Choices the kernel leaves open appear as interleavings: which of several
+// sleeping waiters gets an event is which waiter's kevent runs first. A
+// kevent with no timeout is enabled only when it would return without
+// sleeping; other timeouts are explored as polls (no virtual time passes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check/scenario.hpp"
+#include "model/kernel.hpp"
+
+namespace kqsim::check {
+
+struct ExploreOptions {
+  bool fingerprint = false;          // store 64-bit hashes instead of whole states
+  std::uint64_t max_states = 2'000'000;
+  std::uint32_t max_depth = 64;
+  model::ModelMutations mutations;   // test-only: explore a broken model
+};
+
+struct ScheduledStep {
+  std::size_t thread = 0;
+  std::size_t step = 0;  // index in that thread's steps
+};
+
+struct ExploreResult {
+  std::uint64_t generated = 0;        // transitions taken
+  std::uint64_t distinct = 0;         // states stored
+  std::uint32_t max_depth = 0;
+  std::uint64_t deadlocks = 0;        // states where every unfinished thread waits forever
+  std::uint64_t stored_bytes = 0;     // bytes of visited-set keys
+  double seconds = 0;
+  bool complete = true;               // false when a bound cut the search
+  std::optional<std::string> violation;
+  std::vector<ScheduledStep> counterexample;  // the schedule reaching it, shortest
+};
+
+ExploreResult explore(const Scenario& scenario, const ExploreOptions& options);
+
+// The counterexample as a sequential trace (setup, then the schedule),
+// with the explored model's observations, for `kqreplay explain`.
+traces::Trace counterexample_trace(const Scenario& scenario, const ExploreResult& result, const ExploreOptions& options);
+
+}  // namespace kqsim::check

@@ -1,0 +1,81 @@
+#include "check/scenario.hpp"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "traces/json_fields.hpp"
+#include "traces/trace_error.hpp"
+#include "traces/trace_json.hpp"
+
+namespace kqsim::check {
+namespace {
+
+using nlohmann::json;
+
+// Steps are parsed by the trace parser, so they mean exactly what they mean
+// in a trace; `where` names them in errors.
+traces::Trace steps_as_trace(const json& steps, const std::string& where, const std::string& dialect) {
+  json doc{{"format", traces::kFormatVersion}, {"name", where}, {"dialect", dialect}, {"steps", steps}};
+  return traces::parse_trace(doc, where);
+}
+
+// Threads share the setup's names; a thread step may not bind new ones,
+// whose meaning would depend on the interleaving.
+void reject_bindings(const ScenarioThread& t, const std::string& where) {
+  for (const traces::Step& s : t.steps) {
+    if (!s.as.empty()) throw traces::TraceError(where, s.index, "as", "thread steps cannot bind names; create descriptors in setup");
+    if (s.proc != "main") throw traces::TraceError(where, s.index, "proc", "threads belong to process main");
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw traces::TraceError(path, std::nullopt, "", "cannot open the file");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw traces::TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
+  }
+  if (!doc.is_object()) throw traces::TraceError(path, std::nullopt, "", "a scenario is a JSON object");
+  traces::FieldReader r(path, std::nullopt, "", doc);
+  Scenario s;
+  s.path = path;
+  if (r.string_required("format") != "kqsim-scenario/1") r.fail("format", "expected \"kqsim-scenario/1\"");
+  s.name = r.string_required("name");
+  s.description = r.optional_string("description").value_or("");
+  s.dialect = r.optional_string("dialect").value_or("freebsd-main");
+  r.skip("setup");
+  s.setup = steps_as_trace(doc.value("setup", json::array()), path + " (setup)", s.dialect);
+  for (traces::FieldReader t : r.array_items("threads")) {
+    ScenarioThread thread;
+    thread.name = t.string_required("name");
+    t.skip("steps");
+    std::string where = path + " (thread " + thread.name + ")";
+    thread.steps = steps_as_trace(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;
+    t.finish();
+    reject_bindings(thread, where);
+    s.threads.push_back(std::move(thread));
+  }
+  if (s.threads.empty()) r.fail("threads", "a scenario needs at least one thread");
+  if (r.has("properties")) {
+    traces::FieldReader p = r.object("properties");
+    for (traces::FieldReader b : p.array_items("max_deliveries")) {
+      DeliveryBound d;
+      d.ident = b.uint_or("ident", 0);
+      d.filter = b.filter("filter");
+      d.max = static_cast<std::uint32_t>(b.int_in_range("max", 0, 1'000'000, 1));
+      b.finish();
+      s.max_deliveries.push_back(d);
+    }
+    s.deadlock_is_violation = p.bool_or("deadlock_is_violation", false);
+    p.finish();
+  }
+  r.finish();
+  return s;
+}
+
+}  // namespace kqsim::check

@@ -1,0 +1,36 @@
+// A concurrency scenario for the explorer: setup steps run first by one
+// thread, then several threads of the same process, each a sequence of
+// steps over the kqueues and objects the setup made. Format
+// "kqsim-scenario/1" (docs/model-checking.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "traces/trace.hpp"
+
+namespace kqsim::check {
+
+struct DeliveryBound {
+  std::uint64_t ident = 0;
+  model::FilterId filter = 0;
+  std::uint32_t max = 1;  // events returned for (ident, filter), over all threads
+};
+
+struct ScenarioThread {
+  std::string name;
+  std::vector<traces::Step> steps;
+};
+
+struct Scenario {
+  std::string path, name, description, dialect = "freebsd-main";
+  traces::Trace setup;  // its steps run first, in order
+  std::vector<ScenarioThread> threads;
+  std::vector<DeliveryBound> max_deliveries;
+  bool deadlock_is_violation = false;
+};
+
+// Throws traces::TraceError naming the file, the thread and the field.
+Scenario load_scenario_file(const std::string& path);
+
+}  // namespace kqsim::check

@@ -1,0 +1,90 @@
+// A byte encoding of the whole kernel state, for the explorer's visited set:
+// equal encodings mean equal states. Slot numbers are part of it (they order
+// queues and lists), so two states that differ only in slot layout count as
+// two; that costs reduction, never soundness.
+#include <cstring>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+template <typename T>
+void put(std::string& out, const T& v) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  char buf[sizeof(T)];
+  std::memcpy(buf, &v, sizeof(T));
+  out.append(buf, sizeof(T));
+}
+
+void put_knote(std::string& out, const Knote& kn) {
+  put(out, kn.kev.ident);
+  put(out, kn.kev.filter);
+  put(out, kn.kev.flags);
+  put(out, kn.kev.fflags);
+  put(out, kn.kev.data);
+  put(out, kn.kev.udata);
+  put(out, kn.sfflags);
+  put(out, kn.sdata);
+  put(out, kn.status);
+  put(out, kn.kind);
+  put(out, kn.file);
+  put(out, kn.object);
+  put(out, kn.user_triggered);
+  put(out, kn.timer.deadline_ns);
+  put(out, kn.timer.period_ns);
+}
+
+void put_list(std::string& out, const KnoteList& list) {
+  put(out, list.refs().size());
+  for (KnoteRef r : list.refs()) {
+    put(out, r.kq);
+    put(out, r.slot);
+  }
+}
+
+}  // namespace
+
+void Kernel::encode(std::string& out) const {
+  put(out, now_ns_);
+  put(out, callouts_);
+  for (const Process& p : processes_) {
+    put(out, p.alive);
+    put(out, p.fds.free_hint());
+    for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+      const FdEntry* e = p.fds.find(fd);
+      put(out, e != nullptr ? e->file : kNoFile);
+      put(out, e != nullptr && e->cloexec);
+    }
+    put(out, std::int32_t{-1});
+    for (std::uint32_t kq : p.kqueues) put(out, kq);
+  }
+  for (const File& f : files_) {
+    put(out, f.type);
+    put(out, f.object);
+    put(out, f.refcount);
+    put(out, f.nonblock);
+    put(out, f.closed);
+  }
+  for (const Kqueue& kq : kqueues_) {
+    put(out, kq.closed());
+    for (std::uint32_t slot : kq.live_slots()) {
+      put(out, slot);
+      put_knote(out, kq.knote(slot));
+    }
+    put(out, kq.queue().size());
+    for (std::uint32_t slot : kq.queue().slots()) put(out, slot);
+    put_list(out, kq.watchers());
+  }
+  for (const PipePair& pp : pipes_) {
+    for (const PipeEnd& e : pp.ends) {
+      put(out, e.buffer_size);
+      put(out, e.buffered);
+      put(out, e.eof);
+      put(out, e.active);
+      put_list(out, e.knotes);
+    }
+  }
+}
+
+}  // namespace kqsim::model
