@@ -72,6 +72,16 @@ TEST(Explorer, SeededBugsGiveShortestCounterexamples) {
   EXPECT_EQ(t.steps.size(), s.setup.steps.size() + 3);
 }
 
+// 2002 distinct states: a measuring scenario; every interleaving completes
+// (polls only), so nothing is deadlocked and the delivery bound holds.
+TEST(Explorer, LargerScenarioHasNoDeadlockOrViolation) {
+  ExploreResult r = explore(load_scenario_file(scenario_path("three-threads-pipe-and-user.json")), {});
+  EXPECT_FALSE(r.violation.has_value());
+  EXPECT_EQ(r.deadlocks, 0U);
+  EXPECT_EQ(r.max_depth, 15U);  // 5 + 5 + 5 steps
+  EXPECT_TRUE(r.complete);
+}
+
 TEST(Explorer, ThreadsCannotBindNames) {
   EXPECT_THROW(load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/tests/check/bad-scenario-binds.json"), traces::TraceError);
 }
