@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "check/explorer.hpp"
+#include "check/linearizability.hpp"
 #include "traces/trace_error.hpp"
 
 namespace kqsim::check {
@@ -84,6 +85,36 @@ TEST(Explorer, LargerScenarioHasNoDeadlockOrViolation) {
 
 TEST(Explorer, ThreadsCannotBindNames) {
   EXPECT_THROW(load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/tests/check/bad-scenario-binds.json"), traces::TraceError);
+}
+
+}  // namespace
+}  // namespace kqsim::check
+
+namespace kqsim::check {
+namespace {
+
+std::string history_path(const char* name) { return std::string(KQSIM_SOURCE_DIR) + "/traces/histories/" + name; }
+
+// Verdicts from the kernel rules: EV_CLEAR and EV_ONESHOT events are
+// delivered once; a poll invoked after another returned comes after it.
+TEST(Linearizability, OverlappingPollsAreLinearizable) {
+  Linearization l = check_linearizable(load_history_file(history_path("two-pollers-overlapping.json")));
+  ASSERT_TRUE(l.linearizable);
+  EXPECT_EQ(l.order, (std::vector<std::size_t>{1, 0}));  // the poll that got the event went first
+}
+
+TEST(Linearizability, RealTimeOrderIsRespected) {
+  Linearization l = check_linearizable(load_history_file(history_path("two-pollers-in-sequence.json")));
+  EXPECT_FALSE(l.linearizable);
+  EXPECT_TRUE(l.longest_prefix.empty());
+  ASSERT_EQ(l.blocked.size(), 1U);  // only t1 may go first, and it cannot have seen nothing
+  EXPECT_EQ(l.blocked[0].first, 0U);
+}
+
+TEST(Linearizability, OneshotTwiceIsNot) {
+  Linearization l = check_linearizable(load_history_file(history_path("oneshot-delivered-twice.json")));
+  EXPECT_FALSE(l.linearizable);
+  EXPECT_EQ(l.longest_prefix.size(), 1U);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "check/explorer.hpp"
+#include "check/linearizability.hpp"
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
@@ -154,6 +155,26 @@ int explore_command(const ExploreCli& c) {
   return replay::kExitDivergence;
 }
 
+int linearize_command(const std::string& path) {
+  check::History h = check::load_history_file(path);
+  check::Linearization l = check::check_linearizable(h);
+  auto describe = [&](std::size_t i) {
+    const check::HistoryOperation& op = h.operations[i];
+    return fmt::format("#{} {} [{}, {}] {}", i, op.thread, op.invoke, op.ret, traces::op_name(op.step.op));
+  };
+  if (l.linearizable) {
+    fmt::print("{}: linearizable ({} states explored); order:\n", h.name, l.states_explored);
+    for (std::size_t i : l.order) fmt::print("  {}\n", describe(i));
+    return replay::kExitOk;
+  }
+  fmt::print("{}: NOT linearizable ({} states explored)\n", h.name, l.states_explored);
+  fmt::print("  longest order the model can explain ({} of {} operations):\n", l.longest_prefix.size(), h.operations.size());
+  for (std::size_t i : l.longest_prefix) fmt::print("    {}\n", describe(i));
+  fmt::print("  after it, no operation that may come next matches the model:\n");
+  for (const auto& [i, why] : l.blocked) fmt::print("    {}: {}\n", describe(i), why);
+  return replay::kExitDivergence;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,6 +207,9 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
+  std::string history;
+  CLI::App* linearize_cmd = app.add_subcommand("linearize", "Decide whether a concurrent history is linearizable on the model");
+  linearize_cmd->add_option("HISTORY", history, "History file (kqsim-history/1)")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -201,6 +225,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (explore_cmd->parsed()) return explore_command(ex);
+    if (linearize_cmd->parsed()) return linearize_command(history);
     return campaign(o);
   } catch (const traces::TraceError& e) {
     std::cerr << "kqcheck: " << e.what() << "\n";
