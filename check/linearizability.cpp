@@ -8,6 +8,7 @@
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
 #include "traces/json_fields.hpp"
+#include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -121,15 +122,7 @@ class Search {
 }  // namespace
 
 History load_history_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw traces::TraceError(path, std::nullopt, "", "cannot open the file");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw traces::TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
-  }
-  if (!doc.is_object()) throw traces::TraceError(path, std::nullopt, "", "a history is a JSON object");
+  json doc = traces::load_json_object(path, "a history");
   traces::FieldReader r(path, std::nullopt, "", doc);
   History h;
   h.path = path;

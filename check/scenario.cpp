@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "traces/json_fields.hpp"
+#include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -32,15 +33,7 @@ void reject_bindings(const ScenarioThread& t, const std::string& where) {
 }  // namespace
 
 Scenario load_scenario_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw traces::TraceError(path, std::nullopt, "", "cannot open the file");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw traces::TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
-  }
-  if (!doc.is_object()) throw traces::TraceError(path, std::nullopt, "", "a scenario is a JSON object");
+  json doc = traces::load_json_object(path, "a scenario");
   traces::FieldReader r(path, std::nullopt, "", doc);
   Scenario s;
   s.path = path;

@@ -8,6 +8,7 @@
 #include "model/errno_code.hpp"
 #include "model/kevent_names.hpp"
 #include "traces/json_fields.hpp"
+#include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 
 namespace kqsim::traces {
@@ -312,18 +313,6 @@ const char* op_name(Op op) {
   return "?";
 }
 
-Trace load_trace_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw TraceError(path, std::nullopt, "", "cannot open the file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  json doc;
-  try {
-    doc = json::parse(buf.str());
-  } catch (const json::parse_error& e) {
-    throw TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
-  }
-  return parse_trace(doc, path);
-}
+Trace load_trace_file(const std::string& path) { return parse_trace(load_json_object(path, "a trace"), path); }
 
 }  // namespace kqsim::traces

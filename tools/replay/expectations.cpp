@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "traces/json_fields.hpp"
+#include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 
 namespace kqsim::replay {
@@ -21,15 +22,7 @@ bool is_category(const std::string& name) {
 }  // namespace
 
 Expectations Expectations::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw traces::TraceError(path, std::nullopt, "", "cannot open the expectations file");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw traces::TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
-  }
-  if (!doc.is_object()) throw traces::TraceError(path, std::nullopt, "", "expected a JSON object");
+  nlohmann::json doc = traces::load_json_object(path, "an expectations file");
   traces::FieldReader r(path, std::nullopt, "", doc);
   Expectations out;
   for (traces::FieldReader e : r.array_items("expectations")) {
