@@ -24,10 +24,13 @@ struct Weighted {
   Op op;
 };
 
-constexpr std::array<Weighted, 11> kOps{{
-    {5, Op::kKqueue}, {6, Op::kPipe}, {12, Op::kWrite}, {8, Op::kRead}, {5, Op::kClose}, {3, Op::kDup},
-    {2, Op::kDup2},   {40, Op::kKevent}, {4, Op::kSleep}, {2, Op::kFork}, {1, Op::kExec},
+constexpr std::array<Weighted, 13> kOps{{
+    {5, Op::kKqueue}, {6, Op::kPipe},     {12, Op::kWrite}, {8, Op::kRead}, {5, Op::kClose},
+    {3, Op::kDup},    {2, Op::kDup2},     {40, Op::kKevent}, {4, Op::kSleep}, {2, Op::kFork},
+    {1, Op::kExec},   {3, Op::kKill},     {2, Op::kSigaction},
 }};
+
+constexpr std::array<std::int32_t, 2> kSignals{30, 31};  // SIGUSR1, SIGUSR2
 
 constexpr std::array<model::EventFlags, 12> kFlagChoices{
     ev::kAdd, ev::kAdd | ev::kClear, ev::kAdd | ev::kOneshot, ev::kAdd | ev::kDispatch, ev::kDelete, ev::kEnable,
@@ -85,6 +88,8 @@ class Generator {
       case Op::kSleep: s.sleep_ns = rng_.between(0, 30) * 1'000'000 + rng_.between(0, 999); break;
       case Op::kFork: make_fork(s); break;
       case Op::kExec: break;
+      case Op::kKill: make_kill(s); break;
+      case Op::kSigaction: make_sigaction(s); break;
       default: break;
     }
     return s;
@@ -132,6 +137,28 @@ class Generator {
     fds_.push_back(s.as[1]);
   }
 
+  // Signals go to main only once main catches, ignores or blocks them, so a
+  // default action never ends the process the rest of the program runs in.
+  void make_sigaction(Step& s) {
+    if (!options_.with_signals) return make_pipe(s);
+    s.signo = kSignals[rng_.below(kSignals.size())];
+    if (rng_.chance(30)) {
+      s.op = Op::kSigprocmask;
+      s.block = true;
+    } else {
+      s.op = Op::kSigaction;
+      s.sig_action = rng_.chance(50) ? 1 : 2;  // ignore or catch, never back to default
+    }
+    handled_.push_back(s.signo);
+  }
+
+  void make_kill(Step& s) {
+    if (!options_.with_signals) return make_pipe(s);
+    if (handled_.empty()) return make_sigaction(s);
+    s.target = "main";
+    s.signo = handled_[rng_.below(handled_.size())];
+  }
+
   void make_fork(Step& s) {
     if (!options_.with_fork || children_.size() >= 2) {
       s.op = Op::kSleep;
@@ -145,12 +172,15 @@ class Generator {
 
   Change make_change() {
     Change c;
-    static constexpr std::array<model::FilterId, 8> kFilters{filt::kRead, filt::kWrite, filt::kUser, filt::kTimer,
-                                                             filt::kRead, filt::kUser,  filt::kEmpty, -100};
+    static constexpr std::array<model::FilterId, 9> kFilters{filt::kRead, filt::kWrite, filt::kUser,  filt::kTimer, filt::kRead,
+                                                             filt::kUser, filt::kEmpty, filt::kSignal, -100};
     c.filter = rng_.chance(2) ? model::FilterId{0} : kFilters[rng_.below(kFilters.size())];
+    if (c.filter == filt::kSignal && !options_.with_signals) c.filter = filt::kUser;
     const bool fd_based = c.filter == filt::kRead || c.filter == filt::kWrite || c.filter == filt::kEmpty;
     if (fd_based) {
       c.ident = (c.filter == filt::kRead && !kqs_.empty() && rng_.chance(15)) ? Ref{pick(kqs_)} : any_fd();
+    } else if (c.filter == filt::kSignal) {
+      c.ident = Ref{static_cast<std::uint64_t>(rng_.chance(90) ? kSignals[rng_.below(2)] : 0)};
     } else {
       c.ident = Ref{std::uint64_t{1 + rng_.below(3)}};
     }
@@ -188,6 +218,7 @@ class Generator {
   GeneratorOptions options_;
   std::vector<std::string> kqs_, fds_, children_;
   std::vector<std::vector<std::string>> child_fds_;
+  std::vector<std::int32_t> handled_;  // signals main catches, ignores or blocks
   std::uint64_t next_name_ = 0;
 };
 

@@ -16,6 +16,7 @@ namespace kqsim::check {
 struct GeneratorOptions {
   std::size_t steps = 50;
   bool with_fork = true;
+  bool with_signals = true;  // sigaction/sigprocmask/kill and EVFILT_SIGNAL
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

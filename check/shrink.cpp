@@ -57,6 +57,25 @@ class Shrinker {
     return progress;
   }
 
+  // A registration made by its own kevent call can often ride along with
+  // the next call on the same kqueue: move its changes there, one step fewer.
+  bool merge_kevents(traces::Trace& t) {
+    bool progress = false;
+    for (std::size_t i = 0; i < t.steps.size(); ++i) {
+      if (t.steps[i].op != traces::Op::kKevent || t.steps[i].changes.empty()) continue;
+      for (std::size_t j = i + 1; j < t.steps.size(); ++j) {
+        if (t.steps[j].op != traces::Op::kKevent || t.steps[j].proc != t.steps[i].proc) continue;
+        traces::Trace candidate = t;
+        auto& into = candidate.steps[j].changes;
+        into.insert(into.begin(), t.steps[i].changes.begin(), t.steps[i].changes.end());
+        candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(i));
+        if (try_keep(t, std::move(candidate))) progress = true;
+        break;  // only the next kevent call is a natural home
+      }
+    }
+    return progress;
+  }
+
   // Smaller sizes and counts read better: halve them while it still fails.
   bool simplify_numbers(traces::Trace& t) {
     bool progress = false;
@@ -89,6 +108,7 @@ traces::Trace shrink_trace(traces::Trace failing, const StillFails& still_fails,
   for (int round = 0; round < 16; ++round) {
     bool progress = s.drop_step_chunks(failing);
     progress = s.drop_changes(failing) || progress;
+    progress = s.merge_kevents(failing) || progress;
     progress = s.simplify_numbers(failing) || progress;
     if (!progress) break;
   }

@@ -58,10 +58,12 @@ void check_knlists(const Kernel& k, Violations& out) {
     for (const PipeEnd& e : pp.ends) visit(e.knotes);
   }
   for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
+  for (const Process& p : k.processes()) visit(p.klist);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
       const Knote& kn = k.kqueues()[i].knote(slot);
-      bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite || kn.kind == FilterKind::kKqueueRead;
+      bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
+                     kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal;
       std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
       std::size_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.push_back(where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want));

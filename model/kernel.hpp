@@ -26,6 +26,7 @@
 #include "model/kqueue.hpp"
 #include "model/pipe.hpp"
 #include "model/process.hpp"
+#include "model/signals.hpp"
 #include "model/sys_result.hpp"
 
 namespace kqsim::model {
@@ -81,6 +82,12 @@ class Kernel {
                       std::int32_t nevents, const std::optional<Timespec>& timeout);
   // Let virtual time pass with the process asleep (nanosleep).
   SysResult sleep(std::int64_t duration_ns);
+  // kill(2): a signal from `pid` to `target`; signal 0 only checks.
+  SysResult kill(Pid pid, Pid target, std::int32_t signo);
+  // sigaction(2) reduced to the disposition: default, ignore or catch.
+  SysResult sigaction(Pid pid, std::int32_t signo, SignalAction action);
+  // sigprocmask(2) for one signal: block (true) or unblock it.
+  SysResult sigprocmask(Pid pid, bool block, std::int32_t signo);
 
   // Read-only views for explanations and invariant checks.
   [[nodiscard]] const Process* process(Pid pid) const;
@@ -130,7 +137,7 @@ class Kernel {
 
   // kqueue_register and its pieces (kqueue_register.cpp).
   RegisterOutcome kqueue_register(std::uint32_t kq, KEvent& kev, Process& p);
-  RegisterOutcome register_new_knote(std::uint32_t kq, KEvent& kev, FileIndex fp);
+  RegisterOutcome register_new_knote(std::uint32_t kq, KEvent& kev, FileIndex fp, Process& p);
   void register_modify(KnoteRef ref, KEvent& kev);
   void register_finish(KnoteRef ref);
 
@@ -146,7 +153,7 @@ class Kernel {
   void activate(KnoteRef ref);
   void enqueue(KnoteRef ref);
   void dequeue(KnoteRef ref);
-  void knote_post(KnoteList& list);
+  void knote_post(KnoteList& list, std::int64_t hint = 0);
   void knote_drop(KnoteRef ref);
   void knote_fdclose(Process& p, std::int32_t fd);
   void knlist_clear(KnoteList& list);
@@ -156,33 +163,36 @@ class Kernel {
 
   // struct filterops, one row per FilterKind (filters/filter_ops.cpp).
   struct FilterOps {
-    bool (Kernel::*event)(Knote&);
+    bool (Kernel::*event)(Knote&, std::int64_t hint);
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 6> kFilterOps;
+  static const std::array<FilterOps, 7> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
-  RegisterOutcome filter_attach(KnoteRef ref);
+  RegisterOutcome filter_attach(KnoteRef ref, Process& p);
   void filter_detach(KnoteRef ref);
-  bool filter_event(KnoteRef ref);
+  bool filter_event(KnoteRef ref, std::int64_t hint = 0);
   [[nodiscard]] bool filter_has_touch(const Knote& kn) const;
   void filter_touch_register(KnoteRef ref, KEvent& kev);
   KEvent filter_touch_process(Knote& kn);
 
   RegisterOutcome pipe_kqfilter(KnoteRef ref);
-  bool filt_piperead(Knote& kn);
-  bool filt_pipewrite(Knote& kn);
+  bool filt_piperead(Knote& kn, std::int64_t hint);
+  bool filt_pipewrite(Knote& kn, std::int64_t hint);
   void filt_pipedetach(KnoteRef ref);
   RegisterOutcome kqueue_kqfilter(KnoteRef ref);
-  bool filt_kqueue(Knote& kn);
+  bool filt_kqueue(Knote& kn, std::int64_t hint);
   void filt_kqdetach(KnoteRef ref);
   Errno filt_timerattach(KnoteRef ref);
   void filt_timerdetach(KnoteRef ref);
-  bool filt_timer(Knote& kn);
-  bool filt_user(Knote& kn);
+  bool filt_timer(Knote& kn, std::int64_t hint);
+  bool filt_user(Knote& kn, std::int64_t hint);
   Errno filt_jailattach(KnoteRef ref);
-  bool filt_jail(Knote& kn);
+  bool filt_jail(Knote& kn, std::int64_t hint);
+  Errno filt_sigattach(KnoteRef ref, Process& p);
+  void filt_sigdetach(KnoteRef ref);
+  bool filt_signal(Knote& kn, std::int64_t hint);
   void filt_jaildetach(KnoteRef ref);
   void filt_userdetach(KnoteRef ref);
   void filt_timertouch_register(KnoteRef ref, const KEvent& kev);
@@ -196,6 +206,10 @@ class Kernel {
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
   void timer_expire(KnoteRef ref, std::int64_t target_ns);
+
+  // Signals (signals_io.cpp).
+  SysResult deliver_signal(Process& p, std::int32_t signo);
+  void exit_process(Process& p, std::int32_t status);
 
   // fork helpers (kernel_fd.cpp).
   void fork_copy_fds(const Process& parent, Process& child);

@@ -58,6 +58,11 @@ void Kernel::encode(std::string& out) const {
     }
     put(out, std::int32_t{-1});
     for (std::uint32_t kq : p.kqueues) put(out, kq);
+    put(out, p.exit_status);
+    for (SignalAction a : p.actions) put(out, a);
+    out += p.blocked.to_string();
+    out += p.pending.to_string();
+    put_list(out, p.klist);
   }
   for (const File& f : files_) {
     put(out, f.type);

@@ -219,14 +219,10 @@ SysResult Kernel::exec(Pid pid) {
   return SysResult::ok(0);
 }
 
-// exit1 -> fdescfree: all descriptors released, lowest first.
+// _exit(0): see exit_process.
 SysResult Kernel::exit(Pid pid) {
   SyscallScope scope(*this);
-  Process& p = proc(pid);
-  for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
-    if (p.fds.find(fd) != nullptr) closef(p, fd);
-  }
-  p.alive = false;
+  exit_process(proc(pid), 0);
   return SysResult::ok(0);
 }
 

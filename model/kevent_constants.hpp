@@ -71,6 +71,9 @@ inline constexpr std::uint32_t kAbstime = 0x0010;
 inline constexpr std::uint32_t kTimerPrecMask = kSeconds | kMseconds | kUseconds | kNseconds;
 }  // namespace note
 
+// The hint knote() carries for signals (kern_sig.c tdsendsignal).
+inline constexpr std::int64_t kNoteSignal = 0x08000000;
+
 // kqueuex(2) flags.
 namespace kqflag {
 inline constexpr std::uint32_t kCloexec = 0x1;

@@ -30,6 +30,7 @@ enum class FilterKind : std::uint8_t {
   kTimer,       // kern_event.c timer_filtops
   kUser,        // kern_event.c user_filtops
   kJail,        // kern_jail.c jail_filtops (FreeBSD 15+)
+  kSignal,      // kern_sig.c sig_filtops
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.
@@ -51,7 +52,7 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side) or watched kqueue index
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, or pid
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
   TimerCallout timer;
   bool live = false;          // slot in use

@@ -26,7 +26,7 @@ Kernel::RegisterOutcome Kernel::kqueue_register(std::uint32_t kq, KEvent& kev, P
   if (!slot) {
     // EV_ADD|EV_DELETE on a missing knote takes this path: the delete is ignored.
     if (!has(kev.flags, ev::kAdd)) return {Errno::kENOENT, {}};
-    return register_new_knote(kq, kev, fp);
+    return register_new_knote(kq, kev, fp, p);
   }
   KnoteRef ref{kq, *slot};
   if (has(kev.flags, ev::kDelete)) {
@@ -42,7 +42,7 @@ Kernel::RegisterOutcome Kernel::kqueue_register(std::uint32_t kq, KEvent& kev, P
 // and the change record itself is zeroed (an EV_RECEIPT for a new knote
 // therefore shows fflags 0 and data 0). Action bits are not stored;
 // EV_ONESHOT/CLEAR/DISPATCH/RECEIPT persist and are echoed in every event.
-Kernel::RegisterOutcome Kernel::register_new_knote(std::uint32_t kq, KEvent& kev, FileIndex fp) {
+Kernel::RegisterOutcome Kernel::register_new_knote(std::uint32_t kq, KEvent& kev, FileIndex fp, Process& p) {
   Knote kn;
   kn.sfflags = kev.fflags;
   kn.sdata = kev.data;
@@ -56,7 +56,7 @@ Kernel::RegisterOutcome Kernel::register_new_knote(std::uint32_t kq, KEvent& kev
   KnoteRef ref{kq, kqueues_[kq].insert(kn)};
   if (fp != kNoFile) fhold(fp);  // the reference fget took stays with the knote
 
-  RegisterOutcome attached = filter_attach(ref);
+  RegisterOutcome attached = filter_attach(ref, p);
   if (attached.err != Errno::kNone || !attached.unsupported.empty()) {
     // knote_drop_detached
     kqueues_[kq].erase(ref.slot);

@@ -53,6 +53,12 @@ class Backend {
   virtual CallResult sleep(ProcId p, std::int64_t duration_ns) = 0;
   virtual CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                             std::int32_t nevents, const std::optional<model::Timespec>& timeout) = 0;
+  // Signals, numbered as FreeBSD numbers them. action: 0 default, 1 ignore, 2 catch.
+  virtual CallResult kill(ProcId p, ProcId target, std::int32_t signo) = 0;
+  virtual CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) = 0;
+  virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
+  // Whether the process still runs (a signal may have ended it).
+  [[nodiscard]] virtual bool alive(ProcId p) const = 0;
 };
 
 }  // namespace kqsim::sim

@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "model/kqueue.hpp"
+#include "model/signals.hpp"
 
 namespace kqsim::sim {
 
@@ -32,6 +33,14 @@ std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* fi
   return static_cast<std::int32_t>(*fd);
 }
 
+// An EVFILT_SIGNAL ident may be written as the signal's name.
+std::uint64_t Interpreter::ident_of(const Step& step, const Ref& ref, model::FilterId filter, const char* field) const {
+  if (filter == model::filt::kSignal) {
+    if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
+  }
+  return static_cast<std::uint64_t>(fd_of(step, ref, field));
+}
+
 std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOutcome&)>& after_step) {
   std::vector<StepOutcome> out;
   out.reserve(trace_.steps.size());
@@ -57,6 +66,7 @@ StepOutcome Interpreter::run_step(const Step& step) {
     throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_.name()) + ": " + detail);
   }
   if (!unsupported) bind_results(step, r);
+  for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_.alive(ps.id);
   StepOutcome outcome;
   outcome.step = &step;
   outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt};
@@ -67,9 +77,9 @@ StepOutcome Interpreter::run_step(const Step& step) {
     const NameTable& table = procs_.at(step.proc).names;
     auto resolve = [&](const Ref& ref) -> std::uint64_t {
       if (!ref.is_name()) return ref.number();
-      auto fd = table.lookup(ref.name());
-      if (!fd) fail(step, "observed.events", "descriptor name '" + ref.name() + "' is not bound");
-      return static_cast<std::uint64_t>(*fd);
+      if (auto fd = table.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
+      if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
+      fail(step, "observed.events", "descriptor name '" + ref.name() + "' is not bound");
     };
     outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
   }
@@ -95,6 +105,13 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kExit: return backend_.exit(p);
     case Op::kSleep: return backend_.sleep(p, step.sleep_ns);
     case Op::kKevent: return call_kevent(step, p);
+    case Op::kKill: {
+      auto target = procs_.find(step.target);
+      if (target == procs_.end()) fail(step, "target", "no process named '" + step.target + "'");
+      return backend_.kill(p, target->second.id, step.signo);
+    }
+    case Op::kSigaction: return backend_.sigaction(p, step.signo, step.sig_action);
+    case Op::kSigprocmask: return backend_.sigprocmask(p, step.block, step.signo);
   }
   fail(step, "op", "unknown op");
 }
@@ -105,7 +122,7 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
   for (std::size_t i = 0; i < step.changes.size(); ++i) {
     const traces::Change& c = step.changes[i];
     std::string field = "changes[" + std::to_string(i) + "].ident";
-    std::uint64_t ident = c.ident.is_name() ? static_cast<std::uint64_t>(fd_of(step, c.ident, field.c_str())) : c.ident.number();
+    std::uint64_t ident = c.ident.is_name() ? ident_of(step, c.ident, c.filter, field.c_str()) : c.ident.number();
     changes.push_back(model::KEvent{ident, c.filter, c.flags, c.fflags, c.data, c.udata});
   }
   return backend_.kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
@@ -143,6 +160,7 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   for (const model::KEvent& ev : outcome.actual.events) {
     traces::ExpectedEvent e;
     auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;
+    if (ev.filter == model::filt::kSignal && (ev.flags & model::ev::kError) == 0) name = model::signal_name(static_cast<std::int32_t>(ev.ident));
     e.ident = name ? Ref{*name} : Ref{ev.ident};
     e.filter = ev.filter;
     e.flags = ev.flags;

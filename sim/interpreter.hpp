@@ -50,6 +50,7 @@ class Interpreter {
   CallResult call_kevent(const traces::Step& step, ProcId p);
   void bind_results(const traces::Step& step, const CallResult& r);
   std::int32_t fd_of(const traces::Step& step, const traces::Ref& ref, const char* field) const;
+  std::uint64_t ident_of(const traces::Step& step, const traces::Ref& ref, model::FilterId filter, const char* field) const;
   [[noreturn]] void fail(const traces::Step& step, const std::string& field, const std::string& message) const;
 
   struct ProcState {

@@ -51,4 +51,21 @@ CallResult ModelBackend::kevent(ProcId p, std::int32_t kqfd, std::span<const mod
   return checked(out);
 }
 
+CallResult ModelBackend::kill(ProcId p, ProcId target, std::int32_t signo) {
+  return checked(CallResult::of(kernel_.kill(p, target, signo)));
+}
+
+CallResult ModelBackend::sigaction(ProcId p, std::int32_t signo, std::int32_t action) {
+  return checked(CallResult::of(kernel_.sigaction(p, signo, static_cast<model::SignalAction>(action))));
+}
+
+CallResult ModelBackend::sigprocmask(ProcId p, bool block, std::int32_t signo) {
+  return checked(CallResult::of(kernel_.sigprocmask(p, block, signo)));
+}
+
+bool ModelBackend::alive(ProcId p) const {
+  const model::Process* proc = kernel_.process(p);
+  return proc != nullptr && proc->alive;
+}
+
 }  // namespace kqsim::sim

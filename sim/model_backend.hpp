@@ -37,6 +37,11 @@ class ModelBackend final : public Backend {
   CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes, std::int32_t nevents,
                     const std::optional<model::Timespec>& timeout) override;
 
+  CallResult kill(ProcId p, ProcId target, std::int32_t signo) override;
+  CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) override;
+  CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) override;
+  [[nodiscard]] bool alive(ProcId p) const override;
+
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }
 
  private:

@@ -22,6 +22,7 @@ class FieldReader {
   FieldReader at_step(std::size_t step) &&;
   [[nodiscard]] bool has(const std::string& key) const;
   [[nodiscard]] std::vector<std::string> keys() const;
+  [[nodiscard]] bool is_string(const std::string& key) const { return has(key) && obj_->at(key).is_string(); }
   void skip(const std::string& key) { used_.insert(key); }
   void finish() const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;

@@ -71,6 +71,7 @@ struct Observed {
 
 enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
+  kKill, kSigaction, kSigprocmask,
 };
 
 struct Step {
@@ -87,6 +88,10 @@ struct Step {
   std::string fcntl_cmd;          // "F_GETFD" or "F_SETFD"
   std::int32_t fcntl_arg = 0;
   std::int64_t sleep_ns = 0;
+  std::string target;             // kill: the process signalled
+  std::int32_t signo = 0;         // kill / sigaction / sigprocmask
+  std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
+  bool block = false;             // sigprocmask
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

@@ -1,5 +1,6 @@
 #include "traces/trace_json.hpp"
 
+#include <array>
 #include <climits>
 #include <fstream>
 #include <set>
@@ -7,6 +8,7 @@
 
 #include "model/errno_code.hpp"
 #include "model/kevent_names.hpp"
+#include "model/signals.hpp"
 #include "traces/json_fields.hpp"
 #include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
@@ -20,8 +22,29 @@ const std::map<std::string, Op> kOps{
     {"kqueue", Op::kKqueue}, {"pipe", Op::kPipe},   {"read", Op::kRead},   {"write", Op::kWrite},
     {"close", Op::kClose},   {"dup", Op::kDup},     {"dup2", Op::kDup2},   {"fcntl", Op::kFcntl},
     {"fork", Op::kFork},     {"exec", Op::kExec},   {"exit", Op::kExit},   {"sleep", Op::kSleep},
-    {"kevent", Op::kKevent},
+    {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
 };
+
+const std::array<const char*, 3> kSigActions{"default", "ignore", "catch"};
+
+// A signal by name ("SIGUSR1") or number.
+std::int32_t parse_signal(FieldReader& r) {
+  if (r.is_string("signal")) {
+    std::string name = r.string_required("signal");
+    auto v = model::signal_from_name(name);
+    if (!v) r.fail("signal", "unknown signal name '" + name + "'");
+    return *v;
+  }
+  return static_cast<std::int32_t>(r.int_in_range("signal", 0, 1000, 0));
+}
+
+std::int32_t parse_sig_action(FieldReader& r) {
+  std::string a = r.string_required("action");
+  for (std::size_t i = 0; i < kSigActions.size(); ++i) {
+    if (a == kSigActions[i]) return static_cast<std::int32_t>(i);
+  }
+  r.fail("action", "must be default, ignore or catch");
+}
 
 Change parse_change(FieldReader r) {
   Change c;
@@ -106,6 +129,24 @@ void parse_op_fields(FieldReader& r, Step& s) {
       if (s.sleep_ns < 0) r.fail("ns", "must not be negative");
       break;
     case Op::kKevent: parse_kevent_fields(r, s); break;
+    case Op::kKill:
+      s.target = r.string_required("target");
+      if (!r.has("signal")) r.fail("signal", "missing");
+      s.signo = parse_signal(r);
+      break;
+    case Op::kSigaction:
+      if (!r.has("signal")) r.fail("signal", "missing");
+      s.signo = parse_signal(r);
+      s.sig_action = parse_sig_action(r);
+      break;
+    case Op::kSigprocmask: {
+      std::string how = r.string_required("how");
+      if (how != "block" && how != "unblock") r.fail("how", "must be block or unblock");
+      s.block = how == "block";
+      if (!r.has("signal")) r.fail("signal", "missing");
+      s.signo = parse_signal(r);
+      break;
+    }
   }
 }
 
@@ -258,6 +299,9 @@ void op_fields_to_json(const Step& s, json& out) {
     case Op::kExec:
     case Op::kExit: break;
     case Op::kSleep: out["ns"] = s.sleep_ns; break;
+    case Op::kKill: out["target"] = s.target; out["signal"] = model::signal_name(s.signo); break;
+    case Op::kSigaction: out["signal"] = model::signal_name(s.signo); out["action"] = kSigActions[static_cast<std::size_t>(s.sig_action)]; break;
+    case Op::kSigprocmask: out["how"] = s.block ? "block" : "unblock"; out["signal"] = model::signal_name(s.signo); break;
     case Op::kKevent: {
       out["kq"] = ref_to_json(s.fd);
       json changes = json::array();

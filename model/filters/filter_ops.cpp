@@ -4,18 +4,19 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 6> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 7> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
     {&Kernel::filt_timer, &Kernel::filt_timerdetach, true},     // kTimer
     {&Kernel::filt_user, &Kernel::filt_userdetach, true},       // kUser
     {&Kernel::filt_jail, &Kernel::filt_jaildetach, false},      // kJail
+    {&Kernel::filt_signal, &Kernel::filt_sigdetach, false},     // kSignal
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
 // fo_kqfilter, which picks the knote's filterops.
-Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref) {
+Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
   Knote& kn = at(ref);
   if (filter_is_fd_based(kn.kev.filter)) {
     switch (files_[kn.file].type) {
@@ -37,7 +38,7 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref) {
     case filt::kAio:
     case filt::kLio: return {Errno::kEPERM, {}};
     case filt::kProc: return {Errno::kNone, "EVFILT_PROC is not modelled yet"};
-    case filt::kSignal: return {Errno::kNone, "EVFILT_SIGNAL is not modelled yet"};
+    case filt::kSignal: kn.kind = FilterKind::kSignal; return {filt_sigattach(ref, p), {}};
     case filt::kFs: return {Errno::kNone, "EVFILT_FS is not modelled yet"};
     case filt::kSendfile: return {Errno::kNone, "EVFILT_SENDFILE is not modelled yet"};
     case filt::kJail: kn.kind = FilterKind::kJail; return {filt_jailattach(ref), {}};
@@ -47,9 +48,9 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref) {
 
 void Kernel::filter_detach(KnoteRef ref) { (this->*kFilterOps[static_cast<std::size_t>(at(ref).kind)].detach)(ref); }
 
-bool Kernel::filter_event(KnoteRef ref) {
+bool Kernel::filter_event(KnoteRef ref, std::int64_t hint) {
   Knote& kn = at(ref);
-  return (this->*kFilterOps[static_cast<std::size_t>(kn.kind)].event)(kn);
+  return (this->*kFilterOps[static_cast<std::size_t>(kn.kind)].event)(kn, hint);
 }
 
 bool Kernel::filter_has_touch(const Knote& kn) const { return kFilterOps[static_cast<std::size_t>(kn.kind)].touch; }

@@ -16,7 +16,7 @@ Errno Kernel::filt_jailattach(KnoteRef ref) {
 }
 
 // NOTE_JAIL_* bits accumulate in the output fflags; nothing posts them here.
-bool Kernel::filt_jail(Knote& kn) { return kn.kev.fflags != 0; }
+bool Kernel::filt_jail(Knote& kn, std::int64_t) { return kn.kev.fflags != 0; }
 
 void Kernel::filt_jaildetach(KnoteRef) {}
 

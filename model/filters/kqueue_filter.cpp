@@ -18,7 +18,7 @@ Kernel::RegisterOutcome Kernel::kqueue_kqfilter(KnoteRef ref) {
 void Kernel::filt_kqdetach(KnoteRef ref) { kqueues_[at(ref).object].watchers().remove(ref); }
 
 // data = kq_count: queued knotes, stale and disabled-but-unswept included (C4, C18).
-bool Kernel::filt_kqueue(Knote& kn) {
+bool Kernel::filt_kqueue(Knote& kn, std::int64_t) {
   kn.kev.data = kqueues_[kn.object].pending_count();
   return kn.kev.data > 0;
 }

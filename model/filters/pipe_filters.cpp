@@ -28,7 +28,7 @@ void Kernel::filt_pipedetach(KnoteRef ref) { end(at(ref).object).knotes.remove(r
 // data = bytes buffered. EV_EOF follows the pipe's state both ways: it is
 // cleared again while the pipe is not at EOF. Pipes ignore NOTE_LOWAT
 // (observed on 13.2 and 15.1).
-bool Kernel::filt_piperead(Knote& kn) {
+bool Kernel::filt_piperead(Knote& kn, std::int64_t) {
   const PipeEnd& rpipe = end(kn.object);
   kn.kev.data = rpipe.buffered;
   if (rpipe.eof) {
@@ -41,7 +41,7 @@ bool Kernel::filt_piperead(Knote& kn) {
 
 // data = free space in the peer's buffer, computed only while the peer is
 // present, so after the reader closes the knote keeps its last value (C11).
-bool Kernel::filt_pipewrite(Knote& kn) {
+bool Kernel::filt_pipewrite(Knote& kn, std::int64_t) {
   const PipeEnd& wpipe = end(kn.object);
   if (wpipe.active) {
     kn.kev.data = wpipe.buffer_size > 0 ? wpipe.buffer_size - wpipe.buffered : profile_->pipe_buf;

@@ -65,7 +65,7 @@ void Kernel::filt_timerdetach(KnoteRef ref) {
 }
 
 // data counts expirations since the last delivery.
-bool Kernel::filt_timer(Knote& kn) { return kn.kev.data != 0; }
+bool Kernel::filt_timer(Knote& kn, std::int64_t) { return kn.kev.data != 0; }
 
 // filt_timertouch(EVENT_REGISTER): only a re-add (EV_ADD) reprograms the
 // timer. The pending expiry is thrown away and the timer restarts from now

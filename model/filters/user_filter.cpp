@@ -4,7 +4,7 @@
 
 namespace kqsim::model {
 
-bool Kernel::filt_user(Knote& kn) { return kn.user_triggered; }
+bool Kernel::filt_user(Knote& kn, std::int64_t) { return kn.user_triggered; }
 
 void Kernel::filt_userdetach(KnoteRef) {}
 

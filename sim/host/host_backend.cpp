@@ -126,4 +126,24 @@ sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<
   return round_trip(p, q);
 }
 
+// Signals are not recorded yet: a worker killed by a default action would
+// leave its command unanswered, and the workers' own signal handling would
+// need to mirror the trace's dispositions.
+sim::CallResult HostBackend::kill(sim::ProcId, sim::ProcId, std::int32_t) {
+  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+}
+
+sim::CallResult HostBackend::sigaction(sim::ProcId, std::int32_t, std::int32_t) {
+  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+}
+
+sim::CallResult HostBackend::sigprocmask(sim::ProcId, bool, std::int32_t) {
+  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+}
+
+bool HostBackend::alive(sim::ProcId p) const {
+  auto it = channels_.find(p);
+  return it != channels_.end() && it->second >= 0;
+}
+
 }  // namespace kqsim::host

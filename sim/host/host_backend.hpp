@@ -44,6 +44,10 @@ class HostBackend final : public sim::Backend {
   sim::CallResult sleep(sim::ProcId p, std::int64_t duration_ns) override;
   sim::CallResult kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                          std::int32_t nevents, const std::optional<model::Timespec>& timeout) override;
+  sim::CallResult kill(sim::ProcId p, sim::ProcId target, std::int32_t signo) override;
+  sim::CallResult sigaction(sim::ProcId p, std::int32_t signo, std::int32_t action) override;
+  sim::CallResult sigprocmask(sim::ProcId p, bool block, std::int32_t signo) override;
+  [[nodiscard]] bool alive(sim::ProcId p) const override;
 
  private:
   sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);

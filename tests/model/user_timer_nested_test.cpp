@@ -141,3 +141,49 @@ TEST_F(Filter132Test, FilterMinus14IsEinvalOn132) {
 
 }  // namespace
 }  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+using SignalTest = KernelTest;
+
+// T/signal.c signal_enable and C17: counted while disabled, ignored or blocked.
+TEST_F(SignalTest, CountsGenerationsWhateverTheDisposition) {
+  int kq = new_kq();
+  ASSERT_EQ(k.sigaction(pid, sig::kUsr1, SignalAction::kIgnore).ret, 0);
+  add(kq, kev(sig::kUsr1, filt::kSignal, ev::kAdd | ev::kDisable));
+  k.kill(pid, pid, sig::kUsr1);
+  k.kill(pid, pid, sig::kUsr1);
+  add(kq, kev(sig::kUsr1, filt::kSignal, ev::kEnable));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags, ev::kClear);
+  EXPECT_EQ(r.events[0].data, 2);
+  EXPECT_TRUE(k.process(pid)->alive);
+}
+
+// kern_sig.c: a default SIGUSR1 terminates; a blocked one waits until unblocked.
+TEST_F(SignalTest, DefaultActionTerminatesOnceDelivered) {
+  auto child = static_cast<Pid>(k.fork(pid).ret);
+  ASSERT_EQ(k.sigprocmask(child, true, sig::kUsr1).ret, 0);
+  EXPECT_EQ(k.kill(pid, child, sig::kUsr1).ret, 0);
+  EXPECT_TRUE(k.process(child)->alive);
+  EXPECT_EQ(k.sigprocmask(child, false, sig::kUsr1).ret, 0);
+  EXPECT_FALSE(k.process(child)->alive);
+  EXPECT_EQ(k.process(child)->exit_status, sig::kUsr1);
+  EXPECT_EQ(k.kill(pid, 99, sig::kUsr1).err, Errno::kESRCH);
+  EXPECT_EQ(k.kill(pid, pid, 200).err, Errno::kEINVAL);
+  EXPECT_EQ(k.sigaction(pid, sig::kKill, SignalAction::kIgnore).err, Errno::kEINVAL);
+}
+
+// kqueue(2): an ignored SIGCHLD is not recorded.
+TEST_F(SignalTest, IgnoredSigchldIsNotRecorded) {
+  int kq = new_kq();
+  k.sigaction(pid, sig::kChld, SignalAction::kIgnore);
+  add(kq, kev(sig::kChld, filt::kSignal, ev::kAdd));
+  k.kill(pid, pid, sig::kChld);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/kevent_names.hpp"
+#include "model/signals.hpp"
 
 namespace kqsim::replay {
 namespace {
@@ -44,6 +45,12 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kExit: return who + "exit()";
     case traces::Op::kSleep: return who + fmt::format("sleep({} ns)", s.sleep_ns);
     case traces::Op::kKevent: return who + kevent_text(s);
+    case traces::Op::kKill: return who + fmt::format("kill({}, {})", s.target, model::signal_name(s.signo));
+    case traces::Op::kSigaction:
+      return who + fmt::format("sigaction({}, {})", model::signal_name(s.signo),
+                               s.sig_action == 0 ? "SIG_DFL" : s.sig_action == 1 ? "SIG_IGN" : "handler");
+    case traces::Op::kSigprocmask:
+      return who + fmt::format("sigprocmask({}, {})", s.block ? "SIG_BLOCK" : "SIG_UNBLOCK", model::signal_name(s.signo));
   }
   return who + "?";
 }
