@@ -269,6 +269,13 @@ json names_to_json(const std::vector<std::string>& names) {
   return names;
 }
 
+// A signal by name where it has one, else by number (0, or unnamed ones).
+json signal_to_json(std::int32_t signo) {
+  std::string name = model::signal_name(signo);
+  if (model::signal_from_name(name)) return name;
+  return signo;
+}
+
 json timeout_to_json(const std::optional<model::Timespec>& ts) {
   if (!ts) return nullptr;
   return json{{"sec", ts->sec}, {"nsec", ts->nsec}};
@@ -299,9 +306,9 @@ void op_fields_to_json(const Step& s, json& out) {
     case Op::kExec:
     case Op::kExit: break;
     case Op::kSleep: out["ns"] = s.sleep_ns; break;
-    case Op::kKill: out["target"] = s.target; out["signal"] = model::signal_name(s.signo); break;
-    case Op::kSigaction: out["signal"] = model::signal_name(s.signo); out["action"] = kSigActions[static_cast<std::size_t>(s.sig_action)]; break;
-    case Op::kSigprocmask: out["how"] = s.block ? "block" : "unblock"; out["signal"] = model::signal_name(s.signo); break;
+    case Op::kKill: out["target"] = s.target; out["signal"] = signal_to_json(s.signo); break;
+    case Op::kSigaction: out["signal"] = signal_to_json(s.signo); out["action"] = kSigActions[static_cast<std::size_t>(s.sig_action)]; break;
+    case Op::kSigprocmask: out["how"] = s.block ? "block" : "unblock"; out["signal"] = signal_to_json(s.signo); break;
     case Op::kKevent: {
       out["kq"] = ref_to_json(s.fd);
       json changes = json::array();

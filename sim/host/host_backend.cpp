@@ -34,6 +34,7 @@ HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(option
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
   channels_[1] = w.channel;
   worker_pids_.push_back(w.pid);
+  host_pids_[1] = w.pid;
 }
 
 // Workers are disposable once the run is over, and one may still be blocked
@@ -103,6 +104,7 @@ sim::CallResult HostBackend::fork(sim::ProcId p) {
   sim::ProcId child = next_proc_++;
   channels_[child] = pair->first;
   worker_pids_.push_back(static_cast<int>(r.sys.ret));
+  host_pids_[child] = static_cast<int>(r.sys.ret);
   r.sys.ret = child;
   return r;
 }
@@ -126,24 +128,25 @@ sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<
   return round_trip(p, q);
 }
 
-// Signals are not recorded yet: a worker killed by a default action would
-// leave its command unanswered, and the workers' own signal handling would
-// need to mirror the trace's dispositions.
-sim::CallResult HostBackend::kill(sim::ProcId, sim::ProcId, std::int32_t) {
-  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+// The caller's worker sends the signal to the worker playing the target.
+sim::CallResult HostBackend::kill(sim::ProcId p, sim::ProcId target, std::int32_t signo) {
+  auto it = host_pids_.find(target);
+  if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kESRCH));
+  return simple(p, WorkerOp::kKill, it->second, signo);
 }
 
-sim::CallResult HostBackend::sigaction(sim::ProcId, std::int32_t, std::int32_t) {
-  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+sim::CallResult HostBackend::sigaction(sim::ProcId p, std::int32_t signo, std::int32_t action) {
+  return simple(p, WorkerOp::kSigaction, signo, action);
 }
 
-sim::CallResult HostBackend::sigprocmask(sim::ProcId, bool, std::int32_t) {
-  return sim::CallResult::of(model::SysResult::unsupported("recording signals is not implemented yet"));
+sim::CallResult HostBackend::sigprocmask(sim::ProcId p, bool block, std::int32_t signo) {
+  return simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
 }
 
+// A worker that a signal ended has hung up its channel.
 bool HostBackend::alive(sim::ProcId p) const {
   auto it = channels_.find(p);
-  return it != channels_.end() && it->second >= 0;
+  return it != channels_.end() && it->second >= 0 && !peer_gone(it->second);
 }
 
 }  // namespace kqsim::host

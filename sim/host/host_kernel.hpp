@@ -46,6 +46,10 @@ HostCall host_exit_descriptors();  // what exit does to descriptors; the caller 
 HostCall host_sleep(std::int64_t duration_ns);
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
                      const std::optional<model::Timespec>& timeout);
+// Signals by FreeBSD number, translated by name on the host.
+HostCall host_kill(std::int64_t host_pid, std::int32_t signo);
+HostCall host_sigaction(std::int32_t signo, std::int32_t action);  // 0 default, 1 ignore, 2 catch
+HostCall host_sigprocmask(bool block, std::int32_t signo);
 HostIdentity host_identity();
 // The host's monotonic clock, to time the calls whose duration matters.
 std::int64_t host_monotonic_ns();

@@ -87,6 +87,10 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
 
 std::int64_t host_monotonic_ns() { return kqsim_monotonic_ns(); }
 
+HostCall host_kill(std::int64_t host_pid, std::int32_t signo) { return finish(kqsim_kill(static_cast<pid_t>(host_pid), signo)); }
+HostCall host_sigaction(std::int32_t signo, std::int32_t action) { return finish(kqsim_sigaction(signo, action)); }
+HostCall host_sigprocmask(bool block, std::int32_t signo) { return finish(kqsim_sigprocmask(block ? 1 : 0, signo)); }
+
 HostIdentity host_identity() {
   struct utsname u{};
   uname(&u);

@@ -6,6 +6,7 @@
 #include <sys/event.h>
 #include <sys/utsname.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <utility>
 
 #include "model/kevent_names.hpp"
+#include "model/signals.hpp"
 #include "sim/host/host_kernel.hpp"
 
 namespace kqsim::host {
@@ -241,6 +243,53 @@ std::int64_t host_monotonic_ns() {
   struct timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+namespace {
+
+// A caught signal's handler: nothing to do; SA_RESTART keeps the worker's
+// own channel reads going.
+void ignore_signal(int) {}
+
+std::optional<int> host_signal(std::int32_t signo) {
+  const std::string name = model::signal_name(signo);
+  const NamedValue kSignals[] = {{"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},   {"SIGQUIT", SIGQUIT}, {"SIGKILL", SIGKILL},
+                                 {"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM}, {"SIGURG", SIGURG},
+                                 {"SIGSTOP", SIGSTOP}, {"SIGTSTP", SIGTSTP}, {"SIGCONT", SIGCONT}, {"SIGCHLD", SIGCHLD},
+                                 {"SIGTTIN", SIGTTIN}, {"SIGTTOU", SIGTTOU}, {"SIGWINCH", SIGWINCH}, {"SIGUSR1", SIGUSR1},
+                                 {"SIGUSR2", SIGUSR2}};
+  if (signo == 0) return 0;
+  for (const NamedValue& nv : kSignals) {
+    if (name == nv.name) return static_cast<int>(nv.value);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HostCall host_kill(std::int64_t host_pid, std::int32_t signo) {
+  auto s = host_signal(signo);
+  if (!s) return unsupported("signal " + std::to_string(signo));
+  return finish(kill(static_cast<pid_t>(host_pid), *s));
+}
+
+HostCall host_sigaction(std::int32_t signo, std::int32_t action) {
+  auto s = host_signal(signo);
+  if (!s) return unsupported("signal " + std::to_string(signo));
+  struct sigaction sa{};
+  sa.sa_handler = action == 1 ? SIG_IGN : action == 2 ? ignore_signal : SIG_DFL;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  return finish(sigaction(*s, &sa, nullptr));
+}
+
+HostCall host_sigprocmask(bool block, std::int32_t signo) {
+  auto s = host_signal(signo);
+  if (!s) return unsupported("signal " + std::to_string(signo));
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, *s);
+  return finish(sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, nullptr));
 }
 
 HostIdentity host_identity() {

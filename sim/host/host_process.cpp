@@ -30,6 +30,14 @@ void move_fd(int from, int to) {
 
 void close_fd(int fd) { close(fd); }
 
+bool peer_gone(int channel) {
+  struct pollfd p{channel, POLLIN, 0};
+  if (poll(&p, 1, 0) <= 0) return false;
+  if ((p.revents & POLLHUP) != 0) return true;
+  char byte;
+  return (p.revents & POLLIN) != 0 && recv(channel, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 SpawnedWorker spawn_worker(const char* self_path, int keep_fd) {
   auto pair = channel_pair();
   if (!pair) return {};

@@ -36,6 +36,8 @@ void send_reply(int channel, const WorkerReply& r);
 int receive_fd(int channel);
 void move_fd(int from, int to);
 void close_fd(int fd);
+// Whether the other end of a channel has gone (its process died).
+bool peer_gone(int channel);
 [[noreturn]] void worker_exit();
 
 }  // namespace kqsim::host

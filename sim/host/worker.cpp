@@ -57,6 +57,9 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kExec: return host_exec({self_path, "--kqsim-worker", "--after-exec"});
     case WorkerOp::kExit: return host_exit_descriptors();
     case WorkerOp::kSleep: return host_sleep(q.a);
+    case WorkerOp::kKill: return host_kill(q.a, static_cast<std::int32_t>(q.b));
+    case WorkerOp::kSigaction: return host_sigaction(static_cast<std::int32_t>(q.a), static_cast<std::int32_t>(q.b));
+    case WorkerOp::kSigmask: return host_sigprocmask(q.b != 0, static_cast<std::int32_t>(q.a));
     case WorkerOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};

@@ -64,9 +64,26 @@ int host_errno(kqsim::model::Errno e) {
   return EINVAL;
 }
 
+std::int64_t call(RpcRequest& q, RpcReply& r);
+
+// The server learns which host process plays this model process, so
+// kqsim_kill can name processes by their host pid.
+void bind_host_pid() {
+  static pid_t bound = -1;
+  if (bound == getpid()) return;
+  bound = getpid();
+  RpcRequest q;
+  q.op = RpcOp::kBindPid;
+  q.a = g_pid;
+  q.b = getpid();
+  RpcReply r;
+  call(q, r);
+}
+
 // Sends one request and turns the reply into a C return value and errno.
 std::int64_t call(RpcRequest& q, RpcReply& r) {
   q.pid = g_pid;
+  if (q.op != RpcOp::kBindPid) bind_host_pid();
   if (send(server(), &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q) ||
       recv(server(), &r, sizeof r, 0) != static_cast<ssize_t>(sizeof r)) {
     std::fprintf(stderr, "kqsim: lost the model server\n");
@@ -177,7 +194,11 @@ pid_t kqsim_fork(void) {
   std::int64_t child = simple(RpcOp::kFork);
   if (child < 0) return -1;
   pid_t pid = fork();
-  if (pid == 0) g_pid = static_cast<int>(child);
+  if (pid == 0) {
+    g_pid = static_cast<int>(child);
+  } else if (pid > 0) {
+    simple(RpcOp::kBindPid, child, pid);  // so the child can be signalled before it makes a call
+  }
   return pid;
 }
 
@@ -193,6 +214,10 @@ int kqsim_exit_descriptors(void) { return static_cast<int>(simple(RpcOp::kExit))
 int kqsim_nanosleep(const struct timespec* d) {
   return static_cast<int>(simple(RpcOp::kSleep, static_cast<std::int64_t>(d->tv_sec) * 1'000'000'000 + d->tv_nsec));
 }
+
+int kqsim_kill(pid_t pid, int signo) { return static_cast<int>(simple(RpcOp::kKill, pid, signo)); }
+int kqsim_sigaction(int signo, int action) { return static_cast<int>(simple(RpcOp::kSigaction, signo, action)); }
+int kqsim_sigprocmask(int block, int signo) { return static_cast<int>(simple(RpcOp::kSigmask, signo, block)); }
 
 long long kqsim_monotonic_ns(void) { return static_cast<long long>(simple(RpcOp::kNow)); }
 

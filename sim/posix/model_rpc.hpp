@@ -12,6 +12,10 @@ inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent
 
 enum class RpcOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent, kNow,
+  kBindPid,   // a = model pid, b = the host pid playing it
+  kKill,      // a = host pid of the target, b = signal
+  kSigaction, // a = signal, b = 0 default / 1 ignore / 2 catch
+  kSigmask,   // a = signal, b = 1 block / 0 unblock
 };
 
 struct RpcRequest {

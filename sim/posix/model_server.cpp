@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
 
 #include "model/dialect_profile.hpp"
 #include "sim/model_backend.hpp"
@@ -11,6 +12,9 @@
 
 namespace kqsim::posix {
 namespace {
+
+// Host pids of the processes playing model processes, learnt from requests.
+std::map<std::int64_t, std::int32_t> g_host_to_model;
 
 sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
   const auto fd = static_cast<std::int32_t>(q.a);
@@ -29,6 +33,14 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     case RpcOp::kExit: return m.exit(q.pid);
     case RpcOp::kSleep: return m.sleep(q.pid, q.a);
     case RpcOp::kNow: return sim::CallResult::of(model::SysResult::ok(m.kernel().now_ns()));
+    case RpcOp::kBindPid: g_host_to_model[q.b] = static_cast<std::int32_t>(q.a); return sim::CallResult::of(model::SysResult::ok(0));
+    case RpcOp::kKill: {
+      auto it = g_host_to_model.find(q.a);
+      if (it == g_host_to_model.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kESRCH));
+      return m.kill(q.pid, it->second, static_cast<std::int32_t>(q.b));
+    }
+    case RpcOp::kSigaction: return m.sigaction(q.pid, fd, static_cast<std::int32_t>(q.b));
+    case RpcOp::kSigmask: return m.sigprocmask(q.pid, q.b != 0, fd);
     case RpcOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};

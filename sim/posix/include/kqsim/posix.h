@@ -35,6 +35,11 @@ void kqsim_exit(int status);
 /* What _exit does to descriptors, without leaving (for recorders). */
 int kqsim_exit_descriptors(void);
 int kqsim_nanosleep(const struct timespec *duration);
+/* Signals, numbered as FreeBSD numbers them. kqsim_kill takes the host pid
+ * a kqsim_fork returned (or getpid()). action: 0 SIG_DFL, 1 SIG_IGN, 2 a handler. */
+int kqsim_kill(pid_t pid, int signo);
+int kqsim_sigaction(int signo, int action);
+int kqsim_sigprocmask(int block, int signo);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };
