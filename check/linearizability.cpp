@@ -19,8 +19,7 @@ using nlohmann::json;
 using model::Kernel;
 
 traces::Step parse_operation_step(const json& step, const std::string& where, const std::string& dialect) {
-  json doc{{"format", traces::kFormatVersion}, {"name", where}, {"dialect", dialect}, {"steps", json::array({step})}};
-  traces::Trace t = traces::parse_trace(doc, where);
+  traces::Trace t = traces::parse_steps(json::array({step}), where, dialect);
   traces::Step s = t.steps.front();
   if (!s.as.empty()) throw traces::TraceError(where, std::nullopt, "step.as", "operations cannot bind names");
   if (!s.observed) throw traces::TraceError(where, std::nullopt, "step.observed", "every operation needs what it observed");
@@ -131,8 +130,7 @@ History load_history_file(const std::string& path) {
   h.dialect = r.optional_string("dialect").value_or("freebsd-main");
   r.skip("description");
   r.skip("setup");
-  json setup{{"format", traces::kFormatVersion}, {"name", h.name}, {"dialect", h.dialect}, {"steps", doc.value("setup", json::array())}};
-  h.setup = traces::parse_trace(setup, path + " (setup)");
+  h.setup = traces::parse_steps(doc.value("setup", json::array()), path + " (setup)", h.dialect);
   std::size_t i = 0;
   for (traces::FieldReader op : r.array_items("operations")) {
     HistoryOperation o;

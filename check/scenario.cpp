@@ -14,13 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// Steps are parsed by the trace parser, so they mean exactly what they mean
-// in a trace; `where` names them in errors.
-traces::Trace steps_as_trace(const json& steps, const std::string& where, const std::string& dialect) {
-  json doc{{"format", traces::kFormatVersion}, {"name", where}, {"dialect", dialect}, {"steps", steps}};
-  return traces::parse_trace(doc, where);
-}
-
 // Threads share the setup's names; a thread step may not bind new ones,
 // whose meaning would depend on the interleaving.
 void reject_bindings(const ScenarioThread& t, const std::string& where) {
@@ -42,13 +35,13 @@ Scenario load_scenario_file(const std::string& path) {
   s.description = r.optional_string("description").value_or("");
   s.dialect = r.optional_string("dialect").value_or("freebsd-main");
   r.skip("setup");
-  s.setup = steps_as_trace(doc.value("setup", json::array()), path + " (setup)", s.dialect);
+  s.setup = traces::parse_steps(doc.value("setup", json::array()), path + " (setup)", s.dialect);
   for (traces::FieldReader t : r.array_items("threads")) {
     ScenarioThread thread;
     thread.name = t.string_required("name");
     t.skip("steps");
     std::string where = path + " (thread " + thread.name + ")";
-    thread.steps = steps_as_trace(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;
+    thread.steps = traces::parse_steps(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;
     t.finish();
     reject_bindings(thread, where);
     s.threads.push_back(std::move(thread));

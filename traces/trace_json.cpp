@@ -364,6 +364,11 @@ const char* op_name(Op op) {
   return "?";
 }
 
+Trace parse_steps(const json& steps, const std::string& where, const std::string& dialect) {
+  json doc{{"format", kFormatVersion}, {"name", where}, {"dialect", dialect}, {"steps", steps}};
+  return parse_trace(doc, where);
+}
+
 Trace load_trace_file(const std::string& path) { return parse_trace(load_json_object(path, "a trace"), path); }
 
 }  // namespace kqsim::traces
