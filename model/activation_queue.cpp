@@ -14,7 +14,7 @@ bool ActivationQueue::remove(std::uint32_t slot) {
 std::optional<std::uint32_t> ActivationQueue::pop_front() {
   if (slots_.empty()) return std::nullopt;
   std::uint32_t slot = slots_.front();
-  slots_.pop_front();
+  slots_.erase(slots_.begin());
   return slot;
 }
 

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
+#include <vector>
 
 namespace kqsim::model {
 
@@ -18,10 +18,12 @@ class ActivationQueue {
   std::optional<std::uint32_t> pop_front();
   [[nodiscard]] std::size_t size() const { return slots_.size(); }
   [[nodiscard]] bool empty() const { return slots_.empty(); }
-  [[nodiscard]] const std::deque<std::uint32_t>& slots() const { return slots_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& slots() const { return slots_; }
 
  private:
-  std::deque<std::uint32_t> slots_;
+  // A vector, not a deque: queues are short, and the explorer copies whole
+  // kernels, where a deque's chunk allocations dominate.
+  std::vector<std::uint32_t> slots_;
 };
 
 }  // namespace kqsim::model

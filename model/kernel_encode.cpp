@@ -43,6 +43,18 @@ void put_list(std::string& out, const KnoteList& list) {
   }
 }
 
+// Only what differs from a fresh process: most signals keep their default
+// disposition and are neither blocked nor pending.
+void put_signal_state(std::string& out, const Process& p) {
+  for (std::size_t i = 0; i < p.actions.size(); ++i) {
+    if (p.actions[i] == SignalAction::kDefault && !p.blocked.test(i) && !p.pending.test(i)) continue;
+    put(out, static_cast<std::uint8_t>(i));
+    put(out, p.actions[i]);
+    put(out, static_cast<std::uint8_t>((p.blocked.test(i) ? 1 : 0) | (p.pending.test(i) ? 2 : 0)));
+  }
+  put(out, std::uint8_t{0xff});
+}
+
 }  // namespace
 
 void Kernel::encode(std::string& out) const {
@@ -59,9 +71,7 @@ void Kernel::encode(std::string& out) const {
     put(out, std::int32_t{-1});
     for (std::uint32_t kq : p.kqueues) put(out, kq);
     put(out, p.exit_status);
-    for (SignalAction a : p.actions) put(out, a);
-    out += p.blocked.to_string();
-    out += p.pending.to_string();
+    put_signal_state(out, p);
     put_list(out, p.klist);
   }
   for (const File& f : files_) {
