@@ -17,7 +17,7 @@ std::optional<std::string> check_delivered(const model::Kqueue& q, const KEvent&
     if (slot) return "EV_ONESHOT event " + what(e) + " delivered but its knote still exists";
     return std::nullopt;
   }
-  if (!slot) return std::nullopt;  // deleted by a later change of the same call cannot happen; nothing to say
+  if (!slot) return std::nullopt;  // nothing left to check the rules below against
   const model::Knote& kn = q.knote(*slot);
   if (model::has(e.flags, model::ev::kDispatch) && !kn.has_status(model::kn::kDisabled)) {
     return "EV_DISPATCH event " + what(e) + " delivered but its knote is not disabled";

@@ -8,18 +8,6 @@
 
 namespace kqsim::model {
 
-std::optional<std::int64_t> Kernel::next_callout_ns() const {
-  std::optional<std::int64_t> best;
-  for (const Kqueue& kq : kqueues_) {
-    for (std::uint32_t slot : kq.live_slots()) {
-      const Knote& kn = kq.knote(slot);
-      if (kn.kind != FilterKind::kTimer || kn.timer.deadline_ns < 0) continue;
-      if (!best || kn.timer.deadline_ns < *best) best = kn.timer.deadline_ns;
-    }
-  }
-  return best;
-}
-
 // The earliest timer expiry that could queue something this kqueue's scan
 // would return: an enabled timer, not already queued, in this kqueue or in a
 // kqueue it watches through an enabled EVFILT_READ knote (transitively).

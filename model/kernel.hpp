@@ -8,9 +8,11 @@
 //   kqueue_register.cpp  kqueue_register: applying one change
 //   kevent_call.cpp      kern_kevent / kqueue_kevent / kqueue_scan and the virtual-time wait
 //   knote_lifecycle.cpp  activation, enqueue, knote(), drop, knote_fdclose, kqueue close
-//   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user
+//   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user, signal, jail
 //   pipe_io.cpp          pipe_read / pipe_write / pipeclose
+//   signals_io.cpp       kill / sigaction / sigprocmask and process exit
 //   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
+//   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
 
 #include <array>
@@ -99,7 +101,6 @@ class Kernel {
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
-  [[nodiscard]] std::optional<std::int64_t> next_callout_ns() const;
   // Appends a byte encoding of the whole state (equal bytes, equal states).
   void encode(std::string& out) const;
   // kqueue_task work not yet run; always empty between system calls.

@@ -23,6 +23,13 @@ void Interpreter::fail(const Step& step, const std::string& field, const std::st
 const NameTable& Interpreter::names(const std::string& proc) const { return procs_.at(proc).names; }
 ProcId Interpreter::proc_id(const std::string& proc) const { return procs_.at(proc).id; }
 
+std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) const {
+  for (const auto& [name, ps] : procs_) {
+    if (ps.id == pid) return ps.names.name_of(fd);
+  }
+  return std::nullopt;
+}
+
 std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
   if (!ref.is_name()) {
     if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");

@@ -43,6 +43,8 @@ class Interpreter {
   [[nodiscard]] const NameTable& names(const std::string& proc) const;
   [[nodiscard]] ProcId proc_id(const std::string& proc) const;
   [[nodiscard]] const traces::Trace& trace() const { return trace_; }
+  // The trace's name for a descriptor number of a process, if any.
+  [[nodiscard]] std::optional<std::string> fd_name(ProcId pid, std::int64_t fd) const;
 
  private:
   StepOutcome run_step(const traces::Step& step);

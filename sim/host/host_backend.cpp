@@ -33,7 +33,6 @@ HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(option
   SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd);
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
   channels_[1] = w.channel;
-  worker_pids_.push_back(w.pid);
   host_pids_[1] = w.pid;
 }
 
@@ -43,8 +42,8 @@ HostBackend::~HostBackend() {
   for (auto& [proc, channel] : channels_) {
     if (channel >= 0) close_fd(channel);
   }
-  std::vector<int> pids = worker_pids_;
-  pids.push_back(options_.model_server_pid);
+  std::vector<int> pids{options_.model_server_pid};
+  for (const auto& [proc, pid] : host_pids_) pids.push_back(pid);
   end_processes(pids);
 }
 
@@ -103,7 +102,6 @@ sim::CallResult HostBackend::fork(sim::ProcId p) {
   }
   sim::ProcId child = next_proc_++;
   channels_[child] = pair->first;
-  worker_pids_.push_back(static_cast<int>(r.sys.ret));
   host_pids_[child] = static_cast<int>(r.sys.ret);
   r.sys.ret = child;
   return r;

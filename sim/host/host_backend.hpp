@@ -55,7 +55,6 @@ class HostBackend final : public sim::Backend {
 
   HostBackendOptions options_;
   std::map<sim::ProcId, int> channels_;
-  std::vector<int> worker_pids_;  // every worker started, to end them all
   std::map<sim::ProcId, int> host_pids_;  // the worker playing each process
   sim::ProcId next_proc_ = 2;
 };

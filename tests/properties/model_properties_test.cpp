@@ -6,6 +6,7 @@
 
 #include "model/invariants.hpp"
 #include "model/kernel.hpp"
+#include "check/step_properties.hpp"
 #include "tests/properties/random_program.hpp"
 
 namespace kqsim::proptest {
@@ -53,40 +54,21 @@ struct Runner {
   }
 };
 
-// After a scan: a delivered EV_ONESHOT knote is gone, a delivered
-// EV_DISPATCH knote is disabled, and no event names a closed descriptor.
-void check_delivered(const Kernel& k, model::Pid pid, std::int32_t kqfd, const model::KeventResult& r) {
-  auto kq = k.kqueue_at(pid, kqfd);
-  RC_ASSERT(kq.has_value());
-  const model::Kqueue& q = k.kqueues()[*kq];
-  for (const KEvent& e : r.events) {
-    if (model::has(e.flags, model::ev::kError) && e.filter != model::filt::kTimer) continue;  // change record
-    auto slot = q.lookup(e.ident, e.filter);
-    if (model::has(e.flags, model::ev::kOneshot)) RC_ASSERT(!slot.has_value());
-    if (!model::has(e.flags, model::ev::kOneshot) && model::has(e.flags, model::ev::kDispatch)) {
-      RC_ASSERT(slot.has_value());
-      RC_ASSERT(q.knote(*slot).has_status(model::kn::kDisabled));
-    }
-    if (model::filter_is_fd_based(e.filter)) RC_ASSERT(k.process(pid)->fds.find(static_cast<std::int32_t>(e.ident)) != nullptr);
-  }
-}
-
 RC_GTEST_PROP(ModelProperties, InvariantsHoldAfterEveryStep, (const std::vector<OpSpec>& program)) {
   Runner run;
   for (const OpSpec& op : program) {
     auto r = run.step(op);
-    auto violations = model::check_invariants(run.k);
-    RC_ASSERT(violations.empty());
+    RC_ASSERT(model::check_invariants(run.k).empty());
     if (!r) continue;
     RC_ASSERT(r->sys.completion == model::Completion::kDone);
-    // kevent never returns more than nevents, and returns what it counts. A
-    // negative nevents is not checked before the change loop (only the scan
-    // rejects it), so receipts can still be written: kqueue_kevent.
-    if (r->sys.ret > 0) {
-      if (op.nevents >= 0) RC_ASSERT(r->sys.ret <= op.nevents);
-      RC_ASSERT(static_cast<std::int64_t>(r->events.size()) == r->sys.ret);
-    }
-    if (r->sys.err == model::Errno::kNone) check_delivered(run.k, run.pid, fd_of(op.a), *r);
+    if (r->sys.ret > 0) RC_ASSERT(static_cast<std::int64_t>(r->events.size()) == r->sys.ret);
+    // The semantic properties kqcheck checks (check/step_properties.hpp).
+    traces::Step step;
+    step.op = traces::Op::kKevent;
+    step.nevents = op.nevents;
+    traces::ActualObservation actual{r->sys.ret, r->sys.err, r->events, std::nullopt};
+    auto broken = check::check_step_properties(run.k, run.pid, step, fd_of(op.a), actual);
+    RC_ASSERT(!broken.has_value());
   }
 }
 

@@ -62,12 +62,7 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
     for (const traces::Divergence& d : o.divergences) {
       if (known != nullptr && known->reason_for(interp.trace().name, o.step->index, d) != nullptr) continue;
       first = {true, o.step->index, traces::op_name(o.step->op), call_text(*o.step), o.step->note, d, ""};
-      auto namer = [&](model::Pid pid, std::int64_t fd) -> std::optional<std::string> {
-        for (const auto& proc : {o.step->proc, std::string("main")}) {
-          if (interp.proc_id(proc) == pid) return interp.names(proc).name_of(fd);
-        }
-        return std::nullopt;
-      };
+      auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
       first.model_state = sim::describe_kqueues(backend.kernel(), namer);
       return;
     }

@@ -17,12 +17,7 @@ int cmd_explain(const std::string& path, const CommonOptions& opts) {
     if (!o.step->note.empty()) fmt::print("   note: {}\n", o.step->note);
     fmt::print("   model {}\n", result_text(interp.to_observed(o)));
     for (const traces::Divergence& d : o.divergences) fmt::print("   DIVERGES {}\n", divergence_text(d));
-    auto namer = [&](model::Pid pid, std::int64_t fd) -> std::optional<std::string> {
-      for (const auto& proc : {o.step->proc, std::string("main")}) {
-        if (interp.proc_id(proc) == pid) return interp.names(proc).name_of(fd);
-      }
-      return std::nullopt;
-    };
+    auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
     fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer));
   });
   if (report.status != TraceStatus::kMatched && report.status != TraceStatus::kDivergent) {
