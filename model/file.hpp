@@ -11,11 +11,12 @@ enum class FileType : std::uint8_t {
   kTerminal,  // the inherited stdin/stdout/stderr: no kqueue filter is modelled on it
   kPipe,      // DTYPE_PIPE
   kKqueue,    // DTYPE_KQUEUE
+  kSocket,    // DTYPE_SOCKET (AF_UNIX)
 };
 
 struct File {
   FileType type = FileType::kTerminal;
-  std::uint32_t object = 0;     // pipe end id or kqueue index
+  std::uint32_t object = 0;     // pipe end id, kqueue index or socket index
   std::uint32_t refcount = 0;   // f_count
   bool nonblock = false;        // FNONBLOCK
   bool closed = false;          // fo_close has run

@@ -58,12 +58,19 @@ void check_knlists(const Kernel& k, Violations& out) {
     for (const PipeEnd& e : pp.ends) visit(e.knotes);
   }
   for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
+  for (const Socket& so : k.sockets()) {
+    visit(so.rd_knotes);
+    visit(so.wr_knotes);
+  }
   for (const Process& p : k.processes()) visit(p.klist);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
       const Knote& kn = k.kqueues()[i].knote(slot);
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
-                     kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal;
+                     kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
+                     kn.kind == FilterKind::kSockRead || kn.kind == FilterKind::kSockWrite ||
+                     kn.kind == FilterKind::kSockEmpty || kn.kind == FilterKind::kUnixWrite ||
+                     kn.kind == FilterKind::kUnixEmpty;
       std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
       std::size_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.push_back(where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want));
@@ -105,6 +112,40 @@ void check_timers_and_pipes(const Kernel& k, Violations& out) {
   }
 }
 
+// Socket KASSERTs: buffer accounting adds up (records vs counts, a stream
+// buffer never past its size), peer links are symmetric for connected
+// streams, a closed socket holds no data and no peer, listen queues hold
+// live unaccepted sockets, every bound name maps back to its socket.
+void check_sockets(const Kernel& k, Violations& out) {
+  const auto sockets = k.sockets();
+  for (std::size_t i = 0; i < sockets.size(); ++i) {
+    const Socket& so = sockets[i];
+    const std::string who = "socket#" + std::to_string(i);
+    std::uint64_t data = 0, ctl = 0;
+    for (const Datagram& d : so.records) data += d.data_bytes, ctl += d.addr_bytes;
+    if (so.type == SocketType::kDgram && (data != so.rcv.data_bytes || ctl != so.rcv.ctl_bytes)) {
+      out.push_back(who + " receive counts differ from its datagram records");
+    }
+    if (so.type == SocketType::kStream && (!so.records.empty() || so.rcv.ctl_bytes != 0 || so.rcv.data_bytes > so.rcv.hiwat)) {
+      out.push_back(who + " stream buffer holds records or more than its size");
+    }
+    if (so.peer != kNoSocket) {
+      if (so.peer >= sockets.size() || sockets[so.peer].closed) out.push_back(who + " is connected to a closed socket");
+      else if (so.type == SocketType::kStream && sockets[so.peer].peer != i) out.push_back(who + " peer link is not symmetric");
+      if (!so.connected) out.push_back(who + " has a peer but is not connected");
+    }
+    if (so.closed && (so.peer != kNoSocket || so.rcv.data_bytes != 0 || !so.completed.empty())) {
+      out.push_back(who + " is closed but keeps a peer, data or a listen queue");
+    }
+    for (std::uint32_t c : so.completed) {
+      if (c >= sockets.size() || sockets[c].listener != i) out.push_back(who + " queues a socket that is not its own");
+    }
+  }
+  for (const auto& [name, id] : k.socket_names()) {
+    if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) out.push_back("socket name '" + name + "' names the wrong socket");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> check_invariants(const Kernel& kernel) {
@@ -116,6 +157,7 @@ std::vector<std::string> check_invariants(const Kernel& kernel) {
   check_knlists(kernel, out);
   check_refcounts(kernel, out);
   check_timers_and_pipes(kernel, out);
+  check_sockets(kernel, out);
   return out;
 }
 

@@ -55,6 +55,37 @@ void put_signal_state(std::string& out, const Process& p) {
   put(out, std::uint8_t{0xff});
 }
 
+void put_sockbuf(std::string& out, const SockBuf& sb) {
+  put(out, sb.hiwat);
+  put(out, sb.lowat);
+  put(out, sb.data_bytes);
+  put(out, sb.ctl_bytes);
+  put(out, sb.cant_more);
+}
+
+void put_socket(std::string& out, const Socket& so) {
+  put(out, so.type);
+  put(out, static_cast<std::uint8_t>((so.listening ? 1 : 0) | (so.connected ? 2 : 0) | (so.disconnected ? 4 : 0) |
+                                     (so.closed ? 8 : 0)));
+  put(out, so.peer);
+  put(out, so.error);
+  put(out, so.name.size());
+  out.append(so.name);
+  put_sockbuf(out, so.rcv);
+  put_sockbuf(out, so.snd);
+  put(out, so.records.size());
+  for (const Datagram& d : so.records) {
+    put(out, d.data_bytes);
+    put(out, d.addr_bytes);
+  }
+  put(out, so.qlimit);
+  put(out, so.completed.size());
+  for (std::uint32_t c : so.completed) put(out, c);
+  put(out, so.listener);
+  put_list(out, so.rd_knotes);
+  put_list(out, so.wr_knotes);
+}
+
 }  // namespace
 
 void Kernel::encode(std::string& out) const {
@@ -99,6 +130,11 @@ void Kernel::encode(std::string& out) const {
       put(out, e.active);
       put_list(out, e.knotes);
     }
+  }
+  for (const Socket& so : sockets_) put_socket(out, so);
+  for (const auto& [name, id] : socket_names_) {
+    out.append(name);
+    put(out, id);
   }
 }
 

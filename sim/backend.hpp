@@ -13,6 +13,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::sim {
 
@@ -21,7 +22,7 @@ using ProcId = std::int32_t;
 struct CallResult {
   model::SysResult sys;
   std::vector<model::KEvent> events;        // kevent
-  std::array<std::int32_t, 2> fds{-1, -1};  // pipe
+  std::array<std::int32_t, 2> fds{-1, -1};  // pipe, socketpair
   std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
   std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
 
@@ -57,6 +58,8 @@ class Backend {
   virtual CallResult kill(ProcId p, ProcId target, std::int32_t signo) = 0;
   virtual CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) = 0;
   virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
+  // The AF_UNIX socket calls; socketpair returns its descriptors in fds.
+  virtual CallResult socket_call(ProcId p, const SocketCall& call) = 0;
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
 };

@@ -16,5 +16,7 @@ using FdNamer = std::function<std::optional<std::string>(model::Pid, std::int64_
 
 std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of);
 std::string knote_status_text(std::uint16_t status);
+// The open sockets (socket_view.cpp); empty when there are none.
+std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
 
 }  // namespace kqsim::sim

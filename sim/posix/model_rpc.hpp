@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::posix {
 
@@ -16,6 +17,7 @@ enum class RpcOp : std::uint8_t {
   kKill,      // a = host pid of the target, b = signal
   kSigaction, // a = signal, b = 0 default / 1 ignore / 2 catch
   kSigmask,   // a = signal, b = 1 block / 0 unblock
+  kSocket,    // sock: one socket call
 };
 
 struct RpcRequest {
@@ -29,6 +31,7 @@ struct RpcRequest {
   bool has_timeout = false;
   std::int64_t timeout_sec = 0;
   std::int64_t timeout_nsec = 0;
+  sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
 };
 
