@@ -266,7 +266,10 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
   return result;
 }
 
-// sosetopt -> sbsetopt: a low-water mark is capped at the buffer size.
+// sosetopt: values below 1 are EINVAL; sbsetopt caps a low-water mark at
+// the buffer size. On a listener the marks are kept but nothing reads them:
+// filt_soread on a listener ignores them and connections accepted later get
+// the defaults (verify-on-host: solisten_clone copies sol_sb*_lowat).
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
   SyscallScope scope(*this);
   Socket* so = nullptr;
@@ -274,8 +277,7 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
   if (option != SocketOption::kRcvLowat && option != SocketOption::kSndLowat) {
     return SysResult::unsupported("setsockopt options other than SO_RCVLOWAT and SO_SNDLOWAT are not modelled");
   }
-  if (so->listening) return SysResult::unsupported("setsockopt on a listening socket is not modelled");
-  if (value < 0 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
+  if (value < 1 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
   SockBuf& sb = option == SocketOption::kRcvLowat ? so->rcv : so->snd;
   sb.lowat = static_cast<std::uint32_t>(std::min<std::int64_t>(value, sb.hiwat));
   return SysResult::ok(0);
@@ -308,8 +310,11 @@ void Kernel::soabort(std::uint32_t id) {
   const std::uint32_t client = sock(id).peer;
   if (client != kNoSocket) sock(client).error = Errno::kEPIPE;
   unp_disconnect(id);
-  sock(id).listener = kNoSocket;
-  sock(id).closed = true;
+  Socket& so = sock(id);
+  so.listener = kNoSocket;
+  so.closed = true;  // sofree: what the client sent it is freed with it
+  so.rcv.data_bytes = 0;
+  so.rcv.ctl_bytes = 0;
 }
 
 // soclose: a listener aborts its unaccepted connections; otherwise

@@ -95,6 +95,8 @@ SysResult Kernel::uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64
 // (EDESTADDRREQ). The record (data plus the sender's address) must fit in
 // the sender's own buffer, which accounts what it has queued at the
 // receiver; otherwise ENOBUFS, never a wait. The receiver's readers are told.
+// Only that buffer is checked for SBS_CANTRCVMORE, so a datagram still
+// reaches a receiver that shut down reading (verify-on-host).
 SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   Socket& so = sock(id);
   if (nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
@@ -102,7 +104,6 @@ SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
   if (!so.connected || so.peer == kNoSocket) return SysResult::fail(Errno::kEDESTADDRREQ);
   Socket& peer = sock(so.peer);
-  if (peer.rcv.cant_more) return SysResult::unsupported("a datagram to a peer that shut down its receive side is not modelled");
   const std::uint32_t addr = so.name.empty() ? profile_->unix_noname_len : static_cast<std::uint32_t>(2 + so.name.size());
   // One sender per receiver here (socketpair), so what this socket has
   // queued is everything in the peer's buffer.

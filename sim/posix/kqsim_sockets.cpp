@@ -101,7 +101,7 @@ int kqsim_connect(int fd, const struct sockaddr* addr, socklen_t len) {
 }
 
 // The peer's address is not modelled: an accepted socket reports none.
-int kqsim_accept(int fd, struct sockaddr*, socklen_t* len) {
+int kqsim_accept(int fd, struct sockaddr* /*addr*/, socklen_t* len) {
   if (len != nullptr) *len = 0;
   return static_cast<int>(socket_request(on_fd(SocketOp::kAccept, fd)));
 }

@@ -88,6 +88,7 @@ TEST_F(SocketTest, RcvLowatGatesReadinessAndReads) {
   int kq = new_kq();
   auto [a, b] = pair();
   EXPECT_EQ(k.setsockopt(pid, a, SocketOption::kRcvLowat, -1).err, Errno::kEINVAL);
+  EXPECT_EQ(k.setsockopt(pid, a, SocketOption::kRcvLowat, 0).err, Errno::kEINVAL);  // "values < 1 make no sense"
   EXPECT_EQ(k.setsockopt(pid, a, SocketOption::kRcvLowat, 1 << 30).err, Errno::kNone);
   EXPECT_EQ(k.sockets()[0].rcv.lowat, 65536U);
   EXPECT_EQ(k.setsockopt(pid, a, SocketOption::kRcvLowat, 3).err, Errno::kNone);
