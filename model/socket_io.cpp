@@ -149,6 +149,13 @@ SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
   if (so->peer != kNoSocket) return SysResult::fail(Errno::kEINVAL);
   if (so->name.empty()) return SysResult::fail(Errno::kEDESTADDRREQ);
   if (backlog < 0 || backlog > profile_->somaxconn) backlog = profile_->somaxconn;
+  // uipc_listen gives the buffers back (chgsbsize to 0); solisten_proto
+  // keeps the low-water marks for the connections it will clone and
+  // destroys what a socket whose peer has gone still had buffered.
+  so->rcv.hiwat = 0;
+  so->snd.hiwat = 0;
+  so->rcv.data_bytes = 0;  // solisten_proto destroys the buffers
+  so->rcv.ctl_bytes = 0;
   so->listening = true;
   so->qlimit = backlog;
   return SysResult::ok(0);
@@ -177,6 +184,12 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
   }
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
   const std::uint32_t clone = new_socket(SocketType::kStream);
+  // solisten_clone copies the listener's low-water marks; soreserve (again
+  // in uipc_attach) turns a 0 into the default and caps SO_SNDLOWAT.
+  const Socket& h = sock(head);
+  Socket& c = sock(clone);
+  c.rcv.lowat = h.rcv.lowat != 0 ? h.rcv.lowat : profile_->sock_rcv_lowat;
+  c.snd.lowat = std::min(h.snd.lowat != 0 ? h.snd.lowat : profile_->sock_snd_lowat, c.snd.hiwat);
   unp_connect2(id, clone);
   sock(clone).listener = head;
   sock(head).completed.push_back(clone);
@@ -267,15 +280,19 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
 }
 
 // sosetopt: values below 1 are EINVAL; sbsetopt caps a low-water mark at
-// the buffer size. On a listener the marks are kept but nothing reads them:
-// filt_soread on a listener ignores them and connections accepted later get
-// the defaults (verify-on-host: solisten_clone copies sol_sb*_lowat).
+// the buffer size, which is 0 on a listener (uipc_listen), so a mark set
+// after listen() is 0 and the connections accepted later get the defaults.
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
   SyscallScope scope(*this);
   Socket* so = nullptr;
   if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
-  if (option != SocketOption::kRcvLowat && option != SocketOption::kSndLowat) {
-    return SysResult::unsupported("setsockopt options other than SO_RCVLOWAT and SO_SNDLOWAT are not modelled");
+  switch (option) {
+    case SocketOption::kRcvLowat:
+    case SocketOption::kSndLowat: break;
+    case SocketOption::kRcvBuf: return SysResult::unsupported("setsockopt(SO_RCVBUF) is not modelled");
+    case SocketOption::kSndBuf: return SysResult::unsupported("setsockopt(SO_SNDBUF) is not modelled");
+    case SocketOption::kLinger: return SysResult::unsupported("setsockopt(SO_LINGER) is not modelled");
+    case SocketOption::kNoSigpipe: return SysResult::unsupported("setsockopt(SO_NOSIGPIPE) is not modelled");
   }
   if (value < 1 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
   SockBuf& sb = option == SocketOption::kRcvLowat ? so->rcv : so->snd;

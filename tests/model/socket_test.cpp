@@ -117,6 +117,26 @@ TEST_F(SocketTest, StreamWriteMeasuresPeerBuffer) {
   EXPECT_EQ(only_event(kq).data, 636);  // uipc_wakeup_writer posted a's so_wrsel
 }
 
+// unp_soisconnected(so, wakeup): the KNOTE goes to the new peer's receive
+// list, so a WRITE knote the client registered before connect() is not
+// posted; it stays silent until the peer's first read wakes our writers.
+TEST_F(SocketTest, ConnectDoesNotPostTheClientsKnotes) {
+  int kq = new_kq();
+  int s = listener("srv", 4);
+  int c = sock();
+  add(kq, kev(c, filt::kWrite, ev::kAdd));
+  EXPECT_EQ(poll(kq).sys.ret, 0);  // unconnected: uipc_filt_sowrite is false
+  EXPECT_EQ(k.connect(pid, c, "srv").ret, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  SysResult conn = k.accept(pid, s);
+  ASSERT_EQ(conn.err, Errno::kNone);
+  EXPECT_EQ(k.read(pid, static_cast<int>(conn.ret), 1).err, Errno::kEAGAIN);  // nothing taken: no wakeup
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_EQ(k.write(pid, c, 1).ret, 1);
+  EXPECT_EQ(k.read(pid, static_cast<int>(conn.ret), 1).ret, 1);  // uipc_wakeup_writer
+  EXPECT_EQ(only_event(kq).data, 65536);
+}
+
 // uipc_sosend_stream_or_seqpacket: a blocking write that does not fit would sleep.
 TEST_F(SocketTest, BlockingStreamWriteLargerThanSpaceBlocks) {
   auto [a, b] = pair(SocketType::kStream, false);
@@ -226,6 +246,29 @@ TEST_F(SocketTest, ListenerQueueAndBacklog) {
   EXPECT_EQ(k.read(pid, static_cast<int>(acc.ret), 8).ret, 3);  // FIFO: the first client's peer
 }
 
+// solisten_clone copies the listener's low-water marks as they were at
+// listen(); a mark set on the listener afterwards is capped at its buffer
+// size, 0 (uipc_listen), and soreserve turns 0 back into the default.
+TEST_F(SocketTest, AcceptedSocketsInheritLowatFromBeforeListen) {
+  int s = sock();
+  ASSERT_EQ(k.setsockopt(pid, s, SocketOption::kRcvLowat, 5).err, Errno::kNone);
+  ASSERT_EQ(k.bind(pid, s, "srv").err, Errno::kNone);
+  ASSERT_EQ(k.listen(pid, s, 4).err, Errno::kNone);
+  int c1 = sock();
+  ASSERT_EQ(k.connect(pid, c1, "srv").ret, 0);
+  SysResult a1 = k.accept(pid, s);
+  ASSERT_EQ(a1.err, Errno::kNone);
+  EXPECT_EQ(k.write(pid, c1, 4).ret, 4);
+  EXPECT_EQ(k.read(pid, static_cast<int>(a1.ret), 8).err, Errno::kEAGAIN);  // 4 < SO_RCVLOWAT 5
+  ASSERT_EQ(k.setsockopt(pid, s, SocketOption::kRcvLowat, 9).err, Errno::kNone);
+  int c2 = sock();
+  ASSERT_EQ(k.connect(pid, c2, "srv").ret, 0);
+  SysResult a2 = k.accept(pid, s);
+  ASSERT_EQ(a2.err, Errno::kNone);
+  EXPECT_EQ(k.write(pid, c2, 1).ret, 1);
+  EXPECT_EQ(k.read(pid, static_cast<int>(a2.ret), 8).ret, 1);  // back to the default 1
+}
+
 // solisten_proto: a negative or too large backlog becomes somaxconn.
 TEST_F(SocketTest, BacklogClampedToSomaxconn) {
   int s = listener("big", -1);
@@ -310,7 +353,7 @@ TEST_F(SocketTest, UnsupportedCornersAreNamed) {
   (void)b;
   SysResult r = k.setsockopt(pid, a, SocketOption::kSndBuf, 1);
   EXPECT_EQ(r.completion, Completion::kUnsupported);
-  EXPECT_NE(r.detail.find("SO_RCVLOWAT"), std::string_view::npos);
+  EXPECT_NE(r.detail.find("SO_SNDBUF"), std::string_view::npos);
   int d = sock(SocketType::kDgram);
   EXPECT_EQ(k.connect(pid, d, "x").completion, Completion::kUnsupported);
 }
