@@ -23,13 +23,15 @@ SysResult Kernel::kill(Pid pid, Pid target, std::int32_t signo) {
 }
 
 // tdsendsignal: the process's knotes hear of the signal first, whatever its
-// disposition (C17: ignored signals count); an ignored SIGCHLD is not even
-// recorded (kqueue(2)). A blocked signal waits in the pending set.
+// disposition (C17: ignored signals count, SIGCHLD included: the KNOTE comes
+// before any ignore check). kqueue(2)'s "an ignored SIGCHLD is not recorded"
+// happens in exit1, which sends a child's SIGCHLD elsewhere when the parent
+// ignores it (exit_process). A blocked signal waits in the pending set.
 SysResult Kernel::psignal(Process& p, std::int32_t signo) {
   const bool ignored = p.actions[static_cast<std::size_t>(signo)] == SignalAction::kIgnore ||
                        (p.actions[static_cast<std::size_t>(signo)] == SignalAction::kDefault &&
                         default_action(signo) == DefaultAction::kIgnore);
-  if (!(signo == sig::kChld && ignored)) knote_post(p.klist, kNoteSignal | signo);
+  knote_post(p.klist, kNoteSignal | signo);
   if (p.blocked.test(static_cast<std::size_t>(signo)) && !unstoppable(signo)) {
     if (!ignored) p.pending.set(static_cast<std::size_t>(signo));
     return SysResult::ok(0);
