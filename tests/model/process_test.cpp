@@ -234,6 +234,13 @@ TEST_F(ProcdescTest, ExitThroughDescriptor) {
   EXPECT_EQ(r.events[0].data, sig::kTerm);
 }
 
+// procdesc_ops: fo_read and fo_write are invfo_rdwr.
+TEST_F(ProcdescTest, NoReadOrWrite) {
+  PdforkResult c = pdfork();
+  EXPECT_EQ(k.read(pid, c.fd, 1).err, Errno::kEOPNOTSUPP);
+  EXPECT_EQ(k.write(pid, c.fd, 20000).err, Errno::kEOPNOTSUPP);
+}
+
 // The hint-0 check after registration reports an exit that came first;
 // only EVFILT_PROCDESC attaches to a process descriptor.
 TEST_F(ProcdescTest, LateRegistrationAndOtherFilters) {
