@@ -36,6 +36,8 @@ enum class FilterKind : std::uint8_t {
   kSockEmpty,   // uipc_socket.c soempty_filtops (unix datagram sockets)
   kUnixWrite,   // uipc_usrreq.c uipc_write_filtops (unix stream sockets)
   kUnixEmpty,   // uipc_usrreq.c uipc_empty_filtops (unix stream sockets)
+  kProc,        // kern_event.c proc_filtops
+  kProcdesc,    // sys_procdesc.c procdesc_kqops
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.
@@ -57,8 +59,9 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, socket index, or pid
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc or socket index
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
+  bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;
   bool live = false;          // slot in use
 
