@@ -245,7 +245,7 @@ class Kernel {
   // Sockets (socket_io.cpp, socket_rw.cpp, filters/socket_filters.cpp).
   Socket& sock(std::uint32_t id) { return sockets_[id]; }
   std::uint32_t new_socket(SocketType type);
-  SysResult socket_fd(Pid pid, std::int32_t fd, Socket*& out);
+  SysResult socket_fd(Pid pid, std::int32_t fd, std::uint32_t& id);
   void unp_connect2(std::uint32_t a, std::uint32_t b);
   void unp_disconnect(std::uint32_t a);
   void uipc_cantrcvmore(std::uint32_t id);

@@ -62,13 +62,13 @@ std::uint32_t Kernel::new_socket(SocketType type) {
 }
 
 // getsock: EBADF for a closed number, ENOTSOCK for another kind of file.
-SysResult Kernel::socket_fd(Pid pid, std::int32_t fd, Socket*& out) {
+SysResult Kernel::socket_fd(Pid pid, std::int32_t fd, std::uint32_t& id) {
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
   if (f.type != FileType::kSocket) return SysResult::fail(Errno::kENOTSOCK);
   if (!profile_->models_unix_sockets) return not_modelled(*profile_, SocketType::kStream);
-  out = &sockets_[f.object];
+  id = f.object;
   return SysResult::ok(0);
 }
 
@@ -128,13 +128,14 @@ SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec) 
 // the socket that created it has gone (the socket file stays).
 SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   if (name.empty()) return SysResult::fail(Errno::kEINVAL);
   if (!so->name.empty()) return SysResult::fail(Errno::kEINVAL);
   if (socket_names_.find(name) != socket_names_.end()) return SysResult::fail(Errno::kEADDRINUSE);
   so->name = std::string(name);
-  socket_names_.emplace(so->name, static_cast<std::uint32_t>(so - sockets_.data()));
+  socket_names_.emplace(so->name, id);
   return SysResult::ok(0);
 }
 
@@ -143,8 +144,9 @@ SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
 // the backlog.
 SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   if (so->type == SocketType::kDgram) return SysResult::fail(Errno::kEOPNOTSUPP);  // pr_listen_notsupp
   if (so->peer != kNoSocket) return SysResult::fail(Errno::kEINVAL);
   if (so->name.empty()) return SysResult::fail(Errno::kEDESTADDRREQ);
@@ -167,12 +169,12 @@ SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
 // (solisten_enqueue wakes the listener's readers).
 SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   if (so->listening) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (so->peer != kNoSocket) return SysResult::fail(Errno::kEISCONN);
   if (so->type == SocketType::kDgram) return SysResult::unsupported("connect() of a datagram socket is not modelled");
-  const std::uint32_t id = static_cast<std::uint32_t>(so - sockets_.data());
   auto it = socket_names_.find(name);
   if (it == socket_names_.end()) return SysResult::fail(Errno::kENOENT);
   if (it->second == kNoSocket) return SysResult::fail(Errno::kECONNREFUSED);
@@ -183,7 +185,7 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
     return SysResult::fail(Errno::kECONNREFUSED);
   }
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
-  const std::uint32_t clone = new_socket(SocketType::kStream);
+  const std::uint32_t clone = new_socket(SocketType::kStream);  // `so` may dangle from here on
   // solisten_clone copies the listener's low-water marks; soreserve (again
   // in uipc_attach) turns a 0 into the default and caps SO_SNDLOWAT.
   const Socket& h = sock(head);
@@ -202,8 +204,9 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
 // O_NONBLOCK (ACCEPT4_INHERIT).
 SysResult Kernel::accept(Pid pid, std::int32_t fd) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   if (!so->listening) return SysResult::fail(Errno::kEINVAL);
   const bool nonblock = files_[proc(pid).fds.find(fd)->file].nonblock;
   if (so->error != Errno::kNone) {
@@ -241,9 +244,9 @@ void Kernel::uipc_cantrcvmore(std::uint32_t id) {
 // (unp_dispose); a stream SHUT_WR is the peer's "cannot receive more".
 SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
-  const std::uint32_t id = static_cast<std::uint32_t>(so - sockets_.data());
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   if (so->listening) {
     if (how != ShutdownHow::kWrite) {
       so->error = Errno::kECONNABORTED;
@@ -284,8 +287,9 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
 // after listen() is 0 and the connections accepted later get the defaults.
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
   SyscallScope scope(*this);
-  Socket* so = nullptr;
-  if (SysResult r = socket_fd(pid, fd, so); r.err != Errno::kNone || !r.done()) return r;
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  Socket* so = &sock(id);
   switch (option) {
     case SocketOption::kRcvLowat:
     case SocketOption::kSndLowat: break;
