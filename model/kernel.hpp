@@ -249,6 +249,8 @@ class Kernel {
   void unp_connect2(std::uint32_t a, std::uint32_t b);
   void unp_disconnect(std::uint32_t a);
   void uipc_cantrcvmore(std::uint32_t id);
+  void shut_read(std::uint32_t id);
+  void shut_write(std::uint32_t id);
   void soabort(std::uint32_t id);
   void soclose(std::uint32_t id);
   SysResult soo_read(const File& f, std::int64_t nbytes);

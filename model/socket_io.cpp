@@ -237,6 +237,32 @@ void Kernel::uipc_cantrcvmore(std::uint32_t id) {
   if (sock(id).peer != kNoSocket) knote_post(sock(sock(id).peer).wr_knotes);
 }
 
+// uipc_shutdown SHUT_RD: socantrcvmore (datagram) or uipc_cantrcvmore
+// (stream), then unp_dispose throws away what was buffered.
+void Kernel::shut_read(std::uint32_t id) {
+  if (sock(id).type == SocketType::kDgram) {
+    sock(id).rcv.cant_more = true;
+    knote_post(sock(id).rd_knotes);
+  } else {
+    uipc_cantrcvmore(id);
+  }
+  Socket& so = sock(id);
+  so.rcv.data_bytes = 0;
+  so.rcv.ctl_bytes = 0;
+  so.records.clear();
+}
+
+// uipc_shutdown SHUT_WR: socantsendmore for a datagram socket; for a stream,
+// the peer can receive no more.
+void Kernel::shut_write(std::uint32_t id) {
+  if (sock(id).type == SocketType::kDgram) {
+    sock(id).snd.cant_more = true;
+    knote_post(sock(id).wr_knotes);
+  } else if (sock(id).peer != kNoSocket) {
+    uipc_cantrcvmore(sock(id).peer);
+  }
+}
+
 // uipc_shutdown. A listener answers ENOTCONN (SHUT_RD/RDWR also abort it:
 // so_error ECONNABORTED, readers woken); an unconnected stream socket
 // answers ENOTCONN and nothing happens; a datagram socket is shut down even
@@ -259,26 +285,8 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
     result = SysResult::fail(Errno::kENOTCONN);
     if (so->type != SocketType::kDgram) return result;
   }
-  const bool dgram = so->type == SocketType::kDgram;
-  if (how != ShutdownHow::kWrite) {
-    if (dgram) {
-      sock(id).rcv.cant_more = true;  // socantrcvmore
-      knote_post(sock(id).rd_knotes);
-    } else {
-      uipc_cantrcvmore(id);
-    }
-    sock(id).rcv.data_bytes = 0;  // unp_dispose
-    sock(id).rcv.ctl_bytes = 0;
-    sock(id).records.clear();
-  }
-  if (how != ShutdownHow::kRead) {
-    if (dgram) {
-      sock(id).snd.cant_more = true;  // socantsendmore
-      knote_post(sock(id).wr_knotes);
-    } else if (sock(id).peer != kNoSocket) {
-      uipc_cantrcvmore(sock(id).peer);
-    }
-  }
+  if (how != ShutdownHow::kWrite) shut_read(id);
+  if (how != ShutdownHow::kRead) shut_write(id);
   return result;
 }
 
