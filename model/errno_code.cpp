@@ -6,12 +6,15 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 15> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 22> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
     {Errno::kEBADF, "EBADF"},    {Errno::kENOMEM, "ENOMEM"}, {Errno::kEFAULT, "EFAULT"},
     {Errno::kEINVAL, "EINVAL"},  {Errno::kEMFILE, "EMFILE"}, {Errno::kENOTTY, "ENOTTY"},
     {Errno::kEPIPE, "EPIPE"},    {Errno::kEAGAIN, "EAGAIN"}, {Errno::kEOPNOTSUPP, "EOPNOTSUPP"},
+    {Errno::kEACCES, "EACCES"},  {Errno::kEBUSY, "EBUSY"},   {Errno::kEEXIST, "EEXIST"},
+    {Errno::kENOTDIR, "ENOTDIR"}, {Errno::kEISDIR, "EISDIR"}, {Errno::kESPIPE, "ESPIPE"},
+    {Errno::kENOTEMPTY, "ENOTEMPTY"},
 }};
 
 }  // namespace

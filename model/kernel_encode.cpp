@@ -55,6 +55,24 @@ void put_signal_state(std::string& out, const Process& p) {
   put(out, std::uint8_t{0xff});
 }
 
+void put_vnode(std::string& out, const Vnode& v) {
+  put(out, v.type);
+  put(out, v.mode);
+  put(out, v.nlink);
+  put(out, v.size);
+  put(out, v.parent);
+  put(out, v.entries.size());
+  for (const auto& [name, child] : v.entries) {
+    put(out, name.size());
+    out.append(name);
+    put(out, child);
+  }
+  put_list(out, v.knotes);
+  put(out, v.fifo_pipe);
+  put(out, v.fifo_readers);
+  put(out, v.fifo_writers);
+}
+
 }  // namespace
 
 void Kernel::encode(std::string& out) const {
@@ -80,6 +98,12 @@ void Kernel::encode(std::string& out) const {
     put(out, f.refcount);
     put(out, f.nonblock);
     put(out, f.closed);
+    put(out, f.vnode);
+    put(out, f.readable);
+    put(out, f.writable);
+    put(out, f.append);
+    put(out, f.offset);
+    put(out, f.pipegen);
   }
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
@@ -98,8 +122,11 @@ void Kernel::encode(std::string& out) const {
       put(out, e.eof);
       put(out, e.active);
       put_list(out, e.knotes);
+      put(out, e.named);
+      put(out, e.wgen);
     }
   }
+  for (const Vnode& v : vnodes_) put_vnode(out, v);
 }
 
 }  // namespace kqsim::model

@@ -13,6 +13,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::sim {
 
@@ -57,6 +58,8 @@ class Backend {
   virtual CallResult kill(ProcId p, ProcId target, std::int32_t signo) = 0;
   virtual CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) = 0;
   virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
+  // The file-system calls (open, mkdir, ..., lseek); flags and modes in FreeBSD's numbers.
+  virtual CallResult vfs(ProcId p, const model::VfsCall& call) = 0;
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
 };

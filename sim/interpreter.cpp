@@ -119,6 +119,14 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     }
     case Op::kSigaction: return backend_.sigaction(p, step.signo, step.sig_action);
     case Op::kSigprocmask: return backend_.sigprocmask(p, step.block, step.signo);
+    case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
+    case Op::kLink: case Op::kChmod: case Op::kTruncate: return backend_.vfs(p, step.vfs);
+    case Op::kFtruncate:
+    case Op::kLseek: {
+      model::VfsCall c = step.vfs;
+      c.fd = fd_of(step, step.fd, "fd");
+      return backend_.vfs(p, c);
+    }
   }
   fail(step, "op", "unknown op");
 }
@@ -142,6 +150,7 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
   if (r.sys.err != model::Errno::kNone && step.op == Op::kFork) return;
   switch (step.op) {
     case Op::kKqueue:
+    case Op::kOpen:
     case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kDup2: if (!step.as.empty()) ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kPipe:

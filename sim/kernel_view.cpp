@@ -82,6 +82,7 @@ std::string describe_kqueues(const Kernel& k, const FdNamer& name_of) {
     any = true;
   }
   if (!any) out += "  (no open kqueue)\n";
+  out += describe_vfs(k);
   return out;
 }
 

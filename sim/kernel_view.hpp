@@ -16,5 +16,9 @@ using FdNamer = std::function<std::optional<std::string>(model::Pid, std::int64_
 
 std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of);
 std::string knote_status_text(std::uint16_t status);
+// The simulated file system (sim/vfs_view.cpp): each name with its vnode's
+// type, links, size, knotes and FIFO state, and the open vnode files with
+// their offsets. Empty while the file system is untouched.
+std::string describe_vfs(const model::Kernel& kernel);
 
 }  // namespace kqsim::sim

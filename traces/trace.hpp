@@ -12,6 +12,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::traces {
 
@@ -72,7 +73,12 @@ struct Observed {
 enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigprocmask,
+  // The simulated file system: one VfsCall each (traces/vfs_step_json.cpp).
+  kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
 };
+
+// The file-system ops and the call each one makes.
+[[nodiscard]] std::optional<model::VfsOp> vfs_op_of(Op op);
 
 struct Step {
   std::size_t index = 0;          // position in the trace, from 0
@@ -92,6 +98,7 @@ struct Step {
   std::int32_t signo = 0;         // kill / sigaction / sigprocmask
   std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
   bool block = false;             // sigprocmask
+  model::VfsCall vfs;             // file-system ops; ftruncate/lseek take their descriptor from `fd`
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

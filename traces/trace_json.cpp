@@ -12,6 +12,7 @@
 #include "traces/json_fields.hpp"
 #include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
+#include "traces/vfs_step_json.hpp"
 
 namespace kqsim::traces {
 namespace {
@@ -23,6 +24,9 @@ const std::map<std::string, Op> kOps{
     {"close", Op::kClose},   {"dup", Op::kDup},     {"dup2", Op::kDup2},   {"fcntl", Op::kFcntl},
     {"fork", Op::kFork},     {"exec", Op::kExec},   {"exit", Op::kExit},   {"sleep", Op::kSleep},
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
+    {"open", Op::kOpen},     {"mkdir", Op::kMkdir}, {"rmdir", Op::kRmdir}, {"mkfifo", Op::kMkfifo},
+    {"unlink", Op::kUnlink}, {"rename", Op::kRename}, {"link", Op::kLink}, {"chmod", Op::kChmod},
+    {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
 };
 
 const std::array<const char*, 3> kSigActions{"default", "ignore", "catch"};
@@ -99,6 +103,10 @@ void parse_kevent_fields(FieldReader& r, Step& s) {
 }
 
 void parse_op_fields(FieldReader& r, Step& s) {
+  if (vfs_op_of(s.op)) {
+    parse_vfs_fields(r, s);
+    return;
+  }
   switch (s.op) {
     case Op::kKqueue: s.kqueue_flags = r.kqueue_flags_or("flags", 0); s.as = r.names("as", 1); break;
     case Op::kPipe:
@@ -147,6 +155,7 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.signo = parse_signal(r);
       break;
     }
+    default: break;  // the file-system ops, above
   }
 }
 
@@ -282,6 +291,10 @@ json timeout_to_json(const std::optional<model::Timespec>& ts) {
 }
 
 void op_fields_to_json(const Step& s, json& out) {
+  if (vfs_op_of(s.op)) {
+    vfs_fields_to_json(s, out);
+    return;
+  }
   switch (s.op) {
     case Op::kKqueue:
       if (s.kqueue_flags != 0) out["flags"] = s.kqueue_flags;
@@ -322,6 +335,7 @@ void op_fields_to_json(const Step& s, json& out) {
       out["timeout"] = timeout_to_json(s.timeout);
       break;
     }
+    default: break;  // the file-system ops, above
   }
 }
 

@@ -4,7 +4,7 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 7> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 11> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
@@ -12,6 +12,10 @@ const std::array<Kernel::FilterOps, 7> Kernel::kFilterOps{{
     {&Kernel::filt_user, &Kernel::filt_userdetach, true},       // kUser
     {&Kernel::filt_jail, &Kernel::filt_jaildetach, false},      // kJail
     {&Kernel::filt_signal, &Kernel::filt_sigdetach, false},     // kSignal
+    {&Kernel::filt_pipenull, &Kernel::filt_pipenulldetach, false},  // kPipeNull
+    {&Kernel::filt_vfsread, &Kernel::filt_vfsdetach, false},    // kVnodeRead
+    {&Kernel::filt_vfswrite, &Kernel::filt_vfsdetach, false},   // kVnodeWrite
+    {&Kernel::filt_vfsvnode, &Kernel::filt_vfsdetach, false},   // kVnode
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
@@ -20,7 +24,9 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
   Knote& kn = at(ref);
   if (filter_is_fd_based(kn.kev.filter)) {
     switch (files_[kn.file].type) {
-      case FileType::kPipe: return pipe_kqfilter(ref);
+      case FileType::kPipe:
+      case FileType::kFifo: return pipe_kqfilter(ref);
+      case FileType::kVnode: return vfs_kqfilter(ref);
       case FileType::kKqueue: return kqueue_kqfilter(ref);
       case FileType::kTerminal: return {Errno::kNone, "kqueue filters on a terminal descriptor are not modelled"};
     }

@@ -13,6 +13,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::host {
 
@@ -50,6 +51,8 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
 HostCall host_kill(std::int64_t host_pid, std::int32_t signo);
 HostCall host_sigaction(std::int32_t signo, std::int32_t action);  // 0 default, 1 ignore, 2 catch
 HostCall host_sigprocmask(bool block, std::int32_t signo);
+// A file-system call; paths are relative to the worker's working directory.
+HostCall host_vfs(const model::VfsCall& call);
 HostIdentity host_identity();
 // The host's monotonic clock, to time the calls whose duration matters.
 std::int64_t host_monotonic_ns();

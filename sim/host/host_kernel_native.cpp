@@ -4,6 +4,7 @@
 // host's <sys/event.h>; a name the host lacks makes the call unsupported.
 #include <sys/types.h>
 #include <sys/event.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -73,6 +74,15 @@ const NamedValue kHostErrnos[] = {
     {"EPERM", EPERM},   {"ENOENT", ENOENT}, {"ESRCH", ESRCH},   {"EINTR", EINTR},   {"ENXIO", ENXIO},
     {"EBADF", EBADF},   {"ENOMEM", ENOMEM}, {"EFAULT", EFAULT}, {"EINVAL", EINVAL}, {"EMFILE", EMFILE},
     {"ENOTTY", ENOTTY}, {"EPIPE", EPIPE},   {"EAGAIN", EAGAIN}, {"EOPNOTSUPP", EOPNOTSUPP},
+    {"EACCES", EACCES}, {"EBUSY", EBUSY},   {"EEXIST", EEXIST}, {"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
+    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY},
+};
+
+// open(2) flags by name (the model speaks FreeBSD's values).
+const NamedValue kHostOpenFlags[] = {
+    {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},   {"O_NONBLOCK", O_NONBLOCK},
+    {"O_APPEND", O_APPEND}, {"O_CREAT", O_CREAT},   {"O_TRUNC", O_TRUNC}, {"O_EXCL", O_EXCL},
+    {"O_CLOEXEC", O_CLOEXEC},
 };
 
 template <std::size_t N>
@@ -290,6 +300,43 @@ HostCall host_sigprocmask(bool block, std::int32_t signo) {
   sigemptyset(&set);
   sigaddset(&set, *s);
   return finish(sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, nullptr));
+}
+
+namespace {
+
+int host_open_flags(std::uint32_t oflags) {
+  int out = 0;
+  for (const std::string& name : model::open_flags_to_names(oflags)) out |= static_cast<int>(*host_value(kHostOpenFlags, name));
+  return out;
+}
+
+int host_whence(std::int32_t whence) {
+  if (whence == model::kSeekCur) return SEEK_CUR;
+  if (whence == model::kSeekEnd) return SEEK_END;
+  return whence == model::kSeekSet ? SEEK_SET : -1;
+}
+
+}  // namespace
+
+// Paths are relative: the worker runs in the recording's scratch directory
+// (HostBackend creates it), so the program touches nothing else.
+HostCall host_vfs(const model::VfsCall& c) {
+  const char* path = c.path.c_str();
+  const auto mode = static_cast<mode_t>(c.mode);
+  switch (c.op) {
+    case model::VfsOp::kOpen: return finish(open(path, host_open_flags(c.flags), mode));
+    case model::VfsOp::kMkdir: return finish(mkdir(path, mode));
+    case model::VfsOp::kRmdir: return finish(rmdir(path));
+    case model::VfsOp::kMkfifo: return finish(mkfifo(path, mode));
+    case model::VfsOp::kUnlink: return finish(unlink(path));
+    case model::VfsOp::kRename: return finish(rename(path, c.path2.c_str()));
+    case model::VfsOp::kLink: return finish(link(path, c.path2.c_str()));
+    case model::VfsOp::kChmod: return finish(chmod(path, mode));
+    case model::VfsOp::kTruncate: return finish(truncate(path, static_cast<off_t>(c.value)));
+    case model::VfsOp::kFtruncate: return finish(ftruncate(c.fd, static_cast<off_t>(c.value)));
+    case model::VfsOp::kLseek: return finish(lseek(c.fd, static_cast<off_t>(c.value), host_whence(c.whence)));
+  }
+  return unsupported("file-system call");
 }
 
 HostIdentity host_identity() {

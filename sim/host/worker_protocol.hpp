@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/vfs_wire.hpp"
 
 namespace kqsim::host {
 
@@ -17,6 +18,7 @@ inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent
 enum class WorkerOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigmask,
+  kVfs,  // the file-system call in vfs
 };
 
 struct WorkerCommand {
@@ -29,6 +31,7 @@ struct WorkerCommand {
   std::int64_t timeout_sec = 0;
   std::int64_t timeout_nsec = 0;
   model::KEvent changes[kMaxRecords];
+  sim::VfsWire vfs;
 };
 
 struct WorkerReply {

@@ -60,6 +60,13 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEPIPE: return EPIPE;
     case Errno::kEAGAIN: return EAGAIN;
     case Errno::kEOPNOTSUPP: return EOPNOTSUPP;
+    case Errno::kEACCES: return EACCES;
+    case Errno::kEBUSY: return EBUSY;
+    case Errno::kEEXIST: return EEXIST;
+    case Errno::kENOTDIR: return ENOTDIR;
+    case Errno::kEISDIR: return EISDIR;
+    case Errno::kESPIPE: return ESPIPE;
+    case Errno::kENOTEMPTY: return ENOTEMPTY;
   }
   return EINVAL;
 }
@@ -116,6 +123,8 @@ std::int64_t simple(RpcOp op, std::int64_t a = 0, std::int64_t b = 0) {
 }
 
 }  // namespace
+
+std::int64_t kqsim::posix::rpc_call(RpcRequest& q, RpcReply& r) { return call(q, r); }
 
 extern "C" {
 

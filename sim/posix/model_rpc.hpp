@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/vfs_wire.hpp"
 
 namespace kqsim::posix {
 
@@ -16,6 +17,7 @@ enum class RpcOp : std::uint8_t {
   kKill,      // a = host pid of the target, b = signal
   kSigaction, // a = signal, b = 0 default / 1 ignore / 2 catch
   kSigmask,   // a = signal, b = 1 block / 0 unblock
+  kVfs,       // the file-system call in vfs
 };
 
 struct RpcRequest {
@@ -30,7 +32,9 @@ struct RpcRequest {
   std::int64_t timeout_sec = 0;
   std::int64_t timeout_nsec = 0;
   model::KEvent changes[kMaxRecords];
+  sim::VfsWire vfs;
 };
+
 
 struct RpcReply {
   std::int64_t ret = 0;
@@ -41,5 +45,9 @@ struct RpcReply {
   std::int32_t nevents = 0;
   model::KEvent events[kMaxRecords];
 };
+
+// One request to the model server, answered (kqsim_posix.cpp): the C return
+// value, with errno and the status kqsim_last_status reports set.
+std::int64_t rpc_call(RpcRequest& q, RpcReply& r);
 
 }  // namespace kqsim::posix

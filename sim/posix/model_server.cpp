@@ -41,6 +41,7 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     }
     case RpcOp::kSigaction: return m.sigaction(q.pid, fd, static_cast<std::int32_t>(q.b));
     case RpcOp::kSigmask: return m.sigprocmask(q.pid, q.b != 0, fd);
+    case RpcOp::kVfs: return m.vfs(q.pid, sim::from_wire(q.vfs));
     case RpcOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
