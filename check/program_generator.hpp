@@ -3,8 +3,9 @@
 // random filters, flags, fflags, data and udata, writes and reads, and kevent
 // calls with random nevents and short timeouts. Biased toward the corners:
 // full pipes, nevents below the pending count, re-adding existing knotes,
-// EV_DISPATCH + EV_ENABLE cycles, closing what is queued. Nothing in such a
-// program can block forever.
+// EV_DISPATCH + EV_ENABLE cycles, closing what is queued; regular files,
+// directories and FIFOs with EVFILT_VNODE (check/fs_steps.hpp). Nothing in
+// such a program can block forever.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct GeneratorOptions {
   std::size_t steps = 50;
   bool with_fork = true;
   bool with_signals = true;  // sigaction/sigprocmask/kill and EVFILT_SIGNAL
+  bool with_files = true;    // files, directories and FIFOs, EVFILT_VNODE
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

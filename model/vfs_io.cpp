@@ -78,10 +78,12 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
 }
 
 // vn_read -> VOP_READ at f_offset; vop_read_post posts NOTE_READ whenever the
-// read succeeds, also at end of file.
+// read succeeds, also at end of file. read(2) of a directory is EISDIR
+// unless security.bsd.allow_read_dir is set (FreeBSD 13 and later; the
+// model assumes the default).
 SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
   Vnode& v = vnodes_[f.vnode];
-  if (v.type == VnodeType::kDirectory) return SysResult::unsupported("read() of a directory is not modelled");
+  if (v.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
   const std::int64_t avail = std::max<std::int64_t>(0, v.size - f.offset);
   const std::int64_t n = std::min(nbytes, avail);
   f.offset += n;
