@@ -29,6 +29,7 @@ constexpr DialectProfile make_13_2() {
   p.has_cponfork = false;
   p.has_kqueuex = false;
   p.fork_skipped_kqueue_lowers_free_hint = true;
+  p.fifo_other_filters_to_vnode = false;
   return p;
 }
 

@@ -70,8 +70,10 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
   }
   auto fd = install_fd(p, fi, (oflags & oflag::kCloexec) != 0);
   if (!fd) {
-    files_[fi].refcount = 1;
-    fdrop(fi);  // the open file is closed again, as fdclose would
+    // kern_openat opens before finstall; a full table drops the new file
+    // again, which closes it (VOP_CLOSE and its note).
+    fhold(fi);
+    fdrop(fi);
     return SysResult::fail(Errno::kEMFILE);
   }
   return SysResult::ok(*fd);

@@ -10,7 +10,8 @@
 namespace kqsim::model {
 
 // namei with the parent kept (LOCKPARENT): every component but the last must
-// be a directory; "." and ".." are followed; empty components are skipped.
+// be a directory; "." and ".." are followed; empty components are skipped,
+// but a trailing slash after an existing non-directory is ENOTDIR.
 Kernel::Lookup Kernel::namei(std::string_view path) const {
   Lookup out;
   if (path.empty()) {
@@ -45,6 +46,7 @@ Kernel::Lookup Kernel::namei(std::string_view path) const {
       out.vnode = it == vnodes_[cur].entries.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
     }
   }
+  if (path.back() == '/' && out.vnode && vnodes_[*out.vnode].type != VnodeType::kDirectory) out.err = Errno::kENOTDIR;
   return out;
 }
 

@@ -24,7 +24,7 @@ Kernel::RegisterOutcome Kernel::pipe_kqfilter(KnoteRef ref) {
     if (!end(pipe_peer_id(own)).active) return {Errno::kEPIPE, {}};
     kn.kind = FilterKind::kPipeWrite;
     kn.object = pipe_write_end(own);
-  } else if (end(own).named) {
+  } else if (end(own).named && profile_->fifo_other_filters_to_vnode) {
     return vfs_kqfilter(ref);
   } else {
     return {Errno::kEINVAL, {}};

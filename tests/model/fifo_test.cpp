@@ -122,5 +122,21 @@ TEST_F(FifoTest, VnodeFilterAndEmpty) {
   EXPECT_EQ(k.ftruncate(pid, w, 0).err, Errno::kEINVAL);
 }
 
+// Before pipe_kqfilter passed other filters to the vnode, EVFILT_VNODE on a
+// FIFO descriptor was EINVAL like on any pipe (profile field
+// fifo_other_filters_to_vnode).
+class Fifo13Test : public KernelTest {
+ protected:
+  Fifo13Test() : KernelTest(*find_profile("freebsd-13.2")) {}
+};
+
+TEST_F(Fifo13Test, VnodeFilterRefused) {
+  ASSERT_EQ(k.mkfifo(pid, "p", 0644).ret, 0);
+  int kq = new_kq();
+  int r = static_cast<int>(k.open(pid, "p", oflag::kRdonly | oflag::kNonblock).ret);
+  EXPECT_EQ(apply(kq, {kev(r, filt::kVnode, ev::kAdd, note::kOpen)}).sys.err, Errno::kEINVAL);
+  add(kq, kev(r, filt::kRead, ev::kAdd));
+}
+
 }  // namespace
 }  // namespace kqsim::model::testing

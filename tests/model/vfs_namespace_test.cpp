@@ -35,6 +35,10 @@ TEST_F(VfsTest, DirectoryOpensReadOnly) {
   EXPECT_EQ(k.open(pid, "d", oflag::kWronly).err, Errno::kEISDIR);
   EXPECT_EQ(k.open(pid, "d", oflag::kRdwr).err, Errno::kEISDIR);
   EXPECT_EQ(k.open(pid, ".", oflag::kRdonly).ret, 4);
+  EXPECT_EQ(k.read(pid, 3, 10).err, Errno::kEISDIR);  // security.bsd.allow_read_dir=0
+  ASSERT_EQ(k.open(pid, "f", oflag::kRdwr | oflag::kCreat).ret, 5);
+  EXPECT_EQ(k.open(pid, "f/", oflag::kRdonly).err, Errno::kENOTDIR);
+  EXPECT_EQ(k.open(pid, "d/", oflag::kRdonly).ret, 6);
 }
 
 // Reads advance the offset and stop at the size; writes extend it; O_APPEND
