@@ -11,6 +11,7 @@ enum class FileType : std::uint8_t {
   kTerminal,  // the inherited stdin/stdout/stderr: no kqueue filter is modelled on it
   kPipe,      // DTYPE_PIPE
   kKqueue,    // DTYPE_KQUEUE
+  kProcdesc,  // DTYPE_PROCDESC
   kVnode,     // DTYPE_VNODE: a regular file or a directory of the simulated file system
   kFifo,      // DTYPE_FIFO: a named pipe; object is its pipe end, vnode its vnode
 };
@@ -19,7 +20,7 @@ inline constexpr std::uint32_t kNoVnode = UINT32_MAX;
 
 struct File {
   FileType type = FileType::kTerminal;
-  std::uint32_t object = 0;     // pipe end id or kqueue index
+  std::uint32_t object = 0;     // pipe end id, kqueue index or procdesc index
   std::uint32_t refcount = 0;   // f_count
   bool nonblock = false;        // FNONBLOCK
   bool closed = false;          // fo_close has run
@@ -30,6 +31,7 @@ struct File {
   bool append = false;             // O_APPEND
   std::int64_t offset = 0;         // f_offset
   std::uint32_t pipegen = 0;       // f_pipegen: the FIFO's pipe_wgen seen by a reader's open
+  bool pd_nokill = false;       // F_PD_NOKILL: a PD_DAEMON process descriptor
 };
 
 }  // namespace kqsim::model

@@ -36,7 +36,7 @@ void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Violatio
   for (std::uint32_t slot : kq.live_slots()) {
     const Knote& kn = kq.knote(slot);
     if ((kn.kev.flags & ev::kActionBits) != 0) out.push_back(where(index, slot) + " stores action flags");
-    if (kq.lookup(kn.kev.ident, kn.kev.filter) != slot) out.push_back(where(index, slot) + " is not found by its identity");
+    if (!kq.indexed(slot)) out.push_back(where(index, slot) + " is not found by its identity");
     if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
       out.push_back(where(index, slot) + " is an fd knote without an open file");
     }
@@ -59,12 +59,14 @@ void check_knlists(const Kernel& k, Violations& out) {
   }
   for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
   for (const Process& p : k.processes()) visit(p.klist);
+  for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
   for (const Vnode& v : k.vnodes()) visit(v.knotes);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
       const Knote& kn = k.kqueues()[i].knote(slot);
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
                      kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
+                     kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc ||
                      kn.kind == FilterKind::kVnodeRead || kn.kind == FilterKind::kVnodeWrite ||
                      kn.kind == FilterKind::kVnode;
       std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
@@ -142,6 +144,27 @@ void check_vnodes(const Kernel& k, Violations& out) {
   }
 }
 
+// A dead process holds no descriptors; a process and its descriptor point at
+// each other; a reaped process was dead first.
+void check_processes(const Kernel& k, Violations& out) {
+  for (const Process& p : k.processes()) {
+    const std::string who = "pid " + std::to_string(p.pid);
+    if (!p.alive && p.fds.last_fd() >= 0) out.push_back(who + " is dead but holds descriptors");
+    if (p.reaped && p.alive) out.push_back(who + " is reaped but alive");
+    if (p.procdesc >= 0) {
+      const Procdesc& pd = k.procdescs()[static_cast<std::size_t>(p.procdesc)];
+      if (!pd.has_process || pd.pid != p.pid) out.push_back(who + " and its process descriptor disagree");
+    }
+  }
+  for (std::size_t i = 0; i < k.procdescs().size(); ++i) {
+    const Procdesc& pd = k.procdescs()[i];
+    const Process* p = pd.has_process ? k.process(pd.pid) : nullptr;
+    if (pd.has_process && (p == nullptr || p->procdesc != static_cast<std::int32_t>(i))) {
+      out.push_back("procdesc#" + std::to_string(i) + " names a process that does not name it");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> check_invariants(const Kernel& kernel) {
@@ -153,6 +176,7 @@ std::vector<std::string> check_invariants(const Kernel& kernel) {
   check_knlists(kernel, out);
   check_refcounts(kernel, out);
   check_timers_and_pipes(kernel, out);
+  check_processes(kernel, out);
   check_vnodes(kernel, out);
   return out;
 }

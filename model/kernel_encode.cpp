@@ -31,6 +31,7 @@ void put_knote(std::string& out, const Knote& kn) {
   put(out, kn.file);
   put(out, kn.object);
   put(out, kn.user_triggered);
+  put(out, kn.proc_gone);
   put(out, kn.timer.deadline_ns);
   put(out, kn.timer.period_ns);
 }
@@ -80,6 +81,9 @@ void Kernel::encode(std::string& out) const {
   put(out, callouts_);
   for (const Process& p : processes_) {
     put(out, p.alive);
+    put(out, p.reaped);
+    put(out, p.parent);
+    put(out, p.procdesc);
     put(out, p.fds.free_hint());
     for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
       const FdEntry* e = p.fds.find(fd);
@@ -98,6 +102,7 @@ void Kernel::encode(std::string& out) const {
     put(out, f.refcount);
     put(out, f.nonblock);
     put(out, f.closed);
+    put(out, f.pd_nokill);
     put(out, f.vnode);
     put(out, f.readable);
     put(out, f.writable);
@@ -125,6 +130,14 @@ void Kernel::encode(std::string& out) const {
       put(out, e.named);
       put(out, e.wgen);
     }
+  }
+  for (const Procdesc& pd : procdescs_) {
+    put(out, pd.pid);
+    put(out, pd.has_process);
+    put(out, pd.exited);
+    put(out, pd.xstat);
+    put(out, pd.fpcount);
+    put_list(out, pd.klist);
   }
   for (const Vnode& v : vnodes_) put_vnode(out, v);
 }

@@ -31,6 +31,8 @@ enum class FilterKind : std::uint8_t {
   kUser,        // kern_event.c user_filtops
   kJail,        // kern_jail.c jail_filtops (FreeBSD 15+)
   kSignal,      // kern_sig.c sig_filtops
+  kProc,        // kern_event.c proc_filtops
+  kProcdesc,    // sys_procdesc.c procdesc_kqops
   kPipeNull,    // sys_pipe.c pipe_nfiltops: READ on a write-only FIFO or WRITE on a read-only one
   kVnodeRead,   // vfs_subr.c vfsread_filtops
   kVnodeWrite,  // vfs_subr.c vfswrite_filtops
@@ -56,8 +58,9 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, or vnode
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc index, or vnode
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
+  bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;
   bool live = false;          // slot in use
 

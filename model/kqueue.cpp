@@ -1,6 +1,7 @@
 #include "model/kqueue.hpp"
 
 #include <cassert>
+#include <iterator>
 
 namespace kqsim::model {
 
@@ -20,10 +21,7 @@ std::uint32_t Kqueue::insert(const Knote& knote) {
     knotes_.push_back(knote);
   }
   knotes_[slot].live = true;
-  auto [it, inserted] = index_.emplace(std::make_pair(knote.kev.ident, knote.kev.filter), slot);
-  assert(inserted && "knote identity (ident, filter) must be unique per kqueue");
-  (void)it;
-  (void)inserted;
+  index_.emplace(std::make_pair(knote.kev.ident, knote.kev.filter), slot);
   return slot;
 }
 
@@ -31,15 +29,30 @@ void Kqueue::erase(std::uint32_t slot) {
   Knote& kn = knotes_[slot];
   assert(kn.live);
   assert(!kn.has_status(kn::kQueued));
-  index_.erase({kn.kev.ident, kn.kev.filter});
+  auto [first, last] = index_.equal_range({kn.kev.ident, kn.kev.filter});
+  for (auto it = first; it != last; ++it) {
+    if (it->second == slot) {
+      index_.erase(it);
+      break;
+    }
+  }
   kn = Knote{};
   free_slots_.push_back(slot);
 }
 
 std::optional<std::uint32_t> Kqueue::lookup(std::uint64_t ident, FilterId filter) const {
-  auto it = index_.find({ident, filter});
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  auto [first, last] = index_.equal_range({ident, filter});
+  if (first == last) return std::nullopt;
+  return std::prev(last)->second;
+}
+
+bool Kqueue::indexed(std::uint32_t slot) const {
+  const Knote& kn = knotes_[slot];
+  auto [first, last] = index_.equal_range({kn.kev.ident, kn.kev.filter});
+  for (auto it = first; it != last; ++it) {
+    if (it->second == slot) return true;
+  }
+  return false;
 }
 
 std::vector<std::uint32_t> Kqueue::live_slots() const {

@@ -1,6 +1,9 @@
 // struct kqueue: the knote table (kq_knlist for fd filters and kq_knhash for
-// the rest, merged here into one map keyed on (ident, filter)), the
+// the rest, merged here into one index keyed on (ident, filter)), the
 // activation queue, and the knotes of other kqueues watching this one.
+// An identity is normally unique; only NOTE_TRACK's internal registrations
+// bypass the lookup, and then a lookup finds the newest (knote_attach links
+// at the head of the chain).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +29,8 @@ class Kqueue {
   // knote_drop's unlinking: forget the slot (the caller has detached it).
   void erase(std::uint32_t slot);
   [[nodiscard]] std::optional<std::uint32_t> lookup(std::uint64_t ident, FilterId filter) const;
+  // Whether `slot` is indexed under its knote's identity.
+  [[nodiscard]] bool indexed(std::uint32_t slot) const;
 
   Knote& knote(std::uint32_t slot) { return knotes_[slot]; }
   [[nodiscard]] const Knote& knote(std::uint32_t slot) const { return knotes_[slot]; }
@@ -52,7 +57,7 @@ class Kqueue {
  private:
   std::vector<Knote> knotes_;
   std::vector<std::uint32_t> free_slots_;
-  std::map<std::pair<std::uint64_t, FilterId>, std::uint32_t> index_;
+  std::multimap<std::pair<std::uint64_t, FilterId>, std::uint32_t> index_;  // equal keys in insertion order
   ActivationQueue queue_;
   KnoteList watchers_;  // kq_sel.si_note
   Pid owner_;
