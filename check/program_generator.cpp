@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "check/fs_steps.hpp"
 #include "check/prng.hpp"
 #include "model/kevent_constants.hpp"
 
@@ -24,12 +25,13 @@ struct Weighted {
   Op op;
 };
 
-constexpr std::array<Weighted, 20> kOps{{
+// kOpen stands for every file-system action (fs_steps.cpp).
+constexpr std::array<Weighted, 21> kOps{{
     {5, Op::kKqueue}, {6, Op::kPipe},     {12, Op::kWrite}, {8, Op::kRead}, {5, Op::kClose},
     {3, Op::kDup},    {2, Op::kDup2},     {40, Op::kKevent}, {4, Op::kSleep}, {3, Op::kFork},
     {1, Op::kExec},   {3, Op::kKill},     {2, Op::kSigaction}, {1, Op::kWait},
     {4, Op::kSocketpair}, {1, Op::kListen}, {2, Op::kConnect}, {2, Op::kAccept}, {2, Op::kShutdown},
-    {2, Op::kSetsockopt},
+    {2, Op::kSetsockopt}, {14, Op::kOpen},
 }};
 
 constexpr std::array<std::uint32_t, 6> kProcNotes{
@@ -104,10 +106,27 @@ class Generator {
       case Op::kAccept: make_accept(s); break;
       case Op::kShutdown: make_shutdown(s); break;
       case Op::kSetsockopt: make_setsockopt(s); break;
+      case Op::kOpen: return make_fs(s);
       case Op::kWait: make_wait(s); break;
       default: break;
     }
     return s;
+  }
+
+  // One file-system action; the steps after the first wait in pending_.
+  Step make_fs(Step& s) {
+    if (!options_.with_files) {
+      make_pipe(s);
+      return s;
+    }
+    const std::size_t opened = fs_.opened().size() + dirs_.size();
+    fs_.make(rng_, [this](const char* prefix) { return fresh(prefix); }, fds_, dirs_, pending_);
+    // Often watch what was just opened, so vnode knotes meet the hints that follow.
+    if (fs_.opened().size() + dirs_.size() > opened && !kqs_.empty() && rng_.chance(60)) {
+      const bool dir = pending_.back().as.empty();  // a directory's open ends with closing the low number
+      pending_.push_back(watch_new_vnode(dir ? dirs_.back() : fs_.opened().back(), dir));
+    }
+    return take_pending();
   }
 
   Step take_pending() {
@@ -242,6 +261,29 @@ class Generator {
 
   std::string fresh(const char* prefix) { return prefix + std::to_string(next_name_++); }
 
+  // EVFILT_READ on a directory is not modelled: directories get EVFILT_VNODE only.
+  Step watch_new_vnode(const std::string& name, bool dir) {
+    Step s;
+    s.op = Op::kKevent;
+    s.fd = Ref{pick(kqs_)};
+    Change c;
+    c.ident = Ref{name};
+    c.filter = filt::kVnode;
+    static constexpr std::array<model::EventFlags, 4> kAdd{ev::kAdd, ev::kAdd | ev::kClear, ev::kAdd | ev::kOneshot,
+                                                           ev::kAdd | ev::kDispatch};
+    c.flags = kAdd[rng_.below(kAdd.size())];
+    c.fflags = FsStepMaker::vnode_fflags(rng_);
+    s.changes.push_back(c);
+    if (!dir && rng_.chance(50)) {
+      c.filter = rng_.chance(70) ? filt::kRead : filt::kWrite;
+      c.fflags = rng_.chance(20) ? note::kFilePoll : 0;
+      s.changes.push_back(c);
+    }
+    s.nevents = static_cast<std::int32_t>(rng_.below(4));
+    s.timeout = model::Timespec{0, 0};
+    return s;
+  }
+
   void make_kqueue(Step& s) {
     if (kqs_.size() >= 3) return make_pipe(s);
     s.op = Op::kKqueue;
@@ -320,19 +362,27 @@ class Generator {
 
   Change make_change() {
     Change c;
-    static constexpr std::array<model::FilterId, 11> kFilters{filt::kRead,  filt::kWrite, filt::kUser,   filt::kTimer,
-                                                              filt::kRead,  filt::kUser,  filt::kEmpty,  filt::kSignal,
-                                                              filt::kProc,  filt::kProcdesc, -100};
+    static constexpr std::array<model::FilterId, 14> kFilters{
+        filt::kRead,  filt::kWrite, filt::kUser, filt::kTimer,    filt::kRead,  filt::kUser,  filt::kEmpty,
+        filt::kSignal, filt::kProc, filt::kProcdesc, filt::kVnode, filt::kVnode, filt::kVnode, -100};
     c.filter = rng_.chance(2) ? model::FilterId{0} : kFilters[rng_.below(kFilters.size())];
     if (c.filter == filt::kSignal && !options_.with_signals) c.filter = filt::kUser;
     if ((c.filter == filt::kProc || c.filter == filt::kProcdesc) && !options_.with_fork) c.filter = filt::kUser;
+    if (c.filter == filt::kVnode && !options_.with_files) c.filter = filt::kRead;
     const bool fd_based = c.filter == filt::kRead || c.filter == filt::kWrite || c.filter == filt::kEmpty;
     if (c.filter == filt::kProc) {
       c.ident = rng_.chance(5) ? Ref{std::uint64_t{999999}} : Ref{pick(all_procs_)};
     } else if (c.filter == filt::kProcdesc) {
       c.ident = !pds_.empty() && rng_.chance(80) ? Ref{pick(pds_)} : any_fd();
+    } else if (c.filter == filt::kVnode) {
+      if (!dirs_.empty() && rng_.chance(35)) {
+        c.ident = Ref{pick(dirs_)};
+      } else {
+        c.ident = !fs_.opened().empty() && rng_.chance(80) ? Ref{pick(fs_.opened())} : any_fd();
+      }
     } else if (fd_based) {
       c.ident = (c.filter == filt::kRead && !kqs_.empty() && rng_.chance(15)) ? Ref{pick(kqs_)} : any_fd();
+      if (!fs_.opened().empty() && rng_.chance(25)) c.ident = Ref{pick(fs_.opened())};
     } else if (c.filter == filt::kSignal) {
       c.ident = Ref{static_cast<std::uint64_t>(rng_.chance(90) ? kSignals[rng_.below(2)] : 0)};
     } else {
@@ -352,6 +402,7 @@ class Generator {
                                                           note::kFfand | 0xf, note::kFfcopy | 0x12, note::kFfor | 0x40};
       return kUser[rng_.below(kUser.size())];
     }
+    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_);
     if (filter == filt::kTimer) {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];
@@ -376,11 +427,14 @@ class Generator {
   GeneratorOptions options_;
   std::vector<std::string> listeners_;
   std::vector<std::string> stream_fds_;  // sockets that never listen: socketpair ends, clients, accepted
-  std::vector<Step> pending_;  // the rest of a multi-step construction (listener, client)
+  std::vector<Step> pending_;  // the rest of a multi-step action (listener, client, file-system action)
   std::vector<std::string> kqs_, fds_, children_, pds_;
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
   std::vector<std::vector<std::string>> child_fds_;
+  std::vector<std::int32_t> handled_;  // signals main catches, ignores or blocks
+  std::vector<std::string> dirs_;      // directory descriptors (200 and up), for EVFILT_VNODE only
+  FsStepMaker fs_;
   // What main does with each of kSignals: a kill must never end it. Blocking
   // and ignoring survive exec; a handler does not.
   struct SignalState {

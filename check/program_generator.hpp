@@ -6,8 +6,9 @@
 // full pipes, nevents below the pending count, re-adding existing knotes,
 // EV_DISPATCH + EV_ENABLE cycles, closing what is queued; AF_UNIX
 // socketpairs and listening sockets with connects, accepts, shutdowns and
-// low-water marks. Nothing in such a program can block forever: every pipe
-// and socket is non-blocking.
+// low-water marks; regular files, directories and FIFOs with EVFILT_VNODE
+// (check/fs_steps.hpp). Nothing in such a program can block forever: every
+// pipe and socket is non-blocking.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@ struct GeneratorOptions {
   bool with_fork = true;
   bool with_signals = true;  // sigaction/sigprocmask/kill and EVFILT_SIGNAL
   bool with_sockets = true;  // AF_UNIX socket calls (freebsd-main only)
+  bool with_files = true;    // files, directories and FIFOs, EVFILT_VNODE
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

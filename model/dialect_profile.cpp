@@ -32,6 +32,7 @@ constexpr DialectProfile make_13_2() {
   p.has_kqueuex = false;
   p.fork_skipped_kqueue_lowers_free_hint = true;
   p.models_unix_sockets = false;  // the pre-rewrite uipc_usrreq.c
+  p.fifo_other_filters_to_vnode = false;
   return p;
 }
 

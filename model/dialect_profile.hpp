@@ -30,6 +30,12 @@ struct DialectProfile {
   // the child's lowest-free hint. 13.2: yes (child reuses the number);
   // 15.1: no (observed-real-kernels.md, 15.1 diff #3).
   bool fork_skipped_kqueue_lowers_free_hint = false;
+  // pipe_kqfilter on a FIFO descriptor: filters other than READ/WRITE go to
+  // the vnode (vnops.fo_kqfilter), so EVFILT_VNODE works (catalogue, sys_pipe.c
+  // of 2025 main). Older pipe_kqfilter refuses them with EINVAL like any
+  // pipe's; the release that changed is not pinned (verify-on-host for 13.2
+  // and 15.1).
+  bool fifo_other_filters_to_vnode = true;
 
   // sys_pipe.c / sys/pipe.h constants.
   std::uint32_t pipe_size = 16384;          // PIPE_SIZE: buffer of fd[0]

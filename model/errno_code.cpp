@@ -6,7 +6,7 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 28> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 35> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
     {Errno::kECHILD, "ECHILD"},
@@ -20,6 +20,9 @@ constexpr std::array<std::pair<Errno, std::string_view>, 28> kNames{{
     {Errno::kECONNABORTED, "ECONNABORTED"}, {Errno::kECONNRESET, "ECONNRESET"},
     {Errno::kENOBUFS, "ENOBUFS"},           {Errno::kEISCONN, "EISCONN"},
     {Errno::kENOTCONN, "ENOTCONN"},         {Errno::kECONNREFUSED, "ECONNREFUSED"},
+    {Errno::kEACCES, "EACCES"},  {Errno::kEBUSY, "EBUSY"},   {Errno::kEEXIST, "EEXIST"},
+    {Errno::kENOTDIR, "ENOTDIR"}, {Errno::kEISDIR, "EISDIR"}, {Errno::kESPIPE, "ESPIPE"},
+    {Errno::kENOTEMPTY, "ENOTEMPTY"},
 }};
 
 }  // namespace

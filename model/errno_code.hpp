@@ -18,10 +18,16 @@ enum class Errno : std::int32_t {
   kECHILD = 10,
   kEBADF = 9,
   kENOMEM = 12,
+  kEACCES = 13,
   kEFAULT = 14,
+  kEBUSY = 16,
+  kEEXIST = 17,
+  kENOTDIR = 20,
+  kEISDIR = 21,
   kEINVAL = 22,
   kEMFILE = 24,
   kENOTTY = 25,
+  kESPIPE = 29,
   kEPIPE = 32,
   kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
   kEALREADY = 37,
@@ -37,6 +43,7 @@ enum class Errno : std::int32_t {
   kEISCONN = 56,
   kENOTCONN = 57,
   kECONNREFUSED = 61,
+  kENOTEMPTY = 66,
 };
 
 // "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the

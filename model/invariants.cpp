@@ -64,6 +64,7 @@ void check_knlists(const Kernel& k, Violations& out) {
   }
   for (const Process& p : k.processes()) visit(p.klist);
   for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
+  for (const Vnode& v : k.vnodes()) visit(v.knotes);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
       const Knote& kn = k.kqueues()[i].knote(slot);
@@ -72,7 +73,9 @@ void check_knlists(const Kernel& k, Violations& out) {
                      kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc ||
                      kn.kind == FilterKind::kSockRead || kn.kind == FilterKind::kSockWrite ||
                      kn.kind == FilterKind::kSockEmpty || kn.kind == FilterKind::kUnixWrite ||
-                     kn.kind == FilterKind::kUnixEmpty;
+                     kn.kind == FilterKind::kUnixEmpty ||
+                     kn.kind == FilterKind::kVnodeRead || kn.kind == FilterKind::kVnodeWrite ||
+                     kn.kind == FilterKind::kVnode;
       std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
       std::size_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.push_back(where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want));
@@ -148,6 +151,40 @@ void check_sockets(const Kernel& k, Violations& out) {
   }
 }
 
+// The namespace is a tree of live vnodes whose link counts match it; a FIFO's
+// reader and writer counts match its open files, and it has a live named
+// pipe exactly while they are not both zero (fifo_cleanup).
+void check_vnodes(const Kernel& k, Violations& out) {
+  std::vector<std::uint32_t> links(k.vnodes().size(), 0);
+  std::vector<std::uint32_t> readers(k.vnodes().size(), 0);
+  std::vector<std::uint32_t> writers(k.vnodes().size(), 0);
+  links[kRootVnode] = 1;  // "/" is its own parent's entry
+  for (std::size_t i = 0; i < k.vnodes().size(); ++i) {
+    const Vnode& v = k.vnodes()[i];
+    if (v.type != VnodeType::kDirectory || v.nlink == 0) continue;
+    ++links[i];  // "."
+    for (const auto& [name, child] : v.entries) {
+      ++links[child];
+      if (k.vnodes()[child].type == VnodeType::kDirectory) ++links[i];  // the child's ".."
+      if (k.vnodes()[child].nlink == 0) out.push_back("vnode#" + std::to_string(child) + " '" + name + "' is listed but removed");
+    }
+  }
+  for (const File& f : k.files()) {
+    if (f.closed || f.type != FileType::kFifo) continue;
+    readers[f.vnode] += f.readable ? 1 : 0;
+    writers[f.vnode] += f.writable ? 1 : 0;
+  }
+  for (std::size_t i = 0; i < k.vnodes().size(); ++i) {
+    const Vnode& v = k.vnodes()[i];
+    const std::string id = "vnode#" + std::to_string(i);
+    if (v.nlink != links[i]) out.push_back(id + " nlink " + std::to_string(v.nlink) + " but " + std::to_string(links[i]) + " links");
+    if (v.fifo_readers != readers[i] || v.fifo_writers != writers[i]) out.push_back(id + " FIFO counts disagree with its open files");
+    const bool open = v.fifo_readers + v.fifo_writers > 0;
+    if (open != (v.fifo_pipe != kNoPipe)) out.push_back(id + " has a FIFO pipe iff it is open: violated");
+    if (open && !k.pipe_end(pipe_end_id(v.fifo_pipe, 0)).named) out.push_back(id + " FIFO pipe is not named");
+  }
+}
+
 // A dead process holds no descriptors; a process and its descriptor point at
 // each other; a reaped process was dead first.
 void check_processes(const Kernel& k, Violations& out) {
@@ -182,6 +219,7 @@ std::vector<std::string> check_invariants(const Kernel& kernel) {
   check_timers_and_pipes(kernel, out);
   check_sockets(kernel, out);
   check_processes(kernel, out);
+  check_vnodes(kernel, out);
   return out;
 }
 

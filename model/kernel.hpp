@@ -17,6 +17,10 @@
 //                        accept, shutdown, setsockopt, soclose
 //   socket_rw.cpp        AF_UNIX socket read/write (uipc_soreceive_*, uipc_sosend_*)
 //   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
+//   vfs_namei.cpp        the simulated file system's names: mkdir, rmdir, mkfifo, unlink, rename, link, chmod, truncate
+//   vfs_io.cpp           open, reads and writes of regular files, lseek, ftruncate, vn_close
+//   fifo_io.cpp          fifo_open / fifo_close: FIFOs on the pipe code
+//   filters/vfs_filters.cpp  vfs_kqfilter: EVFILT_READ/WRITE/VNODE on vnodes
 //   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
 
@@ -38,6 +42,7 @@
 #include "model/signals.hpp"
 #include "model/socket.hpp"
 #include "model/sys_result.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::model {
 
@@ -120,6 +125,21 @@ class Kernel {
   SysResult accept(Pid pid, std::int32_t fd);
   SysResult shutdown(Pid pid, std::int32_t fd, ShutdownHow how);
   SysResult setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value);
+  // The simulated file system (one namespace shared by every process). Paths
+  // are resolved from the root; flags and modes are FreeBSD's values.
+  SysResult open(Pid pid, std::string_view path, std::uint32_t oflags, std::uint32_t mode = 0644);
+  SysResult mkdir(Pid pid, std::string_view path, std::uint32_t mode = 0755);
+  SysResult rmdir(Pid pid, std::string_view path);
+  SysResult mkfifo(Pid pid, std::string_view path, std::uint32_t mode = 0644);
+  SysResult unlink(Pid pid, std::string_view path);
+  SysResult rename(Pid pid, std::string_view from, std::string_view to);
+  SysResult link(Pid pid, std::string_view from, std::string_view to);
+  SysResult chmod(Pid pid, std::string_view path, std::uint32_t mode);
+  SysResult truncate(Pid pid, std::string_view path, std::int64_t length);
+  SysResult ftruncate(Pid pid, std::int32_t fd, std::int64_t length);
+  SysResult lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int32_t whence);
+  // Any of the above, as one request (trace steps and the C API).
+  SysResult vfs(Pid pid, const VfsCall& call);
 
   // Read-only views for explanations and invariant checks.
   [[nodiscard]] const Process* process(Pid pid) const;
@@ -132,6 +152,7 @@ class Kernel {
   [[nodiscard]] std::span<const Socket> sockets() const { return sockets_; }
   [[nodiscard]] const std::map<std::string, std::uint32_t, std::less<>>& socket_names() const { return socket_names_; }
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
+  [[nodiscard]] std::span<const Vnode> vnodes() const { return vnodes_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
   // Appends a byte encoding of the whole state (equal bytes, equal states).
@@ -201,7 +222,7 @@ class Kernel {
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 14> kFilterOps;
+  static const std::array<FilterOps, 18> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
   RegisterOutcome filter_attach(KnoteRef ref, Process& p);
@@ -241,6 +262,37 @@ class Kernel {
 
   // Pipes (pipe_io.cpp).
   void pipe_close(std::uint32_t end_id);
+  // PIPE_PEER: the end a write fills; a FIFO's pipe is read and written on one end.
+  [[nodiscard]] std::uint32_t pipe_write_end(std::uint32_t end_id) const {
+    return pipe_end(end_id).named ? end_id : pipe_peer_id(end_id);
+  }
+  void filt_pipenulldetach(KnoteRef) {}
+  bool filt_pipenull(Knote&, std::int64_t) { return false; }
+
+  // The simulated file system.
+  struct Lookup {  // namei: the parent directory, the last name, and what it names
+    Errno err = Errno::kNone;
+    std::uint32_t dir = kRootVnode;
+    std::string name;  // empty when the path names the root
+    std::optional<std::uint32_t> vnode;
+  };
+  [[nodiscard]] Lookup namei(std::string_view path) const;
+  std::uint32_t new_vnode(VnodeType type, std::uint32_t mode, std::uint32_t parent);
+  void vn_knote(std::uint32_t vnode, std::int64_t hint);  // VFS_KNOTE_LOCKED
+  SysResult vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t oflags);
+  SysResult vn_read(File& f, std::int64_t nbytes);
+  SysResult vn_write(File& f, std::int64_t nbytes);
+  void vn_close(File& f);
+  SysResult fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags);
+  void fifo_close(const File& f);
+  SysResult vn_truncate(std::uint32_t vnode, std::int64_t length);
+  SysResult rename_checked(const Lookup& from, const Lookup& to);
+  void rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp);
+  RegisterOutcome vfs_kqfilter(KnoteRef ref);
+  bool filt_vfsread(Knote& kn, std::int64_t hint);
+  bool filt_vfswrite(Knote& kn, std::int64_t hint);
+  bool filt_vfsvnode(Knote& kn, std::int64_t hint);
+  void filt_vfsdetach(KnoteRef ref);
 
   // Sockets (socket_io.cpp, socket_rw.cpp, filters/socket_filters.cpp).
   Socket& sock(std::uint32_t id) { return sockets_[id]; }
@@ -304,6 +356,7 @@ class Kernel {
   std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
+  std::vector<Vnode> vnodes_;  // index kRootVnode is "/"; removed vnodes stay, with nlink 0
 };
 
 }  // namespace kqsim::model

@@ -87,6 +87,24 @@ void put_socket(std::string& out, const Socket& so) {
   put_list(out, so.wr_knotes);
 }
 
+void put_vnode(std::string& out, const Vnode& v) {
+  put(out, v.type);
+  put(out, v.mode);
+  put(out, v.nlink);
+  put(out, v.size);
+  put(out, v.parent);
+  put(out, v.entries.size());
+  for (const auto& [name, child] : v.entries) {
+    put(out, name.size());
+    out.append(name);
+    put(out, child);
+  }
+  put_list(out, v.knotes);
+  put(out, v.fifo_pipe);
+  put(out, v.fifo_readers);
+  put(out, v.fifo_writers);
+}
+
 }  // namespace
 
 void Kernel::encode(std::string& out) const {
@@ -116,6 +134,12 @@ void Kernel::encode(std::string& out) const {
     put(out, f.nonblock);
     put(out, f.closed);
     put(out, f.pd_nokill);
+    put(out, f.vnode);
+    put(out, f.readable);
+    put(out, f.writable);
+    put(out, f.append);
+    put(out, f.offset);
+    put(out, f.pipegen);
   }
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
@@ -134,6 +158,8 @@ void Kernel::encode(std::string& out) const {
       put(out, e.eof);
       put(out, e.active);
       put_list(out, e.knotes);
+      put(out, e.named);
+      put(out, e.wgen);
     }
   }
   for (const Socket& so : sockets_) put_socket(out, so);
@@ -149,6 +175,7 @@ void Kernel::encode(std::string& out) const {
     put(out, pd.fpcount);
     put_list(out, pd.klist);
   }
+  for (const Vnode& v : vnodes_) put_vnode(out, v);
 }
 
 }  // namespace kqsim::model

@@ -12,6 +12,7 @@ constexpr std::int32_t kStdioCount = 3;
 
 Kernel::Kernel(const DialectProfile& profile, KernelConfig config)
     : profile_(&profile), config_(config) {
+  new_vnode(VnodeType::kDirectory, 0755, kRootVnode);  // "/", its own parent
   Process init;
   init.pid = kInitPid;
   processes_.push_back(std::move(init));
@@ -66,6 +67,7 @@ void Kernel::fdrop(FileIndex file) {
   if (f.type == FileType::kKqueue) kqueue_close(f.object);
   if (f.type == FileType::kSocket) soclose(f.object);
   if (f.type == FileType::kProcdesc) procdesc_close(f.object, f.pd_nokill);
+  if (f.type == FileType::kVnode || f.type == FileType::kFifo) vn_close(f);
 }
 
 SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {

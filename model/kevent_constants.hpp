@@ -69,6 +69,18 @@ inline constexpr std::uint32_t kUseconds = 0x0004;
 inline constexpr std::uint32_t kNseconds = 0x0008;
 inline constexpr std::uint32_t kAbstime = 0x0010;
 inline constexpr std::uint32_t kTimerPrecMask = kSeconds | kMseconds | kUseconds | kNseconds;
+// EVFILT_VNODE
+inline constexpr std::uint32_t kDelete = 0x0001;
+inline constexpr std::uint32_t kWrite = 0x0002;
+inline constexpr std::uint32_t kExtend = 0x0004;
+inline constexpr std::uint32_t kAttrib = 0x0008;
+inline constexpr std::uint32_t kLink = 0x0010;
+inline constexpr std::uint32_t kRename = 0x0020;
+inline constexpr std::uint32_t kRevoke = 0x0040;
+inline constexpr std::uint32_t kOpen = 0x0080;
+inline constexpr std::uint32_t kClose = 0x0100;
+inline constexpr std::uint32_t kCloseWrite = 0x0200;
+inline constexpr std::uint32_t kRead = 0x0400;
 // EVFILT_PROC / EVFILT_PROCDESC: event bits (also the hints knote() carries)
 // and the tracking flags.
 inline constexpr std::uint32_t kExit = 0x80000000;

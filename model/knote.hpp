@@ -38,6 +38,10 @@ enum class FilterKind : std::uint8_t {
   kUnixEmpty,   // uipc_usrreq.c uipc_empty_filtops (unix stream sockets)
   kProc,        // kern_event.c proc_filtops
   kProcdesc,    // sys_procdesc.c procdesc_kqops
+  kPipeNull,    // sys_pipe.c pipe_nfiltops: READ on a write-only FIFO or WRITE on a read-only one
+  kVnodeRead,   // vfs_subr.c vfsread_filtops
+  kVnodeWrite,  // vfs_subr.c vfswrite_filtops
+  kVnode,       // vfs_subr.c vfsvnode_filtops (EVFILT_VNODE)
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.
@@ -59,7 +63,7 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc or socket index
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc, socket or vnode index
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
   bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;

@@ -16,6 +16,8 @@ struct PipeEnd {
   bool eof = false;               // PIPE_EOF
   bool active = true;             // pipe_present == PIPE_ACTIVE
   KnoteList knotes;               // pipe_sel.si_note: own READ knotes, peer's WRITE knotes
+  bool named = false;             // PIPE_TYPE_NAMED: a FIFO's pipe, read and written on this end
+  std::uint32_t wgen = 0;         // pipe_wgen: how often a FIFO's last writer went away
 };
 
 struct PipePair {

@@ -24,9 +24,11 @@ SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
-  const File& f = files_[e->file];
+  File& f = files_[e->file];
+  if (!f.readable) return SysResult::fail(Errno::kEBADF);  // fget_read
   if (nbytes == 0) return SysResult::ok(0);
   if (f.type == FileType::kSocket) return soo_read(f, nbytes);
+  if (f.type == FileType::kVnode) return vn_read(f, nbytes);
   if (auto r = not_a_pipe(f)) return *r;
   PipeEnd& rpipe = end(f.object);
   if (rpipe.buffered > 0) {
@@ -51,10 +53,12 @@ SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);  // sys_write: above IOSIZE_MAX
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
-  const File& f = files_[e->file];
+  File& f = files_[e->file];
+  if (!f.writable) return SysResult::fail(Errno::kEBADF);  // fget_write
   if (f.type == FileType::kSocket) return soo_write(f, nbytes);
+  if (f.type == FileType::kVnode) return vn_write(f, nbytes);
   if (auto r = not_a_pipe(f)) return *r;
-  PipeEnd& wpipe = end(pipe_peer_id(f.object));
+  PipeEnd& wpipe = end(pipe_write_end(f.object));
   // The process runs with SIGPIPE ignored, so it sees EPIPE.
   if (!wpipe.active || wpipe.eof) return SysResult::fail(Errno::kEPIPE);
 

@@ -14,6 +14,7 @@
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
 #include "sim/socket_call.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::sim {
 
@@ -63,6 +64,8 @@ class Backend {
   virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
   // The AF_UNIX socket calls; socketpair returns its descriptors in fds.
   virtual CallResult socket_call(ProcId p, const SocketCall& call) = 0;
+  // The file-system calls (open, mkdir, ..., lseek); flags and modes in FreeBSD's numbers.
+  virtual CallResult vfs(ProcId p, const model::VfsCall& call) = 0;
   // EVFILT_PROC idents and NOTE_CHILD data are ProcIds on this interface;
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).

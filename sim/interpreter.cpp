@@ -159,6 +159,14 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kAccept:
     case Op::kShutdown:
     case Op::kSetsockopt: return call_socket(step, p);
+    case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
+    case Op::kLink: case Op::kChmod: case Op::kTruncate: return backend_.vfs(p, step.vfs);
+    case Op::kFtruncate:
+    case Op::kLseek: {
+      model::VfsCall c = step.vfs;
+      c.fd = fd_of(step, step.fd, "fd");
+      return backend_.vfs(p, c);
+    }
   }
   fail(step, "op", "unknown op");
 }
@@ -210,6 +218,7 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
     case Op::kKqueue:
     case Op::kSocket:
     case Op::kAccept:
+    case Op::kOpen:
     case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kDup2: if (!step.as.empty()) ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kPipe:

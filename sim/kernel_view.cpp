@@ -109,6 +109,8 @@ std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const Proc
   }
   if (!any) out += "  (no open kqueue)\n";
   return out + describe_sockets(k, name_of);
+  out += describe_vfs(k);
+  return out;
 }
 
 }  // namespace kqsim::sim

@@ -24,5 +24,9 @@ std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of
 std::string knote_status_text(std::uint16_t status);
 // The open sockets (socket_view.cpp); empty when there are none.
 std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
+// The simulated file system (sim/vfs_view.cpp): each name with its vnode's
+// type, links, size, knotes and FIFO state, and the open vnode files with
+// their offsets. Empty while the file system is untouched.
+std::string describe_vfs(const model::Kernel& kernel);
 
 }  // namespace kqsim::sim

@@ -72,6 +72,8 @@ CallResult ModelBackend::sigprocmask(ProcId p, bool block, std::int32_t signo) {
   return checked(CallResult::of(kernel_.sigprocmask(p, block, signo)));
 }
 
+CallResult ModelBackend::vfs(ProcId p, const model::VfsCall& call) { return checked(CallResult::of(kernel_.vfs(p, call))); }
+
 bool ModelBackend::alive(ProcId p) const {
   const model::Process* proc = kernel_.process(p);
   return proc != nullptr && proc->alive;

@@ -43,6 +43,7 @@ class ModelBackend final : public Backend {
   CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) override;
   CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) override;
   CallResult socket_call(ProcId p, const SocketCall& call) override;
+  CallResult vfs(ProcId p, const model::VfsCall& call) override;
   [[nodiscard]] bool alive(ProcId p) const override;
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }

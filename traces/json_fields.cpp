@@ -1,5 +1,7 @@
 #include "traces/json_fields.hpp"
 
+#include "model/vfs.hpp"
+
 #include "model/kevent_names.hpp"
 #include "traces/trace_error.hpp"
 
@@ -178,6 +180,11 @@ std::uint32_t FieldReader::kqueue_flags_or(const std::string& key, std::uint32_t
     if (n == "KQUEUE_CPONFORK") return model::kqflag::kCponfork;
     return std::nullopt;
   }, "kqueuex flag");
+}
+
+std::uint32_t FieldReader::open_flags(const std::string& key) {
+  if (!has(key)) fail(key, "missing: e.g. [\"O_RDWR\", \"O_CREAT\"]");
+  return symbolic_bits(key, [](const std::string& n) { return model::open_flag_from_name(n); }, "open flag");
 }
 
 std::uint32_t FieldReader::pdfork_flags_or(const std::string& key, std::uint32_t fallback) {

@@ -43,6 +43,7 @@ class FieldReader {
   std::uint32_t notes_or(const std::string& key, std::uint32_t fallback);
   std::uint32_t pdfork_flags_or(const std::string& key, std::uint32_t fallback);
   std::uint32_t kqueue_flags_or(const std::string& key, std::uint32_t fallback);
+  std::uint32_t open_flags(const std::string& key);  // required: names such as O_RDWR
   std::vector<std::string> names(const std::string& key, std::size_t count);
   std::vector<std::string> names_or_empty(const std::string& key, std::size_t count);
   std::optional<model::Timespec> timespec(const std::string& key);

@@ -13,6 +13,7 @@
 #include "model/kevent_constants.hpp"
 #include "model/socket.hpp"
 #include "model/sys_result.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::traces {
 
@@ -84,6 +85,8 @@ enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigprocmask, kPdfork, kWait,
   kSocketpair, kSocket, kBind, kListen, kConnect, kAccept, kShutdown, kSetsockopt,
+  // The simulated file system: one VfsCall each (traces/vfs_step_json.cpp).
+  kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
 };
 
 // The fields of the socket steps (traces/socket_steps.cpp).
@@ -95,6 +98,9 @@ struct SocketArgs {
   model::SocketOption option = model::SocketOption::kRcvLowat;
   std::int64_t value = 0;                               // setsockopt
 };
+
+// The file-system ops and the call each one makes.
+[[nodiscard]] std::optional<model::VfsOp> vfs_op_of(Op op);
 
 struct Step {
   std::size_t index = 0;          // position in the trace, from 0
@@ -117,6 +123,7 @@ struct Step {
   SocketArgs sock;                // socket steps
   std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
   bool nohang = false;            // wait: WNOHANG
+  model::VfsCall vfs;             // file-system ops; ftruncate/lseek take their descriptor from `fd`
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

@@ -13,6 +13,7 @@
 #include "traces/json_file.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/trace_error.hpp"
+#include "traces/vfs_step_json.hpp"
 
 namespace kqsim::traces {
 namespace {
@@ -26,6 +27,9 @@ const std::map<std::string, Op> kOps{
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
     {"socketpair", Op::kSocketpair}, {"socket", Op::kSocket}, {"bind", Op::kBind}, {"listen", Op::kListen},
     {"connect", Op::kConnect}, {"accept", Op::kAccept}, {"shutdown", Op::kShutdown}, {"setsockopt", Op::kSetsockopt},
+    {"open", Op::kOpen},     {"mkdir", Op::kMkdir}, {"rmdir", Op::kRmdir}, {"mkfifo", Op::kMkfifo},
+    {"unlink", Op::kUnlink}, {"rename", Op::kRename}, {"link", Op::kLink}, {"chmod", Op::kChmod},
+    {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
     {"pdfork", Op::kPdfork}, {"wait", Op::kWait},
 };
 
@@ -103,6 +107,10 @@ void parse_kevent_fields(FieldReader& r, Step& s) {
 }
 
 void parse_op_fields(FieldReader& r, Step& s) {
+  if (vfs_op_of(s.op)) {
+    parse_vfs_fields(r, s);
+    return;
+  }
   switch (s.op) {
     case Op::kKqueue: s.kqueue_flags = r.kqueue_flags_or("flags", 0); s.as = r.names("as", 1); break;
     case Op::kPipe:
@@ -156,7 +164,7 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.signo = parse_signal(r);
       break;
     }
-    default:
+    default:  // sockets here; the file-system ops were handled above
       if (is_socket_op(s.op)) parse_socket_fields(r, s);
       break;
   }
@@ -302,6 +310,10 @@ json timeout_to_json(const std::optional<model::Timespec>& ts) {
 }
 
 void op_fields_to_json(const Step& s, json& out) {
+  if (vfs_op_of(s.op)) {
+    vfs_fields_to_json(s, out);
+    return;
+  }
   switch (s.op) {
     case Op::kKqueue:
       if (s.kqueue_flags != 0) out["flags"] = s.kqueue_flags;

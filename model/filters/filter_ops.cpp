@@ -4,7 +4,7 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 14> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 18> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
@@ -19,6 +19,10 @@ const std::array<Kernel::FilterOps, 14> Kernel::kFilterOps{{
     {&Kernel::uipc_filt_soempty, &Kernel::filt_sowdetach, false},  // kUnixEmpty
     {&Kernel::filt_proc, &Kernel::filt_procdetach, false},      // kProc
     {&Kernel::procdesc_kqops_event, &Kernel::procdesc_kqops_detach, false},  // kProcdesc
+    {&Kernel::filt_pipenull, &Kernel::filt_pipenulldetach, false},  // kPipeNull
+    {&Kernel::filt_vfsread, &Kernel::filt_vfsdetach, false},    // kVnodeRead
+    {&Kernel::filt_vfswrite, &Kernel::filt_vfsdetach, false},   // kVnodeWrite
+    {&Kernel::filt_vfsvnode, &Kernel::filt_vfsdetach, false},   // kVnode
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
@@ -27,7 +31,9 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
   Knote& kn = at(ref);
   if (filter_is_fd_based(kn.kev.filter)) {
     switch (files_[kn.file].type) {
-      case FileType::kPipe: return pipe_kqfilter(ref);
+      case FileType::kPipe:
+      case FileType::kFifo: return pipe_kqfilter(ref);
+      case FileType::kVnode: return vfs_kqfilter(ref);
       case FileType::kKqueue: return kqueue_kqfilter(ref);
       case FileType::kSocket: return soo_kqfilter(ref);
       case FileType::kProcdesc: return procdesc_kqfilter(ref);

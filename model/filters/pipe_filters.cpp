@@ -4,17 +4,28 @@
 namespace kqsim::model {
 
 // EVFILT_READ hangs on the descriptor's own end; EVFILT_WRITE hangs on the
-// peer, whose buffer it measures, and needs a live peer (C11: EPIPE).
+// end a write fills (the peer; a FIFO's one pipe) and needs a live peer
+// (C11: EPIPE). On a FIFO descriptor opened without FREAD (FWRITE) the
+// READ (WRITE) filter is accepted but never fires (pipe_nfiltops), and the
+// other filters go to the vnode (vfs_kqfilter).
 Kernel::RegisterOutcome Kernel::pipe_kqfilter(KnoteRef ref) {
   Knote& kn = at(ref);
-  std::uint32_t own = files_[kn.file].object;
+  const File& f = files_[kn.file];
+  std::uint32_t own = f.object;
+  if ((kn.kev.filter == filt::kRead && !f.readable) || (kn.kev.filter == filt::kWrite && !f.writable)) {
+    kn.kind = FilterKind::kPipeNull;
+    kn.object = own;
+    return {};
+  }
   if (kn.kev.filter == filt::kRead) {
     kn.kind = FilterKind::kPipeRead;
     kn.object = own;
   } else if (kn.kev.filter == filt::kWrite) {
     if (!end(pipe_peer_id(own)).active) return {Errno::kEPIPE, {}};
     kn.kind = FilterKind::kPipeWrite;
-    kn.object = pipe_peer_id(own);
+    kn.object = pipe_write_end(own);
+  } else if (end(own).named && profile_->fifo_other_filters_to_vnode) {
+    return vfs_kqfilter(ref);
   } else {
     return {Errno::kEINVAL, {}};
   }
@@ -27,11 +38,12 @@ void Kernel::filt_pipedetach(KnoteRef ref) { end(at(ref).object).knotes.remove(r
 
 // data = bytes buffered. EV_EOF follows the pipe's state both ways: it is
 // cleared again while the pipe is not at EOF. Pipes ignore NOTE_LOWAT
-// (observed on 13.2 and 15.1).
+// (observed on 13.2 and 15.1). A FIFO reader sees EOF only once a writer
+// left after its open (f_pipegen != pipe_wgen).
 bool Kernel::filt_piperead(Knote& kn, std::int64_t) {
   const PipeEnd& rpipe = end(kn.object);
   kn.kev.data = rpipe.buffered;
-  if (rpipe.eof) {
+  if (rpipe.eof && (!rpipe.named || files_[kn.file].pipegen != rpipe.wgen)) {
     kn.kev.flags |= ev::kEof;
     return true;
   }
@@ -43,7 +55,7 @@ bool Kernel::filt_piperead(Knote& kn, std::int64_t) {
 // present, so after the reader closes the knote keeps its last value (C11).
 bool Kernel::filt_pipewrite(Knote& kn, std::int64_t) {
   const PipeEnd& wpipe = end(kn.object);
-  if (wpipe.active) {
+  if (wpipe.active || wpipe.named) {
     kn.kev.data = wpipe.buffer_size > 0 ? wpipe.buffer_size - wpipe.buffered : profile_->pipe_buf;
   }
   if (!wpipe.active || wpipe.eof) {

@@ -30,7 +30,8 @@ sim::CallResult from_reply(const WorkerReply& r) {
 
 HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
   adopt_orphans();
-  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd);
+  scratch_dir_ = make_scratch_dir();
+  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd, scratch_dir_.c_str());
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
   channels_[1] = w.channel;
   host_pids_[1] = w.pid;
@@ -45,6 +46,7 @@ HostBackend::~HostBackend() {
   std::vector<int> pids{options_.model_server_pid};
   for (const auto& [proc, pid] : host_pids_) pids.push_back(pid);
   end_processes(pids);
+  remove_scratch_dir(scratch_dir_);
 }
 
 sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd) {
@@ -178,6 +180,16 @@ sim::CallResult HostBackend::socket_call(sim::ProcId p, const sim::SocketCall& c
   WorkerCommand q;
   q.op = WorkerOp::kSocket;
   q.sock = call;
+  return round_trip(p, q);
+}
+
+sim::CallResult HostBackend::vfs(sim::ProcId p, const model::VfsCall& call) {
+  if (call.path.size() >= sim::kWirePathBytes || call.path2.size() >= sim::kWirePathBytes) {
+    return sim::CallResult::of(model::SysResult::unsupported("a path of 256 bytes or more (a recorder limit)"));
+  }
+  WorkerCommand q;
+  q.op = WorkerOp::kVfs;
+  q.vfs = sim::to_wire(call);
   return round_trip(p, q);
 }
 

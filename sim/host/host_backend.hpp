@@ -50,6 +50,7 @@ class HostBackend final : public sim::Backend {
   sim::CallResult sigaction(sim::ProcId p, std::int32_t signo, std::int32_t action) override;
   sim::CallResult sigprocmask(sim::ProcId p, bool block, std::int32_t signo) override;
   sim::CallResult socket_call(sim::ProcId p, const sim::SocketCall& call) override;
+  sim::CallResult vfs(sim::ProcId p, const model::VfsCall& call) override;
   [[nodiscard]] bool alive(sim::ProcId p) const override;
 
  private:
@@ -65,6 +66,7 @@ class HostBackend final : public sim::Backend {
   std::map<sim::ProcId, int> channels_;
   std::map<sim::ProcId, int> host_pids_;  // the worker playing each process
   sim::ProcId next_proc_ = 2;
+  std::string scratch_dir_;  // the program's working directory: its file-system paths live here
 };
 
 }  // namespace kqsim::host

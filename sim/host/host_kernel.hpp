@@ -14,6 +14,7 @@
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
 #include "sim/socket_call.hpp"
+#include "model/vfs.hpp"
 
 namespace kqsim::host {
 
@@ -59,6 +60,8 @@ HostCall host_sigprocmask(bool block, std::int32_t signo);
 // AF_UNIX sockets, in the model's terms; socketpair fills fds. Names are
 // paths, taken relative to $KQSIM_SOCKET_DIR when it is set.
 HostCall host_socket_call(const sim::SocketCall& call);
+// A file-system call; paths are relative to the worker's working directory.
+HostCall host_vfs(const model::VfsCall& call);
 HostIdentity host_identity();
 // The host's monotonic clock, to time the calls whose duration matters.
 std::int64_t host_monotonic_ns();

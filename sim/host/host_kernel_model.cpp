@@ -128,6 +128,18 @@ int host_option(model::SocketOption o) {
   return -1;
 }
 
+int host_open_flags(std::uint32_t oflags) {
+  const int access = (oflags & model::oflag::kAccmode) == model::oflag::kWronly ? O_WRONLY
+                     : (oflags & model::oflag::kAccmode) == model::oflag::kRdwr ? O_RDWR : O_RDONLY;
+  const struct { std::uint32_t model; int host; } bits[] = {
+      {model::oflag::kNonblock, O_NONBLOCK}, {model::oflag::kAppend, O_APPEND}, {model::oflag::kCreat, O_CREAT},
+      {model::oflag::kTrunc, O_TRUNC},       {model::oflag::kExcl, O_EXCL},     {model::oflag::kCloexec, O_CLOEXEC},
+  };
+  int out = access;
+  for (const auto& b : bits) out |= (oflags & b.model) != 0 ? b.host : 0;
+  return out;
+}
+
 }  // namespace
 
 HostCall host_socket_call(const sim::SocketCall& c) {
@@ -153,6 +165,28 @@ HostCall host_socket_call(const sim::SocketCall& c) {
     }
   }
   return finish(-1);
+}
+
+HostCall host_vfs(const model::VfsCall& c) {
+  const char* path = c.path.c_str();
+  const int mode = static_cast<int>(c.mode);
+  switch (c.op) {
+    case model::VfsOp::kOpen: return finish(kqsim_open(path, host_open_flags(c.flags), mode));
+    case model::VfsOp::kMkdir: return finish(kqsim_mkdir(path, mode));
+    case model::VfsOp::kRmdir: return finish(kqsim_rmdir(path));
+    case model::VfsOp::kMkfifo: return finish(kqsim_mkfifo(path, mode));
+    case model::VfsOp::kUnlink: return finish(kqsim_unlink(path));
+    case model::VfsOp::kRename: return finish(kqsim_rename(path, c.path2.c_str()));
+    case model::VfsOp::kLink: return finish(kqsim_link(path, c.path2.c_str()));
+    case model::VfsOp::kChmod: return finish(kqsim_chmod(path, mode));
+    case model::VfsOp::kTruncate: return finish(kqsim_truncate(path, c.value));
+    case model::VfsOp::kFtruncate: return finish(kqsim_ftruncate(c.fd, c.value));
+    case model::VfsOp::kLseek: {
+      const int whence = c.whence == model::kSeekCur ? SEEK_CUR : c.whence == model::kSeekEnd ? SEEK_END : SEEK_SET;
+      return finish(kqsim_lseek(c.fd, c.value, whence));
+    }
+  }
+  return HostCall{-1, "", model::Completion::kUnsupported, "unknown file-system call", {}, {}};
 }
 
 HostIdentity host_identity() {

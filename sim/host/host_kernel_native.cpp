@@ -6,6 +6,7 @@
 #include <sys/event.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #if defined(__FreeBSD__)
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <cstdio>
 #include <utility>
 
 #include "model/kevent_names.hpp"
@@ -89,6 +91,15 @@ const NamedValue kHostErrnos[] = {
     {"EPROTOTYPE", EPROTOTYPE}, {"EADDRINUSE", EADDRINUSE}, {"ECONNABORTED", ECONNABORTED},
     {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS}, {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN},
     {"ECONNREFUSED", ECONNREFUSED},
+    {"EACCES", EACCES}, {"EBUSY", EBUSY},   {"EEXIST", EEXIST}, {"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
+    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY},
+};
+
+// open(2) flags by name (the model speaks FreeBSD's values).
+const NamedValue kHostOpenFlags[] = {
+    {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},   {"O_NONBLOCK", O_NONBLOCK},
+    {"O_APPEND", O_APPEND}, {"O_CREAT", O_CREAT},   {"O_TRUNC", O_TRUNC}, {"O_EXCL", O_EXCL},
+    {"O_CLOEXEC", O_CLOEXEC},
 };
 
 template <std::size_t N>
@@ -397,6 +408,18 @@ HostCall native_socketpair(const sim::SocketCall& c) {
   return r;
 }
 
+int host_open_flags(std::uint32_t oflags) {
+  int out = 0;
+  for (const std::string& name : model::open_flags_to_names(oflags)) out |= static_cast<int>(*host_value(kHostOpenFlags, name));
+  return out;
+}
+
+int host_whence(std::int32_t whence) {
+  if (whence == model::kSeekCur) return SEEK_CUR;
+  if (whence == model::kSeekEnd) return SEEK_END;
+  return whence == model::kSeekSet ? SEEK_SET : -1;
+}
+
 }  // namespace
 
 HostCall host_socket_call(const sim::SocketCall& c) {
@@ -430,6 +453,27 @@ HostCall host_socket_call(const sim::SocketCall& c) {
     }
   }
   return unsupported("this socket call");
+}
+
+// Paths are relative: the worker runs in the recording's scratch directory
+// (HostBackend creates it), so the program touches nothing else.
+HostCall host_vfs(const model::VfsCall& c) {
+  const char* path = c.path.c_str();
+  const auto mode = static_cast<mode_t>(c.mode);
+  switch (c.op) {
+    case model::VfsOp::kOpen: return finish(open(path, host_open_flags(c.flags), mode));
+    case model::VfsOp::kMkdir: return finish(mkdir(path, mode));
+    case model::VfsOp::kRmdir: return finish(rmdir(path));
+    case model::VfsOp::kMkfifo: return finish(mkfifo(path, mode));
+    case model::VfsOp::kUnlink: return finish(unlink(path));
+    case model::VfsOp::kRename: return finish(rename(path, c.path2.c_str()));
+    case model::VfsOp::kLink: return finish(link(path, c.path2.c_str()));
+    case model::VfsOp::kChmod: return finish(chmod(path, mode));
+    case model::VfsOp::kTruncate: return finish(truncate(path, static_cast<off_t>(c.value)));
+    case model::VfsOp::kFtruncate: return finish(ftruncate(c.fd, static_cast<off_t>(c.value)));
+    case model::VfsOp::kLseek: return finish(lseek(c.fd, static_cast<off_t>(c.value), host_whence(c.whence)));
+  }
+  return unsupported("file-system call");
 }
 
 HostIdentity host_identity() {

@@ -11,8 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace kqsim::host {
 
@@ -38,7 +42,22 @@ bool peer_gone(int channel) {
   return (p.revents & POLLIN) != 0 && recv(channel, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-SpawnedWorker spawn_worker(const char* self_path, int keep_fd) {
+std::string make_scratch_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kqsim-rec-XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) return {};
+  return buf.data();
+}
+
+void remove_scratch_dir(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir) {
   auto pair = channel_pair();
   if (!pair) return {};
   pid_t pid = fork();
@@ -48,6 +67,7 @@ SpawnedWorker spawn_worker(const char* self_path, int keep_fd) {
     return {pair->first, pid};
   }
   close(pair->first);
+  if (*work_dir != '\0' && chdir(work_dir) != 0) _exit(127);
   signal(SIGPIPE, SIG_IGN);  // traces run with SIGPIPE ignored: a widowed pipe gives EPIPE
   move_fd(pair->second, kChannelFd);
   if (keep_fd >= 0) move_fd(keep_fd, kModelServerFd);

@@ -18,7 +18,12 @@ struct SpawnedWorker {
 
 // Starts the first worker: a child of the caller with only 0, 1, 2 and its
 // channel (plus `keep_fd`, moved to kModelServerFd, if >= 0).
-SpawnedWorker spawn_worker(const char* self_path, int keep_fd);
+// The worker starts in work_dir (its relative paths resolve there).
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir);
+// A fresh private directory under $TMPDIR (or /tmp) for one recording, and
+// its removal with everything the program left in it; "" if none could be made.
+std::string make_scratch_dir();
+void remove_scratch_dir(const std::string& dir);
 // Makes orphaned workers (whose parent worker left first) children of the
 // caller, so end_processes can reap them (Linux, FreeBSD; elsewhere a no-op).
 void adopt_orphans();

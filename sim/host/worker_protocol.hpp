@@ -7,6 +7,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "sim/socket_call.hpp"
+#include "sim/vfs_wire.hpp"
 
 namespace kqsim::host {
 
@@ -19,6 +20,7 @@ enum class WorkerOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigmask, kPdfork, kWait,
   kSocket,  // sock: one socket call
+  kVfs,  // the file-system call in vfs
 };
 
 struct WorkerCommand {
@@ -32,6 +34,7 @@ struct WorkerCommand {
   std::int64_t timeout_nsec = 0;
   sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
+  sim::VfsWire vfs;
 };
 
 struct WorkerReply {

@@ -74,6 +74,13 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEISCONN: return EISCONN;
     case Errno::kENOTCONN: return ENOTCONN;
     case Errno::kECONNREFUSED: return ECONNREFUSED;
+    case Errno::kEACCES: return EACCES;
+    case Errno::kEBUSY: return EBUSY;
+    case Errno::kEEXIST: return EEXIST;
+    case Errno::kENOTDIR: return ENOTDIR;
+    case Errno::kEISDIR: return EISDIR;
+    case Errno::kESPIPE: return ESPIPE;
+    case Errno::kENOTEMPTY: return ENOTEMPTY;
   }
   return EINVAL;
 }

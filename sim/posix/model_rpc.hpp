@@ -6,6 +6,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "sim/socket_call.hpp"
+#include "sim/vfs_wire.hpp"
 
 namespace kqsim::posix {
 
@@ -20,6 +21,7 @@ enum class RpcOp : std::uint8_t {
   kPdfork,    // a = PD_* flags; ret = the child's model pid, fds[0] = the descriptor
   kWait,      // a = host pid of the child, b = 1 WNOHANG; ret = that host pid, or 0
   kSocket,    // sock: one socket call
+  kVfs,       // the file-system call in vfs
 };
 
 struct RpcRequest {
@@ -35,7 +37,9 @@ struct RpcRequest {
   std::int64_t timeout_nsec = 0;
   sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
+  sim::VfsWire vfs;
 };
+
 
 struct RpcReply {
   std::int64_t ret = 0;
@@ -46,5 +50,9 @@ struct RpcReply {
   std::int32_t nevents = 0;
   model::KEvent events[kMaxRecords];
 };
+
+// One request to the model server, answered (kqsim_posix.cpp): the C return
+// value, with errno and the status kqsim_last_status reports set.
+std::int64_t rpc_call(RpcRequest& q, RpcReply& r);
 
 }  // namespace kqsim::posix

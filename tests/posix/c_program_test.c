@@ -4,6 +4,8 @@
  * C10 (pipe EVFILT_WRITE data), C12 (EV_EOF after the writer closes), C11;
  * sockets: uipc_usrreq.c (uipc_filt_sowrite: the peer's 64 KiB receive
  * space; solisten_enqueue; uipc_shutdown) and uipc_socket.c filt_soread.
+ * the file-system part: T/vnode.c note_write (NOTE_WRITE|NOTE_EXTEND),
+ * vfs_subr.c filt_vfsread, fifo_vnops.c fifo_open (ENXIO).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +88,32 @@ int main(void) {
   CHECK(kevent(kq, ch, 1, NULL, 0, NULL) == 0);
   CHECK(kevent(kq, NULL, 0, ev, 1, NULL) == -1 && kqsim_last_status() == KQSIM_BLOCKED);
   check_sockets(kq);
+
+  /* A regular file: EVFILT_VNODE and EVFILT_READ through the C API, in a kqueue of its own. */
+  int fkq = kqueue();
+  CHECK(fkq >= 0);
+  CHECK(kqsim_mkdir("d", 0755) == 0);
+  int f = kqsim_open("d/f", O_RDWR | O_CREAT, 0644);
+  CHECK(f >= 0);
+  EV_SET(&ch[0], f, EVFILT_VNODE, EV_ADD | EV_CLEAR, NOTE_WRITE, 0, NULL);
+  CHECK(kevent(fkq, ch, 1, NULL, 0, NULL) == 0);
+  CHECK(kqsim_write(f, "abcdef", 6) == 6);
+  n = kevent(fkq, NULL, 0, ev, 4, &poll_ts);
+  CHECK(n == 1 && ev[0].filter == EVFILT_VNODE && ev[0].fflags == (NOTE_WRITE | NOTE_EXTEND));
+  CHECK(kqsim_lseek(f, 2, SEEK_SET) == 2);
+  EV_SET(&ch[0], f, EVFILT_READ, EV_ADD, 0, 0, NULL);
+  n = kevent(fkq, ch, 1, ev, 4, &poll_ts);
+  CHECK(n == 1 && ev[0].filter == EVFILT_READ && ev[0].data == 4);
+  CHECK(kqsim_rename("d/f", "g") == 0 && kqsim_unlink("g") == 0 && kqsim_rmdir("d") == 0);
+  CHECK(kqsim_ftruncate(f, 1) == 0 && kqsim_truncate("g", 1) == -1 && errno == ENOENT);
+  CHECK(kqsim_link("nothing", "x") == -1 && errno == ENOENT);
+  CHECK(kqsim_chmod("nothing", 0600) == -1 && errno == ENOENT);
+  /* A FIFO: a non-blocking writer needs a reader. */
+  CHECK(kqsim_mkfifo("p", 0644) == 0);
+  CHECK(kqsim_open("p", O_WRONLY | O_NONBLOCK, 0) == -1 && errno == ENXIO);
+  CHECK(kqsim_open("p", O_RDONLY | O_NONBLOCK, 0) >= 0);
+  CHECK(kqsim_open("p", O_RDONLY, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);  /* would wait for a writer */
+  CHECK(kqsim_open("p", O_WRONLY, 0) >= 0);  /* a reader is there: no wait */
   printf("c_program_test: %d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -35,6 +35,29 @@ TEST(Interpreter, BindsNamesAndCompares) {
   EXPECT_FALSE(out[1].compared);
 }
 
+// open binds its name like any descriptor-creating call; ftruncate and
+// lseek resolve theirs; a failed open binds -1 (EBADF afterwards).
+TEST(Interpreter, FileSystemStepsBindAndResolveNames) {
+  traces::Trace t = trace_of(R"([
+    {"op": "open", "path": "f", "flags": ["O_RDWR", "O_CREAT"], "as": "f", "observed": {"ret": 3}},
+    {"op": "write", "fd": "f", "bytes": 8, "observed": {"ret": 8}},
+    {"op": "ftruncate", "fd": "f", "length": 5, "observed": {"ret": 0}},
+    {"op": "lseek", "fd": "f", "offset": 0, "whence": "SEEK_END", "observed": {"ret": 5}},
+    {"op": "open", "path": "missing", "flags": ["O_RDONLY"], "as": "m", "observed": {"errno": "ENOENT"}},
+    {"op": "lseek", "fd": "m", "offset": 0, "whence": "SEEK_SET", "observed": {"errno": "EBADF"}}])");
+  auto out = run(t);
+  ASSERT_EQ(out.size(), 6U);
+  for (const StepOutcome& o : out) EXPECT_TRUE(o.divergences.empty()) << o.step->index;
+}
+
+// A blocking FIFO open with no peer is a step the model cannot make.
+TEST(Interpreter, BlockingFifoOpenIsUnsupported) {
+  traces::Trace t = trace_of(R"([
+    {"op": "mkfifo", "path": "p"},
+    {"op": "open", "path": "p", "flags": ["O_RDONLY"], "as": "r"}])");
+  EXPECT_THROW(run(t), UnsupportedStep);
+}
+
 TEST(Interpreter, ReportsDivergence) {
   traces::Trace t = trace_of(R"([
     {"op": "kqueue", "as": "kq"},

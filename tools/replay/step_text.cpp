@@ -47,6 +47,26 @@ std::string socket_text(const traces::Step& s) {
   }
 }
 
+std::string vfs_text(const traces::Step& s) {
+  const model::VfsCall& c = s.vfs;
+  std::string flags;
+  for (const std::string& f : model::open_flags_to_names(c.flags)) flags += (flags.empty() ? "" : "|") + f;
+  switch (c.op) {
+    case model::VfsOp::kOpen: return fmt::format("{} = open(\"{}\", {}, {:04o})", s.as[0], c.path, flags, c.mode);
+    case model::VfsOp::kMkdir:
+    case model::VfsOp::kMkfifo:
+    case model::VfsOp::kChmod: return fmt::format("{}(\"{}\", {:04o})", model::vfs_op_name(c.op), c.path, c.mode);
+    case model::VfsOp::kRmdir:
+    case model::VfsOp::kUnlink: return fmt::format("{}(\"{}\")", model::vfs_op_name(c.op), c.path);
+    case model::VfsOp::kRename:
+    case model::VfsOp::kLink: return fmt::format("{}(\"{}\", \"{}\")", model::vfs_op_name(c.op), c.path, c.path2);
+    case model::VfsOp::kTruncate: return fmt::format("truncate(\"{}\", {})", c.path, c.value);
+    case model::VfsOp::kFtruncate: return fmt::format("ftruncate({}, {})", ref_text(s.fd), c.value);
+    case model::VfsOp::kLseek: return fmt::format("lseek({}, {}, {})", ref_text(s.fd), c.value, model::whence_name(c.whence));
+  }
+  return "?";
+}
+
 }  // namespace
 
 std::string call_text(const traces::Step& s) {
@@ -81,6 +101,9 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kAccept:
     case traces::Op::kShutdown:
     case traces::Op::kSetsockopt: return who + socket_text(s);
+    case traces::Op::kOpen: case traces::Op::kMkdir: case traces::Op::kRmdir: case traces::Op::kMkfifo:
+    case traces::Op::kUnlink: case traces::Op::kRename: case traces::Op::kLink: case traces::Op::kChmod:
+    case traces::Op::kTruncate: case traces::Op::kFtruncate: case traces::Op::kLseek: return who + vfs_text(s);
   }
   return who + "?";
 }

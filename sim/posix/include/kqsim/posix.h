@@ -61,6 +61,21 @@ int kqsim_connect(int fd, const struct sockaddr *addr, socklen_t len);
 int kqsim_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int kqsim_shutdown(int fd, int how);
 int kqsim_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+/* The simulated file system: one namespace for the whole program, paths
+ * resolved from its root. Flags are the host's O_* values (O_RDONLY,
+ * O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK,
+ * O_CLOEXEC); whence is SEEK_SET, SEEK_CUR or SEEK_END. */
+int kqsim_open(const char *path, int flags, int mode);
+int kqsim_mkdir(const char *path, int mode);
+int kqsim_rmdir(const char *path);
+int kqsim_mkfifo(const char *path, int mode);
+int kqsim_unlink(const char *path);
+int kqsim_rename(const char *from, const char *to);
+int kqsim_link(const char *from, const char *to);
+int kqsim_chmod(const char *path, int mode);
+int kqsim_truncate(const char *path, long long length);
+int kqsim_ftruncate(int fd, long long length);
+long long kqsim_lseek(int fd, long long offset, int whence);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };

@@ -87,6 +87,19 @@ struct kevent {
 /* EVFILT_READ / EVFILT_WRITE */
 #define NOTE_LOWAT      0x0001
 #define NOTE_FILE_POLL  0x0002
+
+/* EVFILT_VNODE */
+#define NOTE_DELETE      0x0001
+#define NOTE_WRITE       0x0002
+#define NOTE_EXTEND      0x0004
+#define NOTE_ATTRIB      0x0008
+#define NOTE_LINK        0x0010
+#define NOTE_RENAME      0x0020
+#define NOTE_REVOKE      0x0040
+#define NOTE_OPEN        0x0080
+#define NOTE_CLOSE       0x0100
+#define NOTE_CLOSE_WRITE 0x0200
+#define NOTE_READ        0x0400
 /* EVFILT_TIMER */
 #define NOTE_SECONDS    0x00000001
 #define NOTE_MSECONDS   0x00000002

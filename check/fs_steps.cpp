@@ -1,0 +1,179 @@
+#include "check/fs_steps.hpp"
+
+#include <array>
+
+#include "model/kevent_constants.hpp"
+#include "model/vfs.hpp"
+
+namespace kqsim::check {
+namespace {
+
+using model::VfsOp;
+using traces::Op;
+using traces::Ref;
+using traces::Step;
+namespace oflag = model::oflag;
+namespace note = model::note;
+
+constexpr std::array<const char*, 4> kFiles{"f1", "f2", "d/f1", "e/f2"};
+constexpr std::array<const char*, 2> kFifos{"p1", "d/p1"};
+constexpr std::array<const char*, 3> kDirs{"d", "e", "d/s"};
+constexpr std::array<std::uint32_t, 3> kFileModes{0600, 0644, 0640};  // the owner keeps read and write
+constexpr std::array<std::uint32_t, 2> kDirModes{0755, 0700};
+constexpr std::int32_t kLastDirFd = 900;
+
+template <std::size_t N>
+std::string pick(Prng& rng, const std::array<const char*, N>& pool) {
+  return pool[rng.below(N)];
+}
+
+Step fs_step(Op op, std::string path) {
+  Step s;
+  s.op = op;
+  s.vfs.op = *traces::vfs_op_of(op);
+  s.vfs.path = std::move(path);
+  return s;
+}
+
+std::uint32_t file_open_flags(Prng& rng) {
+  static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
+  std::uint32_t flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
+  if (rng.chance(80)) flags |= oflag::kCreat;
+  if ((flags & oflag::kCreat) != 0 && rng.chance(10)) flags |= oflag::kExcl;
+  if (rng.chance(20)) flags |= oflag::kAppend;
+  if ((flags & oflag::kAccmode) != oflag::kRdonly && rng.chance(10)) flags |= oflag::kTrunc;
+  return flags;
+}
+
+// A name pool and the same kind's other name, for rename and link.
+Step two_names(Prng& rng, Op op) {
+  const std::uint64_t kind = op == Op::kLink ? 0 : rng.below(3);
+  Step s;
+  if (kind == 0) {
+    s = fs_step(op, pick(rng, kFiles));
+    s.vfs.path2 = pick(rng, kFiles);
+  } else if (kind == 1) {
+    s = fs_step(op, pick(rng, kFifos));
+    s.vfs.path2 = pick(rng, kFifos);
+  } else {
+    s = fs_step(op, pick(rng, kDirs));
+    s.vfs.path2 = pick(rng, kDirs);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::uint32_t FsStepMaker::vnode_fflags(Prng& rng) {
+  static constexpr std::array<std::uint32_t, 6> kMasks{
+      note::kWrite, note::kDelete | note::kRename, note::kWrite | note::kExtend | note::kAttrib | note::kLink,
+      note::kOpen | note::kClose | note::kCloseWrite | note::kRead, 0x7ff, note::kAttrib};
+  return kMasks[rng.below(kMasks.size())];
+}
+
+void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
+                            std::vector<std::string>& dirs, std::vector<Step>& out) {
+  const std::uint64_t kind = rng.below(5);
+  if (kind < 3) {
+    Step s = fs_step(Op::kOpen, pick(rng, kFiles));
+    s.vfs.flags = file_open_flags(rng);
+    s.vfs.mode = kFileModes[rng.below(kFileModes.size())];
+    s.as = {fresh("f")};
+    fds.push_back(s.as[0]);
+    opened_.push_back(s.as[0]);
+    out.push_back(std::move(s));
+    return;
+  }
+  if (kind == 3 || next_dir_fd_ > kLastDirFd) {
+    static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
+    Step s = fs_step(Op::kOpen, pick(rng, kFifos));
+    s.vfs.flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
+    s.as = {fresh("p")};
+    fds.push_back(s.as[0]);
+    opened_.push_back(s.as[0]);
+    out.push_back(std::move(s));
+    return;
+  }
+  // A directory: open, move to a high number, close the low one.
+  Step open = fs_step(Op::kOpen, pick(rng, kDirs));
+  open.vfs.flags = oflag::kRdonly;
+  open.as = {fresh("tmp")};
+  Step move;
+  move.op = Op::kDup2;
+  move.fd = Ref{open.as[0]};
+  move.to = Ref{static_cast<std::uint64_t>(next_dir_fd_++)};
+  move.as = {fresh("dir")};
+  Step close;
+  close.op = Op::kClose;
+  close.fd = Ref{open.as[0]};
+  dirs.push_back(move.as[0]);
+  out.push_back(std::move(open));
+  out.push_back(std::move(move));
+  out.push_back(std::move(close));
+}
+
+void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
+                       std::vector<std::string>& dirs, std::vector<Step>& out) {
+  // The first action lays out the directories and FIFOs the pools name, so
+  // later actions find something to act on.
+  if (!laid_out_) {
+    laid_out_ = true;
+    for (const char* dir : {"d", "e"}) {
+      Step s = fs_step(Op::kMkdir, dir);
+      s.vfs.mode = 0755;
+      out.push_back(std::move(s));
+    }
+    for (const char* fifo : kFifos) {
+      Step s = fs_step(Op::kMkfifo, fifo);
+      s.vfs.mode = 0644;
+      out.push_back(std::move(s));
+    }
+    return;
+  }
+  switch (rng.below(12)) {
+    case 0:
+    case 1:
+    case 2: return make_open(rng, fresh, fds, dirs, out);
+    case 3: {
+      Step s = fs_step(Op::kMkdir, pick(rng, kDirs));
+      s.vfs.mode = kDirModes[rng.below(kDirModes.size())];
+      return out.push_back(std::move(s));
+    }
+    case 4: return out.push_back(fs_step(Op::kRmdir, pick(rng, kDirs)));
+    case 5: {
+      Step s = fs_step(Op::kMkfifo, pick(rng, kFifos));
+      s.vfs.mode = 0644;
+      return out.push_back(std::move(s));
+    }
+    case 6: return out.push_back(fs_step(Op::kUnlink, rng.chance(70) ? pick(rng, kFiles) : pick(rng, kFifos)));
+    case 7: return out.push_back(two_names(rng, rng.chance(70) ? Op::kRename : Op::kLink));
+    case 8: {
+      const bool dir = rng.chance(30);
+      Step s = fs_step(Op::kChmod, dir ? pick(rng, kDirs) : pick(rng, kFiles));
+      s.vfs.mode = dir ? kDirModes[rng.below(kDirModes.size())] : kFileModes[rng.below(kFileModes.size())];
+      return out.push_back(std::move(s));
+    }
+    case 9: {
+      Step s = fs_step(Op::kTruncate, rng.chance(80) ? pick(rng, kFiles) : pick(rng, kFifos));
+      s.vfs.value = rng.between(0, 300);
+      return out.push_back(std::move(s));
+    }
+    case 10: {
+      if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
+      Step s = fs_step(Op::kFtruncate, "");
+      s.fd = Ref{fds[rng.below(fds.size())]};
+      s.vfs.value = rng.between(-1, 300);
+      return out.push_back(std::move(s));
+    }
+    default: {
+      if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
+      Step s = fs_step(Op::kLseek, "");
+      s.fd = Ref{fds[rng.below(fds.size())]};
+      s.vfs.value = rng.between(-5, 200);
+      s.vfs.whence = static_cast<std::int32_t>(rng.below(3));
+      return out.push_back(std::move(s));
+    }
+  }
+}
+
+}  // namespace kqsim::check

@@ -1,0 +1,43 @@
+// File-system steps for random programs: regular files, directories and
+// FIFOs under a few fixed names, so the model's file system, EVFILT_VNODE
+// and the FIFO rules are covered by campaigns. Each name pool holds one kind
+// of object (files, FIFOs, directories), and rename and link stay within a
+// pool, so a name never changes kind - which keeps the generated programs
+// clear of what the model reports as unsupported (EVFILT_READ on a
+// directory) or what would block (every open is O_NONBLOCK).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "check/prng.hpp"
+#include "traces/trace.hpp"
+
+namespace kqsim::check {
+
+class FsStepMaker {
+ public:
+  using NameMaker = std::function<std::string(const char* prefix)>;
+
+  // Appends the steps of one file-system action to `out` (one step, or three
+  // to open a directory). Descriptors of files and FIFOs join `fds`;
+  // directories are moved to numbers from 200 up and join `dirs`, out of
+  // reach of the low numbers the rest of the program names.
+  void make(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
+            std::vector<traces::Step>& out);
+  // The names of the file and FIFO descriptors opened so far (also in `fds`).
+  [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
+  // A random EVFILT_VNODE interest mask.
+  static std::uint32_t vnode_fflags(Prng& rng);
+
+ private:
+  void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
+                 std::vector<traces::Step>& out);
+  std::int32_t next_dir_fd_ = 200;
+  bool laid_out_ = false;
+  std::vector<std::string> opened_;
+};
+
+}  // namespace kqsim::check

@@ -1,0 +1,155 @@
+// Opening and using vnodes (vfs_syscalls.c kern_openat, vfs_vnops.c
+// vn_open_cred, vn_read, vn_write, vn_seek, vn_truncate, vn_closefile) and
+// the knotes the VOP_*_post hooks of vfs_subr.c post on the way.
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+constexpr std::uint32_t kOwnerRead = 0400;
+constexpr std::uint32_t kOwnerWrite = 0200;
+
+bool wants_write(std::uint32_t oflags) { return (oflags & oflag::kAccmode) != oflag::kRdonly; }
+bool wants_read(std::uint32_t oflags) { return (oflags & oflag::kAccmode) != oflag::kWronly; }
+
+}  // namespace
+
+// kern_openat: O_CREAT makes a regular file (vop_create_post: NOTE_WRITE on
+// the directory); O_EXCL refuses an existing name; a directory opens for
+// reading only.
+SysResult Kernel::open(Pid pid, std::string_view path, std::uint32_t oflags, std::uint32_t mode) {
+  SyscallScope scope(*this);
+  if ((oflags & ~oflag::kKnown) != 0) return SysResult::unsupported("open flags other than O_RDONLY/WRONLY/RDWR/CREAT/EXCL/TRUNC/APPEND/NONBLOCK/CLOEXEC");
+  if ((oflags & oflag::kAccmode) == oflag::kAccmode) return SysResult::fail(Errno::kEINVAL);
+  Lookup l = namei(path);
+  if (l.err != Errno::kNone) return SysResult::fail(l.err);
+  const bool create = (oflags & oflag::kCreat) != 0;
+  if (l.vnode && create && (oflags & oflag::kExcl) != 0) return SysResult::fail(Errno::kEEXIST);
+  if (!l.vnode && !create) return SysResult::fail(Errno::kENOENT);
+  if (l.vnode) {
+    const Vnode& v = vnodes_[*l.vnode];
+    if (v.type == VnodeType::kDirectory && (wants_write(oflags) || (oflags & oflag::kTrunc) != 0)) {
+      return SysResult::fail(Errno::kEISDIR);
+    }
+    const std::uint32_t needed = (wants_read(oflags) ? kOwnerRead : 0) | (wants_write(oflags) ? kOwnerWrite : 0);
+    if ((v.mode & needed) != needed) return SysResult::unsupported("permission checks depend on who runs the program; they are not modelled");
+  }
+  if ((oflags & oflag::kTrunc) != 0 && !wants_write(oflags)) return SysResult::unsupported("O_TRUNC without write access is not modelled");
+  std::uint32_t vp = 0;
+  if (l.vnode) {
+    vp = *l.vnode;
+  } else {
+    vp = new_vnode(VnodeType::kRegular, mode, l.dir);
+    vnodes_[l.dir].entries[l.name] = vp;
+    vn_knote(l.dir, note::kWrite);
+  }
+  return vn_open_file(proc(pid), vp, oflags);
+}
+
+// vn_open_vnode: VOP_OPEN (fifo_open for a FIFO), then vop_open_post's
+// NOTE_OPEN; O_TRUNC truncates through VOP_SETATTR (NOTE_ATTRIB).
+SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t oflags) {
+  const bool fifo = vnodes_[vnode].type == VnodeType::kFifo;
+  FileIndex fi = new_file(fifo ? FileType::kFifo : FileType::kVnode, 0, (oflags & oflag::kNonblock) != 0);
+  File& f = files_[fi];
+  f.vnode = vnode;
+  f.readable = wants_read(oflags);
+  f.writable = wants_write(oflags);
+  f.append = (oflags & oflag::kAppend) != 0;
+  if (fifo) {
+    SysResult r = fifo_open(f, vnode, oflags);
+    if (!r.done() || r.err != Errno::kNone) {
+      f.closed = true;
+      return r;
+    }
+  }
+  vn_knote(vnode, note::kOpen);
+  if ((oflags & oflag::kTrunc) != 0 && !fifo) {
+    vnodes_[vnode].size = 0;
+    vn_knote(vnode, note::kAttrib);
+  }
+  auto fd = install_fd(p, fi, (oflags & oflag::kCloexec) != 0);
+  if (!fd) {
+    // kern_openat opens before finstall; a full table drops the new file
+    // again, which closes it (VOP_CLOSE and its note).
+    fhold(fi);
+    fdrop(fi);
+    return SysResult::fail(Errno::kEMFILE);
+  }
+  return SysResult::ok(*fd);
+}
+
+// vn_read -> VOP_READ at f_offset; vop_read_post posts NOTE_READ whenever the
+// read succeeds, also at end of file. read(2) of a directory is EISDIR
+// unless security.bsd.allow_read_dir is set (FreeBSD 13 and later; the
+// model assumes the default).
+SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
+  Vnode& v = vnodes_[f.vnode];
+  if (v.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
+  const std::int64_t avail = std::max<std::int64_t>(0, v.size - f.offset);
+  const std::int64_t n = std::min(nbytes, avail);
+  f.offset += n;
+  vn_knote(f.vnode, note::kRead);
+  return SysResult::ok(n);
+}
+
+// vn_write -> VOP_WRITE at f_offset (at the end with O_APPEND).
+// VOP_WRITE_POST: NOTE_WRITE when the offset moved past where it was, with
+// NOTE_EXTEND when it moved past the old size. A write of 0 bytes posts
+// nothing.
+SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
+  Vnode& v = vnodes_[f.vnode];
+  const std::int64_t ooffset = f.offset;
+  const std::int64_t osize = v.size;
+  if (nbytes == 0) return SysResult::ok(0);
+  const std::int64_t start = f.append ? v.size : f.offset;
+  const std::int64_t noffset = start + nbytes;
+  v.size = std::max(v.size, noffset);
+  f.offset = noffset;
+  if (noffset > ooffset) vn_knote(f.vnode, note::kWrite | (noffset > osize ? note::kExtend : 0));
+  return SysResult::ok(nbytes);
+}
+
+// vn_closefile -> VOP_CLOSE (fifo_close for a FIFO); vop_close_post posts
+// NOTE_CLOSE_WRITE for a file opened for writing, NOTE_CLOSE otherwise.
+void Kernel::vn_close(File& f) {
+  if (f.type == FileType::kFifo) fifo_close(f);
+  vn_knote(f.vnode, f.writable ? note::kCloseWrite : note::kClose);
+}
+
+// sys_lseek -> fo_seek: pipes, FIFOs and kqueues cannot seek (ESPIPE);
+// vn_seek refuses a negative result. Seeking posts nothing.
+SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int32_t whence) {
+  SyscallScope scope(*this);
+  const FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  File& f = files_[e->file];
+  if (f.type == FileType::kTerminal) return SysResult::unsupported("lseek on a terminal descriptor is not modelled");
+  if (f.type != FileType::kVnode) return SysResult::fail(Errno::kESPIPE);
+  std::int64_t base = 0;
+  switch (whence) {
+    case kSeekSet: base = 0; break;
+    case kSeekCur: base = f.offset; break;
+    case kSeekEnd: base = vnodes_[f.vnode].size; break;
+    default: return SysResult::fail(Errno::kEINVAL);
+  }
+  const std::int64_t result = base + offset;
+  if (result < 0) return SysResult::fail(Errno::kEINVAL);
+  f.offset = result;
+  return SysResult::ok(result);
+}
+
+// kern_ftruncate: a negative length first, then the descriptor; only a
+// vnode opened for writing can be truncated (EINVAL otherwise).
+SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
+  SyscallScope scope(*this);
+  if (length < 0) return SysResult::fail(Errno::kEINVAL);
+  const FdEntry* e = proc(pid).fds.find(fd);
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  const File& f = files_[e->file];
+  if (f.type == FileType::kTerminal) return SysResult::unsupported("ftruncate on a terminal descriptor is not modelled");
+  if (f.type != FileType::kVnode || !f.writable) return SysResult::fail(Errno::kEINVAL);
+  return vn_truncate(f.vnode, length);
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,84 @@
+// kern_renameat and vop_rename_post (vfs_subr.c): which directory and which
+// vnodes a rename tells, and with what.
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+
+// vop_rename_post. Within one directory: NOTE_WRITE (plus NOTE_LINK when a
+// directory is replaced), posted to it twice (as fdvp and as tdvp). Across
+// directories: NOTE_WRITE|NOTE_EXTEND on both, with NOTE_LINK when a
+// directory moves - except on the target when it replaces a directory,
+// whose link count does not change. Then NOTE_RENAME on the moved vnode and
+// NOTE_DELETE on the replaced one.
+void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp) {
+  const bool fvp_dir = vnodes_[fvp].type == VnodeType::kDirectory;
+  const bool tvp_dir = tvp && vnodes_[*tvp].type == VnodeType::kDirectory;
+  std::int64_t hint = note::kWrite;
+  if (fdvp == tdvp) {
+    if (tvp_dir) hint |= note::kLink;
+    vn_knote(fdvp, hint);
+    vn_knote(tdvp, hint);
+  } else {
+    hint |= note::kExtend;
+    if (fvp_dir) hint |= note::kLink;
+    vn_knote(fdvp, hint);
+    if (fvp_dir && tvp_dir) hint &= ~static_cast<std::int64_t>(note::kLink);
+    vn_knote(tdvp, hint);
+  }
+  vn_knote(fvp, note::kRename);
+  if (tvp) vn_knote(*tvp, note::kDelete);
+}
+
+SysResult Kernel::rename(Pid, std::string_view from, std::string_view to) {
+  SyscallScope scope(*this);
+  Lookup src = namei(from);
+  if (src.err != Errno::kNone) return SysResult::fail(src.err);
+  if (!src.vnode) return SysResult::fail(Errno::kENOENT);
+  Lookup dst = namei(to);
+  if (dst.err != Errno::kNone) return SysResult::fail(dst.err);
+  return rename_checked(src, dst);
+}
+
+// The checks of kern_renameat and ufs_rename, then the move.
+SysResult Kernel::rename_checked(const Lookup& src, const Lookup& dst) {
+  const std::uint32_t fvp = *src.vnode;
+  if (src.name.empty() || src.name == "." || src.name == ".." || dst.name.empty() || dst.name == "." ||
+      dst.name == "..") {
+    return SysResult::fail(Errno::kEINVAL);
+  }
+  // Two names of one file: rename does nothing and succeeds, VOP_RENAME is not called.
+  if (dst.vnode == fvp) return SysResult::ok(0);
+  const bool fvp_dir = vnodes_[fvp].type == VnodeType::kDirectory;
+  if (dst.vnode) {
+    const Vnode& t = vnodes_[*dst.vnode];
+    if (fvp_dir && t.type != VnodeType::kDirectory) return SysResult::fail(Errno::kENOTDIR);
+    if (!fvp_dir && t.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
+    if (t.type == VnodeType::kDirectory && !t.entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
+  }
+  if (fvp_dir) {  // a directory cannot move below itself
+    for (std::uint32_t d = dst.dir;; d = vnodes_[d].parent) {
+      if (d == fvp) return SysResult::fail(Errno::kEINVAL);
+      if (d == kRootVnode) break;
+    }
+  }
+  if (dst.vnode) {
+    Vnode& t = vnodes_[*dst.vnode];
+    if (t.type == VnodeType::kDirectory) {
+      t.nlink = 0;
+      --vnodes_[dst.dir].nlink;
+    } else {
+      --t.nlink;
+    }
+  }
+  vnodes_[src.dir].entries.erase(src.name);
+  vnodes_[dst.dir].entries[dst.name] = fvp;
+  if (fvp_dir && src.dir != dst.dir) {
+    --vnodes_[src.dir].nlink;
+    ++vnodes_[dst.dir].nlink;
+    vnodes_[fvp].parent = dst.dir;
+  }
+  rename_post(src.dir, dst.dir, fvp, dst.vnode);
+  return SysResult::ok(0);
+}
+
+}  // namespace kqsim::model
