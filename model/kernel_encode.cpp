@@ -2,22 +2,62 @@
 // equal encodings mean equal states. Slot numbers are part of it (they order
 // queues and lists), so two states that differ only in slot layout count as
 // two; that costs reduction, never soundness.
-#include <cstring>
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
 
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
 namespace {
 
+// Every value as a LEB128 varint (signed ones zigzagged first): most fields
+// are small or zero, so a state takes a quarter of the bytes a fixed-width
+// encoding would, which the exact visited set stores and the fingerprint
+// hashes. Varints delimit themselves and the field order is fixed, so the
+// encoding stays injective. Written straight into the string's storage,
+// which the explorer reuses from state to state.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out), pos_(out.size()) { out_.resize(pos_ + kSlack); }
+  ~Writer() { out_.resize(pos_); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  [[gnu::always_inline]] void varint(std::uint64_t u) {
+    if (pos_ + kMaxVarint > out_.size()) out_.resize(out_.size() * 2);
+    char* p = out_.data() + pos_;
+    if (u < 0x80) {  // most fields
+      *p = static_cast<char>(u);
+      ++pos_;
+      return;
+    }
+    std::size_t n = 0;
+    for (; u >= 0x80; u >>= 7) p[n++] = static_cast<char>(u | 0x80);
+    p[n++] = static_cast<char>(u);
+    pos_ += n;
+  }
+
+ private:
+  static constexpr std::size_t kMaxVarint = 10, kSlack = 512;
+  std::string& out_;
+  std::size_t pos_;
+};
+
 template <typename T>
-void put(std::string& out, const T& v) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
+[[gnu::always_inline]] inline void put(Writer& out, const T& v) {
+  if constexpr (std::is_enum_v<T>) {
+    out.varint(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_signed_v<T>) {
+    const auto x = static_cast<std::int64_t>(v);
+    out.varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
+  } else {
+    static_assert(std::is_unsigned_v<T>);
+    out.varint(static_cast<std::uint64_t>(v));
+  }
 }
 
-void put_knote(std::string& out, const Knote& kn) {
+void put_knote(Writer& out, const Knote& kn) {
   put(out, kn.kev.ident);
   put(out, kn.kev.filter);
   put(out, kn.kev.flags);
@@ -35,7 +75,7 @@ void put_knote(std::string& out, const Knote& kn) {
   put(out, kn.timer.period_ns);
 }
 
-void put_list(std::string& out, const KnoteList& list) {
+void put_list(Writer& out, const KnoteList& list) {
   put(out, list.refs().size());
   for (KnoteRef r : list.refs()) {
     put(out, r.kq);
@@ -45,7 +85,13 @@ void put_list(std::string& out, const KnoteList& list) {
 
 // Only what differs from a fresh process: most signals keep their default
 // disposition and are neither blocked nor pending.
-void put_signal_state(std::string& out, const Process& p) {
+void put_signal_state(Writer& out, const Process& p) {
+  static_assert(static_cast<int>(SignalAction::kDefault) == 0);
+  const bool all_default = std::all_of(p.actions.begin(), p.actions.end(), [](SignalAction a) { return a == SignalAction::kDefault; });
+  if (all_default && p.blocked.none() && p.pending.none()) {
+    put(out, std::uint8_t{0xff});
+    return;
+  }
   for (std::size_t i = 0; i < p.actions.size(); ++i) {
     if (p.actions[i] == SignalAction::kDefault && !p.blocked.test(i) && !p.pending.test(i)) continue;
     put(out, static_cast<std::uint8_t>(i));
@@ -57,23 +103,28 @@ void put_signal_state(std::string& out, const Process& p) {
 
 }  // namespace
 
-void Kernel::encode(std::string& out) const {
+void Kernel::encode(std::string& bytes) const {
+  Writer out(bytes);
   put(out, now_ns_);
   put(out, callouts_);
+  // Every variable-length part is preceded by its length.
+  put(out, processes_.size());
   for (const Process& p : processes_) {
     put(out, p.alive);
     put(out, p.fds.free_hint());
+    put(out, p.fds.last_fd() + 1);
     for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
       const FdEntry* e = p.fds.find(fd);
       put(out, e != nullptr ? e->file : kNoFile);
       put(out, e != nullptr && e->cloexec);
     }
-    put(out, std::int32_t{-1});
+    put(out, p.kqueues.size());
     for (std::uint32_t kq : p.kqueues) put(out, kq);
     put(out, p.exit_status);
     put_signal_state(out, p);
     put_list(out, p.klist);
   }
+  put(out, files_.size());
   for (const File& f : files_) {
     put(out, f.type);
     put(out, f.object);
@@ -81,16 +132,19 @@ void Kernel::encode(std::string& out) const {
     put(out, f.nonblock);
     put(out, f.closed);
   }
+  put(out, kqueues_.size());
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
-    for (std::uint32_t slot : kq.live_slots()) {
-      put(out, slot);
-      put_knote(out, kq.knote(slot));
+    put(out, kq.index().size());
+    for (const Kqueue::IndexEntry& e : kq.index()) {
+      put(out, e.slot);
+      put_knote(out, kq.knote(e.slot));
     }
     put(out, kq.queue().size());
     for (std::uint32_t slot : kq.queue().slots()) put(out, slot);
     put_list(out, kq.watchers());
   }
+  put(out, pipes_.size());
   for (const PipePair& pp : pipes_) {
     for (const PipeEnd& e : pp.ends) {
       put(out, e.buffer_size);
