@@ -118,11 +118,19 @@ class Search {
     std::uint32_t thread;
   };
 
+  // Program counters and delivery counts, as varints like the kernel's fields.
+  void append_counters(const std::vector<std::uint32_t>& values) {
+    for (std::uint32_t v : values) {
+      for (; v >= 0x80; v >>= 7) key_.push_back(static_cast<char>(v | 0x80));
+      key_.push_back(static_cast<char>(v));
+    }
+  }
+
   bool remember(const Node& n) {
     key_.clear();
     n.kernel.encode(key_);
-    key_.append(reinterpret_cast<const char*>(n.pcs.data()), n.pcs.size() * sizeof(std::uint32_t));
-    key_.append(reinterpret_cast<const char*>(n.deliveries.data()), n.deliveries.size() * sizeof(std::uint32_t));
+    append_counters(n.pcs);
+    append_counters(n.deliveries);
     const std::uint64_t h = state_hash(key_);
     return o_.fingerprint ? fingerprints_.insert(h) : exact_.insert(key_, h);
   }
@@ -147,9 +155,11 @@ class Search {
   }
 
   // Tries thread t's next step from `n`. False when it waits forever here.
-  bool step(const Node& n, std::size_t t) {
+  // `last`: n is not used again, so its kernel is taken instead of copied.
+  bool step(Node& n, std::size_t t, bool last) {
     const std::uint32_t pc = n.pcs[t];
-    scratch_.kernel = n.kernel;  // copy-assignment reuses scratch_'s storage
+    if (last) std::swap(scratch_.kernel, n.kernel);
+    else scratch_.kernel = n.kernel;  // copy-assignment reuses scratch_'s storage
     auto r = run_step(scratch_.kernel, steps_[t][pc], s_, t, pc);
     if (!r) return false;
     ++result_.generated;
@@ -178,27 +188,29 @@ class Search {
   }
 
   // POR: the first thread whose next step is safe and enabled runs alone.
-  bool expand_reduced(const Node& n) {
+  bool expand_reduced(Node& n) {
     independence_.analyse(n.kernel);
     for (std::size_t t = 0; t < s_.threads.size(); ++t) {
       if (n.pcs[t] >= steps_[t].size() || !independence_.is_safe(n.kernel, n.pcs, t)) continue;
-      if (step(n, t)) return true;
+      if (step(n, t, false)) return true;
     }
     return false;
   }
 
-  void expand(const Node& n) {
+  void expand(Node& n) {
     depth_ = depth_of(n);
     if (depth_ >= o_.max_depth) {
       result_.complete = false;
       return;
     }
     if (o_.partial_order_reduction && expand_reduced(n)) return;
+    std::size_t last = s_.threads.size();
+    while (last > 0 && n.pcs[last - 1] >= steps_[last - 1].size()) --last;
     bool any_enabled = false, any_unfinished = false;
-    for (std::size_t t = 0; t < s_.threads.size() && !result_.violation && !cut_; ++t) {
+    for (std::size_t t = 0; t < last && !result_.violation && !cut_; ++t) {
       if (n.pcs[t] >= steps_[t].size()) continue;
       any_unfinished = true;
-      any_enabled = step(n, t) || any_enabled;
+      any_enabled = step(n, t, t + 1 == last) || any_enabled;
     }
     if (any_unfinished && !any_enabled) {
       ++result_.deadlocks;

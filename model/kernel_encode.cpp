@@ -2,8 +2,8 @@
 // equal encodings mean equal states. Slot numbers are part of it (they order
 // queues and lists), so two states that differ only in slot layout count as
 // two; that costs reduction, never soundness.
-#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "model/kernel.hpp"
@@ -19,29 +19,53 @@ namespace {
 // which the explorer reuses from state to state.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out), pos_(out.size()) { out_.resize(pos_ + kSlack); }
-  ~Writer() { out_.resize(pos_); }
+  explicit Writer(std::string& out) : out_(out), used_at_start_(out.size()) {
+    Room r = grow(out_, used_at_start_, kSlack);
+    base_ = r.base;
+    cur_ = r.base + used_at_start_;
+    end_ = r.end;
+  }
+  ~Writer() { out_.resize(static_cast<std::size_t>(cur_ - base_)); }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
+  // The write pointers live in this object, which never escapes encode()
+  // once everything is inlined, so the compiler keeps them in registers
+  // although every byte store could alias memory.
   [[gnu::always_inline]] void varint(std::uint64_t u) {
-    if (pos_ + kMaxVarint > out_.size()) out_.resize(out_.size() * 2);
-    char* p = out_.data() + pos_;
-    if (u < 0x80) {  // most fields
-      *p = static_cast<char>(u);
-      ++pos_;
-      return;
+    if (end_ - cur_ < static_cast<std::ptrdiff_t>(kMaxVarint)) [[unlikely]] {
+      const auto used = static_cast<std::size_t>(cur_ - base_);
+      Room r = grow(out_, used, out_.size());
+      base_ = r.base;
+      cur_ = r.base + used;
+      end_ = r.end;
     }
-    std::size_t n = 0;
-    for (; u >= 0x80; u >>= 7) p[n++] = static_cast<char>(u | 0x80);
-    p[n++] = static_cast<char>(u);
-    pos_ += n;
+    char* p = cur_;
+    while (u >= 0x80) {
+      *p++ = static_cast<char>(u | 0x80);
+      u >>= 7;
+    }
+    *p++ = static_cast<char>(u);
+    cur_ = p;
   }
 
  private:
+  struct Room {
+    char* base;
+    char* end;
+  };
+  // Makes `more` bytes of room after the first `used`.
+  [[gnu::noinline]] static Room grow(std::string& s, std::size_t used, std::size_t more) {
+    s.resize(used + more);
+    return {s.data(), s.data() + s.size()};
+  }
+
   static constexpr std::size_t kMaxVarint = 10, kSlack = 512;
   std::string& out_;
-  std::size_t pos_;
+  std::size_t used_at_start_;
+  char* base_ = nullptr;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
 };
 
 template <typename T>
@@ -57,7 +81,7 @@ template <typename T>
   }
 }
 
-void put_knote(Writer& out, const Knote& kn) {
+[[gnu::always_inline]] inline void put_knote(Writer& out, const Knote& kn) {
   put(out, kn.kev.ident);
   put(out, kn.kev.filter);
   put(out, kn.kev.flags);
@@ -75,7 +99,7 @@ void put_knote(Writer& out, const Knote& kn) {
   put(out, kn.timer.period_ns);
 }
 
-void put_list(Writer& out, const KnoteList& list) {
+[[gnu::always_inline]] inline void put_list(Writer& out, const KnoteList& list) {
   put(out, list.refs().size());
   for (KnoteRef r : list.refs()) {
     put(out, r.kq);
@@ -86,8 +110,9 @@ void put_list(Writer& out, const KnoteList& list) {
 // Only what differs from a fresh process: most signals keep their default
 // disposition and are neither blocked nor pending.
 void put_signal_state(Writer& out, const Process& p) {
+  static constexpr decltype(Process::actions) kAllDefault{};  // value-initialised: kDefault everywhere
   static_assert(static_cast<int>(SignalAction::kDefault) == 0);
-  const bool all_default = std::all_of(p.actions.begin(), p.actions.end(), [](SignalAction a) { return a == SignalAction::kDefault; });
+  const bool all_default = std::memcmp(p.actions.data(), kAllDefault.data(), sizeof kAllDefault) == 0;
   if (all_default && p.blocked.none() && p.pending.none()) {
     put(out, std::uint8_t{0xff});
     return;
@@ -112,8 +137,9 @@ void Kernel::encode(std::string& bytes) const {
   for (const Process& p : processes_) {
     put(out, p.alive);
     put(out, p.fds.free_hint());
-    put(out, p.fds.last_fd() + 1);
-    for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+    const std::int32_t last_fd = p.fds.last_fd();
+    put(out, last_fd + 1);
+    for (std::int32_t fd = 0; fd <= last_fd; ++fd) {
       const FdEntry* e = p.fds.find(fd);
       put(out, e != nullptr ? e->file : kNoFile);
       put(out, e != nullptr && e->cloexec);
