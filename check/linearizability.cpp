@@ -72,7 +72,7 @@ class Search {
     }
     if (r.sys.completion != model::Completion::kDone) return "the model would not return here";
     traces::ActualObservation actual{r.sys.ret, r.sys.err, r.events, std::nullopt};
-    auto resolve = [&](const traces::Ref& ref) -> std::uint64_t {
+    auto resolve = [&](const traces::Ref& ref, model::FilterId) -> std::uint64_t {
       return ref.is_name() ? static_cast<std::uint64_t>(fd(ref)) : ref.number();
     };
     auto d = traces::compare_observation(*s.observed, actual, resolve);

@@ -24,11 +24,16 @@ struct Weighted {
   Op op;
 };
 
-constexpr std::array<Weighted, 13> kOps{{
+constexpr std::array<Weighted, 14> kOps{{
     {5, Op::kKqueue}, {6, Op::kPipe},     {12, Op::kWrite}, {8, Op::kRead}, {5, Op::kClose},
-    {3, Op::kDup},    {2, Op::kDup2},     {40, Op::kKevent}, {4, Op::kSleep}, {2, Op::kFork},
-    {1, Op::kExec},   {3, Op::kKill},     {2, Op::kSigaction},
+    {3, Op::kDup},    {2, Op::kDup2},     {40, Op::kKevent}, {4, Op::kSleep}, {3, Op::kFork},
+    {1, Op::kExec},   {3, Op::kKill},     {2, Op::kSigaction}, {1, Op::kWait},
 }};
+
+constexpr std::array<std::uint32_t, 6> kProcNotes{
+    note::kExit, note::kExit | note::kFork, note::kFork | note::kExec, note::kTrack | note::kFork | note::kExit,
+    note::kTrack, 0,
+};
 
 constexpr std::array<std::int32_t, 2> kSignals{30, 31};  // SIGUSR1, SIGUSR2
 
@@ -74,6 +79,7 @@ class Generator {
   Step next_step() {
     Step s;
     s.op = pick_op();
+    if (!pending_exits_.empty() && rng_.chance(20)) return grandchild_exit();
     // Children, once forked, sometimes act: close, write or leave.
     if (!children_.empty() && rng_.chance(12)) return child_step();
     switch (s.op) {
@@ -87,23 +93,32 @@ class Generator {
       case Op::kKevent: make_kevent(s); break;
       case Op::kSleep: s.sleep_ns = rng_.between(0, 30) * 1'000'000 + rng_.between(0, 999); break;
       case Op::kFork: make_fork(s); break;
-      case Op::kExec: break;
+      case Op::kExec: for (SignalState& st : signals_) st.caught = false; break;  // execsigs: handlers go
       case Op::kKill: make_kill(s); break;
       case Op::kSigaction: make_sigaction(s); break;
+      case Op::kWait: make_wait(s); break;
       default: break;
     }
     return s;
   }
 
-  // A child knows the names its parent had when it forked.
+  // A child knows the names its parent had when it forked. It may also
+  // exec or fork a grandchild (which only ever exits), for EVFILT_PROC.
   Step child_step() {
     Step s;
     std::size_t i = rng_.below(children_.size());
     s.proc = children_[i];
     const std::vector<std::string>& inherited = child_fds_[i];
     Ref fd = inherited.empty() ? Ref{std::uint64_t{3}} : Ref{pick(inherited)};
-    std::uint64_t what = rng_.below(3);
-    if (what == 0) {
+    std::uint64_t what = rng_.below(5);
+    if (what == 3) {
+      s.op = Op::kExec;
+    } else if (what == 4 && all_procs_.size() < 6) {
+      s.op = Op::kFork;
+      s.as = {fresh("g")};
+      all_procs_.push_back(s.as[0]);
+      pending_exits_.push_back(s.as[0]);
+    } else if (what == 0) {
       s.op = Op::kClose;
       s.fd = fd;
     } else if (what == 1) {
@@ -116,6 +131,24 @@ class Generator {
       child_fds_.erase(child_fds_.begin() + static_cast<std::ptrdiff_t>(i));
     }
     return s;
+  }
+
+  // A grandchild's one step: it exits.
+  Step grandchild_exit() {
+    Step s;
+    s.op = Op::kExit;
+    s.proc = pending_exits_.back();
+    pending_exits_.pop_back();
+    return s;
+  }
+
+  // waitpid with WNOHANG only: a blocking wait on a running child would
+  // never return in a sequential program.
+  void make_wait(Step& s) {
+    if (all_procs_.size() < 2) return make_fork(s);
+    s.target = pick(all_procs_);
+    if (s.target == "main") s.target = all_procs_.back();
+    s.nohang = true;
   }
 
   std::string fresh(const char* prefix) { return prefix + std::to_string(next_name_++); }
@@ -149,35 +182,67 @@ class Generator {
       s.op = Op::kSigaction;
       s.sig_action = rng_.chance(50) ? 1 : 2;  // ignore or catch, never back to default
     }
-    handled_.push_back(s.signo);
+    SignalState& st = signals_[s.signo == kSignals[0] ? 0 : 1];
+    if (s.op == Op::kSigprocmask) {
+      st.blocked = true;
+    } else {
+      st.ignored = s.sig_action == 1;
+      st.caught = s.sig_action == 2;
+    }
   }
 
   void make_kill(Step& s) {
     if (!options_.with_signals) return make_pipe(s);
-    if (handled_.empty()) return make_sigaction(s);
+    std::vector<std::int32_t> safe;
+    for (std::size_t i = 0; i < kSignals.size(); ++i) {
+      if (signals_[i].blocked || signals_[i].ignored || signals_[i].caught) safe.push_back(kSignals[i]);
+    }
+    if (safe.empty()) return make_sigaction(s);
     s.target = "main";
-    s.signo = handled_[rng_.below(handled_.size())];
+    s.signo = safe[rng_.below(safe.size())];
   }
 
   void make_fork(Step& s) {
-    if (!options_.with_fork || children_.size() >= 2) {
+    if (!options_.with_fork || children_.size() >= 2 || all_procs_.size() >= 6) {
       s.op = Op::kSleep;
       s.sleep_ns = 1'000'000;
       return;
     }
+    if (rng_.chance(30)) return make_pdfork(s);
+    s.op = Op::kFork;
     s.as = {fresh("child")};
     children_.push_back(s.as[0]);
     child_fds_.push_back(fds_);
+    all_procs_.push_back(s.as[0]);
+  }
+
+  // A pdfork child never acts itself: closing its descriptor (close, dup2,
+  // exec) may kill it at any point, and a step of a dead process is an
+  // error in a trace.
+  void make_pdfork(Step& s) {
+    s.op = Op::kPdfork;
+    s.as = {fresh("p"), fresh("pd")};
+    if (rng_.chance(20)) s.pd_flags = model::pdflag::kDaemon;
+    if (rng_.chance(10)) s.pd_flags |= model::pdflag::kCloexec;
+    all_procs_.push_back(s.as[0]);
+    fds_.push_back(s.as[1]);
+    pds_.push_back(s.as[1]);
   }
 
   Change make_change() {
     Change c;
-    static constexpr std::array<model::FilterId, 9> kFilters{filt::kRead, filt::kWrite, filt::kUser,  filt::kTimer, filt::kRead,
-                                                             filt::kUser, filt::kEmpty, filt::kSignal, -100};
+    static constexpr std::array<model::FilterId, 11> kFilters{filt::kRead,  filt::kWrite, filt::kUser,   filt::kTimer,
+                                                              filt::kRead,  filt::kUser,  filt::kEmpty,  filt::kSignal,
+                                                              filt::kProc,  filt::kProcdesc, -100};
     c.filter = rng_.chance(2) ? model::FilterId{0} : kFilters[rng_.below(kFilters.size())];
     if (c.filter == filt::kSignal && !options_.with_signals) c.filter = filt::kUser;
+    if ((c.filter == filt::kProc || c.filter == filt::kProcdesc) && !options_.with_fork) c.filter = filt::kUser;
     const bool fd_based = c.filter == filt::kRead || c.filter == filt::kWrite || c.filter == filt::kEmpty;
-    if (fd_based) {
+    if (c.filter == filt::kProc) {
+      c.ident = rng_.chance(5) ? Ref{std::uint64_t{999999}} : Ref{pick(all_procs_)};
+    } else if (c.filter == filt::kProcdesc) {
+      c.ident = !pds_.empty() && rng_.chance(80) ? Ref{pick(pds_)} : any_fd();
+    } else if (fd_based) {
       c.ident = (c.filter == filt::kRead && !kqs_.empty() && rng_.chance(15)) ? Ref{pick(kqs_)} : any_fd();
     } else if (c.filter == filt::kSignal) {
       c.ident = Ref{static_cast<std::uint64_t>(rng_.chance(90) ? kSignals[rng_.below(2)] : 0)};
@@ -202,6 +267,10 @@ class Generator {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];
     }
+    if (filter == filt::kProc || filter == filt::kProcdesc) return kProcNotes[rng_.below(kProcNotes.size())];
+    // Bit 0x1 on a signal knote is NOTE_TRACK to knote_fork, a corner the
+    // model reports as unsupported.
+    if (filter == filt::kSignal) return 0;
     return rng_.chance(10) ? note::kLowat : 0;
   }
 
@@ -216,9 +285,16 @@ class Generator {
 
   Prng rng_;
   GeneratorOptions options_;
-  std::vector<std::string> kqs_, fds_, children_;
+  std::vector<std::string> kqs_, fds_, children_, pds_;
+  std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
+  std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
   std::vector<std::vector<std::string>> child_fds_;
-  std::vector<std::int32_t> handled_;  // signals main catches, ignores or blocks
+  // What main does with each of kSignals: a kill must never end it. Blocking
+  // and ignoring survive exec; a handler does not.
+  struct SignalState {
+    bool blocked = false, ignored = false, caught = false;
+  };
+  std::array<SignalState, kSignals.size()> signals_{};
   std::uint64_t next_name_ = 0;
 };
 

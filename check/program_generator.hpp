@@ -1,7 +1,8 @@
 // Random, well-formed kqueue programs as traces: several kqueues,
 // non-blocking pipes, dups, closes, forks and exits, registrations with
 // random filters, flags, fflags, data and udata, writes and reads, and kevent
-// calls with random nevents and short timeouts. Biased toward the corners:
+// calls with random nevents and short timeouts; pdfork, waitpid and
+// EVFILT_PROC / EVFILT_PROCDESC on the program's processes. Biased toward the corners:
 // full pipes, nevents below the pending count, re-adding existing knotes,
 // EV_DISPATCH + EV_ENABLE cycles, closing what is queued. Nothing in such a
 // program can block forever.

@@ -6,9 +6,10 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 15> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 16> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
+    {Errno::kECHILD, "ECHILD"},
     {Errno::kEBADF, "EBADF"},    {Errno::kENOMEM, "ENOMEM"}, {Errno::kEFAULT, "EFAULT"},
     {Errno::kEINVAL, "EINVAL"},  {Errno::kEMFILE, "EMFILE"}, {Errno::kENOTTY, "ENOTTY"},
     {Errno::kEPIPE, "EPIPE"},    {Errno::kEAGAIN, "EAGAIN"}, {Errno::kEOPNOTSUPP, "EOPNOTSUPP"},

@@ -15,6 +15,7 @@ enum class Errno : std::int32_t {
   kESRCH = 3,
   kEINTR = 4,
   kENXIO = 6,
+  kECHILD = 10,
   kEBADF = 9,
   kENOMEM = 12,
   kEFAULT = 14,

@@ -67,7 +67,7 @@ void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Report& 
   for (const Kqueue::IndexEntry& e : kq.index()) {
     const Knote& kn = kq.knote(e.slot);
     if ((kn.kev.flags & ev::kActionBits) != 0) out.fail([&] { return where(index, e.slot) + " stores action flags"; });
-    if (kq.lookup(kn.kev.ident, kn.kev.filter) != e.slot) out.fail([&] { return where(index, e.slot) + " is not found by its identity"; });
+    if (!kq.indexed(e.slot)) out.fail([&] { return where(index, e.slot) + " is not found by its identity"; });
     if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
       out.fail([&] { return where(index, e.slot) + " is an fd knote without an open file"; });
     }
@@ -92,11 +92,13 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
   }
   for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
   for (const Process& p : k.processes()) visit(p.klist);
+  for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (const Kqueue::IndexEntry& e : k.kqueues()[i].index()) {
       const Knote& kn = k.kqueues()[i].knote(e.slot);
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
-                     kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal;
+                     kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
+                     kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc;
       std::uint32_t n = count_of(static_cast<std::uint32_t>(i), e.slot);
       std::uint32_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.fail([&] { return where(i, e.slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
@@ -143,6 +145,27 @@ void check_timers_and_pipes(const Kernel& k, Report& out) {
   }
 }
 
+// A dead process holds no descriptors; a process and its descriptor point at
+// each other; a reaped process was dead first.
+void check_processes(const Kernel& k, Report& out) {
+  for (const Process& p : k.processes()) {
+    auto who = [&] { return "pid " + std::to_string(p.pid); };
+    if (!p.alive && p.fds.last_fd() >= 0) out.fail([&] { return who() + " is dead but holds descriptors"; });
+    if (p.reaped && p.alive) out.fail([&] { return who() + " is reaped but alive"; });
+    if (p.procdesc >= 0) {
+      const Procdesc& pd = k.procdescs()[static_cast<std::size_t>(p.procdesc)];
+      if (!pd.has_process || pd.pid != p.pid) out.fail([&] { return who() + " and its process descriptor disagree"; });
+    }
+  }
+  for (std::size_t i = 0; i < k.procdescs().size(); ++i) {
+    const Procdesc& pd = k.procdescs()[i];
+    const Process* p = pd.has_process ? k.process(pd.pid) : nullptr;
+    if (pd.has_process && (p == nullptr || p->procdesc != static_cast<std::int32_t>(i))) {
+      out.fail([&] { return "procdesc#" + std::to_string(i) + " names a process that does not name it"; });
+    }
+  }
+}
+
 void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   std::uint32_t* queued = slot_counts(kernel, s);
   for (std::size_t i = 0; i < kernel.kqueues().size() && !out.stop(); ++i) {
@@ -152,6 +175,7 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   if (!out.stop()) check_knlists(kernel, s, out);
   if (!out.stop()) check_refcounts(kernel, s, out);
   if (!out.stop()) check_timers_and_pipes(kernel, out);
+  if (!out.stop()) check_processes(kernel, out);
 }
 
 }  // namespace

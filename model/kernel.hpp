@@ -4,13 +4,15 @@
 // it. Deterministic: no I/O, no wall clock, no globals.
 //
 // Where each part lives:
-//   kernel_fd.cpp        descriptors: kqueue(), pipe(), close, dup, dup2, fcntl, fork, exec, exit
+//   kernel_fd.cpp        descriptors: kqueue(), pipe(), close, dup, dup2, fcntl, fork's fdcopy
 //   kqueue_register.cpp  kqueue_register: applying one change
 //   kevent_call.cpp      kern_kevent / kqueue_kevent / kqueue_scan and the virtual-time wait
 //   knote_lifecycle.cpp  activation, enqueue, knote(), drop, knote_fdclose, kqueue close
-//   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user, signal, jail
+//   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user, signal, jail,
+//                        proc (with knote_fork's NOTE_TRACK), procdesc
 //   pipe_io.cpp          pipe_read / pipe_write / pipeclose
-//   signals_io.cpp       kill / sigaction / sigprocmask and process exit
+//   signals_io.cpp       kill / sigaction / sigprocmask
+//   process_io.cpp       fork, pdfork, exec, exit, wait: processes being born, changing and dying
 //   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
 //   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
@@ -28,6 +30,7 @@
 #include "model/kqueue.hpp"
 #include "model/pipe.hpp"
 #include "model/process.hpp"
+#include "model/procdesc.hpp"
 #include "model/signals.hpp"
 #include "model/sys_result.hpp"
 
@@ -41,6 +44,11 @@ struct KeventResult {
 struct PipeResult {
   SysResult sys;
   std::array<std::int32_t, 2> fds{-1, -1};
+};
+
+struct PdforkResult {
+  SysResult sys;          // ret = the child's pid
+  std::int32_t fd = -1;   // the process descriptor
 };
 
 // Deliberate deviations from FreeBSD, switched on only by tests that check
@@ -78,6 +86,12 @@ class Kernel {
   SysResult fcntl_getfd(Pid pid, std::int32_t fd);
   SysResult fcntl_setfd(Pid pid, std::int32_t fd, std::int32_t fd_flags);
   SysResult fork(Pid pid);  // ret = the child's pid
+  // pdfork(2) with PD_DAEMON / PD_CLOEXEC flags.
+  PdforkResult pdfork(Pid pid, std::uint32_t pd_flags);
+  // waitpid(target, &status, nohang ? WNOHANG : 0): ret = target's pid once
+  // reaped, 0 if WNOHANG and it still runs. The status is the one
+  // process(target)->exit_status holds.
+  SysResult wait(Pid pid, Pid target, bool nohang);
   SysResult exec(Pid pid);
   SysResult exit(Pid pid);
   KeventResult kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
@@ -97,6 +111,7 @@ class Kernel {
   [[nodiscard]] std::span<const Kqueue> kqueues() const { return kqueues_; }
   [[nodiscard]] std::span<const File> files() const { return files_; }
   [[nodiscard]] std::span<const PipePair> pipes() const { return pipes_; }
+  [[nodiscard]] std::span<const Procdesc> procdescs() const { return procdescs_; }
   [[nodiscard]] const PipeEnd& pipe_end(std::uint32_t end_id) const;
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
@@ -168,7 +183,7 @@ class Kernel {
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 7> kFilterOps;
+  static const std::array<FilterOps, 9> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
   RegisterOutcome filter_attach(KnoteRef ref, Process& p);
@@ -195,6 +210,12 @@ class Kernel {
   void filt_sigdetach(KnoteRef ref);
   bool filt_signal(Knote& kn, std::int64_t hint);
   void filt_jaildetach(KnoteRef ref);
+  RegisterOutcome filt_procattach(KnoteRef ref);
+  void filt_procdetach(KnoteRef ref);
+  bool filt_proc(Knote& kn, std::int64_t hint);
+  RegisterOutcome procdesc_kqfilter(KnoteRef ref);
+  void procdesc_kqops_detach(KnoteRef ref);
+  bool procdesc_kqops_event(Knote& kn, std::int64_t hint);
   void filt_userdetach(KnoteRef ref);
   void filt_timertouch_register(KnoteRef ref, const KEvent& kev);
   Errno timer_validate_and_start(Knote& kn);
@@ -210,7 +231,18 @@ class Kernel {
 
   // Signals (signals_io.cpp).
   SysResult deliver_signal(Process& p, std::int32_t signo);
+  SysResult psignal(Process& p, std::int32_t signo);
+
+  // Process life cycle (process_io.cpp, filters/proc_filter.cpp).
+  Process* pfind(Pid pid, bool zombies_too);
+  Pid fork_process(Pid parent);
+  SysResult knote_fork(KnoteList& list, Pid child);
+  void register_tracking_knote(KnoteRef parent, KEvent kev);
   void exit_process(Process& p, std::int32_t status);
+  void reparent_children(Pid dying);
+  bool procdesc_exit(Process& p);
+  void procdesc_close(std::uint32_t pd, bool nokill);
+  void proc_reap(Process& p);
 
   // fork helpers (kernel_fd.cpp).
   void fork_copy_fds(const Process& parent, Process& child);
@@ -222,6 +254,7 @@ class Kernel {
   std::vector<File> files_;
   std::vector<Kqueue> kqueues_;
   std::vector<PipePair> pipes_;
+  std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
 };

@@ -95,6 +95,7 @@ template <typename T>
   put(out, kn.file);
   put(out, kn.object);
   put(out, kn.user_triggered);
+  put(out, kn.proc_gone);
   put(out, kn.timer.deadline_ns);
   put(out, kn.timer.period_ns);
 }
@@ -136,6 +137,9 @@ void Kernel::encode(std::string& bytes) const {
   put(out, processes_.size());
   for (const Process& p : processes_) {
     put(out, p.alive);
+    put(out, p.reaped);
+    put(out, p.parent);
+    put(out, p.procdesc);
     put(out, p.fds.free_hint());
     const std::int32_t last_fd = p.fds.last_fd();
     put(out, last_fd + 1);
@@ -157,6 +161,7 @@ void Kernel::encode(std::string& bytes) const {
     put(out, f.refcount);
     put(out, f.nonblock);
     put(out, f.closed);
+    put(out, f.pd_nokill);
   }
   put(out, kqueues_.size());
   for (const Kqueue& kq : kqueues_) {
@@ -179,6 +184,15 @@ void Kernel::encode(std::string& bytes) const {
       put(out, e.active);
       put_list(out, e.knotes);
     }
+  }
+  put(out, procdescs_.size());
+  for (const Procdesc& pd : procdescs_) {
+    put(out, pd.pid);
+    put(out, pd.has_process);
+    put(out, pd.exited);
+    put(out, pd.xstat);
+    put(out, pd.fpcount);
+    put_list(out, pd.klist);
   }
 }
 

@@ -1,5 +1,5 @@
 // Descriptor system calls (kern_descrip.c, sys_pipe.c kern_pipe,
-// kern_event.c kern_kqueue, kern_fork.c fdcopy, kern_exec.c fdcloseexec).
+// kern_event.c kern_kqueue, kern_fork.c fdcopy).
 #include <cassert>
 
 #include "model/kernel.hpp"
@@ -46,7 +46,7 @@ std::optional<std::uint32_t> Kernel::kqueue_at(Pid pid, std::int32_t fd) const {
 }
 
 FileIndex Kernel::new_file(FileType type, std::uint32_t object, bool nonblock) {
-  files_.push_back(File{type, object, 0, nonblock, false});
+  files_.push_back(File{type, object, 0, nonblock, false, false});
   return static_cast<FileIndex>(files_.size() - 1);
 }
 
@@ -64,6 +64,7 @@ void Kernel::fdrop(FileIndex file) {
   f.closed = true;
   if (f.type == FileType::kPipe) pipe_close(f.object);
   if (f.type == FileType::kKqueue) kqueue_close(f.object);
+  if (f.type == FileType::kProcdesc) procdesc_close(f.object, f.pd_nokill);
 }
 
 SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
@@ -193,37 +194,6 @@ void Kernel::fork_copy_fds(const Process& parent, Process& child) {
     fhold(e->file);
   }
   child.fds.set_free_hint(hint);
-}
-
-SysResult Kernel::fork(Pid pid) {
-  SyscallScope scope(*this);
-  for (std::uint32_t kq : proc(pid).kqueues) {
-    if (kqueues_[kq].cponfork()) return SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
-  }
-  Process child;
-  child.pid = static_cast<Pid>(processes_.size() + 1);
-  child.parent = pid;
-  fork_copy_fds(proc(pid), child);
-  processes_.push_back(std::move(child));
-  return SysResult::ok(processes_.back().pid);
-}
-
-// fdcloseexec: every close-on-exec descriptor is closed, lowest first.
-SysResult Kernel::exec(Pid pid) {
-  SyscallScope scope(*this);
-  Process& p = proc(pid);
-  for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
-    const FdEntry* e = p.fds.find(fd);
-    if (e != nullptr && e->cloexec) close_fd(p, fd);
-  }
-  return SysResult::ok(0);
-}
-
-// _exit(0): see exit_process.
-SysResult Kernel::exit(Pid pid) {
-  SyscallScope scope(*this);
-  exit_process(proc(pid), 0);
-  return SysResult::ok(0);
 }
 
 }  // namespace kqsim::model

@@ -128,6 +128,12 @@ std::optional<KEvent> Kernel::scan_one(KnoteRef ref) {
   Knote& kn = at(ref);
   kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kQueued);
   if (kn.has_status(kn::kDisabled)) return std::nullopt;  // swept; stays ACTIVE
+  if (has(kn.kev.flags, ev::kDrop)) {
+    // Nothing the user asked for happened before the object went away
+    // (filt_proc, procdesc_kqops_event): destroyed without an event.
+    knote_drop(ref);
+    return std::nullopt;
+  }
   if (has(kn.kev.flags, ev::kOneshot) && !config_.mutations.oneshot_not_deleted) {
     // Delivered as captured at activation, without re-running the filter.
     KEvent out = kn.kev;

@@ -69,10 +69,25 @@ inline constexpr std::uint32_t kUseconds = 0x0004;
 inline constexpr std::uint32_t kNseconds = 0x0008;
 inline constexpr std::uint32_t kAbstime = 0x0010;
 inline constexpr std::uint32_t kTimerPrecMask = kSeconds | kMseconds | kUseconds | kNseconds;
+// EVFILT_PROC / EVFILT_PROCDESC: event bits (also the hints knote() carries)
+// and the tracking flags.
+inline constexpr std::uint32_t kExit = 0x80000000;
+inline constexpr std::uint32_t kFork = 0x40000000;
+inline constexpr std::uint32_t kExec = 0x20000000;
+inline constexpr std::uint32_t kPctrlMask = 0xf0000000;  // NOTE_PCTRLMASK: the event part of a hint
+inline constexpr std::uint32_t kTrack = 0x00000001;
+inline constexpr std::uint32_t kTrackErr = 0x00000002;
+inline constexpr std::uint32_t kChild = 0x00000004;
 }  // namespace note
 
 // The hint knote() carries for signals (kern_sig.c tdsendsignal).
 inline constexpr std::int64_t kNoteSignal = 0x08000000;
+
+// pdfork(2) flags (sys/procdesc.h).
+namespace pdflag {
+inline constexpr std::uint32_t kDaemon = 0x1;   // PD_DAEMON: closing the descriptor does not kill
+inline constexpr std::uint32_t kCloexec = 0x2;  // PD_CLOEXEC
+}  // namespace pdflag
 
 // kqueuex(2) flags.
 namespace kqflag {

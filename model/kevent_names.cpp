@@ -29,7 +29,7 @@ constexpr std::array<std::pair<std::string_view, EventFlags>, 14> kFlags{{
     {"EV_ERROR", ev::kError},       {"EV_EOF", ev::kEof},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::uint32_t>, 15> kNotes{{
+constexpr std::array<std::pair<std::string_view, std::uint32_t>, 22> kNotes{{
     {"NOTE_LOWAT", note::kLowat},       {"NOTE_FILE_POLL", note::kFilePoll},
     {"NOTE_FFNOP", note::kFfnop},       {"NOTE_FFAND", note::kFfand},
     {"NOTE_FFOR", note::kFfor},         {"NOTE_FFCOPY", note::kFfcopy},
@@ -38,6 +38,10 @@ constexpr std::array<std::pair<std::string_view, std::uint32_t>, 15> kNotes{{
     {"NOTE_MSECONDS", note::kMseconds}, {"NOTE_USECONDS", note::kUseconds},
     {"NOTE_NSECONDS", note::kNseconds}, {"NOTE_ABSTIME", note::kAbstime},
     {"NOTE_TIMER_PRECMASK", note::kTimerPrecMask},
+    {"NOTE_EXIT", note::kExit},         {"NOTE_FORK", note::kFork},
+    {"NOTE_EXEC", note::kExec},         {"NOTE_PCTRLMASK", note::kPctrlMask},
+    {"NOTE_TRACK", note::kTrack},       {"NOTE_TRACKERR", note::kTrackErr},
+    {"NOTE_CHILD", note::kChild},
 }};
 
 }  // namespace

@@ -31,6 +31,8 @@ enum class FilterKind : std::uint8_t {
   kUser,        // kern_event.c user_filtops
   kJail,        // kern_jail.c jail_filtops (FreeBSD 15+)
   kSignal,      // kern_sig.c sig_filtops
+  kProc,        // kern_event.c proc_filtops
+  kProcdesc,    // sys_procdesc.c procdesc_kqops
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.
@@ -52,8 +54,9 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, or pid
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, or procdesc index
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
+  bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;
   bool live = false;          // slot in use
 

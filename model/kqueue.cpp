@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 
 namespace kqsim::model {
 namespace {
@@ -10,7 +11,15 @@ bool before(const Kqueue::IndexEntry& e, std::pair<std::uint64_t, FilterId> key)
   return std::pair(e.ident, e.filter) < key;
 }
 
+bool after(std::pair<std::uint64_t, FilterId> key, const Kqueue::IndexEntry& e) {
+  return key < std::pair(e.ident, e.filter);
+}
+
 }  // namespace
+
+std::pair<Kqueue::IndexConstIter, Kqueue::IndexConstIter> Kqueue::equal_range_of(std::pair<std::uint64_t, FilterId> key) const {
+  return {std::lower_bound(index_.begin(), index_.end(), key, before), std::upper_bound(index_.begin(), index_.end(), key, after)};
+}
 
 bool filter_is_fd_based(FilterId filter) {
   return filter == filt::kRead || filter == filt::kWrite || filter == filt::kVnode ||
@@ -29,9 +38,8 @@ std::uint32_t Kqueue::insert(const Knote& knote) {
   }
   knotes_[slot].live = true;
   const std::pair key{knote.kev.ident, knote.kev.filter};
-  auto it = std::lower_bound(index_.begin(), index_.end(), key, before);
-  assert((it == index_.end() || std::pair(it->ident, it->filter) != key) && "knote identity (ident, filter) must be unique per kqueue");
-  index_.insert(it, IndexEntry{key.first, key.second, slot});
+  // Behind any equal keys: equal identities stay in insertion order.
+  index_.insert(equal_range_of(key).second, IndexEntry{key.first, key.second, slot});
   return slot;
 }
 
@@ -39,19 +47,24 @@ void Kqueue::erase(std::uint32_t slot) {
   Knote& kn = knotes_[slot];
   assert(kn.live);
   assert(!kn.has_status(kn::kQueued));
-  const std::pair key{kn.kev.ident, kn.kev.filter};
-  auto it = std::lower_bound(index_.begin(), index_.end(), key, before);
-  assert(it != index_.end() && it->slot == slot);
-  index_.erase(it);
+  auto [first, last] = equal_range_of({kn.kev.ident, kn.kev.filter});
+  auto it = std::find_if(first, last, [&](const IndexEntry& e) { return e.slot == slot; });
+  assert(it != last);
+  if (it != last) index_.erase(it);
   kn = Knote{};
   free_slots_.push_back(slot);
 }
 
 std::optional<std::uint32_t> Kqueue::lookup(std::uint64_t ident, FilterId filter) const {
-  const std::pair key{ident, filter};
-  auto it = std::lower_bound(index_.begin(), index_.end(), key, before);
-  if (it == index_.end() || it->ident != ident || it->filter != filter) return std::nullopt;
-  return it->slot;
+  auto [first, last] = equal_range_of({ident, filter});
+  if (first == last) return std::nullopt;
+  return std::prev(last)->slot;  // the newest
+}
+
+bool Kqueue::indexed(std::uint32_t slot) const {
+  const Knote& kn = knotes_[slot];
+  auto [first, last] = equal_range_of({kn.kev.ident, kn.kev.filter});
+  return std::any_of(first, last, [&](const IndexEntry& e) { return e.slot == slot; });
 }
 
 std::vector<std::uint32_t> Kqueue::live_slots() const {

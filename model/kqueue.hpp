@@ -1,6 +1,9 @@
 // struct kqueue: the knote table (kq_knlist for fd filters and kq_knhash for
 // the rest, merged here into one index sorted on (ident, filter)), the
 // activation queue, and the knotes of other kqueues watching this one.
+// An identity is normally unique; only NOTE_TRACK's internal registrations
+// bypass the lookup, and then a lookup finds the newest (knote_attach links
+// at the head of the chain).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +29,8 @@ class Kqueue {
   // knote_drop's unlinking: forget the slot (the caller has detached it).
   void erase(std::uint32_t slot);
   [[nodiscard]] std::optional<std::uint32_t> lookup(std::uint64_t ident, FilterId filter) const;
+  // Whether `slot` is indexed under its knote's identity.
+  [[nodiscard]] bool indexed(std::uint32_t slot) const;
 
   Knote& knote(std::uint32_t slot) { return knotes_[slot]; }
   [[nodiscard]] const Knote& knote(std::uint32_t slot) const { return knotes_[slot]; }
@@ -60,10 +65,13 @@ class Kqueue {
  private:
   std::vector<Knote> knotes_;
   std::vector<std::uint32_t> free_slots_;
-  // A sorted vector, not a std::map: a kqueue holds a handful of knotes, and
-  // the explorer copies whole kernels, where a map's per-node allocations
-  // dominated (docs/performance.md).
+  // A sorted vector, not a std::multimap: a kqueue holds a handful of
+  // knotes, and the explorer copies whole kernels, where a map's per-node
+  // allocations dominated (docs/performance.md). Equal keys stay in
+  // insertion order.
   std::vector<IndexEntry> index_;
+  using IndexConstIter = std::vector<IndexEntry>::const_iterator;
+  [[nodiscard]] std::pair<IndexConstIter, IndexConstIter> equal_range_of(std::pair<std::uint64_t, FilterId> key) const;
   ActivationQueue queue_;
   KnoteList watchers_;  // kq_sel.si_note
   Pid owner_;

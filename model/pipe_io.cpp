@@ -7,9 +7,10 @@
 namespace kqsim::model {
 namespace {
 
-// A kqueue's fo_read/fo_write are invfo_rdwr; the terminal is not modelled.
+// A kqueue's and a process descriptor's fo_read/fo_write are invfo_rdwr
+// (kqueueops, procdesc_ops); the terminal is not modelled.
 std::optional<SysResult> not_a_pipe(const File& f) {
-  if (f.type == FileType::kKqueue) return SysResult::fail(Errno::kEOPNOTSUPP);
+  if (f.type == FileType::kKqueue || f.type == FileType::kProcdesc) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (f.type == FileType::kTerminal) return SysResult::unsupported("I/O on a terminal descriptor is not modelled");
   return std::nullopt;
 }

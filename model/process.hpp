@@ -20,11 +20,16 @@ struct Process {
   FileTable fds;
   std::vector<std::uint32_t> kqueues;  // fd_kqlist: kqueue indexes
   bool alive = true;
+  bool reaped = false;           // wait(2) collected it: no longer even a zombie (pfind_any fails)
   std::int32_t exit_status = 0;  // wait(2) status once dead: exit code << 8, or the killing signal
+  std::int32_t procdesc = -1;    // p_procdesc: index of its process descriptor, -1 if none
   std::array<SignalAction, sig::kMax + 1> actions{};  // sigaction dispositions
   std::bitset<sig::kMax + 1> blocked;                 // the signal mask
   std::bitset<sig::kMax + 1> pending;                 // generated while blocked
-  KnoteList klist;                                    // p_klist: EVFILT_SIGNAL knotes of this process
+  KnoteList klist;  // p_klist: EVFILT_SIGNAL knotes of this process, EVFILT_PROC knotes watching it
+
+  // PRS_ZOMBIE: exited, not yet waited for.
+  [[nodiscard]] bool zombie() const { return !alive && !reaped; }
 };
 
 }  // namespace kqsim::model

@@ -1,5 +1,6 @@
 // kern_sig.c: kill(2) -> tdsendsignal, sigaction and sigprocmask reduced to
-// what decides a signal's fate: its disposition and the mask.
+// what decides a signal's fate: its disposition and the mask. Process exit
+// (what a fatal signal ends in) is process_io.cpp's.
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
@@ -10,21 +11,27 @@ bool unstoppable(std::int32_t signo) { return signo == sig::kKill || signo == si
 
 }  // namespace
 
-// tdsendsignal: the process's knotes hear of the signal first, whatever its
-// disposition (C17: ignored signals count); an ignored SIGCHLD is not even
-// recorded (kqueue(2)). A blocked signal waits in the pending set.
+// kill(2): checks, then tdsendsignal. A zombie takes no signal.
 SysResult Kernel::kill(Pid pid, Pid target, std::int32_t signo) {
   SyscallScope scope(*this);
   (void)proc(pid);
   if (signo < 0 || signo > sig::kMax) return SysResult::fail(Errno::kEINVAL);
   const Process* t = process(target);
-  if (t == nullptr) return SysResult::fail(Errno::kESRCH);
-  if (signo == 0 || !t->alive) return SysResult::ok(0);  // a zombie takes no signal
-  Process& p = processes_[static_cast<std::size_t>(target - 1)];
+  if (t == nullptr || t->reaped) return SysResult::fail(Errno::kESRCH);
+  if (signo == 0 || !t->alive) return SysResult::ok(0);
+  return psignal(processes_[static_cast<std::size_t>(target - 1)], signo);
+}
+
+// tdsendsignal: the process's knotes hear of the signal first, whatever its
+// disposition (C17: ignored signals count, SIGCHLD included: the KNOTE comes
+// before any ignore check). kqueue(2)'s "an ignored SIGCHLD is not recorded"
+// happens in exit1, which sends a child's SIGCHLD elsewhere when the parent
+// ignores it (exit_process). A blocked signal waits in the pending set.
+SysResult Kernel::psignal(Process& p, std::int32_t signo) {
   const bool ignored = p.actions[static_cast<std::size_t>(signo)] == SignalAction::kIgnore ||
                        (p.actions[static_cast<std::size_t>(signo)] == SignalAction::kDefault &&
                         default_action(signo) == DefaultAction::kIgnore);
-  if (!(signo == sig::kChld && ignored)) knote_post(p.klist, kNoteSignal | signo);
+  knote_post(p.klist, kNoteSignal | signo);
   if (p.blocked.test(static_cast<std::size_t>(signo)) && !unstoppable(signo)) {
     if (!ignored) p.pending.set(static_cast<std::size_t>(signo));
     return SysResult::ok(0);
@@ -68,17 +75,6 @@ SysResult Kernel::sigprocmask(Pid pid, bool block, std::int32_t signo) {
   p.pending.reset(static_cast<std::size_t>(signo));
   SysResult delivered = deliver_signal(p, signo);
   return delivered.done() ? SysResult::ok(0) : delivered;
-}
-
-// exit1: descriptors released (fdescfree_fds: closef, no knote_fdclose),
-// which closes the process's kqueues and so its signal knotes.
-void Kernel::exit_process(Process& p, std::int32_t status) {
-  for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
-    if (p.fds.find(fd) != nullptr) closef(p, fd);
-  }
-  knlist_clear(p.klist);
-  p.exit_status = status;
-  p.alive = false;
 }
 
 }  // namespace kqsim::model

@@ -21,7 +21,7 @@ using ProcId = std::int32_t;
 struct CallResult {
   model::SysResult sys;
   std::vector<model::KEvent> events;        // kevent
-  std::array<std::int32_t, 2> fds{-1, -1};  // pipe
+  std::array<std::int32_t, 2> fds{-1, -1};  // pipe; pdfork: fds[0] is the process descriptor
   std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
   std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
 
@@ -48,6 +48,9 @@ class Backend {
   virtual CallResult fcntl_getfd(ProcId p, std::int32_t fd) = 0;
   virtual CallResult fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) = 0;
   virtual CallResult fork(ProcId p) = 0;  // ret: the child, as a ProcId
+  virtual CallResult pdfork(ProcId p, std::uint32_t pd_flags) = 0;  // ret: the child; fds[0]: its descriptor
+  // waitpid(target): ret the target once reaped, 0 with nohang while it runs.
+  virtual CallResult wait(ProcId p, ProcId target, bool nohang) = 0;
   virtual CallResult exec(ProcId p) = 0;
   virtual CallResult exit(ProcId p) = 0;
   virtual CallResult sleep(ProcId p, std::int64_t duration_ns) = 0;
@@ -57,6 +60,8 @@ class Backend {
   virtual CallResult kill(ProcId p, ProcId target, std::int32_t signo) = 0;
   virtual CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) = 0;
   virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
+  // EVFILT_PROC idents and NOTE_CHILD data are ProcIds on this interface;
+  // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
 };

@@ -40,12 +40,50 @@ std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* fi
   return static_cast<std::int32_t>(*fd);
 }
 
-// An EVFILT_SIGNAL ident may be written as the signal's name.
+// An EVFILT_SIGNAL ident may be written as the signal's name, an
+// EVFILT_PROC ident as a process's name.
 std::uint64_t Interpreter::ident_of(const Step& step, const Ref& ref, model::FilterId filter, const char* field) const {
   if (filter == model::filt::kSignal) {
     if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
   }
+  if (filter == model::filt::kProc) {
+    auto it = procs_.find(ref.name());
+    if (it != procs_.end()) return static_cast<std::uint64_t>(it->second.id);
+  }
   return static_cast<std::uint64_t>(fd_of(step, ref, field));
+}
+
+// A name in an expectation: a process for EVFILT_PROC (and for pids), else a
+// descriptor, a signal, or a process.
+std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, model::FilterId filter) const {
+  if (!ref.is_name()) return ref.number();
+  auto proc = procs_.find(ref.name());
+  if (filter == model::filt::kProc && proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
+  if (auto fd = procs_.at(step.proc).names.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
+  if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
+  if (proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
+  fail(step, "observed", "name '" + ref.name() + "' is not bound");
+}
+
+ProcId Interpreter::target_of(const Step& step) const {
+  auto target = procs_.find(step.target);
+  if (target == procs_.end()) fail(step, "target", "no process named '" + step.target + "'");
+  return target->second.id;
+}
+
+std::optional<std::string> Interpreter::proc_name(ProcId id) const {
+  for (const auto& [name, ps] : procs_) {
+    if (ps.id == id) return name;
+  }
+  return std::nullopt;
+}
+
+traces::IntExpect Interpreter::pid_or_value(std::int64_t value, bool is_pid) const {
+  traces::IntExpect e{value, value};
+  if (is_pid && value > 0) {
+    if (auto name = proc_name(static_cast<ProcId>(value))) e.pid_of = *name;
+  }
+  return e;
 }
 
 std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOutcome&)>& after_step) {
@@ -81,13 +119,7 @@ StepOutcome Interpreter::run_step(const Step& step) {
   outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {
     outcome.compared = true;
-    const NameTable& table = procs_.at(step.proc).names;
-    auto resolve = [&](const Ref& ref) -> std::uint64_t {
-      if (!ref.is_name()) return ref.number();
-      if (auto fd = table.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
-      if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
-      fail(step, "observed.events", "descriptor name '" + ref.name() + "' is not bound");
-    };
+    auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
     outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
   }
   return outcome;
@@ -108,15 +140,15 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kFork:
       if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
       return backend_.fork(p);
+    case Op::kPdfork:
+      if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
+      return backend_.pdfork(p, step.pd_flags);
+    case Op::kWait: return backend_.wait(p, target_of(step), step.nohang);
     case Op::kExec: return backend_.exec(p);
     case Op::kExit: return backend_.exit(p);
     case Op::kSleep: return backend_.sleep(p, step.sleep_ns);
     case Op::kKevent: return call_kevent(step, p);
-    case Op::kKill: {
-      auto target = procs_.find(step.target);
-      if (target == procs_.end()) fail(step, "target", "no process named '" + step.target + "'");
-      return backend_.kill(p, target->second.id, step.signo);
-    }
+    case Op::kKill: return backend_.kill(p, target_of(step), step.signo);
     case Op::kSigaction: return backend_.sigaction(p, step.signo, step.sig_action);
     case Op::kSigprocmask: return backend_.sigprocmask(p, step.block, step.signo);
   }
@@ -139,7 +171,8 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
 // variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
   ProcState& ps = procs_.at(step.proc);
-  if (r.sys.err != model::Errno::kNone && step.op == Op::kFork) return;
+  const bool forks = step.op == Op::kFork || step.op == Op::kPdfork;
+  if (r.sys.err != model::Errno::kNone && forks) return;
   switch (step.op) {
     case Op::kKqueue:
     case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;
@@ -148,10 +181,18 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
       ps.names.bind(step.as[0], r.fds[0]);
       ps.names.bind(step.as[1], r.fds[1]);
       break;
-    case Op::kFork: procs_[step.as[0]] = ProcState{static_cast<ProcId>(r.sys.ret), true, ps.names}; break;
+    case Op::kFork: bind_child(step, static_cast<ProcId>(r.sys.ret), ps.names); break;
+    case Op::kPdfork:
+      bind_child(step, static_cast<ProcId>(r.sys.ret), ps.names);  // the child lacks the descriptor
+      ps.names.bind(step.as[1], r.fds[0]);
+      break;
     case Op::kExit: ps.alive = false; break;
     default: break;
   }
+}
+
+void Interpreter::bind_child(const Step& step, ProcId child, const NameTable& names) {
+  procs_[step.as[0]] = ProcState{child, true, names};
 }
 
 traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
@@ -161,18 +202,23 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
     o.unsupported = outcome.actual.unsupported;
     return o;
   }
-  o.ret = traces::IntExpect{outcome.actual.ret, outcome.actual.ret};
+  const Op op = outcome.step->op;
+  o.ret = pid_or_value(outcome.actual.ret, op == Op::kFork || op == Op::kPdfork || op == Op::kWait);
   if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
   const NameTable& table = procs_.at(outcome.step->proc).names;
   for (const model::KEvent& ev : outcome.actual.events) {
     traces::ExpectedEvent e;
     auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;
-    if (ev.filter == model::filt::kSignal && (ev.flags & model::ev::kError) == 0) name = model::signal_name(static_cast<std::int32_t>(ev.ident));
+    const bool is_error = (ev.flags & model::ev::kError) != 0;
+    if (ev.filter == model::filt::kSignal && !is_error) name = model::signal_name(static_cast<std::int32_t>(ev.ident));
+    if (ev.filter == model::filt::kProc && ev.ident <= static_cast<std::uint64_t>(INT32_MAX)) name = proc_name(static_cast<ProcId>(ev.ident));
     e.ident = name ? Ref{*name} : Ref{ev.ident};
     e.filter = ev.filter;
     e.flags = ev.flags;
     e.fflags = ev.fflags;
-    e.data = traces::IntExpect{ev.data, ev.data};
+    // NOTE_CHILD's data is the parent's pid.
+    const bool data_is_pid = ev.filter == model::filt::kProc && !is_error && (ev.fflags & model::note::kChild) != 0;
+    e.data = pid_or_value(ev.data, data_is_pid);
     e.udata = ev.udata;
     o.events.push_back(e);
   }

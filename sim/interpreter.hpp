@@ -45,6 +45,8 @@ class Interpreter {
   [[nodiscard]] const traces::Trace& trace() const { return trace_; }
   // The trace's name for a descriptor number of a process, if any.
   [[nodiscard]] std::optional<std::string> fd_name(ProcId pid, std::int64_t fd) const;
+  // The trace's name for a process, if it has one.
+  [[nodiscard]] std::optional<std::string> proc_name(ProcId id) const;
 
  private:
   StepOutcome run_step(const traces::Step& step);
@@ -53,6 +55,10 @@ class Interpreter {
   void bind_results(const traces::Step& step, const CallResult& r);
   std::int32_t fd_of(const traces::Step& step, const traces::Ref& ref, const char* field) const;
   std::uint64_t ident_of(const traces::Step& step, const traces::Ref& ref, model::FilterId filter, const char* field) const;
+  std::uint64_t resolve_observed(const traces::Step& step, const traces::Ref& ref, model::FilterId filter) const;
+  ProcId target_of(const traces::Step& step) const;
+  [[nodiscard]] traces::IntExpect pid_or_value(std::int64_t value, bool is_pid) const;
+  void bind_child(const traces::Step& step, ProcId child, const NameTable& names);
   [[noreturn]] void fail(const traces::Step& step, const std::string& field, const std::string& message) const;
 
   struct ProcState {

@@ -14,7 +14,13 @@ namespace kqsim::sim {
 // The trace's name for a descriptor number of a process, if it has one.
 using FdNamer = std::function<std::optional<std::string>(model::Pid, std::int64_t fd)>;
 
-std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of);
+// The trace's name for a process, if it has one.
+using ProcNamer = std::function<std::optional<std::string>(model::Pid)>;
+
+// With a ProcNamer, EVFILT_PROC idents are named and, once the program has
+// more than one process, each process's state (running, zombie, reaped,
+// its parent, its process descriptor) is listed.
+std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {});
 std::string knote_status_text(std::uint16_t status);
 
 }  // namespace kqsim::sim

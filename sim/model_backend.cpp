@@ -32,6 +32,15 @@ CallResult ModelBackend::fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t fla
   return checked(CallResult::of(kernel_.fcntl_setfd(p, fd, flags)));
 }
 CallResult ModelBackend::fork(ProcId p) { return checked(CallResult::of(kernel_.fork(p))); }
+CallResult ModelBackend::pdfork(ProcId p, std::uint32_t pd_flags) {
+  model::PdforkResult r = kernel_.pdfork(p, pd_flags);
+  CallResult out = CallResult::of(r.sys);
+  out.fds[0] = r.fd;
+  return checked(out);
+}
+CallResult ModelBackend::wait(ProcId p, ProcId target, bool nohang) {
+  return checked(CallResult::of(kernel_.wait(p, target, nohang)));
+}
 CallResult ModelBackend::exec(ProcId p) { return checked(CallResult::of(kernel_.exec(p))); }
 CallResult ModelBackend::exit(ProcId p) { return checked(CallResult::of(kernel_.exit(p))); }
 CallResult ModelBackend::sleep(ProcId, std::int64_t ns) {

@@ -31,6 +31,8 @@ class ModelBackend final : public Backend {
   CallResult fcntl_getfd(ProcId p, std::int32_t fd) override;
   CallResult fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) override;
   CallResult fork(ProcId p) override;
+  CallResult pdfork(ProcId p, std::uint32_t pd_flags) override;
+  CallResult wait(ProcId p, ProcId target, bool nohang) override;
   CallResult exec(ProcId p) override;
   CallResult exit(ProcId p) override;
   CallResult sleep(ProcId p, std::int64_t duration_ns) override;

@@ -7,9 +7,15 @@
 namespace kqsim::traces {
 namespace {
 
-std::string range_text(const IntExpect& e) {
+std::string range_text(const IntExpect& e, const IdentResolver& resolve) {
+  if (!e.pid_of.empty()) return "pid of " + e.pid_of + " (" + std::to_string(resolve(Ref{e.pid_of}, model::filt::kProc)) + ")";
   if (e.exact()) return std::to_string(e.min);
   return "[" + std::to_string(e.min) + ", " + std::to_string(e.max) + "]";
+}
+
+bool matches(const IntExpect& e, std::int64_t v, const IdentResolver& resolve) {
+  if (!e.pid_of.empty()) return static_cast<std::uint64_t>(v) == resolve(Ref{e.pid_of}, model::filt::kProc);
+  return e.in_range(v);
 }
 
 std::string event_text(std::uint64_t ident, model::FilterId filter) {
@@ -17,7 +23,7 @@ std::string event_text(std::uint64_t ident, model::FilterId filter) {
 }
 
 void compare_fields(const ExpectedEvent& want, std::uint64_t ident, const model::KEvent& got,
-                    std::vector<Divergence>& out) {
+                    const IdentResolver& resolve, std::vector<Divergence>& out) {
   const std::string what = event_text(ident, got.filter);
   if (want.flags != got.flags) {
     out.push_back({DivergenceKind::kFlags, model::flags_to_string(want.flags), model::flags_to_string(got.flags), what, got.filter});
@@ -25,8 +31,8 @@ void compare_fields(const ExpectedEvent& want, std::uint64_t ident, const model:
   if (want.fflags != got.fflags) {
     out.push_back({DivergenceKind::kFflags, std::to_string(want.fflags), std::to_string(got.fflags), what, got.filter});
   }
-  if (!want.data.matches(got.data)) {
-    out.push_back({DivergenceKind::kData, range_text(want.data), std::to_string(got.data), what, got.filter});
+  if (!matches(want.data, got.data, resolve)) {
+    out.push_back({DivergenceKind::kData, range_text(want.data, resolve), std::to_string(got.data), what, got.filter});
   }
   if (want.udata != got.udata) {
     out.push_back({DivergenceKind::kUdata, std::to_string(want.udata), std::to_string(got.udata), what, got.filter});
@@ -39,7 +45,7 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
   std::vector<bool> used(actual.events.size(), false);
   std::vector<std::size_t> matched_positions;
   for (const ExpectedEvent& want : expected.events) {
-    const std::uint64_t ident = resolve(want.ident);
+    const std::uint64_t ident = resolve(want.ident, want.filter);
     std::optional<std::size_t> found;
     for (std::size_t i = 0; i < actual.events.size() && !found; ++i) {
       if (!used[i] && actual.events[i].ident == ident && actual.events[i].filter == want.filter) found = i;
@@ -50,7 +56,7 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
     }
     used[*found] = true;
     matched_positions.push_back(*found);
-    compare_fields(want, ident, actual.events[*found], out);
+    compare_fields(want, ident, actual.events[*found], resolve, out);
   }
   for (std::size_t i = 0; i < actual.events.size(); ++i) {
     if (!used[i]) {
@@ -89,8 +95,8 @@ std::vector<Divergence> compare_observation(const Observed& expected, const Actu
   const std::string got_errno(model::errno_name(actual.err));
   const bool same_errno = model::errno_from_name(want_errno) == model::errno_from_name(got_errno);
   if (!same_errno) out.push_back({DivergenceKind::kErrno, want_errno, got_errno, ""});
-  if (!expected.ret.matches(actual.ret)) {
-    out.push_back({DivergenceKind::kRet, range_text(expected.ret), std::to_string(actual.ret), ""});
+  if (!matches(expected.ret, actual.ret, resolve)) {
+    out.push_back({DivergenceKind::kRet, range_text(expected.ret, resolve), std::to_string(actual.ret), ""});
   }
   compare_events(expected, actual, resolve, out);
   return out;

@@ -36,8 +36,10 @@ struct ActualObservation {
   std::optional<std::string> unsupported;  // the backend could not make the call
 };
 
-// Turns a Ref from the trace into the number it stood for at this step.
-using IdentResolver = std::function<std::uint64_t(const Ref&)>;
+// Turns a Ref from the trace into the number it stood for at this step: a
+// descriptor, a signal (EVFILT_SIGNAL) or a process (EVFILT_PROC, and
+// filt::kProc for the pid an IntExpect names).
+using IdentResolver = std::function<std::uint64_t(const Ref&, model::FilterId)>;
 
 std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
                                             const IdentResolver& resolve);

@@ -96,6 +96,11 @@ bool FieldReader::bool_or(const std::string& key, bool fallback) {
 IntExpect FieldReader::int_expect_or(const std::string& key, IntExpect fallback) {
   if (!has(key)) return fallback;
   const json& v = get(key);
+  if (v.is_string()) {
+    IntExpect e = IntExpect::pid(v.get<std::string>());
+    if (e.pid_of.empty()) fail(key, "a process name must not be empty");
+    return e;
+  }
   if (!v.is_object()) {
     std::int64_t n = as_int(v, key);
     return {n, n};
@@ -173,6 +178,15 @@ std::uint32_t FieldReader::kqueue_flags_or(const std::string& key, std::uint32_t
     if (n == "KQUEUE_CPONFORK") return model::kqflag::kCponfork;
     return std::nullopt;
   }, "kqueuex flag");
+}
+
+std::uint32_t FieldReader::pdfork_flags_or(const std::string& key, std::uint32_t fallback) {
+  if (!has(key)) return fallback;
+  return symbolic_bits(key, [](const std::string& n) -> std::optional<std::uint32_t> {
+    if (n == "PD_DAEMON") return model::pdflag::kDaemon;
+    if (n == "PD_CLOEXEC") return model::pdflag::kCloexec;
+    return std::nullopt;
+  }, "pdfork flag");
 }
 
 std::vector<std::string> FieldReader::names(const std::string& key, std::size_t count) {

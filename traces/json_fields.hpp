@@ -41,6 +41,7 @@ class FieldReader {
   model::FilterId filter(const std::string& key);
   model::EventFlags flags_or(const std::string& key, model::EventFlags fallback);
   std::uint32_t notes_or(const std::string& key, std::uint32_t fallback);
+  std::uint32_t pdfork_flags_or(const std::string& key, std::uint32_t fallback);
   std::uint32_t kqueue_flags_or(const std::string& key, std::uint32_t fallback);
   std::vector<std::string> names(const std::string& key, std::size_t count);
   std::vector<std::string> names_or_empty(const std::string& key, std::size_t count);

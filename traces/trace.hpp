@@ -37,11 +37,21 @@ struct Change {
 };
 
 // An integer an observation must equal, or lie within (timing-dependent
-// fields such as a timer's expiration count).
+// fields such as a timer's expiration count). A process name instead of a
+// number means that process's pid, which differs from host to host.
 struct IntExpect {
+  IntExpect() = default;
+  IntExpect(std::int64_t lo, std::int64_t hi) : min(lo), max(hi) {}
+  static IntExpect pid(std::string process) {
+    IntExpect e;
+    e.pid_of = std::move(process);
+    return e;
+  }
+
   std::int64_t min = 0;
   std::int64_t max = 0;
-  [[nodiscard]] bool matches(std::int64_t v) const { return v >= min && v <= max; }
+  std::string pid_of;  // non-empty: the value is this process's pid
+  [[nodiscard]] bool in_range(std::int64_t v) const { return v >= min && v <= max; }
   [[nodiscard]] bool exact() const { return min == max; }
 };
 
@@ -71,14 +81,14 @@ struct Observed {
 
 enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
-  kKill, kSigaction, kSigprocmask,
+  kKill, kSigaction, kSigprocmask, kPdfork, kWait,
 };
 
 struct Step {
   std::size_t index = 0;          // position in the trace, from 0
   Op op = Op::kKevent;
   std::string proc = "main";      // the process that makes the call
-  std::vector<std::string> as;    // names this step binds (result descriptors, child process)
+  std::vector<std::string> as;    // names this step binds (result descriptors, child process; pdfork: both)
   Ref fd;                         // read/write/close/dup/dup2/fcntl; kevent: the kqueue
   Ref to;                         // dup2 target
   std::int64_t bytes = 0;         // read/write
@@ -88,10 +98,12 @@ struct Step {
   std::string fcntl_cmd;          // "F_GETFD" or "F_SETFD"
   std::int32_t fcntl_arg = 0;
   std::int64_t sleep_ns = 0;
-  std::string target;             // kill: the process signalled
+  std::string target;             // kill: the process signalled; wait: the child waited for
   std::int32_t signo = 0;         // kill / sigaction / sigprocmask
   std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
   bool block = false;             // sigprocmask
+  std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
+  bool nohang = false;            // wait: WNOHANG
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

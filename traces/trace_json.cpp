@@ -23,6 +23,7 @@ const std::map<std::string, Op> kOps{
     {"close", Op::kClose},   {"dup", Op::kDup},     {"dup2", Op::kDup2},   {"fcntl", Op::kFcntl},
     {"fork", Op::kFork},     {"exec", Op::kExec},   {"exit", Op::kExit},   {"sleep", Op::kSleep},
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
+    {"pdfork", Op::kPdfork}, {"wait", Op::kWait},
 };
 
 const std::array<const char*, 3> kSigActions{"default", "ignore", "catch"};
@@ -72,7 +73,7 @@ ExpectedEvent parse_event(FieldReader r) {
 
 Observed parse_observed(FieldReader r, Op op) {
   Observed o;
-  const bool fork_default = op == Op::kFork;
+  const bool fork_default = op == Op::kFork || op == Op::kPdfork;
   o.ret = r.int_expect_or("ret", fork_default ? IntExpect{1, INT32_MAX} : IntExpect{0, 0});
   if (auto name = r.optional_string("errno")) {
     if (!model::errno_from_name(*name)) r.fail("errno", "unknown errno name '" + *name + "'");
@@ -122,6 +123,11 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.fcntl_arg = static_cast<std::int32_t>(r.int_in_range("arg", INT32_MIN, INT32_MAX, 0));
       break;
     case Op::kFork: s.as = r.names("as", 1); break;
+    case Op::kPdfork: s.pd_flags = r.pdfork_flags_or("flags", 0); s.as = r.names("as", 2); break;
+    case Op::kWait:
+      s.target = r.string_required("target");
+      s.nohang = r.bool_or("nohang", false);
+      break;
     case Op::kExec:
     case Op::kExit: break;
     case Op::kSleep:
@@ -235,6 +241,7 @@ json flags_to_json(model::EventFlags flags) {
 }
 
 json int_expect_to_json(const IntExpect& e) {
+  if (!e.pid_of.empty()) return e.pid_of;
   if (e.exact()) return e.min;
   return json{{"min", e.min}, {"max", e.max}};
 }
@@ -276,6 +283,13 @@ json signal_to_json(std::int32_t signo) {
   return signo;
 }
 
+json pdfork_flags_to_json(std::uint32_t flags) {
+  json out = json::array();
+  if ((flags & model::pdflag::kDaemon) != 0) out.push_back("PD_DAEMON");
+  if ((flags & model::pdflag::kCloexec) != 0) out.push_back("PD_CLOEXEC");
+  return out;
+}
+
 json timeout_to_json(const std::optional<model::Timespec>& ts) {
   if (!ts) return nullptr;
   return json{{"sec", ts->sec}, {"nsec", ts->nsec}};
@@ -303,6 +317,14 @@ void op_fields_to_json(const Step& s, json& out) {
       break;
     case Op::kFcntl: out["fd"] = ref_to_json(s.fd); out["cmd"] = s.fcntl_cmd; out["arg"] = s.fcntl_arg; break;
     case Op::kFork: out["as"] = names_to_json(s.as); break;
+    case Op::kPdfork:
+      if (s.pd_flags != 0) out["flags"] = pdfork_flags_to_json(s.pd_flags);
+      out["as"] = s.as;
+      break;
+    case Op::kWait:
+      out["target"] = s.target;
+      if (s.nohang) out["nohang"] = true;
+      break;
     case Op::kExec:
     case Op::kExit: break;
     case Op::kSleep: out["ns"] = s.sleep_ns; break;

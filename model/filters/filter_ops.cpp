@@ -4,7 +4,7 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 7> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 9> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
@@ -12,6 +12,8 @@ const std::array<Kernel::FilterOps, 7> Kernel::kFilterOps{{
     {&Kernel::filt_user, &Kernel::filt_userdetach, true},       // kUser
     {&Kernel::filt_jail, &Kernel::filt_jaildetach, false},      // kJail
     {&Kernel::filt_signal, &Kernel::filt_sigdetach, false},     // kSignal
+    {&Kernel::filt_proc, &Kernel::filt_procdetach, false},      // kProc
+    {&Kernel::procdesc_kqops_event, &Kernel::procdesc_kqops_detach, false},  // kProcdesc
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
@@ -22,6 +24,7 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
     switch (files_[kn.file].type) {
       case FileType::kPipe: return pipe_kqfilter(ref);
       case FileType::kKqueue: return kqueue_kqfilter(ref);
+      case FileType::kProcdesc: return procdesc_kqfilter(ref);
       case FileType::kTerminal: return {Errno::kNone, "kqueue filters on a terminal descriptor are not modelled"};
     }
   }
@@ -37,7 +40,7 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
     // which kevent() strips from user input.
     case filt::kAio:
     case filt::kLio: return {Errno::kEPERM, {}};
-    case filt::kProc: return {Errno::kNone, "EVFILT_PROC is not modelled yet"};
+    case filt::kProc: kn.kind = FilterKind::kProc; return filt_procattach(ref);
     case filt::kSignal: kn.kind = FilterKind::kSignal; return {filt_sigattach(ref, p), {}};
     case filt::kFs: return {Errno::kNone, "EVFILT_FS is not modelled yet"};
     case filt::kSendfile: return {Errno::kNone, "EVFILT_SENDFILE is not modelled yet"};

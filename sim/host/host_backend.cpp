@@ -87,13 +87,37 @@ sim::CallResult HostBackend::exit(sim::ProcId p) {
   return r;
 }
 
-// The new worker's channel travels with the command; the trace addresses
-// the child by the ProcId returned here, not by its host pid.
-sim::CallResult HostBackend::fork(sim::ProcId p) {
+sim::CallResult HostBackend::fork(sim::ProcId p) { return spawn(p, WorkerOp::kFork, 0); }
+sim::CallResult HostBackend::pdfork(sim::ProcId p, std::uint32_t pd_flags) { return spawn(p, WorkerOp::kPdfork, pd_flags); }
+
+sim::CallResult HostBackend::wait(sim::ProcId p, sim::ProcId target, bool nohang) {
+  auto it = host_pids_.find(target);
+  if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kECHILD));
+  sim::CallResult r = simple(p, WorkerOp::kWait, it->second, nohang ? 1 : 0);
+  if (r.sys.ret > 0) r.sys.ret = to_proc_id(r.sys.ret);
+  return r;
+}
+
+std::int64_t HostBackend::to_host_pid(std::int64_t proc) const {
+  auto it = host_pids_.find(static_cast<sim::ProcId>(proc));
+  return it == host_pids_.end() ? proc : it->second;
+}
+
+std::int64_t HostBackend::to_proc_id(std::int64_t host_pid) const {
+  for (const auto& [proc, pid] : host_pids_) {
+    if (pid == host_pid) return proc;
+  }
+  return host_pid;
+}
+
+// fork and pdfork: the new worker's channel travels with the command; the
+// trace addresses the child by the ProcId returned here, not by its host pid.
+sim::CallResult HostBackend::spawn(sim::ProcId p, WorkerOp op, std::int64_t a) {
   auto pair = channel_pair();
   if (!pair) return sim::CallResult::of(model::SysResult::unsupported("cannot create a worker channel"));
   WorkerCommand q;
-  q.op = WorkerOp::kFork;
+  q.op = op;
+  q.a = a;
   sim::CallResult r = round_trip(p, q, pair->second);
   close_fd(pair->second);
   if (r.sys.ret <= 0 || !r.sys.done()) {
@@ -118,12 +142,21 @@ sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<
   q.nevents = nevents;
   q.nchanges = static_cast<std::int32_t>(changes.size());
   std::copy(changes.begin(), changes.end(), q.changes);
+  for (std::int32_t i = 0; i < q.nchanges; ++i) {
+    if (q.changes[i].filter == model::filt::kProc) q.changes[i].ident = static_cast<std::uint64_t>(to_host_pid(static_cast<std::int64_t>(q.changes[i].ident)));
+  }
   q.has_timeout = timeout.has_value();
   if (timeout) {
     q.timeout_sec = timeout->sec;
     q.timeout_nsec = timeout->nsec;
   }
-  return round_trip(p, q);
+  sim::CallResult r = round_trip(p, q);
+  for (model::KEvent& e : r.events) {
+    if (e.filter != model::filt::kProc) continue;
+    e.ident = static_cast<std::uint64_t>(to_proc_id(static_cast<std::int64_t>(e.ident)));
+    if ((e.flags & model::ev::kError) == 0 && (e.fflags & model::note::kChild) != 0) e.data = to_proc_id(e.data);
+  }
+  return r;
 }
 
 // The caller's worker sends the signal to the worker playing the target.

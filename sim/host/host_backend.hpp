@@ -39,6 +39,8 @@ class HostBackend final : public sim::Backend {
   sim::CallResult fcntl_getfd(sim::ProcId p, std::int32_t fd) override;
   sim::CallResult fcntl_setfd(sim::ProcId p, std::int32_t fd, std::int32_t flags) override;
   sim::CallResult fork(sim::ProcId p) override;
+  sim::CallResult pdfork(sim::ProcId p, std::uint32_t pd_flags) override;
+  sim::CallResult wait(sim::ProcId p, sim::ProcId target, bool nohang) override;
   sim::CallResult exec(sim::ProcId p) override;
   sim::CallResult exit(sim::ProcId p) override;
   sim::CallResult sleep(sim::ProcId p, std::int64_t duration_ns) override;
@@ -52,6 +54,11 @@ class HostBackend final : public sim::Backend {
  private:
   sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);
   sim::CallResult simple(sim::ProcId p, WorkerOp op, std::int64_t a = 0, std::int64_t b = 0);
+  sim::CallResult spawn(sim::ProcId p, WorkerOp op, std::int64_t a);
+  // EVFILT_PROC idents (and NOTE_CHILD data) between ProcIds and host pids;
+  // a number that names no worker passes unchanged.
+  [[nodiscard]] std::int64_t to_host_pid(std::int64_t proc) const;
+  [[nodiscard]] std::int64_t to_proc_id(std::int64_t host_pid) const;
 
   HostBackendOptions options_;
   std::map<sim::ProcId, int> channels_;

@@ -39,6 +39,11 @@ HostCall host_dup2(std::int32_t from, std::int32_t to);
 HostCall host_getfd(std::int32_t fd);
 HostCall host_setfd(std::int32_t fd, std::int32_t flags);
 HostCall host_fork();              // ret 0 in the child, > 0 in the parent
+// pdfork(2), PD_* flags in FreeBSD numbering: like host_fork, fds[0] the
+// process descriptor in the parent.
+HostCall host_pdfork(std::uint32_t pd_flags);
+// waitpid(host_pid, &status, nohang ? WNOHANG : 0).
+HostCall host_wait(std::int64_t host_pid, bool nohang);
 // Replace the program image with `argv` (close-on-exec applies). Returns only
 // on failure, or at once where the image is simulated (the model).
 HostCall host_exec(const std::vector<std::string>& argv);

@@ -54,6 +54,15 @@ HostCall host_dup2(std::int32_t from, std::int32_t to) { return finish(kqsim_dup
 HostCall host_getfd(std::int32_t fd) { return finish(kqsim_fcntl(fd, F_GETFD, 0)); }
 HostCall host_setfd(std::int32_t fd, std::int32_t flags) { return finish(kqsim_fcntl(fd, F_SETFD, flags)); }
 HostCall host_fork() { return finish(kqsim_fork()); }
+
+HostCall host_pdfork(std::uint32_t pd_flags) {
+  int fd = -1;
+  HostCall c = finish(kqsim_pdfork(&fd, static_cast<int>(pd_flags)));
+  c.fds[0] = fd;
+  return c;
+}
+
+HostCall host_wait(std::int64_t host_pid, bool nohang) { return finish(kqsim_waitpid(static_cast<pid_t>(host_pid), nohang ? 1 : 0)); }
 HostCall host_exec(const std::vector<std::string>&) { return finish(kqsim_exec()); }
 
 HostCall host_exit_descriptors() { return finish(kqsim_exit_descriptors()); }

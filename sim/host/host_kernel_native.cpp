@@ -5,6 +5,10 @@
 #include <sys/types.h>
 #include <sys/event.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#if defined(__FreeBSD__)
+#include <sys/procdesc.h>
+#endif
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -39,6 +43,9 @@ const NamedValue kHostFilters[] = {
 #endif
 #ifdef EVFILT_SIGNAL
     {"EVFILT_SIGNAL", EVFILT_SIGNAL},
+#endif
+#ifdef EVFILT_PROCDESC
+    {"EVFILT_PROCDESC", EVFILT_PROCDESC},
 #endif
 #ifdef EVFILT_TIMER
     {"EVFILT_TIMER", EVFILT_TIMER},
@@ -183,6 +190,29 @@ HostCall host_dup2(std::int32_t from, std::int32_t to) { return finish(dup2(from
 HostCall host_getfd(std::int32_t fd) { return finish(fcntl(fd, F_GETFD)); }
 HostCall host_setfd(std::int32_t fd, std::int32_t flags) { return finish(fcntl(fd, F_SETFD, flags)); }
 HostCall host_fork() { return finish(fork()); }
+
+HostCall host_pdfork(std::uint32_t pd_flags) {
+#if defined(__FreeBSD__)
+  int flags = ((pd_flags & model::pdflag::kDaemon) != 0 ? PD_DAEMON : 0) |
+              ((pd_flags & model::pdflag::kCloexec) != 0 ? PD_CLOEXEC : 0);
+  int fd = -1;
+  HostCall c = finish(pdfork(&fd, flags));
+  c.fds[0] = fd;
+  return c;
+#else
+  (void)pd_flags;
+  HostCall c;
+  c.ret = -1;
+  c.completion = model::Completion::kUnsupported;
+  c.detail = "pdfork(2) exists only on FreeBSD";
+  return c;
+#endif
+}
+
+HostCall host_wait(std::int64_t host_pid, bool nohang) {
+  int status = 0;
+  return finish(waitpid(static_cast<pid_t>(host_pid), &status, nohang ? WNOHANG : 0));
+}
 
 HostCall host_exec(const std::vector<std::string>& argv) {
   std::vector<char*> args;

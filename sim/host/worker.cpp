@@ -26,13 +26,13 @@ WorkerReply to_reply(const HostCall& c) {
   return r;
 }
 
-// fork: the new worker's channel arrived with the command; the child keeps
-// it as its channel, the parent lets it go.
-HostCall do_fork(int channel) {
+// fork and pdfork: the new worker's channel arrived with the command; the
+// child keeps it as its channel, the parent lets it go.
+HostCall do_fork(int channel, bool procdesc, std::uint32_t pd_flags) {
   int child_channel = receive_fd(channel);
   if (child_channel < 0) return HostCall{-1, "EBADF", model::Completion::kUnsupported, "no channel for the child", {}, {}};
   move_fd(child_channel, kNewChannelFd);
-  HostCall c = host_fork();
+  HostCall c = procdesc ? host_pdfork(pd_flags) : host_fork();
   if (c.ret == 0) {
     move_fd(kNewChannelFd, kChannelFd);
     return c;
@@ -53,7 +53,9 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kDup2: return host_dup2(fd, static_cast<std::int32_t>(q.b));
     case WorkerOp::kGetfd: return host_getfd(fd);
     case WorkerOp::kSetfd: return host_setfd(fd, static_cast<std::int32_t>(q.b));
-    case WorkerOp::kFork: return do_fork(channel);
+    case WorkerOp::kFork: return do_fork(channel, false, 0);
+    case WorkerOp::kPdfork: return do_fork(channel, true, static_cast<std::uint32_t>(q.a));
+    case WorkerOp::kWait: return host_wait(q.a, q.b != 0);
     case WorkerOp::kExec: return host_exec({self_path, "--kqsim-worker", "--after-exec"});
     case WorkerOp::kExit: return host_exit_descriptors();
     case WorkerOp::kSleep: return host_sleep(q.a);
@@ -85,7 +87,8 @@ void run_worker(int channel, const char* self_path, bool after_exec) {
     } catch (const std::exception& e) {  // e.g. no memory for a huge buffer: answer, never die silently
       c = HostCall{-1, "", model::Completion::kUnsupported, std::string("the worker failed: ") + e.what(), {}, {}};
     }
-    if (q.op == WorkerOp::kFork && c.ret == 0) continue;  // the child answers nothing: its parent does
+    const bool forked = q.op == WorkerOp::kFork || q.op == WorkerOp::kPdfork;
+    if (forked && c.ret == 0) continue;  // the child answers nothing: its parent does
     WorkerReply reply = to_reply(c);
     if (timed) reply.elapsed_ns = host_monotonic_ns() - start_ns;
     send_reply(channel, reply);

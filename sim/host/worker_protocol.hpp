@@ -16,7 +16,7 @@ inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent
 
 enum class WorkerOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
-  kKill, kSigaction, kSigmask,
+  kKill, kSigaction, kSigmask, kPdfork, kWait,
 };
 
 struct WorkerCommand {

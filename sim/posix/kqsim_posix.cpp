@@ -51,6 +51,7 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kESRCH: return ESRCH;
     case Errno::kEINTR: return EINTR;
     case Errno::kENXIO: return ENXIO;
+    case Errno::kECHILD: return ECHILD;
     case Errno::kEBADF: return EBADF;
     case Errno::kENOMEM: return ENOMEM;
     case Errno::kEFAULT: return EFAULT;
@@ -201,6 +202,25 @@ pid_t kqsim_fork(void) {
   }
   return pid;
 }
+
+pid_t kqsim_pdfork(int* fdp, int flags) {
+  RpcRequest q;
+  q.op = RpcOp::kPdfork;
+  q.a = flags;
+  RpcReply r;
+  std::int64_t child = call(q, r);
+  if (child < 0) return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    g_pid = static_cast<int>(child);
+  } else if (pid > 0) {
+    simple(RpcOp::kBindPid, child, pid);
+    *fdp = r.fds[0];
+  }
+  return pid;
+}
+
+pid_t kqsim_waitpid(pid_t pid, int nohang) { return static_cast<pid_t>(simple(RpcOp::kWait, pid, nohang != 0 ? 1 : 0)); }
 
 int kqsim_exec(void) { return static_cast<int>(simple(RpcOp::kExec)); }
 

@@ -16,6 +16,8 @@ enum class RpcOp : std::uint8_t {
   kKill,      // a = host pid of the target, b = signal
   kSigaction, // a = signal, b = 0 default / 1 ignore / 2 catch
   kSigmask,   // a = signal, b = 1 block / 0 unblock
+  kPdfork,    // a = PD_* flags; ret = the child's model pid, fds[0] = the descriptor
+  kWait,      // a = host pid of the child, b = 1 WNOHANG; ret = that host pid, or 0
 };
 
 struct RpcRequest {

@@ -16,6 +16,43 @@ namespace {
 // Host pids of the processes playing model processes, learnt from requests.
 std::map<std::int64_t, std::int32_t> g_host_to_model;
 
+// A pid the program names (EVFILT_PROC idents, waitpid) is a host pid; one
+// no process plays passes unchanged.
+std::int64_t to_model_pid(std::int64_t host_pid) {
+  auto it = g_host_to_model.find(host_pid);
+  return it == g_host_to_model.end() ? host_pid : it->second;
+}
+
+std::int64_t to_host_pid(std::int64_t model_pid) {
+  for (const auto& [host, model] : g_host_to_model) {
+    if (model == model_pid) return host;
+  }
+  return model_pid;
+}
+
+sim::CallResult kevent_in_host_pids(sim::ModelBackend& m, RpcRequest q) {
+  for (std::int32_t i = 0; i < q.nchanges; ++i) {
+    model::KEvent& c = q.changes[i];
+    if (c.filter == model::filt::kProc) c.ident = static_cast<std::uint64_t>(to_model_pid(static_cast<std::int64_t>(c.ident)));
+  }
+  std::optional<model::Timespec> timeout;
+  if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
+  sim::CallResult r = m.kevent(q.pid, static_cast<std::int32_t>(q.a),
+                               std::span<const model::KEvent>(q.changes, static_cast<std::size_t>(q.nchanges)), q.nevents, timeout);
+  for (model::KEvent& e : r.events) {
+    if (e.filter != model::filt::kProc) continue;
+    e.ident = static_cast<std::uint64_t>(to_host_pid(static_cast<std::int64_t>(e.ident)));
+    if ((e.flags & model::ev::kError) == 0 && (e.fflags & model::note::kChild) != 0) e.data = to_host_pid(e.data);
+  }
+  return r;
+}
+
+sim::CallResult wait_in_host_pids(sim::ModelBackend& m, const RpcRequest& q) {
+  sim::CallResult r = m.wait(q.pid, static_cast<std::int32_t>(to_model_pid(q.a)), q.b != 0);
+  if (r.sys.ret > 0) r.sys.ret = to_host_pid(r.sys.ret);
+  return r;
+}
+
 sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
   const auto fd = static_cast<std::int32_t>(q.a);
   switch (q.op) {
@@ -41,12 +78,9 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     }
     case RpcOp::kSigaction: return m.sigaction(q.pid, fd, static_cast<std::int32_t>(q.b));
     case RpcOp::kSigmask: return m.sigprocmask(q.pid, q.b != 0, fd);
-    case RpcOp::kKevent: {
-      std::optional<model::Timespec> timeout;
-      if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
-      return m.kevent(q.pid, fd, std::span<const model::KEvent>(q.changes, static_cast<std::size_t>(q.nchanges)),
-                      q.nevents, timeout);
-    }
+    case RpcOp::kKevent: return kevent_in_host_pids(m, q);
+    case RpcOp::kPdfork: return m.pdfork(q.pid, static_cast<std::uint32_t>(q.a));
+    case RpcOp::kWait: return wait_in_host_pids(m, q);
   }
   return sim::CallResult::of(model::SysResult::unsupported("unknown request"));
 }

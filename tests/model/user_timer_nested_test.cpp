@@ -176,14 +176,5 @@ TEST_F(SignalTest, DefaultActionTerminatesOnceDelivered) {
   EXPECT_EQ(k.sigaction(pid, sig::kKill, SignalAction::kIgnore).err, Errno::kEINVAL);
 }
 
-// kqueue(2): an ignored SIGCHLD is not recorded.
-TEST_F(SignalTest, IgnoredSigchldIsNotRecorded) {
-  int kq = new_kq();
-  k.sigaction(pid, sig::kChld, SignalAction::kIgnore);
-  add(kq, kev(sig::kChld, filt::kSignal, ev::kAdd));
-  k.kill(pid, pid, sig::kChld);
-  EXPECT_EQ(poll(kq).sys.ret, 0);
-}
-
 }  // namespace
 }  // namespace kqsim::model::testing

@@ -28,10 +28,10 @@ printf '{"expectations": [{"trace": 5}]}\n' > "$out/bad.json"
 text=$("$kqreplay" diff "$out/a.json" --against "$out/b.json" --expectations "$out/bad.json" 2>&1); rc=$?
 check "bad expectations file" 2 $rc "$text" "expectations[0].trace"
 # A call the host cannot make is recorded as unsupported, not guessed, and
-# the recording replays (the model lacks EVFILT_PROC too).
+# the recording replays (the model lacks EVFILT_FS too).
 unsupported_case=$(dirname "$0")/../cli/cases/unsupported-filter.json
 "$kqrecord" "$unsupported_case" -o "$out/u.json"; rc=$?
-check "record an unsupported step" 0 $rc "$(cat "$out/u.json")" '"unsupported": "EVFILT_PROC is not modelled yet"'
+check "record an unsupported step" 0 $rc "$(cat "$out/u.json")" '"unsupported": "EVFILT_FS is not modelled yet"'
 text=$("$kqreplay" diff "$out/u.json" 2>&1); rc=$?
 check "replay a recorded unsupported step" 0 $rc "$text" "ok"
 echo "$passed passed, $failed failed"

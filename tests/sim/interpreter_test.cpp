@@ -78,13 +78,13 @@ TEST(Interpreter, StepErrors) {
 
 TEST(Interpreter, UnsupportedFilterIsNamed) {
   traces::Trace t = trace_of(R"([{"op": "kqueue", "as": "kq"},
-    {"op": "kevent", "kq": "kq", "changes": [{"ident": 30, "filter": "EVFILT_PROC", "flags": ["EV_ADD"]}],
+    {"op": "kevent", "kq": "kq", "changes": [{"ident": 30, "filter": "EVFILT_FS", "flags": ["EV_ADD"]}],
      "nevents": 0, "timeout": {"sec": 0, "nsec": 0}}])");
   try {
     run(t);
     ADD_FAILURE() << "expected UnsupportedStep";
   } catch (const UnsupportedStep& e) {
-    EXPECT_NE(std::string(e.what()).find("EVFILT_PROC"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("EVFILT_FS"), std::string::npos);
   }
 }
 

@@ -34,7 +34,7 @@ ActualObservation actual(std::int64_t ret, std::vector<model::KEvent> events, mo
   return a;
 }
 
-std::uint64_t plain(const Ref& r) { return r.number(); }
+std::uint64_t plain(const Ref& r, model::FilterId) { return r.number(); }
 
 std::vector<DivergenceKind> kinds(const std::vector<Divergence>& ds) {
   std::vector<DivergenceKind> out;
@@ -82,6 +82,24 @@ TEST(Compare, Unsupported) {
   both.unsupported = "EVFILT_PROC is not modelled yet";
   EXPECT_TRUE(compare_observation(host_lacks, both, plain).empty());
   EXPECT_EQ(compare_observation(expect(3, {}), both, plain).size(), 1U);
+}
+
+// A process name in ret or data stands for that process's pid, whatever
+// number the host gave it; the resolver is asked with filt::kProc.
+TEST(Compare, PidByProcessName) {
+  auto pids = [](const Ref& r, model::FilterId filter) -> std::uint64_t {
+    if (r.is_name() && r.name() == "child" && filter == model::filt::kProc) return 4242;
+    return r.is_name() ? 0 : r.number();
+  };
+  Observed o = expect(0, {});
+  o.ret = IntExpect::pid("child");
+  EXPECT_TRUE(compare_observation(o, actual(4242, {}), pids).empty());
+  EXPECT_EQ(kinds(compare_observation(o, actual(4243, {}), pids)), std::vector<DivergenceKind>{DivergenceKind::kRet});
+  ExpectedEvent e = want(4, 0);
+  e.data = IntExpect::pid("child");
+  EXPECT_TRUE(compare_observation(expect(1, {e}), actual(1, {got(4, 4242)}), pids).empty());
+  EXPECT_EQ(kinds(compare_observation(expect(1, {e}), actual(1, {got(4, 1)}), pids)),
+            std::vector<DivergenceKind>{DivergenceKind::kData});
 }
 
 }  // namespace

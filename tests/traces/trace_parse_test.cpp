@@ -90,8 +90,8 @@ TEST(TraceParse, RangesAndOrder) {
   Trace t = parse_trace(doc, "x.json");
   const Observed& o = *t.steps[1].observed;
   EXPECT_EQ(o.order, EventOrder::kAny);
-  EXPECT_TRUE(o.events[0].data.matches(6));
-  EXPECT_FALSE(o.events[0].data.matches(7));
+  EXPECT_TRUE(o.events[0].data.in_range(6));
+  EXPECT_FALSE(o.events[0].data.in_range(7));
   doc["steps"][1]["observed"]["ret"] = json::parse(R"({"min": 3, "max": 2})");
   EXPECT_EQ(error_for(doc).field(), "observed.ret");
 }

@@ -30,7 +30,7 @@ nlohmann::json program_of(const traces::Trace& t) {
 // same names, so a name stands for "the same descriptor" on either host.
 class SymbolicIdents {
  public:
-  std::uint64_t operator()(const traces::Ref& ref) {
+  std::uint64_t operator()(const traces::Ref& ref, model::FilterId = 0) {
     if (!ref.is_name()) return ref.number();
     auto [it, inserted] = ids_.emplace(ref.name(), kNameBase + ids_.size());
     return it->second;
@@ -44,10 +44,13 @@ class SymbolicIdents {
 traces::ActualObservation as_actual(const traces::Observed& o, SymbolicIdents& ids) {
   traces::ActualObservation a;
   a.unsupported = o.unsupported;
-  a.ret = o.ret.min;
+  auto value = [&](const traces::IntExpect& e) {
+    return e.pid_of.empty() ? e.min : static_cast<std::int64_t>(ids(traces::Ref{e.pid_of}));
+  };
+  a.ret = value(o.ret);
   if (o.errno_name) a.err = model::errno_from_name(*o.errno_name).value_or(model::Errno::kEOPNOTSUPP);
   for (const traces::ExpectedEvent& e : o.events) {
-    a.events.push_back({ids(e.ident), e.filter, e.flags, e.fflags, e.data.min, e.udata});
+    a.events.push_back({ids(e.ident), e.filter, e.flags, e.fflags, value(e.data), e.udata});
   }
   return a;
 }

@@ -18,7 +18,7 @@ int cmd_explain(const std::string& path, const CommonOptions& opts) {
     fmt::print("   model {}\n", result_text(interp.to_observed(o)));
     for (const traces::Divergence& d : o.divergences) fmt::print("   DIVERGES {}\n", divergence_text(d));
     auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
-    fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer));
+    fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); }));
   });
   if (report.status != TraceStatus::kMatched && report.status != TraceStatus::kDivergent) {
     std::cerr << "kqreplay: " << report.error << "\n";

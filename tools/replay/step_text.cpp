@@ -41,6 +41,8 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kDup2: return who + fmt::format("dup2({}, {})", ref_text(s.fd), ref_text(s.to));
     case traces::Op::kFcntl: return who + fmt::format("fcntl({}, {}, {})", ref_text(s.fd), s.fcntl_cmd, s.fcntl_arg);
     case traces::Op::kFork: return who + fmt::format("{} = fork()", s.as[0]);
+    case traces::Op::kPdfork: return who + fmt::format("{} = pdfork(&{}, {:#x})", s.as[0], s.as[1], s.pd_flags);
+    case traces::Op::kWait: return who + fmt::format("waitpid({}{})", s.target, s.nohang ? ", WNOHANG" : "");
     case traces::Op::kExec: return who + "exec()";
     case traces::Op::kExit: return who + "exit()";
     case traces::Op::kSleep: return who + fmt::format("sleep({} ns)", s.sleep_ns);
@@ -55,12 +57,17 @@ std::string call_text(const traces::Step& s) {
   return who + "?";
 }
 
+std::string value_text(const traces::IntExpect& e) {
+  if (!e.pid_of.empty()) return "pid of " + e.pid_of;
+  return e.exact() ? std::to_string(e.min) : fmt::format("[{}, {}]", e.min, e.max);
+}
+
 std::string result_text(const traces::Observed& o) {
-  std::string out = fmt::format("= {}", o.ret.min);
+  std::string out = "= " + value_text(o.ret);
   if (o.errno_name) out += " " + *o.errno_name;
   for (const traces::ExpectedEvent& e : o.events) {
     out += fmt::format("\n      {{{} {} {} fflags {:#x} data {} udata {}}}", ref_text(e.ident), model::filter_name(e.filter),
-                       model::flags_to_string(e.flags), e.fflags, e.data.min, e.udata);
+                       model::flags_to_string(e.flags), e.fflags, value_text(e.data), e.udata);
   }
   return out;
 }

@@ -30,13 +30,21 @@ int kqsim_dup(int fd);
 int kqsim_dup2(int from, int to);
 int kqsim_fcntl(int fd, int cmd, int arg);
 pid_t kqsim_fork(void);
+/* pdfork(2): FreeBSD's PD_DAEMON / PD_CLOEXEC values. *fdp gets the
+ * process descriptor in the parent. */
+enum { KQSIM_PD_DAEMON = 0x1, KQSIM_PD_CLOEXEC = 0x2 };
+pid_t kqsim_pdfork(int *fdp, int flags);
+/* waitpid(pid, NULL, nohang ? WNOHANG : 0) for one child, by host pid. The
+ * model keeps the status; EVFILT_PROC's NOTE_EXIT data reports it. */
+pid_t kqsim_waitpid(pid_t pid, int nohang);
 int kqsim_exec(void);
 void kqsim_exit(int status);
 /* What _exit does to descriptors, without leaving (for recorders). */
 int kqsim_exit_descriptors(void);
 int kqsim_nanosleep(const struct timespec *duration);
 /* Signals, numbered as FreeBSD numbers them. kqsim_kill takes the host pid
- * a kqsim_fork returned (or getpid()). action: 0 SIG_DFL, 1 SIG_IGN, 2 a handler. */
+ * a kqsim_fork returned (or getpid()); so do EVFILT_PROC idents, and
+ * NOTE_CHILD data comes back as one. action: 0 SIG_DFL, 1 SIG_IGN, 2 a handler. */
 int kqsim_kill(pid_t pid, int signo);
 int kqsim_sigaction(int signo, int action);
 int kqsim_sigprocmask(int block, int signo);
