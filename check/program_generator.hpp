@@ -4,8 +4,10 @@
 // calls with random nevents and short timeouts; pdfork, waitpid and
 // EVFILT_PROC / EVFILT_PROCDESC on the program's processes. Biased toward the corners:
 // full pipes, nevents below the pending count, re-adding existing knotes,
-// EV_DISPATCH + EV_ENABLE cycles, closing what is queued. Nothing in such a
-// program can block forever.
+// EV_DISPATCH + EV_ENABLE cycles, closing what is queued; AF_UNIX
+// socketpairs and listening sockets with connects, accepts, shutdowns and
+// low-water marks. Nothing in such a program can block forever: every pipe
+// and socket is non-blocking.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@ struct GeneratorOptions {
   std::size_t steps = 50;
   bool with_fork = true;
   bool with_signals = true;  // sigaction/sigprocmask/kill and EVFILT_SIGNAL
+  bool with_sockets = true;  // AF_UNIX socket calls (freebsd-main only)
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

@@ -39,6 +39,28 @@ struct DialectProfile {
   std::uint32_t pipe_mindirect = 8192;      // PIPE_MINDIRECT
   std::uint32_t pipe_buf = 512;             // PIPE_BUF: EVFILT_WRITE fires at >= this much space
 
+  // AF_UNIX sockets (uipc_usrreq.c on main: unix stream sockets bypass the
+  // send buffer and have their own EVFILT_WRITE/EMPTY filters, 2024-2025
+  // rewrite). Releases before it behave differently and are not modelled.
+  bool models_unix_sockets = true;
+  // net.local.stream.sendspace / recvspace: unpst_sendspace, unpst_recvspace.
+  std::uint32_t unix_stream_sendspace = 64 * 1024;
+  std::uint32_t unix_stream_recvspace = 64 * 1024;
+  // net.local.dgram.maxdgram (unpdg_maxdgram, "support 8KB syslog msgs") and
+  // net.local.dgram.recvspace (unpdg_recvspace, also the send buffer size:
+  // uipc_attach gives a datagram socket unpdg_recvspace for both).
+  std::uint32_t unix_dgram_maxdgram = 8 * 1024;
+  std::uint32_t unix_dgram_recvspace = 16 * 1024;
+  // soreserve: SO_SNDLOWAT defaults to MCLBYTES, SO_RCVLOWAT to 1.
+  std::uint32_t sock_snd_lowat = 2048;
+  std::uint32_t sock_rcv_lowat = 1;
+  // sun_noname.sa_len (sizeof(struct sockaddr)): the source address an
+  // unbound datagram sender's record carries.
+  std::uint32_t unix_noname_len = 16;
+  // kern.ipc.soacceptqueue (SOMAXCONN): listen(2) backlogs above it or
+  // below 0 are clamped to it (solisten_proto).
+  std::int32_t somaxconn = 128;
+
   // Descriptor table: RLIMIT_NOFILE the simulated process runs with.
   std::int32_t max_files = 1024;
   // kern.kq_calloutmax: system-wide cap on timer callouts.

@@ -6,13 +6,20 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 16> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 28> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
     {Errno::kECHILD, "ECHILD"},
     {Errno::kEBADF, "EBADF"},    {Errno::kENOMEM, "ENOMEM"}, {Errno::kEFAULT, "EFAULT"},
     {Errno::kEINVAL, "EINVAL"},  {Errno::kEMFILE, "EMFILE"}, {Errno::kENOTTY, "ENOTTY"},
     {Errno::kEPIPE, "EPIPE"},    {Errno::kEAGAIN, "EAGAIN"}, {Errno::kEOPNOTSUPP, "EOPNOTSUPP"},
+    // Socket errors (uipc_usrreq.c, uipc_socket.c).
+    {Errno::kEALREADY, "EALREADY"},         {Errno::kENOTSOCK, "ENOTSOCK"},
+    {Errno::kEDESTADDRREQ, "EDESTADDRREQ"}, {Errno::kEMSGSIZE, "EMSGSIZE"},
+    {Errno::kEPROTOTYPE, "EPROTOTYPE"},     {Errno::kEADDRINUSE, "EADDRINUSE"},
+    {Errno::kECONNABORTED, "ECONNABORTED"}, {Errno::kECONNRESET, "ECONNRESET"},
+    {Errno::kENOBUFS, "ENOBUFS"},           {Errno::kEISCONN, "EISCONN"},
+    {Errno::kENOTCONN, "ENOTCONN"},         {Errno::kECONNREFUSED, "ECONNREFUSED"},
 }};
 
 }  // namespace

@@ -24,7 +24,19 @@ enum class Errno : std::int32_t {
   kENOTTY = 25,
   kEPIPE = 32,
   kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
+  kEALREADY = 37,
+  kENOTSOCK = 38,
+  kEDESTADDRREQ = 39,
+  kEMSGSIZE = 40,
+  kEPROTOTYPE = 41,
   kEOPNOTSUPP = 45,
+  kEADDRINUSE = 48,
+  kECONNABORTED = 53,
+  kECONNRESET = 54,
+  kENOBUFS = 55,
+  kEISCONN = 56,
+  kENOTCONN = 57,
+  kECONNREFUSED = 61,
 };
 
 // "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the

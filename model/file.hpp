@@ -11,12 +11,13 @@ enum class FileType : std::uint8_t {
   kTerminal,  // the inherited stdin/stdout/stderr: no kqueue filter is modelled on it
   kPipe,      // DTYPE_PIPE
   kKqueue,    // DTYPE_KQUEUE
+  kSocket,    // DTYPE_SOCKET (AF_UNIX)
   kProcdesc,  // DTYPE_PROCDESC
 };
 
 struct File {
   FileType type = FileType::kTerminal;
-  std::uint32_t object = 0;     // pipe end id, kqueue index or procdesc index
+  std::uint32_t object = 0;     // pipe end id, kqueue index, procdesc index or socket index
   std::uint32_t refcount = 0;   // f_count
   bool nonblock = false;        // FNONBLOCK
   bool closed = false;          // fo_close has run

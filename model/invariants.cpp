@@ -91,6 +91,10 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
     for (const PipeEnd& e : pp.ends) visit(e.knotes);
   }
   for (const Kqueue& kq : k.kqueues()) visit(kq.watchers());
+  for (const Socket& so : k.sockets()) {
+    visit(so.rd_knotes);
+    visit(so.wr_knotes);
+  }
   for (const Process& p : k.processes()) visit(p.klist);
   for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
@@ -98,7 +102,10 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
       const Knote& kn = k.kqueues()[i].knote(e.slot);
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
                      kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
-                     kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc;
+                     kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc ||
+                     kn.kind == FilterKind::kSockRead || kn.kind == FilterKind::kSockWrite ||
+                     kn.kind == FilterKind::kSockEmpty || kn.kind == FilterKind::kUnixWrite ||
+                     kn.kind == FilterKind::kUnixEmpty;
       std::uint32_t n = count_of(static_cast<std::uint32_t>(i), e.slot);
       std::uint32_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.fail([&] { return where(i, e.slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
@@ -145,6 +152,42 @@ void check_timers_and_pipes(const Kernel& k, Report& out) {
   }
 }
 
+// Socket KASSERTs: buffer accounting adds up (records vs counts, a stream
+// buffer never past its size), peer links are symmetric for connected
+// streams, a closed socket holds no data and no peer, listen queues hold
+// live unaccepted sockets, every bound name maps back to its socket.
+void check_sockets(const Kernel& k, Report& out) {
+  const auto sockets = k.sockets();
+  for (std::size_t i = 0; i < sockets.size(); ++i) {
+    const Socket& so = sockets[i];
+    auto who = [&] { return "socket#" + std::to_string(i); };
+    std::uint64_t data = 0, ctl = 0;
+    for (const Datagram& d : so.records) data += d.data_bytes, ctl += d.addr_bytes;
+    if (so.type == SocketType::kDgram && (data != so.rcv.data_bytes || ctl != so.rcv.ctl_bytes)) {
+      out.fail([&] { return who() + " receive counts differ from its datagram records"; });
+    }
+    if (so.type == SocketType::kStream && (!so.records.empty() || so.rcv.ctl_bytes != 0 || so.rcv.data_bytes > so.rcv.hiwat)) {
+      out.fail([&] { return who() + " stream buffer holds records or more than its size"; });
+    }
+    if (so.peer != kNoSocket) {
+      if (so.peer >= sockets.size() || sockets[so.peer].closed) out.fail([&] { return who() + " is connected to a closed socket"; });
+      else if (so.type == SocketType::kStream && sockets[so.peer].peer != i) out.fail([&] { return who() + " peer link is not symmetric"; });
+      if (!so.connected) out.fail([&] { return who() + " has a peer but is not connected"; });
+    }
+    if (so.closed && (so.peer != kNoSocket || so.rcv.data_bytes != 0 || !so.completed.empty())) {
+      out.fail([&] { return who() + " is closed but keeps a peer, data or a listen queue"; });
+    }
+    for (std::uint32_t c : so.completed) {
+      if (c >= sockets.size() || sockets[c].listener != i) out.fail([&] { return who() + " queues a socket that is not its own"; });
+    }
+  }
+  for (const auto& [name, id] : k.socket_names()) {
+    if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) {
+      out.fail([&] { return "socket name '" + name + "' names the wrong socket"; });
+    }
+  }
+}
+
 // A dead process holds no descriptors; a process and its descriptor point at
 // each other; a reaped process was dead first.
 void check_processes(const Kernel& k, Report& out) {
@@ -175,6 +218,7 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   if (!out.stop()) check_knlists(kernel, s, out);
   if (!out.stop()) check_refcounts(kernel, s, out);
   if (!out.stop()) check_timers_and_pipes(kernel, out);
+  if (!out.stop()) check_sockets(kernel, out);
   if (!out.stop()) check_processes(kernel, out);
 }
 

@@ -13,11 +13,15 @@
 //   pipe_io.cpp          pipe_read / pipe_write / pipeclose
 //   signals_io.cpp       kill / sigaction / sigprocmask
 //   process_io.cpp       fork, pdfork, exec, exit, wait: processes being born, changing and dying
+//   socket_io.cpp        AF_UNIX sockets: socketpair, socket, bind, listen, connect,
+//                        accept, shutdown, setsockopt, soclose
+//   socket_rw.cpp        AF_UNIX socket read/write (uipc_soreceive_*, uipc_sosend_*)
 //   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
 //   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,6 +36,7 @@
 #include "model/process.hpp"
 #include "model/procdesc.hpp"
 #include "model/signals.hpp"
+#include "model/socket.hpp"
 #include "model/sys_result.hpp"
 
 namespace kqsim::model {
@@ -105,6 +110,17 @@ class Kernel {
   // sigprocmask(2) for one signal: block (true) or unblock it.
   SysResult sigprocmask(Pid pid, bool block, std::int32_t signo);
 
+  // AF_UNIX sockets (socket_io.cpp). Names live in one simulated namespace
+  // of socket files, which outlive the sockets bound to them.
+  PipeResult socketpair(Pid pid, SocketType type, bool nonblock = false, bool cloexec = false);
+  SysResult socket(Pid pid, SocketType type, bool nonblock = false, bool cloexec = false);
+  SysResult bind(Pid pid, std::int32_t fd, std::string_view name);
+  SysResult listen(Pid pid, std::int32_t fd, std::int32_t backlog);
+  SysResult connect(Pid pid, std::int32_t fd, std::string_view name);
+  SysResult accept(Pid pid, std::int32_t fd);
+  SysResult shutdown(Pid pid, std::int32_t fd, ShutdownHow how);
+  SysResult setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value);
+
   // Read-only views for explanations and invariant checks.
   [[nodiscard]] const Process* process(Pid pid) const;
   [[nodiscard]] std::span<const Process> processes() const { return processes_; }
@@ -113,6 +129,8 @@ class Kernel {
   [[nodiscard]] std::span<const PipePair> pipes() const { return pipes_; }
   [[nodiscard]] std::span<const Procdesc> procdescs() const { return procdescs_; }
   [[nodiscard]] const PipeEnd& pipe_end(std::uint32_t end_id) const;
+  [[nodiscard]] std::span<const Socket> sockets() const { return sockets_; }
+  [[nodiscard]] const std::map<std::string, std::uint32_t, std::less<>>& socket_names() const { return socket_names_; }
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
@@ -183,7 +201,7 @@ class Kernel {
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 9> kFilterOps;
+  static const std::array<FilterOps, 14> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
   RegisterOutcome filter_attach(KnoteRef ref, Process& p);
@@ -224,6 +242,33 @@ class Kernel {
   // Pipes (pipe_io.cpp).
   void pipe_close(std::uint32_t end_id);
 
+  // Sockets (socket_io.cpp, socket_rw.cpp, filters/socket_filters.cpp).
+  Socket& sock(std::uint32_t id) { return sockets_[id]; }
+  std::uint32_t new_socket(SocketType type);
+  SysResult socket_fd(Pid pid, std::int32_t fd, std::uint32_t& id);
+  void unp_connect2(std::uint32_t a, std::uint32_t b);
+  void unp_disconnect(std::uint32_t a);
+  void uipc_cantrcvmore(std::uint32_t id);
+  void shut_read(std::uint32_t id);
+  void shut_write(std::uint32_t id);
+  void soabort(std::uint32_t id);
+  void soclose(std::uint32_t id);
+  SysResult soo_read(const File& f, std::int64_t nbytes);
+  SysResult soo_write(const File& f, std::int64_t nbytes);
+  SysResult uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes);
+  SysResult uipc_soreceive_dgram(Socket& so, bool nonblock, std::int64_t nbytes);
+  SysResult uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64_t nbytes);
+  SysResult uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes);
+  [[nodiscard]] std::int64_t unix_stream_space(const Socket& receiver) const;
+  RegisterOutcome soo_kqfilter(KnoteRef ref);
+  bool filt_soread(Knote& kn, std::int64_t hint);
+  bool filt_sowrite(Knote& kn, std::int64_t hint);
+  bool filt_soempty(Knote& kn, std::int64_t hint);
+  bool uipc_filt_sowrite(Knote& kn, std::int64_t hint);
+  bool uipc_filt_soempty(Knote& kn, std::int64_t hint);
+  void filt_sordetach(KnoteRef ref);
+  void filt_sowdetach(KnoteRef ref);
+
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
@@ -254,6 +299,8 @@ class Kernel {
   std::vector<File> files_;
   std::vector<Kqueue> kqueues_;
   std::vector<PipePair> pipes_;
+  std::vector<Socket> sockets_;
+  std::map<std::string, std::uint32_t, std::less<>> socket_names_;  // bound path -> socket (kNoSocket once closed)
   std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate

@@ -4,6 +4,7 @@
 // two; that costs reduction, never soundness.
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 #include <type_traits>
 
 #include "model/kernel.hpp"
@@ -47,6 +48,20 @@ class Writer {
     }
     *p++ = static_cast<char>(u);
     cur_ = p;
+  }
+
+  // A length, then the bytes.
+  void text(std::string_view bytes) {
+    varint(bytes.size());
+    if (static_cast<std::size_t>(end_ - cur_) < bytes.size()) {
+      const auto used = static_cast<std::size_t>(cur_ - base_);
+      Room r = grow(out_, used, out_.size() + bytes.size());
+      base_ = r.base;
+      cur_ = r.base + used;
+      end_ = r.end;
+    }
+    std::memcpy(cur_, bytes.data(), bytes.size());
+    cur_ += bytes.size();
   }
 
  private:
@@ -127,6 +142,36 @@ void put_signal_state(Writer& out, const Process& p) {
   put(out, std::uint8_t{0xff});
 }
 
+[[gnu::always_inline]] inline void put_sockbuf(Writer& out, const SockBuf& sb) {
+  put(out, sb.hiwat);
+  put(out, sb.lowat);
+  put(out, sb.data_bytes);
+  put(out, sb.ctl_bytes);
+  put(out, sb.cant_more);
+}
+
+void put_socket(Writer& out, const Socket& so) {
+  put(out, so.type);
+  put(out, static_cast<std::uint8_t>((so.listening ? 1 : 0) | (so.connected ? 2 : 0) | (so.disconnected ? 4 : 0) |
+                                     (so.closed ? 8 : 0)));
+  put(out, so.peer);
+  put(out, so.error);
+  out.text(so.name);
+  put_sockbuf(out, so.rcv);
+  put_sockbuf(out, so.snd);
+  put(out, so.records.size());
+  for (const Datagram& d : so.records) {
+    put(out, d.data_bytes);
+    put(out, d.addr_bytes);
+  }
+  put(out, so.qlimit);
+  put(out, so.completed.size());
+  for (std::uint32_t c : so.completed) put(out, c);
+  put(out, so.listener);
+  put_list(out, so.rd_knotes);
+  put_list(out, so.wr_knotes);
+}
+
 }  // namespace
 
 void Kernel::encode(std::string& bytes) const {
@@ -184,6 +229,13 @@ void Kernel::encode(std::string& bytes) const {
       put(out, e.active);
       put_list(out, e.knotes);
     }
+  }
+  put(out, sockets_.size());
+  for (const Socket& so : sockets_) put_socket(out, so);
+  put(out, socket_names_.size());
+  for (const auto& [name, id] : socket_names_) {
+    out.text(name);
+    put(out, id);
   }
   put(out, procdescs_.size());
   for (const Procdesc& pd : procdescs_) {

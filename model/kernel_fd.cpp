@@ -64,6 +64,7 @@ void Kernel::fdrop(FileIndex file) {
   f.closed = true;
   if (f.type == FileType::kPipe) pipe_close(f.object);
   if (f.type == FileType::kKqueue) kqueue_close(f.object);
+  if (f.type == FileType::kSocket) soclose(f.object);
   if (f.type == FileType::kProcdesc) procdesc_close(f.object, f.pd_nokill);
 }
 

@@ -31,6 +31,11 @@ enum class FilterKind : std::uint8_t {
   kUser,        // kern_event.c user_filtops
   kJail,        // kern_jail.c jail_filtops (FreeBSD 15+)
   kSignal,      // kern_sig.c sig_filtops
+  kSockRead,    // uipc_socket.c soread_filtops (also listening sockets)
+  kSockWrite,   // uipc_socket.c sowrite_filtops (unix datagram sockets)
+  kSockEmpty,   // uipc_socket.c soempty_filtops (unix datagram sockets)
+  kUnixWrite,   // uipc_usrreq.c uipc_write_filtops (unix stream sockets)
+  kUnixEmpty,   // uipc_usrreq.c uipc_empty_filtops (unix stream sockets)
   kProc,        // kern_event.c proc_filtops
   kProcdesc,    // sys_procdesc.c procdesc_kqops
 };
@@ -54,7 +59,7 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, or procdesc index
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc or socket index
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
   bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;

@@ -26,6 +26,7 @@ SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
   if (nbytes == 0) return SysResult::ok(0);
+  if (f.type == FileType::kSocket) return soo_read(f, nbytes);
   if (auto r = not_a_pipe(f)) return *r;
   PipeEnd& rpipe = end(f.object);
   if (rpipe.buffered > 0) {
@@ -51,6 +52,7 @@ SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
+  if (f.type == FileType::kSocket) return soo_write(f, nbytes);
   if (auto r = not_a_pipe(f)) return *r;
   PipeEnd& wpipe = end(pipe_peer_id(f.object));
   // The process runs with SIGPIPE ignored, so it sees EPIPE.

@@ -13,6 +13,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::sim {
 
@@ -21,7 +22,7 @@ using ProcId = std::int32_t;
 struct CallResult {
   model::SysResult sys;
   std::vector<model::KEvent> events;        // kevent
-  std::array<std::int32_t, 2> fds{-1, -1};  // pipe; pdfork: fds[0] is the process descriptor
+  std::array<std::int32_t, 2> fds{-1, -1};  // pipe, socketpair; pdfork: fds[0] is the process descriptor
   std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
   std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
 
@@ -60,6 +61,8 @@ class Backend {
   virtual CallResult kill(ProcId p, ProcId target, std::int32_t signo) = 0;
   virtual CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) = 0;
   virtual CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) = 0;
+  // The AF_UNIX socket calls; socketpair returns its descriptors in fds.
+  virtual CallResult socket_call(ProcId p, const SocketCall& call) = 0;
   // EVFILT_PROC idents and NOTE_CHILD data are ProcIds on this interface;
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).

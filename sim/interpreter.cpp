@@ -151,6 +151,14 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kKill: return backend_.kill(p, target_of(step), step.signo);
     case Op::kSigaction: return backend_.sigaction(p, step.signo, step.sig_action);
     case Op::kSigprocmask: return backend_.sigprocmask(p, step.block, step.signo);
+    case Op::kSocketpair:
+    case Op::kSocket:
+    case Op::kBind:
+    case Op::kListen:
+    case Op::kConnect:
+    case Op::kAccept:
+    case Op::kShutdown:
+    case Op::kSetsockopt: return call_socket(step, p);
   }
   fail(step, "op", "unknown op");
 }
@@ -167,6 +175,31 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
   return backend_.kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
 }
 
+CallResult Interpreter::call_socket(const Step& step, ProcId p) {
+  SocketCall c;
+  const bool has_fd = step.op != Op::kSocketpair && step.op != Op::kSocket;
+  if (has_fd) c.fd = fd_of(step, step.fd, "fd");
+  c.type = step.sock.type;
+  c.nonblock = step.nonblock;
+  c.cloexec = step.cloexec;
+  c.backlog = step.sock.backlog;
+  c.how = step.sock.how;
+  c.option = step.sock.option;
+  c.value = step.sock.value;
+  c.set_name(step.sock.name);
+  switch (step.op) {
+    case Op::kSocketpair: c.op = SocketOp::kSocketpair; break;
+    case Op::kSocket: c.op = SocketOp::kSocket; break;
+    case Op::kBind: c.op = SocketOp::kBind; break;
+    case Op::kListen: c.op = SocketOp::kListen; break;
+    case Op::kConnect: c.op = SocketOp::kConnect; break;
+    case Op::kAccept: c.op = SocketOp::kAccept; break;
+    case Op::kShutdown: c.op = SocketOp::kShutdown; break;
+    default: c.op = SocketOp::kSetsockopt; break;
+  }
+  return backend_.socket_call(p, c);
+}
+
 // Names are bound to what the call returned, -1 for a failed call, as a C
 // variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
@@ -175,9 +208,12 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
   if (r.sys.err != model::Errno::kNone && forks) return;
   switch (step.op) {
     case Op::kKqueue:
+    case Op::kSocket:
+    case Op::kAccept:
     case Op::kDup: ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kDup2: if (!step.as.empty()) ps.names.bind(step.as[0], r.sys.ret); break;
     case Op::kPipe:
+    case Op::kSocketpair:
       ps.names.bind(step.as[0], r.fds[0]);
       ps.names.bind(step.as[1], r.fds[1]);
       break;

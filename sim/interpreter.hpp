@@ -52,6 +52,7 @@ class Interpreter {
   StepOutcome run_step(const traces::Step& step);
   CallResult call(const traces::Step& step, ProcId p);
   CallResult call_kevent(const traces::Step& step, ProcId p);
+  CallResult call_socket(const traces::Step& step, ProcId p);
   void bind_results(const traces::Step& step, const CallResult& r);
   std::int32_t fd_of(const traces::Step& step, const traces::Ref& ref, const char* field) const;
   std::uint64_t ident_of(const traces::Step& step, const traces::Ref& ref, model::FilterId filter, const char* field) const;

@@ -108,7 +108,7 @@ std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const Proc
     any = true;
   }
   if (!any) out += "  (no open kqueue)\n";
-  return out;
+  return out + describe_sockets(k, name_of);
 }
 
 }  // namespace kqsim::sim

@@ -22,5 +22,7 @@ using ProcNamer = std::function<std::optional<std::string>(model::Pid)>;
 // its parent, its process descriptor) is listed.
 std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {});
 std::string knote_status_text(std::uint16_t status);
+// The open sockets (socket_view.cpp); empty when there are none.
+std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
 
 }  // namespace kqsim::sim

@@ -42,6 +42,7 @@ class ModelBackend final : public Backend {
   CallResult kill(ProcId p, ProcId target, std::int32_t signo) override;
   CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) override;
   CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) override;
+  CallResult socket_call(ProcId p, const SocketCall& call) override;
   [[nodiscard]] bool alive(ProcId p) const override;
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/kevent_constants.hpp"
+#include "model/socket.hpp"
 #include "model/sys_result.hpp"
 
 namespace kqsim::traces {
@@ -82,6 +83,17 @@ struct Observed {
 enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigprocmask, kPdfork, kWait,
+  kSocketpair, kSocket, kBind, kListen, kConnect, kAccept, kShutdown, kSetsockopt,
+};
+
+// The fields of the socket steps (traces/socket_steps.cpp).
+struct SocketArgs {
+  model::SocketType type = model::SocketType::kStream;  // socketpair, socket
+  std::string name;                                     // bind, connect: a path in the simulated namespace
+  std::int32_t backlog = 0;                             // listen
+  model::ShutdownHow how = model::ShutdownHow::kReadWrite;
+  model::SocketOption option = model::SocketOption::kRcvLowat;
+  std::int64_t value = 0;                               // setsockopt
 };
 
 struct Step {
@@ -92,8 +104,8 @@ struct Step {
   Ref fd;                         // read/write/close/dup/dup2/fcntl; kevent: the kqueue
   Ref to;                         // dup2 target
   std::int64_t bytes = 0;         // read/write
-  bool nonblock = false;          // pipe
-  bool cloexec = false;           // pipe
+  bool nonblock = false;          // pipe, socketpair, socket
+  bool cloexec = false;           // pipe, socketpair, socket
   std::uint32_t kqueue_flags = 0; // kqueue: kqueuex flags
   std::string fcntl_cmd;          // "F_GETFD" or "F_SETFD"
   std::int32_t fcntl_arg = 0;
@@ -102,6 +114,7 @@ struct Step {
   std::int32_t signo = 0;         // kill / sigaction / sigprocmask
   std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
   bool block = false;             // sigprocmask
+  SocketArgs sock;                // socket steps
   std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
   bool nohang = false;            // wait: WNOHANG
   std::vector<Change> changes;

@@ -11,6 +11,7 @@
 #include "model/signals.hpp"
 #include "traces/json_fields.hpp"
 #include "traces/json_file.hpp"
+#include "traces/socket_steps.hpp"
 #include "traces/trace_error.hpp"
 
 namespace kqsim::traces {
@@ -23,6 +24,8 @@ const std::map<std::string, Op> kOps{
     {"close", Op::kClose},   {"dup", Op::kDup},     {"dup2", Op::kDup2},   {"fcntl", Op::kFcntl},
     {"fork", Op::kFork},     {"exec", Op::kExec},   {"exit", Op::kExit},   {"sleep", Op::kSleep},
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
+    {"socketpair", Op::kSocketpair}, {"socket", Op::kSocket}, {"bind", Op::kBind}, {"listen", Op::kListen},
+    {"connect", Op::kConnect}, {"accept", Op::kAccept}, {"shutdown", Op::kShutdown}, {"setsockopt", Op::kSetsockopt},
     {"pdfork", Op::kPdfork}, {"wait", Op::kWait},
 };
 
@@ -153,6 +156,9 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.signo = parse_signal(r);
       break;
     }
+    default:
+      if (is_socket_op(s.op)) parse_socket_fields(r, s);
+      break;
   }
 }
 
@@ -344,6 +350,12 @@ void op_fields_to_json(const Step& s, json& out) {
       out["timeout"] = timeout_to_json(s.timeout);
       break;
     }
+    default:
+      if (is_socket_op(s.op)) {
+        if (s.op != Op::kSocketpair && s.op != Op::kSocket) out["fd"] = ref_to_json(s.fd);
+        socket_fields_to_json(s, out);
+      }
+      break;
   }
 }
 

@@ -4,7 +4,7 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 9> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 14> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
@@ -12,6 +12,11 @@ const std::array<Kernel::FilterOps, 9> Kernel::kFilterOps{{
     {&Kernel::filt_user, &Kernel::filt_userdetach, true},       // kUser
     {&Kernel::filt_jail, &Kernel::filt_jaildetach, false},      // kJail
     {&Kernel::filt_signal, &Kernel::filt_sigdetach, false},     // kSignal
+    {&Kernel::filt_soread, &Kernel::filt_sordetach, false},        // kSockRead
+    {&Kernel::filt_sowrite, &Kernel::filt_sowdetach, false},       // kSockWrite
+    {&Kernel::filt_soempty, &Kernel::filt_sowdetach, false},       // kSockEmpty
+    {&Kernel::uipc_filt_sowrite, &Kernel::filt_sowdetach, false},  // kUnixWrite
+    {&Kernel::uipc_filt_soempty, &Kernel::filt_sowdetach, false},  // kUnixEmpty
     {&Kernel::filt_proc, &Kernel::filt_procdetach, false},      // kProc
     {&Kernel::procdesc_kqops_event, &Kernel::procdesc_kqops_detach, false},  // kProcdesc
 }};
@@ -24,6 +29,7 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
     switch (files_[kn.file].type) {
       case FileType::kPipe: return pipe_kqfilter(ref);
       case FileType::kKqueue: return kqueue_kqfilter(ref);
+      case FileType::kSocket: return soo_kqfilter(ref);
       case FileType::kProcdesc: return procdesc_kqfilter(ref);
       case FileType::kTerminal: return {Errno::kNone, "kqueue filters on a terminal descriptor are not modelled"};
     }

@@ -2,6 +2,7 @@
 // EVFILT_PROC. The knote hangs on the watched process's p_klist; the exit
 // event leaves it there, pointing at nothing (kn_ptr.p_proc = NULL), until
 // the scan delivers it once (EV_ONESHOT) or drops it silently (EV_DROP).
+#include "model/filters/process_event.hpp"
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
@@ -48,12 +49,15 @@ void Kernel::filt_procdetach(KnoteRef ref) {
 bool Kernel::filt_proc(Knote& kn, std::int64_t hint) {
   if (kn.proc_gone) return false;  // already reported its exit
   const auto event = static_cast<std::uint32_t>(hint) & note::kPctrlMask;
+  if (event == note::kExit) kn.proc_gone = true;
+  return record_process_event(kn, event, processes_[static_cast<std::size_t>(kn.object) - 1].exit_status);
+}
+
+bool record_process_event(Knote& kn, std::uint32_t event, std::int32_t exit_status) {
   if ((kn.sfflags & event) != 0) kn.kev.fflags |= event;
   if (event == note::kExit) {
     kn.kev.flags |= ev::kEof | ev::kOneshot;
-    kn.proc_gone = true;
-    const Process& p = processes_[static_cast<std::size_t>(kn.object) - 1];
-    if ((kn.kev.fflags & note::kExit) != 0) kn.kev.data = p.exit_status;
+    if ((kn.kev.fflags & note::kExit) != 0) kn.kev.data = exit_status;
     if (kn.kev.fflags == 0) kn.kev.flags |= ev::kDrop;
     return true;
   }

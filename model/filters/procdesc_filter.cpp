@@ -1,5 +1,6 @@
 // sys_procdesc.c: procdesc_kqfilter and procdesc_kqops, EVFILT_PROCDESC on a
 // pdfork(2) descriptor. Only that filter attaches to a process descriptor.
+#include "model/filters/process_event.hpp"
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
@@ -24,14 +25,7 @@ bool Kernel::procdesc_kqops_event(Knote& kn, std::int64_t hint) {
   const Procdesc& pd = procdescs_[kn.object];
   std::uint32_t event = static_cast<std::uint32_t>(hint) & note::kPctrlMask;
   if (hint == 0) event = pd.exited ? note::kExit : 0;
-  if ((kn.sfflags & event) != 0) kn.kev.fflags |= event;
-  if (event == note::kExit) {
-    kn.kev.flags |= ev::kEof | ev::kOneshot;
-    if ((kn.kev.fflags & note::kExit) != 0) kn.kev.data = pd.xstat;
-    if (kn.kev.fflags == 0) kn.kev.flags |= ev::kDrop;
-    return true;
-  }
-  return kn.kev.fflags != 0;
+  return record_process_event(kn, event, pd.xstat);
 }
 
 }  // namespace kqsim::model

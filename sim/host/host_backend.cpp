@@ -174,6 +174,13 @@ sim::CallResult HostBackend::sigprocmask(sim::ProcId p, bool block, std::int32_t
   return simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
 }
 
+sim::CallResult HostBackend::socket_call(sim::ProcId p, const sim::SocketCall& call) {
+  WorkerCommand q;
+  q.op = WorkerOp::kSocket;
+  q.sock = call;
+  return round_trip(p, q);
+}
+
 // A worker that a signal ended has hung up its channel.
 bool HostBackend::alive(sim::ProcId p) const {
   auto it = channels_.find(p);

@@ -49,6 +49,7 @@ class HostBackend final : public sim::Backend {
   sim::CallResult kill(sim::ProcId p, sim::ProcId target, std::int32_t signo) override;
   sim::CallResult sigaction(sim::ProcId p, std::int32_t signo, std::int32_t action) override;
   sim::CallResult sigprocmask(sim::ProcId p, bool block, std::int32_t signo) override;
+  sim::CallResult socket_call(sim::ProcId p, const sim::SocketCall& call) override;
   [[nodiscard]] bool alive(sim::ProcId p) const override;
 
  private:

@@ -13,6 +13,7 @@
 
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::host {
 
@@ -55,6 +56,9 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
 HostCall host_kill(std::int64_t host_pid, std::int32_t signo);
 HostCall host_sigaction(std::int32_t signo, std::int32_t action);  // 0 default, 1 ignore, 2 catch
 HostCall host_sigprocmask(bool block, std::int32_t signo);
+// AF_UNIX sockets, in the model's terms; socketpair fills fds. Names are
+// paths, taken relative to $KQSIM_SOCKET_DIR when it is set.
+HostCall host_socket_call(const sim::SocketCall& call);
 HostIdentity host_identity();
 // The host's monotonic clock, to time the calls whose duration matters.
 std::int64_t host_monotonic_ns();

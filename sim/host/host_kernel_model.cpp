@@ -1,6 +1,8 @@
 // host_kernel on the kqsim model: the program's calls go to the kqueue C API
 // of sim/posix, so the whole recorder runs, and is tested, on Linux.
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 
 #include <cerrno>
@@ -99,6 +101,59 @@ std::int64_t host_monotonic_ns() { return kqsim_monotonic_ns(); }
 HostCall host_kill(std::int64_t host_pid, std::int32_t signo) { return finish(kqsim_kill(static_cast<pid_t>(host_pid), signo)); }
 HostCall host_sigaction(std::int32_t signo, std::int32_t action) { return finish(kqsim_sigaction(signo, action)); }
 HostCall host_sigprocmask(bool block, std::int32_t signo) { return finish(kqsim_sigprocmask(block ? 1 : 0, signo)); }
+
+namespace {
+
+int host_type(const sim::SocketCall& c) {
+  int type = c.type == model::SocketType::kStream ? SOCK_STREAM : c.type == model::SocketType::kDgram ? SOCK_DGRAM : SOCK_SEQPACKET;
+  return type | (c.nonblock ? SOCK_NONBLOCK : 0) | (c.cloexec ? SOCK_CLOEXEC : 0);
+}
+
+struct sockaddr_un host_address(const sim::SocketCall& c) {
+  struct sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, c.name, sizeof un.sun_path - 1);
+  return un;
+}
+
+int host_option(model::SocketOption o) {
+  switch (o) {
+    case model::SocketOption::kRcvLowat: return SO_RCVLOWAT;
+    case model::SocketOption::kSndLowat: return SO_SNDLOWAT;
+    case model::SocketOption::kRcvBuf: return SO_RCVBUF;
+    case model::SocketOption::kSndBuf: return SO_SNDBUF;
+    case model::SocketOption::kLinger: return SO_LINGER;
+    case model::SocketOption::kNoSigpipe: return -1;  // Linux has none; the C API reports it unsupported
+  }
+  return -1;
+}
+
+}  // namespace
+
+HostCall host_socket_call(const sim::SocketCall& c) {
+  const struct sockaddr_un un = host_address(c);
+  const auto* sa = reinterpret_cast<const struct sockaddr*>(&un);
+  switch (c.op) {
+    case sim::SocketOp::kSocketpair: {
+      int sv[2] = {-1, -1};
+      HostCall r = finish(kqsim_socketpair(AF_UNIX, host_type(c), 0, sv));
+      r.fds[0] = sv[0];
+      r.fds[1] = sv[1];
+      return r;
+    }
+    case sim::SocketOp::kSocket: return finish(kqsim_socket(AF_UNIX, host_type(c), 0));
+    case sim::SocketOp::kBind: return finish(kqsim_bind(c.fd, sa, sizeof un));
+    case sim::SocketOp::kListen: return finish(kqsim_listen(c.fd, c.backlog));
+    case sim::SocketOp::kConnect: return finish(kqsim_connect(c.fd, sa, sizeof un));
+    case sim::SocketOp::kAccept: return finish(kqsim_accept(c.fd, nullptr, nullptr));
+    case sim::SocketOp::kShutdown: return finish(kqsim_shutdown(c.fd, static_cast<int>(c.how)));
+    case sim::SocketOp::kSetsockopt: {
+      int v = static_cast<int>(c.value);
+      return finish(kqsim_setsockopt(c.fd, SOL_SOCKET, host_option(c.option), &v, sizeof v));
+    }
+  }
+  return finish(-1);
+}
 
 HostIdentity host_identity() {
   struct utsname u{};

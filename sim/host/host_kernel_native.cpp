@@ -4,6 +4,8 @@
 // host's <sys/event.h>; a name the host lacks makes the call unsupported.
 #include <sys/types.h>
 #include <sys/event.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #if defined(__FreeBSD__)
@@ -15,6 +17,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 #include <utility>
 
 #include "model/kevent_names.hpp"
@@ -80,6 +85,10 @@ const NamedValue kHostErrnos[] = {
     {"EPERM", EPERM},   {"ENOENT", ENOENT}, {"ESRCH", ESRCH},   {"EINTR", EINTR},   {"ENXIO", ENXIO},
     {"EBADF", EBADF},   {"ENOMEM", ENOMEM}, {"EFAULT", EFAULT}, {"EINVAL", EINVAL}, {"EMFILE", EMFILE},
     {"ENOTTY", ENOTTY}, {"EPIPE", EPIPE},   {"EAGAIN", EAGAIN}, {"EOPNOTSUPP", EOPNOTSUPP},
+    {"EALREADY", EALREADY}, {"ENOTSOCK", ENOTSOCK}, {"EDESTADDRREQ", EDESTADDRREQ}, {"EMSGSIZE", EMSGSIZE},
+    {"EPROTOTYPE", EPROTOTYPE}, {"EADDRINUSE", EADDRINUSE}, {"ECONNABORTED", ECONNABORTED},
+    {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS}, {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN},
+    {"ECONNREFUSED", ECONNREFUSED},
 };
 
 template <std::size_t N>
@@ -320,6 +329,107 @@ HostCall host_sigprocmask(bool block, std::int32_t signo) {
   sigemptyset(&set);
   sigaddset(&set, *s);
   return finish(sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, nullptr));
+}
+
+namespace {
+
+// socket(2) type with SOCK_NONBLOCK/SOCK_CLOEXEC where the host has them
+// (macOS has neither: fcntl afterwards).
+int native_socket_type(const sim::SocketCall& c) {
+  int type = c.type == model::SocketType::kStream ? SOCK_STREAM : c.type == model::SocketType::kDgram ? SOCK_DGRAM : SOCK_SEQPACKET;
+#ifdef SOCK_NONBLOCK
+  type |= (c.nonblock ? SOCK_NONBLOCK : 0) | (c.cloexec ? SOCK_CLOEXEC : 0);
+#endif
+  return type;
+}
+
+void native_socket_flags(int fd, const sim::SocketCall& c) {
+#ifndef SOCK_NONBLOCK
+  if (fd < 0) return;
+  if (c.nonblock) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (c.cloexec) fcntl(fd, F_SETFD, FD_CLOEXEC);
+#else
+  (void)fd;
+  (void)c;
+#endif
+}
+
+// The trace's name as a path: under $KQSIM_SOCKET_DIR when set (the
+// recorder points it at a fresh directory), else relative to the cwd.
+// sun_len is SUN_LEN's: what the model counts as a bound sender's address.
+socklen_t native_address(const sim::SocketCall& c, struct sockaddr_un& un) {
+  std::string path = c.name;
+  if (const char* dir = std::getenv("KQSIM_SOCKET_DIR")) path = std::string(dir) + "/" + path;
+  un = {};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, path.c_str(), sizeof un.sun_path - 1);
+  const auto len = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + std::strlen(un.sun_path));
+#if defined(__FreeBSD__) || defined(__APPLE__) || defined(__NetBSD__) || defined(__OpenBSD__)
+  un.sun_len = static_cast<std::uint8_t>(len);
+#endif
+  return len;
+}
+
+std::optional<int> native_option(model::SocketOption o) {
+  switch (o) {
+    case model::SocketOption::kRcvLowat: return SO_RCVLOWAT;
+    case model::SocketOption::kSndLowat: return SO_SNDLOWAT;
+    case model::SocketOption::kRcvBuf: return SO_RCVBUF;
+    case model::SocketOption::kSndBuf: return SO_SNDBUF;
+    case model::SocketOption::kLinger: return std::nullopt;  // takes a struct linger, not an int
+    case model::SocketOption::kNoSigpipe:
+#ifdef SO_NOSIGPIPE
+      return SO_NOSIGPIPE;
+#else
+      return std::nullopt;
+#endif
+  }
+  return std::nullopt;
+}
+
+HostCall native_socketpair(const sim::SocketCall& c) {
+  int sv[2] = {-1, -1};
+  HostCall r = finish(socketpair(AF_UNIX, native_socket_type(c), 0, sv));
+  native_socket_flags(sv[0], c);
+  native_socket_flags(sv[1], c);
+  r.fds[0] = sv[0];
+  r.fds[1] = sv[1];
+  return r;
+}
+
+}  // namespace
+
+HostCall host_socket_call(const sim::SocketCall& c) {
+  struct sockaddr_un un{};
+  switch (c.op) {
+    case sim::SocketOp::kSocketpair: return native_socketpair(c);
+    case sim::SocketOp::kSocket: {
+      int fd = socket(AF_UNIX, native_socket_type(c), 0);
+      native_socket_flags(fd, c);
+      return finish(fd);
+    }
+    case sim::SocketOp::kBind: {
+      socklen_t len = native_address(c, un);
+      return finish(bind(c.fd, reinterpret_cast<struct sockaddr*>(&un), len));
+    }
+    case sim::SocketOp::kListen: return finish(listen(c.fd, c.backlog));
+    case sim::SocketOp::kConnect: {
+      socklen_t len = native_address(c, un);
+      return finish(connect(c.fd, reinterpret_cast<struct sockaddr*>(&un), len));
+    }
+    case sim::SocketOp::kAccept: return finish(accept(c.fd, nullptr, nullptr));  // accept(): O_NONBLOCK inherited on FreeBSD
+    case sim::SocketOp::kShutdown: {
+      const int how = c.how == model::ShutdownHow::kRead ? SHUT_RD : c.how == model::ShutdownHow::kWrite ? SHUT_WR : SHUT_RDWR;
+      return finish(shutdown(c.fd, how));
+    }
+    case sim::SocketOp::kSetsockopt: {
+      auto name = native_option(c.option);
+      if (!name) return unsupported(std::string("setsockopt ") + model::socket_option_name(c.option));
+      int v = static_cast<int>(c.value);
+      return finish(setsockopt(c.fd, SOL_SOCKET, *name, &v, sizeof v));
+    }
+  }
+  return unsupported("this socket call");
 }
 
 HostIdentity host_identity() {

@@ -62,6 +62,7 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kKill: return host_kill(q.a, static_cast<std::int32_t>(q.b));
     case WorkerOp::kSigaction: return host_sigaction(static_cast<std::int32_t>(q.a), static_cast<std::int32_t>(q.b));
     case WorkerOp::kSigmask: return host_sigprocmask(q.b != 0, static_cast<std::int32_t>(q.a));
+    case WorkerOp::kSocket: return host_socket_call(q.sock);
     case WorkerOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::host {
 
@@ -17,6 +18,7 @@ inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent
 enum class WorkerOp : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigmask, kPdfork, kWait,
+  kSocket,  // sock: one socket call
 };
 
 struct WorkerCommand {
@@ -28,6 +30,7 @@ struct WorkerCommand {
   bool has_timeout = false;
   std::int64_t timeout_sec = 0;
   std::int64_t timeout_nsec = 0;
+  sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
 };
 

@@ -15,6 +15,7 @@
 #include "model/sys_result.hpp"
 #include "sim/posix/model_rpc.hpp"
 #include "sim/posix/model_server.hpp"
+#include "sim/posix/posix_call.hpp"
 
 namespace {
 
@@ -61,6 +62,18 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEPIPE: return EPIPE;
     case Errno::kEAGAIN: return EAGAIN;
     case Errno::kEOPNOTSUPP: return EOPNOTSUPP;
+    case Errno::kEALREADY: return EALREADY;
+    case Errno::kENOTSOCK: return ENOTSOCK;
+    case Errno::kEDESTADDRREQ: return EDESTADDRREQ;
+    case Errno::kEMSGSIZE: return EMSGSIZE;
+    case Errno::kEPROTOTYPE: return EPROTOTYPE;
+    case Errno::kEADDRINUSE: return EADDRINUSE;
+    case Errno::kECONNABORTED: return ECONNABORTED;
+    case Errno::kECONNRESET: return ECONNRESET;
+    case Errno::kENOBUFS: return ENOBUFS;
+    case Errno::kEISCONN: return EISCONN;
+    case Errno::kENOTCONN: return ENOTCONN;
+    case Errno::kECONNREFUSED: return ECONNREFUSED;
   }
   return EINVAL;
 }
@@ -117,6 +130,19 @@ std::int64_t simple(RpcOp op, std::int64_t a = 0, std::int64_t b = 0) {
 }
 
 }  // namespace
+
+namespace kqsim::posix {
+
+std::int64_t rpc_call(RpcRequest& q, RpcReply& r) { return call(q, r); }
+
+int unsupported_call(const char* what) {
+  g_status = KQSIM_UNSUPPORTED;
+  std::strncpy(g_detail, what, sizeof g_detail - 1);
+  errno = ENOSYS;
+  return -1;
+}
+
+}  // namespace kqsim::posix
 
 extern "C" {
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/socket_call.hpp"
 
 namespace kqsim::posix {
 
@@ -18,6 +19,7 @@ enum class RpcOp : std::uint8_t {
   kSigmask,   // a = signal, b = 1 block / 0 unblock
   kPdfork,    // a = PD_* flags; ret = the child's model pid, fds[0] = the descriptor
   kWait,      // a = host pid of the child, b = 1 WNOHANG; ret = that host pid, or 0
+  kSocket,    // sock: one socket call
 };
 
 struct RpcRequest {
@@ -31,6 +33,7 @@ struct RpcRequest {
   bool has_timeout = false;
   std::int64_t timeout_sec = 0;
   std::int64_t timeout_nsec = 0;
+  sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
 };
 

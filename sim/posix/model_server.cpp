@@ -78,6 +78,7 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     }
     case RpcOp::kSigaction: return m.sigaction(q.pid, fd, static_cast<std::int32_t>(q.b));
     case RpcOp::kSigmask: return m.sigprocmask(q.pid, q.b != 0, fd);
+    case RpcOp::kSocket: return m.socket_call(q.pid, q.sock);
     case RpcOp::kKevent: return kevent_in_host_pids(m, q);
     case RpcOp::kPdfork: return m.pdfork(q.pid, static_cast<std::uint32_t>(q.a));
     case RpcOp::kWait: return wait_in_host_pids(m, q);

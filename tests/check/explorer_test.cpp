@@ -63,6 +63,21 @@ TEST(Explorer, DispatchScenarioStateCounts) {
   EXPECT_EQ(r.deadlocks, 2U);
 }
 
+// Socket state is part of the explored state: the dispatch bound holds over
+// every interleaving of a writer/closer and two waiters, and a seeded
+// EV_DISPATCH bug is found.
+TEST(Explorer, SocketDispatchScenario) {
+  Scenario s = load_scenario_file(scenario_path("socket-dispatch-writer-and-closer.json"));
+  ExploreResult r = explore(s, {});
+  EXPECT_FALSE(r.violation.has_value());
+  EXPECT_TRUE(r.complete);
+  ExploreOptions dispatch_bug;
+  dispatch_bug.mutations.dispatch_does_not_disable = true;
+  r = explore(s, dispatch_bug);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_EQ(r.counterexample.size(), 4U);
+}
+
 TEST(Explorer, OneshotScenarioStateCounts) {
   Scenario s = load_scenario_file(scenario_path("oneshot-two-waiters.json"));
   ExploreResult r = explore(s, {});

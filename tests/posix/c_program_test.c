@@ -1,12 +1,15 @@
 /*
  * A plain C kqueue program compiled against kqsim's <sys/event.h> and run on
  * the model through the kqueue C API. Expected values: observed-real-kernels.md
- * C10 (pipe EVFILT_WRITE data), C12 (EV_EOF after the writer closes), C11.
+ * C10 (pipe EVFILT_WRITE data), C12 (EV_EOF after the writer closes), C11;
+ * sockets: uipc_usrreq.c (uipc_filt_sowrite: the peer's 64 KiB receive
+ * space; solisten_enqueue; uipc_shutdown) and uipc_socket.c filt_soread.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "kqsim/posix.h"
 #include "kqsim/sys/event.h"
@@ -19,6 +22,42 @@ static int failures = 0;
       failures++;                                                \
     }                                                            \
   } while (0)
+
+static void check_sockets(int kq) {
+  struct timespec poll_ts = {0, 0};
+  struct kevent ch[2], ev[4];
+  struct sockaddr_un addr;
+  int sv[2], one = 1;
+  CHECK(kqsim_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+  EV_SET(&ch[0], sv[0], EVFILT_WRITE, EV_ADD, 0, 0, NULL);
+  CHECK(kevent(kq, ch, 1, ev, 4, &poll_ts) == 1 && ev[0].data == 65536);
+  CHECK(kqsim_write(sv[0], "hello", 5) == 5);
+  EV_SET(&ch[0], sv[0], EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
+  EV_SET(&ch[1], sv[1], EVFILT_READ, EV_ADD, 0, 0, NULL);
+  CHECK(kevent(kq, ch, 2, ev, 4, &poll_ts) == 1 && ev[0].ident == (uintptr_t)sv[1] && ev[0].data == 5);
+
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  strcpy(addr.sun_path, "c-program.sock");
+  int s = kqsim_socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  int c = kqsim_socket(AF_UNIX, SOCK_STREAM, 0);
+  CHECK(kqsim_bind(s, (struct sockaddr *)&addr, sizeof addr) == 0);
+  CHECK(kqsim_listen(s, 4) == 0);
+  CHECK(kqsim_accept(s, NULL, NULL) == -1 && errno == EAGAIN);
+  CHECK(kqsim_connect(c, (struct sockaddr *)&addr, sizeof addr) == 0);
+  EV_SET(&ch[0], sv[1], EVFILT_READ, EV_DELETE, 0, 0, NULL);
+  EV_SET(&ch[1], s, EVFILT_READ, EV_ADD, 0, 0, NULL);
+  CHECK(kevent(kq, ch, 2, ev, 4, &poll_ts) == 1 && ev[0].ident == (uintptr_t)s && ev[0].data == 1);
+  int a = kqsim_accept(s, NULL, NULL);
+  CHECK(a >= 0);
+  CHECK(kqsim_shutdown(c, SHUT_WR) == 0);
+  EV_SET(&ch[0], s, EVFILT_READ, EV_DELETE, 0, 0, NULL);
+  EV_SET(&ch[1], a, EVFILT_READ, EV_ADD, 0, 0, NULL);
+  CHECK(kevent(kq, ch, 2, ev, 4, &poll_ts) == 1 && (ev[0].flags & EV_EOF) && ev[0].fflags == 0);
+  CHECK(kqsim_setsockopt(a, SOL_SOCKET, SO_SNDBUF, &one, sizeof one) == -1 &&
+        kqsim_last_status() == KQSIM_UNSUPPORTED && strstr(kqsim_last_detail(), "SO_SNDBUF") != NULL);
+  CHECK(kqsim_socket(AF_INET, SOCK_STREAM, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);
+}
 
 int main(void) {
   struct timespec poll_ts = {0, 0};
@@ -46,6 +85,7 @@ int main(void) {
   EV_SET(&ch[0], fds[0], EVFILT_READ, EV_DELETE, 0, 0, NULL);
   CHECK(kevent(kq, ch, 1, NULL, 0, NULL) == 0);
   CHECK(kevent(kq, NULL, 0, ev, 1, NULL) == -1 && kqsim_last_status() == KQSIM_BLOCKED);
+  check_sockets(kq);
   printf("c_program_test: %d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -27,6 +27,26 @@ std::string kevent_text(const traces::Step& s) {
   return fmt::format("kevent({}, [{}], nevents {}, timeout {})", ref_text(s.fd), changes, s.nevents, timeout);
 }
 
+std::string flags_suffix(const traces::Step& s) {
+  if (s.nonblock && s.cloexec) return "|SOCK_NONBLOCK|SOCK_CLOEXEC";
+  if (s.nonblock) return "|SOCK_NONBLOCK";
+  return s.cloexec ? "|SOCK_CLOEXEC" : "";
+}
+
+std::string socket_text(const traces::Step& s) {
+  const std::string type = std::string(model::socket_type_name(s.sock.type)) + flags_suffix(s);
+  switch (s.op) {
+    case traces::Op::kSocketpair: return fmt::format("[{}, {}] = socketpair(AF_UNIX, {})", s.as[0], s.as[1], type);
+    case traces::Op::kSocket: return fmt::format("{} = socket(AF_UNIX, {})", s.as[0], type);
+    case traces::Op::kBind: return fmt::format("bind({}, \"{}\")", ref_text(s.fd), s.sock.name);
+    case traces::Op::kListen: return fmt::format("listen({}, {})", ref_text(s.fd), s.sock.backlog);
+    case traces::Op::kConnect: return fmt::format("connect({}, \"{}\")", ref_text(s.fd), s.sock.name);
+    case traces::Op::kAccept: return fmt::format("{} = accept({})", s.as[0], ref_text(s.fd));
+    case traces::Op::kShutdown: return fmt::format("shutdown({}, {})", ref_text(s.fd), model::shutdown_how_name(s.sock.how));
+    default: return fmt::format("setsockopt({}, {}, {})", ref_text(s.fd), model::socket_option_name(s.sock.option), s.sock.value);
+  }
+}
+
 }  // namespace
 
 std::string call_text(const traces::Step& s) {
@@ -53,6 +73,14 @@ std::string call_text(const traces::Step& s) {
                                s.sig_action == 0 ? "SIG_DFL" : s.sig_action == 1 ? "SIG_IGN" : "handler");
     case traces::Op::kSigprocmask:
       return who + fmt::format("sigprocmask({}, {})", s.block ? "SIG_BLOCK" : "SIG_UNBLOCK", model::signal_name(s.signo));
+    case traces::Op::kSocketpair:
+    case traces::Op::kSocket:
+    case traces::Op::kBind:
+    case traces::Op::kListen:
+    case traces::Op::kConnect:
+    case traces::Op::kAccept:
+    case traces::Op::kShutdown:
+    case traces::Op::kSetsockopt: return who + socket_text(s);
   }
   return who + "?";
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #ifdef __cplusplus
@@ -48,6 +49,18 @@ int kqsim_nanosleep(const struct timespec *duration);
 int kqsim_kill(pid_t pid, int signo);
 int kqsim_sigaction(int signo, int action);
 int kqsim_sigprocmask(int block, int signo);
+/* AF_UNIX sockets, with the host's constants (SOCK_STREAM, SOCK_NONBLOCK,
+ * SHUT_RD, SOL_SOCKET, SO_RCVLOWAT, ...). Other domains, types and options
+ * fail as unsupported (KQSIM_UNSUPPORTED). A bound name is a path in a
+ * namespace the model keeps for the program; no file is created. */
+int kqsim_socketpair(int domain, int type, int protocol, int sv[2]);
+int kqsim_socket(int domain, int type, int protocol);
+int kqsim_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int kqsim_listen(int fd, int backlog);
+int kqsim_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int kqsim_accept(int fd, struct sockaddr *addr, socklen_t *len);
+int kqsim_shutdown(int fd, int how);
+int kqsim_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };

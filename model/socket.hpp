@@ -1,0 +1,74 @@
+// struct socket + struct unpcb (uipc_socket.c, uipc_usrreq.c) reduced to
+// what an AF_UNIX socket's kqueue filters and I/O observe: the receive
+// buffer (bytes, or datagram records), the peer link, the listen queue,
+// the shutdown states, so_error and the low-water marks.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/errno_code.hpp"
+#include "model/knote_list.hpp"
+
+namespace kqsim::model {
+
+enum class SocketType : std::uint8_t {
+  kStream,     // SOCK_STREAM
+  kDgram,      // SOCK_DGRAM
+  kSeqpacket,  // SOCK_SEQPACKET: named so it can be reported unsupported
+};
+
+// shutdown(2) how values.
+enum class ShutdownHow : std::uint8_t { kRead = 0, kWrite = 1, kReadWrite = 2 };
+
+// setsockopt(SOL_SOCKET, ...) options a trace may name. Only the low-water
+// marks are modelled; the others are reported unsupported by name.
+enum class SocketOption : std::uint8_t { kRcvLowat, kSndLowat, kRcvBuf, kSndBuf, kLinger, kNoSigpipe };
+
+inline constexpr std::uint32_t kNoSocket = UINT32_MAX;
+
+// One datagram on a receive queue: its data and the sender's address that
+// precedes it (counted in sb_acc and sb_ctl, never in EVFILT_READ data).
+struct Datagram {
+  std::uint32_t data_bytes = 0;
+  std::uint32_t addr_bytes = 0;
+};
+
+// struct sockbuf, as counts. For unix stream sockets data lives only in the
+// receiver's buffer (the send buffer is bypassed); unix datagrams sent on a
+// connection are counted in the receiver's buffer too.
+struct SockBuf {
+  std::uint32_t hiwat = 0;       // sb_hiwat
+  std::uint32_t lowat = 0;       // sb_lowat (SO_RCVLOWAT / SO_SNDLOWAT)
+  std::uint32_t data_bytes = 0;  // sb_acc - sb_ctl
+  std::uint32_t ctl_bytes = 0;   // sb_ctl: datagram source addresses
+  bool cant_more = false;        // SBS_CANTRCVMORE on so_rcv, SBS_CANTSENDMORE on so_snd
+};
+
+struct Socket {
+  SocketType type = SocketType::kStream;
+  bool listening = false;     // SOLISTENING
+  bool connected = false;     // SS_ISCONNECTED
+  bool disconnected = false;  // SS_ISDISCONNECTED: was connected, the peer went away
+  bool closed = false;        // soclose has run
+  std::uint32_t peer = kNoSocket;  // unp_conn (and so_rcv.uxst_peer for streams)
+  Errno error = Errno::kNone;      // so_error
+  std::string name;                // unp_addr path; empty when unbound
+  SockBuf rcv;
+  SockBuf snd;
+  std::deque<Datagram> records;    // SOCK_DGRAM receive queue, oldest first
+  std::int32_t qlimit = 0;                 // sol_qlimit
+  std::vector<std::uint32_t> completed;    // sol_comp: connections awaiting accept
+  std::uint32_t listener = kNoSocket;      // so_listen while on a listen queue
+  KnoteList rd_knotes;  // so_rdsel.si_note: EVFILT_READ
+  KnoteList wr_knotes;  // so_wrsel.si_note: EVFILT_WRITE, EVFILT_EMPTY
+};
+
+const char* socket_type_name(SocketType t);
+const char* socket_option_name(SocketOption o);
+const char* shutdown_how_name(ShutdownHow h);
+
+}  // namespace kqsim::model

@@ -1,0 +1,119 @@
+// read(2)/write(2) on AF_UNIX sockets: uipc_soreceive_stream_or_seqpacket,
+// uipc_soreceive_dgram, uipc_sosend_stream_or_seqpacket, uipc_sosend_dgram
+// (uipc_usrreq.c on main), with the knotes each posts.
+#include <algorithm>
+#include <utility>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+
+// uipc_stream_sbspace: what a writer may still put in the receiver's
+// buffer. The mbuf-memory limit (sb_mbmax) is not modelled: only many tiny
+// writes could reach it before the byte limit.
+std::int64_t Kernel::unix_stream_space(const Socket& receiver) const {
+  const std::int64_t used = static_cast<std::int64_t>(receiver.rcv.data_bytes) + receiver.rcv.ctl_bytes;
+  return std::max<std::int64_t>(0, static_cast<std::int64_t>(receiver.rcv.hiwat) - used);
+}
+
+SysResult Kernel::soo_read(const File& f, std::int64_t nbytes) {
+  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are modelled for freebsd-main only");
+  Socket& so = sock(f.object);
+  if (so.type == SocketType::kDgram) return uipc_soreceive_dgram(so, f.nonblock, nbytes);
+  return uipc_soreceive_stream(so, f.nonblock, nbytes);
+}
+
+SysResult Kernel::soo_write(const File& f, std::int64_t nbytes) {
+  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are modelled for freebsd-main only");
+  if (sock(f.object).type == SocketType::kDgram) return uipc_sosend_dgram(f.object, nbytes);
+  return uipc_sosend_stream(f.object, f.nonblock, nbytes);
+}
+
+// Never connected: ENOTCONN. Below the receive low-water mark the call
+// reports so_error (clearing it), then EOF (0), then EAGAIN, else it would
+// sleep. Taking data wakes the writer (uipc_wakeup_writer: the peer's
+// EVFILT_WRITE/EMPTY knotes).
+SysResult Kernel::uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes) {
+  if (!so.connected && !so.disconnected) return SysResult::fail(Errno::kENOTCONN);
+  if (so.rcv.data_bytes < so.rcv.lowat) {
+    if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
+    if (so.rcv.cant_more) return SysResult::ok(0);
+    if (nonblock) return SysResult::fail(Errno::kEAGAIN);
+    return SysResult::blocked("read() on a socket below its receive low-water mark waits for a writer");
+  }
+  auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(nbytes, so.rcv.data_bytes));
+  so.rcv.data_bytes -= n;
+  if (so.peer != kNoSocket) knote_post(sock(so.peer).wr_knotes);
+  return SysResult::ok(n);
+}
+
+// One read consumes one record; what does not fit is discarded (MSG_TRUNC).
+// Nothing is posted: datagram senders never wait for room.
+SysResult Kernel::uipc_soreceive_dgram(Socket& so, bool nonblock, std::int64_t nbytes) {
+  if (so.records.empty()) {
+    if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
+    if (so.rcv.cant_more) return SysResult::ok(0);
+    if (nonblock) return SysResult::fail(Errno::kEAGAIN);
+    return SysResult::blocked("read() on a datagram socket with no datagram waits for a sender");
+  }
+  const Datagram d = so.records.front();
+  so.records.pop_front();
+  so.rcv.data_bytes -= d.data_bytes;
+  so.rcv.ctl_bytes -= d.addr_bytes;
+  return SysResult::ok(std::min<std::int64_t>(nbytes, d.data_bytes));
+}
+
+// uipc_lock_peer first: so_error (cleared), then EPIPE once disconnected or
+// ENOTCONN if never connected. Data goes straight into the peer's receive
+// buffer, as much as fits; EPIPE once the peer cannot receive; below the
+// peer's receive low-water mark a non-blocking writer gets EAGAIN unless
+// some data already went (then the short count), a blocking one sleeps.
+SysResult Kernel::uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64_t nbytes) {
+  Socket& so = sock(id);
+  if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
+  if (so.peer == kNoSocket) return SysResult::fail(so.disconnected ? Errno::kEPIPE : Errno::kENOTCONN);
+  Socket& peer = sock(so.peer);
+  std::int64_t sent = 0;
+  while (sent < nbytes) {
+    if (peer.rcv.cant_more) return sent > 0 ? SysResult::ok(sent) : SysResult::fail(Errno::kEPIPE);
+    const std::int64_t space = unix_stream_space(peer);
+    if (space < peer.rcv.lowat || space == 0) {
+      if (sent > 0 && nonblock) return SysResult::ok(sent);
+      if (nonblock) return SysResult::fail(Errno::kEAGAIN);
+      return SysResult::blocked("a blocking socket write larger than the peer's free space waits for a reader");
+    }
+    const std::int64_t n = std::min(nbytes - sent, space);
+    peer.rcv.data_bytes += static_cast<std::uint32_t>(n);
+    sent += n;
+    knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+  }
+  return SysResult::ok(sent);
+}
+
+// uipc_sosend_dgram: too large is EMSGSIZE before anything; then
+// SBS_CANTSENDMORE (EPIPE), so_error (cleared), not connected
+// (EDESTADDRREQ). The record (data plus the sender's address) must fit in
+// the sender's own buffer, which accounts what it has queued at the
+// receiver; otherwise ENOBUFS, never a wait. The receiver's readers are told.
+// Only that buffer is checked for SBS_CANTRCVMORE, so a datagram still
+// reaches a receiver that shut down reading (verify-on-host).
+SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
+  Socket& so = sock(id);
+  if (nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
+  if (so.snd.cant_more) return SysResult::fail(Errno::kEPIPE);
+  if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
+  if (!so.connected || so.peer == kNoSocket) return SysResult::fail(Errno::kEDESTADDRREQ);
+  Socket& peer = sock(so.peer);
+  const std::uint32_t addr = so.name.empty() ? profile_->unix_noname_len : static_cast<std::uint32_t>(2 + so.name.size());
+  // One sender per receiver here (socketpair), so what this socket has
+  // queued is everything in the peer's buffer.
+  const std::int64_t queued = static_cast<std::int64_t>(peer.rcv.data_bytes) + peer.rcv.ctl_bytes;
+  if (static_cast<std::int64_t>(so.snd.hiwat) - queued < nbytes + addr) return SysResult::fail(Errno::kENOBUFS);
+  peer.records.push_back(Datagram{static_cast<std::uint32_t>(nbytes), addr});
+  peer.rcv.data_bytes += static_cast<std::uint32_t>(nbytes);
+  peer.rcv.ctl_bytes += addr;
+  knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+  return SysResult::ok(nbytes);
+}
+
+}  // namespace kqsim::model
