@@ -1,7 +1,8 @@
-// Speed of the model and of random testing, on one core. Figures and how to
+// Speed of the model, of random testing and of the explorer, on one core. Figures and how to
 // reproduce them: docs/performance.md. Targets live here, not in tests.
 #include <benchmark/benchmark.h>
 
+#include "check/explorer.hpp"
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/trace_runs.hpp"
@@ -78,6 +79,27 @@ void BM_KernelCopy(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_KernelCopy);
+
+// The explorer on a measuring scenario: states generated (transitions) per
+// second, and the visited set's bytes per stored state. Arg 0: exact
+// storage; 1: fingerprints; 2: fingerprints with partial-order reduction.
+void BM_ExplorerStates(benchmark::State& state) {
+  const check::Scenario s =
+      check::load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/traces/scenarios/six-threads-pipe-and-user.json");
+  check::ExploreOptions o;
+  o.fingerprint = state.range(0) >= 1;
+  o.partial_order_reduction = state.range(0) == 2;
+  std::uint64_t generated = 0;
+  check::ExploreResult r;
+  for (auto _ : state) {
+    r = check::explore(s, o);
+    generated += r.generated;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(generated));
+  state.counters["distinct"] = static_cast<double>(r.distinct);
+  state.counters["bytes_per_state"] = static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct);
+}
+BENCHMARK(BM_ExplorerStates)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

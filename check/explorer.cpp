@@ -1,11 +1,14 @@
 #include "check/explorer.hpp"
 
+#include <algorithm>
 #include <chrono>
-#include <deque>
-#include <functional>
-#include <map>
-#include <unordered_set>
+#include <ctime>
+#include <utility>
 
+#include "check/independence.hpp"
+#include "check/state_hash.hpp"
+#include "check/thread_steps.hpp"
+#include "check/visited_set.hpp"
 #include "model/invariants.hpp"
 #include "model/kevent_names.hpp"
 #include "sim/interpreter.hpp"
@@ -17,22 +20,15 @@ namespace {
 
 using model::Kernel;
 
+// A state waiting to be expanded. Only the frontier holds kernels: once a
+// state is expanded, the visited set's key (or fingerprint) is all that
+// remains of it.
 struct Node {
   Kernel kernel;
   std::vector<std::uint32_t> pcs;         // next step of each thread
   std::vector<std::uint32_t> deliveries;  // per bound of the scenario
-  std::int64_t parent = -1;
-  ScheduledStep via;
-  std::uint32_t depth = 0;
+  std::uint32_t id = 0;                   // position in the schedule links, when they are kept
 };
-
-std::string key_of(const Node& n) {
-  std::string key;
-  n.kernel.encode(key);
-  for (std::uint32_t pc : n.pcs) key.append(reinterpret_cast<const char*>(&pc), sizeof pc);
-  for (std::uint32_t d : n.deliveries) key.append(reinterpret_cast<const char*>(&d), sizeof d);
-  return key;
-}
 
 // Runs the setup on a kernel through the interpreter, keeping the names.
 struct SetupResult {
@@ -51,58 +47,7 @@ SetupResult run_setup(const Scenario& s, const ExploreOptions& o) {
   return {backend.kernel(), interp.names("main")};
 }
 
-class Stepper {
- public:
-  Stepper(const Scenario& s, const sim::NameTable& names) : s_(s), names_(names) {}
-
-  std::int32_t fd(const traces::Ref& ref, const std::string& thread, std::size_t step) const {
-    if (!ref.is_name()) return static_cast<std::int32_t>(ref.number());
-    auto v = names_.lookup(ref.name());
-    if (!v) throw traces::TraceError(s_.path, step, "fd", "thread " + thread + ": name '" + ref.name() + "' is not bound by the setup");
-    return static_cast<std::int32_t>(*v);
-  }
-
-  // One system call of a thread on `k`. nullopt: the call would wait forever
-  // in this state (the thread is not enabled here); k is then unusable.
-  std::optional<model::KeventResult> run(Kernel& k, const ScenarioThread& t, std::size_t index) const {
-    const traces::Step& st = t.steps[index];
-    const model::Pid pid = Kernel::kInitPid;
-    model::KeventResult r;
-    switch (st.op) {
-      case traces::Op::kKevent: r = kevent(k, st, t.name); break;
-      case traces::Op::kWrite: r.sys = k.write(pid, fd(st.fd, t.name, index), st.bytes); break;
-      case traces::Op::kRead: r.sys = k.read(pid, fd(st.fd, t.name, index), st.bytes); break;
-      case traces::Op::kClose: r.sys = k.close(pid, fd(st.fd, t.name, index)); break;
-      case traces::Op::kDup2: r.sys = k.dup2(pid, fd(st.fd, t.name, index), fd(st.to, t.name, index)); break;
-      default:
-        throw traces::TraceError(s_.path, index, "op", "thread " + t.name + ": '" + traces::op_name(st.op) +
-                                                           "' is not available to threads (use kevent, read, write, close, dup2)");
-    }
-    if (r.sys.completion == model::Completion::kBlockedForever) return std::nullopt;
-    if (r.sys.completion == model::Completion::kUnsupported) {
-      throw traces::TraceError(s_.path, index, "op", "thread " + t.name + ": not supported by the model: " + std::string(r.sys.detail));
-    }
-    return r;
-  }
-
- private:
-  model::KeventResult kevent(Kernel& k, const traces::Step& st, const std::string& thread) const {
-    std::vector<model::KEvent> changes;
-    for (const traces::Change& c : st.changes) {
-      std::uint64_t ident = c.ident.is_name() ? static_cast<std::uint64_t>(fd(c.ident, thread, st.index)) : c.ident.number();
-      changes.push_back({ident, c.filter, c.flags, c.fflags, c.data, c.udata});
-    }
-    auto timeout = st.timeout ? std::optional<model::Timespec>(model::Timespec{0, 0}) : std::nullopt;
-    return k.kevent(Kernel::kInitPid, fd(st.fd, thread, st.index), changes, st.nevents, timeout);
-  }
-
-  const Scenario& s_;
-  const sim::NameTable& names_;
-};
-
-std::optional<std::string> violation_in(const Scenario& s, const Node& n) {
-  auto inv = model::check_invariants(n.kernel);
-  if (!inv.empty()) return "invariant: " + inv.front();
+std::optional<std::string> bound_broken(const Scenario& s, const Node& n) {
   for (std::size_t i = 0; i < s.max_deliveries.size(); ++i) {
     const DeliveryBound& b = s.max_deliveries[i];
     if (n.deliveries[i] > b.max) {
@@ -122,96 +67,180 @@ void count_deliveries(const Scenario& s, const model::KeventResult& r, Node& n) 
   }
 }
 
-std::vector<ScheduledStep> schedule_to(const std::vector<Node>& nodes, std::int64_t index) {
-  std::vector<ScheduledStep> out;
-  for (; index > 0; index = nodes[static_cast<std::size_t>(index)].parent) out.insert(out.begin(), nodes[static_cast<std::size_t>(index)].via);
-  return out;
-}
+// Nodes of one breadth-first layer. Slots are reused from layer to layer,
+// so a kernel copied into one lands in storage an earlier kernel left: in
+// the steady state a transition allocates nothing for the copy.
+class Layer {
+ public:
+  [[nodiscard]] std::size_t size() const { return used_; }
+  Node& operator[](std::size_t i) { return nodes_[i]; }
+  void clear() { used_ = 0; }
+  // Moves `n` in, handing back the storage of a node this slot held before.
+  void take(Node& n) {
+    if (used_ == nodes_.size()) nodes_.emplace_back(n);
+    else std::swap(nodes_[used_], n);
+    ++used_;
+  }
+
+ private:
+  std::vector<Node> nodes_;
+  std::size_t used_ = 0;
+};
 
 class Search {
  public:
-  Search(const Scenario& s, const ExploreOptions& o, const Stepper& stepper) : s_(s), o_(o), stepper_(stepper) {}
+  Search(const Scenario& s, const ExploreOptions& o, const std::vector<std::vector<ResolvedStep>>& steps, bool keep_links)
+      : s_(s), o_(o), steps_(steps), independence_(steps), keep_links_(keep_links) {}
 
-  ExploreResult run(Node root) {
+  ExploreResult run(const Node& root) {
     auto start = std::chrono::steady_clock::now();
-    remember(root);
-    nodes_.push_back(std::move(root));
-    frontier_.push_back(0);
-    while (!frontier_.empty() && !result_.violation) {
-      std::size_t index = frontier_.front();
-      frontier_.pop_front();
-      expand(index);
+    const std::clock_t cpu_start = std::clock();
+    scratch_ = root;
+    remember(scratch_);
+    if (keep_links_) links_.push_back({0, 0});
+    current_.take(scratch_);
+    while (current_.size() > 0 && !result_.violation) {
+      next_.clear();
+      for (std::size_t i = 0; i < current_.size() && !result_.violation && !cut_; ++i) expand(current_[i]);
+      if (cut_) break;
+      std::swap(current_, next_);
     }
     result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result_.distinct = visited_exact_.size() + visited_hash_.size();
+    result_.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    result_.distinct = visited_count();
+    result_.stored_bytes = o_.fingerprint ? fingerprints_.bytes() : exact_.bytes();
     return result_;
   }
 
  private:
-  bool remember(const Node& n) {
-    std::string key = key_of(n);
-    if (o_.fingerprint) {
-      bool fresh = visited_hash_.insert(std::hash<std::string>{}(key)).second;
-      if (fresh) result_.stored_bytes += sizeof(std::size_t);
-      return fresh;
+  struct Link {
+    std::uint32_t parent;
+    std::uint32_t thread;
+  };
+
+  // Program counters and delivery counts, as varints like the kernel's fields.
+  void append_counters(const std::vector<std::uint32_t>& values) {
+    for (std::uint32_t v : values) {
+      for (; v >= 0x80; v >>= 7) key_.push_back(static_cast<char>(v | 0x80));
+      key_.push_back(static_cast<char>(v));
     }
-    bool fresh = visited_exact_.insert(key).second;
-    if (fresh) result_.stored_bytes += key.size();
-    return fresh;
   }
 
-  void expand(std::size_t index) {
-    const std::uint32_t depth = nodes_[index].depth;
-    if (depth >= o_.max_depth) {
+  bool remember(const Node& n) {
+    key_.clear();
+    n.kernel.encode(key_);
+    append_counters(n.pcs);
+    append_counters(n.deliveries);
+    const std::uint64_t h = state_hash(key_);
+    return o_.fingerprint ? fingerprints_.insert(h) : exact_.insert(key_, h);
+  }
+
+  std::optional<std::string> violation_in(const Node& n) {
+    if (!model::invariants_hold(n.kernel, invariant_scratch_)) return "invariant: " + model::check_invariants(n.kernel).front();
+    return bound_broken(s_, n);
+  }
+
+  void stop(const std::string& why, std::uint32_t id) {
+    result_.violation = why;
+    if (keep_links_) result_.counterexample = schedule_to(id);
+  }
+
+  std::vector<ScheduledStep> schedule_to(std::uint32_t id) const {
+    std::vector<ScheduledStep> out;
+    for (; id != 0; id = links_[id].parent) out.push_back({links_[id].thread, 0});
+    std::reverse(out.begin(), out.end());
+    std::vector<std::uint32_t> pcs(s_.threads.size(), 0);
+    for (ScheduledStep& st : out) st.step = pcs[st.thread]++;
+    return out;
+  }
+
+  // Tries thread t's next step from `n`. False when it waits forever here.
+  // `last`: n is not used again, so its kernel is taken instead of copied.
+  bool step(Node& n, std::size_t t, bool last) {
+    const std::uint32_t pc = n.pcs[t];
+    if (last) std::swap(scratch_.kernel, n.kernel);
+    else scratch_.kernel = n.kernel;  // copy-assignment reuses scratch_'s storage
+    auto r = run_step(scratch_.kernel, steps_[t][pc], s_, t, pc);
+    if (!r) return false;
+    ++result_.generated;
+    scratch_.pcs = n.pcs;
+    scratch_.pcs[t] = pc + 1;
+    scratch_.deliveries = n.deliveries;
+    count_deliveries(s_, *r, scratch_);
+    if (!remember(scratch_)) return true;
+    if (visited_count() > o_.max_states) {
+      result_.complete = false;
+      cut_ = true;
+      return true;
+    }
+    result_.max_depth = std::max(result_.max_depth, depth_ + 1);
+    if (keep_links_) {
+      scratch_.id = static_cast<std::uint32_t>(links_.size());
+      links_.push_back({n.id, static_cast<std::uint32_t>(t)});
+    }
+    auto bad = violation_in(scratch_);
+    if (bad) {
+      stop(*bad, scratch_.id);
+      return true;
+    }
+    next_.take(scratch_);
+    return true;
+  }
+
+  // POR: the first thread whose next step is safe and enabled runs alone.
+  bool expand_reduced(Node& n) {
+    independence_.analyse(n.kernel);
+    for (std::size_t t = 0; t < s_.threads.size(); ++t) {
+      if (n.pcs[t] >= steps_[t].size() || !independence_.is_safe(n.kernel, n.pcs, t)) continue;
+      if (step(n, t, false)) return true;
+    }
+    return false;
+  }
+
+  void expand(Node& n) {
+    depth_ = depth_of(n);
+    if (depth_ >= o_.max_depth) {
       result_.complete = false;
       return;
     }
+    if (o_.partial_order_reduction && expand_reduced(n)) return;
+    std::size_t last = s_.threads.size();
+    while (last > 0 && n.pcs[last - 1] >= steps_[last - 1].size()) --last;
     bool any_enabled = false, any_unfinished = false;
-    for (std::size_t t = 0; t < s_.threads.size() && !result_.violation; ++t) {
-      const std::uint32_t pc = nodes_[index].pcs[t];
-      if (pc >= s_.threads[t].steps.size()) continue;
+    for (std::size_t t = 0; t < last && !result_.violation && !cut_; ++t) {
+      if (n.pcs[t] >= steps_[t].size()) continue;
       any_unfinished = true;
-      Node next{nodes_[index].kernel, nodes_[index].pcs, nodes_[index].deliveries, static_cast<std::int64_t>(index), {t, pc}, depth + 1};
-      auto r = stepper_.run(next.kernel, s_.threads[t], pc);
-      if (!r) continue;  // waits forever here
-      any_enabled = true;
-      ++result_.generated;
-      next.pcs[t] = pc + 1;
-      count_deliveries(s_, *r, next);
-      if (!remember(next)) continue;
-      if (visited_count() > o_.max_states) {
-        result_.complete = false;
-        frontier_.clear();
-        return;
-      }
-      result_.max_depth = std::max(result_.max_depth, next.depth);
-      auto bad = violation_in(s_, next);
-      nodes_.push_back(std::move(next));
-      if (bad) {
-        result_.violation = *bad;
-        result_.counterexample = schedule_to(nodes_, static_cast<std::int64_t>(nodes_.size() - 1));
-        return;
-      }
-      frontier_.push_back(nodes_.size() - 1);
+      any_enabled = step(n, t, t + 1 == last) || any_enabled;
     }
     if (any_unfinished && !any_enabled) {
       ++result_.deadlocks;
-      if (s_.deadlock_is_violation && !result_.violation) {
-        result_.violation = "deadlock: every unfinished thread waits forever";
-        result_.counterexample = schedule_to(nodes_, static_cast<std::int64_t>(index));
-      }
+      if (s_.deadlock_is_violation && !result_.violation) stop("deadlock: every unfinished thread waits forever", n.id);
     }
   }
 
-  std::size_t visited_count() const { return visited_exact_.size() + visited_hash_.size(); }
+  // Every step advances one program counter, so a state's depth is their sum.
+  static std::uint32_t depth_of(const Node& n) {
+    std::uint32_t d = 0;
+    for (std::uint32_t pc : n.pcs) d += pc;
+    return d;
+  }
+
+  [[nodiscard]] std::uint64_t visited_count() const { return o_.fingerprint ? fingerprints_.size() : exact_.size(); }
 
   const Scenario& s_;
   const ExploreOptions& o_;
-  const Stepper& stepper_;
-  std::vector<Node> nodes_;
-  std::deque<std::size_t> frontier_;
-  std::unordered_set<std::string> visited_exact_;
-  std::unordered_set<std::size_t> visited_hash_;
+  const std::vector<std::vector<ResolvedStep>>& steps_;
+  Independence independence_;
+  const bool keep_links_;
+  Layer current_, next_;
+  Node scratch_;
+  std::string key_;
+  std::uint32_t depth_ = 0;
+  bool cut_ = false;
+  ExactStateSet exact_;
+  FingerprintSet fingerprints_;
+  model::InvariantScratch invariant_scratch_;
+  std::vector<Link> links_;
   ExploreResult result_;
 };
 
@@ -219,12 +248,16 @@ class Search {
 
 ExploreResult explore(const Scenario& s, const ExploreOptions& o) {
   SetupResult setup = run_setup(s, o);
-  Stepper stepper(s, setup.names);
-  Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
-            std::vector<std::uint32_t>(s.max_deliveries.size(), 0), -1, {}, 0};
-  Search search(s, o, stepper);
-  ExploreResult r = search.run(std::move(root));
-  if (r.violation) r.complete = true;  // a violation ends the search by design
+  const auto steps = resolve_thread_steps(s, setup.names);
+  Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0), std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
+  ExploreResult r = Search(s, o, steps, false).run(root);
+  if (r.violation) {
+    // The search is deterministic: run it again keeping a parent link per
+    // state (8 bytes each, only now) to recover the schedule that reached the
+    // violation. Counting on the second run would report the same figures.
+    r.counterexample = Search(s, o, steps, true).run(root).counterexample;
+    r.complete = true;  // a violation ends the search by design
+  }
   return r;
 }
 

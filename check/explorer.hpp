@@ -27,6 +27,7 @@ struct ExploreOptions {
   std::uint64_t max_states = 2'000'000;
   std::uint32_t max_depth = 64;
   model::ModelMutations mutations;   // test-only: explore a broken model
+  bool partial_order_reduction = false;  // check/independence.hpp; counterexamples may then be longer
 };
 
 struct ScheduledStep {
@@ -39,8 +40,9 @@ struct ExploreResult {
   std::uint64_t distinct = 0;         // states stored
   std::uint32_t max_depth = 0;
   std::uint64_t deadlocks = 0;        // states where every unfinished thread waits forever
-  std::uint64_t stored_bytes = 0;     // bytes of visited-set keys
-  double seconds = 0;
+  std::uint64_t stored_bytes = 0;     // memory of the visited set, slack included
+  double seconds = 0;                 // wall-clock time of the search
+  double cpu_seconds = 0;             // processor time of the search (one thread)
   bool complete = true;               // false when a bound cut the search
   std::optional<std::string> violation;
   std::vector<ScheduledStep> counterexample;  // the schedule reaching it, shortest

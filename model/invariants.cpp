@@ -1,57 +1,90 @@
 #include "model/invariants.hpp"
 
 #include <algorithm>
-#include <set>
 #include <string>
 
 namespace kqsim::model {
 namespace {
 
-using Violations = std::vector<std::string>;
+// Where violations go: collected as words (check_invariants), or only noted,
+// stopping at the first (invariants_hold). Messages are built only when
+// something is wrong, so a passing check allocates nothing.
+class Report {
+ public:
+  explicit Report(std::vector<std::string>* words) : words_(words) {}
+  template <typename MakeMessage>
+  void fail(MakeMessage&& make_message) {
+    failed_ = true;
+    if (words_ != nullptr) words_->push_back(make_message());
+  }
+  [[nodiscard]] bool stop() const { return failed_ && words_ == nullptr; }
+  [[nodiscard]] bool failed() const { return failed_; }
+
+ private:
+  std::vector<std::string>* words_;
+  bool failed_ = false;
+};
 
 std::string where(std::size_t kq, std::uint32_t slot) {
   return "kq#" + std::to_string(kq) + " slot " + std::to_string(slot);
 }
 
+// One counter per knote slot of every kqueue, zeroed.
+std::uint32_t* slot_counts(const Kernel& k, InvariantScratch& s) {
+  s.kq_offsets.clear();
+  std::size_t total = 0;
+  for (const Kqueue& kq : k.kqueues()) {
+    s.kq_offsets.push_back(static_cast<std::uint32_t>(total));
+    std::uint32_t highest = 0;
+    for (const Kqueue::IndexEntry& e : kq.index()) highest = std::max(highest, e.slot + 1);
+    for (std::uint32_t slot : kq.queue().slots()) highest = std::max(highest, slot + 1);
+    total += highest;
+  }
+  s.kq_offsets.push_back(static_cast<std::uint32_t>(total));  // the end of the last kqueue's counters
+  s.counts.assign(total, 0);
+  return s.counts.data();
+}
+
 // The queue holds each queued knote exactly once; KN_QUEUED is set exactly
 // on the knotes in it (kq_count == the queue's length follows).
-void check_queue(const Kqueue& kq, std::size_t index, Violations& out) {
-  std::set<std::uint32_t> seen;
+void check_queue(const Kqueue& kq, std::size_t index, std::uint32_t* seen, Report& out) {
   for (std::uint32_t slot : kq.queue().slots()) {
-    if (!seen.insert(slot).second) out.push_back(where(index, slot) + " is queued twice");
+    if (++seen[slot] > 1) out.fail([&] { return where(index, slot) + " is queued twice"; });
     const Knote& kn = kq.knote(slot);
-    if (!kn.live) out.push_back(where(index, slot) + " is queued but freed");
-    if (!kn.has_status(kn::kQueued)) out.push_back(where(index, slot) + " is in the queue without KN_QUEUED");
+    if (!kn.live) out.fail([&] { return where(index, slot) + " is queued but freed"; });
+    if (!kn.has_status(kn::kQueued)) out.fail([&] { return where(index, slot) + " is in the queue without KN_QUEUED"; });
   }
-  for (std::uint32_t slot : kq.live_slots()) {
-    if (kq.knote(slot).has_status(kn::kQueued) && seen.count(slot) == 0) {
-      out.push_back(where(index, slot) + " has KN_QUEUED but is not in the queue");
+  for (const Kqueue::IndexEntry& e : kq.index()) {
+    if (kq.knote(e.slot).has_status(kn::kQueued) && seen[e.slot] == 0) {
+      out.fail([&] { return where(index, e.slot) + " has KN_QUEUED but is not in the queue"; });
     }
   }
 }
 
 // A knote's stored flags never hold action bits; the lookup key is its identity.
-void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Violations& out) {
-  if (kq.closed() && kq.knote_count() != 0) out.push_back("closed kq#" + std::to_string(index) + " still has knotes");
-  for (std::uint32_t slot : kq.live_slots()) {
-    const Knote& kn = kq.knote(slot);
-    if ((kn.kev.flags & ev::kActionBits) != 0) out.push_back(where(index, slot) + " stores action flags");
-    if (!kq.indexed(slot)) out.push_back(where(index, slot) + " is not found by its identity");
+void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Report& out) {
+  if (kq.closed() && kq.knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(index) + " still has knotes"; });
+  for (const Kqueue::IndexEntry& e : kq.index()) {
+    const Knote& kn = kq.knote(e.slot);
+    if ((kn.kev.flags & ev::kActionBits) != 0) out.fail([&] { return where(index, e.slot) + " stores action flags"; });
+    if (!kq.indexed(e.slot)) out.fail([&] { return where(index, e.slot) + " is not found by its identity"; });
     if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
-      out.push_back(where(index, slot) + " is an fd knote without an open file");
+      out.fail([&] { return where(index, e.slot) + " is an fd knote without an open file"; });
     }
   }
 }
 
 // Every knlist entry names a live, attached knote; every attached object
 // knote is on exactly one list.
-void check_knlists(const Kernel& k, Violations& out) {
-  std::multiset<std::pair<std::uint32_t, std::uint32_t>> listed;
+void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
+  std::uint32_t* listed = slot_counts(k, s);
+  auto count_of = [&](std::uint32_t kq, std::uint32_t slot) -> std::uint32_t& { return listed[s.kq_offsets[kq] + slot]; };
   auto visit = [&](const KnoteList& list) {
     for (KnoteRef ref : list.refs()) {
-      listed.insert({ref.kq, ref.slot});
+      // A freed slot may lie beyond the counters; it is reported below anyway.
+      if (s.kq_offsets[ref.kq] + ref.slot < s.kq_offsets[ref.kq + 1]) ++count_of(ref.kq, ref.slot);
       const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
-      if (!kn.live || kn.has_status(kn::kDetached)) out.push_back(where(ref.kq, ref.slot) + " is listed but detached or freed");
+      if (!kn.live || kn.has_status(kn::kDetached)) out.fail([&] { return where(ref.kq, ref.slot) + " is listed but detached or freed"; });
     }
   };
   for (const PipePair& pp : k.pipes()) {
@@ -66,8 +99,8 @@ void check_knlists(const Kernel& k, Violations& out) {
   for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
   for (const Vnode& v : k.vnodes()) visit(v.knotes);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
-    for (std::uint32_t slot : k.kqueues()[i].live_slots()) {
-      const Knote& kn = k.kqueues()[i].knote(slot);
+    for (const Kqueue::IndexEntry& e : k.kqueues()[i].index()) {
+      const Knote& kn = k.kqueues()[i].knote(e.slot);
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
                      kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
                      kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc ||
@@ -76,43 +109,48 @@ void check_knlists(const Kernel& k, Violations& out) {
                      kn.kind == FilterKind::kUnixEmpty ||
                      kn.kind == FilterKind::kVnodeRead || kn.kind == FilterKind::kVnodeWrite ||
                      kn.kind == FilterKind::kVnode;
-      std::size_t n = listed.count({static_cast<std::uint32_t>(i), slot});
-      std::size_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
-      if (n != want) out.push_back(where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want));
+      std::uint32_t n = count_of(static_cast<std::uint32_t>(i), e.slot);
+      std::uint32_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
+      if (n != want) out.fail([&] { return where(i, e.slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
     }
   }
 }
 
 // f_count == descriptors + knotes that hold the file.
-void check_refcounts(const Kernel& k, Violations& out) {
-  std::vector<std::uint32_t> refs(k.files().size(), 0);
+void check_refcounts(const Kernel& k, InvariantScratch& s, Report& out) {
+  s.counts.assign(k.files().size(), 0);
+  std::uint32_t* refs = s.counts.data();
   for (const Process& p : k.processes()) {
     for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
       if (const FdEntry* e = p.fds.find(fd)) ++refs[e->file];
     }
   }
   for (const Kqueue& kq : k.kqueues()) {
-    for (std::uint32_t slot : kq.live_slots()) {
-      if (kq.knote(slot).file != kNoFile) ++refs[kq.knote(slot).file];
+    for (const Kqueue::IndexEntry& e : kq.index()) {
+      if (kq.knote(e.slot).file != kNoFile) ++refs[kq.knote(e.slot).file];
     }
   }
-  for (std::size_t f = 0; f < refs.size(); ++f) {
+  for (std::size_t f = 0; f < k.files().size(); ++f) {
     if (refs[f] != k.files()[f].refcount) {
-      out.push_back("file#" + std::to_string(f) + " refcount " + std::to_string(k.files()[f].refcount) +
-                    " but " + std::to_string(refs[f]) + " holders");
+      out.fail([&] {
+        return "file#" + std::to_string(f) + " refcount " + std::to_string(k.files()[f].refcount) + " but " +
+               std::to_string(refs[f]) + " holders";
+      });
     }
   }
 }
 
-void check_timers_and_pipes(const Kernel& k, Violations& out) {
+void check_timers_and_pipes(const Kernel& k, Report& out) {
   std::uint32_t timers = 0;
   for (const Kqueue& kq : k.kqueues()) {
-    for (std::uint32_t slot : kq.live_slots()) timers += kq.knote(slot).kind == FilterKind::kTimer ? 1 : 0;
+    for (const Kqueue::IndexEntry& e : kq.index()) timers += kq.knote(e.slot).kind == FilterKind::kTimer ? 1 : 0;
   }
-  if (timers != k.callout_count()) out.push_back("kq_ncallouts " + std::to_string(k.callout_count()) + " but " + std::to_string(timers) + " timer knotes");
+  if (timers != k.callout_count()) {
+    out.fail([&] { return "kq_ncallouts " + std::to_string(k.callout_count()) + " but " + std::to_string(timers) + " timer knotes"; });
+  }
   for (std::size_t i = 0; i < k.pipes().size(); ++i) {
     for (const PipeEnd& e : k.pipes()[i].ends) {
-      if (e.buffered > e.buffer_size) out.push_back("pipe#" + std::to_string(i) + " holds more than its buffer");
+      if (e.buffered > e.buffer_size) out.fail([&] { return "pipe#" + std::to_string(i) + " holds more than its buffer"; });
     }
   }
 }
@@ -121,106 +159,127 @@ void check_timers_and_pipes(const Kernel& k, Violations& out) {
 // buffer never past its size), peer links are symmetric for connected
 // streams, a closed socket holds no data and no peer, listen queues hold
 // live unaccepted sockets, every bound name maps back to its socket.
-void check_sockets(const Kernel& k, Violations& out) {
+void check_sockets(const Kernel& k, Report& out) {
   const auto sockets = k.sockets();
   for (std::size_t i = 0; i < sockets.size(); ++i) {
     const Socket& so = sockets[i];
-    const std::string who = "socket#" + std::to_string(i);
+    auto who = [&] { return "socket#" + std::to_string(i); };
     std::uint64_t data = 0, ctl = 0;
     for (const Datagram& d : so.records) data += d.data_bytes, ctl += d.addr_bytes;
     if (so.type == SocketType::kDgram && (data != so.rcv.data_bytes || ctl != so.rcv.ctl_bytes)) {
-      out.push_back(who + " receive counts differ from its datagram records");
+      out.fail([&] { return who() + " receive counts differ from its datagram records"; });
     }
     if (so.type == SocketType::kStream && (!so.records.empty() || so.rcv.ctl_bytes != 0 || so.rcv.data_bytes > so.rcv.hiwat)) {
-      out.push_back(who + " stream buffer holds records or more than its size");
+      out.fail([&] { return who() + " stream buffer holds records or more than its size"; });
     }
     if (so.peer != kNoSocket) {
-      if (so.peer >= sockets.size() || sockets[so.peer].closed) out.push_back(who + " is connected to a closed socket");
-      else if (so.type == SocketType::kStream && sockets[so.peer].peer != i) out.push_back(who + " peer link is not symmetric");
-      if (!so.connected) out.push_back(who + " has a peer but is not connected");
+      if (so.peer >= sockets.size() || sockets[so.peer].closed) out.fail([&] { return who() + " is connected to a closed socket"; });
+      else if (so.type == SocketType::kStream && sockets[so.peer].peer != i) out.fail([&] { return who() + " peer link is not symmetric"; });
+      if (!so.connected) out.fail([&] { return who() + " has a peer but is not connected"; });
     }
     if (so.closed && (so.peer != kNoSocket || so.rcv.data_bytes != 0 || !so.completed.empty())) {
-      out.push_back(who + " is closed but keeps a peer, data or a listen queue");
+      out.fail([&] { return who() + " is closed but keeps a peer, data or a listen queue"; });
     }
     for (std::uint32_t c : so.completed) {
-      if (c >= sockets.size() || sockets[c].listener != i) out.push_back(who + " queues a socket that is not its own");
+      if (c >= sockets.size() || sockets[c].listener != i) out.fail([&] { return who() + " queues a socket that is not its own"; });
     }
   }
   for (const auto& [name, id] : k.socket_names()) {
-    if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) out.push_back("socket name '" + name + "' names the wrong socket");
+    if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) {
+      out.fail([&] { return "socket name '" + name + "' names the wrong socket"; });
+    }
   }
 }
 
 // The namespace is a tree of live vnodes whose link counts match it; a FIFO's
 // reader and writer counts match its open files, and it has a live named
 // pipe exactly while they are not both zero (fifo_cleanup).
-void check_vnodes(const Kernel& k, Violations& out) {
-  std::vector<std::uint32_t> links(k.vnodes().size(), 0);
-  std::vector<std::uint32_t> readers(k.vnodes().size(), 0);
-  std::vector<std::uint32_t> writers(k.vnodes().size(), 0);
-  links[kRootVnode] = 1;  // "/" is its own parent's entry
+void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
+  std::vector<std::uint32_t>& counts = scratch.vnode_counts;
+  counts.assign(k.vnodes().size() * 3, 0);
+  auto links = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3]; };
+  auto readers = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3 + 1]; };
+  auto writers = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3 + 2]; };
+  links(kRootVnode) = 1;  // "/" is its own parent's entry
   for (std::size_t i = 0; i < k.vnodes().size(); ++i) {
     const Vnode& v = k.vnodes()[i];
     if (v.type != VnodeType::kDirectory || v.nlink == 0) continue;
-    ++links[i];  // "."
+    ++links(i);  // "."
     for (const auto& [name, child] : v.entries) {
-      ++links[child];
-      if (k.vnodes()[child].type == VnodeType::kDirectory) ++links[i];  // the child's ".."
-      if (k.vnodes()[child].nlink == 0) out.push_back("vnode#" + std::to_string(child) + " '" + name + "' is listed but removed");
+      ++links(child);
+      if (k.vnodes()[child].type == VnodeType::kDirectory) ++links(i);  // the child's ".."
+      if (k.vnodes()[child].nlink == 0) {
+        out.fail([&] { return "vnode#" + std::to_string(child) + " '" + name + "' is listed but removed"; });
+      }
     }
   }
   for (const File& f : k.files()) {
     if (f.closed || f.type != FileType::kFifo) continue;
-    readers[f.vnode] += f.readable ? 1 : 0;
-    writers[f.vnode] += f.writable ? 1 : 0;
+    readers(f.vnode) += f.readable ? 1 : 0;
+    writers(f.vnode) += f.writable ? 1 : 0;
   }
   for (std::size_t i = 0; i < k.vnodes().size(); ++i) {
     const Vnode& v = k.vnodes()[i];
-    const std::string id = "vnode#" + std::to_string(i);
-    if (v.nlink != links[i]) out.push_back(id + " nlink " + std::to_string(v.nlink) + " but " + std::to_string(links[i]) + " links");
-    if (v.fifo_readers != readers[i] || v.fifo_writers != writers[i]) out.push_back(id + " FIFO counts disagree with its open files");
+    auto id = [&] { return "vnode#" + std::to_string(i); };
+    if (v.nlink != links(i)) {
+      out.fail([&] { return id() + " nlink " + std::to_string(v.nlink) + " but " + std::to_string(links(i)) + " links"; });
+    }
+    if (v.fifo_readers != readers(i) || v.fifo_writers != writers(i)) out.fail([&] { return id() + " FIFO counts disagree with its open files"; });
     const bool open = v.fifo_readers + v.fifo_writers > 0;
-    if (open != (v.fifo_pipe != kNoPipe)) out.push_back(id + " has a FIFO pipe iff it is open: violated");
-    if (open && !k.pipe_end(pipe_end_id(v.fifo_pipe, 0)).named) out.push_back(id + " FIFO pipe is not named");
+    if (open != (v.fifo_pipe != kNoPipe)) out.fail([&] { return id() + " has a FIFO pipe iff it is open: violated"; });
+    if (open && !k.pipe_end(pipe_end_id(v.fifo_pipe, 0)).named) out.fail([&] { return id() + " FIFO pipe is not named"; });
   }
 }
 
 // A dead process holds no descriptors; a process and its descriptor point at
 // each other; a reaped process was dead first.
-void check_processes(const Kernel& k, Violations& out) {
+void check_processes(const Kernel& k, Report& out) {
   for (const Process& p : k.processes()) {
-    const std::string who = "pid " + std::to_string(p.pid);
-    if (!p.alive && p.fds.last_fd() >= 0) out.push_back(who + " is dead but holds descriptors");
-    if (p.reaped && p.alive) out.push_back(who + " is reaped but alive");
+    auto who = [&] { return "pid " + std::to_string(p.pid); };
+    if (!p.alive && p.fds.last_fd() >= 0) out.fail([&] { return who() + " is dead but holds descriptors"; });
+    if (p.reaped && p.alive) out.fail([&] { return who() + " is reaped but alive"; });
     if (p.procdesc >= 0) {
       const Procdesc& pd = k.procdescs()[static_cast<std::size_t>(p.procdesc)];
-      if (!pd.has_process || pd.pid != p.pid) out.push_back(who + " and its process descriptor disagree");
+      if (!pd.has_process || pd.pid != p.pid) out.fail([&] { return who() + " and its process descriptor disagree"; });
     }
   }
   for (std::size_t i = 0; i < k.procdescs().size(); ++i) {
     const Procdesc& pd = k.procdescs()[i];
     const Process* p = pd.has_process ? k.process(pd.pid) : nullptr;
     if (pd.has_process && (p == nullptr || p->procdesc != static_cast<std::int32_t>(i))) {
-      out.push_back("procdesc#" + std::to_string(i) + " names a process that does not name it");
+      out.fail([&] { return "procdesc#" + std::to_string(i) + " names a process that does not name it"; });
     }
   }
+}
+
+void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
+  std::uint32_t* queued = slot_counts(kernel, s);
+  for (std::size_t i = 0; i < kernel.kqueues().size() && !out.stop(); ++i) {
+    check_queue(kernel.kqueues()[i], i, queued + s.kq_offsets[i], out);
+    check_knotes(kernel, kernel.kqueues()[i], i, out);
+  }
+  if (!out.stop()) check_knlists(kernel, s, out);
+  if (!out.stop()) check_refcounts(kernel, s, out);
+  if (!out.stop()) check_timers_and_pipes(kernel, out);
+  if (!out.stop()) check_sockets(kernel, out);
+  if (!out.stop()) check_processes(kernel, out);
+  if (!out.stop()) check_vnodes(kernel, s, out);
 }
 
 }  // namespace
 
 std::vector<std::string> check_invariants(const Kernel& kernel) {
-  Violations out;
-  for (std::size_t i = 0; i < kernel.kqueues().size(); ++i) {
-    check_queue(kernel.kqueues()[i], i, out);
-    check_knotes(kernel, kernel.kqueues()[i], i, out);
-  }
-  check_knlists(kernel, out);
-  check_refcounts(kernel, out);
-  check_timers_and_pipes(kernel, out);
-  check_sockets(kernel, out);
-  check_processes(kernel, out);
-  check_vnodes(kernel, out);
-  return out;
+  std::vector<std::string> words;
+  InvariantScratch scratch;
+  Report report(&words);
+  check_all(kernel, scratch, report);
+  return words;
+}
+
+bool invariants_hold(const Kernel& kernel, InvariantScratch& scratch) {
+  Report report(nullptr);
+  check_all(kernel, scratch, report);
+  return !report.failed();
 }
 
 }  // namespace kqsim::model

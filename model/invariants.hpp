@@ -2,6 +2,7 @@
 // Kernel value. Tests and the explorer run it after every step.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,5 +12,18 @@ namespace kqsim::model {
 
 // Empty when every invariant holds; otherwise one line per violation.
 std::vector<std::string> check_invariants(const Kernel& kernel);
+
+// Working memory for invariants_hold, kept by a caller that checks many
+// states so that a passing check allocates nothing.
+struct InvariantScratch {
+  std::vector<std::uint32_t> counts;       // per knote slot, flattened over kqueues
+  std::vector<std::uint32_t> kq_offsets;   // where each kqueue's slots start in counts
+  std::vector<std::uint32_t> vnode_counts; // per vnode: links, FIFO readers, FIFO writers (3 each)
+};
+
+// The same checks as check_invariants, stopping at the first violation and
+// without building messages: the explorer's per-state check. Call
+// check_invariants for the words when this returns false.
+bool invariants_hold(const Kernel& kernel, InvariantScratch& scratch);
 
 }  // namespace kqsim::model

@@ -2,22 +2,101 @@
 // equal encodings mean equal states. Slot numbers are part of it (they order
 // queues and lists), so two states that differ only in slot layout count as
 // two; that costs reduction, never soundness.
+#include <cstdint>
 #include <cstring>
+#include <string_view>
+#include <type_traits>
 
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
 namespace {
 
+// Every value as a LEB128 varint (signed ones zigzagged first): most fields
+// are small or zero, so a state takes a quarter of the bytes a fixed-width
+// encoding would, which the exact visited set stores and the fingerprint
+// hashes. Varints delimit themselves and the field order is fixed, so the
+// encoding stays injective. Written straight into the string's storage,
+// which the explorer reuses from state to state.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out), used_at_start_(out.size()) {
+    Room r = grow(out_, used_at_start_, kSlack);
+    base_ = r.base;
+    cur_ = r.base + used_at_start_;
+    end_ = r.end;
+  }
+  ~Writer() { out_.resize(static_cast<std::size_t>(cur_ - base_)); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // The write pointers live in this object, which never escapes encode()
+  // once everything is inlined, so the compiler keeps them in registers
+  // although every byte store could alias memory.
+  [[gnu::always_inline]] void varint(std::uint64_t u) {
+    if (end_ - cur_ < static_cast<std::ptrdiff_t>(kMaxVarint)) [[unlikely]] {
+      const auto used = static_cast<std::size_t>(cur_ - base_);
+      Room r = grow(out_, used, out_.size());
+      base_ = r.base;
+      cur_ = r.base + used;
+      end_ = r.end;
+    }
+    char* p = cur_;
+    while (u >= 0x80) {
+      *p++ = static_cast<char>(u | 0x80);
+      u >>= 7;
+    }
+    *p++ = static_cast<char>(u);
+    cur_ = p;
+  }
+
+  // A length, then the bytes.
+  void text(std::string_view bytes) {
+    varint(bytes.size());
+    if (static_cast<std::size_t>(end_ - cur_) < bytes.size()) {
+      const auto used = static_cast<std::size_t>(cur_ - base_);
+      Room r = grow(out_, used, out_.size() + bytes.size());
+      base_ = r.base;
+      cur_ = r.base + used;
+      end_ = r.end;
+    }
+    std::memcpy(cur_, bytes.data(), bytes.size());
+    cur_ += bytes.size();
+  }
+
+ private:
+  struct Room {
+    char* base;
+    char* end;
+  };
+  // Makes `more` bytes of room after the first `used`.
+  [[gnu::noinline]] static Room grow(std::string& s, std::size_t used, std::size_t more) {
+    s.resize(used + more);
+    return {s.data(), s.data() + s.size()};
+  }
+
+  static constexpr std::size_t kMaxVarint = 10, kSlack = 512;
+  std::string& out_;
+  std::size_t used_at_start_;
+  char* base_ = nullptr;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
+};
+
 template <typename T>
-void put(std::string& out, const T& v) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
+[[gnu::always_inline]] inline void put(Writer& out, const T& v) {
+  if constexpr (std::is_enum_v<T>) {
+    out.varint(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_signed_v<T>) {
+    const auto x = static_cast<std::int64_t>(v);
+    out.varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));
+  } else {
+    static_assert(std::is_unsigned_v<T>);
+    out.varint(static_cast<std::uint64_t>(v));
+  }
 }
 
-void put_knote(std::string& out, const Knote& kn) {
+[[gnu::always_inline]] inline void put_knote(Writer& out, const Knote& kn) {
   put(out, kn.kev.ident);
   put(out, kn.kev.filter);
   put(out, kn.kev.flags);
@@ -36,7 +115,7 @@ void put_knote(std::string& out, const Knote& kn) {
   put(out, kn.timer.period_ns);
 }
 
-void put_list(std::string& out, const KnoteList& list) {
+[[gnu::always_inline]] inline void put_list(Writer& out, const KnoteList& list) {
   put(out, list.refs().size());
   for (KnoteRef r : list.refs()) {
     put(out, r.kq);
@@ -46,7 +125,14 @@ void put_list(std::string& out, const KnoteList& list) {
 
 // Only what differs from a fresh process: most signals keep their default
 // disposition and are neither blocked nor pending.
-void put_signal_state(std::string& out, const Process& p) {
+void put_signal_state(Writer& out, const Process& p) {
+  static constexpr decltype(Process::actions) kAllDefault{};  // value-initialised: kDefault everywhere
+  static_assert(static_cast<int>(SignalAction::kDefault) == 0);
+  const bool all_default = std::memcmp(p.actions.data(), kAllDefault.data(), sizeof kAllDefault) == 0;
+  if (all_default && p.blocked.none() && p.pending.none()) {
+    put(out, std::uint8_t{0xff});
+    return;
+  }
   for (std::size_t i = 0; i < p.actions.size(); ++i) {
     if (p.actions[i] == SignalAction::kDefault && !p.blocked.test(i) && !p.pending.test(i)) continue;
     put(out, static_cast<std::uint8_t>(i));
@@ -56,7 +142,7 @@ void put_signal_state(std::string& out, const Process& p) {
   put(out, std::uint8_t{0xff});
 }
 
-void put_sockbuf(std::string& out, const SockBuf& sb) {
+[[gnu::always_inline]] inline void put_sockbuf(Writer& out, const SockBuf& sb) {
   put(out, sb.hiwat);
   put(out, sb.lowat);
   put(out, sb.data_bytes);
@@ -64,14 +150,13 @@ void put_sockbuf(std::string& out, const SockBuf& sb) {
   put(out, sb.cant_more);
 }
 
-void put_socket(std::string& out, const Socket& so) {
+void put_socket(Writer& out, const Socket& so) {
   put(out, so.type);
   put(out, static_cast<std::uint8_t>((so.listening ? 1 : 0) | (so.connected ? 2 : 0) | (so.disconnected ? 4 : 0) |
                                      (so.closed ? 8 : 0)));
   put(out, so.peer);
   put(out, so.error);
-  put(out, so.name.size());
-  out.append(so.name);
+  out.text(so.name);
   put_sockbuf(out, so.rcv);
   put_sockbuf(out, so.snd);
   put(out, so.records.size());
@@ -87,7 +172,7 @@ void put_socket(std::string& out, const Socket& so) {
   put_list(out, so.wr_knotes);
 }
 
-void put_vnode(std::string& out, const Vnode& v) {
+void put_vnode(Writer& out, const Vnode& v) {
   put(out, v.type);
   put(out, v.mode);
   put(out, v.nlink);
@@ -95,8 +180,7 @@ void put_vnode(std::string& out, const Vnode& v) {
   put(out, v.parent);
   put(out, v.entries.size());
   for (const auto& [name, child] : v.entries) {
-    put(out, name.size());
-    out.append(name);
+    out.text(name);
     put(out, child);
   }
   put_list(out, v.knotes);
@@ -107,26 +191,32 @@ void put_vnode(std::string& out, const Vnode& v) {
 
 }  // namespace
 
-void Kernel::encode(std::string& out) const {
+void Kernel::encode(std::string& bytes) const {
+  Writer out(bytes);
   put(out, now_ns_);
   put(out, callouts_);
+  // Every variable-length part is preceded by its length.
+  put(out, processes_.size());
   for (const Process& p : processes_) {
     put(out, p.alive);
     put(out, p.reaped);
     put(out, p.parent);
     put(out, p.procdesc);
     put(out, p.fds.free_hint());
-    for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
+    const std::int32_t last_fd = p.fds.last_fd();
+    put(out, last_fd + 1);
+    for (std::int32_t fd = 0; fd <= last_fd; ++fd) {
       const FdEntry* e = p.fds.find(fd);
       put(out, e != nullptr ? e->file : kNoFile);
       put(out, e != nullptr && e->cloexec);
     }
-    put(out, std::int32_t{-1});
+    put(out, p.kqueues.size());
     for (std::uint32_t kq : p.kqueues) put(out, kq);
     put(out, p.exit_status);
     put_signal_state(out, p);
     put_list(out, p.klist);
   }
+  put(out, files_.size());
   for (const File& f : files_) {
     put(out, f.type);
     put(out, f.object);
@@ -141,16 +231,19 @@ void Kernel::encode(std::string& out) const {
     put(out, f.offset);
     put(out, f.pipegen);
   }
+  put(out, kqueues_.size());
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
-    for (std::uint32_t slot : kq.live_slots()) {
-      put(out, slot);
-      put_knote(out, kq.knote(slot));
+    put(out, kq.index().size());
+    for (const Kqueue::IndexEntry& e : kq.index()) {
+      put(out, e.slot);
+      put_knote(out, kq.knote(e.slot));
     }
     put(out, kq.queue().size());
     for (std::uint32_t slot : kq.queue().slots()) put(out, slot);
     put_list(out, kq.watchers());
   }
+  put(out, pipes_.size());
   for (const PipePair& pp : pipes_) {
     for (const PipeEnd& e : pp.ends) {
       put(out, e.buffer_size);
@@ -162,11 +255,14 @@ void Kernel::encode(std::string& out) const {
       put(out, e.wgen);
     }
   }
+  put(out, sockets_.size());
   for (const Socket& so : sockets_) put_socket(out, so);
+  put(out, socket_names_.size());
   for (const auto& [name, id] : socket_names_) {
-    out.append(name);
+    out.text(name);
     put(out, id);
   }
+  put(out, procdescs_.size());
   for (const Procdesc& pd : procdescs_) {
     put(out, pd.pid);
     put(out, pd.has_process);
@@ -175,6 +271,7 @@ void Kernel::encode(std::string& out) const {
     put(out, pd.fpcount);
     put_list(out, pd.klist);
   }
+  put(out, vnodes_.size());
   for (const Vnode& v : vnodes_) put_vnode(out, v);
 }
 

@@ -1,5 +1,5 @@
 // struct kqueue: the knote table (kq_knlist for fd filters and kq_knhash for
-// the rest, merged here into one index keyed on (ident, filter)), the
+// the rest, merged here into one index sorted on (ident, filter)), the
 // activation queue, and the knotes of other kqueues watching this one.
 // An identity is normally unique; only NOTE_TRACK's internal registrations
 // bypass the lookup, and then a lookup finds the newest (knote_attach links
@@ -7,8 +7,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -35,7 +35,15 @@ class Kqueue {
   Knote& knote(std::uint32_t slot) { return knotes_[slot]; }
   [[nodiscard]] const Knote& knote(std::uint32_t slot) const { return knotes_[slot]; }
   // Live slots in (ident, filter) order: a stable order for explanations.
+  // A copy, so callers may drop knotes while they walk it.
   [[nodiscard]] std::vector<std::uint32_t> live_slots() const;
+  // The same order without copying, for read-only walks (encoding, invariants).
+  struct IndexEntry {
+    std::uint64_t ident;
+    FilterId filter;
+    std::uint32_t slot;
+  };
+  [[nodiscard]] std::span<const IndexEntry> index() const { return index_; }
   // Live slots whose ident is this fd and whose filter is fd-based.
   [[nodiscard]] std::vector<std::uint32_t> slots_on_fd(std::int32_t fd) const;
   [[nodiscard]] std::size_t knote_count() const { return index_.size(); }
@@ -57,7 +65,13 @@ class Kqueue {
  private:
   std::vector<Knote> knotes_;
   std::vector<std::uint32_t> free_slots_;
-  std::multimap<std::pair<std::uint64_t, FilterId>, std::uint32_t> index_;  // equal keys in insertion order
+  // A sorted vector, not a std::multimap: a kqueue holds a handful of
+  // knotes, and the explorer copies whole kernels, where a map's per-node
+  // allocations dominated (docs/performance.md). Equal keys stay in
+  // insertion order.
+  std::vector<IndexEntry> index_;
+  using IndexConstIter = std::vector<IndexEntry>::const_iterator;
+  [[nodiscard]] std::pair<IndexConstIter, IndexConstIter> equal_range_of(std::pair<std::uint64_t, FilterId> key) const;
   ActivationQueue queue_;
   KnoteList watchers_;  // kq_sel.si_note
   Pid owner_;

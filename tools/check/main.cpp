@@ -122,6 +122,7 @@ int campaign(const Options& o) {
 struct ExploreCli {
   std::string scenario;
   bool fingerprint = false;
+  bool por = false;
   std::uint64_t max_states = 2'000'000;
   std::uint32_t max_depth = 64;
   std::string mutate;
@@ -135,12 +136,14 @@ int explore_command(const ExploreCli& c) {
     return replay::kExitBadInput;
   }
   check::Scenario s = check::load_scenario_file(c.scenario);
-  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations};
+  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por};
   check::ExploreResult r = check::explore(s, o);
-  double rate = r.seconds > 0 ? static_cast<double>(r.generated) / r.seconds : 0;
-  fmt::print("{}: {} transitions, {} distinct states, depth {}, {} deadlocked state(s), {:.0f} states/s, "
+  auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
+  fmt::print("{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
+             r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
+  fmt::print("  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
              "{:.1f} bytes per stored state ({}){}\n",
-             s.name, r.generated, r.distinct, r.max_depth, r.deadlocks, rate,
+             per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
   if (!r.violation) return replay::kExitOk;
@@ -203,6 +206,7 @@ int main(int argc, char** argv) {
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
   explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
   explore_cmd->add_flag("--fingerprint", ex.fingerprint, "Store 64-bit state hashes instead of whole states");
+  explore_cmd->add_flag("--por", ex.por, "Partial-order reduction: run a step alone when it commutes with all other threads' steps");
   explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states");
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
