@@ -333,6 +333,7 @@ class Kernel {
   // Process life cycle (process_io.cpp, filters/proc_filter.cpp).
   Process* pfind(Pid pid, bool zombies_too);
   Pid fork_process(Pid parent);
+  [[nodiscard]] std::optional<SysResult> fork_unsupported(Pid pid) const;
   SysResult knote_fork(KnoteList& list, Pid child);
   void register_tracking_knote(KnoteRef parent, KEvent kev);
   void exit_process(Process& p, std::int32_t status);

@@ -29,11 +29,18 @@ Pid Kernel::fork_process(Pid parent) {
   return processes_.back().pid;
 }
 
-SysResult Kernel::fork(Pid pid) {
-  SyscallScope scope(*this);
-  for (std::uint32_t kq : proc(pid).kqueues) {
+// kqueue_fork_copy is not modelled: a fork that would copy a kqueue is
+// reported rather than done wrong.
+std::optional<SysResult> Kernel::fork_unsupported(Pid pid) const {
+  for (std::uint32_t kq : processes_[static_cast<std::size_t>(pid - 1)].kqueues) {
     if (kqueues_[kq].cponfork()) return SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
   }
+  return std::nullopt;
+}
+
+SysResult Kernel::fork(Pid pid) {
+  SyscallScope scope(*this);
+  if (auto refused = fork_unsupported(pid)) return *refused;
   Pid child = fork_process(pid);
   // do_fork: the parent's watchers hear of the child once it exists.
   SysResult tracked = knote_fork(proc(pid).klist, child);
@@ -51,11 +58,9 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
     r.sys = SysResult::fail(Errno::kEINVAL);
     return r;
   }
-  for (std::uint32_t kq : proc(pid).kqueues) {
-    if (kqueues_[kq].cponfork()) {
-      r.sys = SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
-      return r;
-    }
+  if (auto refused = fork_unsupported(pid)) {
+    r.sys = *refused;
+    return r;
   }
   auto pd = static_cast<std::uint32_t>(procdescs_.size());
   FileIndex f = new_file(FileType::kProcdesc, pd, false);
