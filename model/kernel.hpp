@@ -187,6 +187,7 @@ class Kernel {
   void fhold(FileIndex file) { ++files_[file].refcount; }
   void fdrop(FileIndex file);
   std::optional<std::int32_t> install_fd(Process& p, FileIndex file, bool cloexec);
+  PipeResult install_pair(Process& p, FileIndex first, FileIndex second, bool cloexec);
   SysResult close_fd(Process& p, std::int32_t fd);
   void closef(Process& p, std::int32_t fd);
 

@@ -97,11 +97,17 @@ PipeResult Kernel::pipe(Pid pid, bool nonblock, bool cloexec) {
   pp.ends[0].buffer_size = profile_->pipe_size;
   pp.ends[1].buffer_size = profile_->reverse_pipe_size;
   pipes_.push_back(pp);
-  PipeResult r;
   FileIndex f0 = new_file(FileType::kPipe, pipe_end_id(pair, 0), nonblock);
   FileIndex f1 = new_file(FileType::kPipe, pipe_end_id(pair, 1), nonblock);
-  auto fd0 = install_fd(p, f0, cloexec);
-  auto fd1 = fd0 ? install_fd(p, f1, cloexec) : std::nullopt;
+  return install_pair(p, f0, f1, cloexec);
+}
+
+// The two descriptors of pipe() and socketpair(), lowest first; EMFILE
+// undoes the first.
+PipeResult Kernel::install_pair(Process& p, FileIndex first, FileIndex second, bool cloexec) {
+  PipeResult r;
+  auto fd0 = install_fd(p, first, cloexec);
+  auto fd1 = fd0 ? install_fd(p, second, cloexec) : std::nullopt;
   if (!fd0 || !fd1) {
     if (fd0) close_fd(p, *fd0);
     r.sys = SysResult::fail(Errno::kEMFILE);

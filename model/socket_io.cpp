@@ -99,16 +99,7 @@ PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloe
   unp_connect2(a, b);
   FileIndex fa = new_file(FileType::kSocket, a, nonblock);
   FileIndex fb = new_file(FileType::kSocket, b, nonblock);
-  auto fd0 = install_fd(p, fa, cloexec);
-  auto fd1 = fd0 ? install_fd(p, fb, cloexec) : std::nullopt;
-  if (!fd0 || !fd1) {
-    if (fd0) close_fd(p, *fd0);
-    r.sys = SysResult::fail(Errno::kEMFILE);
-    return r;
-  }
-  r.fds = {*fd0, *fd1};
-  r.sys = SysResult::ok(0);
-  return r;
+  return install_pair(p, fa, fb, cloexec);
 }
 
 SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec) {
