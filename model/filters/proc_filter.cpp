@@ -36,10 +36,9 @@ Kernel::RegisterOutcome Kernel::filt_procattach(KnoteRef ref) {
   return {};
 }
 
+// Only knote_drop detaches, and the knote is freed right after.
 void Kernel::filt_procdetach(KnoteRef ref) {
-  Knote& kn = at(ref);
-  processes_[static_cast<std::size_t>(kn.object) - 1].klist.remove(ref);
-  kn.proc_gone = true;
+  processes_[static_cast<std::size_t>(at(ref).object) - 1].klist.remove(ref);
 }
 
 // filt_proc: record the events asked for; the exit turns the knote into a
