@@ -6,11 +6,8 @@
 #include <utility>
 
 #include "check/independence.hpp"
-#include "check/state_hash.hpp"
+#include "check/state_space.hpp"
 #include "check/thread_steps.hpp"
-#include "check/visited_set.hpp"
-#include "model/invariants.hpp"
-#include "model/kevent_names.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
 #include "traces/trace_error.hpp"
@@ -19,16 +16,6 @@ namespace kqsim::check {
 namespace {
 
 using model::Kernel;
-
-// A state waiting to be expanded. Only the frontier holds kernels: once a
-// state is expanded, the visited set's key (or fingerprint) is all that
-// remains of it.
-struct Node {
-  Kernel kernel;
-  std::vector<std::uint32_t> pcs;         // next step of each thread
-  std::vector<std::uint32_t> deliveries;  // per bound of the scenario
-  std::uint32_t id = 0;                   // position in the schedule links, when they are kept
-};
 
 // Runs the setup on a kernel through the interpreter, keeping the names.
 struct SetupResult {
@@ -47,68 +34,187 @@ SetupResult run_setup(const Scenario& s, const ExploreOptions& o) {
   return {backend.kernel(), interp.names("main")};
 }
 
-std::optional<std::string> bound_broken(const Scenario& s, const Node& n) {
-  for (std::size_t i = 0; i < s.max_deliveries.size(); ++i) {
-    const DeliveryBound& b = s.max_deliveries[i];
-    if (n.deliveries[i] > b.max) {
-      return model::filter_name(b.filter) + " ident " + std::to_string(b.ident) + " delivered " +
-             std::to_string(n.deliveries[i]) + " times, at most " + std::to_string(b.max) + " allowed";
-    }
-  }
-  return std::nullopt;
+// The schedule of a path given as the thread of each step.
+std::vector<ScheduledStep> schedule_of(const std::vector<std::uint32_t>& threads, std::size_t thread_count) {
+  std::vector<ScheduledStep> out;
+  std::vector<std::size_t> pcs(thread_count, 0);
+  for (std::uint32_t t : threads) out.push_back({t, pcs[t]++});
+  return out;
 }
 
-void count_deliveries(const Scenario& s, const model::KeventResult& r, Node& n) {
-  if (!r.events.empty() && r.events.front().flags == model::ev::kError) return;  // change records
-  for (const model::KEvent& e : r.events) {
-    for (std::size_t i = 0; i < s.max_deliveries.size(); ++i) {
-      if (s.max_deliveries[i].ident == e.ident && s.max_deliveries[i].filter == e.filter) ++n.deliveries[i];
-    }
-  }
-}
-
-// Nodes of one breadth-first layer. Slots are reused from layer to layer,
-// so a kernel copied into one lands in storage an earlier kernel left: in
-// the steady state a transition allocates nothing for the copy.
-class Layer {
+// Times a search and fills in the figures every order reports.
+class Stopwatch {
  public:
-  [[nodiscard]] std::size_t size() const { return used_; }
-  Node& operator[](std::size_t i) { return nodes_[i]; }
-  void clear() { used_ = 0; }
-  // Moves `n` in, handing back the storage of a node this slot held before.
-  void take(Node& n) {
-    if (used_ == nodes_.size()) nodes_.emplace_back(n);
-    else std::swap(nodes_[used_], n);
-    ++used_;
+  void finish(const StateSpace& space, ExploreResult& r) const {
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_).count();
+    r.cpu_seconds = static_cast<double>(std::clock() - cpu_) / CLOCKS_PER_SEC;
+    r.distinct = space.visited();
+    r.stored_bytes = space.stored_bytes();
   }
 
  private:
-  std::vector<Node> nodes_;
-  std::size_t used_ = 0;
+  std::chrono::steady_clock::time_point wall_ = std::chrono::steady_clock::now();
+  std::clock_t cpu_ = std::clock();
 };
 
-class Search {
+// Depth-first: counts and checks every reachable state. Its working set is
+// one kernel per level of the current path, reused from branch to branch,
+// so a transition copies a kernel into warm storage and allocates nothing;
+// a breadth-first frontier of kernels is a tenth of all states, cold.
+// Depth is a function of the state (Node::depth), so a state is expanded
+// at the same depth whichever order reaches it: both orders visit the same
+// states and take the same transitions.
+class DepthFirst {
  public:
-  Search(const Scenario& s, const ExploreOptions& o, const std::vector<std::vector<ResolvedStep>>& steps, bool keep_links)
-      : s_(s), o_(o), steps_(steps), independence_(steps), keep_links_(keep_links) {}
+  DepthFirst(StateSpace& space, Independence& independence) : space_(space), independence_(independence) {}
 
   ExploreResult run(const Node& root) {
-    auto start = std::chrono::steady_clock::now();
-    const std::clock_t cpu_start = std::clock();
+    const Stopwatch watch;
+    stack_.resize(1);
+    stack_[0].node = root;
+    space_.remember(stack_[0].node);
+    enter(stack_[0]);
+    std::size_t depth = 1;
+    while (depth > 0 && !stopped_) {
+      if (stack_.size() == depth) stack_.emplace_back();
+      if (descend(stack_[depth - 1], stack_[depth])) {
+        enter(stack_[depth]);
+        ++depth;
+      } else if (stack_[depth - 1].next_thread >= space_.threads()) {
+        leave(stack_[depth - 1]);
+        --depth;
+      }
+    }
+    if (result_.violation) result_.counterexample = path_to(depth);
+    watch.finish(space_, result_);
+    return result_;
+  }
+
+ private:
+  struct Frame {
+    Node node;
+    std::size_t next_thread = 0;  // the next thread to try from this state
+    std::size_t last = 0;         // past the last unfinished thread
+    std::uint32_t child_thread = 0;
+    bool any_enabled = false, any_unfinished = false;
+  };
+
+  void enter(Frame& f) {
+    f.next_thread = 0;
+    f.any_enabled = f.any_unfinished = false;
+    f.last = space_.last_unfinished(f.node);
+    if (f.node.depth() >= space_.options().max_depth) {
+      result_.complete = false;
+      f.next_thread = space_.threads();
+    }
+  }
+
+  // Builds f's next successor in `child`. True when it is a new state to
+  // expand; false when it was disabled or seen (or when f is done).
+  bool descend(Frame& f, Frame& child) {
+    if (space_.options().partial_order_reduction && f.next_thread == 0) {
+      bool taken = false;
+      const bool is_new = try_reduced(f, child, taken);
+      if (taken) return is_new && take(f, child);
+    }
+    for (; f.next_thread < f.last; ++f.next_thread) {
+      const std::size_t t = f.next_thread;
+      if (space_.finished(f.node, t)) continue;
+      f.any_unfinished = true;
+      const auto s = space_.next(f.node, t, t + 1 == f.last, child.node);
+      if (s == StateSpace::Successor::kDisabled) continue;
+      f.any_enabled = true;
+      ++result_.generated;
+      f.child_thread = static_cast<std::uint32_t>(t);
+      ++f.next_thread;
+      if (s == StateSpace::Successor::kNew) return take(f, child);
+      return false;
+    }
+    f.next_thread = space_.threads();
+    return false;
+  }
+
+  // POR: the first thread whose next step is safe and enabled runs alone
+  // (check/independence.hpp). `taken` when there is one; true when its
+  // successor is a new state.
+  // Either way f is then done.
+  bool try_reduced(Frame& f, Frame& child, bool& taken) {
+    independence_.analyse(f.node.kernel);
+    for (std::size_t t = 0; t < f.last; ++t) {
+      if (space_.finished(f.node, t) || !independence_.is_safe(f.node.kernel, f.node.pcs, t)) continue;
+      const auto s = space_.next(f.node, t, false, child.node);
+      if (s == StateSpace::Successor::kDisabled) continue;
+      f.any_enabled = f.any_unfinished = true;
+      ++result_.generated;
+      f.child_thread = static_cast<std::uint32_t>(t);
+      f.next_thread = space_.threads();
+      taken = true;
+      return s == StateSpace::Successor::kNew;
+    }
+    return false;
+  }
+
+  // A new state reached: check it, and expand it unless the search stops.
+  bool take(const Frame& f, Frame& child) {
+    if (space_.over_limit()) {
+      result_.complete = false;
+      stopped_ = true;
+      return false;
+    }
+    result_.max_depth = std::max(result_.max_depth, f.node.depth() + 1);
+    if (auto bad = space_.violation_in(child.node)) {
+      result_.violation = *bad;
+      violation_depth_ = f.node.depth() + 1;
+      stopped_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  void leave(const Frame& f) {
+    if (!f.any_unfinished || f.any_enabled) return;
+    ++result_.deadlocks;
+    if (space_.scenario().deadlock_is_violation && !result_.violation) {
+      result_.violation = "deadlock: every unfinished thread waits forever";
+      violation_depth_ = f.node.depth();
+      stopped_ = true;
+    }
+  }
+
+  // The threads of the frames on the stack down to the violating state.
+  std::vector<ScheduledStep> path_to(std::size_t depth) const {
+    std::vector<std::uint32_t> threads;
+    for (std::size_t i = 0; i < depth && threads.size() < violation_depth_; ++i) threads.push_back(stack_[i].child_thread);
+    return schedule_of(threads, space_.threads());
+  }
+
+  StateSpace& space_;
+  Independence& independence_;
+  std::vector<Frame> stack_;
+  bool stopped_ = false;
+  std::uint32_t violation_depth_ = 0;
+  ExploreResult result_;
+};
+
+// Breadth-first, keeping one 8-byte parent link per state: the first
+// violation it meets is reached by a shortest schedule. Used only once a
+// violation is known to exist.
+class BreadthFirst {
+ public:
+  BreadthFirst(StateSpace& space, Independence& independence) : space_(space), independence_(independence) {}
+
+  ExploreResult run(const Node& root) {
+    const Stopwatch watch;
     scratch_ = root;
-    remember(scratch_);
-    if (keep_links_) links_.push_back({0, 0});
-    current_.take(scratch_);
-    while (current_.size() > 0 && !result_.violation) {
+    space_.remember(scratch_);
+    links_.push_back({0, 0});
+    current_.push_back(scratch_);
+    while (!current_.empty() && !stopped_) {
       next_.clear();
-      for (std::size_t i = 0; i < current_.size() && !result_.violation && !cut_; ++i) expand(current_[i]);
-      if (cut_) break;
+      for (std::size_t i = 0; i < current_.size() && !stopped_; ++i) expand(current_[i]);
       std::swap(current_, next_);
     }
-    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result_.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    result_.distinct = visited_count();
-    result_.stored_bytes = o_.fingerprint ? fingerprints_.bytes() : exact_.bytes();
+    watch.finish(space_, result_);
     return result_;
   }
 
@@ -118,129 +224,69 @@ class Search {
     std::uint32_t thread;
   };
 
-  // Program counters and delivery counts, as varints like the kernel's fields.
-  void append_counters(const std::vector<std::uint32_t>& values) {
-    for (std::uint32_t v : values) {
-      for (; v >= 0x80; v >>= 7) key_.push_back(static_cast<char>(v | 0x80));
-      key_.push_back(static_cast<char>(v));
-    }
-  }
-
-  bool remember(const Node& n) {
-    key_.clear();
-    n.kernel.encode(key_);
-    append_counters(n.pcs);
-    append_counters(n.deliveries);
-    const std::uint64_t h = state_hash(key_);
-    return o_.fingerprint ? fingerprints_.insert(h) : exact_.insert(key_, h);
-  }
-
-  std::optional<std::string> violation_in(const Node& n) {
-    if (!model::invariants_hold(n.kernel, invariant_scratch_)) return "invariant: " + model::check_invariants(n.kernel).front();
-    return bound_broken(s_, n);
-  }
-
-  void stop(const std::string& why, std::uint32_t id) {
-    result_.violation = why;
-    if (keep_links_) result_.counterexample = schedule_to(id);
-  }
-
-  std::vector<ScheduledStep> schedule_to(std::uint32_t id) const {
-    std::vector<ScheduledStep> out;
-    for (; id != 0; id = links_[id].parent) out.push_back({links_[id].thread, 0});
-    std::reverse(out.begin(), out.end());
-    std::vector<std::uint32_t> pcs(s_.threads.size(), 0);
-    for (ScheduledStep& st : out) st.step = pcs[st.thread]++;
-    return out;
-  }
-
-  // Tries thread t's next step from `n`. False when it waits forever here.
-  // `last`: n is not used again, so its kernel is taken instead of copied.
+  // False when thread t's step is disabled in n.
   bool step(Node& n, std::size_t t, bool last) {
-    const std::uint32_t pc = n.pcs[t];
-    if (last) std::swap(scratch_.kernel, n.kernel);
-    else scratch_.kernel = n.kernel;  // copy-assignment reuses scratch_'s storage
-    auto r = run_step(scratch_.kernel, steps_[t][pc], s_, t, pc);
-    if (!r) return false;
+    const auto s = space_.next(n, t, last, scratch_);
+    if (s == StateSpace::Successor::kDisabled) return false;
     ++result_.generated;
-    scratch_.pcs = n.pcs;
-    scratch_.pcs[t] = pc + 1;
-    scratch_.deliveries = n.deliveries;
-    count_deliveries(s_, *r, scratch_);
-    if (!remember(scratch_)) return true;
-    if (visited_count() > o_.max_states) {
+    if (s == StateSpace::Successor::kSeen) return true;
+    if (space_.over_limit()) {
       result_.complete = false;
-      cut_ = true;
+      stopped_ = true;
       return true;
     }
-    result_.max_depth = std::max(result_.max_depth, depth_ + 1);
-    if (keep_links_) {
-      scratch_.id = static_cast<std::uint32_t>(links_.size());
-      links_.push_back({n.id, static_cast<std::uint32_t>(t)});
-    }
-    auto bad = violation_in(scratch_);
-    if (bad) {
+    scratch_.id = static_cast<std::uint32_t>(links_.size());
+    links_.push_back({n.id, static_cast<std::uint32_t>(t)});
+    if (auto bad = space_.violation_in(scratch_)) {
       stop(*bad, scratch_.id);
       return true;
     }
-    next_.take(scratch_);
+    next_.push_back(scratch_);
     return true;
   }
 
-  // POR: the first thread whose next step is safe and enabled runs alone.
   bool expand_reduced(Node& n) {
     independence_.analyse(n.kernel);
-    for (std::size_t t = 0; t < s_.threads.size(); ++t) {
-      if (n.pcs[t] >= steps_[t].size() || !independence_.is_safe(n.kernel, n.pcs, t)) continue;
+    for (std::size_t t = 0; t < space_.threads(); ++t) {
+      if (space_.finished(n, t) || !independence_.is_safe(n.kernel, n.pcs, t)) continue;
       if (step(n, t, false)) return true;
     }
     return false;
   }
 
   void expand(Node& n) {
-    depth_ = depth_of(n);
-    if (depth_ >= o_.max_depth) {
+    if (n.depth() >= space_.options().max_depth) {
       result_.complete = false;
       return;
     }
-    if (o_.partial_order_reduction && expand_reduced(n)) return;
-    std::size_t last = s_.threads.size();
-    while (last > 0 && n.pcs[last - 1] >= steps_[last - 1].size()) --last;
+    if (space_.options().partial_order_reduction && expand_reduced(n)) return;
+    const std::size_t last = space_.last_unfinished(n);
     bool any_enabled = false, any_unfinished = false;
-    for (std::size_t t = 0; t < last && !result_.violation && !cut_; ++t) {
-      if (n.pcs[t] >= steps_[t].size()) continue;
+    for (std::size_t t = 0; t < last && !stopped_; ++t) {
+      if (space_.finished(n, t)) continue;
       any_unfinished = true;
       any_enabled = step(n, t, t + 1 == last) || any_enabled;
     }
-    if (any_unfinished && !any_enabled) {
-      ++result_.deadlocks;
-      if (s_.deadlock_is_violation && !result_.violation) stop("deadlock: every unfinished thread waits forever", n.id);
+    if (any_unfinished && !any_enabled && space_.scenario().deadlock_is_violation && !stopped_) {
+      stop("deadlock: every unfinished thread waits forever", n.id);
     }
   }
 
-  // Every step advances one program counter, so a state's depth is their sum.
-  static std::uint32_t depth_of(const Node& n) {
-    std::uint32_t d = 0;
-    for (std::uint32_t pc : n.pcs) d += pc;
-    return d;
+  void stop(const std::string& why, std::uint32_t id) {
+    result_.violation = why;
+    stopped_ = true;
+    std::vector<std::uint32_t> threads;
+    for (; id != 0; id = links_[id].parent) threads.push_back(links_[id].thread);
+    std::reverse(threads.begin(), threads.end());
+    result_.counterexample = schedule_of(threads, space_.threads());
   }
 
-  [[nodiscard]] std::uint64_t visited_count() const { return o_.fingerprint ? fingerprints_.size() : exact_.size(); }
-
-  const Scenario& s_;
-  const ExploreOptions& o_;
-  const std::vector<std::vector<ResolvedStep>>& steps_;
-  Independence independence_;
-  const bool keep_links_;
-  Layer current_, next_;
+  StateSpace& space_;
+  Independence& independence_;
+  std::vector<Node> current_, next_;
   Node scratch_;
-  std::string key_;
-  std::uint32_t depth_ = 0;
-  bool cut_ = false;
-  ExactStateSet exact_;
-  FingerprintSet fingerprints_;
-  model::InvariantScratch invariant_scratch_;
   std::vector<Link> links_;
+  bool stopped_ = false;
   ExploreResult result_;
 };
 
@@ -249,15 +295,32 @@ class Search {
 ExploreResult explore(const Scenario& s, const ExploreOptions& o) {
   SetupResult setup = run_setup(s, o);
   const auto steps = resolve_thread_steps(s, setup.names);
-  Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0), std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
-  ExploreResult r = Search(s, o, steps, false).run(root);
-  if (r.violation) {
-    // The search is deterministic: run it again keeping a parent link per
-    // state (8 bytes each, only now) to recover the schedule that reached the
-    // violation. Counting on the second run would report the same figures.
-    r.counterexample = Search(s, o, steps, true).run(root).counterexample;
-    r.complete = true;  // a violation ends the search by design
+  const Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
+                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
+  Independence independence(steps);
+  ExploreResult r;
+  {
+    StateSpace space(s, o, steps);
+    r = DepthFirst(space, independence).run(root);
   }
+  if (!r.violation) return r;
+  // A violation exists: search again breadth-first, from scratch, for a
+  // shortest schedule reaching one - no longer than the one found (a
+  // deadlocked state is seen when expanded, hence the one more level). The
+  // figures stay those of the first search. The bound on states can stop
+  // the second search first (it visits every shallower state); the
+  // depth-first path is reported then.
+  ExploreOptions shallower = o;
+  shallower.max_depth = std::min<std::uint32_t>(o.max_depth, static_cast<std::uint32_t>(r.counterexample.size() + 1));
+  StateSpace again(s, shallower, steps);
+  ExploreResult shortest = BreadthFirst(again, independence).run(root);
+  if (shortest.violation) {
+    r.violation = shortest.violation;
+    r.counterexample = std::move(shortest.counterexample);
+  } else {
+    r.counterexample_shortest = false;
+  }
+  r.complete = true;  // a violation ends the search by design
   return r;
 }
 

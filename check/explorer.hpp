@@ -1,9 +1,10 @@
 // The model checker. A state is the whole kernel plus each thread's program
 // counter and the deliveries counted so far; a transition is one thread
-// making its next system call, atomically. Breadth-first over every
-// interleaving, up to a bound, with visited-state hashing so each distinct
-// state is expanded once; the first violation found is therefore reached by
-// a shortest schedule. Checked in every state: the model's invariants and
+// making its next system call, atomically. Every interleaving, up to a
+// bound, with visited-state hashing so each distinct state is expanded once:
+// depth-first to count and check, then, only when a violation exists,
+// breadth-first again for a shortest schedule reaching one (see
+// check/state_space.hpp). Checked in every state: the model's invariants and
 // the scenario's properties (bounded deliveries, optionally deadlock).
 //
 // Choices the kernel leaves open appear as interleavings: which of several
@@ -45,7 +46,8 @@ struct ExploreResult {
   double cpu_seconds = 0;             // processor time of the search (one thread)
   bool complete = true;               // false when a bound cut the search
   std::optional<std::string> violation;
-  std::vector<ScheduledStep> counterexample;  // the schedule reaching it, shortest
+  std::vector<ScheduledStep> counterexample;  // the schedule reaching it
+  bool counterexample_shortest = true;        // false when a bound stopped the breadth-first search for it
 };
 
 ExploreResult explore(const Scenario& scenario, const ExploreOptions& options);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "check/state_hash.hpp"  // hash_detail::u128
+#include "check/state_hash.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -105,6 +105,65 @@ void ExactStateSet::grow() {
   for (std::uint64_t e : old) {
     if (e != 0) table_[probe(table_, stored_hash(e), [](std::uint64_t) { return false; })] = e;
   }
+}
+
+InternTable::InternTable() : slots_(kInitialSlots, 0) {}
+
+std::uint32_t InternTable::intern(std::string_view bytes, std::uint64_t hash) {
+  if (too_full(entries_.size(), slots_.size())) grow();
+  auto same = [&](std::uint32_t s) {
+    const Entry& e = entries_[s - 1];
+    return e.hash == hash && std::string_view(arena_).substr(e.offset, e.length) == bytes;
+  };
+  std::size_t i = home_slot(hash, slots_.size());
+  while (slots_[i] != 0 && !same(slots_[i])) i = i + 1 == slots_.size() ? 0 : i + 1;
+  if (slots_[i] != 0) return slots_[i] - 1;
+  entries_.push_back({hash, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(bytes.size())});
+  arena_.append(bytes);
+  slots_[i] = static_cast<std::uint32_t>(entries_.size());
+  return slots_[i] - 1;
+}
+
+void InternTable::grow() {
+  slots_.assign(slots_.size() + slots_.size() / 2, 0);
+  for (std::uint32_t n = 1; n <= entries_.size(); ++n) {
+    std::size_t i = home_slot(entries_[n - 1].hash, slots_.size());
+    while (slots_[i] != 0) i = i + 1 == slots_.size() ? 0 : i + 1;
+    slots_[i] = n;
+  }
+}
+
+std::uint64_t InternTable::bytes() const {
+  return slots_.capacity() * sizeof(std::uint32_t) + entries_.capacity() * sizeof(Entry) + arena_.capacity();
+}
+
+bool CollapsedStateSet::insert(std::string_view key, std::span<const std::uint32_t> part_ends) {
+  if (parts_.size() < part_ends.size()) parts_.resize(part_ends.size());
+  compact_.clear();
+  std::uint32_t begin = 0;
+  for (std::size_t i = 0; i < part_ends.size(); ++i) {
+    const std::string_view part = key.substr(begin, part_ends[i] - begin);
+    std::uint32_t id = number(parts_[i], part);
+    for (; id >= 0x80; id >>= 7) compact_.push_back(static_cast<char>(id | 0x80));
+    compact_.push_back(static_cast<char>(id));
+    begin = part_ends[i];
+  }
+  compact_.append(key.substr(begin));
+  return states_.insert(compact_, state_hash(compact_));
+}
+
+std::uint32_t CollapsedStateSet::number(Position& at, std::string_view part) {
+  if (at.seen && at.last == part) return at.last_id;
+  at.last_id = at.table.intern(part, state_hash(part));
+  at.last.assign(part);
+  at.seen = true;
+  return at.last_id;
+}
+
+std::uint64_t CollapsedStateSet::bytes() const {
+  std::uint64_t total = states_.bytes();
+  for (const Position& p : parts_) total += p.table.bytes() + p.last.capacity();
+  return total;
 }
 
 }  // namespace kqsim::check

@@ -1,8 +1,11 @@
-// The explorer's visited set, in two forms. Both are open-addressing tables
-// with linear probing that grow by half when three quarters full, so that
-// their memory, slack included, is what they report.
-//   ExactStateSet        the whole encoding of every state (the default:
-//                        no two different states are ever confused);
+// The explorer's visited set, in three forms. All are open-addressing
+// tables with linear probing that grow by half when three quarters full, so
+// that their memory, slack included, is what they report.
+//   ExactStateSet        the whole encoding of every state;
+//   CollapsedStateSet    the same states, exactly (the default: no two
+//                        different states are ever confused), each stored
+//                        as the numbers of its parts in per-part tables -
+//                        SPIN's COLLAPSE compression;
 //   FingerprintSet       64-bit hashes only, 8 bytes a slot: between 10.7
 //                        and 16 bytes per stored state with the slack. A
 //                        collision would hide a state (probability about
@@ -11,6 +14,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +60,58 @@ class ExactStateSet {
   std::uint64_t chunk_bytes_total_ = 0;
   std::size_t chunk_size_ = 0, chunk_used_ = 0;
   std::uint64_t used_ = 0;
+};
+
+// Numbers distinct byte strings 0, 1, 2, ... in order of first sight.
+class InternTable {
+ public:
+  InternTable();
+  // The number of `bytes`; `hash` is state_hash(bytes).
+  std::uint32_t intern(std::string_view bytes, std::uint64_t hash);
+  [[nodiscard]] std::uint64_t bytes() const;
+
+ private:
+  struct Entry {
+    std::uint64_t hash;
+    std::uint32_t offset, length;  // in arena_
+  };
+  void grow();
+
+  std::vector<std::uint32_t> slots_;  // entry number + 1; 0 = empty
+  std::vector<Entry> entries_;
+  std::string arena_;
+};
+
+// A state's encoding is a sequence of parts (model::Kernel::encode), then
+// bytes of the explorer's own (program counters). Successive states share
+// most parts - a step changes one kqueue and one pipe, say - so each part is
+// stored once, in the table of its position, and a state is stored as its
+// parts' numbers (varints) and the tail: about 15 bytes instead of 250. The
+// part numbers are injective because each table is, and each part fixes how
+// many follow.
+class CollapsedStateSet {
+ public:
+  // True when the state was not there yet; `part_ends` are the end offsets
+  // of the parts within `key`, the bytes after the last one its tail.
+  bool insert(std::string_view key, std::span<const std::uint32_t> part_ends);
+  [[nodiscard]] std::uint64_t size() const { return states_.size(); }
+  [[nodiscard]] std::uint64_t bytes() const;
+
+ private:
+  // A part's table, and the last part seen at its position with its number:
+  // a search's successive states mostly repeat their parts, so most parts
+  // are found there without hashing.
+  struct Position {
+    InternTable table;
+    std::string last;
+    std::uint32_t last_id = 0;
+    bool seen = false;
+  };
+  std::uint32_t number(Position& at, std::string_view part);
+
+  std::vector<Position> parts_;  // by position
+  std::string compact_;
+  ExactStateSet states_;
 };
 
 }  // namespace kqsim::check

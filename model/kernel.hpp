@@ -155,8 +155,11 @@ class Kernel {
   [[nodiscard]] std::span<const Vnode> vnodes() const { return vnodes_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
-  // Appends a byte encoding of the whole state (equal bytes, equal states).
-  void encode(std::string& out) const;
+  // Appends a byte encoding of the whole state, equal bytes for equal
+  // states (kernel_encode.cpp); with
+  // `part_ends`, also the end offset of each of its parts, so a visited set
+  // can store the parts once each (state compression).
+  void encode(std::string& out, std::vector<std::uint32_t>* part_ends = nullptr) const;
   // kqueue_task work not yet run; always empty between system calls.
   [[nodiscard]] bool kqueue_tasks_pending() const { return !pending_kqueue_tasks_.empty(); }
 

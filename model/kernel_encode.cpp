@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "model/kernel.hpp"
 
@@ -20,7 +21,8 @@ namespace {
 // which the explorer reuses from state to state.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out), used_at_start_(out.size()) {
+  Writer(std::string& out, std::vector<std::uint32_t>* part_ends)
+      : out_(out), part_ends_(part_ends), used_at_start_(out.size()) {
     Room r = grow(out_, used_at_start_, kSlack);
     base_ = r.base;
     cur_ = r.base + used_at_start_;
@@ -50,6 +52,11 @@ class Writer {
     cur_ = p;
   }
 
+  // Ends a part of the encoding (Kernel::encode).
+  void end_part() {
+    if (part_ends_ != nullptr) part_ends_->push_back(static_cast<std::uint32_t>(cur_ - base_));
+  }
+
   // A length, then the bytes.
   void text(std::string_view bytes) {
     varint(bytes.size());
@@ -77,6 +84,7 @@ class Writer {
 
   static constexpr std::size_t kMaxVarint = 10, kSlack = 512;
   std::string& out_;
+  std::vector<std::uint32_t>* part_ends_;
   std::size_t used_at_start_;
   char* base_ = nullptr;
   char* cur_ = nullptr;
@@ -191,12 +199,17 @@ void put_vnode(Writer& out, const Vnode& v) {
 
 }  // namespace
 
-void Kernel::encode(std::string& bytes) const {
-  Writer out(bytes);
+// Parts: the clock and the number of processes; each process; the files and
+// the number of kqueues; each kqueue; then pipes, sockets, process
+// descriptors and vnodes one part each. A part's content fixes how many
+// parts follow, so a sequence of parts decodes one way only.
+void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) const {
+  Writer out(bytes, part_ends);
   put(out, now_ns_);
   put(out, callouts_);
   // Every variable-length part is preceded by its length.
   put(out, processes_.size());
+  out.end_part();
   for (const Process& p : processes_) {
     put(out, p.alive);
     put(out, p.reaped);
@@ -215,6 +228,7 @@ void Kernel::encode(std::string& bytes) const {
     put(out, p.exit_status);
     put_signal_state(out, p);
     put_list(out, p.klist);
+    out.end_part();
   }
   put(out, files_.size());
   for (const File& f : files_) {
@@ -232,6 +246,7 @@ void Kernel::encode(std::string& bytes) const {
     put(out, f.pipegen);
   }
   put(out, kqueues_.size());
+  out.end_part();
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
     put(out, kq.index().size());
@@ -242,6 +257,7 @@ void Kernel::encode(std::string& bytes) const {
     put(out, kq.queue().size());
     for (std::uint32_t slot : kq.queue().slots()) put(out, slot);
     put_list(out, kq.watchers());
+    out.end_part();
   }
   put(out, pipes_.size());
   for (const PipePair& pp : pipes_) {
@@ -255,6 +271,7 @@ void Kernel::encode(std::string& bytes) const {
       put(out, e.wgen);
     }
   }
+  out.end_part();
   put(out, sockets_.size());
   for (const Socket& so : sockets_) put_socket(out, so);
   put(out, socket_names_.size());
@@ -262,6 +279,7 @@ void Kernel::encode(std::string& bytes) const {
     out.text(name);
     put(out, id);
   }
+  out.end_part();
   put(out, procdescs_.size());
   for (const Procdesc& pd : procdescs_) {
     put(out, pd.pid);
@@ -271,8 +289,10 @@ void Kernel::encode(std::string& bytes) const {
     put(out, pd.fpcount);
     put_list(out, pd.klist);
   }
+  out.end_part();
   put(out, vnodes_.size());
   for (const Vnode& v : vnodes_) put_vnode(out, v);
+  out.end_part();
 }
 
 }  // namespace kqsim::model

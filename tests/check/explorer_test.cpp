@@ -175,6 +175,31 @@ TEST(Explorer, PorKeepsDeadlocksWithABystander) {
   EXPECT_EQ(reduced.deadlocks, 2U);
 }
 
+// The search counts depth-first, then looks breadth-first for a shortest
+// schedule. With the bystander as the first thread, depth-first walks its
+// two steps before the writer's, so the first path it finds to the oneshot
+// bug has 5 steps; the shortest is writer, waiter, waiter.
+TEST(Explorer, CounterexampleIsShortestUnlessABoundStopsTheSecondSearch) {
+  ExploreOptions oneshot_bug;
+  oneshot_bug.mutations.oneshot_not_deleted = true;
+  Scenario first = load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/tests/check/oneshot-with-bystander-first.json");
+  ExploreResult r = explore(first, oneshot_bug);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_TRUE(r.counterexample_shortest);
+  ASSERT_EQ(r.counterexample.size(), 3U);
+  EXPECT_EQ(first.threads[r.counterexample[0].thread].name, "writer");
+  Scenario s = load_scenario_file(bystander_path());
+  // Depth-first reaches the violation after 4 distinct states (root and the
+  // three on its path); breadth-first needs every state of depth 1 and 2
+  // first. With room for 5 states only the first search gets there, and
+  // the result says its path is not known to be shortest.
+  oneshot_bug.max_states = 5;
+  r = explore(s, oneshot_bug);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_FALSE(r.counterexample_shortest);
+  EXPECT_EQ(r.counterexample.size(), 3U);
+}
+
 TEST(Explorer, PorStillFindsTheSeededBugs) {
   ExploreOptions dispatch_bug = with_por();
   dispatch_bug.mutations.dispatch_does_not_disable = true;

@@ -147,7 +147,8 @@ int explore_command(const ExploreCli& c) {
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
   if (!r.violation) return replay::kExitOk;
-  fmt::print("VIOLATION after {} steps: {}\n", r.counterexample.size(), *r.violation);
+  fmt::print("VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
+             r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
   for (const check::ScheduledStep& st : r.counterexample) {
     fmt::print("  {} step {}\n", s.threads[st.thread].name, st.step);
   }
