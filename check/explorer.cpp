@@ -17,10 +17,11 @@ namespace {
 
 using model::Kernel;
 
-// Runs the setup on a kernel through the interpreter, keeping the names.
+// Runs the setup on a kernel through the interpreter, and resolves the
+// threads' steps against the names and processes it bound.
 struct SetupResult {
   Kernel kernel;
-  sim::NameTable names;
+  std::vector<std::vector<ResolvedStep>> steps;
 };
 
 SetupResult run_setup(const Scenario& s, const ExploreOptions& o) {
@@ -31,7 +32,7 @@ SetupResult run_setup(const Scenario& s, const ExploreOptions& o) {
   sim::ModelBackend backend(*profile, config);
   sim::Interpreter interp(s.setup, backend);
   interp.run();
-  return {backend.kernel(), interp.names("main")};
+  return {backend.kernel(), resolve_thread_steps(s, interp)};
 }
 
 // The schedule of a path given as the thread of each step.
@@ -294,7 +295,7 @@ class BreadthFirst {
 
 ExploreResult explore(const Scenario& s, const ExploreOptions& o) {
   SetupResult setup = run_setup(s, o);
-  const auto steps = resolve_thread_steps(s, setup.names);
+  const auto& steps = setup.steps;
   const Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
                   std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
   Independence independence(steps);
@@ -331,6 +332,7 @@ traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, co
   t.description = "Shortest schedule found by kqcheck explore: " + r.violation.value_or("no violation");
   for (const ScheduledStep& step : r.counterexample) {
     traces::Step st = s.threads[step.thread].steps[step.step];
+    st.proc = s.threads[step.thread].process;
     st.note = "thread " + s.threads[step.thread].name;
     st.index = t.steps.size();
     t.steps.push_back(std::move(st));

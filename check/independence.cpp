@@ -48,8 +48,8 @@ void Independence::analyse(const model::Kernel& k) {
   }
 }
 
-bool Independence::object_of_fd(const model::Kernel& k, std::int32_t fd, std::vector<std::uint32_t>& out) const {
-  const model::FdEntry* e = k.process(model::Kernel::kInitPid)->fds.find(fd);
+bool Independence::object_of_fd(const model::Kernel& k, model::Pid pid, std::int32_t fd, std::vector<std::uint32_t>& out) const {
+  const model::FdEntry* e = k.process(pid)->fds.find(fd);
   if (e == nullptr) return true;  // EBADF: touches nothing
   const model::File& f = k.files()[e->file];
   if (f.type != FileType::kPipe && f.type != FileType::kKqueue) return false;
@@ -61,14 +61,14 @@ bool Independence::footprint(const model::Kernel& k, const ResolvedStep& st, std
   switch (st.op) {
     case traces::Op::kRead:
     case traces::Op::kWrite:
-      return object_of_fd(k, st.fd, out);
+      return object_of_fd(k, st.pid, st.fd, out);
     case traces::Op::kKevent:
-      if (!object_of_fd(k, st.fd, out)) return false;
+      if (!object_of_fd(k, st.pid, st.fd, out)) return false;
       for (const model::KEvent& c : st.changes) {
         if (c.filter == model::filt::kUser) continue;
         if (c.filter != model::filt::kRead && c.filter != model::filt::kWrite) return false;
         if (c.ident > static_cast<std::uint64_t>(INT32_MAX)) continue;  // EBADF
-        if (!object_of_fd(k, static_cast<std::int32_t>(c.ident), out)) return false;
+        if (!object_of_fd(k, st.pid, static_cast<std::int32_t>(c.ident), out)) return false;
       }
       return true;
     default:

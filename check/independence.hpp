@@ -5,14 +5,15 @@
 // Objects are grouped, in the current state, into components: the two ends
 // of a pipe belong together, and a kqueue belongs with every object one of
 // its knotes watches (pipe ends, and other kqueues for EVFILT_READ on a
-// kqueue). A step's footprint is the components of the objects it names:
-// kevent its kqueue and the descriptors its changes name, read/write their
-// pipe. Steps whose effects can reach further are "global" and independent
-// of nothing: close and dup2 (they change the shared descriptor table that
-// every step reads), changes with a filter other than EVFILT_READ/WRITE/USER,
-// descriptors other than pipes and kqueues, and any state holding a knote of
-// another kind (a timer can move the shared clock; a signal knote ties a
-// kqueue to the process).
+// kqueue). A step's footprint is the components of the objects it names
+// (descriptors resolved in the step's own process): kevent its kqueue and
+// the descriptors its changes name, read/write their pipe. Steps whose
+// effects can reach further are "global" and independent of nothing: close
+// and dup2 (they change a descriptor table that steps read, and a last
+// close can kill a process), changes with a filter other than
+// EVFILT_READ/WRITE/USER, descriptors other than pipes and kqueues, and any
+// state holding a knote of another kind (a timer can move the shared clock;
+// a signal knote ties a kqueue to the process).
 //
 // A step is SAFE when it is not global and its footprint is disjoint from
 // the footprint of every remaining step of every other thread. Why exploring
@@ -63,7 +64,7 @@ class Independence {
   static constexpr std::uint32_t kNone = UINT32_MAX;
   // Component roots a step touches, appended to `out`; false when global.
   bool footprint(const model::Kernel& k, const ResolvedStep& st, std::vector<std::uint32_t>& out) const;
-  bool object_of_fd(const model::Kernel& k, std::int32_t fd, std::vector<std::uint32_t>& out) const;
+  bool object_of_fd(const model::Kernel& k, model::Pid pid, std::int32_t fd, std::vector<std::uint32_t>& out) const;
   std::uint32_t root(std::uint32_t file) const;
   void unite(std::uint32_t a, std::uint32_t b);
 

@@ -14,12 +14,13 @@ namespace {
 
 using nlohmann::json;
 
-// Threads share the setup's names; a thread step may not bind new ones,
-// whose meaning would depend on the interleaving.
+// Threads use the setup's names; a thread step may not bind new ones,
+// whose meaning would depend on the interleaving. A thread's steps run in
+// its process, named once for the thread.
 void reject_bindings(const ScenarioThread& t, const std::string& where) {
   for (const traces::Step& s : t.steps) {
     if (!s.as.empty()) throw traces::TraceError(where, s.index, "as", "thread steps cannot bind names; create descriptors in setup");
-    if (s.proc != "main") throw traces::TraceError(where, s.index, "proc", "threads belong to process main");
+    if (s.proc != "main") throw traces::TraceError(where, s.index, "proc", "a thread's steps run in the thread's \"process\"; set it there");
   }
 }
 
@@ -39,6 +40,7 @@ Scenario load_scenario_file(const std::string& path) {
   for (traces::FieldReader t : r.array_items("threads")) {
     ScenarioThread thread;
     thread.name = t.string_required("name");
+    thread.process = t.optional_string("process").value_or("main");
     t.skip("steps");
     std::string where = path + " (thread " + thread.name + ")";
     thread.steps = traces::parse_steps(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;

@@ -1,6 +1,7 @@
 // A concurrency scenario for the explorer: setup steps run first by one
-// thread, then several threads of the same process, each a sequence of
-// steps over the kqueues and objects the setup made. Format
+// thread, then several threads, each a sequence of steps over the kqueues
+// and objects the setup made, each in a process of the setup (main, or one
+// it forked and named). Format
 // "kqsim-scenario/1" (docs/model-checking.md).
 #pragma once
 
@@ -19,6 +20,7 @@ struct DeliveryBound {
 
 struct ScenarioThread {
   std::string name;
+  std::string process = "main";  // a process name the setup bound
   std::vector<traces::Step> steps;
 };
 

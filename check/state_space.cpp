@@ -13,6 +13,12 @@ std::uint32_t Node::depth() const {
   return d;
 }
 
+bool StateSpace::finished(const Node& n, std::size_t t) const {
+  if (n.pcs[t] >= steps_[t].size()) return true;
+  const model::Pid pid = steps_[t][n.pcs[t]].pid;
+  return pid != model::Kernel::kInitPid && !n.kernel.process(pid)->alive;
+}
+
 std::size_t StateSpace::last_unfinished(const Node& n) const {
   std::size_t last = threads();
   while (last > 0 && finished(n, last - 1)) --last;

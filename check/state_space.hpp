@@ -39,7 +39,9 @@ class StateSpace {
       : s_(s), o_(o), steps_(steps) {}
 
   [[nodiscard]] std::size_t threads() const { return steps_.size(); }
-  [[nodiscard]] bool finished(const Node& n, std::size_t t) const { return n.pcs[t] >= steps_[t].size(); }
+  // Thread t has no step left, or its process is gone (closing the last
+  // process descriptor of a pdfork child kills it, threads and all).
+  [[nodiscard]] bool finished(const Node& n, std::size_t t) const;
   // Past the last thread that still has a step: the thread whose step may
   // take the parent's kernel instead of copying it.
   [[nodiscard]] std::size_t last_unfinished(const Node& n) const;

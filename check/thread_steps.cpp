@@ -47,18 +47,26 @@ ResolvedStep resolve(const traces::Step& st, const Scenario& s, const sim::NameT
 
 }  // namespace
 
-std::vector<std::vector<ResolvedStep>> resolve_thread_steps(const Scenario& s, const sim::NameTable& names) {
+std::vector<std::vector<ResolvedStep>> resolve_thread_steps(const Scenario& s, const sim::Interpreter& setup) {
   std::vector<std::vector<ResolvedStep>> out;
   for (const ScenarioThread& t : s.threads) {
+    if (!setup.proc_alive(t.process)) {
+      throw traces::TraceError(s.path + " (thread " + t.name + ")", std::nullopt, "process",
+                               "process '" + t.process + "' is not a live process named by the setup (fork with \"as\")");
+    }
+    const auto pid = static_cast<model::Pid>(setup.proc_id(t.process));
     std::vector<ResolvedStep>& steps = out.emplace_back();
-    for (const traces::Step& st : t.steps) steps.push_back(resolve(st, s, names, t.name));
+    for (const traces::Step& st : t.steps) {
+      steps.push_back(resolve(st, s, setup.names(t.process), t.name));
+      steps.back().pid = pid;
+    }
   }
   return out;
 }
 
 std::optional<model::KeventResult> run_step(Kernel& k, const ResolvedStep& st, const Scenario& s, std::size_t thread,
                                             std::size_t index) {
-  const model::Pid pid = Kernel::kInitPid;
+  const model::Pid pid = st.pid;
   model::KeventResult r;
   switch (st.op) {
     case traces::Op::kKevent: {

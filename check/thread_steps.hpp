@@ -9,12 +9,13 @@
 
 #include "check/scenario.hpp"
 #include "model/kernel.hpp"
-#include "sim/name_table.hpp"
+#include "sim/interpreter.hpp"
 
 namespace kqsim::check {
 
 struct ResolvedStep {
   traces::Op op = traces::Op::kKevent;
+  model::Pid pid = model::Kernel::kInitPid;  // the thread's process
   std::int32_t fd = -1;  // kevent: the kqueue; read/write/close/dup2: the descriptor
   std::int32_t to = -1;  // dup2 target
   std::int64_t bytes = 0;
@@ -23,9 +24,11 @@ struct ResolvedStep {
   bool waits_forever = false;  // kevent with no timeout; others are explored as polls
 };
 
-// Throws traces::TraceError naming the file, thread and step for a name the
-// setup did not bind or an op threads cannot make.
-std::vector<std::vector<ResolvedStep>> resolve_thread_steps(const Scenario& s, const sim::NameTable& names);
+// Against the names and processes of `setup`, which has run the scenario's
+// setup on the model. Throws traces::TraceError naming the file, thread and
+// step for a name or process the setup did not bind (or whose process has
+// exited), or an op threads cannot make.
+std::vector<std::vector<ResolvedStep>> resolve_thread_steps(const Scenario& s, const sim::Interpreter& setup);
 
 // One system call of a thread on `k`. nullopt: the call would wait forever
 // in this state (the thread is not enabled here); k is then unusable.

@@ -23,6 +23,11 @@ void Interpreter::fail(const Step& step, const std::string& field, const std::st
 const NameTable& Interpreter::names(const std::string& proc) const { return procs_.at(proc).names; }
 ProcId Interpreter::proc_id(const std::string& proc) const { return procs_.at(proc).id; }
 
+bool Interpreter::proc_alive(const std::string& proc) const {
+  auto it = procs_.find(proc);
+  return it != procs_.end() && it->second.alive;
+}
+
 std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) const {
   for (const auto& [name, ps] : procs_) {
     if (ps.id == pid) return ps.names.name_of(fd);

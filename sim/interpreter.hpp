@@ -42,6 +42,8 @@ class Interpreter {
   [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;
   [[nodiscard]] const NameTable& names(const std::string& proc) const;
   [[nodiscard]] ProcId proc_id(const std::string& proc) const;
+  // Whether the trace named this process and it has not exited.
+  [[nodiscard]] bool proc_alive(const std::string& proc) const;
   [[nodiscard]] const traces::Trace& trace() const { return trace_; }
   // The trace's name for a descriptor number of a process, if any.
   [[nodiscard]] std::optional<std::string> fd_name(ProcId pid, std::int64_t fd) const;

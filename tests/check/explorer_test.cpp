@@ -229,6 +229,49 @@ TEST(Explorer, ThreadsCannotBindNames) {
   EXPECT_THROW(load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/tests/check/bad-scenario-binds.json"), traces::TraceError);
 }
 
+// fork-writers-close-for-eof: after fork, parent and child each hold the
+// write end (one file, two descriptors); threads parent and child close
+// theirs, the waiter sleeps until EOF.
+//   R -parent-> P   R -child-> C   P -child-> PC   C -parent-> = PC
+//   (the file closes on its last close either way)   PC -waiter-> PCW
+//   The waiter is enabled only in PC: 5 states, 5 transitions, no
+//   deadlock, one EV_EOF delivery. Were both closes made in one process,
+//   the second would be EBADF, the child's reference would keep the pipe
+//   open, and every state would end with the waiter asleep: deadlocks.
+TEST(Explorer, ThreadsRunInTheirOwnProcesses) {
+  Scenario s = load_scenario_file(scenario_path("fork-writers-close-for-eof.json"));
+  ExploreResult r = explore(s, {});
+  EXPECT_FALSE(r.violation.has_value()) << r.violation.value_or("");
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.generated, 5U);
+  EXPECT_EQ(r.distinct, 5U);
+  EXPECT_EQ(r.deadlocks, 0U);
+}
+
+// pdfork-close-ends-child-thread: the closer's close of the last process
+// descriptor kills the child, whose writer thread then has nothing left.
+//   R -closer-> K (child dead: writer finished)   R -writer-> W   W -closer-> WK
+//   4 states, 3 transitions, no deadlock (a dead process's thread does not wait).
+TEST(Explorer, ThreadsOfAKilledProcessAreFinished) {
+  ExploreResult r = explore(load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/tests/check/pdfork-close-ends-child-thread.json"), {});
+  EXPECT_FALSE(r.violation.has_value()) << r.violation.value_or("");
+  EXPECT_EQ(r.generated, 3U);
+  EXPECT_EQ(r.distinct, 4U);
+  EXPECT_EQ(r.deadlocks, 0U);
+}
+
+TEST(Explorer, AThreadNamesALiveProcessOfTheSetup) {
+  Scenario s = load_scenario_file(scenario_path("fork-writers-close-for-eof.json"));
+  s.threads[1].process = "nobody";
+  try {
+    explore(s, {});
+    FAIL() << "an unknown process was accepted";
+  } catch (const traces::TraceError& e) {
+    EXPECT_NE(std::string(e.what()).find("process"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nobody"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace kqsim::check
 
