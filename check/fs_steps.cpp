@@ -130,6 +130,19 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     }
     return;
   }
+  // revoke(2) of anything the simulated file system holds is EINVAL (or
+  // ENOENT); a forced unmount kills every vnode and posts NOTE_REVOKE, after
+  // which path calls are unsupported - so it comes rarely and late. Without
+  // MNT_FORCE it is EBUSY.
+  if (rng.below(40) == 0) {
+    const std::uint64_t kind = rng.below(3);
+    return out.push_back(fs_step(Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs)));
+  }
+  if (rng.below(150) == 0) {
+    Step s = fs_step(Op::kUnmount, rng.chance(90) ? "." : pick(rng, kDirs));
+    if (rng.chance(70)) s.vfs.flags = model::mntflag::kForce;
+    return out.push_back(std::move(s));
+  }
   switch (rng.below(12)) {
     case 0:
     case 1:

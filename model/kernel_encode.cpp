@@ -187,6 +187,7 @@ void put_vnode(Writer& out, const Vnode& v) {
   put(out, v.fifo_pipe);
   put(out, v.fifo_readers);
   put(out, v.fifo_writers);
+  put(out, v.dead);
 }
 
 }  // namespace
@@ -273,6 +274,7 @@ void Kernel::encode(std::string& bytes) const {
   }
   put(out, vnodes_.size());
   for (const Vnode& v : vnodes_) put_vnode(out, v);
+  put(out, fs_unmounted_);
 }
 
 }  // namespace kqsim::model
