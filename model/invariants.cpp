@@ -254,6 +254,15 @@ void check_processes(const Kernel& k, Report& out) {
     if (pd.has_process && (p == nullptr || p->procdesc != static_cast<std::int32_t>(i))) {
       out.fail([&] { return "procdesc#" + std::to_string(i) + " names a process that does not name it"; });
     }
+    // pd_last_child: 0, or a process its process forked (main only).
+    if (pd.last_child != 0) {
+      const Process* c = pd.last_child > 0 && static_cast<std::size_t>(pd.last_child) <= k.processes().size()
+                             ? &k.processes()[static_cast<std::size_t>(pd.last_child) - 1]
+                             : nullptr;
+      if (!k.profile().procdesc_fork_notes || c == nullptr) {
+        out.fail([&] { return "procdesc#" + std::to_string(i) + " has a last child it cannot have"; });
+      }
+    }
   }
 }
 

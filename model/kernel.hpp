@@ -348,6 +348,8 @@ class Kernel {
   void exit_process(Process& p, std::int32_t status);
   void reparent_children(Pid dying);
   bool procdesc_exit(Process& p);
+  void procdesc_fork(const Process& p, Pid child);
+  bool procdesc_kqops_event_main(Knote& kn, std::int64_t hint);
   void procdesc_close(std::uint32_t pd, bool nokill);
   void proc_reap(Process& p);
 

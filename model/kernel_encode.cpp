@@ -270,6 +270,7 @@ void Kernel::encode(std::string& bytes) const {
     put(out, pd.exited);
     put(out, pd.xstat);
     put(out, pd.fpcount);
+    put(out, pd.last_child);
     put_list(out, pd.klist);
   }
   put(out, vnodes_.size());
