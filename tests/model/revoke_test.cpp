@@ -9,11 +9,6 @@ namespace {
 
 class RevokeTest : public KernelTest {
  protected:
-  int open_file(const char* path, std::uint32_t flags = oflag::kRdwr | oflag::kCreat) {
-    SysResult r = k.open(pid, path, flags);
-    EXPECT_EQ(r.err, Errno::kNone);
-    return static_cast<int>(r.ret);
-  }
   SysResult force_unmount() { return k.unmount(pid, ".", mntflag::kForce); }
   static bool unsupported(const SysResult& r) { return r.completion == Completion::kUnsupported; }
 };
