@@ -88,6 +88,7 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
     static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
     Step s = fs_step(Op::kOpen, pick(rng, kFifos));
     s.vfs.flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
+    fifo_opened_ = true;
     s.as = {fresh("p")};
     fds.push_back(s.as[0]);
     opened_.push_back(s.as[0]);
@@ -129,6 +130,26 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
       out.push_back(std::move(s));
     }
     return;
+  }
+  if (unmounted_) return make_after_unmount(rng, fds, out);
+  // revoke(2) of anything the simulated file system holds is EINVAL (or
+  // ENOENT). Without MNT_FORCE, or of another path, unmount is EBUSY or
+  // EINVAL; a forced unmount kills every vnode and posts NOTE_REVOKE, after
+  // which path calls are unsupported - so it comes rarely, and never once a
+  // FIFO was opened (the FIFO under vgonel is not modelled).
+  if (rng.below(40) == 0) {
+    const std::uint64_t kind = rng.below(3);
+    return out.push_back(fs_step(Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs)));
+  }
+  if (rng.below(100) == 0) {
+    const bool root = rng.chance(90);
+    Step s = fs_step(Op::kUnmount, root ? "." : pick(rng, kDirs));
+    if (rng.chance(50)) s.vfs.flags = model::mntflag::kForce;
+    if (root && s.vfs.flags != 0) {
+      if (fifo_opened_) s.vfs.flags = 0;
+      unmounted_ = s.vfs.flags != 0;
+    }
+    return out.push_back(std::move(s));
   }
   switch (rng.below(12)) {
     case 0:
@@ -174,6 +195,17 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
       return out.push_back(std::move(s));
     }
   }
+}
+
+// After a forced unmount the names are gone: only seeks that do not ask the
+// dead vnode anything (SEEK_SET, SEEK_CUR) remain; with nothing open, a
+// descriptor number nobody holds (EBADF).
+void FsStepMaker::make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<Step>& out) {
+  Step s = fs_step(Op::kLseek, "");
+  s.fd = fds.empty() ? Ref{static_cast<std::uint64_t>(kLastDirFd + 50)} : Ref{fds[rng.below(fds.size())]};
+  s.vfs.value = rng.between(0, 200);
+  s.vfs.whence = rng.chance(50) ? model::kSeekSet : model::kSeekCur;
+  out.push_back(std::move(s));
 }
 
 }  // namespace kqsim::check

@@ -35,8 +35,11 @@ class FsStepMaker {
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
                  std::vector<traces::Step>& out);
+  void make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<traces::Step>& out);
   std::int32_t next_dir_fd_ = 200;
   bool laid_out_ = false;
+  bool fifo_opened_ = false;  // a forced unmount with an open FIFO is unsupported: never after one
+  bool unmounted_ = false;    // a forced unmount was made: no more path calls
   std::vector<std::string> opened_;
 };
 

@@ -407,7 +407,13 @@ class Generator {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];
     }
-    if (filter == filt::kProc || filter == filt::kProcdesc) return kProcNotes[rng_.below(kProcNotes.size())];
+    if (filter == filt::kProcdesc) {
+      // Main's NOTE_FORK / NOTE_PDSIGCHLD (sys_procdesc.c); older profiles never post them.
+      static constexpr std::array<std::uint32_t, 6> kPd{
+          note::kExit, note::kExit | note::kFork, note::kFork, note::kPdsigchld, note::kExit | note::kFork | note::kPdsigchld, 0};
+      return kPd[rng_.below(kPd.size())];
+    }
+    if (filter == filt::kProc) return kProcNotes[rng_.below(kProcNotes.size())];
     // Bit 0x1 on a signal knote is NOTE_TRACK to knote_fork, a corner the
     // model reports as unsupported.
     if (filter == filt::kSignal) return 0;

@@ -19,6 +19,7 @@ constexpr DialectProfile make_15_1() {
   p.description = "FreeBSD 15.1-RELEASE (observed on a real kernel)";
   // Which unix socket implementation 15.1 ships is not pinned yet.
   p.models_unix_sockets = false;
+  p.procdesc_fork_notes = false;  // assumed older than main's pdwait work (verify-on-host)
   return p;
 }
 
@@ -33,6 +34,7 @@ constexpr DialectProfile make_13_2() {
   p.fork_skipped_kqueue_lowers_free_hint = true;
   p.models_unix_sockets = false;  // the pre-rewrite uipc_usrreq.c
   p.fifo_other_filters_to_vnode = false;
+  p.procdesc_fork_notes = false;
   return p;
 }
 

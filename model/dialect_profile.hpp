@@ -36,6 +36,13 @@ struct DialectProfile {
   // pipe's; the release that changed is not pinned (verify-on-host for 13.2
   // and 15.1).
   bool fifo_other_filters_to_vnode = true;
+  // sys_procdesc.c of newest main: do_fork's procdesc_fork posts NOTE_FORK
+  // (data pd_last_child) to the forking process's own descriptor, and
+  // procdesc_exit posts NOTE_EXIT|NOTE_PDSIGCHLD; the event records only the
+  // asked-for bits. Older procdesc_kqops_event knows NOTE_EXIT alone. The
+  // code is not in the sources the catalogue pins for 13.2; 15.1 is assumed
+  // to predate it (verify-on-host).
+  bool procdesc_fork_notes = true;
 
   // sys_pipe.c / sys/pipe.h constants.
   std::uint32_t pipe_size = 16384;          // PIPE_SIZE: buffer of fd[0]

@@ -14,6 +14,7 @@ enum class Errno : std::int32_t {
   kENOENT = 2,
   kESRCH = 3,
   kEINTR = 4,
+  kEIO = 5,
   kENXIO = 6,
   kECHILD = 10,
   kEBADF = 9,

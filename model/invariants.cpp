@@ -193,7 +193,8 @@ void check_sockets(const Kernel& k, Report& out) {
 
 // The namespace is a tree of live vnodes whose link counts match it; a FIFO's
 // reader and writer counts match its open files, and it has a live named
-// pipe exactly while they are not both zero (fifo_cleanup).
+// pipe exactly while they are not both zero (fifo_cleanup). Every vnode is
+// dead exactly when the file system was unmounted.
 void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
   std::vector<std::uint32_t>& counts = scratch.vnode_counts;
   counts.assign(k.vnodes().size() * 3, 0);
@@ -228,6 +229,10 @@ void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
     const bool open = v.fifo_readers + v.fifo_writers > 0;
     if (open != (v.fifo_pipe != kNoPipe)) out.fail([&] { return id() + " has a FIFO pipe iff it is open: violated"; });
     if (open && !k.pipe_end(pipe_end_id(v.fifo_pipe, 0)).named) out.fail([&] { return id() + " FIFO pipe is not named"; });
+    // Only vflush(FORCECLOSE) kills vnodes, all of the mount's at once and
+    // never while a FIFO is open (not modelled); no vnode is made after it.
+    if (v.dead != k.fs_unmounted()) out.fail([&] { return id() + (v.dead ? " is dead but the file system is mounted" : " outlived the unmount"); });
+    if (v.dead && open) out.fail([&] { return id() + " is a dead FIFO that is still open"; });
   }
 }
 
@@ -248,6 +253,15 @@ void check_processes(const Kernel& k, Report& out) {
     const Process* p = pd.has_process ? k.process(pd.pid) : nullptr;
     if (pd.has_process && (p == nullptr || p->procdesc != static_cast<std::int32_t>(i))) {
       out.fail([&] { return "procdesc#" + std::to_string(i) + " names a process that does not name it"; });
+    }
+    // pd_last_child: 0, or a process its process forked (main only).
+    if (pd.last_child != 0) {
+      const Process* c = pd.last_child > 0 && static_cast<std::size_t>(pd.last_child) <= k.processes().size()
+                             ? &k.processes()[static_cast<std::size_t>(pd.last_child) - 1]
+                             : nullptr;
+      if (!k.profile().procdesc_fork_notes || c == nullptr) {
+        out.fail([&] { return "procdesc#" + std::to_string(i) + " has a last child it cannot have"; });
+      }
     }
   }
 }

@@ -136,6 +136,10 @@ class Kernel {
   SysResult link(Pid pid, std::string_view from, std::string_view to);
   SysResult chmod(Pid pid, std::string_view path, std::uint32_t mode);
   SysResult truncate(Pid pid, std::string_view path, std::int64_t length);
+  // revoke(2): only a character device can be revoked; the simulated file
+  // system has none. unmount(2) of the simulated file system itself.
+  SysResult revoke(Pid pid, std::string_view path);
+  SysResult unmount(Pid pid, std::string_view path, std::uint32_t mnt_flags);
   SysResult ftruncate(Pid pid, std::int32_t fd, std::int64_t length);
   SysResult lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int32_t whence);
   // Any of the above, as one request (trace steps and the C API).
@@ -153,6 +157,8 @@ class Kernel {
   [[nodiscard]] const std::map<std::string, std::uint32_t, std::less<>>& socket_names() const { return socket_names_; }
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
   [[nodiscard]] std::span<const Vnode> vnodes() const { return vnodes_; }
+  // A forced unmount took the simulated file system away (every vnode dead).
+  [[nodiscard]] bool fs_unmounted() const { return fs_unmounted_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
   // Appends a byte encoding of the whole state, equal bytes for equal
@@ -290,12 +296,14 @@ class Kernel {
   SysResult fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags);
   void fifo_close(const File& f);
   SysResult vn_truncate(std::uint32_t vnode, std::int64_t length);
+  void vgonel(std::uint32_t vnode);
   SysResult rename_checked(const Lookup& from, const Lookup& to);
   void rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp);
   RegisterOutcome vfs_kqfilter(KnoteRef ref);
   bool filt_vfsread(Knote& kn, std::int64_t hint);
   bool filt_vfswrite(Knote& kn, std::int64_t hint);
   bool filt_vfsvnode(Knote& kn, std::int64_t hint);
+  [[nodiscard]] bool vfs_gone(const Knote& kn, std::int64_t hint) const;
   void filt_vfsdetach(KnoteRef ref);
 
   // Sockets (socket_io.cpp, socket_rw.cpp, filters/socket_filters.cpp).
@@ -343,6 +351,8 @@ class Kernel {
   void exit_process(Process& p, std::int32_t status);
   void reparent_children(Pid dying);
   bool procdesc_exit(Process& p);
+  void procdesc_fork(const Process& p, Pid child);
+  bool procdesc_kqops_event_main(Knote& kn, std::int64_t hint);
   void procdesc_close(std::uint32_t pd, bool nokill);
   void proc_reap(Process& p);
 
@@ -362,6 +372,7 @@ class Kernel {
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
   std::vector<Vnode> vnodes_;  // index kRootVnode is "/"; removed vnodes stay, with nlink 0
+  bool fs_unmounted_ = false;  // unmount(MNT_FORCE) succeeded: path calls are unsupported after it
 };
 
 }  // namespace kqsim::model

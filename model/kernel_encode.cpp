@@ -195,6 +195,7 @@ void put_vnode(Writer& out, const Vnode& v) {
   put(out, v.fifo_pipe);
   put(out, v.fifo_readers);
   put(out, v.fifo_writers);
+  put(out, v.dead);
 }
 
 }  // namespace
@@ -287,11 +288,13 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
     put(out, pd.exited);
     put(out, pd.xstat);
     put(out, pd.fpcount);
+    put(out, pd.last_child);
     put_list(out, pd.klist);
   }
   out.end_part();
   put(out, vnodes_.size());
   for (const Vnode& v : vnodes_) put_vnode(out, v);
+  put(out, fs_unmounted_);
   out.end_part();
 }
 

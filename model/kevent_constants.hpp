@@ -86,6 +86,11 @@ inline constexpr std::uint32_t kRead = 0x0400;
 inline constexpr std::uint32_t kExit = 0x80000000;
 inline constexpr std::uint32_t kFork = 0x40000000;
 inline constexpr std::uint32_t kExec = 0x20000000;
+// EVFILT_PROCDESC on newest main (sys/sys/event.h): pdwait() information is
+// available (the process exited, or stopped/continued), and the process was
+// reaped. 13.2 and 15.1 post neither.
+inline constexpr std::uint32_t kPdsigchld = 0x10000000;
+inline constexpr std::uint32_t kReap = 0x04000000;
 inline constexpr std::uint32_t kPctrlMask = 0xf0000000;  // NOTE_PCTRLMASK: the event part of a hint
 inline constexpr std::uint32_t kTrack = 0x00000001;
 inline constexpr std::uint32_t kTrackErr = 0x00000002;

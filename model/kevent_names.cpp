@@ -29,7 +29,7 @@ constexpr std::array<std::pair<std::string_view, EventFlags>, 14> kFlags{{
     {"EV_ERROR", ev::kError},       {"EV_EOF", ev::kEof},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::uint32_t>, 33> kNotes{{
+constexpr std::array<std::pair<std::string_view, std::uint32_t>, 35> kNotes{{
     {"NOTE_LOWAT", note::kLowat},       {"NOTE_FILE_POLL", note::kFilePoll},
     {"NOTE_FFNOP", note::kFfnop},       {"NOTE_FFAND", note::kFfand},
     {"NOTE_FFOR", note::kFfor},         {"NOTE_FFCOPY", note::kFfcopy},
@@ -48,6 +48,7 @@ constexpr std::array<std::pair<std::string_view, std::uint32_t>, 33> kNotes{{
     {"NOTE_EXEC", note::kExec},         {"NOTE_PCTRLMASK", note::kPctrlMask},
     {"NOTE_TRACK", note::kTrack},       {"NOTE_TRACKERR", note::kTrackErr},
     {"NOTE_CHILD", note::kChild},
+    {"NOTE_PDSIGCHLD", note::kPdsigchld}, {"NOTE_REAP", note::kReap},
 }};
 
 }  // namespace

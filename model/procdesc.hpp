@@ -15,6 +15,7 @@ struct Procdesc {
   bool exited = false;         // PDF_EXITED
   std::int32_t xstat = 0;      // pd_xstat: wait(2)-style status
   std::uint32_t fpcount = 0;   // pd_fpcount: open files referring to it
+  std::int32_t last_child = 0; // pd_last_child: the newest child of the process (main's NOTE_FORK data)
   KnoteList klist;             // pd_selinfo.si_note: EVFILT_PROCDESC knotes
 };
 

@@ -45,6 +45,7 @@ SysResult Kernel::fork(Pid pid) {
   // do_fork: the parent's watchers hear of the child once it exists.
   SysResult tracked = knote_fork(proc(pid).klist, child);
   if (!tracked.done()) return tracked;
+  procdesc_fork(proc(pid), child);
   return SysResult::ok(child);
 }
 
@@ -71,7 +72,7 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
     r.sys = SysResult::fail(Errno::kEMFILE);
     return r;
   }
-  procdescs_.push_back(Procdesc{-1, false, false, 0, 1, {}});
+  procdescs_.push_back(Procdesc{-1, false, false, 0, 1, 0, {}});
   Pid child = fork_process(pid);
   closef(processes_[static_cast<std::size_t>(child - 1)], *fd);  // not passed by fdcopy
   procdescs_[pd].pid = child;  // procdesc_new
@@ -82,6 +83,7 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
     r.sys = tracked;
     return r;
   }
+  procdesc_fork(proc(pid), child);
   r.fd = *fd;
   r.sys = SysResult::ok(child);
   return r;
@@ -157,8 +159,19 @@ bool Kernel::procdesc_exit(Process& p) {
     p.procdesc = -1;
     return true;
   }
-  knote_post(pd.klist, note::kExit);
+  // Main adds NOTE_PDSIGCHLD: pdwait() information is now available.
+  knote_post(pd.klist, profile_->procdesc_fork_notes ? note::kExit | note::kPdsigchld : note::kExit);
   return false;
+}
+
+// procdesc_fork (newest main), called by do_fork after knote_fork: when the
+// forking process has a process descriptor, the descriptor remembers the
+// child and its knotes hear NOTE_FORK.
+void Kernel::procdesc_fork(const Process& p, Pid child) {
+  if (!profile_->procdesc_fork_notes || p.procdesc < 0) return;
+  Procdesc& pd = procdescs_[static_cast<std::size_t>(p.procdesc)];
+  pd.last_child = child;
+  knote_post(pd.klist, note::kFork);
 }
 
 // procdesc_close on the last close: a zombie is reaped at once; a live

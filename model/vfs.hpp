@@ -36,7 +36,17 @@ struct Vnode {
   std::uint32_t fifo_pipe = kNoPipe;  // pipe pair index
   std::uint32_t fifo_readers = 0;     // fi_readers
   std::uint32_t fifo_writers = 0;     // fi_writers
+  // vgonel (vfs_subr.c) ran on it: VIRF_DOOMED, v_op = dead_vnodeops,
+  // v_type = VBAD. Its knotes stay on the list until they go; reads and
+  // writes through open files fail (deadfs).
+  bool dead = false;
 };
+
+// What a path-based call answers once unmount(MNT_FORCE) took the simulated
+// file system away: the names now resolve in the directory it covered, which
+// the model does not know.
+inline constexpr std::string_view kUnmountedWhy =
+    "path lookups after the simulated file system was unmounted (the covered directory is not modelled)";
 
 // open(2) flags as FreeBSD numbers them (sys/fcntl.h).
 namespace oflag {
@@ -61,14 +71,20 @@ inline constexpr std::int32_t kSeekEnd = 2;
 // One file-system system call, as a trace step or the C API asks for it.
 enum class VfsOp : std::uint8_t {
   kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
+  kRevoke, kUnmount,
 };
+
+// unmount(2) flags as FreeBSD numbers them (sys/mount.h); only MNT_FORCE is modelled.
+namespace mntflag {
+inline constexpr std::uint32_t kForce = 0x00080000;  // MNT_FORCE
+}  // namespace mntflag
 
 struct VfsCall {
   VfsOp op = VfsOp::kOpen;
   std::string path;         // every op but ftruncate and lseek
   std::string path2;        // rename and link: the new name
   std::int32_t fd = -1;     // ftruncate, lseek
-  std::uint32_t flags = 0;  // open: oflag bits
+  std::uint32_t flags = 0;  // open: oflag bits; unmount: mntflag bits
   std::uint32_t mode = 0;   // open (with O_CREAT), mkdir, mkfifo, chmod
   std::int64_t value = 0;   // truncate/ftruncate: the length; lseek: the offset
   std::int32_t whence = kSeekSet;  // lseek

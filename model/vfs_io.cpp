@@ -19,6 +19,7 @@ bool wants_read(std::uint32_t oflags) { return (oflags & oflag::kAccmode) != ofl
 // reading only.
 SysResult Kernel::open(Pid pid, std::string_view path, std::uint32_t oflags, std::uint32_t mode) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if ((oflags & ~oflag::kKnown) != 0) return SysResult::unsupported("open flags other than O_RDONLY/WRONLY/RDWR/CREAT/EXCL/TRUNC/APPEND/NONBLOCK/CLOEXEC");
   if ((oflags & oflag::kAccmode) == oflag::kAccmode) return SysResult::fail(Errno::kEINVAL);
   Lookup l = namei(path);
@@ -85,6 +86,7 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
 // model assumes the default).
 SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
   Vnode& v = vnodes_[f.vnode];
+  if (v.dead) return SysResult::fail(Errno::kEIO);  // dead_read: EIO but for a tty
   if (v.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
   const std::int64_t avail = std::max<std::int64_t>(0, v.size - f.offset);
   const std::int64_t n = std::min(nbytes, avail);
@@ -101,6 +103,7 @@ SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
   Vnode& v = vnodes_[f.vnode];
   const std::int64_t ooffset = f.offset;
   const std::int64_t osize = v.size;
+  if (v.dead) return SysResult::fail(Errno::kEIO);  // dead_write
   if (nbytes == 0) return SysResult::ok(0);
   const std::int64_t start = f.append ? v.size : f.offset;
   const std::int64_t noffset = start + nbytes;
@@ -111,6 +114,7 @@ SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
 }
 
 // vn_closefile -> VOP_CLOSE (fifo_close for a FIFO); vop_close_post posts
+// (on a dead vnode too: it filters out only vgonel's own NOCRED close)
 // NOTE_CLOSE_WRITE for a file opened for writing, NOTE_CLOSE otherwise.
 void Kernel::vn_close(File& f) {
   if (f.type == FileType::kFifo) fifo_close(f);
@@ -130,7 +134,11 @@ SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int3
   switch (whence) {
     case kSeekSet: base = 0; break;
     case kSeekCur: base = f.offset; break;
-    case kSeekEnd: base = vnodes_[f.vnode].size; break;
+    case kSeekEnd:
+      // vn_seek asks VOP_GETATTR, which deadfs refuses.
+      if (vnodes_[f.vnode].dead) return SysResult::unsupported("lseek SEEK_END on a revoked vnode");
+      base = vnodes_[f.vnode].size;
+      break;
     default: return SysResult::fail(Errno::kEINVAL);
   }
   const std::int64_t result = base + offset;
@@ -149,6 +157,7 @@ SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
   const File& f = files_[e->file];
   if (f.type == FileType::kTerminal) return SysResult::unsupported("ftruncate on a terminal descriptor is not modelled");
   if (f.type != FileType::kVnode || !f.writable) return SysResult::fail(Errno::kEINVAL);
+  if (vnodes_[f.vnode].dead) return SysResult::unsupported("ftruncate on a revoked vnode");
   return vn_truncate(f.vnode, length);
 }
 

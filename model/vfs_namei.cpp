@@ -71,6 +71,7 @@ bool names_entry(const std::string& name) { return !name.empty() && name != "." 
 // subdirectory changes its link count).
 SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (l.vnode) return SysResult::fail(Errno::kEEXIST);
@@ -85,6 +86,7 @@ SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
 // NOTE_DELETE on the directory.
 SysResult Kernel::rmdir(Pid, std::string_view path) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (!l.vnode) return SysResult::fail(Errno::kENOENT);
@@ -103,6 +105,7 @@ SysResult Kernel::rmdir(Pid, std::string_view path) {
 // kern_mkfifoat -> VOP_MKNOD; vop_mknod_post: NOTE_WRITE on the parent.
 SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (l.vnode) return SysResult::fail(Errno::kEEXIST);
@@ -116,6 +119,7 @@ SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
 // links remain.
 SysResult Kernel::unlink(Pid, std::string_view path) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (!l.vnode) return SysResult::fail(Errno::kENOENT);
@@ -131,6 +135,7 @@ SysResult Kernel::unlink(Pid, std::string_view path) {
 // NOTE_LINK on the file, NOTE_WRITE on the target directory.
 SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);
   if (!src.vnode) return SysResult::fail(Errno::kENOENT);
@@ -148,6 +153,7 @@ SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
 // kern_fchmodat -> VOP_SETATTR; vop_setattr_post: NOTE_ATTRIB.
 SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (!l.vnode) return SysResult::fail(Errno::kENOENT);
@@ -162,6 +168,7 @@ SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
 // differ - verify-on-host), so only NOTE_ATTRIB remains.
 SysResult Kernel::truncate(Pid, std::string_view path, std::int64_t length) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if (length < 0) return SysResult::fail(Errno::kEINVAL);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -192,6 +199,8 @@ SysResult Kernel::vfs(Pid pid, const VfsCall& c) {
     case VfsOp::kTruncate: return truncate(pid, c.path, c.value);
     case VfsOp::kFtruncate: return ftruncate(pid, c.fd, c.value);
     case VfsOp::kLseek: return lseek(pid, c.fd, c.value, c.whence);
+    case VfsOp::kRevoke: return revoke(pid, c.path);
+    case VfsOp::kUnmount: return unmount(pid, c.path, c.flags);
   }
   return SysResult::unsupported("unknown file-system call");
 }

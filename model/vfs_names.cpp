@@ -32,6 +32,8 @@ const char* vfs_op_name(VfsOp op) {
     case VfsOp::kTruncate: return "truncate";
     case VfsOp::kFtruncate: return "ftruncate";
     case VfsOp::kLseek: return "lseek";
+    case VfsOp::kRevoke: return "revoke";
+    case VfsOp::kUnmount: return "unmount";
   }
   return "?";
 }

@@ -31,6 +31,7 @@ void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t f
 
 SysResult Kernel::rename(Pid, std::string_view from, std::string_view to) {
   SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);
   if (!src.vnode) return SysResult::fail(Errno::kENOENT);

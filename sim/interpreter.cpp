@@ -165,7 +165,8 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kShutdown:
     case Op::kSetsockopt: return call_socket(step, p);
     case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
-    case Op::kLink: case Op::kChmod: case Op::kTruncate: return backend_.vfs(p, step.vfs);
+    case Op::kLink: case Op::kChmod: case Op::kTruncate: case Op::kRevoke: case Op::kUnmount:
+      return backend_.vfs(p, step.vfs);
     case Op::kFtruncate:
     case Op::kLseek: {
       model::VfsCall c = step.vfs;

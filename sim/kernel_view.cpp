@@ -108,8 +108,8 @@ std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const Proc
     any = true;
   }
   if (!any) out += "  (no open kqueue)\n";
-  return out + describe_sockets(k, name_of);
-  out += describe_vfs(k);
+  out += describe_sockets(k, name_of);
+  out += describe_vfs(k);  // was unreachable after an early return
   return out;
 }
 

@@ -29,8 +29,9 @@ std::string fifo_text(const Kernel& k, const Vnode& v) {
 std::string vnode_line(const Kernel& k, const std::string& path, std::uint32_t index) {
   const Vnode& v = k.vnodes()[index];
   std::string size = v.type == VnodeType::kRegular ? fmt::format(", size {}", v.size) : "";
-  return fmt::format("    {:<20} vnode {} {} mode {:04o}, nlink {}{}, {} knote(s){}\n", path, index, type_text(v.type),
-                     v.mode, v.nlink, size, v.knotes.refs().size(), fifo_text(k, v));
+  return fmt::format("    {:<20} vnode {} {}{} mode {:04o}, nlink {}{}, {} knote(s){}\n", path, index, type_text(v.type),
+                     v.dead ? " (dead: vgone'd, VBAD)" : "", v.mode, v.nlink, size, v.knotes.refs().size(),
+                     fifo_text(k, v));
 }
 
 void walk(const Kernel& k, std::uint32_t dir, const std::string& prefix, std::string& out) {
@@ -45,7 +46,8 @@ void walk(const Kernel& k, std::uint32_t dir, const std::string& prefix, std::st
 
 std::string describe_vfs(const Kernel& k) {
   if (k.vnodes().size() <= 1) return "";
-  std::string out = "  file system:\n" + vnode_line(k, ".", model::kRootVnode);
+  std::string out = k.fs_unmounted() ? "  file system (force-unmounted; its vnodes are dead):\n" : "  file system:\n";
+  out += vnode_line(k, ".", model::kRootVnode);
   walk(k, model::kRootVnode, "", out);
   for (std::uint32_t i = 0; i < k.vnodes().size(); ++i) {
     if (k.vnodes()[i].nlink == 0) out += vnode_line(k, "(removed)", i);

@@ -196,6 +196,15 @@ std::uint32_t FieldReader::pdfork_flags_or(const std::string& key, std::uint32_t
   }, "pdfork flag");
 }
 
+// unmount(2) flags; MNT_FORCE is the only one the model knows.
+std::uint32_t FieldReader::mount_flags_or(const std::string& key, std::uint32_t fallback) {
+  if (!has(key)) return fallback;
+  return symbolic_bits(key, [](const std::string& n) -> std::optional<std::uint32_t> {
+    if (n == "MNT_FORCE") return model::mntflag::kForce;
+    return std::nullopt;
+  }, "unmount flag (only MNT_FORCE is modelled)");
+}
+
 std::vector<std::string> FieldReader::names(const std::string& key, std::size_t count) {
   const json& v = get(key);
   std::vector<std::string> out;

@@ -42,6 +42,7 @@ class FieldReader {
   model::EventFlags flags_or(const std::string& key, model::EventFlags fallback);
   std::uint32_t notes_or(const std::string& key, std::uint32_t fallback);
   std::uint32_t pdfork_flags_or(const std::string& key, std::uint32_t fallback);
+  std::uint32_t mount_flags_or(const std::string& key, std::uint32_t fallback);  // unmount: MNT_FORCE
   std::uint32_t kqueue_flags_or(const std::string& key, std::uint32_t fallback);
   std::uint32_t open_flags(const std::string& key);  // required: names such as O_RDWR
   std::vector<std::string> names(const std::string& key, std::size_t count);

@@ -87,6 +87,7 @@ enum class Op : std::uint8_t {
   kSocketpair, kSocket, kBind, kListen, kConnect, kAccept, kShutdown, kSetsockopt,
   // The simulated file system: one VfsCall each (traces/vfs_step_json.cpp).
   kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
+  kRevoke, kUnmount,
 };
 
 // The fields of the socket steps (traces/socket_steps.cpp).

@@ -30,6 +30,7 @@ const std::map<std::string, Op> kOps{
     {"open", Op::kOpen},     {"mkdir", Op::kMkdir}, {"rmdir", Op::kRmdir}, {"mkfifo", Op::kMkfifo},
     {"unlink", Op::kUnlink}, {"rename", Op::kRename}, {"link", Op::kLink}, {"chmod", Op::kChmod},
     {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
+    {"revoke", Op::kRevoke}, {"unmount", Op::kUnmount},
     {"pdfork", Op::kPdfork}, {"wait", Op::kWait},
 };
 

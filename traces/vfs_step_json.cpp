@@ -71,6 +71,8 @@ std::optional<model::VfsOp> vfs_op_of(Op op) {
     case Op::kTruncate: return model::VfsOp::kTruncate;
     case Op::kFtruncate: return model::VfsOp::kFtruncate;
     case Op::kLseek: return model::VfsOp::kLseek;
+    case Op::kRevoke: return model::VfsOp::kRevoke;
+    case Op::kUnmount: return model::VfsOp::kUnmount;
     default: return std::nullopt;
   }
 }
@@ -88,7 +90,9 @@ void parse_vfs_fields(FieldReader& r, Step& s) {
     case model::VfsOp::kMkdir: c.path = parse_path(r, "path"); c.mode = parse_mode(r, "mode", 0755); break;
     case model::VfsOp::kMkfifo: c.path = parse_path(r, "path"); c.mode = parse_mode(r, "mode", 0644); break;
     case model::VfsOp::kRmdir:
+    case model::VfsOp::kRevoke:
     case model::VfsOp::kUnlink: c.path = parse_path(r, "path"); break;
+    case model::VfsOp::kUnmount: c.path = parse_path(r, "path"); c.flags = r.mount_flags_or("flags", 0); break;
     case model::VfsOp::kRename:
     case model::VfsOp::kLink:
       c.path = parse_path(r, "from");
@@ -126,7 +130,12 @@ void vfs_fields_to_json(const Step& s, json& out) {
     case model::VfsOp::kMkfifo:
     case model::VfsOp::kChmod: out["path"] = c.path; out["mode"] = mode_to_string(c.mode); break;
     case model::VfsOp::kRmdir:
+    case model::VfsOp::kRevoke:
     case model::VfsOp::kUnlink: out["path"] = c.path; break;
+    case model::VfsOp::kUnmount:
+      out["path"] = c.path;
+      out["flags"] = (c.flags & model::mntflag::kForce) != 0 ? json::array({"MNT_FORCE"}) : json::array();
+      break;
     case model::VfsOp::kRename:
     case model::VfsOp::kLink: out["from"] = c.path; out["to"] = c.path2; break;
     case model::VfsOp::kTruncate: out["path"] = c.path; out["length"] = c.value; break;

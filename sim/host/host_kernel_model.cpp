@@ -181,6 +181,8 @@ HostCall host_vfs(const model::VfsCall& c) {
     case model::VfsOp::kChmod: return finish(kqsim_chmod(path, mode));
     case model::VfsOp::kTruncate: return finish(kqsim_truncate(path, c.value));
     case model::VfsOp::kFtruncate: return finish(kqsim_ftruncate(c.fd, c.value));
+    case model::VfsOp::kRevoke: return finish(kqsim_revoke(path));
+    case model::VfsOp::kUnmount: return finish(kqsim_unmount(path, (c.flags & model::mntflag::kForce) != 0 ? KQSIM_MNT_FORCE : 0));
     case model::VfsOp::kLseek: {
       const int whence = c.whence == model::kSeekCur ? SEEK_CUR : c.whence == model::kSeekEnd ? SEEK_END : SEEK_SET;
       return finish(kqsim_lseek(c.fd, c.value, whence));

@@ -12,6 +12,13 @@
 #if defined(__FreeBSD__)
 #include <sys/procdesc.h>
 #endif
+#if defined(__FreeBSD__) || defined(__APPLE__) || defined(__NetBSD__) || defined(__OpenBSD__)
+#include <sys/param.h>
+#include <sys/mount.h>
+#define KQSIM_HOST_HAS_REVOKE 1
+#elif defined(__linux__)
+#include <sys/mount.h>
+#endif
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -92,7 +99,7 @@ const NamedValue kHostErrnos[] = {
     {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS}, {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN},
     {"ECONNREFUSED", ECONNREFUSED},
     {"EACCES", EACCES}, {"EBUSY", EBUSY},   {"EEXIST", EEXIST}, {"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
-    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY},
+    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY}, {"EIO", EIO},
 };
 
 // open(2) flags by name (the model speaks FreeBSD's values).
@@ -455,6 +462,33 @@ HostCall host_socket_call(const sim::SocketCall& c) {
   return unsupported("this socket call");
 }
 
+// revoke(2) exists on the BSDs and macOS; Linux has none.
+HostCall host_revoke(const char* path) {
+#if defined(KQSIM_HOST_HAS_REVOKE)
+  return finish(revoke(path));
+#else
+  (void)path;
+  return unsupported("revoke(2) on this host");
+#endif
+}
+
+// unmount(2) of the simulated file system: the model's "." is a mount point,
+// so a recording that expects the model's answers needs the scratch
+// directory to be a file system of its own (e.g. a tmpfs mounted there) and
+// a privileged recorder; otherwise the host answers EINVAL or EPERM.
+HostCall host_unmount(const char* path, std::uint32_t flags) {
+  const bool force = (flags & model::mntflag::kForce) != 0;
+#if defined(KQSIM_HOST_HAS_REVOKE)
+  return finish(unmount(path, force ? MNT_FORCE : 0));
+#elif defined(__linux__)
+  return finish(umount2(path, force ? MNT_FORCE : 0));
+#else
+  (void)path;
+  (void)force;
+  return unsupported("unmount(2) on this host");
+#endif
+}
+
 // Paths are relative: the worker runs in the recording's scratch directory
 // (HostBackend creates it), so the program touches nothing else.
 HostCall host_vfs(const model::VfsCall& c) {
@@ -472,6 +506,8 @@ HostCall host_vfs(const model::VfsCall& c) {
     case model::VfsOp::kTruncate: return finish(truncate(path, static_cast<off_t>(c.value)));
     case model::VfsOp::kFtruncate: return finish(ftruncate(c.fd, static_cast<off_t>(c.value)));
     case model::VfsOp::kLseek: return finish(lseek(c.fd, static_cast<off_t>(c.value), host_whence(c.whence)));
+    case model::VfsOp::kRevoke: return host_revoke(path);
+    case model::VfsOp::kUnmount: return host_unmount(path, c.flags);
   }
   return unsupported("file-system call");
 }

@@ -76,6 +76,18 @@ int kqsim_rename(const char* from, const char* to) { return static_cast<int>(vfs
 int kqsim_link(const char* from, const char* to) { return static_cast<int>(vfs_call(two_path_call(VfsOp::kLink, from, to))); }
 int kqsim_chmod(const char* path, int mode) { return static_cast<int>(vfs_call(path_call(VfsOp::kChmod, path, static_cast<std::uint32_t>(mode)))); }
 
+int kqsim_revoke(const char* path) { return static_cast<int>(vfs_call(path_call(VfsOp::kRevoke, path))); }
+
+int kqsim_unmount(const char* path, int flags) {
+  if ((flags & ~KQSIM_MNT_FORCE) != 0) {
+    errno = EINVAL;  // a flag the model does not know
+    return -1;
+  }
+  VfsCall c = path_call(VfsOp::kUnmount, path);
+  c.flags = static_cast<std::uint32_t>(flags);
+  return static_cast<int>(vfs_call(c));
+}
+
 int kqsim_truncate(const char* path, long long length) {
   VfsCall c = path_call(VfsOp::kTruncate, path);
   c.value = length;

@@ -274,5 +274,95 @@ TEST_F(ProcdescTest, CloseKillsUnlessDaemon) {
   EXPECT_EQ(k.pdfork(pid, 0x4).sys.err, Errno::kEINVAL);
 }
 
+// Newest main (sys_procdesc.c procdesc_fork, called from do_fork): a fork by
+// the process behind a descriptor posts NOTE_FORK to the descriptor's
+// knotes, data = pd_last_child, the newest child; a fork by anyone else
+// (here the descriptor's holder) posts nothing there.
+TEST_F(ProcdescTest, ForkOfDescribedProcessPostsNoteFork) {
+  int kq = new_kq();
+  PdforkResult c = pdfork();
+  const auto child = static_cast<Pid>(c.sys.ret);
+  add(kq, kev(static_cast<std::uint64_t>(c.fd), filt::kProcdesc, ev::kAdd, note::kFork | note::kExit));
+  fork_child();
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  const auto first = static_cast<Pid>(k.fork(child).ret);
+  const auto second = static_cast<Pid>(k.fork(child).ret);
+  ASSERT_NE(first, second);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, note::kFork);
+  EXPECT_EQ(r.events[0].data, second);
+  EXPECT_EQ(r.events[0].flags, ev::kClear);
+  EXPECT_EQ(k.procdescs()[0].last_child, second);
+}
+
+// procdesc_exit posts NOTE_EXIT|NOTE_PDSIGCHLD; a knote keeps the bits it
+// asked for (kn_sfflags & event), and the exit ends it either way. A knote
+// that recorded only NOTE_PDSIGCHLD keeps data 0. NOTE_FORK recorded before
+// the exit does not take data over: the exit returns first.
+TEST_F(ProcdescTest, ExitPostsPdsigchldToThoseWhoAsk) {
+  int ka = new_kq();
+  int kb = new_kq();
+  PdforkResult c = pdfork();
+  const auto child = static_cast<Pid>(c.sys.ret);
+  const auto fd = static_cast<std::uint64_t>(c.fd);
+  add(ka, kev(fd, filt::kProcdesc, ev::kAdd, note::kExit | note::kFork | note::kPdsigchld));
+  add(kb, kev(fd, filt::kProcdesc, ev::kAdd, note::kPdsigchld));
+  k.fork(child);
+  k.kill(pid, child, sig::kTerm);
+  KeventResult r = poll(ka);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, note::kExit | note::kFork | note::kPdsigchld);
+  EXPECT_EQ(r.events[0].data, sig::kTerm);
+  EXPECT_EQ(r.events[0].flags, kExitFlags);
+  r = poll(kb);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, note::kPdsigchld);
+  EXPECT_EQ(r.events[0].data, 0);
+  EXPECT_EQ(r.events[0].flags, kExitFlags);
+}
+
+// NOTE_REAP interest keeps the knote past the exit until a reap the model
+// does not post: refused as unsupported rather than answered wrong.
+TEST_F(ProcdescTest, NoteReapIsUnsupported) {
+  int kq = new_kq();
+  PdforkResult c = pdfork();
+  KeventResult r = apply(kq, {kev(static_cast<std::uint64_t>(c.fd), filt::kProcdesc, ev::kAdd, note::kExit | note::kReap)});
+  EXPECT_EQ(r.sys.completion, Completion::kUnsupported);
+}
+
+// 13.2 and 15.1: procdesc_kqops_event before procdesc_fork - NOTE_FORK and
+// NOTE_PDSIGCHLD interest is accepted and never fires; the exit is NOTE_EXIT.
+class OldProcdescTest : public KernelTest {
+ protected:
+  explicit OldProcdescTest(const char* profile = "freebsd-13.2") : KernelTest(*find_profile(profile)) {}
+};
+class Procdesc151Test : public OldProcdescTest {
+ protected:
+  Procdesc151Test() : OldProcdescTest("freebsd-15.1") {}
+};
+
+void expect_no_fork_notes(Kernel& k, Pid pid) {
+  SysResult q = k.kqueue(pid);
+  const auto kq = static_cast<int>(q.ret);
+  PdforkResult c = k.pdfork(pid, 0);
+  const auto child = static_cast<Pid>(c.sys.ret);
+  const std::vector<KEvent> change{kev(static_cast<std::uint64_t>(c.fd), filt::kProcdesc, ev::kAdd,
+                                       note::kExit | note::kFork | note::kPdsigchld | note::kReap)};
+  KeventResult reg = k.kevent(pid, kq, change, 0, kPoll);
+  ASSERT_EQ(reg.sys.err, Errno::kNone);
+  k.fork(child);
+  EXPECT_EQ(k.kevent(pid, kq, {}, 4, kPoll).sys.ret, 0);
+  k.kill(pid, child, sig::kTerm);
+  KeventResult r = k.kevent(pid, kq, {}, 4, kPoll);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, note::kExit);
+  EXPECT_EQ(r.events[0].data, sig::kTerm);
+  EXPECT_EQ(k.procdescs()[0].last_child, 0);
+}
+
+TEST_F(OldProcdescTest, ForkNotesNotPosted) { expect_no_fork_notes(k, pid); }
+TEST_F(Procdesc151Test, ForkNotesNotPosted) { expect_no_fork_notes(k, pid); }
+
 }  // namespace
 }  // namespace kqsim::model::testing

@@ -108,6 +108,10 @@ int main(void) {
   CHECK(kqsim_ftruncate(f, 1) == 0 && kqsim_truncate("g", 1) == -1 && errno == ENOENT);
   CHECK(kqsim_link("nothing", "x") == -1 && errno == ENOENT);
   CHECK(kqsim_chmod("nothing", 0600) == -1 && errno == ENOENT);
+  CHECK(kqsim_revoke("nothing") == -1 && errno == ENOENT);
+  CHECK(kqsim_revoke(".") == -1 && errno == EINVAL);        /* not a character device */
+  CHECK(kqsim_unmount(".", 0) == -1 && errno == EBUSY);     /* the busy root, without MNT_FORCE */
+  CHECK(kqsim_unmount(".", 0x1) == -1 && errno == EINVAL);  /* a flag the model does not know */
   /* A FIFO: a non-blocking writer needs a reader. */
   CHECK(kqsim_mkfifo("p", 0644) == 0);
   CHECK(kqsim_open("p", O_WRONLY | O_NONBLOCK, 0) == -1 && errno == ENXIO);

@@ -57,7 +57,10 @@ std::string vfs_text(const traces::Step& s) {
     case model::VfsOp::kMkfifo:
     case model::VfsOp::kChmod: return fmt::format("{}(\"{}\", {:04o})", model::vfs_op_name(c.op), c.path, c.mode);
     case model::VfsOp::kRmdir:
+    case model::VfsOp::kRevoke:
     case model::VfsOp::kUnlink: return fmt::format("{}(\"{}\")", model::vfs_op_name(c.op), c.path);
+    case model::VfsOp::kUnmount:
+      return fmt::format("unmount(\"{}\", {})", c.path, (c.flags & model::mntflag::kForce) != 0 ? "MNT_FORCE" : "0");
     case model::VfsOp::kRename:
     case model::VfsOp::kLink: return fmt::format("{}(\"{}\", \"{}\")", model::vfs_op_name(c.op), c.path, c.path2);
     case model::VfsOp::kTruncate: return fmt::format("truncate(\"{}\", {})", c.path, c.value);
@@ -103,7 +106,8 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kSetsockopt: return who + socket_text(s);
     case traces::Op::kOpen: case traces::Op::kMkdir: case traces::Op::kRmdir: case traces::Op::kMkfifo:
     case traces::Op::kUnlink: case traces::Op::kRename: case traces::Op::kLink: case traces::Op::kChmod:
-    case traces::Op::kTruncate: case traces::Op::kFtruncate: case traces::Op::kLseek: return who + vfs_text(s);
+    case traces::Op::kTruncate: case traces::Op::kFtruncate: case traces::Op::kLseek: case traces::Op::kRevoke:
+    case traces::Op::kUnmount: return who + vfs_text(s);
   }
   return who + "?";
 }

@@ -73,6 +73,11 @@ int kqsim_unlink(const char *path);
 int kqsim_rename(const char *from, const char *to);
 int kqsim_link(const char *from, const char *to);
 int kqsim_chmod(const char *path, int mode);
+/* revoke(2) and unmount(2) of the simulated file system ("."). Only
+ * KQSIM_MNT_FORCE (FreeBSD's MNT_FORCE) is known to the model. */
+#define KQSIM_MNT_FORCE 0x00080000
+int kqsim_revoke(const char *path);
+int kqsim_unmount(const char *path, int flags);
 int kqsim_truncate(const char *path, long long length);
 int kqsim_ftruncate(int fd, long long length);
 long long kqsim_lseek(int fd, long long offset, int whence);
