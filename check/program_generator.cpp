@@ -288,7 +288,7 @@ class Generator {
     if (kqs_.size() >= 3) return make_pipe(s);
     s.op = Op::kKqueue;
     s.as = {fresh("kq")};
-    if (rng_.chance(10)) s.kqueue_flags = model::kqflag::kCloexec;
+    if (options_.with_kqueuex && rng_.chance(10)) s.kqueue_flags = model::kqflag::kCloexec;
     kqs_.push_back(s.as[0]);
   }
 

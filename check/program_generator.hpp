@@ -23,6 +23,7 @@ struct GeneratorOptions {
   bool with_signals = true;  // sigaction/sigprocmask/kill and EVFILT_SIGNAL
   bool with_sockets = true;  // AF_UNIX socket calls (freebsd-main only)
   bool with_files = true;    // files, directories and FIFOs, EVFILT_VNODE
+  bool with_kqueuex = true;  // kqueuex(KQUEUE_CLOEXEC): FreeBSD 14.0 and later
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
