@@ -6,7 +6,7 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 35> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 38> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
     {Errno::kECHILD, "ECHILD"},
@@ -23,6 +23,8 @@ constexpr std::array<std::pair<Errno, std::string_view>, 35> kNames{{
     {Errno::kEACCES, "EACCES"},  {Errno::kEBUSY, "EBUSY"},   {Errno::kEEXIST, "EEXIST"},
     {Errno::kENOTDIR, "ENOTDIR"}, {Errno::kEISDIR, "EISDIR"}, {Errno::kESPIPE, "ESPIPE"},
     {Errno::kENOTEMPTY, "ENOTEMPTY"},
+    // Asynchronous I/O (vfs_aio.c).
+    {Errno::kEIO, "EIO"}, {Errno::kEINPROGRESS, "EINPROGRESS"}, {Errno::kECANCELED, "ECANCELED"},
 }};
 
 }  // namespace

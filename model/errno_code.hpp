@@ -14,6 +14,7 @@ enum class Errno : std::int32_t {
   kENOENT = 2,
   kESRCH = 3,
   kEINTR = 4,
+  kEIO = 5,
   kENXIO = 6,
   kECHILD = 10,
   kEBADF = 9,
@@ -30,6 +31,7 @@ enum class Errno : std::int32_t {
   kESPIPE = 29,
   kEPIPE = 32,
   kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
+  kEINPROGRESS = 36,
   kEALREADY = 37,
   kENOTSOCK = 38,
   kEDESTADDRREQ = 39,
@@ -44,6 +46,7 @@ enum class Errno : std::int32_t {
   kENOTCONN = 57,
   kECONNREFUSED = 61,
   kENOTEMPTY = 66,
+  kECANCELED = 85,
 };
 
 // "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the
