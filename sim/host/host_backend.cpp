@@ -193,6 +193,13 @@ sim::CallResult HostBackend::vfs(sim::ProcId p, const model::VfsCall& call) {
   return round_trip(p, q);
 }
 
+// The workers have no aio command yet: aio steps are modelled, not recorded.
+sim::CallResult HostBackend::aio(sim::ProcId, const model::AioCall& call) {
+  sim::CallResult r = sim::CallResult::of(model::SysResult::unsupported("aio"));
+  r.detail = std::string(model::aio_op_name(call.op)) + ": the recorder's workers do not make aio calls yet";
+  return r;
+}
+
 // A worker that a signal ended has hung up its channel.
 bool HostBackend::alive(sim::ProcId p) const {
   auto it = channels_.find(p);

@@ -81,6 +81,9 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEISDIR: return EISDIR;
     case Errno::kESPIPE: return ESPIPE;
     case Errno::kENOTEMPTY: return ENOTEMPTY;
+    case Errno::kEIO: return EIO;
+    case Errno::kEINPROGRESS: return EINPROGRESS;
+    case Errno::kECANCELED: return ECANCELED;
   }
   return EINVAL;
 }
