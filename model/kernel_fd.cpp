@@ -47,7 +47,11 @@ std::optional<std::uint32_t> Kernel::kqueue_at(Pid pid, std::int32_t fd) const {
 }
 
 FileIndex Kernel::new_file(FileType type, std::uint32_t object, bool nonblock) {
-  files_.push_back(File{type, object, 0, nonblock, false, false});
+  File f;
+  f.type = type;
+  f.object = object;
+  f.nonblock = nonblock;
+  files_.push_back(f);
   return static_cast<FileIndex>(files_.size() - 1);
 }
 

@@ -119,10 +119,14 @@ void parse_aio_fields(FieldReader& r, Step& s) {
       if (r.has("aiocb")) a.cb.aiocb = r.ref("aiocb");
       break;
     case model::AioOp::kLioListio: {
-      std::string mode = r.string_required("mode");
-      if (mode == "LIO_NOWAIT") a.mode = model::lio::kNowait;
-      else if (mode == "LIO_WAIT") a.mode = model::lio::kWait;
-      else r.fail("mode", "must be LIO_NOWAIT or LIO_WAIT");
+      if (!r.is_string("mode")) {
+        a.mode = static_cast<std::int32_t>(r.int_in_range("mode", INT32_MIN, INT32_MAX, 0));  // to probe a bad one
+      } else {
+        std::string mode = r.string_required("mode");
+        if (mode == "LIO_NOWAIT") a.mode = model::lio::kNowait;
+        else if (mode == "LIO_WAIT") a.mode = model::lio::kWait;
+        else r.fail("mode", "must be LIO_NOWAIT or LIO_WAIT (or a number)");
+      }
       a.list = r.ref("list");
       if (!r.has("entries")) r.fail("entries", "missing: the list's aiocbs (null for a NULL entry)");
       for (auto& entry : r.array_items_or_null("entries")) {
@@ -158,7 +162,9 @@ void aio_fields_to_json(const Step& s, json& out) {
       if (a.cb.aiocb) out["aiocb"] = ref_json(*a.cb.aiocb);
       break;
     case model::AioOp::kLioListio: {
-      out["mode"] = a.mode == model::lio::kWait ? "LIO_WAIT" : "LIO_NOWAIT";
+      if (a.mode == model::lio::kWait) out["mode"] = "LIO_WAIT";
+      else if (a.mode == model::lio::kNowait) out["mode"] = "LIO_NOWAIT";
+      else out["mode"] = a.mode;
       out["list"] = ref_json(a.list);
       json entries = json::array();
       for (const AioRequest& q : a.entries) entries.push_back(request_json(q, true));
