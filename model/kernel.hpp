@@ -21,6 +21,9 @@
 //   vfs_io.cpp           open, reads and writes of regular files, lseek, ftruncate, vn_close
 //   fifo_io.cpp          fifo_open / fifo_close: FIFOs on the pipe code
 //   filters/vfs_filters.cpp  vfs_kqfilter: EVFILT_READ/WRITE/VNODE on vnodes
+//   aio_submit.cpp       aio_aqueue, kern_lio_listio, kqfd_register: submitting aio requests
+//   aio_jobs.cpp         the aio daemons, completion, aio_error/aio_return/aio_cancel, rundown
+//   filters/aio_filters.cpp  EVFILT_AIO and EVFILT_LIO
 //   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
 
