@@ -145,6 +145,8 @@ namespace kqsim::posix {
 
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r) { return call(q, r); }
 
+int host_errno_value(std::int32_t model_errno) { return host_errno(static_cast<kqsim::model::Errno>(model_errno)); }
+
 int unsupported_call(const char* what) {
   g_status = KQSIM_UNSUPPORTED;
   std::strncpy(g_detail, what, sizeof g_detail - 1);
