@@ -61,8 +61,11 @@ AioRequest parse_request(FieldReader& r, bool with_opcode) {
   return q;
 }
 
+// A value by name where it has one, else the number (a probe of an invalid one).
+json named(const char* name, std::int32_t value) { return std::string(name) == "?" ? json(value) : json(name); }
+
 json sigevent_json(const AioSigevent& e) {
-  json out{{"notify", model::sigev_notify_name(e.notify)}};
+  json out{{"notify", named(model::sigev_notify_name(e.notify), e.notify)}};
   if (e.has_kq) out["kq"] = ref_json(e.kq);
   if (e.flags != 0) {
     json flags = json::array();
@@ -79,7 +82,7 @@ json sigevent_json(const AioSigevent& e) {
 json request_json(const AioRequest& q, bool with_opcode) {
   if (!q.aiocb) return nullptr;
   json out{{"aiocb", ref_json(*q.aiocb)}};
-  if (with_opcode) out["opcode"] = model::lio_opcode_name(q.opcode);
+  if (with_opcode) out["opcode"] = named(model::lio_opcode_name(q.opcode), q.opcode);
   out["fd"] = ref_json(q.fd);
   out["offset"] = q.offset;
   out["bytes"] = q.bytes;

@@ -193,11 +193,13 @@ sim::CallResult HostBackend::vfs(sim::ProcId p, const model::VfsCall& call) {
   return round_trip(p, q);
 }
 
-// The workers have no aio command yet: aio steps are modelled, not recorded.
-sim::CallResult HostBackend::aio(sim::ProcId, const model::AioCall& call) {
-  sim::CallResult r = sim::CallResult::of(model::SysResult::unsupported("aio"));
-  r.detail = std::string(model::aio_op_name(call.op)) + ": the recorder's workers do not make aio calls yet";
-  return r;
+sim::CallResult HostBackend::aio(sim::ProcId p, const model::AioCall& call) {
+  WorkerCommand q;
+  q.op = WorkerOp::kAio;
+  if (!sim::to_wire(call, q.aio)) {
+    return sim::CallResult::of(model::SysResult::unsupported("lio_listio of more than 64 entries (a recorder limit)"));
+  }
+  return round_trip(p, q);
 }
 
 // A worker that a signal ended has hung up its channel.

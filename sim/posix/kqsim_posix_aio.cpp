@@ -29,6 +29,7 @@ AioCb aiocb_of(const kqsim_aiocb* cb) {
   c.nbytes = static_cast<std::int64_t>(cb->aio_nbytes);
   c.lio_opcode = cb->aio_lio_opcode;
   c.sigevent = sigevent_of(cb->aio_sigevent);
+  c.defer = cb->kqsim_defer != 0;
   return c;
 }
 

@@ -75,7 +75,8 @@ TEST(AioStepParse, RoundTripThroughJson) {
     {"op": "lio_listio", "mode": "LIO_NOWAIT", "list": "L",
      "entries": [{"aiocb": "b", "opcode": "LIO_WRITE", "fd": "f", "offset": 0, "bytes": 2}, null],
      "sigevent": {"notify": "SIGEV_KEVENT", "kq": "kq", "udata": 3}},
-    {"op": "lio_listio", "mode": 7, "list": "M", "entries": []}])");
+    {"op": "lio_listio", "mode": 7, "list": "M", "entries": [{"aiocb": "c", "opcode": 9, "fd": 3, "offset": 0, "bytes": 0,
+     "sigevent": {"notify": 11}}]}])");
   json doc{{"format", "kqsim-trace/1"}, {"name", "t"}, {"dialect", "freebsd-main"}, {"steps", steps}};
   Trace t = parse_trace(doc, "x.json");
   EXPECT_FALSE(t.steps[8].aio.entries[1].aiocb.has_value());

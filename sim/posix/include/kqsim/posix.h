@@ -100,6 +100,7 @@ struct kqsim_aiocb {
   size_t aio_nbytes;
   int aio_lio_opcode;
   struct kqsim_sigevent aio_sigevent;
+  int kqsim_defer; /* the model's choice: leave the request queued for the aio daemons */
 };
 int kqsim_aio_read(struct kqsim_aiocb *cb);
 int kqsim_aio_write(struct kqsim_aiocb *cb);
@@ -108,8 +109,8 @@ ssize_t kqsim_aio_return(struct kqsim_aiocb *cb);
 int kqsim_aio_cancel(int fd, struct kqsim_aiocb *cb);
 int kqsim_lio_listio(int mode, struct kqsim_aiocb *const list[], int nent, struct kqsim_sigevent *sig);
 /* The model's aio daemons run the request of cb (NULL: every queued one);
- * returns how many ran. Requests submitted through this API run at once,
- * so this only matters to a model client that defers them. */
+ * returns how many ran. A request runs before its submission returns unless
+ * its kqsim_defer is set; a deferred one runs here or while a call sleeps. */
 int kqsim_aio_run(const struct kqsim_aiocb *cb);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
