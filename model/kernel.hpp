@@ -359,10 +359,9 @@ class Kernel {
   void aio_proc_rundown(Process& p);
   void knlist_delete(KnoteList& list);
   Errno kqfd_register(std::uint32_t kq, KEvent kev, Process& p);
-  RegisterOutcome filt_aioattach(KnoteRef ref);
+  RegisterOutcome filt_aioattach(KnoteRef ref);  // also filt_lioattach
   void filt_aiodetach(KnoteRef ref);
   bool filt_aio(Knote& kn, std::int64_t hint);
-  RegisterOutcome filt_lioattach(KnoteRef ref);
   void filt_liodetach(KnoteRef ref);
   bool filt_lio(Knote& kn, std::int64_t hint);
   std::int64_t vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes);

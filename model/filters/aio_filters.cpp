@@ -7,14 +7,16 @@
 
 namespace kqsim::model {
 
-// filt_aioattach
+// filt_aioattach and filt_lioattach: only with EV_FLAG1, which is then
+// cleared; the knote goes on the job's (the batch's) list.
 Kernel::RegisterOutcome Kernel::filt_aioattach(KnoteRef ref) {
   Knote& kn = at(ref);
   if (!has(kn.kev.flags, ev::kFlag1)) return {Errno::kEPERM, {}};
-  kn.kind = FilterKind::kAio;
+  const bool lio = kn.kev.filter == filt::kLio;
+  kn.kind = lio ? FilterKind::kLio : FilterKind::kAio;
   kn.object = static_cast<std::uint32_t>(kn.sdata);
   kn.kev.flags = static_cast<EventFlags>(kn.kev.flags & ~ev::kFlag1);
-  aio_jobs_[kn.object].knotes.add(ref);
+  (lio ? aio_lios_[kn.object].knotes : aio_jobs_[kn.object].knotes).add(ref);
   kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kDetached);
   return {};
 }
@@ -29,18 +31,6 @@ bool Kernel::filt_aio(Knote& kn, std::int64_t) {
   if (!j.finished) return false;
   kn.kev.flags |= ev::kEof;
   return true;
-}
-
-// filt_lioattach
-Kernel::RegisterOutcome Kernel::filt_lioattach(KnoteRef ref) {
-  Knote& kn = at(ref);
-  if (!has(kn.kev.flags, ev::kFlag1)) return {Errno::kEPERM, {}};
-  kn.kind = FilterKind::kLio;
-  kn.object = static_cast<std::uint32_t>(kn.sdata);
-  kn.kev.flags = static_cast<EventFlags>(kn.kev.flags & ~ev::kFlag1);
-  aio_lios_[kn.object].knotes.add(ref);
-  kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kDetached);
-  return {};
 }
 
 void Kernel::filt_liodetach(KnoteRef ref) { aio_lios_[at(ref).object].knotes.remove(ref); }

@@ -52,8 +52,8 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
       return {};
     // filt_aioattach / filt_lioattach demand the kernel-only EV_FLAG1,
     // which kevent() strips from user input: EPERM unless aio registers.
-    case filt::kAio: return filt_aioattach(ref);
-    case filt::kLio: return filt_lioattach(ref);
+    case filt::kAio:
+    case filt::kLio: return filt_aioattach(ref);
     case filt::kProc: kn.kind = FilterKind::kProc; return filt_procattach(ref);
     case filt::kSignal: kn.kind = FilterKind::kSignal; return {filt_sigattach(ref, p), {}};
     case filt::kFs: return {Errno::kNone, "EVFILT_FS is not modelled yet"};

@@ -138,6 +138,15 @@ std::uint64_t aio_to_real(model::FilterId, std::uint64_t ident) { return ident; 
 std::uint64_t aio_to_fake(model::FilterId, std::uint64_t ident) { return ident; }
 #endif
 
+// A call this host cannot make at all, for the reason given.
+HostCall refused(std::string why) {
+  HostCall c;
+  c.ret = -1;
+  c.completion = model::Completion::kUnsupported;
+  c.detail = std::move(why);
+  return c;
+}
+
 HostCall unsupported(std::string what) {
   HostCall c;
   c.completion = model::Completion::kUnsupported;
@@ -241,11 +250,7 @@ HostCall host_pdfork(std::uint32_t pd_flags) {
   return c;
 #else
   (void)pd_flags;
-  HostCall c;
-  c.ret = -1;
-  c.completion = model::Completion::kUnsupported;
-  c.detail = "pdfork(2) exists only on FreeBSD";
-  return c;
+  return refused("pdfork(2) exists only on FreeBSD");
 #endif
 }
 
@@ -537,13 +542,7 @@ char* aio_buffer(std::uint64_t addr, std::int64_t nbytes) {
 
 constexpr std::int64_t kMaxAioBuffer = std::int64_t{1} << 24;
 
-HostCall too_big() {
-  HostCall c;
-  c.ret = -1;
-  c.completion = model::Completion::kUnsupported;
-  c.detail = "an aio buffer above 16 MiB (a recorder limit)";
-  return c;
-}
+HostCall too_big() { return refused("an aio buffer above 16 MiB (a recorder limit)"); }
 
 struct aiocb* fill(const model::AioCb& c, std::string& missing) {
   struct aiocb* cb = aio_memory().aiocb(c.addr);
@@ -582,7 +581,7 @@ HostCall host_aio(const model::AioCall& c) {
     }
     case model::AioOp::kReturn: return finish(aio_return(cb));
     case model::AioOp::kCancel: return finish(aio_cancel(c.cb.fildes, cb));
-    case model::AioOp::kRun: return unsupported("driving the aio daemons (aio_run)");
+    case model::AioOp::kRun: return refused("aio_run: a real kernel's aio daemons cannot be driven");
     case model::AioOp::kLioListio: {
       struct aiocb** list = aio_memory().list(c.list_addr);
       for (std::size_t i = 0; i < c.list.size(); ++i) {
@@ -598,13 +597,7 @@ HostCall host_aio(const model::AioCall& c) {
   return unsupported("this aio call");
 }
 #else
-HostCall host_aio(const model::AioCall&) {
-  HostCall c;
-  c.ret = -1;
-  c.completion = model::Completion::kUnsupported;
-  c.detail = "aio with kqueue notification (SIGEV_KEVENT) exists only on FreeBSD";
-  return c;
-}
+HostCall host_aio(const model::AioCall&) { return refused("aio with kqueue notification (SIGEV_KEVENT) exists only on FreeBSD"); }
 #endif
 
 }  // namespace kqsim::host

@@ -10,11 +10,6 @@ namespace {
 
 class AioTest : public KernelTest {
  protected:
-  int open_file(const char* path, std::uint32_t flags = oflag::kRdwr | oflag::kCreat) {
-    SysResult r = k.open(pid, path, flags);
-    EXPECT_EQ(r.err, Errno::kNone);
-    return static_cast<int>(r.ret);
-  }
   static AioCb request(std::uint64_t addr, int fd, std::int64_t nbytes, int kq = -1, bool defer = false,
                        std::uint16_t kflags = 0) {
     AioCb cb;

@@ -9,11 +9,6 @@ namespace {
 
 class VnodeFilterTest : public KernelTest {
  protected:
-  int open_file(const char* path, std::uint32_t flags = oflag::kRdwr | oflag::kCreat) {
-    SysResult r = k.open(pid, path, flags);
-    EXPECT_EQ(r.err, Errno::kNone);
-    return static_cast<int>(r.ret);
-  }
   // The fflags of the one EVFILT_VNODE event a poll returns, or -1.
   std::int64_t vnode_fflags(int kq, int fd) {
     KeventResult r = poll(kq);
