@@ -115,7 +115,7 @@ void Kernel::aio_free_entry(std::uint32_t id) {
 // kernel no longer knows answers from its own words: the stored error if
 // its status is -1 (a failed submission, or a failed job after
 // aio_return), else EINVAL. Before any aio call of the process: EINVAL.
-SysResult Kernel::aio_error(Process& p, std::uint64_t ujob) const {
+SysResult Kernel::aio_error(const Process& p, std::uint64_t ujob) const {
   if (!p.aio_info) return SysResult::ok(static_cast<std::int64_t>(Errno::kEINVAL));
   if (auto id = aio_find(p, ujob, false)) return SysResult::ok(static_cast<std::int64_t>(aio_jobs_[*id].error));
   for (const AiocbWords& w : p.aiocb_words) {

@@ -296,6 +296,10 @@ class Kernel {
   SysResult vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t oflags);
   SysResult vn_read(File& f, std::int64_t nbytes);
   SysResult vn_write(File& f, std::int64_t nbytes);
+  // VOP_READ / VOP_WRITE at an explicit offset (read(2) passes f_offset,
+  // aio its aio_offset), which moves past what was transferred.
+  std::int64_t vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes);
+  std::int64_t vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes);
   void vn_close(File& f);
   SysResult fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags);
   void fifo_close(const File& f);
@@ -345,7 +349,7 @@ class Kernel {
   [[nodiscard]] AioCheck aio_check(const Process& p, const AioCb& cb, std::int32_t opcode) const;
   SysResult aio_aqueue(Process& p, const AioCb& cb, std::int32_t opcode, std::uint32_t lio);
   SysResult lio_listio(Process& p, const AioCall& call);
-  SysResult aio_error(Process& p, std::uint64_t ujob) const;
+  SysResult aio_error(const Process& p, std::uint64_t ujob) const;
   SysResult aio_return(Process& p, std::uint64_t ujob);
   SysResult aio_cancel(Process& p, std::int32_t fd, std::uint64_t ujob);
   void aio_store(Process& p, std::uint64_t ujob, std::int64_t status, std::int32_t error);
@@ -364,8 +368,6 @@ class Kernel {
   bool filt_aio(Knote& kn, std::int64_t hint);
   void filt_liodetach(KnoteRef ref);
   bool filt_lio(Knote& kn, std::int64_t hint);
-  std::int64_t vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes);
-  std::int64_t vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes);
 
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
