@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "check/aio_steps.hpp"
 #include "check/fs_steps.hpp"
 #include "check/prng.hpp"
 #include "model/kevent_constants.hpp"
@@ -25,13 +26,14 @@ struct Weighted {
   Op op;
 };
 
-// kOpen stands for every file-system action (fs_steps.cpp).
-constexpr std::array<Weighted, 21> kOps{{
+// kOpen stands for every file-system action (fs_steps.cpp), kAioRead for
+// every aio action (aio_steps.cpp).
+constexpr std::array<Weighted, 22> kOps{{
     {5, Op::kKqueue}, {6, Op::kPipe},     {12, Op::kWrite}, {8, Op::kRead}, {5, Op::kClose},
     {3, Op::kDup},    {2, Op::kDup2},     {40, Op::kKevent}, {4, Op::kSleep}, {3, Op::kFork},
     {1, Op::kExec},   {3, Op::kKill},     {2, Op::kSigaction}, {1, Op::kWait},
     {4, Op::kSocketpair}, {1, Op::kListen}, {2, Op::kConnect}, {2, Op::kAccept}, {2, Op::kShutdown},
-    {2, Op::kSetsockopt}, {14, Op::kOpen},
+    {2, Op::kSetsockopt}, {14, Op::kOpen}, {8, Op::kAioRead},
 }};
 
 constexpr std::array<std::uint32_t, 6> kProcNotes{
@@ -107,6 +109,7 @@ class Generator {
       case Op::kShutdown: make_shutdown(s); break;
       case Op::kSetsockopt: make_setsockopt(s); break;
       case Op::kOpen: return make_fs(s);
+      case Op::kAioRead: return make_aio(s);
       case Op::kWait: make_wait(s); break;
       default: break;
     }
@@ -126,6 +129,16 @@ class Generator {
       const bool dir = pending_.back().as.empty();  // a directory's open ends with closing the low number
       pending_.push_back(watch_new_vnode(dir ? dirs_.back() : fs_.opened().back(), dir));
     }
+    return take_pending();
+  }
+
+  // One aio action; the steps after the first wait in pending_.
+  Step make_aio(Step& s) {
+    if (!options_.with_aio || !options_.with_files) {
+      make_pipe(s);
+      return s;
+    }
+    aio_.make(rng_, [this](const char* prefix) { return fresh(prefix); }, kqs_, pending_);
     return take_pending();
   }
 
@@ -362,13 +375,14 @@ class Generator {
 
   Change make_change() {
     Change c;
-    static constexpr std::array<model::FilterId, 14> kFilters{
+    static constexpr std::array<model::FilterId, 15> kFilters{
         filt::kRead,  filt::kWrite, filt::kUser, filt::kTimer,    filt::kRead,  filt::kUser,  filt::kEmpty,
-        filt::kSignal, filt::kProc, filt::kProcdesc, filt::kVnode, filt::kVnode, filt::kVnode, -100};
+        filt::kSignal, filt::kProc, filt::kProcdesc, filt::kVnode, filt::kVnode, filt::kVnode, filt::kAio, -100};
     c.filter = rng_.chance(2) ? model::FilterId{0} : kFilters[rng_.below(kFilters.size())];
     if (c.filter == filt::kSignal && !options_.with_signals) c.filter = filt::kUser;
     if ((c.filter == filt::kProc || c.filter == filt::kProcdesc) && !options_.with_fork) c.filter = filt::kUser;
     if (c.filter == filt::kVnode && !options_.with_files) c.filter = filt::kRead;
+    if (c.filter == filt::kAio && aio_.aiocbs().empty()) c.filter = filt::kUser;
     const bool fd_based = c.filter == filt::kRead || c.filter == filt::kWrite || c.filter == filt::kEmpty;
     if (c.filter == filt::kProc) {
       c.ident = rng_.chance(5) ? Ref{std::uint64_t{999999}} : Ref{pick(all_procs_)};
@@ -383,6 +397,9 @@ class Generator {
     } else if (fd_based) {
       c.ident = (c.filter == filt::kRead && !kqs_.empty() && rng_.chance(15)) ? Ref{pick(kqs_)} : any_fd();
       if (!fs_.opened().empty() && rng_.chance(25)) c.ident = Ref{pick(fs_.opened())};
+    } else if (c.filter == filt::kAio) {
+      // An aiocb's knote can be modified or deleted; a new one is EPERM.
+      c.ident = Ref{pick(aio_.aiocbs())};
     } else if (c.filter == filt::kSignal) {
       c.ident = Ref{static_cast<std::uint64_t>(rng_.chance(90) ? kSignals[rng_.below(2)] : 0)};
     } else {
@@ -441,6 +458,7 @@ class Generator {
   std::vector<std::int32_t> handled_;  // signals main catches, ignores or blocks
   std::vector<std::string> dirs_;      // directory descriptors (200 and up), for EVFILT_VNODE only
   FsStepMaker fs_;
+  AioStepMaker aio_;
   // What main does with each of kSignals: a kill must never end it. Blocking
   // and ignoring survive exec; a handler does not.
   struct SignalState {

@@ -7,7 +7,8 @@
 // EV_DISPATCH + EV_ENABLE cycles, closing what is queued; AF_UNIX
 // socketpairs and listening sockets with connects, accepts, shutdowns and
 // low-water marks; regular files, directories and FIFOs with EVFILT_VNODE
-// (check/fs_steps.hpp). Nothing in such a program can block forever: every
+// (check/fs_steps.hpp); aio requests and lio_listio batches notifying the
+// kqueues (check/aio_steps.hpp). Nothing in such a program can block forever: every
 // pipe and socket is non-blocking.
 #pragma once
 
@@ -24,6 +25,7 @@ struct GeneratorOptions {
   bool with_sockets = true;  // AF_UNIX socket calls (freebsd-main only)
   bool with_files = true;    // files, directories and FIFOs, EVFILT_VNODE
   bool with_kqueuex = true;  // kqueuex(KQUEUE_CLOEXEC): FreeBSD 14.0 and later
+  bool with_aio = true;      // aio requests and lio_listio with EVFILT_AIO/LIO (needs with_files)
 };
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

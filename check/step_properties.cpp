@@ -35,6 +35,21 @@ std::optional<std::string> check_delivered(const model::Kqueue& q, const KEvent&
   return std::nullopt;
 }
 
+// filt_aio: an EVFILT_AIO event is only ever delivered for a finished
+// request, with EV_EOF and the request's error as data (checked while its
+// knote still exists, so against the request it names).
+std::optional<std::string> check_aio_event(const model::Kernel& k, const model::Kqueue& q, const KEvent& e) {
+  if (e.filter != model::filt::kAio) return std::nullopt;
+  auto slot = q.lookup(e.ident, e.filter);
+  if (!slot) return std::nullopt;
+  const model::AioJob& job = k.aio_jobs()[q.knote(*slot).object];
+  if (!job.live || !job.finished) return "EVFILT_AIO event " + what(e) + " delivered for an unfinished or freed request";
+  if (!model::has(e.flags, model::ev::kEof) || e.data != static_cast<std::int64_t>(job.error)) {
+    return "EVFILT_AIO event " + what(e) + " lacks EV_EOF or the request's error as data";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> check_step_properties(const model::Kernel& k, model::Pid pid, const traces::Step& step,
@@ -55,6 +70,7 @@ std::optional<std::string> check_step_properties(const model::Kernel& k, model::
       return "event " + what(e) + " returned for a closed descriptor";
     }
     if (auto bad = check_delivered(k.kqueues()[*kq], e)) return bad;
+    if (auto bad = check_aio_event(k, k.kqueues()[*kq], e)) return bad;
   }
   return std::nullopt;
 }

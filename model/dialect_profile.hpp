@@ -74,6 +74,21 @@ struct DialectProfile {
   // below 0 are clamped to it (solisten_proto).
   std::int32_t somaxconn = 128;
 
+  // POSIX aio (vfs_aio.c). Whether aio requests can notify a kqueue
+  // (SIGEV_KEVENT, EVFILT_AIO/EVFILT_LIO): FreeBSD only; a macOS, NetBSD or
+  // OpenBSD profile would set it false (aio calls then unsupported).
+  bool has_aio_kevent = true;
+  // vfs.aio.max_aio_queue_per_proc (MAX_AIO_QUEUE_PER_PROC, also
+  // AIO_LISTIO_MAX) and vfs.aio.max_aio_queue (MAX_AIO_QUEUE).
+  std::uint32_t aio_max_queue_per_proc = 256;
+  std::uint32_t aio_max_queue = 1024;
+  // vfs.aio.enable_unsafe: aio on pipes, FIFOs and other "unsafe" files.
+  // Off by default: aio_queue_file refuses them with EOPNOTSUPP.
+  bool aio_enable_unsafe = false;
+  // IOSIZE_MAX (iosize_max(): INT_MAX while vfs.devfs_iosize_max_clamp is
+  // on, the default): a larger aio_nbytes is EINVAL.
+  std::int64_t iosize_max = 2147483647;
+
   // Descriptor table: RLIMIT_NOFILE the simulated process runs with.
   std::int32_t max_files = 1024;
   // kern.kq_calloutmax: system-wide cap on timer callouts.

@@ -6,7 +6,7 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::array<std::pair<Errno, std::string_view>, 36> kNames{{
+constexpr std::array<std::pair<Errno, std::string_view>, 38> kNames{{
     {Errno::kNone, "0"},         {Errno::kEPERM, "EPERM"},   {Errno::kENOENT, "ENOENT"},
     {Errno::kESRCH, "ESRCH"},    {Errno::kEINTR, "EINTR"},   {Errno::kENXIO, "ENXIO"},
     {Errno::kECHILD, "ECHILD"},
@@ -22,7 +22,9 @@ constexpr std::array<std::pair<Errno, std::string_view>, 36> kNames{{
     {Errno::kENOTCONN, "ENOTCONN"},         {Errno::kECONNREFUSED, "ECONNREFUSED"},
     {Errno::kEACCES, "EACCES"},  {Errno::kEBUSY, "EBUSY"},   {Errno::kEEXIST, "EEXIST"},
     {Errno::kENOTDIR, "ENOTDIR"}, {Errno::kEISDIR, "EISDIR"}, {Errno::kESPIPE, "ESPIPE"},
-    {Errno::kENOTEMPTY, "ENOTEMPTY"}, {Errno::kEIO, "EIO"},
+    {Errno::kENOTEMPTY, "ENOTEMPTY"},
+    // Asynchronous I/O (vfs_aio.c) and dead vnodes (dead_vnops.c).
+    {Errno::kEIO, "EIO"}, {Errno::kEINPROGRESS, "EINPROGRESS"}, {Errno::kECANCELED, "ECANCELED"},
 }};
 
 }  // namespace

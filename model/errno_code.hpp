@@ -31,6 +31,7 @@ enum class Errno : std::int32_t {
   kESPIPE = 29,
   kEPIPE = 32,
   kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
+  kEINPROGRESS = 36,
   kEALREADY = 37,
   kENOTSOCK = 38,
   kEDESTADDRREQ = 39,
@@ -45,6 +46,7 @@ enum class Errno : std::int32_t {
   kENOTCONN = 57,
   kECONNREFUSED = 61,
   kENOTEMPTY = 66,
+  kECANCELED = 85,
 };
 
 // "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the

@@ -98,6 +98,8 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
   for (const Process& p : k.processes()) visit(p.klist);
   for (const Procdesc& pd : k.procdescs()) visit(pd.klist);
   for (const Vnode& v : k.vnodes()) visit(v.knotes);
+  for (const AioJob& j : k.aio_jobs()) visit(j.knotes);
+  for (const AioLio& lj : k.aio_lios()) visit(lj.knotes);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     for (const Kqueue::IndexEntry& e : k.kqueues()[i].index()) {
       const Knote& kn = k.kqueues()[i].knote(e.slot);
@@ -108,7 +110,7 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
                      kn.kind == FilterKind::kSockEmpty || kn.kind == FilterKind::kUnixWrite ||
                      kn.kind == FilterKind::kUnixEmpty ||
                      kn.kind == FilterKind::kVnodeRead || kn.kind == FilterKind::kVnodeWrite ||
-                     kn.kind == FilterKind::kVnode;
+                     kn.kind == FilterKind::kVnode || kn.kind == FilterKind::kAio || kn.kind == FilterKind::kLio;
       std::uint32_t n = count_of(static_cast<std::uint32_t>(i), e.slot);
       std::uint32_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
       if (n != want) out.fail([&] { return where(i, e.slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
@@ -129,6 +131,9 @@ void check_refcounts(const Kernel& k, InvariantScratch& s, Report& out) {
     for (const Kqueue::IndexEntry& e : kq.index()) {
       if (kq.knote(e.slot).file != kNoFile) ++refs[kq.knote(e.slot).file];
     }
+  }
+  for (const AioJob& j : k.aio_jobs()) {
+    if (j.live && j.file != kNoFile) ++refs[j.file];  // fd_file, held until aio_free_entry
   }
   for (std::size_t f = 0; f < k.files().size(); ++f) {
     if (refs[f] != k.files()[f].refcount) {
@@ -266,6 +271,69 @@ void check_processes(const Kernel& k, Report& out) {
   }
 }
 
+// vfs_aio.c's MPASS/KASSERTs and list discipline: a live job belongs to a
+// live process with p_aioinfo, holds an open file, is EINPROGRESS exactly
+// while unfinished, and waits on the daemon queue exactly then (once); its
+// knotes are EVFILT_AIO knotes naming it. A live batch counts exactly its
+// live jobs and finished jobs, is never empty between calls, has posted its
+// kevent only when all are done, and its knotes name it. Freed jobs and
+// batches have no knotes. The user aiocb words are sorted by address.
+void check_aio(const Kernel& k, Report& out) {
+  const auto jobs = k.aio_jobs();
+  const auto lios = k.aio_lios();
+  std::vector<std::uint32_t> count(lios.size(), 0), finished(lios.size(), 0);
+  auto queued = [&](std::uint32_t id) { return std::count(k.aio_queue().begin(), k.aio_queue().end(), id); };
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const AioJob& j = jobs[i];
+    auto who = [&] { return "aio job#" + std::to_string(i); };
+    if (!j.live) {
+      if (!j.knotes.empty() || queued(static_cast<std::uint32_t>(i)) != 0) out.fail([&] { return who() + " is freed but has knotes or is queued"; });
+      continue;
+    }
+    const Process* p = k.process(j.owner);
+    if (p == nullptr || !p->alive || !p->aio_info) out.fail([&] { return who() + " belongs to no live process with aio state"; });
+    if (j.file == kNoFile || j.file >= k.files().size() || k.files()[j.file].closed) out.fail([&] { return who() + " holds no open file"; });
+    if (j.finished == (j.error == Errno::kEINPROGRESS)) out.fail([&] { return who() + " is EINPROGRESS iff unfinished: violated"; });
+    if (queued(static_cast<std::uint32_t>(i)) != (j.finished ? 0 : 1)) out.fail([&] { return who() + " is on the daemon queue iff unfinished (once): violated"; });
+    for (KnoteRef ref : j.knotes.refs()) {
+      const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
+      if (kn.kind != FilterKind::kAio || kn.object != i || kn.kev.ident != j.ujob) out.fail([&] { return who() + " lists a knote that is not its EVFILT_AIO knote"; });
+    }
+    if (j.lio != kNoLio) {
+      if (j.lio >= lios.size() || !lios[j.lio].live) {
+        out.fail([&] { return who() + " belongs to a freed lio batch"; });
+      } else {
+        ++count[j.lio];
+        finished[j.lio] += j.finished ? 1 : 0;
+      }
+    }
+  }
+  for (std::uint32_t id : k.aio_queue()) {
+    if (id >= jobs.size() || !jobs[id].live) out.fail([&] { return "the aio daemon queue holds a freed job"; });
+  }
+  for (std::size_t i = 0; i < lios.size(); ++i) {
+    const AioLio& lj = lios[i];
+    auto who = [&] { return "lio#" + std::to_string(i); };
+    if (!lj.live) {
+      if (!lj.knotes.empty()) out.fail([&] { return who() + " is freed but has knotes"; });
+      continue;
+    }
+    if (lj.count != count[i] || lj.finished_count != finished[i]) out.fail([&] { return who() + " counts disagree with its jobs"; });
+    if (lj.count == 0) out.fail([&] { return who() + " is live without jobs"; });
+    if (lj.kevent_posted && lj.finished_count != lj.count) out.fail([&] { return who() + " posted its kevent before all jobs were done"; });
+    for (KnoteRef ref : lj.knotes.refs()) {
+      const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
+      if (kn.kind != FilterKind::kLio || kn.object != i) out.fail([&] { return who() + " lists a knote that is not its EVFILT_LIO knote"; });
+    }
+  }
+  for (const Process& p : k.processes()) {
+    if (!p.alive && p.aio_info) out.fail([&] { return "pid " + std::to_string(p.pid) + " is dead but keeps aio state"; });
+    for (std::size_t w = 1; w < p.aiocb_words.size(); ++w) {
+      if (p.aiocb_words[w - 1].addr >= p.aiocb_words[w].addr) out.fail([&] { return "pid " + std::to_string(p.pid) + " aiocb words are not sorted"; });
+    }
+  }
+}
+
 void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   std::uint32_t* queued = slot_counts(kernel, s);
   for (std::size_t i = 0; i < kernel.kqueues().size() && !out.stop(); ++i) {
@@ -278,6 +346,7 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   if (!out.stop()) check_sockets(kernel, out);
   if (!out.stop()) check_processes(kernel, out);
   if (!out.stop()) check_vnodes(kernel, s, out);
+  if (!out.stop()) check_aio(kernel, out);
 }
 
 }  // namespace

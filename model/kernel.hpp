@@ -21,6 +21,9 @@
 //   vfs_io.cpp           open, reads and writes of regular files, lseek, ftruncate, vn_close
 //   fifo_io.cpp          fifo_open / fifo_close: FIFOs on the pipe code
 //   filters/vfs_filters.cpp  vfs_kqfilter: EVFILT_READ/WRITE/VNODE on vnodes
+//   aio_submit.cpp       aio_aqueue, kern_lio_listio, kqfd_register: submitting aio requests
+//   aio_jobs.cpp         the aio daemons, completion, aio_error/aio_return/aio_cancel, rundown
+//   filters/aio_filters.cpp  EVFILT_AIO and EVFILT_LIO
 //   kernel_encode.cpp    the state as bytes, for the explorer's visited set
 #pragma once
 
@@ -33,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/aio.hpp"
 #include "model/dialect_profile.hpp"
 #include "model/file.hpp"
 #include "model/kqueue.hpp"
@@ -145,6 +149,11 @@ class Kernel {
   // Any of the above, as one request (trace steps and the C API).
   SysResult vfs(Pid pid, const VfsCall& call);
 
+  // POSIX asynchronous I/O (aio_submit.cpp, aio_jobs.cpp): aio_read,
+  // aio_write, aio_error, aio_return, aio_cancel, lio_listio, and the aio
+  // daemons running queued jobs.
+  SysResult aio(Pid pid, const AioCall& call);
+
   // Read-only views for explanations and invariant checks.
   [[nodiscard]] const Process* process(Pid pid) const;
   [[nodiscard]] std::span<const Process> processes() const { return processes_; }
@@ -159,6 +168,10 @@ class Kernel {
   [[nodiscard]] std::span<const Vnode> vnodes() const { return vnodes_; }
   // A forced unmount took the simulated file system away (every vnode dead).
   [[nodiscard]] bool fs_unmounted() const { return fs_unmounted_; }
+  [[nodiscard]] std::span<const AioJob> aio_jobs() const { return aio_jobs_; }
+  [[nodiscard]] std::span<const AioLio> aio_lios() const { return aio_lios_; }
+  // The global aio_jobs queue: jobs waiting for an aio daemon, oldest first.
+  [[nodiscard]] std::span<const std::uint32_t> aio_queue() const { return aio_queue_; }
   // The kqueue index behind pid's descriptor, if it is a kqueue.
   [[nodiscard]] std::optional<std::uint32_t> kqueue_at(Pid pid, std::int32_t fd) const;
   // Appends a byte encoding of the whole state, equal bytes for equal
@@ -232,7 +245,7 @@ class Kernel {
     void (Kernel::*detach)(KnoteRef);
     bool touch;  // f_touch: the filter decides what a modify and a delivery do
   };
-  static const std::array<FilterOps, 18> kFilterOps;
+  static const std::array<FilterOps, 20> kFilterOps;
 
   // filterops dispatch (filters/filter_ops.cpp).
   RegisterOutcome filter_attach(KnoteRef ref, Process& p);
@@ -292,6 +305,10 @@ class Kernel {
   SysResult vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t oflags);
   SysResult vn_read(File& f, std::int64_t nbytes);
   SysResult vn_write(File& f, std::int64_t nbytes);
+  // VOP_READ / VOP_WRITE at an explicit offset (read(2) passes f_offset,
+  // aio its aio_offset), which moves past what was transferred.
+  std::int64_t vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes);
+  std::int64_t vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes);
   void vn_close(File& f);
   SysResult fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags);
   void fifo_close(const File& f);
@@ -333,6 +350,36 @@ class Kernel {
   void filt_sordetach(KnoteRef ref);
   void filt_sowdetach(KnoteRef ref);
 
+  // Asynchronous I/O (aio_submit.cpp, aio_jobs.cpp, filters/aio_filters.cpp).
+  struct AioCheck {  // aio_aqueue's checks before it queues anything
+    SysResult result = SysResult::ok(0);
+    bool store_error = false;  // the error is also stored in the user aiocb
+    FileIndex file = kNoFile;
+    std::optional<std::uint32_t> kq;  // SIGEV_KEVENT: the kqueue to register in
+  };
+  [[nodiscard]] AioCheck aio_check(const Process& p, const AioCb& cb, std::int32_t opcode) const;
+  SysResult aio_aqueue(Process& p, const AioCb& cb, std::int32_t opcode, std::uint32_t lio);
+  SysResult lio_listio(Process& p, const AioCall& call);
+  SysResult aio_error(const Process& p, std::uint64_t ujob) const;
+  SysResult aio_return(Process& p, std::uint64_t ujob);
+  SysResult aio_cancel(Process& p, std::int32_t fd, std::uint64_t ujob);
+  void aio_store(Process& p, std::uint64_t ujob, std::int64_t status, std::int32_t error);
+  std::optional<std::uint32_t> aio_find(const Process& p, std::uint64_t ujob, bool finished_only) const;
+  bool aio_daemons_run(Pid only_owner = 0, std::uint64_t only_ujob = 0);
+  void aio_process_rw(std::uint32_t job);
+  void aio_complete(std::uint32_t job, std::int64_t status, Errno error);
+  void aio_bio_done_notify(std::uint32_t job, bool rundown);
+  void aio_free_entry(std::uint32_t job);
+  void lio_free(std::uint32_t lio);
+  void aio_proc_rundown(Process& p);
+  void knlist_delete(KnoteList& list);
+  Errno kqfd_register(std::uint32_t kq, KEvent kev, Process& p);
+  RegisterOutcome filt_aioattach(KnoteRef ref);  // also filt_lioattach
+  void filt_aiodetach(KnoteRef ref);
+  bool filt_aio(Knote& kn, std::int64_t hint);
+  void filt_liodetach(KnoteRef ref);
+  bool filt_lio(Knote& kn, std::int64_t hint);
+
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
@@ -373,6 +420,9 @@ class Kernel {
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
   std::vector<Vnode> vnodes_;  // index kRootVnode is "/"; removed vnodes stay, with nlink 0
   bool fs_unmounted_ = false;  // unmount(MNT_FORCE) succeeded: path calls are unsupported after it
+  std::vector<AioJob> aio_jobs_;   // every kaiocb ever made; freed ones stay, not live
+  std::vector<AioLio> aio_lios_;   // every aioliojob ever made; freed ones stay, not live
+  std::vector<std::uint32_t> aio_queue_;  // aio_jobs: queued for a daemon, oldest first
 };
 
 }  // namespace kqsim::model

@@ -198,6 +198,24 @@ void put_vnode(Writer& out, const Vnode& v) {
   put(out, v.dead);
 }
 
+// A freed job is only its slot (nothing refers to it any more).
+void put_aio_job(Writer& out, const AioJob& j) {
+  put(out, j.live);
+  if (!j.live) return;
+  put(out, j.owner);
+  put(out, j.ujob);
+  put(out, j.fildes);
+  put(out, j.opcode);
+  put(out, j.offset);
+  put(out, j.nbytes);
+  put(out, j.file);
+  put(out, j.finished);
+  put(out, j.status);
+  put(out, j.error);
+  put(out, j.lio);
+  put_list(out, j.knotes);
+}
+
 }  // namespace
 
 // Parts: the clock and the number of processes; each process; the files and
@@ -227,6 +245,13 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
     put(out, p.kqueues.size());
     for (std::uint32_t kq : p.kqueues) put(out, kq);
     put(out, p.exit_status);
+    put(out, p.aio_info);
+    put(out, p.aiocb_words.size());
+    for (const AiocbWords& w : p.aiocb_words) {
+      put(out, w.addr);
+      put(out, w.status);
+      put(out, w.error);
+    }
     put_signal_state(out, p);
     put_list(out, p.klist);
     out.end_part();
@@ -295,6 +320,23 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
   put(out, vnodes_.size());
   for (const Vnode& v : vnodes_) put_vnode(out, v);
   put(out, fs_unmounted_);
+  out.end_part();
+  put(out, aio_jobs_.size());
+  for (const AioJob& j : aio_jobs_) put_aio_job(out, j);
+  put(out, aio_lios_.size());
+  for (const AioLio& lj : aio_lios_) {
+    put(out, lj.live);
+    if (!lj.live) continue;
+    put(out, lj.owner);
+    put(out, lj.uaddr);
+    put(out, lj.count);
+    put(out, lj.finished_count);
+    put(out, lj.kevent);
+    put(out, lj.kevent_posted);
+    put_list(out, lj.knotes);
+  }
+  put(out, aio_queue_.size());
+  for (std::uint32_t id : aio_queue_) put(out, id);
   out.end_part();
 }
 

@@ -97,6 +97,12 @@ KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
       return {SysResult::ok(n), std::move(events)};
     }
     if (poll) return {SysResult::ok(0), {}};
+    // The aio daemons run the queued jobs while the caller sleeps.
+    if (!aio_queue_.empty()) {
+      while (aio_daemons_run()) {}
+      run_kqueue_tasks();
+      continue;
+    }
     auto next = next_wakeup_ns(kq);
     if (!next || *next >= deadline) {
       if (infinite) return {SysResult::blocked("kevent() waits forever: nothing that could wake it is pending or armed"), {}};

@@ -42,6 +42,8 @@ enum class FilterKind : std::uint8_t {
   kVnodeRead,   // vfs_subr.c vfsread_filtops
   kVnodeWrite,  // vfs_subr.c vfswrite_filtops
   kVnode,       // vfs_subr.c vfsvnode_filtops (EVFILT_VNODE)
+  kAio,         // vfs_aio.c aio_filtops (registered by aio_aqueue only)
+  kLio,         // vfs_aio.c lio_filtops (registered by lio_listio only)
 };
 
 // Where a knote lives: kqueue index and slot in that kqueue's knote table.
@@ -63,7 +65,7 @@ struct Knote {
   std::uint16_t status = 0;   // kn::* bits
   FilterKind kind = FilterKind::kUser;
   FileIndex file = kNoFile;   // kn_fp: a reference held for fd filters
-  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc, socket or vnode index
+  std::uint32_t object = 0;   // pipe end (pair * 2 + side), watched kqueue index, pid, procdesc, socket, vnode, aio job or lio index
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
   bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/aio.hpp"
 #include "model/file_table.hpp"
 #include "model/knote_list.hpp"
 #include "model/kqueue.hpp"
@@ -26,6 +27,11 @@ struct Process {
   std::array<SignalAction, sig::kMax + 1> actions{};  // sigaction dispositions
   std::bitset<sig::kMax + 1> blocked;                 // the signal mask
   std::bitset<sig::kMax + 1> pending;                 // generated while blocked
+  // p_aioinfo != NULL: the first aio call made it; exit and exec free it.
+  bool aio_info = false;
+  // The _aiocb_private words of the user aiocbs the kernel wrote, by
+  // address (user memory: fork copies it, exec discards it).
+  std::vector<AiocbWords> aiocb_words;
   KnoteList klist;  // p_klist: EVFILT_SIGNAL knotes of this process, EVFILT_PROC knotes watching it
 
   // PRS_ZOMBIE: exited, not yet waited for.

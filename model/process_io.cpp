@@ -24,6 +24,9 @@ Pid Kernel::fork_process(Pid parent) {
   child.parent = parent;
   child.actions = proc(parent).actions;
   child.blocked = proc(parent).blocked;
+  // The child's memory is a copy (its aiocbs included); p_aioinfo is not
+  // inherited: the child has no aio requests.
+  child.aiocb_words = proc(parent).aiocb_words;
   fork_copy_fds(proc(parent), child);
   processes_.push_back(std::move(child));
   return processes_.back().pid;
@@ -95,6 +98,11 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
 SysResult Kernel::exec(Pid pid) {
   SyscallScope scope(*this);
   Process& p = proc(pid);
+  // exec_new_vmspace runs the process_exec handlers first:
+  // aio_proc_rundown_exec frees every aio request; the new image has no
+  // aiocbs.
+  aio_proc_rundown(p);
+  p.aiocb_words.clear();
   for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
     const FdEntry* e = p.fds.find(fd);
     if (e != nullptr && e->cloexec) close_fd(p, fd);
@@ -121,6 +129,9 @@ SysResult Kernel::exit(Pid pid) {
 // reaper instead, so the parent's SIGCHLD knote never counts it — the
 // mechanism behind kqueue(2)'s "an ignored SIGCHLD is not recorded").
 void Kernel::exit_process(Process& p, std::int32_t status) {
+  // exit1 invokes the process_exit handlers before fdescfree:
+  // aio_proc_rundown cancels queued requests and frees them all.
+  aio_proc_rundown(p);
   for (std::int32_t fd = 0; fd <= p.fds.last_fd(); ++fd) {
     if (p.fds.find(fd) != nullptr) closef(p, fd);
   }

@@ -85,14 +85,18 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
 // unless security.bsd.allow_read_dir is set (FreeBSD 13 and later; the
 // model assumes the default).
 SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
-  Vnode& v = vnodes_[f.vnode];
-  if (v.dead) return SysResult::fail(Errno::kEIO);  // dead_read: EIO but for a tty
-  if (v.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
-  const std::int64_t avail = std::max<std::int64_t>(0, v.size - f.offset);
+  if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEIO);  // dead_read: EIO but for a tty
+  if (vnodes_[f.vnode].type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
+  return SysResult::ok(vn_read_at(f.vnode, f.offset, nbytes));
+}
+
+// VOP_READ of a regular file at `offset`, which moves past what was read.
+std::int64_t Kernel::vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes) {
+  const std::int64_t avail = std::max<std::int64_t>(0, vnodes_[vnode].size - offset);
   const std::int64_t n = std::min(nbytes, avail);
-  f.offset += n;
-  vn_knote(f.vnode, note::kRead);
-  return SysResult::ok(n);
+  offset += n;
+  vn_knote(vnode, note::kRead);
+  return n;
 }
 
 // vn_write -> VOP_WRITE at f_offset (at the end with O_APPEND).
@@ -100,17 +104,22 @@ SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
 // NOTE_EXTEND when it moved past the old size. A write of 0 bytes posts
 // nothing.
 SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
-  Vnode& v = vnodes_[f.vnode];
-  const std::int64_t ooffset = f.offset;
+  if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEIO);  // dead_write
+  return SysResult::ok(vn_write_at(f.vnode, f.append, f.offset, nbytes));
+}
+
+// VOP_WRITE at `offset` (the end with IO_APPEND), which moves past what was written.
+std::int64_t Kernel::vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes) {
+  Vnode& v = vnodes_[vnode];
+  const std::int64_t ooffset = offset;
   const std::int64_t osize = v.size;
-  if (v.dead) return SysResult::fail(Errno::kEIO);  // dead_write
-  if (nbytes == 0) return SysResult::ok(0);
-  const std::int64_t start = f.append ? v.size : f.offset;
+  if (nbytes == 0) return 0;
+  const std::int64_t start = append ? v.size : offset;
   const std::int64_t noffset = start + nbytes;
   v.size = std::max(v.size, noffset);
-  f.offset = noffset;
-  if (noffset > ooffset) vn_knote(f.vnode, note::kWrite | (noffset > osize ? note::kExtend : 0));
-  return SysResult::ok(nbytes);
+  offset = noffset;
+  if (noffset > ooffset) vn_knote(vnode, note::kWrite | (noffset > osize ? note::kExtend : 0));
+  return nbytes;
 }
 
 // vn_closefile -> VOP_CLOSE (fifo_close for a FIFO); vop_close_post posts

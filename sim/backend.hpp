@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/aio.hpp"
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
 #include "sim/socket_call.hpp"
@@ -66,6 +67,10 @@ class Backend {
   virtual CallResult socket_call(ProcId p, const SocketCall& call) = 0;
   // The file-system calls (open, mkdir, ..., lseek); flags and modes in FreeBSD's numbers.
   virtual CallResult vfs(ProcId p, const model::VfsCall& call) = 0;
+  // The aio calls (aio_read, aio_write, aio_error, aio_return, aio_cancel,
+  // lio_listio) and aio_run (the model's daemons running queued requests);
+  // aiocb and list addresses as the interpreter assigned them.
+  virtual CallResult aio(ProcId p, const model::AioCall& call) = 0;
   // EVFILT_PROC idents and NOTE_CHILD data are ProcIds on this interface;
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).

@@ -55,7 +55,24 @@ std::uint64_t Interpreter::ident_of(const Step& step, const Ref& ref, model::Fil
     auto it = procs_.find(ref.name());
     if (it != procs_.end()) return static_cast<std::uint64_t>(it->second.id);
   }
+  if (filter == model::filt::kAio || filter == model::filt::kLio) return aiocb_addr(ref);
   return static_cast<std::uint64_t>(fd_of(step, ref, field));
+}
+
+// An aiocb (or lio list) by name gets the next fake address at its first
+// mention; a number is an address as it stands.
+std::uint64_t Interpreter::aiocb_addr(const Ref& ref) const {
+  if (!ref.is_name()) return ref.number();
+  auto [it, added] = aiocbs_.try_emplace(ref.name(), 0);
+  if (added) it->second = kAiocbBase + kAiocbStride * (aiocbs_.size() - 1);
+  return it->second;
+}
+
+std::optional<std::string> Interpreter::aiocb_name(std::uint64_t addr) const {
+  for (const auto& [name, a] : aiocbs_) {
+    if (a == addr) return name;
+  }
+  return std::nullopt;
 }
 
 // A name in an expectation: a process for EVFILT_PROC (and for pids), else a
@@ -64,6 +81,10 @@ std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, mo
   if (!ref.is_name()) return ref.number();
   auto proc = procs_.find(ref.name());
   if (filter == model::filt::kProc && proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
+  if (filter == model::filt::kAio || filter == model::filt::kLio) {
+    if (aiocbs_.count(ref.name()) == 0) fail(step, "observed", "aiocb name '" + ref.name() + "' was never submitted");
+    return aiocb_addr(ref);
+  }
   if (auto fd = procs_.at(step.proc).names.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
   if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
   if (proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
@@ -167,6 +188,8 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
     case Op::kLink: case Op::kChmod: case Op::kTruncate: case Op::kRevoke: case Op::kUnmount:
       return backend_.vfs(p, step.vfs);
+    case Op::kAioRead: case Op::kAioWrite: case Op::kAioError: case Op::kAioReturn: case Op::kAioCancel:
+    case Op::kLioListio: case Op::kAioRun: return call_aio(step, p);
     case Op::kFtruncate:
     case Op::kLseek: {
       model::VfsCall c = step.vfs;
@@ -212,6 +235,57 @@ CallResult Interpreter::call_socket(const Step& step, ProcId p) {
     default: c.op = SocketOp::kSetsockopt; break;
   }
   return backend_.socket_call(p, c);
+}
+
+model::SigEvent Interpreter::aio_sigevent(const Step& step, const traces::AioSigevent& e, const std::string& field) const {
+  model::SigEvent out;
+  out.notify = e.notify;
+  if (e.has_kq) out.kqueue = fd_of(step, e.kq, (field + ".kq").c_str());
+  out.kevent_flags = e.flags;
+  out.value = e.udata;
+  out.signo = e.signo;
+  return out;
+}
+
+model::AioCb Interpreter::aio_request(const Step& step, const traces::AioRequest& q, const std::string& field) const {
+  model::AioCb cb;
+  if (!q.aiocb) return cb;  // a NULL entry: address 0
+  cb.addr = aiocb_addr(*q.aiocb);
+  cb.fildes = fd_of(step, q.fd, (field + "fd").c_str());
+  cb.offset = q.offset;
+  cb.nbytes = q.bytes;
+  cb.lio_opcode = q.opcode;
+  cb.sigevent = aio_sigevent(step, q.sigevent, field + "sigevent");
+  cb.defer = q.defer;
+  return cb;
+}
+
+CallResult Interpreter::call_aio(const Step& step, ProcId p) {
+  const traces::AioArgs& a = step.aio;
+  model::AioCall c;
+  c.op = *traces::aio_op_of(step.op);
+  switch (c.op) {
+    case model::AioOp::kRead:
+    case model::AioOp::kWrite: c.cb = aio_request(step, a.cb, ""); break;
+    case model::AioOp::kCancel:
+      c.cb.fildes = fd_of(step, a.cb.fd, "fd");
+      if (a.cb.aiocb) c.cb.addr = aiocb_addr(*a.cb.aiocb);
+      break;
+    case model::AioOp::kError:
+    case model::AioOp::kReturn:
+    case model::AioOp::kRun:
+      if (a.cb.aiocb) c.cb.addr = aiocb_addr(*a.cb.aiocb);
+      break;
+    case model::AioOp::kLioListio:
+      c.mode = a.mode;
+      c.list_addr = aiocb_addr(a.list);
+      for (std::size_t i = 0; i < a.entries.size(); ++i) {
+        c.list.push_back(aio_request(step, a.entries[i], "entries[" + std::to_string(i) + "]."));
+      }
+      if (a.sig) c.sig = aio_sigevent(step, *a.sig, "sigevent");
+      break;
+  }
+  return backend_.aio(p, c);
 }
 
 // Names are bound to what the call returned, -1 for a failed call, as a C
@@ -263,6 +337,7 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
     const bool is_error = (ev.flags & model::ev::kError) != 0;
     if (ev.filter == model::filt::kSignal && !is_error) name = model::signal_name(static_cast<std::int32_t>(ev.ident));
     if (ev.filter == model::filt::kProc && ev.ident <= static_cast<std::uint64_t>(INT32_MAX)) name = proc_name(static_cast<ProcId>(ev.ident));
+    if (ev.filter == model::filt::kAio || ev.filter == model::filt::kLio) name = aiocb_name(ev.ident);
     e.ident = name ? Ref{*name} : Ref{ev.ident};
     e.filter = ev.filter;
     e.flags = ev.flags;

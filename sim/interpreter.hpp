@@ -49,12 +49,23 @@ class Interpreter {
   [[nodiscard]] std::optional<std::string> fd_name(ProcId pid, std::int64_t fd) const;
   // The trace's name for a process, if it has one.
   [[nodiscard]] std::optional<std::string> proc_name(ProcId id) const;
+  // The trace's name for an aiocb or lio list address, if it has one.
+  [[nodiscard]] std::optional<std::string> aiocb_name(std::uint64_t addr) const;
+
+  // The fake user address of the n-th aiocb or list name (from 0): fixed,
+  // so a trace's idents are the same on every run.
+  static constexpr std::uint64_t kAiocbBase = 0x10000000;
+  static constexpr std::uint64_t kAiocbStride = 0x100;
 
  private:
   StepOutcome run_step(const traces::Step& step);
   CallResult call(const traces::Step& step, ProcId p);
   CallResult call_kevent(const traces::Step& step, ProcId p);
   CallResult call_socket(const traces::Step& step, ProcId p);
+  CallResult call_aio(const traces::Step& step, ProcId p);
+  model::AioCb aio_request(const traces::Step& step, const traces::AioRequest& q, const std::string& field) const;
+  model::SigEvent aio_sigevent(const traces::Step& step, const traces::AioSigevent& e, const std::string& field) const;
+  std::uint64_t aiocb_addr(const traces::Ref& ref) const;
   void bind_results(const traces::Step& step, const CallResult& r);
   std::int32_t fd_of(const traces::Step& step, const traces::Ref& ref, const char* field) const;
   std::uint64_t ident_of(const traces::Step& step, const traces::Ref& ref, model::FilterId filter, const char* field) const;
@@ -74,6 +85,9 @@ class Interpreter {
   Backend& backend_;
   bool unsupported_is_observation_;
   std::map<std::string, ProcState> procs_;
+  // aiocb and list names and their addresses, in order of first mention
+  // (a name means the same user memory in every process: fork copies it).
+  mutable std::map<std::string, std::uint64_t> aiocbs_;
 };
 
 }  // namespace kqsim::sim

@@ -22,19 +22,30 @@ std::optional<std::int32_t> fd_of_file(const Kernel& k, model::Pid pid, model::F
   return std::nullopt;
 }
 
+}  // namespace
+
+std::string addr_text(std::uint64_t addr, const AddrNamer& addr_name) {
+  auto name = addr_name ? addr_name(addr) : std::nullopt;
+  return name ? fmt::format("{} ({:#x})", *name, addr) : fmt::format("{:#x}", addr);
+}
+
 std::string proc_text(model::Pid pid, const ProcNamer& proc_name) {
   auto name = proc_name ? proc_name(pid) : std::nullopt;
   return name ? fmt::format("{} (pid {})", *name, pid) : fmt::format("pid {}", pid);
 }
 
-std::string ident_text(const Knote& kn, model::Pid owner, const FdNamer& name_of, const ProcNamer& proc_name) {
+std::string ident_text(const Knote& kn, model::Pid owner, const FdNamer& name_of, const ProcNamer& proc_name,
+                       const AddrNamer& addr_name) {
   if (kn.kev.filter == model::filt::kProc && kn.kev.ident <= static_cast<std::uint64_t>(INT32_MAX)) {
     return proc_text(static_cast<model::Pid>(kn.kev.ident), proc_name);
   }
+  if (kn.kev.filter == model::filt::kAio || kn.kev.filter == model::filt::kLio) return addr_text(kn.kev.ident, addr_name);
   if (!model::filter_is_fd_based(kn.kev.filter)) return std::to_string(kn.kev.ident);
   auto name = name_of(owner, static_cast<std::int64_t>(kn.kev.ident));
   return name ? fmt::format("{} (fd {})", *name, kn.kev.ident) : fmt::format("fd {}", kn.kev.ident);
 }
+
+namespace {
 
 std::string timer_text(const Knote& kn, std::int64_t now_ns) {
   if (kn.kind != model::FilterKind::kTimer) return "";
@@ -43,7 +54,8 @@ std::string timer_text(const Knote& kn, std::int64_t now_ns) {
   return fmt::format("  timer: due in {} ns{}", kn.timer.deadline_ns - now_ns, period);
 }
 
-void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, const ProcNamer& proc_name, std::string& out) {
+void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, const ProcNamer& proc_name,
+                  const AddrNamer& addr_name, std::string& out) {
   const Kqueue& kq = k.kqueues()[index];
   auto fd = fd_of_file(k, kq.owner(), kq.file());
   auto name = fd ? name_of(kq.owner(), *fd) : std::nullopt;
@@ -53,7 +65,7 @@ void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, co
   for (std::uint32_t slot : kq.live_slots()) {
     const Knote& kn = kq.knote(slot);
     out += fmt::format("    {:<16} {:<13} flags {:<22} status {:<24} in: fflags {:#x} data {}  out: fflags {:#x} data {}  udata {}{}\n",
-                       ident_text(kn, kq.owner(), name_of, proc_name), model::filter_name(kn.kev.filter),
+                       ident_text(kn, kq.owner(), name_of, proc_name, addr_name), model::filter_name(kn.kev.filter),
                        model::flags_to_string(kn.kev.flags), knote_status_text(kn.status), kn.sfflags, kn.sdata,
                        kn.kev.fflags, kn.kev.data, kn.kev.udata, timer_text(kn, k.now_ns()));
   }
@@ -61,7 +73,7 @@ void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, co
   for (std::uint32_t slot : kq.queue().slots()) {
     const Knote& kn = kq.knote(slot);
     if (!queue.empty()) queue += ", ";
-    queue += ident_text(kn, kq.owner(), name_of, proc_name) + "/" + model::filter_name(kn.kev.filter);
+    queue += ident_text(kn, kq.owner(), name_of, proc_name, addr_name) + "/" + model::filter_name(kn.kev.filter);
   }
   out += fmt::format("    activation queue: [{}]\n", queue);
 }
@@ -98,18 +110,19 @@ std::string knote_status_text(std::uint16_t status) {
   return out.empty() ? "-" : out;
 }
 
-std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const ProcNamer& proc_name) {
+std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const ProcNamer& proc_name, const AddrNamer& addr_name) {
   std::string out = fmt::format("  clock: {} ns\n", k.now_ns());
   if (proc_name && k.processes().size() > 1) describe_processes(k, proc_name, out);
   bool any = false;
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     if (k.kqueues()[i].closed()) continue;
-    describe_one(k, i, name_of, proc_name, out);
+    describe_one(k, i, name_of, proc_name, addr_name, out);
     any = true;
   }
   if (!any) out += "  (no open kqueue)\n";
   out += describe_sockets(k, name_of);
-  out += describe_vfs(k);  // was unreachable after an early return
+  out += describe_vfs(k);
+  out += describe_aio(k, addr_name, proc_name);
   return out;
 }
 

@@ -17,10 +17,15 @@ using FdNamer = std::function<std::optional<std::string>(model::Pid, std::int64_
 // The trace's name for a process, if it has one.
 using ProcNamer = std::function<std::optional<std::string>(model::Pid)>;
 
+// The trace's name for an aiocb or lio list address, if it has one.
+using AddrNamer = std::function<std::optional<std::string>(std::uint64_t)>;
+
 // With a ProcNamer, EVFILT_PROC idents are named and, once the program has
 // more than one process, each process's state (running, zombie, reaped,
 // its parent, its process descriptor) is listed.
-std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {});
+// With an AddrNamer, EVFILT_AIO/LIO idents are named.
+std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {},
+                             const AddrNamer& addr_name = {});
 std::string knote_status_text(std::uint16_t status);
 // The open sockets (socket_view.cpp); empty when there are none.
 std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
@@ -28,5 +33,13 @@ std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of
 // type, links, size, knotes and FIFO state, and the open vnode files with
 // their offsets. Empty while the file system is untouched.
 std::string describe_vfs(const model::Kernel& kernel);
+// The aio requests (sim/aio_view.cpp): each live job (its aiocb, call,
+// descriptor, whether it waits for a daemon or what it returned, its
+// knotes) and each live lio_listio batch. Empty when there are none.
+std::string describe_aio(const model::Kernel& kernel, const AddrNamer& addr_name, const ProcNamer& proc_name);
+// "main (pid 1)" or "pid 1".
+std::string proc_text(model::Pid pid, const ProcNamer& proc_name);
+// "cb1 (0x10000000)" or the bare address.
+std::string addr_text(std::uint64_t addr, const AddrNamer& addr_name);
 
 }  // namespace kqsim::sim

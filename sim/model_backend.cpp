@@ -73,6 +73,7 @@ CallResult ModelBackend::sigprocmask(ProcId p, bool block, std::int32_t signo) {
 }
 
 CallResult ModelBackend::vfs(ProcId p, const model::VfsCall& call) { return checked(CallResult::of(kernel_.vfs(p, call))); }
+CallResult ModelBackend::aio(ProcId p, const model::AioCall& call) { return checked(CallResult::of(kernel_.aio(p, call))); }
 
 bool ModelBackend::alive(ProcId p) const {
   const model::Process* proc = kernel_.process(p);

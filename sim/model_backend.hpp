@@ -44,6 +44,7 @@ class ModelBackend final : public Backend {
   CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) override;
   CallResult socket_call(ProcId p, const SocketCall& call) override;
   CallResult vfs(ProcId p, const model::VfsCall& call) override;
+  CallResult aio(ProcId p, const model::AioCall& call) override;
   [[nodiscard]] bool alive(ProcId p) const override;
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }

@@ -252,4 +252,16 @@ std::vector<FieldReader> FieldReader::array_items(const std::string& key) {
   return out;
 }
 
+std::vector<std::optional<FieldReader>> FieldReader::array_items_or_null(const std::string& key) {
+  std::vector<std::optional<FieldReader>> out;
+  if (!has(key)) return out;
+  const json& v = get(key);
+  if (!v.is_array()) fail(key, "expected an array");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].is_null()) out.emplace_back(std::nullopt);
+    else out.emplace_back(FieldReader(file_, step_, path(key) + "[" + std::to_string(i) + "].", v[i]));
+  }
+  return out;
+}
+
 }  // namespace kqsim::traces

@@ -51,6 +51,8 @@ class FieldReader {
 
   FieldReader object(const std::string& key);
   std::vector<FieldReader> array_items(const std::string& key);
+  // An array whose items are objects or null (nullopt).
+  std::vector<std::optional<FieldReader>> array_items_or_null(const std::string& key);
 
  private:
   const nlohmann::json& get(const std::string& key);

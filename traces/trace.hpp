@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/aio.hpp"
 #include "model/kevent_constants.hpp"
 #include "model/socket.hpp"
 #include "model/sys_result.hpp"
@@ -88,6 +89,8 @@ enum class Op : std::uint8_t {
   // The simulated file system: one VfsCall each (traces/vfs_step_json.cpp).
   kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
   kRevoke, kUnmount,
+  // POSIX aio: one AioCall each (traces/aio_step_json.cpp).
+  kAioRead, kAioWrite, kAioError, kAioReturn, kAioCancel, kLioListio, kAioRun,
 };
 
 // The fields of the socket steps (traces/socket_steps.cpp).
@@ -99,6 +102,40 @@ struct SocketArgs {
   model::SocketOption option = model::SocketOption::kRcvLowat;
   std::int64_t value = 0;                               // setsockopt
 };
+
+// A struct sigevent of an aio step: "kq" names the kqueue descriptor.
+struct AioSigevent {
+  std::int32_t notify = model::sigev::kNone;
+  Ref kq{std::uint64_t{0}};
+  bool has_kq = false;
+  std::uint16_t flags = 0;   // sigev_notify_kevent_flags
+  std::uint64_t udata = 0;   // sigev_value
+  std::int32_t signo = 0;
+};
+
+// A user struct aiocb, named like a descriptor: the interpreter gives each
+// name a fixed fake address (its EVFILT_AIO ident).
+struct AioRequest {
+  std::optional<Ref> aiocb;  // nullopt: a NULL entry of a lio_listio list
+  Ref fd{std::uint64_t{0}};
+  std::int64_t offset = 0;
+  std::int64_t bytes = 0;
+  std::int32_t opcode = model::lio::kNop;  // lio_listio entries
+  AioSigevent sigevent;
+  bool defer = false;        // the daemons run it later (model only)
+};
+
+struct AioArgs {
+  AioRequest cb;             // aio_read/aio_write; aio_error/aio_return/aio_cancel/aio_run: cb.aiocb (and cancel's fd)
+  bool has_fd = false;       // aio_cancel
+  std::int32_t mode = model::lio::kNowait;  // lio_listio
+  Ref list{std::uint64_t{0}};               // lio_listio: the list's name
+  std::vector<AioRequest> entries;
+  std::optional<AioSigevent> sig;
+};
+
+// The aio ops and the call each one makes.
+[[nodiscard]] std::optional<model::AioOp> aio_op_of(Op op);
 
 // The file-system ops and the call each one makes.
 [[nodiscard]] std::optional<model::VfsOp> vfs_op_of(Op op);
@@ -125,6 +162,7 @@ struct Step {
   std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
   bool nohang = false;            // wait: WNOHANG
   model::VfsCall vfs;             // file-system ops; ftruncate/lseek take their descriptor from `fd`
+  AioArgs aio;                    // aio ops
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

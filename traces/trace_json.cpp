@@ -13,6 +13,7 @@
 #include "traces/json_file.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/trace_error.hpp"
+#include "traces/aio_step_json.hpp"
 #include "traces/vfs_step_json.hpp"
 
 namespace kqsim::traces {
@@ -32,6 +33,9 @@ const std::map<std::string, Op> kOps{
     {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
     {"revoke", Op::kRevoke}, {"unmount", Op::kUnmount},
     {"pdfork", Op::kPdfork}, {"wait", Op::kWait},
+    {"aio_read", Op::kAioRead}, {"aio_write", Op::kAioWrite}, {"aio_error", Op::kAioError},
+    {"aio_return", Op::kAioReturn}, {"aio_cancel", Op::kAioCancel}, {"lio_listio", Op::kLioListio},
+    {"aio_run", Op::kAioRun},
 };
 
 const std::array<const char*, 3> kSigActions{"default", "ignore", "catch"};
@@ -110,6 +114,10 @@ void parse_kevent_fields(FieldReader& r, Step& s) {
 void parse_op_fields(FieldReader& r, Step& s) {
   if (vfs_op_of(s.op)) {
     parse_vfs_fields(r, s);
+    return;
+  }
+  if (aio_op_of(s.op)) {
+    parse_aio_fields(r, s);
     return;
   }
   switch (s.op) {
@@ -313,6 +321,10 @@ json timeout_to_json(const std::optional<model::Timespec>& ts) {
 void op_fields_to_json(const Step& s, json& out) {
   if (vfs_op_of(s.op)) {
     vfs_fields_to_json(s, out);
+    return;
+  }
+  if (aio_op_of(s.op)) {
+    aio_fields_to_json(s, out);
     return;
   }
   switch (s.op) {

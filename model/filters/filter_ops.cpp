@@ -4,7 +4,7 @@
 namespace kqsim::model {
 
 // Indexed by FilterKind.
-const std::array<Kernel::FilterOps, 18> Kernel::kFilterOps{{
+const std::array<Kernel::FilterOps, 20> Kernel::kFilterOps{{
     {&Kernel::filt_piperead, &Kernel::filt_pipedetach, false},  // kPipeRead
     {&Kernel::filt_pipewrite, &Kernel::filt_pipedetach, false}, // kPipeWrite
     {&Kernel::filt_kqueue, &Kernel::filt_kqdetach, false},      // kKqueueRead
@@ -23,6 +23,8 @@ const std::array<Kernel::FilterOps, 18> Kernel::kFilterOps{{
     {&Kernel::filt_vfsread, &Kernel::filt_vfsdetach, false},    // kVnodeRead
     {&Kernel::filt_vfswrite, &Kernel::filt_vfsdetach, false},   // kVnodeWrite
     {&Kernel::filt_vfsvnode, &Kernel::filt_vfsdetach, false},   // kVnode
+    {&Kernel::filt_aio, &Kernel::filt_aiodetach, false},        // kAio
+    {&Kernel::filt_lio, &Kernel::filt_liodetach, false},        // kLio
 }};
 
 // sysfilt_ops[~filter].f_attach. fd filters go through the file's
@@ -49,9 +51,9 @@ Kernel::RegisterOutcome Kernel::filter_attach(KnoteRef ref, Process& p) {
       kn.user_triggered = (kn.kev.fflags & note::kTrigger) != 0;
       return {};
     // filt_aioattach / filt_lioattach demand the kernel-only EV_FLAG1,
-    // which kevent() strips from user input.
+    // which kevent() strips from user input: EPERM unless aio registers.
     case filt::kAio:
-    case filt::kLio: return {Errno::kEPERM, {}};
+    case filt::kLio: return filt_aioattach(ref);
     case filt::kProc: kn.kind = FilterKind::kProc; return filt_procattach(ref);
     case filt::kSignal: kn.kind = FilterKind::kSignal; return {filt_sigattach(ref, p), {}};
     case filt::kFs: return {Errno::kNone, "EVFILT_FS is not modelled yet"};

@@ -193,6 +193,15 @@ sim::CallResult HostBackend::vfs(sim::ProcId p, const model::VfsCall& call) {
   return round_trip(p, q);
 }
 
+sim::CallResult HostBackend::aio(sim::ProcId p, const model::AioCall& call) {
+  WorkerCommand q;
+  q.op = WorkerOp::kAio;
+  if (!sim::to_wire(call, q.aio)) {
+    return sim::CallResult::of(model::SysResult::unsupported("lio_listio of more than 64 entries (a recorder limit)"));
+  }
+  return round_trip(p, q);
+}
+
 // A worker that a signal ended has hung up its channel.
 bool HostBackend::alive(sim::ProcId p) const {
   auto it = channels_.find(p);

@@ -51,6 +51,7 @@ class HostBackend final : public sim::Backend {
   sim::CallResult sigprocmask(sim::ProcId p, bool block, std::int32_t signo) override;
   sim::CallResult socket_call(sim::ProcId p, const sim::SocketCall& call) override;
   sim::CallResult vfs(sim::ProcId p, const model::VfsCall& call) override;
+  sim::CallResult aio(sim::ProcId p, const model::AioCall& call) override;
   [[nodiscard]] bool alive(sim::ProcId p) const override;
 
  private:

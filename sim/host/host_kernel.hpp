@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/aio.hpp"
 #include "model/kevent_constants.hpp"
 #include "model/sys_result.hpp"
 #include "sim/socket_call.hpp"
@@ -62,6 +63,10 @@ HostCall host_sigprocmask(bool block, std::int32_t signo);
 HostCall host_socket_call(const sim::SocketCall& call);
 // A file-system call; paths are relative to the worker's working directory.
 HostCall host_vfs(const model::VfsCall& call);
+// An aio call (FreeBSD's aio with SIGEV_KEVENT); aiocb and list addresses
+// are the trace's fake ones, mapped to blocks in this process's memory.
+// aio_error's value comes back as a FreeBSD errno number.
+HostCall host_aio(const model::AioCall& call);
 HostIdentity host_identity();
 // The host's monotonic clock, to time the calls whose duration matters.
 std::int64_t host_monotonic_ns();

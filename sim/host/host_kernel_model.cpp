@@ -10,6 +10,8 @@
 
 #include "kqsim/posix.h"
 #include "kqsim/sys/event.h"
+#include "model/errno_code.hpp"
+#include "sim/host/aio_memory.hpp"
 #include "sim/host/host_kernel.hpp"
 
 namespace kqsim::host {
@@ -24,6 +26,11 @@ HostCall finish(std::int64_t ret) {
   c.detail = kqsim_last_detail();
   c.errno_name = strerrorname_np(errno);
   return c;
+}
+
+AioMemory<kqsim_aiocb>& aio_memory() {
+  static AioMemory<kqsim_aiocb> memory;
+  return memory;
 }
 
 }  // namespace
@@ -79,7 +86,8 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   std::vector<struct kevent> in(changes.size());
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const model::KEvent& c = changes[i];
-    EV_SET(&in[i], c.ident, c.filter, c.flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
+    EV_SET(&in[i], aio_memory().to_real(c.filter, c.ident), c.filter, c.flags, c.fflags, c.data,
+           reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
   }
   // With a negative nevents the kernel still writes change records (one per
   // change at most): give them room, as a real program's buffer would.
@@ -90,7 +98,7 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   HostCall c = finish(n);
   for (int i = 0; i < n; ++i) {
     const struct kevent& e = out[static_cast<std::size_t>(i)];
-    c.events.push_back({e.ident, e.filter, e.flags, e.fflags, e.data,
+    c.events.push_back({aio_memory().to_fake(e.filter, e.ident), e.filter, e.flags, e.fflags, e.data,
                         static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))});
   }
   return c;
@@ -189,6 +197,59 @@ HostCall host_vfs(const model::VfsCall& c) {
     }
   }
   return HostCall{-1, "", model::Completion::kUnsupported, "unknown file-system call", {}, {}};
+}
+
+namespace {
+
+kqsim_sigevent to_sigevent(const model::SigEvent& e) {
+  kqsim_sigevent s{};
+  s.sigev_notify = e.notify;
+  s.sigev_signo = e.signo;
+  s.sigev_notify_kqueue = e.kqueue;
+  s.sigev_notify_kevent_flags = e.kevent_flags;
+  s.sigev_value = reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.value));
+  return s;
+}
+
+kqsim_aiocb* fill(const model::AioCb& c) {
+  kqsim_aiocb* cb = aio_memory().aiocb(c.addr);
+  *cb = kqsim_aiocb{};
+  cb->aio_fildes = c.fildes;
+  cb->aio_offset = c.offset;
+  cb->aio_nbytes = static_cast<size_t>(c.nbytes);
+  cb->aio_lio_opcode = c.lio_opcode;
+  cb->aio_sigevent = to_sigevent(c.sigevent);
+  cb->kqsim_defer = c.defer ? 1 : 0;
+  return cb;
+}
+
+}  // namespace
+
+HostCall host_aio(const model::AioCall& c) {
+  kqsim_aiocb* cb = c.cb.addr == 0 ? nullptr : aio_memory().aiocb(c.cb.addr);
+  switch (c.op) {
+    case model::AioOp::kRead: return finish(kqsim_aio_read(fill(c.cb)));
+    case model::AioOp::kWrite: return finish(kqsim_aio_write(fill(c.cb)));
+    case model::AioOp::kError: {
+      HostCall r = finish(kqsim_aio_error(cb));
+      // The value is a host errno; the trace speaks FreeBSD's numbers.
+      if (r.ret > 0) {
+        if (auto e = model::errno_from_name(strerrorname_np(static_cast<int>(r.ret)))) r.ret = static_cast<std::int64_t>(*e);
+      }
+      return r;
+    }
+    case model::AioOp::kReturn: return finish(kqsim_aio_return(cb));
+    case model::AioOp::kCancel: return finish(kqsim_aio_cancel(c.cb.fildes, cb));
+    case model::AioOp::kRun: return finish(kqsim_aio_run(cb));
+    case model::AioOp::kLioListio: {
+      kqsim_aiocb** list = aio_memory().list(c.list_addr);
+      for (std::size_t i = 0; i < c.list.size(); ++i) list[i] = c.list[i].addr == 0 ? nullptr : fill(c.list[i]);
+      kqsim_sigevent sig{};
+      if (c.sig) sig = to_sigevent(*c.sig);
+      return finish(kqsim_lio_listio(c.mode, list, static_cast<int>(c.list.size()), c.sig ? &sig : nullptr));
+    }
+  }
+  return HostCall{-1, "", model::Completion::kUnsupported, "unknown aio call", {}, {}};
 }
 
 HostIdentity host_identity() {

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #if defined(__FreeBSD__)
 #include <sys/procdesc.h>
+#include <aio.h>
 #endif
 #if defined(__FreeBSD__) || defined(__APPLE__) || defined(__NetBSD__) || defined(__OpenBSD__)
 #include <sys/param.h>
@@ -24,15 +25,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <utility>
+#include <vector>
 
+#include "model/errno_code.hpp"
 #include "model/kevent_names.hpp"
 #include "model/signals.hpp"
+#include "sim/host/aio_memory.hpp"
 #include "sim/host/host_kernel.hpp"
 
 namespace kqsim::host {
@@ -99,7 +106,8 @@ const NamedValue kHostErrnos[] = {
     {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS}, {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN},
     {"ECONNREFUSED", ECONNREFUSED},
     {"EACCES", EACCES}, {"EBUSY", EBUSY},   {"EEXIST", EEXIST}, {"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
-    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY}, {"EIO", EIO},
+    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY},
+    {"EIO", EIO}, {"EINPROGRESS", EINPROGRESS}, {"ECANCELED", ECANCELED},
 };
 
 // open(2) flags by name (the model speaks FreeBSD's values).
@@ -123,6 +131,27 @@ const char* host_name(const NamedValue (&table)[N], long long value) {
     if (nv.value == value) return nv.name;
   }
   return nullptr;
+}
+
+#if defined(__FreeBSD__)
+AioMemory<struct aiocb>& aio_memory() {
+  static AioMemory<struct aiocb> memory;
+  return memory;
+}
+std::uint64_t aio_to_real(model::FilterId f, std::uint64_t ident) { return aio_memory().to_real(f, ident); }
+std::uint64_t aio_to_fake(model::FilterId f, std::uint64_t ident) { return aio_memory().to_fake(f, ident); }
+#else
+std::uint64_t aio_to_real(model::FilterId, std::uint64_t ident) { return ident; }
+std::uint64_t aio_to_fake(model::FilterId, std::uint64_t ident) { return ident; }
+#endif
+
+// A call this host cannot make at all, for the reason given.
+HostCall refused(std::string why) {
+  HostCall c;
+  c.ret = -1;
+  c.completion = model::Completion::kUnsupported;
+  c.detail = std::move(why);
+  return c;
 }
 
 HostCall unsupported(std::string what) {
@@ -228,11 +257,7 @@ HostCall host_pdfork(std::uint32_t pd_flags) {
   return c;
 #else
   (void)pd_flags;
-  HostCall c;
-  c.ret = -1;
-  c.completion = model::Completion::kUnsupported;
-  c.detail = "pdfork(2) exists only on FreeBSD";
-  return c;
+  return refused("pdfork(2) exists only on FreeBSD");
 #endif
 }
 
@@ -277,7 +302,8 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
     }
     auto flags = to_host_flags(c.flags, missing);
     if (!flags) return unsupported(missing);
-    EV_SET(&in[i], c.ident, *filter, *flags, c.fflags, c.data, reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
+    EV_SET(&in[i], aio_to_real(c.filter, c.ident), *filter, *flags, c.fflags, c.data,
+           reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
   }
   // With a negative nevents the kernel still writes change records (one per
   // change at most): give them room, as a real program's buffer would.
@@ -290,7 +316,7 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
     const struct kevent& e = out[static_cast<std::size_t>(i)];
     const char* fname = host_name(kHostFilters, e.filter);
     model::FilterId filter = fname != nullptr ? *model::filter_from_name(fname) : static_cast<model::FilterId>(e.filter);
-    c.events.push_back({static_cast<std::uint64_t>(e.ident), filter, from_host_flags(e.flags), e.fflags,
+    c.events.push_back({aio_to_fake(filter, static_cast<std::uint64_t>(e.ident)), filter, from_host_flags(e.flags), e.fflags,
                         static_cast<std::int64_t>(e.data), static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))});
   }
   return c;
@@ -517,5 +543,97 @@ HostIdentity host_identity() {
   uname(&u);
   return {u.sysname, u.release, u.machine};
 }
+
+// FreeBSD's aio with SIGEV_KEVENT. Constants are FreeBSD's on both sides;
+// the kevent flags in sigev_notify_kevent_flags are translated like a
+// change's. The daemons cannot be driven on a real kernel (aio_run), and
+// "defer" is the model's choice only: the kernel decides when a request runs.
+#if defined(__FreeBSD__)
+namespace {
+
+std::optional<struct sigevent> to_host_sigevent(const model::SigEvent& e, std::string& missing) {
+  struct sigevent s;
+  std::memset(&s, 0, sizeof s);
+  s.sigev_notify = e.notify;
+  s.sigev_signo = e.signo;
+  if (e.notify == SIGEV_KEVENT) {
+    auto flags = to_host_flags(e.kevent_flags, missing);
+    if (!flags) return std::nullopt;
+    s.sigev_notify_kqueue = e.kqueue;
+    s.sigev_notify_kevent_flags = static_cast<unsigned short>(*flags);
+  }
+  s.sigev_value.sival_ptr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.value));
+  return s;
+}
+
+// The content never matters, but the kernel writes reads into aio_buf while
+// the request runs: each aiocb keeps a buffer of its own, replaced only when
+// the aiocb is filled again (after aio_return, or never in flight).
+char* aio_buffer(std::uint64_t addr, std::int64_t nbytes) {
+  static std::map<std::uint64_t, std::vector<char>> buffers;
+  std::vector<char>& b = buffers[addr];
+  b.assign(static_cast<std::size_t>(std::max<std::int64_t>(nbytes, 1)), 0);
+  return b.data();
+}
+
+constexpr std::int64_t kMaxAioBuffer = std::int64_t{1} << 24;
+
+HostCall too_big() { return refused("an aio buffer above 16 MiB (a recorder limit)"); }
+
+struct aiocb* fill(const model::AioCb& c, std::string& missing) {
+  struct aiocb* cb = aio_memory().aiocb(c.addr);
+  std::memset(cb, 0, sizeof *cb);
+  cb->aio_fildes = c.fildes;
+  cb->aio_offset = c.offset;
+  cb->aio_nbytes = static_cast<size_t>(c.nbytes);
+  cb->aio_lio_opcode = c.lio_opcode;
+  auto sig = to_host_sigevent(c.sigevent, missing);
+  if (!sig) return nullptr;
+  cb->aio_sigevent = *sig;
+  cb->aio_buf = aio_buffer(c.addr, c.nbytes);
+  return cb;
+}
+
+}  // namespace
+
+HostCall host_aio(const model::AioCall& c) {
+  std::string missing;
+  struct aiocb* cb = c.cb.addr == 0 ? nullptr : aio_memory().aiocb(c.cb.addr);
+  switch (c.op) {
+    case model::AioOp::kRead:
+    case model::AioOp::kWrite: {
+      if (c.cb.nbytes > kMaxAioBuffer) return too_big();
+      struct aiocb* r = fill(c.cb, missing);
+      if (r == nullptr) return unsupported(missing);
+      return finish(c.op == model::AioOp::kRead ? aio_read(r) : aio_write(r));
+    }
+    case model::AioOp::kError: {
+      HostCall r = finish(aio_error(cb));
+      if (r.ret > 0) {
+        const char* name = host_name(kHostErrnos, r.ret);
+        if (auto e = name != nullptr ? model::errno_from_name(name) : std::nullopt) r.ret = static_cast<std::int64_t>(*e);
+      }
+      return r;
+    }
+    case model::AioOp::kReturn: return finish(aio_return(cb));
+    case model::AioOp::kCancel: return finish(aio_cancel(c.cb.fildes, cb));
+    case model::AioOp::kRun: return refused("aio_run: a real kernel's aio daemons cannot be driven");
+    case model::AioOp::kLioListio: {
+      struct aiocb** list = aio_memory().list(c.list_addr);
+      for (std::size_t i = 0; i < c.list.size(); ++i) {
+        list[i] = nullptr;
+        if (c.list[i].nbytes > kMaxAioBuffer) return too_big();
+        if (c.list[i].addr != 0 && (list[i] = fill(c.list[i], missing)) == nullptr) return unsupported(missing);
+      }
+      std::optional<struct sigevent> sig;
+      if (c.sig && !(sig = to_host_sigevent(*c.sig, missing))) return unsupported(missing);
+      return finish(lio_listio(c.mode, list, static_cast<int>(c.list.size()), sig ? &*sig : nullptr));
+    }
+  }
+  return unsupported("this aio call");
+}
+#else
+HostCall host_aio(const model::AioCall&) { return refused("aio with kqueue notification (SIGEV_KEVENT) exists only on FreeBSD"); }
+#endif
 
 }  // namespace kqsim::host

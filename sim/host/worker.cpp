@@ -64,6 +64,7 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kSigmask: return host_sigprocmask(q.b != 0, static_cast<std::int32_t>(q.a));
     case WorkerOp::kSocket: return host_socket_call(q.sock);
     case WorkerOp::kVfs: return host_vfs(sim::from_wire(q.vfs));
+    case WorkerOp::kAio: return host_aio(sim::from_wire(q.aio));
     case WorkerOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/aio_wire.hpp"
 #include "sim/socket_call.hpp"
 #include "sim/vfs_wire.hpp"
 
@@ -21,6 +22,7 @@ enum class WorkerOp : std::uint8_t {
   kKill, kSigaction, kSigmask, kPdfork, kWait,
   kSocket,  // sock: one socket call
   kVfs,  // the file-system call in vfs
+  kAio,  // the aio call in aio
 };
 
 struct WorkerCommand {
@@ -35,6 +37,7 @@ struct WorkerCommand {
   sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
   sim::VfsWire vfs;
+  sim::AioWire aio;
 };
 
 struct WorkerReply {

@@ -82,6 +82,9 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEISDIR: return EISDIR;
     case Errno::kESPIPE: return ESPIPE;
     case Errno::kENOTEMPTY: return ENOTEMPTY;
+    case Errno::kEIO: return EIO;
+    case Errno::kEINPROGRESS: return EINPROGRESS;
+    case Errno::kECANCELED: return ECANCELED;
   }
   return EINVAL;
 }
@@ -142,6 +145,8 @@ std::int64_t simple(RpcOp op, std::int64_t a = 0, std::int64_t b = 0) {
 namespace kqsim::posix {
 
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r) { return call(q, r); }
+
+int host_errno_value(std::int32_t model_errno) { return host_errno(static_cast<kqsim::model::Errno>(model_errno)); }
 
 int unsupported_call(const char* what) {
   g_status = KQSIM_UNSUPPORTED;

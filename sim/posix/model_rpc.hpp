@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "model/kevent_constants.hpp"
+#include "sim/aio_wire.hpp"
 #include "sim/socket_call.hpp"
 #include "sim/vfs_wire.hpp"
 
@@ -22,6 +23,7 @@ enum class RpcOp : std::uint8_t {
   kWait,      // a = host pid of the child, b = 1 WNOHANG; ret = that host pid, or 0
   kSocket,    // sock: one socket call
   kVfs,       // the file-system call in vfs
+  kAio,       // the aio call in aio
 };
 
 struct RpcRequest {
@@ -38,6 +40,7 @@ struct RpcRequest {
   sim::SocketCall sock;
   model::KEvent changes[kMaxRecords];
   sim::VfsWire vfs;
+  sim::AioWire aio;
 };
 
 
@@ -54,5 +57,7 @@ struct RpcReply {
 // One request to the model server, answered (kqsim_posix.cpp): the C return
 // value, with errno and the status kqsim_last_status reports set.
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r);
+// The host's errno value for a model (FreeBSD) errno (aio_error returns one).
+int host_errno_value(std::int32_t model_errno);
 
 }  // namespace kqsim::posix

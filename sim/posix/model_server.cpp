@@ -83,6 +83,7 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     case RpcOp::kPdfork: return m.pdfork(q.pid, static_cast<std::uint32_t>(q.a));
     case RpcOp::kWait: return wait_in_host_pids(m, q);
     case RpcOp::kVfs: return m.vfs(q.pid, sim::from_wire(q.vfs));
+    case RpcOp::kAio: return m.aio(q.pid, sim::from_wire(q.aio));
   }
   return sim::CallResult::of(model::SysResult::unsupported("unknown request"));
 }

@@ -39,6 +39,12 @@ class KernelTest : public ::testing::Test {
     EXPECT_EQ(r.sys.err, Errno::kNone);
     return r.fds;
   }
+  // Opens (by default creates) a regular file of the simulated file system.
+  int open_file(const char* path, std::uint32_t flags = oflag::kRdwr | oflag::kCreat) {
+    SysResult r = k.open(pid, path, flags);
+    EXPECT_EQ(r.err, Errno::kNone);
+    return static_cast<int>(r.ret);
+  }
   // Apply changes with room for error records; returns the whole result.
   KeventResult apply(int kq, std::vector<KEvent> changes, int nevents = 0) {
     return k.kevent(pid, kq, changes, nevents, kPoll);

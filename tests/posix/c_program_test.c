@@ -61,6 +61,59 @@ static void check_sockets(int kq) {
   CHECK(kqsim_socket(AF_INET, SOCK_STREAM, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);
 }
 
+/* POSIX aio with SIGEV_KEVENT: the aiocb's address is the event's ident,
+ * sigev_value its udata, data the request's error (vfs_aio.c filt_aio). */
+static void check_aio(void) {
+  struct timespec poll_ts = {0, 0};
+  struct kevent ev[4];
+  int kq = kqueue();
+  int f = kqsim_open("aiofile", O_RDWR | O_CREAT, 0644);
+  CHECK(kq >= 0 && f >= 0);
+  CHECK(kqsim_write(f, "0123456789", 10) == 10);
+  struct kqsim_aiocb cb;
+  memset(&cb, 0, sizeof cb);
+  cb.aio_fildes = f;
+  cb.aio_nbytes = 4;
+  cb.aio_sigevent.sigev_notify = KQSIM_SIGEV_KEVENT;
+  cb.aio_sigevent.sigev_notify_kqueue = kq;
+  cb.aio_sigevent.sigev_value = &cb;
+  CHECK(kqsim_aio_error(&cb) == EINVAL);  /* no aio state yet */
+  CHECK(kqsim_aio_read(&cb) == 0);
+  CHECK(kqsim_aio_error(&cb) == 0);
+  int n = kevent(kq, NULL, 0, ev, 4, &poll_ts);
+  CHECK(n == 1 && ev[0].filter == EVFILT_AIO && ev[0].ident == (uintptr_t)&cb && ev[0].udata == (void *)&cb &&
+        ev[0].data == 0 && (ev[0].flags & EV_EOF));
+  CHECK(kqsim_aio_return(&cb) == 4);
+  CHECK(kqsim_aio_return(&cb) == -1 && errno == EINVAL);
+  CHECK(kevent(kq, NULL, 0, ev, 4, &poll_ts) == 0);
+  /* sigev_notify_kevent_flags other than EV_ONESHOT/EV_CLEAR/EV_DISPATCH. */
+  cb.aio_sigevent.sigev_notify_kevent_flags = EV_ADD;
+  CHECK(kqsim_aio_write(&cb) == -1 && errno == EINVAL && kqsim_aio_error(&cb) == EINVAL);
+  /* lio_listio: the list's address is the EVFILT_LIO ident. */
+  struct kqsim_aiocb a, b;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.aio_fildes = b.aio_fildes = f;
+  a.aio_nbytes = b.aio_nbytes = 2;
+  a.aio_lio_opcode = KQSIM_LIO_READ;
+  b.aio_lio_opcode = KQSIM_LIO_WRITE;
+  struct kqsim_aiocb *list[2] = {&a, &b};
+  struct kqsim_sigevent sig;
+  memset(&sig, 0, sizeof sig);
+  sig.sigev_notify = KQSIM_SIGEV_KEVENT;
+  sig.sigev_notify_kqueue = kq;
+  CHECK(kqsim_lio_listio(KQSIM_LIO_NOWAIT, list, 2, &sig) == 0);
+  n = kevent(kq, NULL, 0, ev, 4, &poll_ts);
+  CHECK(n == 1 && ev[0].filter == EVFILT_LIO && ev[0].ident == (uintptr_t)list);
+  CHECK(kqsim_aio_return(&a) == 2 && kqsim_aio_return(&b) == 2);
+  CHECK(kqsim_aio_cancel(f, NULL) == KQSIM_AIO_ALLDONE);
+  int fds[2];
+  CHECK(kqsim_pipe2(fds, 0) == 0);
+  cb.aio_fildes = fds[0];
+  cb.aio_sigevent.sigev_notify_kevent_flags = 0;
+  CHECK(kqsim_aio_read(&cb) == -1 && errno == EOPNOTSUPP);  /* vfs.aio.enable_unsafe is off */
+}
+
 int main(void) {
   struct timespec poll_ts = {0, 0};
   struct kevent ch[2], ev[4];
@@ -118,6 +171,7 @@ int main(void) {
   CHECK(kqsim_open("p", O_RDONLY | O_NONBLOCK, 0) >= 0);
   CHECK(kqsim_open("p", O_RDONLY, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);  /* would wait for a writer */
   CHECK(kqsim_open("p", O_WRONLY, 0) >= 0);  /* a reader is there: no wait */
+  check_aio();
   printf("c_program_test: %d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }

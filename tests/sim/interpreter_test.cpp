@@ -58,6 +58,37 @@ TEST(Interpreter, BlockingFifoOpenIsUnsupported) {
   EXPECT_THROW(run(t), UnsupportedStep);
 }
 
+// aiocb names get fixed fake addresses in order of first mention, the same
+// in every process; expected EVFILT_AIO/LIO idents are written by name and
+// observations name them back.
+TEST(Interpreter, AiocbNamesAreStableAddresses) {
+  traces::Trace t = trace_of(R"([
+    {"op": "kqueue", "as": "kq"},
+    {"op": "open", "path": "f", "flags": ["O_RDWR", "O_CREAT"], "as": "f"},
+    {"op": "aio_write", "aiocb": "first", "fd": "f", "bytes": 1},
+    {"op": "aio_write", "aiocb": "second", "fd": "f", "bytes": 2,
+     "sigevent": {"notify": "SIGEV_KEVENT", "kq": "kq", "udata": 4}},
+    {"op": "kevent", "kq": "kq", "nevents": 4, "timeout": {"sec": 0, "nsec": 0},
+     "observed": {"ret": 1, "events": [{"ident": "second", "filter": "EVFILT_AIO", "flags": ["EV_EOF"], "udata": 4}]}}])");
+  ModelBackend backend(model::default_profile());
+  Interpreter interp(t, backend);
+  auto out = interp.run();
+  for (const StepOutcome& o : out) EXPECT_TRUE(o.divergences.empty());
+  ASSERT_EQ(out[4].actual.events.size(), 1U);
+  EXPECT_EQ(out[4].actual.events[0].ident, Interpreter::kAiocbBase + Interpreter::kAiocbStride);
+  EXPECT_EQ(interp.aiocb_name(Interpreter::kAiocbBase), "first");
+  EXPECT_EQ(interp.to_observed(out[4]).events[0].ident.name(), "second");
+}
+
+// An expected aio ident must name an aiocb the trace submitted.
+TEST(Interpreter, UnknownAiocbInExpectationIsATraceError) {
+  traces::Trace t = trace_of(R"([
+    {"op": "kqueue", "as": "kq"},
+    {"op": "kevent", "kq": "kq", "nevents": 4, "timeout": {"sec": 0, "nsec": 0},
+     "observed": {"ret": 1, "events": [{"ident": "nobody", "filter": "EVFILT_AIO"}]}}])");
+  EXPECT_THROW(run(t), traces::TraceError);
+}
+
 TEST(Interpreter, ReportsDivergence) {
   traces::Trace t = trace_of(R"([
     {"op": "kqueue", "as": "kq"},

@@ -98,7 +98,11 @@ int campaign(const Options& o) {
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
   for (std::uint64_t i = 0; i < o.count && failures < o.max_failures; ++i) {
-    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), {o.steps, true, true, profile->models_unix_sockets, true, profile->has_kqueuex});
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), 
+                                                   {.steps = o.steps,
+                                                    .with_sockets = profile->models_unix_sockets,
+                                                    .with_kqueuex = profile->has_kqueuex,
+                                                    .with_aio = profile->has_aio_kevent});
     t.dialect = o.dialect;
     steps += t.steps.size();
     ++runs;

@@ -63,7 +63,8 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
       if (known != nullptr && known->reason_for(interp.trace().name, o.step->index, d) != nullptr) continue;
       first = {true, o.step->index, traces::op_name(o.step->op), call_text(*o.step), o.step->note, d, ""};
       auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
-      first.model_state = sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); });
+      first.model_state = sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); },
+                                      [&](std::uint64_t addr) { return interp.aiocb_name(addr); });
       return;
     }
   });

@@ -18,7 +18,9 @@ int cmd_explain(const std::string& path, const CommonOptions& opts) {
     fmt::print("   model {}\n", result_text(interp.to_observed(o)));
     for (const traces::Divergence& d : o.divergences) fmt::print("   DIVERGES {}\n", divergence_text(d));
     auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
-    fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); }));
+    auto proc_namer = [&](model::Pid pid) { return interp.proc_name(pid); };
+    auto addr_namer = [&](std::uint64_t addr) { return interp.aiocb_name(addr); };
+    fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer, proc_namer, addr_namer));
   });
   if (report.status != TraceStatus::kMatched && report.status != TraceStatus::kDivergent) {
     std::cerr << "kqreplay: " << report.error << "\n";

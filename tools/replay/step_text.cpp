@@ -70,6 +70,39 @@ std::string vfs_text(const traces::Step& s) {
   return "?";
 }
 
+std::string sigevent_text(const traces::AioSigevent& e) {
+  if (e.notify != model::sigev::kKevent) return model::sigev_notify_name(e.notify);
+  return fmt::format("SIGEV_KEVENT kq {} flags {} udata {}", ref_text(e.kq), model::flags_to_string(e.flags), e.udata);
+}
+
+std::string aiocb_text(const traces::AioRequest& q, bool with_opcode) {
+  if (!q.aiocb) return "NULL";
+  std::string op = with_opcode ? std::string(model::lio_opcode_name(q.opcode)) + " " : "";
+  return fmt::format("&{} {{{}fd {} offset {} nbytes {} {}{}}}", ref_text(*q.aiocb), op, ref_text(q.fd), q.offset, q.bytes,
+                     sigevent_text(q.sigevent), q.defer ? ", deferred" : "");
+}
+
+std::string aio_text(const traces::Step& s) {
+  const traces::AioArgs& a = s.aio;
+  const auto op = *traces::aio_op_of(s.op);
+  const std::string name = model::aio_op_name(op);
+  switch (op) {
+    case model::AioOp::kRead:
+    case model::AioOp::kWrite: return fmt::format("{}({})", name, aiocb_text(a.cb, false));
+    case model::AioOp::kError:
+    case model::AioOp::kReturn: return fmt::format("{}(&{})", name, ref_text(*a.cb.aiocb));
+    case model::AioOp::kCancel: return fmt::format("aio_cancel({}, {})", ref_text(a.cb.fd), a.cb.aiocb ? "&" + ref_text(*a.cb.aiocb) : "NULL");
+    case model::AioOp::kRun: return a.cb.aiocb ? fmt::format("the aio daemons run {}", ref_text(*a.cb.aiocb)) : "the aio daemons run every queued request";
+    case model::AioOp::kLioListio: {
+      std::string entries;
+      for (const traces::AioRequest& q : a.entries) entries += (entries.empty() ? "" : ", ") + aiocb_text(q, true);
+      return fmt::format("lio_listio({}, {} = [{}], {})", a.mode == model::lio::kWait ? "LIO_WAIT" : "LIO_NOWAIT",
+                         ref_text(a.list), entries, a.sig ? sigevent_text(*a.sig) : "NULL");
+    }
+  }
+  return "?";
+}
+
 }  // namespace
 
 std::string call_text(const traces::Step& s) {
@@ -108,6 +141,8 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kUnlink: case traces::Op::kRename: case traces::Op::kLink: case traces::Op::kChmod:
     case traces::Op::kTruncate: case traces::Op::kFtruncate: case traces::Op::kLseek: case traces::Op::kRevoke:
     case traces::Op::kUnmount: return who + vfs_text(s);
+    case traces::Op::kAioRead: case traces::Op::kAioWrite: case traces::Op::kAioError: case traces::Op::kAioReturn:
+    case traces::Op::kAioCancel: case traces::Op::kLioListio: case traces::Op::kAioRun: return who + aio_text(s);
   }
   return who + "?";
 }

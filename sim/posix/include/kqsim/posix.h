@@ -81,6 +81,42 @@ int kqsim_unmount(const char *path, int flags);
 int kqsim_truncate(const char *path, long long length);
 int kqsim_ftruncate(int fd, long long length);
 long long kqsim_lseek(int fd, long long offset, int whence);
+/* POSIX aio with kqueue notification, FreeBSD's way (SIGEV_KEVENT): a
+ * request's control block is identified by its address, which is the
+ * EVFILT_AIO ident (a lio_listio list's address the EVFILT_LIO ident).
+ * Constants are FreeBSD's; sigev_notify_kevent_flags takes the EV_* of
+ * <kqsim/sys/event.h>. kqsim_aio_error returns the host's errno value.
+ * Only byte counts move: aio_buf is never read or written. */
+enum { KQSIM_SIGEV_NONE = 0, KQSIM_SIGEV_SIGNAL = 1, KQSIM_SIGEV_KEVENT = 3 };
+enum { KQSIM_LIO_NOP = 0, KQSIM_LIO_WRITE = 1, KQSIM_LIO_READ = 2 };
+enum { KQSIM_LIO_NOWAIT = 0, KQSIM_LIO_WAIT = 1 };
+enum { KQSIM_AIO_CANCELED = 1, KQSIM_AIO_NOTCANCELED = 2, KQSIM_AIO_ALLDONE = 3 };
+struct kqsim_sigevent {
+  int sigev_notify;
+  int sigev_signo;
+  int sigev_notify_kqueue;
+  unsigned short sigev_notify_kevent_flags;
+  void *sigev_value;
+};
+struct kqsim_aiocb {
+  int aio_fildes;
+  long long aio_offset;
+  volatile void *aio_buf;
+  size_t aio_nbytes;
+  int aio_lio_opcode;
+  struct kqsim_sigevent aio_sigevent;
+  int kqsim_defer; /* the model's choice: leave the request queued for the aio daemons */
+};
+int kqsim_aio_read(struct kqsim_aiocb *cb);
+int kqsim_aio_write(struct kqsim_aiocb *cb);
+int kqsim_aio_error(const struct kqsim_aiocb *cb);
+ssize_t kqsim_aio_return(struct kqsim_aiocb *cb);
+int kqsim_aio_cancel(int fd, struct kqsim_aiocb *cb);
+int kqsim_lio_listio(int mode, struct kqsim_aiocb *const list[], int nent, struct kqsim_sigevent *sig);
+/* The model's aio daemons run the request of cb (NULL: every queued one);
+ * returns how many ran. A request runs before its submission returns unless
+ * its kqsim_defer is set; a deferred one runs here or while a call sleeps. */
+int kqsim_aio_run(const struct kqsim_aiocb *cb);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };

@@ -1,0 +1,36 @@
+// aio steps for random programs: aio_read/aio_write and lio_listio with
+// SIGEV_KEVENT into the program's kqueues (valid and invalid kevent flags,
+// deferred or immediate requests), aio_error, aio_return, aio_cancel and
+// the daemons running queued requests. Every request goes to a descriptor
+// opened by the step right before it, so no request can reach a socket or a
+// terminal (which the model reports as unsupported), and every aiocb and
+// list has a fresh name, so none is submitted twice.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "check/prng.hpp"
+#include "traces/trace.hpp"
+
+namespace kqsim::check {
+
+class AioStepMaker {
+ public:
+  using NameMaker = std::function<std::string(const char* prefix)>;
+
+  // Appends the steps of one aio action to `out` (one to three steps).
+  // kqs: the program's kqueue names, for SIGEV_KEVENT.
+  void make(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, std::vector<traces::Step>& out);
+  // Every aiocb name submitted so far (idents for EVFILT_AIO changes).
+  [[nodiscard]] const std::vector<std::string>& aiocbs() const { return aiocbs_; }
+
+ private:
+  traces::AioRequest request(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, const traces::Ref& fd);
+  traces::Step open_target(Prng& rng, const NameMaker& fresh, traces::Ref& fd);
+  std::vector<std::string> aiocbs_;
+  std::vector<std::string> files_;  // descriptors opened for aio (for aio_cancel)
+};
+
+}  // namespace kqsim::check
