@@ -29,6 +29,8 @@ class FsStepMaker {
             std::vector<traces::Step>& out);
   // The names of the file and FIFO descriptors opened so far (also in `fds`).
   [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
+  // A forced unmount was made: path calls are no longer to be generated.
+  [[nodiscard]] bool unmounted() const { return unmounted_; }
   // A random EVFILT_VNODE interest mask.
   static std::uint32_t vnode_fflags(Prng& rng);
 

@@ -134,7 +134,8 @@ class Generator {
 
   // One aio action; the steps after the first wait in pending_.
   Step make_aio(Step& s) {
-    if (!options_.with_aio || !options_.with_files) {
+    // Every aio action opens its file by name: none after a forced unmount.
+    if (!options_.with_aio || !options_.with_files || fs_.unmounted()) {
       make_pipe(s);
       return s;
     }

@@ -76,7 +76,6 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kECONNREFUSED: return ECONNREFUSED;
     case Errno::kEACCES: return EACCES;
     case Errno::kEBUSY: return EBUSY;
-    case Errno::kEIO: return EIO;
     case Errno::kEEXIST: return EEXIST;
     case Errno::kENOTDIR: return ENOTDIR;
     case Errno::kEISDIR: return EISDIR;

@@ -50,12 +50,6 @@ class KernelTest : public ::testing::Test {
     return k.kevent(pid, kq, changes, nevents, kPoll);
   }
   KeventResult poll(int kq, int nevents = 8) { return k.kevent(pid, kq, {}, nevents, kPoll); }
-  // Opens (by default creates) a file in the simulated file system and asserts success.
-  int open_file(const char* path, std::uint32_t flags = oflag::kRdwr | oflag::kCreat) {
-    SysResult r = k.open(pid, path, flags);
-    EXPECT_EQ(r.err, Errno::kNone);
-    return static_cast<int>(r.ret);
-  }
   // Registers and asserts success.
   void add(int kq, KEvent change) {
     KeventResult r = apply(kq, {change});
