@@ -104,6 +104,16 @@ template <typename T>
   }
 }
 
+// Several booleans as the bits of one varint (first argument lowest):
+// injective like the rest, one byte instead of one each.
+template <typename... Bools>
+[[gnu::always_inline]] inline void put_bits(Writer& out, Bools... bits) {
+  static_assert(sizeof...(bits) <= 7);
+  unsigned v = 0, shift = 0;
+  ((v |= static_cast<unsigned>(static_cast<bool>(bits)) << shift++), ...);
+  out.varint(v);
+}
+
 [[gnu::always_inline]] inline void put_knote(Writer& out, const Knote& kn) {
   put(out, kn.kev.ident);
   put(out, kn.kev.filter);
@@ -117,8 +127,7 @@ template <typename T>
   put(out, kn.kind);
   put(out, kn.file);
   put(out, kn.object);
-  put(out, kn.user_triggered);
-  put(out, kn.proc_gone);
+  put_bits(out, kn.user_triggered, kn.proc_gone);
   put(out, kn.timer.deadline_ns);
   put(out, kn.timer.period_ns);
 }
@@ -230,8 +239,7 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
   put(out, processes_.size());
   out.end_part();
   for (const Process& p : processes_) {
-    put(out, p.alive);
-    put(out, p.reaped);
+    put_bits(out, p.alive, p.reaped);
     put(out, p.parent);
     put(out, p.procdesc);
     put(out, p.fds.free_hint());
@@ -261,13 +269,8 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
     put(out, f.type);
     put(out, f.object);
     put(out, f.refcount);
-    put(out, f.nonblock);
-    put(out, f.closed);
-    put(out, f.pd_nokill);
+    put_bits(out, f.nonblock, f.closed, f.pd_nokill, f.readable, f.writable, f.append);
     put(out, f.vnode);
-    put(out, f.readable);
-    put(out, f.writable);
-    put(out, f.append);
     put(out, f.offset);
     put(out, f.pipegen);
   }
@@ -290,10 +293,8 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
     for (const PipeEnd& e : pp.ends) {
       put(out, e.buffer_size);
       put(out, e.buffered);
-      put(out, e.eof);
-      put(out, e.active);
+      put_bits(out, e.eof, e.active, e.named);
       put_list(out, e.knotes);
-      put(out, e.named);
       put(out, e.wgen);
     }
   }
