@@ -136,9 +136,8 @@ class DepthFirst {
   }
 
   // POR: the first thread whose next step is safe and enabled runs alone
-  // (check/independence.hpp). `taken` when there is one; true when its
-  // successor is a new state.
-  // Either way f is then done.
+  // (check/independence.hpp). `taken` when there is one, and f is then
+  // done; true when its successor is a new state.
   bool try_reduced(Frame& f, Frame& child, bool& taken) {
     independence_.analyse(f.node.kernel);
     for (std::size_t t = 0; t < f.last; ++t) {
