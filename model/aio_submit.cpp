@@ -107,15 +107,18 @@ Kernel::AioCheck Kernel::aio_check(const Process& p, const AioCb& cb, std::int32
     if (kqueues_[*c.kq].lookup(cb.addr, filt::kAio)) return unsupported("an EVFILT_AIO knote for this aiocb already exists");
   }
   // aio_queue_file: only regular files and directories of a local file
-  // system are "safe"; sockets have their own fo_aio_queue.
+  // system are "safe" (a vnode vgonel took away is VBAD: not safe);
+  // sockets have their own fo_aio_queue.
   switch (f.type) {
-    case FileType::kVnode: return c;
+    case FileType::kVnode:
+      if (!vnodes_[f.vnode].dead) return c;
+      break;
     case FileType::kSocket: return unsupported("aio on sockets (soo_aio_queue: queued until the socket is ready) is not modelled");
     case FileType::kTerminal: return unsupported("aio on a terminal descriptor is not modelled");
-    default:
-      if (profile_->aio_enable_unsafe) return unsupported("aio on pipes, FIFOs and other unsafe files (vfs.aio.enable_unsafe) is not modelled");
-      return fail(Errno::kEOPNOTSUPP, true);
+    default: break;
   }
+  if (profile_->aio_enable_unsafe) return unsupported("aio on pipes, FIFOs and other unsafe files (vfs.aio.enable_unsafe) is not modelled");
+  return fail(Errno::kEOPNOTSUPP, true);
 }
 
 // The words aio_aqueue and aio_return write into the user's aiocb.

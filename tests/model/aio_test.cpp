@@ -200,5 +200,31 @@ TEST_F(AioTest, EncodingSeesTheJobState) {
   EXPECT_NE(state(), queued);
 }
 
+// A forced unmount (vgonel) under aio: a request still queued for the
+// daemons reads through fo_read -> VOP_READ, which deadfs answers with EIO
+// (dead_vnops.c dead_read), and its EVFILT_AIO event carries that error;
+// a request made afterwards on the still-open descriptor meets
+// aio_queue_file, where the vnode is VBAD, neither VREG nor VDIR: not
+// "safe", EOPNOTSUPP with vfs.aio.enable_unsafe off.
+TEST_F(AioTest, RequestsOnAVnodeAForcedUnmountTookAway) {
+  int kq = new_kq();
+  int f = open_file("f");
+  ASSERT_EQ(k.write(pid, f, 10).err, Errno::kNone);
+  ASSERT_EQ(read(request(0x1000, f, 4, kq, true)).err, Errno::kNone);
+  ASSERT_EQ(k.unmount(pid, ".", mntflag::kForce).err, Errno::kNone);
+  AioCall run;
+  run.op = AioOp::kRun;
+  ASSERT_EQ(k.aio(pid, run).ret, 1);
+  EXPECT_EQ(error(0x1000).ret, static_cast<std::int64_t>(Errno::kEIO));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].ident, 0x1000u);
+  EXPECT_EQ(r.events[0].filter, filt::kAio);
+  EXPECT_EQ(r.events[0].data, static_cast<std::int64_t>(Errno::kEIO));
+  EXPECT_NE(r.events[0].flags & ev::kEof, 0);
+  EXPECT_EQ(ret(0x1000).err, Errno::kEIO);
+  EXPECT_EQ(read(request(0x2000, f, 4, kq)).err, Errno::kEOPNOTSUPP);
+}
+
 }  // namespace
 }  // namespace kqsim::model::testing
