@@ -84,12 +84,40 @@ std::string process_state_text(const model::Process& p) {
   return fmt::format("{} status {}", p.reaped ? "reaped" : "zombie", p.exit_status);
 }
 
+// The signals whose state differs from a fresh process's: "SIGUSR1
+// caught blocked pending, SIGCHLD ignored". Empty when none does.
+std::string signal_state_text(const model::Process& p) {
+  std::string out;
+  for (int signo = 1; signo <= model::sig::kMax; ++signo) {
+    const auto i = static_cast<std::size_t>(signo);
+    const model::SignalAction a = p.actions[i];
+    if (a == model::SignalAction::kDefault && !p.blocked.test(i) && !p.pending.test(i)) continue;
+    out += (out.empty() ? "" : ", ") + model::signal_name(signo);
+    if (a == model::SignalAction::kIgnore) out += " ignored";
+    if (a == model::SignalAction::kCatch) out += " caught";
+    if (p.blocked.test(i)) out += " blocked";
+    if (p.pending.test(i)) out += " pending";
+  }
+  return out;
+}
+
+// Each process whose signal state is not a fresh one's, when the program
+// has a single process (describe_processes shows it otherwise).
+void describe_signal_states(const Kernel& k, const ProcNamer& proc_name, std::string& out) {
+  for (const model::Process& p : k.processes()) {
+    const std::string signals = signal_state_text(p);
+    if (!signals.empty()) out += fmt::format("  process {} signals: {}\n", proc_text(p.pid, proc_name), signals);
+  }
+}
+
 void describe_processes(const Kernel& k, const ProcNamer& proc_name, std::string& out) {
   for (const model::Process& p : k.processes()) {
     std::string parent = p.parent == 0 ? "outside the program (the reaper)" : proc_text(p.parent, proc_name);
     out += fmt::format("  process {}: {}, parent {}", proc_text(p.pid, proc_name), process_state_text(p), parent);
     if (p.procdesc >= 0) out += ", has a process descriptor";
-    out += fmt::format(", {} knote(s) watching\n", p.klist.refs().size());
+    out += fmt::format(", {} knote(s) watching", p.klist.refs().size());
+    const std::string signals = signal_state_text(p);
+    out += signals.empty() ? "\n" : "; signals: " + signals + "\n";
   }
 }
 
@@ -113,6 +141,7 @@ std::string knote_status_text(std::uint16_t status) {
 std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const ProcNamer& proc_name, const AddrNamer& addr_name) {
   std::string out = fmt::format("  clock: {} ns\n", k.now_ns());
   if (proc_name && k.processes().size() > 1) describe_processes(k, proc_name, out);
+  else describe_signal_states(k, proc_name, out);
   bool any = false;
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
     if (k.kqueues()[i].closed()) continue;
