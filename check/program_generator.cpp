@@ -159,8 +159,8 @@ class Generator {
     s.as = {fresh("sa"), fresh("sb")};
     fds_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
-    stream_fds_.push_back(s.as[0]);
-    stream_fds_.push_back(s.as[1]);
+    connected_fds_.push_back(s.as[0]);
+    connected_fds_.push_back(s.as[1]);
   }
 
   // socket + bind + listen, spread over three steps.
@@ -192,7 +192,7 @@ class Generator {
     s.nonblock = true;
     s.as = {fresh("c")};
     fds_.push_back(s.as[0]);
-    stream_fds_.push_back(s.as[0]);
+    connected_fds_.push_back(s.as[0]);
     Step connect;
     connect.op = Op::kConnect;
     connect.fd = Ref{s.as[0]};
@@ -205,7 +205,7 @@ class Generator {
     s.fd = Ref{pick(listeners_)};
     s.as = {fresh("a")};
     fds_.push_back(s.as[0]);
-    stream_fds_.push_back(s.as[0]);
+    connected_fds_.push_back(s.as[0]);
   }
 
   void make_shutdown(Step& s) {
@@ -218,7 +218,7 @@ class Generator {
 
   void make_setsockopt(Step& s) {
     if (!options_.with_sockets) return make_pipe(s);
-    s.fd = stream_fds_.empty() || rng_.chance(10) ? any_fd() : Ref{pick(stream_fds_)};
+    s.fd = connected_fds_.empty() || rng_.chance(10) ? any_fd() : Ref{pick(connected_fds_)};
     s.sock.option = rng_.chance(50) ? model::SocketOption::kRcvLowat : model::SocketOption::kSndLowat;
     static constexpr std::array<std::int64_t, 5> kValues{0, 1, 3, 100, 70000};
     s.sock.value = kValues[rng_.below(kValues.size())];
@@ -450,7 +450,7 @@ class Generator {
   Prng rng_;
   GeneratorOptions options_;
   std::vector<std::string> listeners_;
-  std::vector<std::string> stream_fds_;  // sockets that never listen: socketpair ends, clients, accepted
+  std::vector<std::string> connected_fds_;  // sockets that never listen (stream or datagram): socketpair ends, clients, accepted
   std::vector<Step> pending_;  // the rest of a multi-step action (listener, client, file-system action)
   std::vector<std::string> kqs_, fds_, children_, pds_;
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
