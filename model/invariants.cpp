@@ -191,7 +191,7 @@ void check_sockets(const Kernel& k, Report& out) {
   }
   for (const auto& [name, id] : k.socket_names()) {
     if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) {
-      out.fail([&] { return "socket name '" + name + "' names the wrong socket"; });
+      out.fail([&, &name = name] { return "socket name '" + name + "' names the wrong socket"; });
     }
   }
 }
@@ -215,7 +215,10 @@ void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
       ++links(child);
       if (k.vnodes()[child].type == VnodeType::kDirectory) ++links(i);  // the child's ".."
       if (k.vnodes()[child].nlink == 0) {
-        out.fail([&] { return "vnode#" + std::to_string(child) + " '" + name + "' is listed but removed"; });
+        // Named captures: clang before 16 cannot capture structured bindings (P1091).
+        out.fail([&, child = child, &name = name] {
+          return "vnode#" + std::to_string(child) + " '" + name + "' is listed but removed";
+        });
       }
     }
   }
