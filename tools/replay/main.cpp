@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   diff->add_option("--against", against, "Another recording (file or folder) of the same program(s) to compare with");
   std::string expectations;
   diff->add_option("--expectations", expectations, "JSON file of known differences, each with a reason");
+  diff->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
   add_common(diff, true);
   CLI::App* explain = app.add_subcommand("explain", "Walk through a trace showing the kqueue state after each step");
   explain->add_option("TRACE", trace, "Trace file")->required();
