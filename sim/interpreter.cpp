@@ -219,8 +219,10 @@ StepOutcome Interpreter::play_step(const Step& step) {
   if (step.observed) {
     outcome.compared = true;
     auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
-    outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve,
-                                                      {traces::returns_descriptor(step.op), options_.raw_fds});
+    for (traces::Divergence& d : traces::compare_observation(*step.observed, outcome.actual, resolve,
+                                                             {traces::returns_descriptor(step.op), options_.raw_fds})) {
+      outcome.divergences.push_back(traces::implementation_view(std::move(d)));
+    }
   }
   return outcome;
 }

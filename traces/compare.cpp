@@ -137,6 +137,14 @@ json flags_json(model::EventFlags flags) {
   return out;
 }
 
+Divergence implementation_view(Divergence d) {
+  if (d.kind == DivergenceKind::kMissingEvent) d.kind = DivergenceKind::kExtraEvent;
+  else if (d.kind == DivergenceKind::kExtraEvent) d.kind = DivergenceKind::kMissingEvent;
+  else if (d.kind == DivergenceKind::kErrorRecord && d.detail == "missing") d.detail = "extra";
+  else if (d.kind == DivergenceKind::kErrorRecord && d.detail == "extra") d.detail = "missing";
+  return d;
+}
+
 bool returns_descriptor(Op op) {
   switch (op) {
     case Op::kKqueue: case Op::kDup: case Op::kDup2: case Op::kOpen: case Op::kSocket: case Op::kAccept: return true;

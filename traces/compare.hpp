@@ -66,6 +66,12 @@ struct CompareOptions {
 std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
                                             const IdentResolver& resolve, const CompareOptions& options = {});
 
+// compare_observation names events missing or extra on its `actual` side.
+// Where the trace's observation is the implementation's and the model the
+// reference (diff, campaigns), categories name what the trace did: an event
+// the model gives and the trace lacks is the trace's "missing-event".
+Divergence implementation_view(Divergence d);
+
 // Whether an op's successful return value is a descriptor it created.
 bool returns_descriptor(Op op);
 

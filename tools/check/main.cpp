@@ -24,6 +24,7 @@
 #include "sim/model_backend.hpp"
 #include "sim/posix/model_server.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -41,8 +42,13 @@ struct Options {
   std::string out = "kqcheck-failures";
   std::uint64_t max_failures = 1;
   bool progress = false;
+  bool json = false;     // the result document (kqsim-result/1) on stdout, the text on stderr
+  bool raw_fds = false;  // differential runs compare descriptor numbers
   std::string self;
 };
+
+// Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
+std::FILE* text_out(bool json) { return json ? stderr : stdout; }
 
 std::optional<model::ModelMutations> mutations_named(const std::string& name) {
   model::ModelMutations m;
@@ -75,7 +81,7 @@ std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, 
   return check::run_differential(t, m, ref, obs);
 }
 
-void write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
+std::string write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
   for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
   t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
                               o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
@@ -83,7 +89,22 @@ void write_failure(const Options& o, traces::Trace t, const check::Failure& f, c
   std::filesystem::create_directories(o.out);
   std::string path = o.out + "/" + t.name + ".json";
   std::ofstream(path) << traces::trace_to_json(t).dump(2) << "\n";
-  fmt::print("  shrunk to {} steps: {}\n", t.steps.size(), path);
+  fmt::print(text_out(o.json), "  shrunk to {} steps: {}\n", t.steps.size(), path);
+  return path;
+}
+
+// One failure as an entry of the result document.
+nlohmann::json failure_json(const std::string& path, const traces::Trace& t, const check::Failure& f) {
+  const bool property = f.kind == "property";
+  return {{"path", path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path)},
+          {"name", t.name},
+          {"dialect", t.dialect},
+          {"status", property ? "property-violated" : "divergent"},
+          {"steps", t.steps.size()},
+          {"unexpected_divergences", f.divergences.size()},
+          {"divergences", f.divergences},
+          {"skipped_steps", nlohmann::json::array()},
+          {"error", property ? nlohmann::json(fmt::format("step {}: {}", f.step, f.message)) : nlohmann::json(nullptr)}};
 }
 
 int campaign(const Options& o) {
@@ -93,7 +114,8 @@ int campaign(const Options& o) {
     std::cerr << "kqcheck: unknown --dialect, --mutate or --against value\n";
     return replay::kExitBadInput;
   }
-  check::ModelUnderTest m{profile, *mutations};
+  check::ModelUnderTest m{profile, *mutations, o.raw_fds};
+  nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
@@ -111,15 +133,22 @@ int campaign(const Options& o) {
     if (!failure) continue;
     ++failures;
     ++by_kind[failure->kind];
-    fmt::print("FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
+    fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
     traces::Trace small = check::shrink_trace(t, [&](const traces::Trace& c) { return run_one(c, o, m, ref, nullptr).has_value(); });
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
-    if (again) write_failure(o, small, *again, obs);
+    if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
   }
-  fmt::print("{} traces, {} steps, {} failure(s)", runs, steps, failures);
-  for (const auto& [kind, n] : by_kind) fmt::print(", {} {}", n, kind);
-  fmt::print("\n");
+  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s)", runs, steps, failures);
+  for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
+  fmt::print(text_out(o.json), "\n");
+  if (o.json) {
+    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "random"}, {"seed", o.seed},
+                       {"against", o.against.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.against)},
+                       {"traces", failures_json},
+                       {"summary", {{"traces", runs}, {"steps", steps}, {"failures", failures}, {"by_category", by_kind}}}};
+    std::cout << traces::dump_result(doc) << "\n";
+  }
   return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
@@ -202,6 +231,8 @@ int main(int argc, char** argv) {
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
   random->add_option("--max-failures", o.max_failures, "Stop after this many failures");
   random->add_flag("--progress", o.progress, "Report progress every 1000 programs");
+  random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
+  random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
   std::uint64_t index = 0;
   CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
   generate->add_option("--seed", o.seed, "Campaign seed");

@@ -168,7 +168,7 @@ std::string divergence_text(const traces::Divergence& d) {
                        d.actual == "made" ? "makes it" : "cannot: " + d.actual);
   }
   std::string what = d.detail.empty() ? "" : " (" + d.detail + ")";
-  return fmt::format("{}: expected {}, model gives {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
+  return fmt::format("{}: trace {}, model {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
 }
 
 }  // namespace kqsim::replay
