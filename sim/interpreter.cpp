@@ -167,6 +167,8 @@ std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOut
   for (const Step& step : trace_.steps) {
     out.push_back(run_step(step));
     if (after_step) after_step(out.back());
+    // After a crash or a hang the host's state is unknown: nothing later means anything.
+    if (out.back().actual.crash || out.back().actual.hang || out.back().host_stopped) break;
   }
   return out;
 }
@@ -189,9 +191,12 @@ StepOutcome Interpreter::play_step(const Step& step) {
   if (it == procs_.end()) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
   if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
   const bool follow = options_.follow_observed && step.observed.has_value();
-  if (follow && step.observed->unsupported) return run_host_unsupported(step, it->second.id);
+  if (follow && (step.observed->unsupported || step.observed->crash || step.observed->hang)) {
+    return run_not_on_host(step, it->second.id);
+  }
   CallResult r = call(step, it->second.id);
   const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
+  if (r.crash || r.hang) return failed_step(step, r);
   StepOutcome outcome;
   outcome.step = &step;
   if (r.sys.completion == model::Completion::kBlockedForever) {
@@ -213,7 +218,7 @@ StepOutcome Interpreter::play_step(const Step& step) {
   else if (follow) follow_bindings(step, r);
   else bind_results(step, r);
   for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
-  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt};
+  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
   if (unsupported) outcome.actual.unsupported = detail;
   outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {
@@ -227,14 +232,17 @@ StepOutcome Interpreter::play_step(const Step& step) {
   return outcome;
 }
 
-// The host could not make the call, so it had no effect there: it is not
-// played on the backend, only tried on a scratch copy to learn whether the
-// backend could have made it (the divergence "unsupported" when it could).
-StepOutcome Interpreter::run_host_unsupported(const Step& step, ProcId p) {
+// The host could not make the call, or its process crashed or hung in it:
+// the step is not played on the backend, only tried on a scratch copy to
+// learn what the backend would answer (an "unsupported" divergence when it
+// could make the call; "crash" or "hang" whatever it answers). Nothing after
+// a crash or a hang was run on the host.
+StepOutcome Interpreter::run_not_on_host(const Step& step, ProcId p) {
   StepOutcome outcome;
   outcome.step = &step;
   outcome.compared = true;
-  outcome.host_unsupported = true;
+  outcome.host_unsupported = step.observed->unsupported.has_value();
+  outcome.host_stopped = step.observed->crash || step.observed->hang;
   outcome.actual.unsupported = "not played on the " + std::string(backend_->name());
   if (std::unique_ptr<Backend> scratch = backend_->scratch_copy()) {
     BackendSwap swap(backend_, scratch.get());
@@ -242,12 +250,15 @@ StepOutcome Interpreter::run_host_unsupported(const Step& step, ProcId p) {
     if (r.sys.completion == model::Completion::kUnsupported) {
       outcome.actual.unsupported = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
     } else {
-      outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt};
+      outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
     }
   }
   auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
   outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
-  unbind_results(step, "step " + std::to_string(step.index) + ": the host could not make the call (" + *step.observed->unsupported + ")");
+  const std::string why = step.observed->unsupported ? "the host could not make the call (" + *step.observed->unsupported + ")"
+                          : step.observed->crash     ? "the host's process died of " + *step.observed->crash
+                                                     : "the host's call never returned";
+  unbind_results(step, "step " + std::to_string(step.index) + ": " + why);
   return outcome;
 }
 
@@ -287,6 +298,22 @@ void Interpreter::unbind_results(const Step& step, const std::string& why) {
     if ((step.op == Op::kFork || step.op == Op::kPdfork) && i == 0) unbound_procs_[step.as[0]] = why;
     else it->second.unbound[step.as[i]] = why;
   }
+}
+
+// The implementation under test crashed or hung at this step: an observation
+// of its own, compared as such; the process is gone or stuck for good.
+StepOutcome Interpreter::failed_step(const Step& step, const CallResult& r) {
+  procs_.at(step.proc).alive = false;
+  StepOutcome outcome;
+  outcome.step = &step;
+  outcome.actual.crash = r.crash;
+  outcome.actual.hang = r.hang;
+  if (step.observed) {
+    outcome.compared = true;
+    auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
+    outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
+  }
+  return outcome;
 }
 
 CallResult Interpreter::call(const Step& step, ProcId p) {
@@ -466,6 +493,11 @@ void Interpreter::bind_child(const Step& step, ProcId child, const NameTable& na
 traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   traces::Observed o;
   o.elapsed_ns = outcome.elapsed_ns;
+  if (outcome.actual.crash || outcome.actual.hang) {
+    o.crash = outcome.actual.crash;
+    o.hang = outcome.actual.hang;
+    return o;
+  }
   if (outcome.skipped) {
     o.unsupported = "not made: " + *outcome.skipped;
     return o;

@@ -32,6 +32,9 @@ struct StepOutcome {
   std::optional<std::string> skipped;
   // Played on a scratch copy only: the host could not run it (observed.unsupported).
   bool host_unsupported = false;
+  // The host's process crashed or hung here (observed.crash/hang): the run
+  // stops after this step, as the recording did.
+  bool host_stopped = false;
 };
 
 struct InterpreterOptions {
@@ -53,7 +56,8 @@ class Interpreter {
   Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation = false);
   Interpreter(const traces::Trace& trace, Backend& backend, const InterpreterOptions& options);
 
-  // Runs every step; `after_step` sees each outcome as it happens.
+  // Runs every step; `after_step` sees each outcome as it happens. Stops after
+  // a step whose process crashed or hung (host backends only).
   std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
 
   // The observation in trace form, idents named where a name is bound.
@@ -78,10 +82,11 @@ class Interpreter {
  private:
   StepOutcome run_step(const traces::Step& step);
   StepOutcome play_step(const traces::Step& step);
-  StepOutcome run_host_unsupported(const traces::Step& step, ProcId p);
+  StepOutcome run_not_on_host(const traces::Step& step, ProcId p);
   void follow_bindings(const traces::Step& step, const CallResult& r);
   void unbind_results(const traces::Step& step, const std::string& why);
   void check_bound(const traces::Step& step, const std::string& name) const;
+  StepOutcome failed_step(const traces::Step& step, const CallResult& r);
   CallResult call(const traces::Step& step, ProcId p);
   CallResult call_kevent(const traces::Step& step, ProcId p);
   CallResult call_socket(const traces::Step& step, ProcId p);

@@ -169,6 +169,20 @@ std::optional<DivergenceKind> divergence_kind_from_name(const std::string& name)
 std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
                                             const IdentResolver& resolve, const CompareOptions& options) {
   std::vector<Divergence> out;
+  // A crash or a hang is one divergence: the other side's answer means nothing next to it.
+  auto text_or_null = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  if (expected.crash != actual.crash) {
+    out.push_back({DivergenceKind::kCrash, expected.crash.value_or("returned"), actual.crash.value_or("returned"), "", 0,
+                   text_or_null(expected.crash), text_or_null(actual.crash), nullptr});
+    return out;
+  }
+  if (expected.hang.has_value() != actual.hang.has_value()) {
+    out.push_back({DivergenceKind::kHang, expected.hang ? "never returned" : "returned", actual.hang ? "never returned" : "returned",
+                   expected.hang.value_or(actual.hang.value_or("")), 0, text_or_null(expected.hang), text_or_null(actual.hang),
+                   nullptr});
+    return out;
+  }
+  if (expected.crash || expected.hang) return out;
   // A call one side could not make is one divergence, whatever else differs.
   if (expected.unsupported.has_value() != actual.unsupported.has_value()) {
     auto value = [](const std::optional<std::string>& u) { return u ? json(*u) : json(nullptr); };

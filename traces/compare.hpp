@@ -21,7 +21,8 @@ namespace kqsim::traces {
 // The categories of docs/kqreplay.md#divergence-categories.
 enum class DivergenceKind : std::uint8_t {
   kRet, kErrno, kMissingEvent, kExtraEvent, kOrder, kIdent, kFlags, kFflags, kData, kUdata, kUnsupported,
-  kErrorRecord, kCrash, kHang,
+  kErrorRecord,
+  kCrash, kHang,  // one side crashed (signal) or never returned at this step
 };
 inline constexpr int kDivergenceKinds = static_cast<int>(DivergenceKind::kHang) + 1;
 
@@ -48,6 +49,8 @@ struct ActualObservation {
   model::Errno err = model::Errno::kNone;
   std::vector<model::KEvent> events;
   std::optional<std::string> unsupported;  // the backend could not make the call
+  std::optional<std::string> crash;        // the process died of this signal during the call
+  std::optional<std::string> hang;         // the call never returned (host backends)
 };
 
 // Turns a Ref from the trace into the number it stood for at this step: a
