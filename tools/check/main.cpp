@@ -160,7 +160,32 @@ struct ExploreCli {
   std::uint32_t max_depth = 64;
   std::string mutate;
   std::string out;
+  bool json = false;
 };
+
+// The search's outcome as a result document (kqsim-result/1): one entry
+// for a violation, with its schedule; none for a clean search.
+nlohmann::json explore_json(const check::Scenario& s, const ExploreCli& c, const check::ExploreResult& r) {
+  nlohmann::json entries = nlohmann::json::array();
+  if (r.violation) {
+    nlohmann::json schedule = nlohmann::json::array();
+    for (const check::ScheduledStep& st : r.counterexample) schedule.push_back({{"thread", s.threads[st.thread].name}, {"step", st.step}});
+    entries.push_back({{"path", c.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.out)},
+                       {"name", s.name},
+                       {"status", "violation"},
+                       {"error", *r.violation},
+                       {"steps", r.counterexample.size()},
+                       {"unexpected_divergences", 0},
+                       {"divergences", nlohmann::json::array()},
+                       {"skipped_steps", nlohmann::json::array()},
+                       {"schedule", schedule}});
+  }
+  return {{"format", traces::kResultFormat},
+          {"command", "explore"},
+          {"traces", entries},
+          {"summary", {{"generated", r.generated}, {"distinct", r.distinct}, {"max_depth", r.max_depth},
+                       {"deadlocks", r.deadlocks}, {"complete", r.complete}}}};
+}
 
 int explore_command(const ExploreCli& c) {
   auto mutations = mutations_named(c.mutate);
@@ -171,24 +196,29 @@ int explore_command(const ExploreCli& c) {
   check::Scenario s = check::load_scenario_file(c.scenario);
   check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por};
   check::ExploreResult r = check::explore(s, o);
+  std::FILE* out = text_out(c.json);
   auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
-  fmt::print("{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
+  fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
              r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
-  fmt::print("  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
+  fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
              "{:.1f} bytes per stored state ({}){}\n",
              per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
-  if (!r.violation) return replay::kExitOk;
-  fmt::print("VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
+  if (!r.violation) {
+    if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
+    return replay::kExitOk;
+  }
+  fmt::print(out, "VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
              r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
   for (const check::ScheduledStep& st : r.counterexample) {
-    fmt::print("  {} step {}\n", s.threads[st.thread].name, st.step);
+    fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
   }
   if (!c.out.empty()) {
     std::ofstream(c.out) << traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) << "\n";
-    fmt::print("  counterexample trace: {} (kqreplay explain it)\n", c.out);
+    fmt::print(out, "  counterexample trace: {} (kqreplay explain it)\n", c.out);
   }
+  if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
   return replay::kExitDivergence;
 }
 
@@ -247,6 +277,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
+  explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
   std::string history;
   CLI::App* linearize_cmd = app.add_subcommand("linearize", "Decide whether a concurrent history is linearizable on the model");
   linearize_cmd->add_option("HISTORY", history, "History file (kqsim-history/1)")->required();
