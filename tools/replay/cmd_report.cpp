@@ -15,7 +15,7 @@ namespace kqsim::replay {
 int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts, const ReportOptions& ro) {
   std::optional<Expectations> known;
   if (opts.expectations) known = Expectations::load(*opts.expectations);
-  ReportInput in{paths, opts.dialect, ro.corpus, known ? &*known : nullptr};
+  ReportInput in{paths, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds};
   if (!in.corpus && std::filesystem::is_directory("traces/conformance")) in.corpus = "traces/conformance";
   Report r = build_report(in);
   if (r.traces == 0) {

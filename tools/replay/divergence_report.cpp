@@ -136,7 +136,7 @@ Report build_report(const ReportInput& in) {
   std::map<std::string, std::size_t> index;  // signature -> behaviour
   for (const std::string& path : expand_trace_paths(in.paths)) {
     std::vector<Found> found;
-    TraceReport r = replay_trace(path, ReplayOptions{in.dialect, true, false},
+    TraceReport r = replay_trace(path, ReplayOptions{in.dialect, true, in.raw_fds},
                                  [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
                                    for (const traces::Divergence& d : o.divergences) found.push_back({o.step->index, d, interp.to_observed(o)});
                                  });

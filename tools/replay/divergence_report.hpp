@@ -44,6 +44,7 @@ struct ReportInput {
   std::optional<std::string> dialect;
   std::optional<std::string> corpus;  // conformance traces, looked up by name for sources
   const Expectations* known = nullptr;
+  bool raw_fds = false;
 };
 
 struct Report {

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   ReportOptions report_opts;
   report->add_option("--corpus", report_opts.corpus, "Conformance traces whose sources are cited (default: traces/conformance if present)");
   report->add_option("--out", report_opts.out, "Write each behaviour's minimal trace into this folder");
+  report->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
   add_common(report, true);
   CLI::App* explain = app.add_subcommand("explain", "Walk through a trace showing the kqueue state after each step");
   explain->add_option("TRACE", trace, "Trace file")->required();
