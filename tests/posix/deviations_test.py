@@ -91,6 +91,21 @@ with tempfile.TemporaryDirectory() as tmp:
         p = run([kqreplay, "report", *options, rec])
         check(f"{deviation}: Markdown report", "## kqueue divergences" in p.stdout and "Minimal trace" in p.stdout, p.stdout[:300])
 
+        if deviation == "ev-add-kept":
+            # A whole category accepted with a reason; an entry matching nothing is listed.
+            known = tmp / "known.json"
+            known.write_text(json.dumps({"expectations": [
+                {"category": "flags", "flag": "EV_ADD", "reason": "returned flags keep EV_ADD"},
+                {"category": "errno", "filter": "EVFILT_TIMER", "reason": "stale entry"}]}))
+            p = run([kqreplay, "diff", "--expectations", known, rec])
+            check("expectations: a flag predicate accepts the whole category", p.returncode == 0, p.stdout[-400:])
+            check("expectations: the entry that matched nothing is listed", "entry 1 matched nothing: stale entry" in p.stdout,
+                  p.stdout[-400:])
+            p = run([kqreplay, "report", "--json", "--expectations", known, rec])
+            doc = json.loads(p.stdout)
+            check("report: known behaviours only, unmatched entry listed",
+                  p.returncode == 0 and all(b["known"] for b in doc["behaviours"]) and len(doc["unmatched_expectations"]) == 1,
+                  p.stdout[-400:])
         out = tmp / f"failures{i}"
         p = run([kqcheck, "random", "--json", "--seed", "1", "--count", "300", "--against", "host", *options, "--out", out],
                 env=deviation)
