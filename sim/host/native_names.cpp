@@ -622,7 +622,7 @@ const NamedValue kErrnos[] = {
     {nullptr, 0},
 };
 
-const NamedValue* find(const NamedValue* table, const std::string& name) {
+[[maybe_unused]] const NamedValue* find(const NamedValue* table, const std::string& name) {
   for (; table->name != nullptr; ++table) {
     if (name == table->name) return table;
   }
@@ -636,7 +636,7 @@ const NamedValue* find(const NamedValue* table, const std::string& name) {
   return nullptr;
 }
 
-Translated lacking(std::string what) { return {0, std::move(what)}; }
+[[maybe_unused]] Translated lacking(std::string what) { return {0, std::move(what)}; }
 
 }  // namespace
 
