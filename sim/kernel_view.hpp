@@ -27,6 +27,9 @@ using AddrNamer = std::function<std::optional<std::string>(std::uint64_t)>;
 std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {},
                              const AddrNamer& addr_name = {});
 std::string knote_status_text(std::uint16_t status);
+// The open pipes (pipe_view.cpp): each end's buffered bytes, buffer size,
+// EOF and peer; empty when there are none.
+std::string describe_pipes(const model::Kernel& kernel, const FdNamer& name_of);
 // The open sockets (socket_view.cpp); empty when there are none.
 std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
 // The simulated file system (sim/vfs_view.cpp): each name with its vnode's
