@@ -60,7 +60,7 @@ std::string timer_text(const Knote& kn, std::int64_t now_ns) {
 // out (fflags/data/udata).
 std::string knote_text(const Knote& kn, const std::string& ident) {
   const model::FilterId f = kn.kev.filter;
-  return fmt::format("    {:<16} {:<13} flags {:<22} status {}\n      in: fflags {} data {};  out: fflags {} data {} udata {}\n",
+  return fmt::format("    {:<14} {:<13} flags {:<18} status {}\n      in: fflags {} data {};  out: fflags {} data {} udata {}\n",
                      ident, model::filter_name(f), model::flags_to_string(kn.kev.flags), knote_status_text(kn.status),
                      fflags_text(f, kn.sfflags), kn.sdata, fflags_text(f, kn.kev.fflags),
                      data_text(kn.kev.flags, kn.kev.data), kn.kev.udata);

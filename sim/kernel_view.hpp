@@ -40,6 +40,9 @@ std::string describe_vfs(const model::Kernel& kernel);
 // descriptor, whether it waits for a daemon or what it returned, its
 // knotes) and each live lio_listio batch. Empty when there are none.
 std::string describe_aio(const model::Kernel& kernel, const AddrNamer& addr_name, const ProcNamer& proc_name);
+// A knote's ident as the trace names it: "r (fd 4)", "main (pid 1)", "cb (0x10000000)", "7".
+std::string ident_text(const model::Knote& kn, model::Pid owner, const FdNamer& name_of, const ProcNamer& proc_name,
+                       const AddrNamer& addr_name);
 // "main (pid 1)" or "pid 1".
 std::string proc_text(model::Pid pid, const ProcNamer& proc_name);
 // "cb1 (0x10000000)" or the bare address.
