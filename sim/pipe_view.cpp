@@ -11,7 +11,7 @@ namespace kqsim::sim {
 namespace {
 
 // Each open pipe end (not a FIFO's: the file-system view shows those) and
-// the first descriptor naming it, as "name (fd n)".
+// every descriptor naming it, as "name (fd n), dup (fd m)".
 std::map<std::uint32_t, std::string> pipe_end_labels(const model::Kernel& k, const FdNamer& name_of) {
   std::map<std::uint32_t, std::string> labels;
   for (const model::Process& p : k.processes()) {
@@ -19,10 +19,12 @@ std::map<std::uint32_t, std::string> pipe_end_labels(const model::Kernel& k, con
       const model::FdEntry* e = p.fds.find(fd);
       if (e == nullptr) continue;
       const model::File& f = k.files()[e->file];
-      if (f.type != model::FileType::kPipe || labels.count(f.object) != 0) continue;
+      if (f.type != model::FileType::kPipe) continue;
       auto name = name_of(p.pid, fd);
-      labels[f.object] = name ? fmt::format("{} (fd {})", *name, fd) : fmt::format("fd {}", fd);
-      if (k.processes().size() > 1) labels[f.object] += fmt::format(" of pid {}", p.pid);
+      std::string label = name ? fmt::format("{} (fd {})", *name, fd) : fmt::format("fd {}", fd);
+      if (k.processes().size() > 1) label += fmt::format(" of pid {}", p.pid);
+      std::string& all = labels[f.object];
+      all += (all.empty() ? "" : ", ") + label;
     }
   }
   return labels;

@@ -76,11 +76,11 @@ std::string explain_html(const ExplainedRun& run) {
 <p>Click a step (or use #step-N in the address) to see the kernel state after it; what the step changed is
 highlighted: <span class="added">new</span>, <span class="changed">changed</span>, <span class="removed">gone</span>.</p>
 </header>
+<section id="timeline"><h2>Knote timeline: one row per knote, one column per step (click a column)</h2></section>
 <main>
 <nav id="steps"><ol></ol></nav>
 <section id="state"></section>
 </main>
-<section id="timeline"><h2>Knote timeline: one row per knote, one column per step</h2></section>
 <script type="application/json" id="kqsim-data">{data}</script>
 <script>{js}</script>
 </body>

@@ -72,9 +72,9 @@ std::string timeline_text(const ExplainedRun& run, std::size_t width) {
     out += "\n";
   }
   out += "idle: registered, nothing to report; active: its event is true; queued: on the activation queue;\n"
-         "disabled: EV_DISABLE or a delivered EV_DISPATCH; fired: this step's kevent() returned it\n"
-         "(a fired EV_ONESHOT knote is gone after it); "
-         "deleted: gone at this step (EV_DELETE, close, exit); .: not registered\n";
+         "disabled: EV_DISABLE or a delivered EV_DISPATCH; fired: this step's kevent() returned it (a fired\n"
+         "EV_ONESHOT knote is gone after it); deleted: gone at this step (EV_DELETE, close, exit);\n"
+         ".: not registered\n";
   return out;
 }
 

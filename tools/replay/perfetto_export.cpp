@@ -46,6 +46,16 @@ std::pair<std::string, std::string> split_label(const std::string& label) {
   return {label.substr(0, colon + 1), label.substr(colon + 3)};
 }
 
+// "[r, w] = pipe()" -> "pipe"; "child: kevent(kq, ...)" -> "kevent".
+std::string call_name(const std::string& call) {
+  std::string name = call.substr(0, call.find('('));
+  for (const char* sep : {": ", " = "}) {
+    const std::size_t at = name.rfind(sep);
+    if (at != std::string::npos) name = name.substr(at + std::string(sep).size());
+  }
+  return name;
+}
+
 }  // namespace
 
 json perfetto_trace(const ExplainedRun& run) {
@@ -65,7 +75,7 @@ json perfetto_trace(const ExplainedRun& run) {
     json args = {{"step", s.index}, {"result", s.result}, {"clock", s.world.at("clock")}};
     if (!s.note.empty()) args["note"] = s.note;
     if (!s.divergences.empty()) args["divergences"] = s.divergences;
-    const std::string op = s.call.substr(0, s.call.find('('));
+    const std::string op = call_name(s.call);
     tracks.events.push_back({{"ph", "X"}, {"cat", "syscall"}, {"name", op}, {"pid", pid}, {"tid", pid}, {"ts", ts}, {"dur", kCallUs}, {"args", args}});
     if (!s.divergences.empty()) {
       tracks.events.push_back({{"ph", "i"}, {"s", "t"}, {"cat", "divergence"}, {"name", "DIVERGES"}, {"pid", pid}, {"tid", pid}, {"ts", ts + kCallUs / 2},
@@ -103,6 +113,14 @@ json perfetto_trace(const ExplainedRun& run) {
       if (queued_now[key]) activate(key);
     }
     was_queued = std::move(queued_now);
+  }
+  // A run that stopped (a step that can never complete on the model, as a
+  // counterexample found on a mutated model may have) ends with the reason.
+  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent) {
+    const int pid = tracks.proc(run.steps.empty() ? std::string("main") : run.steps.back().proc);
+    tracks.events.push_back({{"ph", "i"}, {"s", "p"}, {"cat", "stop"}, {"name", std::string("STOPPED: ") + status_name(run.report.status)},
+                             {"pid", pid}, {"tid", pid}, {"ts", static_cast<std::int64_t>(run.steps.size()) * kStepUs},
+                             {"args", {{"error", run.report.error}}}});
   }
   return {{"traceEvents", tracks.events},
           {"displayTimeUnit", "ms"},
