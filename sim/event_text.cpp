@@ -58,13 +58,23 @@ std::string user_fflags_text(std::uint32_t fflags) {
   return out.empty() ? "0" : out;
 }
 
+// "ENOENT" for 2; a number the model has no errno name for stays a number.
+std::string errno_text(std::int64_t value) {
+  if (value <= 0 || value > INT32_MAX) return std::to_string(value);
+  const std::string_view name = model::errno_name(static_cast<model::Errno>(value));
+  if (name == "E?") return std::to_string(value);
+  return std::string(name);
+}
+
 }  // namespace
 
-std::string fflags_text(model::FilterId filter, std::uint32_t fflags) {
+std::string fflags_text(model::FilterId filter, std::uint32_t fflags, model::EventFlags flags) {
   if (fflags == 0) return "0";
   switch (filter) {
     case model::filt::kRead:
-    case model::filt::kWrite: return named_bits(fflags, kReadWriteNotes);
+    case model::filt::kWrite:
+      if ((flags & model::ev::kEof) != 0) return errno_text(fflags);
+      return named_bits(fflags, kReadWriteNotes);
     case model::filt::kTimer: return named_bits(fflags, kTimerNotes);
     case model::filt::kVnode: return named_bits(fflags, kVnodeNotes);
     case model::filt::kProc:
@@ -74,11 +84,9 @@ std::string fflags_text(model::FilterId filter, std::uint32_t fflags) {
   }
 }
 
-std::string data_text(model::EventFlags flags, std::int64_t data) {
-  if ((flags & model::ev::kError) == 0 || data <= 0 || data > INT32_MAX) return std::to_string(data);
-  const std::string_view name = model::errno_name(static_cast<model::Errno>(data));
-  if (name == "E?") return std::to_string(data);  // an errno the model never returns
-  return std::string(name);
+std::string data_text(model::EventFlags flags, std::int64_t data, model::FilterId filter) {
+  if ((flags & model::ev::kError) == 0 && filter != model::filt::kAio) return std::to_string(data);
+  return errno_text(data);
 }
 
 std::string kqueue_flags_text(std::uint32_t flags) {

@@ -24,7 +24,8 @@ json text_lines(const std::string& text) {
 std::string file_what(const model::Kernel& k, const model::File& f) {
   switch (f.type) {
     case model::FileType::kTerminal: return "terminal";
-    case model::FileType::kPipe: return fmt::format("pipe end ({} byte(s) to read)", k.pipes()[f.object / 2].ends[f.object % 2].buffered);
+    case model::FileType::kPipe:
+      return fmt::format("pipe end ({} byte(s) to read)", k.pipes()[f.object / 2].ends[f.object % 2].buffered);
     case model::FileType::kKqueue: return "kqueue";
     case model::FileType::kSocket: return "socket";
     case model::FileType::kProcdesc: return "process descriptor";
@@ -40,7 +41,10 @@ json process_json(const model::Kernel& k, const model::Process& p, const ViewNam
     const model::FdEntry* e = p.fds.find(fd);
     if (e == nullptr) continue;
     auto name = names.fd ? names.fd(p.pid, fd) : std::nullopt;
-    fds.push_back({{"fd", fd}, {"name", name.value_or("")}, {"what", file_what(k, k.files()[e->file])}, {"cloexec", e->cloexec}});
+    fds.push_back({{"fd", fd},
+                   {"name", name.value_or("")},
+                   {"what", file_what(k, k.files()[e->file])},
+                   {"cloexec", e->cloexec}});
   }
   std::string state = p.alive ? "running" : p.reaped ? "reaped" : "zombie";
   return {{"label", proc_text(p.pid, names.proc)}, {"state", state}, {"fds", fds}};
@@ -48,15 +52,19 @@ json process_json(const model::Kernel& k, const model::Process& p, const ViewNam
 
 json knote_json(const model::Kernel& k, const KnoteState& s) {
   const model::Knote& kn = *s.knote;
+  const model::FilterId f = kn.kev.filter;
   std::string timer;
-  if (kn.kind == model::FilterKind::kTimer && kn.timer.deadline_ns >= 0) timer = "due in " + duration_text(kn.timer.deadline_ns - k.now_ns());
+  if (kn.kind == model::FilterKind::kTimer && kn.timer.deadline_ns >= 0) {
+    timer = "due in " + duration_text(kn.timer.deadline_ns - k.now_ns());
+  }
   return {{"key", s.key},
           {"ident", s.ident},
-          {"filter", model::filter_name(kn.kev.filter)},
+          {"filter", model::filter_name(f)},
           {"flags", model::flags_to_string(kn.kev.flags)},
           {"status", status_words(kn.status)},
-          {"in", fmt::format("fflags {} data {}", fflags_text(kn.kev.filter, kn.sfflags), kn.sdata)},
-          {"out", fmt::format("fflags {} data {}", fflags_text(kn.kev.filter, kn.kev.fflags), data_text(kn.kev.flags, kn.kev.data))},
+          {"in", fmt::format("fflags {} data {}", fflags_text(f, kn.sfflags), kn.sdata)},
+          {"out", fmt::format("fflags {} data {}", fflags_text(f, kn.kev.fflags, kn.kev.flags),
+                              data_text(kn.kev.flags, kn.kev.data, f))},
           {"udata", kn.kev.udata},
           {"timer", timer}};
 }

@@ -62,8 +62,8 @@ std::string knote_text(const Knote& kn, const std::string& ident) {
   const model::FilterId f = kn.kev.filter;
   return fmt::format("    {:<14} {:<13} flags {:<18} status {}\n      in: fflags {} data {};  out: fflags {} data {} udata {}\n",
                      ident, model::filter_name(f), model::flags_to_string(kn.kev.flags), knote_status_text(kn.status),
-                     fflags_text(f, kn.sfflags), kn.sdata, fflags_text(f, kn.kev.fflags),
-                     data_text(kn.kev.flags, kn.kev.data), kn.kev.udata);
+                     fflags_text(f, kn.sfflags), kn.sdata, fflags_text(f, kn.kev.fflags, kn.kev.flags),
+                     data_text(kn.kev.flags, kn.kev.data, f), kn.kev.udata);
 }
 
 void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, const ProcNamer& proc_name,

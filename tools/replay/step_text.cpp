@@ -159,9 +159,9 @@ std::string result_text(const traces::Observed& o) {
   std::string out = "= " + value_text(o.ret);
   if (o.errno_name) out += " " + *o.errno_name;
   for (const traces::ExpectedEvent& e : o.events) {
-    const std::string data = e.data.exact() && e.data.pid_of.empty() ? sim::data_text(e.flags, e.data.min) : value_text(e.data);
+    const std::string data = e.data.exact() && e.data.pid_of.empty() ? sim::data_text(e.flags, e.data.min, e.filter) : value_text(e.data);
     out += fmt::format("\n      {{{} {} {} fflags {} data {} udata {}}}", ref_text(e.ident), model::filter_name(e.filter),
-                       model::flags_to_string(e.flags), sim::fflags_text(e.filter, e.fflags), data, e.udata);
+                       model::flags_to_string(e.flags), sim::fflags_text(e.filter, e.fflags, e.flags), data, e.udata);
   }
   return out;
 }
