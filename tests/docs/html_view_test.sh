@@ -82,5 +82,15 @@ check "divergent: page renders without errors" clean_page
 check "divergent: the step is marked" has 'class="diverges'
 check "divergent: the divergence is written out" has 'DIVERGES ret: expected 4'
 
+# One trace of every topic (aio, fifo, proc, socket, vnode...: every kind of
+# object the page draws), opened at its last step: renders, no errors.
+for dir in "$traces"/*/; do
+  trace=$(find "$dir" -name '*.json' | sort | head -1)
+  last=$(( $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["steps"]))' "$trace") - 1 ))
+  render "$trace" "$last"
+  check "$(basename "$dir")/$(basename "$trace"): renders without errors" clean_page
+  check "$(basename "$trace"): shows step $last" has "id=\"state\" data-step=\"$last\""
+done
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
