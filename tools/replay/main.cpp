@@ -40,7 +40,18 @@ int main(int argc, char** argv) {
   add_common(report, true);
   CLI::App* explain = app.add_subcommand("explain", "Walk through a trace showing the kqueue state after each step");
   explain->add_option("TRACE", trace, "Trace file")->required();
+  ExplainOptions explain_opts;
+  explain->add_flag("--changes", explain_opts.changes, "After each step show only what it changed (+ new, - gone)");
+  explain->add_option("--html", explain_opts.html, "Write a self-contained HTML page of the run to this file");
   add_common(explain, false);
+  CLI::App* timeline = app.add_subcommand("timeline", "One row per knote, one column per step: each knote's status");
+  timeline->add_option("TRACE", trace, "Trace file")->required();
+  add_common(timeline, false);
+  std::string perfetto_out;
+  CLI::App* perfetto = app.add_subcommand("perfetto", "Export the run as Chrome trace event JSON for ui.perfetto.dev");
+  perfetto->add_option("TRACE", trace, "Trace file (a hand-written trace, a recording or a kqcheck counterexample)")->required();
+  perfetto->add_option("--out,-o", perfetto_out, "Write here instead of standard output");
+  add_common(perfetto, false);
 
   try {
     app.parse(argc, argv);
@@ -61,7 +72,9 @@ int main(int argc, char** argv) {
     }
     if (diff->parsed()) return cmd_diff(traces, opts);
     if (report->parsed()) return cmd_report(traces, opts, report_opts);
-    return cmd_explain(trace, opts);
+    if (timeline->parsed()) return cmd_timeline(trace, opts);
+    if (perfetto->parsed()) return cmd_perfetto(trace, opts, perfetto_out);
+    return cmd_explain(trace, opts, explain_opts);
   } catch (const kqsim::traces::TraceError& e) {
     std::cerr << "kqreplay: " << e.what() << "\n";
     return kExitBadInput;
