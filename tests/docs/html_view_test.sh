@@ -77,10 +77,10 @@ check "pipe: the closed writer's descriptor is shown removed" has '<tr class="re
 check "pipe: a step is selected in the list" has 'class="selected"'
 
 # A divergent trace: the diverging step is marked.
-render "$cases/divergent.json" 0
+render "$cases/divergent.json" 1
 check "divergent: page renders without errors" clean_page
 check "divergent: the step is marked" has 'class="diverges'
-check "divergent: the divergence is written out" has 'DIVERGES ret: expected 4'
+check "divergent: the divergence is written out" has 'DIVERGES ret: trace 4, model 3'
 
 # One trace of every topic (aio, fifo, proc, socket, vnode...: every kind of
 # object the page draws), opened at its last step: renders, no errors.

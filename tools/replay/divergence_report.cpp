@@ -146,7 +146,10 @@ Report build_report(const ReportInput& in) {
       if (report.implementation.empty()) report.implementation = r.trace.host->os + " " + r.trace.host->release;
     }
     if (report.dialect.empty()) report.dialect = r.dialect;
-    if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) report.problems.push_back(r.error);
+    if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) {
+      report.problems.push_back(r.error);
+      report.worst_exit = std::max(report.worst_exit, static_cast<int>(exit_code_for(r.status)));
+    }
     if (!found.empty()) ++report.divergent_traces;
     bool first = true;
     for (const Found& f : found) {
