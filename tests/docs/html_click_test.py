@@ -12,6 +12,7 @@ Usage: html_click_test.py KQREPLAY TRACE
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ class Browser:
             [executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=child_descriptors,
+            pass_fds=(3, 4), preexec_fn=child_descriptors, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(theirs_r)
         os.close(theirs_w)
@@ -99,7 +100,18 @@ class Browser:
         return [e for e in self.events if e.get("method") in ("Runtime.consoleAPICalled", "Runtime.exceptionThrown")]
 
     def close(self):
-        self.proc.kill()
+        # Browser.close lets every browser process exit before the profile
+        # folder is removed; the process group is killed only if it hangs.
+        self.session = None
+        try:
+            self.call("Browser.close")
+            self.proc.wait(timeout=10)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired):
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.proc.wait()
 
 
@@ -116,7 +128,7 @@ def main():
         if not ok:
             failures.append(what)
 
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as work:
         page = os.path.join(work, "page.html")
         subprocess.run([kqreplay, "explain", "--html", page, trace], check=True, stdout=subprocess.DEVNULL)
         browser = Browser(browser_path, os.path.join(work, "profile"))
