@@ -167,8 +167,12 @@ std::string result_text(const traces::Observed& o) {
 }
 
 std::string divergence_text(const traces::Divergence& d) {
+  if (d.kind == traces::DivergenceKind::kUnsupported) {
+    return fmt::format("unsupported: the trace says {}, the model {}", d.expected == "made" ? "the call was made" : "\"" + d.expected + "\"",
+                       d.actual == "made" ? "makes it" : "cannot: " + d.actual);
+  }
   std::string what = d.detail.empty() ? "" : " (" + d.detail + ")";
-  return fmt::format("{}: expected {}, model gives {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
+  return fmt::format("{}: trace {}, model {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
 }
 
 }  // namespace kqsim::replay
