@@ -91,6 +91,9 @@ struct DialectProfile {
 
   // Descriptor table: RLIMIT_NOFILE the simulated process runs with.
   std::int32_t max_files = 1024;
+  // 1/kern.hz (1000 on amd64): how often callouts run. A callout whose
+  // absolute time has passed runs at the next tick.
+  std::int64_t tick_ns = 1'000'000;
   // kern.kq_calloutmax: system-wide cap on timer callouts.
   std::uint32_t kq_calloutmax = 4096;
 };
