@@ -229,7 +229,9 @@ void Kernel::uipc_cantrcvmore(std::uint32_t id) {
 }
 
 // uipc_shutdown SHUT_RD: socantrcvmore (datagram) or uipc_cantrcvmore
-// (stream), then unp_dispose throws away what was buffered.
+// (stream), then unp_dispose throws away what was buffered and gives the
+// receive buffer back (chgsbsize to 0): a stream peer's EVFILT_WRITE then
+// measures no space at all (15.1 recording of shutdown-rd-discards-data, R3).
 void Kernel::shut_read(std::uint32_t id) {
   if (sock(id).type == SocketType::kDgram) {
     sock(id).rcv.cant_more = true;
@@ -240,6 +242,7 @@ void Kernel::shut_read(std::uint32_t id) {
   Socket& so = sock(id);
   so.rcv.data_bytes = 0;
   so.rcv.ctl_bytes = 0;
+  so.rcv.hiwat = 0;
   so.records.clear();
 }
 

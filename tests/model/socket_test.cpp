@@ -326,6 +326,18 @@ TEST_F(SocketTest, ShutdownReadAndWrite) {
   EXPECT_EQ(k.write(pid, a, 1).err, Errno::kEPIPE);
 }
 
+// unp_dispose gives the receive buffer back (sb_hiwat 0): the peer's
+// EVFILT_WRITE reports EV_EOF with no space (R3: data 0 on 15.1).
+TEST_F(SocketTest, ShutdownReadLeavesPeerNoWriteSpace) {
+  int kq = new_kq();
+  auto [a, b] = pair();
+  EXPECT_EQ(k.shutdown(pid, a, ShutdownHow::kRead).ret, 0);
+  add(kq, kev(b, filt::kWrite, ev::kAdd));
+  KEvent e = only_event(kq);
+  EXPECT_EQ(e.flags, ev::kEof);
+  EXPECT_EQ(e.data, 0);
+}
+
 // The errors of the calls, each the kernel's first failing check.
 TEST_F(SocketTest, CallErrors) {
   int s = sock();
