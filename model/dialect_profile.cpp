@@ -12,7 +12,7 @@ constexpr DialectProfile make_main() {
   return p;
 }
 
-// 15.1-RELEASE matched main in every probe (observed-real-kernels.md).
+// 15.1-RELEASE matched main in every probe (docs/observed-real-kernels.md).
 constexpr DialectProfile make_15_1() {
   DialectProfile p = make_main();
   p.name = "freebsd-15.1";

@@ -17,7 +17,7 @@ struct DialectProfile {
   std::string_view description;
 
   // kqueue_acquire: kevent() on an open descriptor that is not a kqueue.
-  // EINVAL on main and 15.1, EBADF on 13.2 (observed-real-kernels.md, 15.1 diff #1).
+  // EINVAL on main and 15.1, EBADF on 13.2 (docs/observed-real-kernels.md D1).
   Errno non_kqueue_errno = Errno::kEINVAL;
   // EVFILT_SYSCOUNT: filters below -syscount are EINVAL. 15 once the jail
   // filters exist (15.x), 13 before (observed: filter -14 EINVAL on 13.2).
@@ -28,7 +28,7 @@ struct DialectProfile {
   bool has_kqueuex = true;
   // fdcopy on fork: whether a kqueue slot the child does not receive lowers
   // the child's lowest-free hint. 13.2: yes (child reuses the number);
-  // 15.1: no (observed-real-kernels.md, 15.1 diff #3).
+  // 15.1: no (docs/observed-real-kernels.md D3).
   bool fork_skipped_kqueue_lowers_free_hint = false;
   // pipe_kqfilter on a FIFO descriptor: filters other than READ/WRITE go to
   // the vnode (vnops.fo_kqfilter), so EVFILT_VNODE works (catalogue, sys_pipe.c

@@ -87,7 +87,7 @@ bool Kernel::filt_timer(Knote& kn, std::int64_t) { return kn.kev.data != 0; }
 // timer. The pending expiry is thrown away and the timer restarts from now
 // with the new parameters; invalid ones do not fail the change but leave
 // EV_ERROR and the errno in the knote, delivered by a later scan
-// (observed surprise 3: fl 0x4020 data 22).
+// (docs/observed-real-kernels.md S3: fl 0x4020 data 22).
 void Kernel::filt_timertouch_register(KnoteRef ref, const KEvent& kev) {
   if (!has(kev.flags, ev::kAdd)) return;
   Knote& kn = at(ref);

@@ -54,7 +54,7 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(errno_name(Errno::kEPIPE), "EPIPE");
 }
 
-// dialects.md / observed-real-kernels.md: what differs between the profiles.
+// docs/observed-real-kernels.md D1-D4, R4-R8: what differs between the profiles.
 TEST(Profiles, DifferencesAreData) {
   const DialectProfile* main = find_profile("freebsd-main");
   const DialectProfile* old = find_profile("freebsd-13.2");

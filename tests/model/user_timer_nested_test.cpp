@@ -15,7 +15,7 @@ TEST_F(FilterTest, UserTriggerRules) {
   EXPECT_EQ(poll(kq).sys.ret, 1);
   KeventResult again = poll(kq);
   ASSERT_EQ(again.sys.ret, 1);
-  EXPECT_EQ(again.events[0].fflags, note::kTrigger);  // surprise 2: stored raw at creation
+  EXPECT_EQ(again.events[0].fflags, note::kTrigger);  // S2: stored raw at creation
 }
 
 // C13: FFCOPY/FFOR/FFAND combine the low 24 bits; data = last change's data.
@@ -32,7 +32,7 @@ TEST_F(FilterTest, UserFflagsControl) {
   EXPECT_EQ(poll(kq).sys.ret, 0);  // EV_CLEAR: one event per trigger
 }
 
-// Surprise 2: created with FFOR|0x12, later triggered: fflags 0x80000012.
+// S2: created with FFOR|0x12, later triggered: fflags 0x80000012.
 TEST_F(FilterTest, UserCreationFflagsKeepControlBits) {
   int kq = new_kq();
   add(kq, kev(1, filt::kUser, ev::kAdd, note::kFfor | 0x12));
@@ -66,7 +66,7 @@ TEST_F(FilterTest, TimerValidation) {
   EXPECT_EQ(k.callout_count(), 0U);
 }
 
-// Surprise 3: re-adding with invalid data succeeds, then an EV_ERROR event arrives.
+// S3: re-adding with invalid data succeeds, then an EV_ERROR event arrives.
 TEST_F(FilterTest, TimerReAddWithInvalidDataReportsLater) {
   int kq = new_kq();
   add(kq, kev(1, filt::kTimer, ev::kAdd, 0, 1000));
@@ -151,7 +151,7 @@ TEST_F(FilterTest, NestedKqueueCountsPending) {
 namespace kqsim::model::testing {
 namespace {
 
-// 15.1 diff #2: filter -14 is EVFILT_JAIL on 15.x; a jail that does not exist is ENOENT.
+// D2: filter -14 is EVFILT_JAIL on 15.x; a jail that does not exist is ENOENT.
 TEST_F(FilterTest, JailFilterKnowsOnlyTheOwnPrison) {
   int kq = new_kq();
   EXPECT_EQ(apply(kq, {kev(999999, filt::kJail, ev::kAdd)}, 0).sys.err, Errno::kENOENT);
