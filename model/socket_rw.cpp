@@ -135,10 +135,14 @@ SysResult Kernel::sosend_stream_own_buffer(std::uint32_t id, bool nonblock, std:
 // reaches a receiver that shut down reading (verify-on-host).
 SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   Socket& so = sock(id);
-  if (nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
+  // Before the 2022 rewrite (13.2) sosend_generic checked the size last,
+  // against the send buffer (the largest datagram).
+  const bool size_first = !profile_->unix_dgram_receiver_space;
+  if (size_first && nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
   if (so.snd.cant_more) return SysResult::fail(Errno::kEPIPE);
   if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
   if (!so.connected || so.peer == kNoSocket) return SysResult::fail(Errno::kEDESTADDRREQ);
+  if (!size_first && nbytes > so.snd.hiwat) return SysResult::fail(Errno::kEMSGSIZE);
   Socket& peer = sock(so.peer);
   const std::uint32_t addr = so.name.empty() ? profile_->unix_noname_len : static_cast<std::uint32_t>(2 + so.name.size());
   // One sender per receiver here (socketpair), so what this socket has

@@ -442,6 +442,8 @@ TEST_F(Socket132Test, DatagramLimits) {
   EXPECT_EQ(k.write(pid, b, 2017).err, Errno::kENOBUFS);        // 2064 + 2033 > 4096
   EXPECT_EQ(k.write(pid, b, 2016).ret, 2016);                 // exactly fills it
   EXPECT_EQ(k.read(pid, a, 4096).ret, 2048);
+  EXPECT_EQ(k.shutdown(pid, b, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(k.write(pid, b, 4000).err, Errno::kEPIPE);  // sosend_generic: EPIPE before EMSGSIZE
 }
 
 // 13.2's unp_drop gives an aborted connection ECONNRESET (R7).
