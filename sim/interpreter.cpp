@@ -197,6 +197,11 @@ StepOutcome Interpreter::play_step(const Step& step) {
   CallResult r = call(step, it->second.id);
   const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
   if (r.crash || r.hang) return failed_step(step, r);
+  // A recorded hang and a model that says "never completes" agree.
+  if (r.sys.completion == model::Completion::kBlockedForever && step.observed && step.observed->hang) {
+    r.hang = detail;
+    return failed_step(step, r);
+  }
   StepOutcome outcome;
   outcome.step = &step;
   if (r.sys.completion == model::Completion::kBlockedForever) {
@@ -247,8 +252,11 @@ StepOutcome Interpreter::run_not_on_host(const Step& step, ProcId p) {
   if (std::unique_ptr<Backend> scratch = backend_->scratch_copy()) {
     BackendSwap swap(backend_, scratch.get());
     CallResult r = call(step, p);
+    const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
     if (r.sys.completion == model::Completion::kUnsupported) {
-      outcome.actual.unsupported = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
+      outcome.actual.unsupported = detail;
+    } else if (r.sys.completion == model::Completion::kBlockedForever) {
+      outcome.actual.hang = detail;  // a recorded hang and a model that never completes agree
     } else {
       outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
     }

@@ -102,6 +102,9 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run([kqreplay, "diff", bad], want=2)
     if b"good.json" not in p.stdout:
         fail("diff (bad files): the good trace got no line")
+    p = run([kqreplay, "report", bad], want=2)
+    if b"could not be replayed" not in p.stdout or b"bad-content.json" not in p.stdout:
+        fail("report (bad files): the bad files are not listed as traces that could not be replayed")
     p = run([kqreplay, "diff", good, "--against", "/nonexistent"], want=2)
     if b"not found" not in p.stderr:
         fail(f"diff --against /nonexistent: {p.stderr!r} does not say 'not found'")

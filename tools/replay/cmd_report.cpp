@@ -1,5 +1,6 @@
 // kqreplay report: the generated BUGS.md of an implementation, from its
 // recordings and campaign failures (docs/kqreplay.md#report).
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -33,7 +34,7 @@ int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts,
   else std::cout << report_markdown(r, in.known);
   bool unexpected = false;
   for (const Behaviour& b : r.behaviours) unexpected = unexpected || b.known_reason.empty();
-  return unexpected ? kExitDivergence : kExitOk;
+  return std::max(r.worst_exit, static_cast<int>(unexpected ? kExitDivergence : kExitOk));
 }
 
 }  // namespace kqsim::replay

@@ -86,10 +86,15 @@ std::pair<std::string, std::string> signature_of(const traces::Step& step, const
                           d.kind == DivergenceKind::kMissingEvent ? "not returned" : "returned only",
                           flags.empty() ? "" : " (flags " + flags + ")")};
     }
-    case DivergenceKind::kErrorRecord:
-      return {cat + "|" + filter + "|" + d.detail + "|" + value_text(model) + "|" + value_text(trace),
-              fmt::format("{} EV_ERROR receipt differs ({}): implementation {}, FreeBSD {}", filter,
-                          d.detail.empty() ? "data" : d.detail, value_text(trace), value_text(model))};
+    case DivergenceKind::kErrorRecord: {
+      // Which part of the receipt differs, and the errnos it carries; never the ident.
+      const std::string part = d.detail.find(", ") != std::string::npos ? d.detail.substr(d.detail.rfind(", ") + 2) : d.detail;
+      auto errno_of = [](const json& v) { return v.is_object() && v.contains("data") ? value_text(v["data"]) : value_text(v); };
+      return {cat + "|" + filter + "|" + part + "|" + errno_of(model) + "|" + errno_of(trace),
+              fmt::format("{} EV_ERROR receipt {}: implementation {}, FreeBSD {}", filter,
+                          part == "missing" ? "missing" : part == "extra" ? "extra" : "differs in " + part,
+                          errno_of(trace), errno_of(model))};
+    }
     case DivergenceKind::kUnsupported:
       return {cat + "|" + op + "|" + value_text(trace), fmt::format("{}() cannot be made: {}", op, value_text(trace))};
     case DivergenceKind::kCrash:
@@ -146,7 +151,10 @@ Report build_report(const ReportInput& in) {
       if (report.implementation.empty()) report.implementation = r.trace.host->os + " " + r.trace.host->release;
     }
     if (report.dialect.empty()) report.dialect = r.dialect;
-    if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) report.problems.push_back(r.error);
+    if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) {
+      report.problems.push_back(r.error);
+      report.worst_exit = std::max(report.worst_exit, static_cast<int>(exit_code_for(r.status)));
+    }
     if (!found.empty()) ++report.divergent_traces;
     bool first = true;
     for (const Found& f : found) {

@@ -53,6 +53,7 @@ struct Report {
   std::size_t recordings = 0;
   std::size_t divergent_traces = 0;
   std::vector<std::string> problems;  // traces that could not be replayed, with why
+  int worst_exit = 0;                 // the highest exit code of those (bad input 2, unsupported 3, ...)
   std::string implementation;  // from the recordings' host headers
   std::string dialect;
 };
