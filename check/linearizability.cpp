@@ -121,7 +121,10 @@ class Search {
 }  // namespace
 
 History load_history_file(const std::string& path) {
-  json doc = traces::load_json_object(path, "a history");
+  return parse_history(traces::load_json_object(path, "a history"), path);
+}
+
+History parse_history(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   History h;
   h.path = path;

@@ -27,7 +27,10 @@ void reject_bindings(const ScenarioThread& t, const std::string& where) {
 }  // namespace
 
 Scenario load_scenario_file(const std::string& path) {
-  json doc = traces::load_json_object(path, "a scenario");
+  return parse_scenario(traces::load_json_object(path, "a scenario"), path);
+}
+
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   Scenario s;
   s.path = path;

@@ -22,7 +22,10 @@ bool is_category(const std::string& name) {
 }  // namespace
 
 Expectations Expectations::load(const std::string& path) {
-  nlohmann::json doc = traces::load_json_object(path, "an expectations file");
+  return parse(traces::load_json_object(path, "an expectations file"), path);
+}
+
+Expectations Expectations::parse(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   Expectations out;
   for (traces::FieldReader e : r.array_items("expectations")) {

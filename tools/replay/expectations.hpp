@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "traces/compare.hpp"
 
 namespace kqsim::replay {
@@ -26,6 +28,7 @@ class Expectations {
  public:
   // Throws traces::TraceError naming the file and entry on a bad file.
   static Expectations load(const std::string& path);
+  static Expectations parse(const nlohmann::json& doc, const std::string& path);
   // The reason if this divergence is expected, nullptr otherwise.
   [[nodiscard]] const std::string* reason_for(const std::string& trace, std::size_t step,
                                               const traces::Divergence& d) const;

@@ -74,10 +74,16 @@ std::vector<std::string> expand_trace_paths(const std::vector<std::string>& args
       out.push_back(arg);
       continue;
     }
+    // Error codes everywhere: a symlink loop or an unreadable folder must not
+    // end the walk with an exception. A .json entry that is not a folder is
+    // kept even when its type cannot be read, so its loading names the error.
     std::vector<std::string> found;
-    for (const auto& entry : fs::recursive_directory_iterator(arg, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") found.push_back(entry.path().string());
+    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->path().extension() == ".json" && !it->is_directory(type_ec)) found.push_back(it->path().string());
     }
+    if (ec) out.push_back(arg);  // loading the folder as a file names what went wrong
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }
