@@ -46,7 +46,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& path) {
     thread.process = t.optional_string("process").value_or("main");
     t.skip("steps");
     std::string where = path + " (thread " + thread.name + ")";
-    thread.steps = traces::parse_steps(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;
+    thread.steps = traces::parse_steps(doc.at("threads").at(s.threads.size()).value("steps", json::array()), where, s.dialect).steps;
     t.finish();
     reject_bindings(thread, where);
     s.threads.push_back(std::move(thread));
