@@ -46,11 +46,16 @@ def schema_verdict(validator, path):
 
 def main() -> int:
     verdict_tool, schema_path, *roots = sys.argv[1:]
-    validator = jsonschema.Draft202012Validator(json.loads(pathlib.Path(schema_path).read_text()))
+    # kqsim reads an integer only when it is written as one: 1.0 and 1e3 are
+    # numbers with a fraction or exponent, refused where an integer is due.
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool))
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=checker)
+    validator = strict(json.loads(pathlib.Path(schema_path).read_text()))
     files = []
     for root in map(pathlib.Path, roots):
         found = sorted(root.rglob("*.json")) if root.is_dir() else [root]
-        files += [f for f in found if not {"schema", "scenarios", "histories"} & set(f.parts)]
+        files += [f for f in found if not {"schema", "scenarios", "histories"} & set(f.relative_to(root).parts)]
     out = subprocess.run([verdict_tool, *map(str, files)], capture_output=True, text=True, check=True).stdout
     parser = {}
     for line in out.splitlines():
