@@ -88,6 +88,11 @@ done
 expect 0 "=1000" "$kqcheck" random --help
 expect 0 "[1, 10000]" "$kqcheck" random --help
 expect 0 "  5  explore" "$kqcheck" --help
+# Progress goes to stderr only when asked for (stderr is not a terminal here),
+# and then with a rate.
+err=$("$kqcheck" random --seed 1 --count 20 2>&1 >/dev/null)
+[[ -z "$err" ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: unasked progress: $err"; }
+expect 0 "20/20 programs (100.0%), " "$kqcheck" random --seed 1 --count 20 --progress
 # A bound that cuts the search short has its own exit code.
 expect 5 "incomplete" "$kqcheck" explore "$repo/traces/scenarios/six-threads-pipe-and-user.json" --max-states 100
 

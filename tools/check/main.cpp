@@ -173,6 +173,7 @@ int campaign(const Options& o) {
     auto again = run_one(small, o, m, ref, &obs);
     if (again) write_failure(o, small, *again, obs);
   }
+  progress.finish(runs, fmt::format("{} failure(s)", failures));
   fmt::print("{} traces, {} steps, {} failure(s)", runs, steps, failures);
   for (const auto& [kind, n] : by_kind) fmt::print(", {} {}", n, kind);
   fmt::print("\n");

@@ -24,6 +24,11 @@ Progress::~Progress() {
   if (drawn_ && terminal_) std::fputs("\r\033[K", stderr);  // results follow on a clean line
 }
 
+void Progress::finish(std::uint64_t done, const std::string& extra) {
+  last_ = Clock::time_point{};
+  update(done, extra);
+}
+
 void Progress::update(std::uint64_t done, const std::string& extra) {
   if (!enabled_) return;
   const Clock::time_point now = Clock::now();

@@ -21,6 +21,8 @@ class Progress {
 
   // At most one line a second; `extra` is appended ("3 failures").
   void update(std::uint64_t done, const std::string& extra = "");
+  // The closing line, whatever the time: in a log, the overall rate.
+  void finish(std::uint64_t done, const std::string& extra = "");
 
   [[nodiscard]] bool enabled() const { return enabled_; }
 
