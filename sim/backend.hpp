@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +28,11 @@ struct CallResult {
   std::array<std::int32_t, 2> fds{-1, -1};  // pipe, socketpair; pdfork: fds[0] is the process descriptor
   std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
   std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
+  // Host backends: the implementation under test failed at this call. crash:
+  // the calling process died of this signal ("SIGSEGV") during the call;
+  // hang: the call did not return within the step timeout.
+  std::optional<std::string> crash;
+  std::optional<std::string> hang;
 
   static CallResult of(model::SysResult sys) {
     CallResult r;
@@ -75,6 +81,9 @@ class Backend {
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
+  // An independent copy to try a call on without touching this backend (the
+  // model can; a host cannot): null when there is none.
+  [[nodiscard]] virtual std::unique_ptr<Backend> scratch_copy() const { return nullptr; }
 };
 
 }  // namespace kqsim::sim

@@ -26,6 +26,7 @@
 #include "tools/common/cli_support.hpp"
 #include "tools/common/progress.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -90,8 +91,13 @@ struct Options {
   std::string out = "kqcheck-failures";
   std::uint64_t max_failures = 1;
   bool progress = false;
+  bool json = false;     // the result document (kqsim-result/1) on stdout, the text on stderr
+  bool raw_fds = false;  // differential runs compare descriptor numbers
   std::string self;
 };
+
+// Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
+std::FILE* text_out(bool json) { return json ? stderr : stdout; }
 
 std::optional<model::ModelMutations> mutations_named(const std::string& name) {
   model::ModelMutations m;
@@ -124,7 +130,7 @@ std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, 
   return check::run_differential(t, m, ref, obs);
 }
 
-void write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
+std::string write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
   for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
   t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
                               o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
@@ -134,7 +140,22 @@ void write_failure(const Options& o, traces::Trace t, const check::Failure& f, c
   if (ec) throw OutputError("--out: cannot make the folder " + o.out + ": " + ec.message());
   std::string path = o.out + "/" + t.name + ".json";
   if (!write_text(path, traces::trace_to_json(t).dump(2) + "\n")) throw OutputError("cannot write " + path);
-  fmt::print("  shrunk to {} steps: {}\n", t.steps.size(), path);
+  fmt::print(text_out(o.json), "  shrunk to {} steps: {}\n", t.steps.size(), path);
+  return path;
+}
+
+// One failure as an entry of the result document.
+nlohmann::json failure_json(const std::string& path, const traces::Trace& t, const check::Failure& f) {
+  const bool property = f.kind == "property";
+  return {{"path", path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path)},
+          {"name", t.name},
+          {"dialect", t.dialect},
+          {"status", property ? "property-violated" : "divergent"},
+          {"steps", t.steps.size()},
+          {"unexpected_divergences", f.divergences.size()},
+          {"divergences", f.divergences},
+          {"skipped_steps", nlohmann::json::array()},
+          {"error", property ? nlohmann::json(fmt::format("step {}: {}", f.step, f.message)) : nlohmann::json(nullptr)}};
 }
 
 int campaign(const Options& o) {
@@ -148,7 +169,8 @@ int campaign(const Options& o) {
     std::cerr << "kqcheck: --out: " << *problem << "\n";
     return replay::kExitBadInput;
   }
-  check::ModelUnderTest m{profile, *mutations};
+  check::ModelUnderTest m{profile, *mutations, o.raw_fds};
+  nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
   cli::Progress progress("kqcheck", "programs", o.count, o.progress);
   std::uint64_t failures = 0, steps = 0, runs = 0;
@@ -167,16 +189,23 @@ int campaign(const Options& o) {
     if (!failure) continue;
     ++failures;
     ++by_kind[failure->kind];
-    fmt::print("FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
+    fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
     traces::Trace small = check::shrink_trace(t, [&](const traces::Trace& c) { return run_one(c, o, m, ref, nullptr).has_value(); });
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
-    if (again) write_failure(o, small, *again, obs);
+    if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
   }
   progress.finish(runs, fmt::format("{} failure(s)", failures));
-  fmt::print("{} traces, {} steps, {} failure(s)", runs, steps, failures);
-  for (const auto& [kind, n] : by_kind) fmt::print(", {} {}", n, kind);
-  fmt::print("\n");
+  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s)", runs, steps, failures);
+  for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
+  fmt::print(text_out(o.json), "\n");
+  if (o.json) {
+    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "random"}, {"seed", o.seed},
+                       {"against", o.against.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.against)},
+                       {"traces", failures_json},
+                       {"summary", {{"traces", runs}, {"steps", steps}, {"failures", failures}, {"by_category", by_kind}}}};
+    std::cout << traces::dump_result(doc) << "\n";
+  }
   return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
@@ -189,10 +218,35 @@ struct ExploreCli {
   std::string mutate;
   std::string out;
   bool progress = false;
+  bool json = false;
 };
 
 // kqcheck explore only (tools/replay/exit_codes.hpp has the others).
 constexpr int kExitIncomplete = 5;
+
+// The search's outcome as a result document (kqsim-result/1): one entry
+// for a violation, with its schedule; none for a clean search.
+nlohmann::json explore_json(const check::Scenario& s, const ExploreCli& c, const check::ExploreResult& r) {
+  nlohmann::json entries = nlohmann::json::array();
+  if (r.violation) {
+    nlohmann::json schedule = nlohmann::json::array();
+    for (const check::ScheduledStep& st : r.counterexample) schedule.push_back({{"thread", s.threads[st.thread].name}, {"step", st.step}});
+    entries.push_back({{"path", c.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.out)},
+                       {"name", s.name},
+                       {"status", "violation"},
+                       {"error", *r.violation},
+                       {"steps", r.counterexample.size()},
+                       {"unexpected_divergences", 0},
+                       {"divergences", nlohmann::json::array()},
+                       {"skipped_steps", nlohmann::json::array()},
+                       {"schedule", schedule}});
+  }
+  return {{"format", traces::kResultFormat},
+          {"command", "explore"},
+          {"traces", entries},
+          {"summary", {{"generated", r.generated}, {"distinct", r.distinct}, {"max_depth", r.max_depth},
+                       {"deadlocks", r.deadlocks}, {"complete", r.complete}}}};
+}
 
 int explore_command(const ExploreCli& c) {
   auto mutations = mutations_named(c.mutate);
@@ -215,27 +269,32 @@ int explore_command(const ExploreCli& c) {
     };
   }
   check::ExploreResult r = check::explore(s, o);
+  std::FILE* out = text_out(c.json);
   auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
-  fmt::print("{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
+  fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
              r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
-  fmt::print("  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
+  fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
              "{:.1f} bytes per stored state ({}){}\n",
              per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
-  if (!r.violation) return r.complete ? replay::kExitOk : kExitIncomplete;
-  fmt::print("VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
+  if (!r.violation) {
+    if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
+    return r.complete ? replay::kExitOk : kExitIncomplete;
+  }
+  fmt::print(out, "VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
              r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
   for (const check::ScheduledStep& st : r.counterexample) {
-    fmt::print("  {} step {}\n", s.threads[st.thread].name, st.step);
+    fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
   }
   if (!c.out.empty()) {
     if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) + "\n")) {
       std::cerr << "kqcheck: cannot write " << c.out << "\n";
       return replay::kExitBadInput;
     }
-    fmt::print("  counterexample trace: {} (kqreplay explain it)\n", c.out);
+    fmt::print(out, "  counterexample trace: {} (kqreplay explain it)\n", c.out);
   }
+  if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
   return replay::kExitDivergence;
 }
 
@@ -280,6 +339,8 @@ int main(int argc, char** argv) {
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
   random->add_option("--max-failures", o.max_failures, "Stop after this many failures")->check(cli::decimal_in(1, kMaxCount));
   random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
+  random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
+  random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
   std::uint64_t index = 0;
   CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
   generate->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
@@ -295,6 +356,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--progress", ex.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
+  explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
   std::string history;
   CLI::App* linearize_cmd = app.add_subcommand("linearize", "Decide whether a concurrent history is linearizable on the model");
   linearize_cmd->add_option("HISTORY", history, "History file (kqsim-history/1)")->required();
