@@ -7,6 +7,8 @@
 #include "check/program_generator.hpp"
 #include "check/trace_runs.hpp"
 #include "model/kernel.hpp"
+#include "traces/json_file.hpp"
+#include "traces/trace_json.hpp"
 
 namespace {
 
@@ -102,5 +104,22 @@ void BM_ExplorerStates(benchmark::State& state) {
 BENCHMARK(BM_ExplorerStates)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// Parsing a trace of N steps (text to JSON to Trace) must stay linear in N:
+// the duplicate-key check once made it quadratic (30,000 steps: 2.9 s).
+// The fitted complexity is printed as BM_ParseTrace_BigO.
+void BM_ParseTrace(benchmark::State& state) {
+  std::string text = R"({"format": "kqsim-trace/1", "name": "many", "steps": [{"op": "kqueue", "as": "kq"})";
+  for (std::int64_t i = 0; i < state.range(0); ++i) {
+    text += R"(, {"op": "kevent", "kq": "kq", "changes": [{"ident": 1, "filter": "EVFILT_USER", "flags": ["EV_ADD"]}], "nevents": 0, "timeout": {"sec": 0, "nsec": 0}})";
+  }
+  text += "]}";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(traces::parse_trace(traces::parse_json_object(text, "bench", "a trace"), "bench"));
+  }
+  state.SetComplexityN(state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_ParseTrace)->RangeMultiplier(4)->Range(1 << 10, 1 << 18)->Unit(benchmark::kMillisecond)->Complexity();
 
 BENCHMARK_MAIN();

@@ -162,6 +162,9 @@ class DepthFirst {
       return false;
     }
     result_.max_depth = std::max(result_.max_depth, f.node.depth() + 1);
+    if (space_.options().on_progress && (++new_states_ & 0x3FFF) == 0) {
+      space_.options().on_progress(result_.generated, space_.visited());
+    }
     if (auto bad = space_.violation_in(child.node)) {
       result_.violation = *bad;
       violation_depth_ = f.node.depth() + 1;
@@ -193,6 +196,7 @@ class DepthFirst {
   std::vector<Frame> stack_;
   bool stopped_ = false;
   std::uint32_t violation_depth_ = 0;
+  std::uint64_t new_states_ = 0;
   ExploreResult result_;
 };
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct ExploreOptions {
   std::uint32_t max_depth = 64;
   model::ModelMutations mutations;   // test-only: explore a broken model
   bool partial_order_reduction = false;  // check/independence.hpp; counterexamples may then be longer
+  // Called every few thousand new states of the depth-first search with
+  // the transitions taken and the states stored so far (progress lines).
+  std::function<void(std::uint64_t generated, std::uint64_t distinct)> on_progress;
 };
 
 struct ScheduledStep {

@@ -121,7 +121,10 @@ class Search {
 }  // namespace
 
 History load_history_file(const std::string& path) {
-  json doc = traces::load_json_object(path, "a history");
+  return parse_history(traces::load_json_object(path, "a history"), path);
+}
+
+History parse_history(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   History h;
   h.path = path;
@@ -138,8 +141,9 @@ History load_history_file(const std::string& path) {
     o.invoke = op.int_required("invoke");
     o.ret = op.int_required("return");
     if (o.ret < o.invoke) op.fail("return", "an operation returns after it is invoked");
+    if (!op.has("step")) op.fail("step", "missing");
     op.skip("step");
-    o.step = parse_operation_step(doc["operations"][i]["step"], path + " (operation " + std::to_string(i) + ")", h.dialect);
+    o.step = parse_operation_step(doc.at("operations").at(i).at("step"), path + " (operation " + std::to_string(i) + ")", h.dialect);
     op.finish();
     h.operations.push_back(std::move(o));
     ++i;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "traces/compare.hpp"
 #include "traces/trace.hpp"
 
@@ -41,6 +43,8 @@ struct Linearization {
 };
 
 History load_history_file(const std::string& path);
+// The same for a document already read; `path` names it in errors.
+History parse_history(const nlohmann::json& doc, const std::string& path);
 Linearization check_linearizable(const History& history);
 
 }  // namespace kqsim::check

@@ -27,7 +27,10 @@ void reject_bindings(const ScenarioThread& t, const std::string& where) {
 }  // namespace
 
 Scenario load_scenario_file(const std::string& path) {
-  json doc = traces::load_json_object(path, "a scenario");
+  return parse_scenario(traces::load_json_object(path, "a scenario"), path);
+}
+
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   Scenario s;
   s.path = path;
@@ -43,7 +46,7 @@ Scenario load_scenario_file(const std::string& path) {
     thread.process = t.optional_string("process").value_or("main");
     t.skip("steps");
     std::string where = path + " (thread " + thread.name + ")";
-    thread.steps = traces::parse_steps(doc["threads"][s.threads.size()].value("steps", json::array()), where, s.dialect).steps;
+    thread.steps = traces::parse_steps(doc.at("threads").at(s.threads.size()).value("steps", json::array()), where, s.dialect).steps;
     t.finish();
     reject_bindings(thread, where);
     s.threads.push_back(std::move(thread));

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "traces/trace.hpp"
 
 namespace kqsim::check {
@@ -34,5 +36,7 @@ struct Scenario {
 
 // Throws traces::TraceError naming the file, the thread and the field.
 Scenario load_scenario_file(const std::string& path);
+// The same for a document already read; `path` names it in errors.
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& path);
 
 }  // namespace kqsim::check

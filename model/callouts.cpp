@@ -72,7 +72,11 @@ void Kernel::timer_expire(KnoteRef ref, std::int64_t target_ns) {
     kn.timer.deadline_ns = -1;
   } else {
     const bool overflow = n > (INT64_MAX - kn.timer.deadline_ns) / kn.timer.period_ns;
-    kn.timer.deadline_ns = overflow ? INT64_MAX : kn.timer.deadline_ns + n * kn.timer.period_ns;
+    const std::int64_t next = overflow ? INT64_MAX : kn.timer.deadline_ns + n * kn.timer.period_ns;
+    // The clock saturates at INT64_MAX: a next expiry that does not lie after
+    // target_ns was saturated there too, and lies past the end of the clock,
+    // so it never comes (re-arming it at target_ns would fire it forever).
+    kn.timer.deadline_ns = next > target_ns ? next : -1;
   }
   activate(ref);
 }

@@ -195,7 +195,9 @@ void check_sockets(const Kernel& k, Report& out) {
   }
   for (const auto& [name, id] : k.socket_names()) {
     if (id != kNoSocket && (id >= sockets.size() || sockets[id].name != name)) {
-      out.fail([&, &name = name] { return "socket name '" + name + "' names the wrong socket"; });
+      // Named captures: clang before 16 cannot capture structured bindings
+      // (P1091); new names, as clang 19 warns when a capture shadows one.
+      out.fail([&, &bad_name = name] { return "socket name '" + bad_name + "' names the wrong socket"; });
     }
   }
 }
@@ -219,9 +221,9 @@ void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
       ++links(child);
       if (k.vnodes()[child].type == VnodeType::kDirectory) ++links(i);  // the child's ".."
       if (k.vnodes()[child].nlink == 0) {
-        // Named captures: clang before 16 cannot capture structured bindings (P1091).
-        out.fail([&, child = child, &name = name] {
-          return "vnode#" + std::to_string(child) + " '" + name + "' is listed but removed";
+        // Named captures, as above.
+        out.fail([&, removed = child, &entry = name] {
+          return "vnode#" + std::to_string(removed) + " '" + entry + "' is listed but removed";
         });
       }
     }

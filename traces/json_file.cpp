@@ -1,8 +1,13 @@
 #include "traces/json_file.hpp"
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "traces/trace_error.hpp"
 
@@ -19,26 +24,11 @@ class KeyPath {
  public:
   explicit KeyPath(const std::string& file) : file_(file) {}
 
-  bool on(json::parse_event_t event, const json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start: element(); frames_.push_back(Frame{false, 0, {}, {}}); break;
-      case json::parse_event_t::array_start: element(); frames_.push_back(Frame{true, 0, {}, {}}); break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end: frames_.pop_back(); break;
-      case json::parse_event_t::key: key(parsed.get<std::string>()); break;
-      case json::parse_event_t::value: element(); break;
-    }
-    return true;
+  void open(bool array) {
+    element();
+    frames_.push_back(Frame{array, 0, {}, {}});
   }
-
- private:
-  struct Frame {
-    bool array;
-    std::size_t elements = 0;  // arrays: elements begun so far
-    std::string key;           // objects: the member being read
-    std::set<std::string> keys;
-  };
-
+  void close() { frames_.pop_back(); }
   void element() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().elements;
   }
@@ -57,6 +47,14 @@ class KeyPath {
     throw TraceError(file_, step, path_from(from), "the key '" + k + "' appears twice in one object");
   }
 
+ private:
+  struct Frame {
+    bool array;
+    std::size_t elements = 0;  // arrays: elements begun so far
+    std::string key;           // objects: the member being read
+    std::set<std::string> keys;
+  };
+
   std::string path_from(std::size_t from) const {
     std::string out;
     for (std::size_t i = from; i < frames_.size(); ++i) {
@@ -71,20 +69,129 @@ class KeyPath {
   std::vector<Frame> frames_;
 };
 
+// Builds the document from nlohmann's SAX events, checking keys on the way.
+// nlohmann's own callback parser rescans the enclosing array after every
+// object it closes, which made a trace's parse quadratic in its steps; this
+// one does constant work per event.
+class DomBuilder {
+ public:
+  explicit DomBuilder(const std::string& file) : file_(file), keys_(file) {}
+
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(json::number_integer_t v) { return value(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(v); }
+  bool number_float(json::number_float_t v, const std::string&) { return value(v); }
+  bool string(std::string& v) { return value(std::move(v)); }
+  bool binary(json::binary_t& v) { return value(json::binary(std::move(v))); }
+  bool start_object(std::size_t) { return open(json::object(), false); }
+  bool start_array(std::size_t) { return open(json::array(), true); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    keys_.key(k);
+    key_ = std::move(k);
+    return true;
+  }
+  // Also reached for numbers a double cannot hold (1e999).
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    throw TraceError(file_, std::nullopt, "", std::string("malformed JSON: ") + e.what());
+  }
+
+  json root;
+
+ private:
+  bool value(json v) {
+    keys_.element();
+    place(std::move(v));
+    return true;
+  }
+  bool open(json v, bool array) {
+    keys_.open(array);
+    open_.push_back(place(std::move(v)));
+    return true;
+  }
+  bool close() {
+    keys_.close();
+    open_.pop_back();
+    return true;
+  }
+  // Only the innermost open container grows, so the pointers to the outer
+  // ones stay valid.
+  json* place(json v) {
+    if (open_.empty()) {
+      root = std::move(v);
+      return &root;
+    }
+    json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    return &(parent[key_] = std::move(v));
+  }
+
+  const std::string& file_;
+  KeyPath keys_;
+  std::vector<json*> open_;
+  std::string key_;
+};
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// Only regular files are read: a FIFO or a device could block or never end.
+// O_NONBLOCK keeps open() itself from waiting for a FIFO's writer.
+std::string read_regular_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw TraceError(path, std::nullopt, "", errno_text("cannot open the file"));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    std::string why = errno_text("cannot stat the file");
+    ::close(fd);
+    throw TraceError(path, std::nullopt, "", why);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw TraceError(path, std::nullopt, "", std::string("not a regular file: it is ") + file_kind(st.st_mode));
+  }
+  std::string text;
+  text.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = errno_text("cannot read the file");
+      ::close(fd);
+      throw TraceError(path, std::nullopt, "", why);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
 }  // namespace
 
+nlohmann::json parse_json_object(const std::string& text, const std::string& name, const std::string& what) {
+  DomBuilder builder(name);
+  json::sax_parse(text, &builder);
+  if (!builder.root.is_object()) throw TraceError(name, std::nullopt, "", what + " is a JSON object");
+  return std::move(builder.root);
+}
+
 nlohmann::json load_json_object(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw TraceError(path, std::nullopt, "", "cannot open the file");
-  nlohmann::json doc;
-  KeyPath keys(path);
-  try {
-    doc = nlohmann::json::parse(in, [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); });
-  } catch (const nlohmann::json::parse_error& e) {
-    throw TraceError(path, std::nullopt, "", std::string("malformed JSON: ") + e.what());
-  }
-  if (!doc.is_object()) throw TraceError(path, std::nullopt, "", what + " is a JSON object");
-  return doc;
+  return parse_json_object(read_regular_file(path), path, what);
 }
 
 }  // namespace kqsim::traces

@@ -8,7 +8,12 @@
 
 namespace kqsim::traces {
 
-// Throws TraceError; `what` names the kind of document ("a trace").
+// Throws TraceError; `what` names the kind of document ("a trace"). Only a
+// regular file is read (a FIFO or a device could block forever).
 nlohmann::json load_json_object(const std::string& path, const std::string& what);
+
+// The same for a document already in memory; `name` stands for the file in
+// errors. Time and memory are linear in the text.
+nlohmann::json parse_json_object(const std::string& text, const std::string& name, const std::string& what);
 
 }  // namespace kqsim::traces

@@ -23,6 +23,8 @@
 #include "sim/host/worker_protocol.hpp"
 #include "sim/model_backend.hpp"
 #include "sim/posix/model_server.hpp"
+#include "tools/common/cli_support.hpp"
+#include "tools/common/progress.hpp"
 #include "tools/replay/exit_codes.hpp"
 #include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
@@ -31,6 +33,53 @@
 namespace {
 
 using namespace kqsim;
+
+// Bounds on the count options: past them a run takes hours or gigabytes
+// (a 10^6-step program alone took 3.2 GB), so they are refused up front.
+constexpr std::uint64_t kMaxCount = 1'000'000'000;
+constexpr std::uint64_t kMaxSteps = 10'000;
+constexpr std::uint64_t kMaxStates = 1'000'000'000;
+constexpr std::uint64_t kMaxDepth = 100'000;
+
+const char* const kExitCodes =
+    "Exit codes:\n"
+    "  0  no failure, no violation (explore: the whole state space was searched)\n"
+    "  1  a failure or a violation was found\n"
+    "  2  bad input: malformed file, unknown name, bad command line, output not writable\n"
+    "  3  the input needs something the model does not implement yet\n"
+    "  4  internal error: a kqsim bug (please report it)\n"
+    "  5  explore: no violation found, but a bound (--max-states, --max-depth) cut the search short\n";
+
+// An output that cannot be written: bad input (exit 2), named.
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A folder where failures will be written (made when the first one is):
+// refused before any work when it is something else.
+std::optional<std::string> output_folder_problem(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) return dir + " exists and is not a folder";
+  return std::nullopt;
+}
+
+// An output file: its folder must exist, and it must not be a folder.
+std::optional<std::string> output_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return path + " is a folder";
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec)) return "no folder " + parent.string() + " for " + path;
+  return std::nullopt;
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.close();
+  return !out.fail();
+}
 
 struct Options {
   std::uint64_t seed = 1;
@@ -86,9 +135,11 @@ std::string write_failure(const Options& o, traces::Trace t, const check::Failur
   t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
                               o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
   t.steps[f.step].note = f.kind + ": " + f.message;
-  std::filesystem::create_directories(o.out);
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  if (ec) throw OutputError("--out: cannot make the folder " + o.out + ": " + ec.message());
   std::string path = o.out + "/" + t.name + ".json";
-  std::ofstream(path) << traces::trace_to_json(t).dump(2) << "\n";
+  if (!write_text(path, traces::trace_to_json(t).dump(2) + "\n")) throw OutputError("cannot write " + path);
   fmt::print(text_out(o.json), "  shrunk to {} steps: {}\n", t.steps.size(), path);
   return path;
 }
@@ -114,9 +165,14 @@ int campaign(const Options& o) {
     std::cerr << "kqcheck: unknown --dialect, --mutate or --against value\n";
     return replay::kExitBadInput;
   }
+  if (auto problem = output_folder_problem(o.out)) {
+    std::cerr << "kqcheck: --out: " << *problem << "\n";
+    return replay::kExitBadInput;
+  }
   check::ModelUnderTest m{profile, *mutations, o.raw_fds};
   nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
+  cli::Progress progress("kqcheck", "programs", o.count, o.progress);
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
   for (std::uint64_t i = 0; i < o.count && failures < o.max_failures; ++i) {
@@ -129,7 +185,7 @@ int campaign(const Options& o) {
     steps += t.steps.size();
     ++runs;
     auto failure = run_one(t, o, m, ref, nullptr);
-    if (o.progress && (i + 1) % 1000 == 0) std::cerr << fmt::format("kqcheck: {} traces, {} failures\n", i + 1, failures);
+    progress.update(i + 1, fmt::format("{} failure(s)", failures));
     if (!failure) continue;
     ++failures;
     ++by_kind[failure->kind];
@@ -139,6 +195,7 @@ int campaign(const Options& o) {
     auto again = run_one(small, o, m, ref, &obs);
     if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
   }
+  progress.finish(runs, fmt::format("{} failure(s)", failures));
   fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s)", runs, steps, failures);
   for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
   fmt::print(text_out(o.json), "\n");
@@ -160,8 +217,12 @@ struct ExploreCli {
   std::uint32_t max_depth = 64;
   std::string mutate;
   std::string out;
+  bool progress = false;
   bool json = false;
 };
+
+// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
+constexpr int kExitIncomplete = 5;
 
 // The search's outcome as a result document (kqsim-result/1): one entry
 // for a violation, with its schedule; none for a clean search.
@@ -193,8 +254,20 @@ int explore_command(const ExploreCli& c) {
     std::cerr << "kqcheck: unknown --mutate value\n";
     return replay::kExitBadInput;
   }
+  if (!c.out.empty()) {
+    if (auto problem = output_file_problem(c.out)) {
+      std::cerr << "kqcheck: --out: " << *problem << "\n";
+      return replay::kExitBadInput;
+    }
+  }
   check::Scenario s = check::load_scenario_file(c.scenario);
-  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por};
+  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por, {}};
+  cli::Progress progress("kqcheck explore", "states (of the --max-states bound)", c.max_states, c.progress);
+  if (progress.enabled()) {
+    o.on_progress = [&progress](std::uint64_t generated, std::uint64_t distinct) {
+      progress.update(distinct, fmt::format("{} transitions", generated));
+    };
+  }
   check::ExploreResult r = check::explore(s, o);
   std::FILE* out = text_out(c.json);
   auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
@@ -207,7 +280,7 @@ int explore_command(const ExploreCli& c) {
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
   if (!r.violation) {
     if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
-    return replay::kExitOk;
+    return r.complete ? replay::kExitOk : kExitIncomplete;
   }
   fmt::print(out, "VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
              r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
@@ -215,7 +288,10 @@ int explore_command(const ExploreCli& c) {
     fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
   }
   if (!c.out.empty()) {
-    std::ofstream(c.out) << traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) << "\n";
+    if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) + "\n")) {
+      std::cerr << "kqcheck: cannot write " << c.out << "\n";
+      return replay::kExitBadInput;
+    }
     fmt::print(out, "  counterexample trace: {} (kqreplay explain it)\n", c.out);
   }
   if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
@@ -249,32 +325,35 @@ int main(int argc, char** argv) {
     host::run_worker(host::kChannelFd, argv[0], argc >= 3 && std::string(argv[2]) == "--after-exec");
   }
   CLI::App app{"kqcheck - find kqueue programs that break an implementation"};
+  cli::add_standard_options(app, "kqcheck", kExitCodes);
   app.require_subcommand(1);
   Options o;
   CLI::App* random = app.add_subcommand("random", "Generate random programs and check or compare them");
-  random->add_option("--seed", o.seed, "Campaign seed");
-  random->add_option("--count", o.count, "Number of programs");
-  random->add_option("--steps", o.steps, "Steps per program");
+  const CLI::Validator any_u64 = cli::decimal_in(0, UINT64_MAX);
+  random->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
+  random->add_option("--count", o.count, "Number of programs")->check(cli::decimal_in(1, kMaxCount));
+  random->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
   random->add_option("--against", o.against, "Compare with a reference: model or host");
   random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
   random->add_option("--dialect", o.dialect, "Dialect profile");
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
-  random->add_option("--max-failures", o.max_failures, "Stop after this many failures");
-  random->add_flag("--progress", o.progress, "Report progress every 1000 programs");
+  random->add_option("--max-failures", o.max_failures, "Stop after this many failures")->check(cli::decimal_in(1, kMaxCount));
+  random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
   random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
   std::uint64_t index = 0;
   CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
-  generate->add_option("--seed", o.seed, "Campaign seed");
-  generate->add_option("--index", index, "Which program of the campaign");
-  generate->add_option("--steps", o.steps, "Steps per program");
+  generate->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
+  generate->add_option("--index", index, "Which program of the campaign")->check(any_u64);
+  generate->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
   explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
   explore_cmd->add_flag("--fingerprint", ex.fingerprint, "Store 64-bit state hashes instead of whole states");
   explore_cmd->add_flag("--por", ex.por, "Partial-order reduction: run a step alone when it commutes with all other threads' steps");
-  explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states");
-  explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
+  explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states")->check(cli::decimal_in(1, kMaxStates));
+  explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length")->check(cli::decimal_in(1, kMaxDepth));
+  explore_cmd->add_flag("--progress", ex.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
   explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
@@ -299,6 +378,9 @@ int main(int argc, char** argv) {
     if (linearize_cmd->parsed()) return linearize_command(history);
     return campaign(o);
   } catch (const traces::TraceError& e) {
+    std::cerr << "kqcheck: " << e.what() << "\n";
+    return replay::kExitBadInput;
+  } catch (const OutputError& e) {
     std::cerr << "kqcheck: " << e.what() << "\n";
     return replay::kExitBadInput;
   } catch (const std::exception& e) {

@@ -21,6 +21,7 @@
 #include "sim/host/worker_protocol.hpp"
 #include "sim/interpreter.hpp"
 #include "traces/trace_json.hpp"
+#include "tools/common/cli_support.hpp"
 #include "tools/replay/exit_codes.hpp"
 
 #ifdef KQSIM_RECORD_ON_MODEL
@@ -184,6 +185,7 @@ int main(int argc, char** argv) {
     host::run_worker(host::kChannelFd, argv[0], after_exec);
   }
   CLI::App app{"kqrecord - record a kqsim trace's program on this host's kqueue"};
+  cli::add_standard_options(app, "kqrecord", cli::kCommonExitCodes);
   std::string in, out, dialect, kqueue_label;
   int timeout_ms = 5000;
   app.add_option("TRACE", in, "Trace whose program to run")->required();

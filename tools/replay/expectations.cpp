@@ -43,7 +43,10 @@ bool entry_matches(const Expectation& e, const std::string& trace, const traces:
 }  // namespace
 
 Expectations Expectations::load(const std::string& path) {
-  nlohmann::json doc = traces::load_json_object(path, "an expectations file");
+  return parse(traces::load_json_object(path, "an expectations file"), path);
+}
+
+Expectations Expectations::parse(const nlohmann::json& doc, const std::string& path) {
   traces::FieldReader r(path, std::nullopt, "", doc);
   Expectations out;
   out.path_ = path;

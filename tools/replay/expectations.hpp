@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/kevent_constants.hpp"
 #include "traces/compare.hpp"
 #include "traces/trace.hpp"
@@ -39,6 +41,7 @@ class Expectations {
  public:
   // Throws traces::TraceError naming the file and entry on a bad file.
   static Expectations load(const std::string& path);
+  static Expectations parse(const nlohmann::json& doc, const std::string& path);
   // The reason if this divergence is expected, nullptr otherwise; counts the match.
   [[nodiscard]] const std::string* reason_for(const std::string& trace, const traces::Step& step,
                                               const traces::Divergence& d) const;

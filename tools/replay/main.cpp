@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tools/common/cli_support.hpp"
 #include "tools/replay/commands.hpp"
 #include "tools/replay/exit_codes.hpp"
 #include "traces/trace_error.hpp"
@@ -10,6 +11,7 @@
 int main(int argc, char** argv) {
   using namespace kqsim::replay;
   CLI::App app{"kqreplay - replay kqueue traces against the kqsim reference model"};
+  kqsim::cli::add_standard_options(app, "kqreplay", kqsim::cli::kCommonExitCodes);
   app.require_subcommand(1);
   CommonOptions opts;
   std::string dialect;
