@@ -243,10 +243,11 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
     shutil.copy2(bins / "init", root / "sbin/init")
     shutil.copy2(bins / "kqrecord", root / "kq/kqrecord")
     lines = [f"{limit_s} {step_timeout_ms}"]
-    for i, (trace, _) in enumerate(traces):
-        rel = f"{i:04d}.json"
-        shutil.copy2(trace, root / "kq/traces" / rel)
-        lines.append(f"t{i:04d} {rel}")
+    for i, (trace, name) in enumerate(traces):
+        # Under its corpus name, so the recorder's messages name the trace.
+        (root / "kq/traces" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(trace, root / "kq/traces" / name)
+        lines.append(f"t{i:04d} {name}")
     (root / "kq/manifest").write_text("\n".join(lines) + "\n")
     # Sized to the content plus room for what the traces write: GRUB copies
     # the whole image into memory, slowly under TCG (about 0.2 s per MB).
@@ -257,10 +258,14 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
     run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{size_mb}m", "-f", "6000",
          str(iso / "boot/root.img"), str(root)])
     shutil.copy2(kernel, iso / "boot/kernel")
+    # Seeds the kernel's random device as loader(8) does from /boot/entropy:
+    # unseeded, the first arc4random (mkdtemp in the first recording) waits ~10 s.
+    (iso / "boot/entropy").write_bytes(os.urandom(4096))
     (iso / "boot/grub/grub.cfg").write_text(
         "serial --speed=115200 --unit=0\nterminal_input serial\nterminal_output serial\n"
         "set timeout=0\n"
         "kfreebsd /boot/kernel -h\nkfreebsd_module /boot/root.img type=mfs_root\n"
+        "kfreebsd_module /boot/entropy type=boot_entropy_cache\n"
         "set kFreeBSD.vfs.root.mountfrom=ufs:/dev/md0\nboot\n")
     run(["grub-mkrescue", "-d", str(grub), "-o", str(work / "boot.iso"), str(iso)])
     return work / "boot.iso", size_mb
@@ -405,7 +410,7 @@ def main():
     rec.add_argument("--out", required=True, help="folder for the recordings")
     rec.add_argument("--report", help="write each trace's status, time and stderr here (JSON)")
     rec.add_argument("--trace-limit", type=int, default=60, help="seconds one trace may take in the guest")
-    rec.add_argument("--step-timeout-ms", type=int, default=3000, help="kqrecord --step-timeout-ms")
+    rec.add_argument("--step-timeout-ms", type=int, default=8000, help="kqrecord --step-timeout-ms")
     rec.add_argument("--timeout", type=int, default=0, help="hard limit for the whole VM run, seconds")
     rec.add_argument("--memory-mb", type=int, default=2048)
     rec.add_argument("--cpus", type=int, default=2)
