@@ -35,14 +35,17 @@ for release in 13.2 15.1; do
   # 1 = some traces not recorded: the diff below still runs on the others,
   # and the missing ones are counted against the committed corpus.
   if [ "$rc" -ge 2 ]; then echo "ci-record: FreeBSD $release: the VM run failed ($rc)"; status=1; continue; fi
-  missing=$(cd "$repo/traces/recorded/freebsd-$release" && find . -name '*.json' | while read -r f; do
+  if [ ! -d "$repo/traces/recorded/freebsd-$release" ]; then
+    echo "ci-record: FreeBSD $release: no committed recordings in traces/recorded/freebsd-$release"; status=1
+  fi
+  missing=$(cd "$repo/traces/recorded/freebsd-$release" 2>/dev/null && find . -name '*.json' | while read -r f; do
               [ -f "$out/$f" ] || echo "$f"; done)
   if [ -n "$missing" ]; then
     echo "ci-record: FreeBSD $release: committed recordings this run did not reproduce:"; echo "$missing"; status=1
   fi
   echo "ci-record: FreeBSD $release: diff against the model (freebsd-$release profile) ..."
   if ! "$kqreplay" diff "$out" --dialect "freebsd-$release" \
-       --expectations "$repo/traces/recorded/freebsd-$release.expectations.json" > "$build/vm/ci/freebsd-$release.diff.txt"; then
+       --expectations "$repo/tools/vm/expectations/freebsd-$release.json" > "$build/vm/ci/freebsd-$release.diff.txt"; then
     grep -v ': ok$' "$build/vm/ci/freebsd-$release.diff.txt" | tail -60
     status=1
   fi
