@@ -296,7 +296,9 @@ def tail(path, n=25):
         text = path.read_text(errors="replace").replace("\r", "")
     except FileNotFoundError:
         return "(no serial output at all)"
-    return "\n".join("    " + l for l in text.splitlines()[-n:])
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)  # GRUB's terminal escapes
+    lines = [l for l in text.splitlines() if l.strip()]
+    return "\n".join("    " + l for l in lines[-n:])
 
 
 def parse_records(data_log):
