@@ -71,7 +71,7 @@ class Search {
       default: throw traces::TraceError(h_.path, std::nullopt, "operations[" + std::to_string(i) + "].op", "use kevent, read, write or close");
     }
     if (r.sys.completion != model::Completion::kDone) return "the model would not return here";
-    traces::ActualObservation actual{r.sys.ret, r.sys.err, r.events, std::nullopt};
+    traces::ActualObservation actual{r.sys.ret, r.sys.err, r.events, std::nullopt, std::nullopt, std::nullopt};
     auto resolve = [&](const traces::Ref& ref, model::FilterId) -> std::uint64_t {
       return ref.is_name() ? static_cast<std::uint64_t>(fd(ref)) : ref.number();
     };

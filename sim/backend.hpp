@@ -27,6 +27,11 @@ struct CallResult {
   std::array<std::int32_t, 2> fds{-1, -1};  // pipe, socketpair; pdfork: fds[0] is the process descriptor
   std::optional<std::int64_t> elapsed_ns;   // how long the call took, where measured
   std::string detail;  // owned text for blocked/unsupported when sys.detail cannot outlive the call
+  // Host backends: the implementation under test failed at this call. crash:
+  // the calling process died of this signal ("SIGSEGV") during the call;
+  // hang: the call did not return within the step timeout.
+  std::optional<std::string> crash;
+  std::optional<std::string> hang;
 
   static CallResult of(model::SysResult sys) {
     CallResult r;

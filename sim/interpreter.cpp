@@ -118,6 +118,8 @@ std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOut
   for (const Step& step : trace_.steps) {
     out.push_back(run_step(step));
     if (after_step) after_step(out.back());
+    // After a crash or a hang the host's state is unknown: nothing later means anything.
+    if (out.back().actual.crash || out.back().actual.hang) break;
   }
   return out;
 }
@@ -128,6 +130,7 @@ StepOutcome Interpreter::run_step(const Step& step) {
   if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
   CallResult r = call(step, it->second.id);
   const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
+  if (r.crash || r.hang) return failed_step(step, r);
   if (r.sys.completion == model::Completion::kBlockedForever) {
     fail(step, "op", "this step can never complete: " + detail);
   }
@@ -140,9 +143,25 @@ StepOutcome Interpreter::run_step(const Step& step) {
   for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_.alive(ps.id);
   StepOutcome outcome;
   outcome.step = &step;
-  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt};
+  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
   if (unsupported) outcome.actual.unsupported = detail;
   outcome.elapsed_ns = r.elapsed_ns;
+  if (step.observed) {
+    outcome.compared = true;
+    auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
+    outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
+  }
+  return outcome;
+}
+
+// The implementation under test crashed or hung at this step: an observation
+// of its own, compared as such; the process is gone or stuck for good.
+StepOutcome Interpreter::failed_step(const Step& step, const CallResult& r) {
+  procs_.at(step.proc).alive = false;
+  StepOutcome outcome;
+  outcome.step = &step;
+  outcome.actual.crash = r.crash;
+  outcome.actual.hang = r.hang;
   if (step.observed) {
     outcome.compared = true;
     auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
@@ -323,6 +342,11 @@ void Interpreter::bind_child(const Step& step, ProcId child, const NameTable& na
 traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   traces::Observed o;
   o.elapsed_ns = outcome.elapsed_ns;
+  if (outcome.actual.crash || outcome.actual.hang) {
+    o.crash = outcome.actual.crash;
+    o.hang = outcome.actual.hang;
+    return o;
+  }
   if (outcome.actual.unsupported) {
     o.unsupported = outcome.actual.unsupported;
     return o;

@@ -35,7 +35,8 @@ class Interpreter {
   // recorded as such (what a recorder wants) instead of stopping the run.
   Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation = false);
 
-  // Runs every step; `after_step` sees each outcome as it happens.
+  // Runs every step; `after_step` sees each outcome as it happens. Stops after
+  // a step whose process crashed or hung (host backends only).
   std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
 
   // The observation in trace form, idents named where a name is bound.
@@ -59,6 +60,7 @@ class Interpreter {
 
  private:
   StepOutcome run_step(const traces::Step& step);
+  StepOutcome failed_step(const traces::Step& step, const CallResult& r);
   CallResult call(const traces::Step& step, ProcId p);
   CallResult call_kevent(const traces::Step& step, ProcId p);
   CallResult call_socket(const traces::Step& step, ProcId p);

@@ -77,14 +77,26 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
 }  // namespace
 
 const char* divergence_kind_name(DivergenceKind kind) {
-  static constexpr std::array<const char*, 11> kNames{
-      "ret", "errno", "missing-event", "extra-event", "order", "ident", "flags", "fflags", "data", "udata", "unsupported"};
+  static constexpr std::array<const char*, 13> kNames{
+      "ret", "errno", "missing-event", "extra-event", "order", "ident", "flags", "fflags", "data", "udata", "unsupported",
+      "crash", "hang"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 
 std::vector<Divergence> compare_observation(const Observed& expected, const ActualObservation& actual,
                                             const IdentResolver& resolve) {
   std::vector<Divergence> out;
+  // A crash or a hang is one divergence: the other side's answer means nothing next to it.
+  if (expected.crash != actual.crash) {
+    out.push_back({DivergenceKind::kCrash, expected.crash.value_or("returned"), actual.crash.value_or("returned"), ""});
+    return out;
+  }
+  if (expected.hang.has_value() != actual.hang.has_value()) {
+    out.push_back({DivergenceKind::kHang, expected.hang ? "never returned" : "returned", actual.hang ? "never returned" : "returned",
+                   expected.hang.value_or(actual.hang.value_or(""))});
+    return out;
+  }
+  if (expected.crash || expected.hang) return out;
   // A call one side could not make is one divergence, whatever else differs.
   if (expected.unsupported.has_value() != actual.unsupported.has_value()) {
     out.push_back({DivergenceKind::kUnsupported, expected.unsupported.value_or("made"), actual.unsupported.value_or("made"), ""});

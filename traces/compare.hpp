@@ -17,6 +17,7 @@ namespace kqsim::traces {
 
 enum class DivergenceKind : std::uint8_t {
   kRet, kErrno, kMissingEvent, kExtraEvent, kOrder, kIdent, kFlags, kFflags, kData, kUdata, kUnsupported,
+  kCrash, kHang,  // one side crashed (signal) or never returned at this step
 };
 
 const char* divergence_kind_name(DivergenceKind kind);
@@ -34,6 +35,8 @@ struct ActualObservation {
   model::Errno err = model::Errno::kNone;
   std::vector<model::KEvent> events;
   std::optional<std::string> unsupported;  // the backend could not make the call
+  std::optional<std::string> crash;        // the process died of this signal during the call
+  std::optional<std::string> hang;         // the call never returned (host backends)
 };
 
 // Turns a Ref from the trace into the number it stood for at this step: a

@@ -77,6 +77,12 @@ struct Observed {
   // The host could not make this call (e.g. a flag name its <sys/event.h>
   // lacks); the recorder's words. Such a step had no effect on the host.
   std::optional<std::string> unsupported;
+  // The implementation under test failed at this call instead of answering
+  // (recorders only; nothing after such a step was run). crash: the process
+  // died of this signal during the call ("SIGSEGV"; an abort is "SIGABRT").
+  // hang: the call did not return within the recorder's step timeout.
+  std::optional<std::string> crash;
+  std::optional<std::string> hang;
   // How long the call took on the host (virtual time on the model).
   // Informational: recorded to help choose ranges, never compared.
   std::optional<std::int64_t> elapsed_ns;
@@ -177,6 +183,7 @@ struct SourceRef {
 
 struct HostInfo {
   std::string os, release, machine, date, recorder;
+  std::string kqueue;  // the kqueue implementation and its version: "libkqueue 2.7.0", "FreeBSD kernel 13.2-RELEASE"
 };
 
 struct Trace {

@@ -94,6 +94,9 @@ Observed parse_observed(FieldReader r, Op op) {
   }
   for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
   o.unsupported = r.optional_string("unsupported");
+  o.crash = r.optional_string("crash");
+  if (o.crash && o.crash->rfind("SIG", 0) != 0) r.fail("crash", "must be a signal name such as \"SIGSEGV\"");
+  o.hang = r.optional_string("hang");
   if (r.has("elapsed_ns")) o.elapsed_ns = r.int_required("elapsed_ns");
   if (auto order = r.optional_string("order")) {
     if (*order == "any") o.order = EventOrder::kAny;
@@ -215,7 +218,8 @@ void parse_header(FieldReader& r, Trace& t) {
   if (r.has("host")) {
     FieldReader h = r.object("host");
     t.host = HostInfo{h.string_required("os"), h.string_required("release"), h.optional_string("machine").value_or(""),
-                      h.optional_string("date").value_or(""), h.optional_string("recorder").value_or("")};
+                      h.optional_string("date").value_or(""), h.optional_string("recorder").value_or(""),
+                      h.optional_string("kqueue").value_or("")};
     h.finish();
   }
   if (r.has("constants")) {
@@ -274,6 +278,11 @@ json observed_to_json(const Observed& o) {
   if (o.elapsed_ns) out["elapsed_ns"] = *o.elapsed_ns;
   if (o.unsupported) {
     out["unsupported"] = *o.unsupported;
+    return out;
+  }
+  if (o.crash || o.hang) {
+    if (o.crash) out["crash"] = *o.crash;
+    if (o.hang) out["hang"] = *o.hang;
     return out;
   }
   out["ret"] = int_expect_to_json(o.ret);
@@ -400,6 +409,7 @@ json trace_to_json(const Trace& t) {
   if (t.host) {
     doc["host"] = json{{"os", t.host->os}, {"release", t.host->release}, {"machine", t.host->machine},
                        {"date", t.host->date}, {"recorder", t.host->recorder}};
+    if (!t.host->kqueue.empty()) doc["host"]["kqueue"] = t.host->kqueue;
   }
   if (!t.constants.empty()) doc["constants"] = t.constants;
   json steps = json::array();

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <cstring>
+
 #include "model/errno_code.hpp"
+#include "model/signals.hpp"
 #include "sim/host/host_process.hpp"
 
 namespace kqsim::host {
@@ -52,11 +55,84 @@ HostBackend::~HostBackend() {
 sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd) {
   auto it = channels_.find(p);
   WorkerReply r;
-  if (it == channels_.end() || it->second < 0 || !send_command(it->second, q, pass_fd) ||
-      !receive_reply(it->second, r, options_.step_timeout_ms)) {
-    return sim::CallResult::of(model::SysResult::blocked("the host call did not return within the step timeout"));
+  if (it == channels_.end() || it->second < 0) {
+    return sim::CallResult::of(model::SysResult::blocked("the process's worker is gone"));
   }
+  ReplyStatus status = send_command(it->second, q, pass_fd) ? receive_reply(it->second, r, options_.step_timeout_ms)
+                                                             : ReplyStatus::kGone;
+  if (status != ReplyStatus::kReplied || r.crash_signal[0] != '\0') return failed(p, r, status);
   return from_reply(r);
+}
+
+sim::CallResult HostBackend::failed(sim::ProcId p, const WorkerReply& r, ReplyStatus status) {
+  sim::CallResult c;
+  if (status == ReplyStatus::kTimeout) {
+    c.hang = "no reply within the step timeout (" + std::to_string(options_.step_timeout_ms) + " ms)";
+    c.sys = model::SysResult::blocked("the host call did not return within the step timeout");
+    return c;
+  }
+  c.sys = model::SysResult::blocked("the worker died during the call");
+  if (r.crash_signal[0] != '\0') {
+    c.crash = std::string(r.crash_signal, strnlen(r.crash_signal, sizeof r.crash_signal));
+  } else {
+    auto z = zombie_status(p, options_.settle_timeout_ms);
+    c.crash = z && z->first != 0 ? host_signal_name(z->first) : z ? "exit " + std::to_string(z->second) : "an unknown signal";
+  }
+  drop_channel(p);
+  return c;
+}
+
+void HostBackend::drop_channel(sim::ProcId p) {
+  auto it = channels_.find(p);
+  if (it == channels_.end() || it->second < 0) return;
+  close_fd(it->second);
+  it->second = -1;
+}
+
+// The zombie's {signal, exit status}, asked of whoever can wait for it: its
+// parent worker, or this controller once it adopted the orphan (or for main).
+std::optional<std::pair<int, int>> HostBackend::zombie_status(sim::ProcId p, int wait_ms) {
+  auto pid = host_pids_.find(p);
+  if (pid == host_pids_.end()) return std::nullopt;
+  auto parent = parents_.find(p);
+  const sim::ProcId par = parent == parents_.end() ? 0 : parent->second;
+  auto ch = channels_.find(par);
+  if (par != 0 && ch != channels_.end() && ch->second >= 0 && !peer_gone(ch->second)) {
+    WorkerCommand q;
+    q.op = WorkerOp::kProbeChild;
+    q.a = pid->second;
+    q.b = wait_ms;
+    WorkerReply r;
+    if (send_command(ch->second, q, -1) && receive_reply(ch->second, r, wait_ms + options_.step_timeout_ms) == ReplyStatus::kReplied &&
+        r.ret == kProbeZombie) {
+      return std::make_pair(r.fds[0], r.fds[1]);
+    }
+    if (r.ret != kProbeNotChild) return std::nullopt;
+  }
+  return probe_own_child(pid->second, wait_ms);
+}
+
+void HostBackend::settle_death(sim::ProcId p) {
+  auto it = channels_.find(p);
+  if (it != channels_.end() && it->second >= 0) wait_hangup(it->second, options_.settle_timeout_ms);
+  drop_channel(p);
+  (void)zombie_status(p, options_.settle_timeout_ms);
+}
+
+void HostBackend::settle_if_dying(sim::ProcId p) {
+  auto it = channels_.find(p);
+  if (it == channels_.end() || it->second < 0) return;
+  WorkerCommand q;
+  q.op = WorkerOp::kPing;
+  WorkerReply r;
+  if (send_command(it->second, q, -1) && receive_reply(it->second, r, options_.settle_timeout_ms) == ReplyStatus::kReplied) return;
+  settle_death(p);
+}
+
+void HostBackend::settle_procdesc_children() {
+  for (const auto& [child, daemon] : procdesc_children_) {
+    if (!daemon) settle_if_dying(child);
+  }
 }
 
 sim::CallResult HostBackend::simple(sim::ProcId p, WorkerOp op, std::int64_t a, std::int64_t b) {
@@ -71,21 +147,34 @@ sim::CallResult HostBackend::kqueue(sim::ProcId p, std::uint32_t flags) { return
 sim::CallResult HostBackend::pipe(sim::ProcId p, bool nonblock, bool cloexec) { return simple(p, WorkerOp::kPipe, nonblock, cloexec); }
 sim::CallResult HostBackend::read(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kRead, fd, n); }
 sim::CallResult HostBackend::write(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kWrite, fd, n); }
-sim::CallResult HostBackend::close(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kClose, fd); }
 sim::CallResult HostBackend::dup(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kDup, fd); }
 sim::CallResult HostBackend::dup2(sim::ProcId p, std::int32_t from, std::int32_t to) {
   if (to >= kChannelFd) return sim::CallResult::of(model::SysResult::unsupported("descriptors from 1000 up are the recorder's own"));
-  return simple(p, WorkerOp::kDup2, from, to);
+  sim::CallResult r = simple(p, WorkerOp::kDup2, from, to);
+  if (r.sys.ret >= 0 && r.sys.done()) settle_procdesc_children();  // dup2 over a process descriptor closes it
+  return r;
 }
 sim::CallResult HostBackend::fcntl_getfd(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kGetfd, fd); }
 sim::CallResult HostBackend::fcntl_setfd(sim::ProcId p, std::int32_t fd, std::int32_t f) { return simple(p, WorkerOp::kSetfd, fd, f); }
-sim::CallResult HostBackend::exec(sim::ProcId p) { return simple(p, WorkerOp::kExec); }
+// exec closes close-on-exec descriptors, process descriptors among them.
+sim::CallResult HostBackend::exec(sim::ProcId p) {
+  sim::CallResult r = simple(p, WorkerOp::kExec);
+  if (r.sys.ret == 0 && r.sys.done()) settle_procdesc_children();
+  return r;
+}
 sim::CallResult HostBackend::sleep(sim::ProcId p, std::int64_t ns) { return simple(p, WorkerOp::kSleep, ns); }
 
 sim::CallResult HostBackend::exit(sim::ProcId p) {
   sim::CallResult r = simple(p, WorkerOp::kExit);
-  close_fd(channels_[p]);
-  channels_[p] = -1;
+  if (r.crash || r.hang) return r;
+  settle_death(p);
+  settle_procdesc_children();  // its process descriptors closed with it
+  return r;
+}
+
+sim::CallResult HostBackend::close(sim::ProcId p, std::int32_t fd) {
+  sim::CallResult r = simple(p, WorkerOp::kClose, fd);
+  if (r.sys.ret == 0 && r.sys.done()) settle_procdesc_children();
   return r;
 }
 
@@ -129,6 +218,8 @@ sim::CallResult HostBackend::spawn(sim::ProcId p, WorkerOp op, std::int64_t a) {
   sim::ProcId child = next_proc_++;
   channels_[child] = pair->first;
   host_pids_[child] = static_cast<int>(r.sys.ret);
+  parents_[child] = p;
+  if (op == WorkerOp::kPdfork) procdesc_children_[child] = (a & model::pdflag::kDaemon) != 0;
   r.sys.ret = child;
   return r;
 }
@@ -165,7 +256,18 @@ sim::CallResult HostBackend::kevent(sim::ProcId p, std::int32_t kqfd, std::span<
 sim::CallResult HostBackend::kill(sim::ProcId p, sim::ProcId target, std::int32_t signo) {
   auto it = host_pids_.find(target);
   if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kESRCH));
-  return simple(p, WorkerOp::kKill, it->second, signo);
+  sim::CallResult r = simple(p, WorkerOp::kKill, it->second, signo);
+  if (r.crash && target == p) {
+    // The caller killed itself: it died of its own signal, as the program asked.
+    r = sim::CallResult::of(model::SysResult::ok(0));
+    settle_death(p);
+    return r;
+  }
+  if (r.sys.ret != 0 || !r.sys.done() || target == p) return r;
+  // kill posted the signal; the target dies (or not) on its own time.
+  if (signo == model::sig::kKill) settle_death(target);
+  else if (model::default_action(signo) != model::DefaultAction::kStop) settle_if_dying(target);
+  return r;
 }
 
 sim::CallResult HostBackend::sigaction(sim::ProcId p, std::int32_t signo, std::int32_t action) {

@@ -5,10 +5,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include "sim/backend.hpp"
 #include "sim/host/host_kernel.hpp"
+#include "sim/host/host_process.hpp"
 #include "sim/host/worker_protocol.hpp"
 
 namespace kqsim::host {
@@ -17,7 +20,10 @@ struct HostBackendOptions {
   std::string self_path;       // this executable, for exec and workers
   int model_server_fd = -1;    // model builds: the server the workers talk to
   int model_server_pid = -1;   // ... and its process, reaped with the workers
-  int step_timeout_ms = 5000;  // a real call that takes longer is "blocked forever"
+  int step_timeout_ms = 5000;  // a real call that takes longer is a hang
+  // The bound on waiting for the kernel's asynchronous work after a step (a
+  // process dying after exit or kill): see settle_death.
+  int settle_timeout_ms = 2000;
 };
 
 class HostBackend final : public sim::Backend {
@@ -58,6 +64,20 @@ class HostBackend final : public sim::Backend {
   sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);
   sim::CallResult simple(sim::ProcId p, WorkerOp op, std::int64_t a = 0, std::int64_t b = 0);
   sim::CallResult spawn(sim::ProcId p, WorkerOp op, std::int64_t a);
+  // The worker of p stopped answering: a crash (named by its last-gasp reply
+  // or by its parent's waitid) or, for a worker still there, a hang.
+  sim::CallResult failed(sim::ProcId p, const WorkerReply& r, ReplyStatus status);
+  // After a step that makes the kernel end a process (exit, a fatal kill,
+  // closing a process descriptor), waits (bounded) until it is a zombie or
+  // gone, as the model has it at once.
+  void settle_death(sim::ProcId p);
+  // Whether p's worker still answers (a pending fatal signal takes effect
+  // before it can); settles its death when it does not.
+  void settle_if_dying(sim::ProcId p);
+  // The process descriptors' children that closing a descriptor may kill.
+  void settle_procdesc_children();
+  [[nodiscard]] std::optional<std::pair<int, int>> zombie_status(sim::ProcId p, int wait_ms);
+  void drop_channel(sim::ProcId p);
   // EVFILT_PROC idents (and NOTE_CHILD data) between ProcIds and host pids;
   // a number that names no worker passes unchanged.
   [[nodiscard]] std::int64_t to_host_pid(std::int64_t proc) const;
@@ -66,6 +86,8 @@ class HostBackend final : public sim::Backend {
   HostBackendOptions options_;
   std::map<sim::ProcId, int> channels_;
   std::map<sim::ProcId, int> host_pids_;  // the worker playing each process
+  std::map<sim::ProcId, sim::ProcId> parents_;  // who forked each worker (0: the controller)
+  std::map<sim::ProcId, bool> procdesc_children_;  // pdfork children: killed when their descriptor closes (not PD_DAEMON)
   sim::ProcId next_proc_ = 2;
   std::string scratch_dir_;  // the program's working directory: its file-system paths live here
 };

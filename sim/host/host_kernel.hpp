@@ -30,6 +30,8 @@ struct HostCall {
 
 struct HostIdentity {
   std::string os, release, machine;
+  std::string kqueue;   // the kqueue implementation and its version ("libkqueue 2.6.3", "FreeBSD kernel 13.2-RELEASE")
+  std::string dialect;  // the model profile of this kernel ("freebsd-13.2"), "" when there is none
 };
 
 HostCall host_kqueue(std::uint32_t kqueuex_flags);
@@ -50,7 +52,7 @@ HostCall host_wait(std::int64_t host_pid, bool nohang);
 // Replace the program image with `argv` (close-on-exec applies). Returns only
 // on failure, or at once where the image is simulated (the model).
 HostCall host_exec(const std::vector<std::string>& argv);
-HostCall host_exit_descriptors();  // what exit does to descriptors; the caller then _exits
+HostCall host_exit_descriptors();  // what exit does to descriptors before the caller _exits
 HostCall host_sleep(std::int64_t duration_ns);
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
                      const std::optional<model::Timespec>& timeout);

@@ -256,7 +256,8 @@ HostIdentity host_identity() {
   struct utsname u{};
   uname(&u);
   const char* dialect = std::getenv("KQSIM_DIALECT");
-  return {"kqsim-model", dialect != nullptr ? dialect : "freebsd-main", u.machine};
+  const std::string profile = dialect != nullptr ? dialect : "freebsd-main";
+  return {"kqsim-model", profile, u.machine, "kqsim model (" + profile + ")", {}};
 }
 
 }  // namespace kqsim::host

@@ -274,12 +274,10 @@ HostCall host_exec(const std::vector<std::string>& argv) {
   return finish(-1);
 }
 
-// exit1 -> fdescfree: every descriptor of the program closes. The worker's
-// channel (1000 and up) stays until it leaves.
-HostCall host_exit_descriptors() {
-  for (int fd = 0; fd < 1000; ++fd) close(fd);
-  return finish(0);
-}
+// exit1 -> fdescfree closes the program's descriptors inside the kernel
+// when the worker _exits after replying: close(2) on each would run
+// knote_fdclose first, which a real exit does not.
+HostCall host_exit_descriptors() { return finish(0); }
 
 HostCall host_sleep(std::int64_t ns) {
   struct timespec d{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
@@ -538,10 +536,44 @@ HostCall host_vfs(const model::VfsCall& c) {
   return unsupported("file-system call");
 }
 
+namespace {
+
+#if defined(LIBKQUEUE)
+// libkqueue answers NOTE_VERSION on its own filter with MMmmpprr in data.
+std::string libkqueue_version() {
+  int kq = kqueue();
+  if (kq < 0) return "libkqueue (version unknown)";
+  struct kevent ev;
+  EV_SET(&ev, 0, EVFILT_LIBKQUEUE, EV_ADD, NOTE_VERSION, 0, nullptr);
+  struct kevent out{};
+  int n = kevent(kq, &ev, 1, &out, 1, nullptr);
+  close(kq);
+  if (n != 1) return "libkqueue (version unknown)";
+  const auto v = static_cast<std::uint32_t>(out.data);
+  return "libkqueue " + std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 0xff) + "." + std::to_string((v >> 8) & 0xff);
+}
+#endif
+
+// "13.2-RELEASE-p4" -> "freebsd-13.2": the model profile of a FreeBSD release.
+std::string dialect_of(const std::string& os, const std::string& release) {
+  if (os != "FreeBSD") return {};
+  const std::string version = release.substr(0, release.find('-'));
+  return "freebsd-" + version;
+}
+
+}  // namespace
+
 HostIdentity host_identity() {
   struct utsname u{};
   uname(&u);
-  return {u.sysname, u.release, u.machine};
+  HostIdentity id{u.sysname, u.release, u.machine, {}, {}};
+#if defined(LIBKQUEUE)
+  id.kqueue = libkqueue_version();
+#else
+  id.kqueue = id.os + " kernel " + id.release;
+  id.dialect = dialect_of(id.os, id.release);
+#endif
+  return id;
 }
 
 // FreeBSD's aio with SIGEV_KEVENT. Constants are FreeBSD's on both sides;

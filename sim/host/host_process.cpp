@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,7 +23,7 @@ namespace kqsim::host {
 
 std::optional<std::pair<int, int>> channel_pair() {
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) return std::nullopt;
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return std::nullopt;
   return std::make_pair(sv[0], sv[1]);
 }
 
@@ -76,55 +77,125 @@ SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_
   run_worker(kChannelFd, self_path, false);
 }
 
-bool send_command(int channel, const WorkerCommand& q, int pass_fd) {
-  struct iovec iov{const_cast<WorkerCommand*>(&q), sizeof q};
-  struct msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (pass_fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-  }
-  return sendmsg(channel, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof q);
-}
-
 namespace {
-int g_received_fd = -1;  // the descriptor that came with the last command
-}  // namespace
 
-bool receive_command(int channel, WorkerCommand& q) {
-  struct iovec iov{&q, sizeof q};
-  struct msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (recvmsg(channel, &msg, 0) != static_cast<ssize_t>(sizeof q)) return false;
-  g_received_fd = -1;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&g_received_fd, CMSG_DATA(c), sizeof(int));
+// The channel is a stream socket (FreeBSD 13.2 limits SOCK_SEQPACKET records
+// to 8192 bytes and AF_UNIX datagrams to 2048 by default): every message is
+// one fixed-size struct, written and read whole by these loops. A passed
+// descriptor rides on the first bytes of a command.
+bool write_all(int channel, const void* data, std::size_t size, int pass_fd) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    struct iovec iov{const_cast<char*>(p), size};
+    struct msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (pass_fd >= 0) {
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    ssize_t n = sendmsg(channel, &msg, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    pass_fd = -1;
+    p += n;
+    size -= static_cast<std::size_t>(n);
   }
   return true;
 }
 
-int receive_fd(int) { return std::exchange(g_received_fd, -1); }
+int g_received_fd = -1;  // the descriptor that came with the last command
 
-bool receive_reply(int channel, WorkerReply& r, int timeout_ms) {
-  struct pollfd p{channel, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) return false;
-  return recv(channel, &r, sizeof r, 0) == static_cast<ssize_t>(sizeof r);
+// Reads exactly `size` bytes; keeps any descriptor that arrives with them.
+// false at end of file (the peer is gone) or on an error.
+bool read_all(int channel, void* data, std::size_t size) {
+  char* p = static_cast<char*>(data);
+  while (size > 0) {
+    struct iovec iov{p, size};
+    struct msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(channel, &msg, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&g_received_fd, CMSG_DATA(c), sizeof(int));
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
-void send_reply(int channel, const WorkerReply& r) { send(channel, &r, sizeof r, MSG_NOSIGNAL); }
+}  // namespace
+
+bool send_command(int channel, const WorkerCommand& q, int pass_fd) { return write_all(channel, &q, sizeof q, pass_fd); }
+
+bool receive_command(int channel, WorkerCommand& q) {
+  g_received_fd = -1;
+  return read_all(channel, &q, sizeof q);
+}
+
+int receive_fd(int) { return std::exchange(g_received_fd, -1); }
+
+ReplyStatus receive_reply(int channel, WorkerReply& r, int timeout_ms) {
+  struct pollfd p{channel, POLLIN, 0};
+  int n;
+  while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (n == 0) return ReplyStatus::kTimeout;
+  return read_all(channel, &r, sizeof r) ? ReplyStatus::kReplied : ReplyStatus::kGone;
+}
+
+void send_reply(int channel, const WorkerReply& r) { write_all(channel, &r, sizeof r, -1); }
 
 void worker_exit() { _exit(0); }
+
+std::string host_signal_name(int signo) {
+  static const std::pair<int, const char*> kNames[] = {
+      {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"},
+      {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},
+      {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"}, {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
+      {SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"}, {SIGTTIN, "SIGTTIN"},
+      {SIGTTOU, "SIGTTOU"}, {SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGVTALRM, "SIGVTALRM"},
+      {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"}, {SIGSYS, "SIGSYS"},
+  };
+  for (const auto& [n, name] : kNames) {
+    if (n == signo) return name;
+  }
+  return "SIG" + std::to_string(signo);
+}
+
+std::optional<std::pair<int, int>> probe_own_child(int pid, int wait_ms) {
+  for (int waited = 0;; waited += 1) {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | WNOHANG) != 0) return std::nullopt;
+    if (info.si_pid != 0) {
+      if (info.si_code == CLD_EXITED) return std::make_pair(0, info.si_status);
+      return std::make_pair(info.si_status, -1);
+    }
+    if (waited >= wait_ms) return std::nullopt;
+    usleep(1000);
+  }
+}
+
+bool wait_hangup(int channel, int wait_ms) {
+  for (int waited = 0;; waited += 1) {
+    if (peer_gone(channel)) return true;
+    if (waited >= wait_ms) return false;
+    struct pollfd p{channel, POLLIN, 0};
+    poll(&p, 1, 1);
+  }
+}
 
 void adopt_orphans() {
 #if defined(__linux__)

@@ -34,8 +34,9 @@ void end_processes(const std::vector<int>& pids);
 std::optional<std::pair<int, int>> channel_pair();
 
 bool send_command(int channel, const WorkerCommand& q, int pass_fd = -1);
-// Waits at most timeout_ms for the reply; false on timeout or a dead worker.
-bool receive_reply(int channel, WorkerReply& r, int timeout_ms);
+enum class ReplyStatus { kReplied, kTimeout, kGone };
+// Waits at most timeout_ms for the reply; kGone when the worker hung up first.
+ReplyStatus receive_reply(int channel, WorkerReply& r, int timeout_ms);
 bool receive_command(int channel, WorkerCommand& q);
 void send_reply(int channel, const WorkerReply& r);
 int receive_fd(int channel);
@@ -44,5 +45,13 @@ void close_fd(int fd);
 // Whether the other end of a channel has gone (its process died).
 bool peer_gone(int channel);
 [[noreturn]] void worker_exit();
+// The host's name for a signal number ("SIGSEGV"), "SIG<n>" when unknown.
+std::string host_signal_name(int signo);
+// What this process (the controller) knows of its own child `pid`, polled
+// for at most wait_ms with waitid(WNOWAIT): a zombie's {signal, status}
+// (signal 0 for a normal exit), nullopt while it runs or if not a child.
+std::optional<std::pair<int, int>> probe_own_child(int pid, int wait_ms);
+// Waits at most wait_ms until the channel's other end is gone; true if it went.
+bool wait_hangup(int channel, int wait_ms);
 
 }  // namespace kqsim::host

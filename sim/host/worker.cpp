@@ -1,6 +1,8 @@
 // A worker: one process of the recorded program. It executes each command
 // with host_kernel and answers with what the call returned.
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -12,6 +14,76 @@
 
 namespace kqsim::host {
 namespace {
+
+// A fault in the implementation under test (a crash, an abort) must reach
+// the controller as that signal, not as silence: while a call runs, a fatal
+// fault signal sends one last reply naming it, then kills the worker as the
+// signal would have. On an alternate stack, so a stack overflow is reported too.
+struct FaultSignal {
+  int signo;
+  const char* name;
+};
+const FaultSignal kFaultSignals[] = {{SIGSEGV, "SIGSEGV"}, {SIGBUS, "SIGBUS"}, {SIGILL, "SIGILL"},  {SIGFPE, "SIGFPE"},
+                                     {SIGABRT, "SIGABRT"}, {SIGSYS, "SIGSYS"}, {SIGTRAP, "SIGTRAP"}};
+volatile sig_atomic_t g_in_call = 0;
+int g_channel = -1;
+WorkerReply g_crash_reply;
+
+void on_fault(int signo) {
+  if (g_in_call != 0) {
+    g_in_call = 0;
+    for (const FaultSignal& f : kFaultSignals) {
+      if (f.signo != signo) continue;
+      for (std::size_t i = 0; f.name[i] != '\0' && i + 1 < sizeof g_crash_reply.crash_signal; ++i) g_crash_reply.crash_signal[i] = f.name[i];
+    }
+    send_reply(g_channel, g_crash_reply);
+  }
+  signal(signo, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, signo);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(signo);
+}
+
+void install_fault_handlers(int channel) {
+  g_channel = channel;
+  static char alt_stack[1 << 16];
+  stack_t ss{};
+  ss.ss_sp = alt_stack;
+  ss.ss_size = sizeof alt_stack;
+  sigaltstack(&ss, nullptr);
+  for (const FaultSignal& f : kFaultSignals) {
+    struct sigaction sa{};
+    sa.sa_handler = on_fault;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(f.signo, &sa, nullptr);
+  }
+}
+
+// Whether `pid`, a child of this process, has ended (left a zombie), polled
+// for at most wait_ms; WNOWAIT leaves it for the program's own wait.
+HostCall probe_child(std::int64_t pid, std::int64_t wait_ms) {
+  HostCall c;
+  const std::int64_t deadline = host_monotonic_ns() + wait_ms * 1'000'000;
+  for (;;) {
+    siginfo_t info{};
+    int r = waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | WNOHANG);
+    if (r != 0) {
+      c.ret = kProbeNotChild;
+      return c;
+    }
+    if (info.si_pid != 0) {
+      c.ret = kProbeZombie;
+      c.fds[0] = info.si_code == CLD_EXITED ? 0 : info.si_status;  // the signal that ended it, or 0
+      c.fds[1] = info.si_code == CLD_EXITED ? info.si_status : -1;  // its exit status, or -1
+      return c;
+    }
+    if (host_monotonic_ns() >= deadline) return c;  // kProbeRunning
+    usleep(200);
+  }
+}
 
 WorkerReply to_reply(const HostCall& c) {
   WorkerReply r;
@@ -65,6 +137,8 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kSocket: return host_socket_call(q.sock);
     case WorkerOp::kVfs: return host_vfs(sim::from_wire(q.vfs));
     case WorkerOp::kAio: return host_aio(sim::from_wire(q.aio));
+    case WorkerOp::kPing: return HostCall{};
+    case WorkerOp::kProbeChild: return probe_child(q.a, q.b);
     case WorkerOp::kKevent: {
       std::optional<model::Timespec> timeout;
       if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
@@ -78,18 +152,22 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
 }  // namespace
 
 void run_worker(int channel, const char* self_path, bool after_exec) {
+  install_fault_handlers(channel);
   if (after_exec) send_reply(channel, WorkerReply{});  // the exec step returned 0
-  WorkerCommand q;
+  static WorkerCommand q;
   for (;;) {
     if (!receive_command(channel, q)) worker_exit();
     const bool timed = q.op == WorkerOp::kKevent || q.op == WorkerOp::kSleep;
     const std::int64_t start_ns = timed ? host_monotonic_ns() : 0;
     HostCall c;
+    // A signal this process sends itself is the program's business, not a fault.
+    g_in_call = q.op == WorkerOp::kKill && q.a == getpid() ? 0 : 1;
     try {
       c = execute(q, channel, self_path);
     } catch (const std::exception& e) {  // e.g. no memory for a huge buffer: answer, never die silently
       c = HostCall{-1, "", model::Completion::kUnsupported, std::string("the worker failed: ") + e.what(), {}, {}};
     }
+    g_in_call = 0;
     const bool forked = q.op == WorkerOp::kFork || q.op == WorkerOp::kPdfork;
     if (forked && c.ret == 0) continue;  // the child answers nothing: its parent does
     WorkerReply reply = to_reply(c);

@@ -23,6 +23,10 @@ enum class WorkerOp : std::uint8_t {
   kSocket,  // sock: one socket call
   kVfs,  // the file-system call in vfs
   kAio,  // the aio call in aio
+  // The recorder's own, not the program's: a no-op round trip (after a signal,
+  // to let a fatal one take effect), and waitid(a, WEXITED|WNOWAIT) polled for
+  // at most b ms in the target's parent (has the child become a zombie yet?).
+  kPing, kProbeChild,
 };
 
 struct WorkerCommand {
@@ -49,7 +53,13 @@ struct WorkerReply {
   std::int32_t nevents = 0;
   model::KEvent events[kMaxRecords];
   std::int64_t elapsed_ns = -1;  // measured for kevent and sleep
+  // Set (and nothing else) when the worker died of a fault signal during the
+  // call: the host's name for it, sent by the worker's last-gasp handler.
+  char crash_signal[16] = {};
 };
+
+// kProbeChild's answer, in WorkerReply::ret.
+enum ProbeResult : std::int64_t { kProbeRunning = 0, kProbeZombie = 1, kProbeNotChild = 2 };
 
 // The worker's main loop on its channel; never returns.
 [[noreturn]] void run_worker(int channel_fd, const char* self_path, bool after_exec);

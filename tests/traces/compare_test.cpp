@@ -102,5 +102,21 @@ TEST(Compare, PidByProcessName) {
             std::vector<DivergenceKind>{DivergenceKind::kData});
 }
 
+TEST(Compare, CrashAndHangAreOneDivergenceEach) {
+  Observed crashed;
+  crashed.crash = "SIGSEGV";
+  EXPECT_EQ(kinds(compare_observation(crashed, actual(0, {got(4, 1)}), plain)), std::vector<DivergenceKind>{DivergenceKind::kCrash});
+  ActualObservation a = actual(0, {});
+  a.crash = "SIGSEGV";
+  EXPECT_TRUE(compare_observation(crashed, a, plain).empty());
+  a.crash = "SIGABRT";
+  EXPECT_EQ(kinds(compare_observation(crashed, a, plain)), std::vector<DivergenceKind>{DivergenceKind::kCrash});
+  Observed hung;
+  hung.hang = "no reply within 50 ms";
+  EXPECT_EQ(kinds(compare_observation(hung, actual(0, {}), plain)), std::vector<DivergenceKind>{DivergenceKind::kHang});
+  EXPECT_STREQ(divergence_kind_name(DivergenceKind::kHang), "hang");
+  EXPECT_STREQ(divergence_kind_name(DivergenceKind::kCrash), "crash");
+}
+
 }  // namespace
 }  // namespace kqsim::traces

@@ -50,6 +50,22 @@ TEST(TraceParse, UnknownFlagNamesStepAndField) {
   EXPECT_NE(std::string(e.what()).find("EV_ADDD"), std::string::npos);
 }
 
+TEST(TraceParse, CrashAndHangObservationsRoundTrip) {
+  json doc = minimal();
+  doc["steps"][1]["observed"] = {{"crash", "SIGSEGV"}};
+  doc["host"] = {{"os", "Linux"}, {"release", "6.1"}, {"kqueue", "libkqueue 2.7.0"}};
+  Trace t = parse_trace(doc, "x.json");
+  EXPECT_EQ(t.steps[1].observed->crash, "SIGSEGV");
+  EXPECT_EQ(t.host->kqueue, "libkqueue 2.7.0");
+  json back = trace_to_json(t);
+  EXPECT_EQ(back["steps"][1]["observed"], json({{"crash", "SIGSEGV"}}));
+  EXPECT_EQ(back["host"]["kqueue"], "libkqueue 2.7.0");
+  doc["steps"][1]["observed"] = {{"hang", "no reply within 5000 ms"}};
+  EXPECT_EQ(*parse_trace(doc, "x.json").steps[1].observed->hang, "no reply within 5000 ms");
+  doc["steps"][1]["observed"] = {{"crash", "segfault"}};
+  EXPECT_EQ(error_for(doc).field(), "observed.crash");
+}
+
 TEST(TraceParse, UnknownOp) {
   json doc = minimal();
   doc["steps"][0]["op"] = "kqueu";

@@ -107,35 +107,73 @@ std::optional<std::string> output_problem(const std::string& in, const std::stri
   return std::nullopt;
 }
 
+// The recording keeps every step observed up to a crash, a hang, or a step
+// the interpreter refused (e.g. a name an unsupported step left unbound);
+// the steps after it were not run and are dropped, and the refusal is
+// noted in the description.
+struct RecordRun {
+  std::vector<traces::Observed> observed;
+  std::optional<std::string> stopped;  // why the run stopped early
+  int exit_code = replay::kExitOk;
+};
+
+RecordRun run_on_host(const traces::Trace& trace, host::HostBackend& backend) {
+  RecordRun run;
+  sim::Interpreter interp(trace, backend, /*unsupported_is_observation=*/true);
+  try {
+    interp.run([&](const sim::StepOutcome& o) { run.observed.push_back(interp.to_observed(o)); });
+  } catch (const sim::UnsupportedStep& e) {
+    run.stopped = e.what();
+    run.exit_code = replay::kExitUnsupported;
+  } catch (const traces::TraceError& e) {
+    run.stopped = e.what();
+    run.exit_code = replay::kExitBadInput;
+  }
+  return run;
+}
+
 int record(const std::string& in, const std::string& out_path, const std::string& dialect_opt, int timeout_ms,
-           const std::string& self) {
+           const std::string& self, const std::string& kqueue_label) {
   if (auto problem = output_problem(in, out_path)) {
     std::cerr << "kqrecord: " << *problem << "\n";
     return replay::kExitBadInput;
   }
   traces::Trace trace = traces::load_trace_file(in);
-  const std::string dialect = dialect_opt.empty() ? trace.dialect : dialect_opt;
+  const host::HostIdentity id = host::host_identity();
+  // A recording made on a kernel the model has a profile for is in that
+  // kernel's dialect; elsewhere (libkqueue, model builds) the trace's own.
+  std::string dialect = dialect_opt.empty() ? trace.dialect : dialect_opt;
+  if (dialect_opt.empty() && !id.dialect.empty() && model::find_profile(id.dialect) != nullptr) dialect = id.dialect;
   if (model::find_profile(dialect) == nullptr) {
     throw traces::TraceError(in, std::nullopt, dialect_opt.empty() ? "dialect" : "--dialect", "unknown dialect '" + dialect + "'");
   }
   std::map<std::string, std::int64_t> constants = measure_constants(fresh_host(self, dialect, timeout_ms));
   host::HostBackend backend(fresh_host(self, dialect, timeout_ms));
-  sim::Interpreter interp(trace, backend, /*unsupported_is_observation=*/true);
-  std::vector<traces::Observed> observed;
-  interp.run([&](const sim::StepOutcome& o) { observed.push_back(interp.to_observed(o)); });
+  RecordRun run = run_on_host(trace, backend);
 
   traces::Trace recorded = trace;
-  for (std::size_t i = 0; i < observed.size(); ++i) recorded.steps[i].observed = observed[i];
-  host::HostIdentity id = host::host_identity();
-  recorded.host = traces::HostInfo{id.os, id.release, id.machine, today(), kRecorderVersion};
+  recorded.steps.resize(run.observed.size());
+  for (std::size_t i = 0; i < run.observed.size(); ++i) recorded.steps[i].observed = run.observed[i];
+  const std::string kqueue = kqueue_label.empty() ? id.kqueue : kqueue_label;
+  recorded.host = traces::HostInfo{id.os, id.release, id.machine, today(), kRecorderVersion, kqueue};
   recorded.dialect = dialect;
   recorded.constants = constants;
-  recorded.sources = {{"recording", fmt::format("{} {} {}, {}", id.os, id.release, id.machine, kRecorderVersion)}};
+  recorded.sources = {{"recording", fmt::format("{} on {} {} {}, {}", kqueue, id.os, id.release, id.machine, kRecorderVersion)}};
+  if (run.stopped) {
+    recorded.description += (recorded.description.empty() ? "" : " ") +
+                            fmt::format("[Recording stopped after {} of {} steps: {}]", run.observed.size(), trace.steps.size(), *run.stopped);
+    std::cerr << "kqrecord: " << *run.stopped << " (the steps before it are recorded)\n";
+  } else if (run.observed.size() < trace.steps.size()) {
+    const traces::Observed& last = run.observed.back();
+    recorded.description += (recorded.description.empty() ? "" : " ") +
+                            fmt::format("[Recording stopped at step {} of {}: the host {}]", run.observed.size() - 1, trace.steps.size(),
+                                        last.crash ? "crashed with " + *last.crash : "hung");
+  }
   if (!write_atomically(out_path, traces::trace_to_json(recorded).dump(2))) {
     std::cerr << "kqrecord: cannot write " << out_path << "\n";
     return replay::kExitBadInput;
   }
-  return replay::kExitOk;
+  return run.exit_code;
 }
 
 }  // namespace
@@ -146,20 +184,22 @@ int main(int argc, char** argv) {
     host::run_worker(host::kChannelFd, argv[0], after_exec);
   }
   CLI::App app{"kqrecord - record a kqsim trace's program on this host's kqueue"};
-  std::string in, out, dialect;
+  std::string in, out, dialect, kqueue_label;
   int timeout_ms = 5000;
   app.add_option("TRACE", in, "Trace whose program to run")->required();
   app.add_option("-o,--output", out, "Where to write the recorded trace")->required();
   app.add_option("--dialect", dialect, "Model builds: the model profile that plays the host");
   app.add_option("--step-timeout-ms", timeout_ms, "A call still blocked after this long counts as blocked forever")
       ->check(CLI::Range(1, 3'600'000));
+  app.add_option("--kqueue-label", kqueue_label,
+                 "The implementation and version written as host.kqueue (default: what the host says, e.g. libkqueue's NOTE_VERSION)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? replay::kExitOk : replay::kExitBadInput;
   }
   try {
-    return record(in, out, dialect, timeout_ms, self_path(argv[0]));
+    return record(in, out, dialect, timeout_ms, self_path(argv[0]), kqueue_label);
   } catch (const sim::UnsupportedStep& e) {
     std::cerr << "kqrecord: " << e.what() << "\n";
     return replay::kExitUnsupported;

@@ -13,7 +13,7 @@ namespace kqsim::replay {
 namespace {
 
 bool is_category(const std::string& name) {
-  for (int k = 0; k <= static_cast<int>(traces::DivergenceKind::kUnsupported); ++k) {
+  for (int k = 0; k <= static_cast<int>(traces::DivergenceKind::kHang); ++k) {
     if (name == traces::divergence_kind_name(static_cast<traces::DivergenceKind>(k))) return true;
   }
   return false;
