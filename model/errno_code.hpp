@@ -1,5 +1,6 @@
-// Error numbers as FreeBSD numbers them (sys/sys/errno.h). The model speaks in
-// these values; traces speak in names, so other BSDs translate by name.
+// Error numbers as FreeBSD numbers them (sys/sys/errno.h, every one of
+// them, 1 to ELAST = 97). The model speaks in these values; traces speak in
+// names, so other systems translate by name.
 #pragma once
 
 #include <cstdint>
@@ -16,42 +17,105 @@ enum class Errno : std::int32_t {
   kEINTR = 4,
   kEIO = 5,
   kENXIO = 6,
-  kECHILD = 10,
+  kE2BIG = 7,
+  kENOEXEC = 8,
   kEBADF = 9,
+  kECHILD = 10,
+  kEDEADLK = 11,
   kENOMEM = 12,
   kEACCES = 13,
   kEFAULT = 14,
+  kENOTBLK = 15,
   kEBUSY = 16,
   kEEXIST = 17,
+  kEXDEV = 18,
+  kENODEV = 19,
   kENOTDIR = 20,
   kEISDIR = 21,
   kEINVAL = 22,
+  kENFILE = 23,
   kEMFILE = 24,
   kENOTTY = 25,
+  kETXTBSY = 26,
+  kEFBIG = 27,
+  kENOSPC = 28,
   kESPIPE = 29,
+  kEROFS = 30,
+  kEMLINK = 31,
   kEPIPE = 32,
-  kEAGAIN = 35,  // FreeBSD: EAGAIN == EWOULDBLOCK == 35
+  kEDOM = 33,
+  kERANGE = 34,
+  kEAGAIN = 35,
   kEINPROGRESS = 36,
   kEALREADY = 37,
   kENOTSOCK = 38,
   kEDESTADDRREQ = 39,
   kEMSGSIZE = 40,
   kEPROTOTYPE = 41,
+  kENOPROTOOPT = 42,
+  kEPROTONOSUPPORT = 43,
+  kESOCKTNOSUPPORT = 44,
   kEOPNOTSUPP = 45,
+  kEPFNOSUPPORT = 46,
+  kEAFNOSUPPORT = 47,
   kEADDRINUSE = 48,
+  kEADDRNOTAVAIL = 49,
+  kENETDOWN = 50,
+  kENETUNREACH = 51,
+  kENETRESET = 52,
   kECONNABORTED = 53,
   kECONNRESET = 54,
   kENOBUFS = 55,
   kEISCONN = 56,
   kENOTCONN = 57,
+  kESHUTDOWN = 58,
+  kETOOMANYREFS = 59,
+  kETIMEDOUT = 60,
   kECONNREFUSED = 61,
+  kELOOP = 62,
+  kENAMETOOLONG = 63,
+  kEHOSTDOWN = 64,
+  kEHOSTUNREACH = 65,
   kENOTEMPTY = 66,
+  kEPROCLIM = 67,
+  kEUSERS = 68,
+  kEDQUOT = 69,
+  kESTALE = 70,
+  kEREMOTE = 71,
+  kEBADRPC = 72,
+  kERPCMISMATCH = 73,
+  kEPROGUNAVAIL = 74,
+  kEPROGMISMATCH = 75,
+  kEPROCUNAVAIL = 76,
+  kENOLCK = 77,
+  kENOSYS = 78,
+  kEFTYPE = 79,
+  kEAUTH = 80,
+  kENEEDAUTH = 81,
+  kEIDRM = 82,
+  kENOMSG = 83,
+  kEOVERFLOW = 84,
   kECANCELED = 85,
+  kEILSEQ = 86,
+  kENOATTR = 87,
+  kEDOOFUS = 88,
+  kEBADMSG = 89,
+  kEMULTIHOP = 90,
+  kENOLINK = 91,
+  kEPROTO = 92,
+  kENOTCAPABLE = 93,
+  kECAPMODE = 94,
+  kENOTRECOVERABLE = 95,
+  kEOWNERDEAD = 96,
+  kEINTEGRITY = 97,
 };
 
-// "ENOENT" for Errno::kENOENT; "0" for kNone; "E?<n>" never happens for the
-// values above.
+// "ENOENT" for Errno::kENOENT; "0" for kNone; "E?" for a number FreeBSD does
+// not define.
 std::string_view errno_name(Errno e);
+// Also accepts the aliases EWOULDBLOCK (EAGAIN) and ENOTSUP (EOPNOTSUPP).
 std::optional<Errno> errno_from_name(std::string_view name);
+// The Errno for a FreeBSD errno number, if FreeBSD defines it.
+std::optional<Errno> errno_from_number(std::int64_t number);
 
 }  // namespace kqsim::model

@@ -131,6 +131,11 @@ StepOutcome Interpreter::run_step(const Step& step) {
   CallResult r = call(step, it->second.id);
   const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
   if (r.crash || r.hang) return failed_step(step, r);
+  // A recorded hang and a model that says "never completes" agree.
+  if (r.sys.completion == model::Completion::kBlockedForever && step.observed && step.observed->hang) {
+    r.hang = detail;
+    return failed_step(step, r);
+  }
   if (r.sys.completion == model::Completion::kBlockedForever) {
     fail(step, "op", "this step can never complete: " + detail);
   }

@@ -41,6 +41,7 @@
 #include "model/signals.hpp"
 #include "sim/host/aio_memory.hpp"
 #include "sim/host/host_kernel.hpp"
+#include "sim/host/native_names.hpp"
 
 namespace kqsim::host {
 namespace {
@@ -48,66 +49,6 @@ namespace {
 struct NamedValue {
   const char* name;
   long long value;
-};
-
-// Each entry exists only where the host defines the name.
-const NamedValue kHostFilters[] = {
-    {"EVFILT_READ", EVFILT_READ}, {"EVFILT_WRITE", EVFILT_WRITE},
-#ifdef EVFILT_AIO
-    {"EVFILT_AIO", EVFILT_AIO},
-#endif
-#ifdef EVFILT_VNODE
-    {"EVFILT_VNODE", EVFILT_VNODE},
-#endif
-#ifdef EVFILT_PROC
-    {"EVFILT_PROC", EVFILT_PROC},
-#endif
-#ifdef EVFILT_SIGNAL
-    {"EVFILT_SIGNAL", EVFILT_SIGNAL},
-#endif
-#ifdef EVFILT_PROCDESC
-    {"EVFILT_PROCDESC", EVFILT_PROCDESC},
-#endif
-#ifdef EVFILT_TIMER
-    {"EVFILT_TIMER", EVFILT_TIMER},
-#endif
-#ifdef EVFILT_USER
-    {"EVFILT_USER", EVFILT_USER},
-#endif
-#ifdef EVFILT_EMPTY
-    {"EVFILT_EMPTY", EVFILT_EMPTY},
-#endif
-};
-
-const NamedValue kHostFlags[] = {
-    {"EV_ADD", EV_ADD},         {"EV_DELETE", EV_DELETE}, {"EV_ENABLE", EV_ENABLE},
-    {"EV_DISABLE", EV_DISABLE}, {"EV_ONESHOT", EV_ONESHOT}, {"EV_CLEAR", EV_CLEAR},
-    {"EV_EOF", EV_EOF},         {"EV_ERROR", EV_ERROR},
-#ifdef EV_RECEIPT
-    {"EV_RECEIPT", EV_RECEIPT},
-#endif
-#ifdef EV_DISPATCH
-    {"EV_DISPATCH", EV_DISPATCH},
-#endif
-#ifdef EV_FORCEONESHOT
-    {"EV_FORCEONESHOT", EV_FORCEONESHOT},
-#endif
-#ifdef EV_KEEPUDATA
-    {"EV_KEEPUDATA", EV_KEEPUDATA},
-#endif
-};
-
-const NamedValue kHostErrnos[] = {
-    {"EPERM", EPERM},   {"ENOENT", ENOENT}, {"ESRCH", ESRCH},   {"EINTR", EINTR},   {"ENXIO", ENXIO},
-    {"EBADF", EBADF},   {"ENOMEM", ENOMEM}, {"EFAULT", EFAULT}, {"EINVAL", EINVAL}, {"EMFILE", EMFILE},
-    {"ENOTTY", ENOTTY}, {"EPIPE", EPIPE},   {"EAGAIN", EAGAIN}, {"EOPNOTSUPP", EOPNOTSUPP},
-    {"EALREADY", EALREADY}, {"ENOTSOCK", ENOTSOCK}, {"EDESTADDRREQ", EDESTADDRREQ}, {"EMSGSIZE", EMSGSIZE},
-    {"EPROTOTYPE", EPROTOTYPE}, {"EADDRINUSE", EADDRINUSE}, {"ECONNABORTED", ECONNABORTED},
-    {"ECONNRESET", ECONNRESET}, {"ENOBUFS", ENOBUFS}, {"EISCONN", EISCONN}, {"ENOTCONN", ENOTCONN},
-    {"ECONNREFUSED", ECONNREFUSED},
-    {"EACCES", EACCES}, {"EBUSY", EBUSY},   {"EEXIST", EEXIST}, {"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
-    {"ESPIPE", ESPIPE}, {"ENOTEMPTY", ENOTEMPTY},
-    {"EIO", EIO}, {"EINPROGRESS", EINPROGRESS}, {"ECANCELED", ECANCELED},
 };
 
 // open(2) flags by name (the model speaks FreeBSD's values).
@@ -123,14 +64,6 @@ std::optional<long long> host_value(const NamedValue (&table)[N], const std::str
     if (name == nv.name) return nv.value;
   }
   return std::nullopt;
-}
-
-template <std::size_t N>
-const char* host_name(const NamedValue (&table)[N], long long value) {
-  for (const NamedValue& nv : table) {
-    if (nv.value == value) return nv.name;
-  }
-  return nullptr;
 }
 
 #if defined(__FreeBSD__)
@@ -161,49 +94,45 @@ HostCall unsupported(std::string what) {
   return c;
 }
 
+// The call's answer; an errno FreeBSD has no name for (Linux's EBADFD...)
+// cannot be compared with the model and makes the step unsupported.
 HostCall finish(std::int64_t ret) {
   HostCall c;
   c.ret = ret;
   if (ret < 0) {
-    const char* name = host_name(kHostErrnos, errno);
-    c.errno_name = name != nullptr ? name : "E" + std::to_string(errno);
+    const int e = errno;
+    auto err = native::from_host_errno(e);
+    if (!err) {
+      c.completion = model::Completion::kUnsupported;
+      c.detail = "the host answered " + native::host_errno_text(e) + ", an errno FreeBSD does not have";
+      return c;
+    }
+    c.errno_name = std::string(model::errno_name(*err));
   }
   return c;
 }
 
-// FreeBSD flag bits -> the host's, bit by bit through the names.
-std::optional<unsigned> to_host_flags(model::EventFlags flags, std::string& missing) {
-  unsigned out = 0;
-  for (unsigned bit = 1; bit <= 0x8000; bit <<= 1) {
-    if ((flags & bit) == 0) continue;
-    std::string name = model::flags_to_string(static_cast<model::EventFlags>(bit));
-    auto v = host_value(kHostFlags, name);
-    if (!v) {
-      missing = name;
-      return std::nullopt;
-    }
-    out |= static_cast<unsigned>(*v);
-  }
-  return out;
-}
-
-model::EventFlags from_host_flags(unsigned flags) {
-  unsigned out = 0;
-  for (const NamedValue& nv : kHostFlags) {
-    if ((flags & static_cast<unsigned>(nv.value)) == static_cast<unsigned>(nv.value)) out |= *model::flag_from_name(nv.name);
-  }
-  return static_cast<model::EventFlags>(out);
-}
-
 }  // namespace
 
+// kqueuex(2) arrived in FreeBSD 14.0; a recorder built against older
+// headers still asks the kernel by syscall number (583, KQUEUE_CLOEXEC 1),
+// and an older kernel answers ENOSYS (SIGSYS ignored meanwhile).
 HostCall host_kqueue(std::uint32_t flags) {
-#ifdef KQUEUE_CLOEXEC
-  if (flags != 0) return finish(kqueuex(flags));
+  if (flags == 0) return finish(kqueue());
+#if defined(__FreeBSD__) && defined(KQUEUE_CLOEXEC)
+  return finish(kqueuex(flags));
+#elif defined(__FreeBSD__)
+  struct sigaction ignore{}, old{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGSYS, &ignore, &old);
+  const int fd = static_cast<int>(syscall(583, flags));
+  const int e = errno;
+  sigaction(SIGSYS, &old, nullptr);
+  errno = e;
+  return finish(fd);
 #else
-  if (flags != 0) return unsupported("kqueuex");
+  return unsupported("kqueuex");
 #endif
-  return finish(kqueue());
 }
 
 // pipe2 where the host has it; macOS has only pipe + fcntl.
@@ -284,24 +213,61 @@ HostCall host_sleep(std::int64_t ns) {
   return finish(nanosleep(&d, nullptr));
 }
 
+namespace {
+
+// One change in the host's numbering; nullopt (and `missing`) when a name has no host equivalent.
+std::optional<struct kevent> to_host_change(const model::KEvent& c, std::string& missing) {
+  native::Translated filter = native::to_host_filter(c.filter);
+  native::Translated flags = native::to_host_flags(c.flags);
+  native::Translated fflags = native::to_host_fflags(c.filter, c.fflags);
+  std::uint64_t ident = aio_to_real(c.filter, c.ident);
+  native::Translated sig{0, {}};
+  if (c.filter == model::filt::kSignal) sig = native::to_host_signal(static_cast<std::int64_t>(c.ident));
+  for (const native::Translated* t : {&filter, &flags, &fflags, &sig}) {
+    if (!t->missing.empty()) {
+      missing = t->missing;
+      return std::nullopt;
+    }
+  }
+  if (c.filter == model::filt::kSignal) ident = static_cast<std::uint64_t>(sig.value);
+  struct kevent k;
+  std::memset(&k, 0, sizeof k);
+  k.ident = static_cast<decltype(k.ident)>(ident);
+  k.filter = static_cast<decltype(k.filter)>(filter.value);
+  k.flags = static_cast<decltype(k.flags)>(flags.value);
+  k.fflags = static_cast<decltype(k.fflags)>(fflags.value);
+  k.data = static_cast<decltype(k.data)>(c.data);
+  k.udata = reinterpret_cast<decltype(k.udata)>(static_cast<std::uintptr_t>(c.udata));
+  return k;
+}
+
+model::KEvent from_host_event(const struct kevent& e) {
+  const model::FilterId filter = native::from_host_filter(e.filter);
+  const auto flags = native::from_host_flags(e.flags);
+  std::uint64_t ident = aio_to_fake(filter, static_cast<std::uint64_t>(e.ident));
+  // An error record's ident is the change's own; a signal event's is the host's signal.
+  if (filter == model::filt::kSignal) {
+    if (auto s = native::from_host_signal(static_cast<std::int64_t>(e.ident))) ident = static_cast<std::uint64_t>(*s);
+  }
+  const std::uint32_t fflags = (flags & model::ev::kError) != 0 ? static_cast<std::uint32_t>(e.fflags)
+                                                               : native::from_host_fflags(filter, static_cast<std::uint32_t>(e.fflags));
+  std::int64_t data = static_cast<std::int64_t>(e.data);
+  if ((flags & model::ev::kError) != 0 && data > 0) {
+    if (auto err = native::from_host_errno(static_cast<int>(data))) data = static_cast<std::int64_t>(*err);
+  }
+  return {ident, filter, flags, fflags, data, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))};
+}
+
+}  // namespace
+
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
                      const std::optional<model::Timespec>& timeout) {
   std::vector<struct kevent> in(changes.size());
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    const model::KEvent& c = changes[i];
     std::string missing;
-    // Named filters translate by name; one the host lacks is unsupported,
-    // never its FreeBSD number (EVFILT_EMPTY's -13 is EVFILT_SOCK on macOS).
-    // Unnamed numbers (0, or probes such as -100) pass through as they are.
-    std::optional<long long> filter = c.filter;
-    if (model::filter_from_name(model::filter_name(c.filter))) {
-      filter = host_value(kHostFilters, model::filter_name(c.filter));
-      if (!filter) return unsupported(model::filter_name(c.filter));
-    }
-    auto flags = to_host_flags(c.flags, missing);
-    if (!flags) return unsupported(missing);
-    EV_SET(&in[i], aio_to_real(c.filter, c.ident), *filter, *flags, c.fflags, c.data,
-           reinterpret_cast<void*>(static_cast<std::uintptr_t>(c.udata)));
+    auto k = to_host_change(changes[i], missing);
+    if (!k) return unsupported(missing);
+    in[i] = *k;
   }
   // With a negative nevents the kernel still writes change records (one per
   // change at most): give them room, as a real program's buffer would.
@@ -310,13 +276,7 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   if (timeout) ts = {static_cast<time_t>(timeout->sec), static_cast<long>(timeout->nsec)};
   int n = kevent(kq, in.data(), static_cast<int>(in.size()), out.data(), nevents, timeout ? &ts : nullptr);
   HostCall c = finish(n);
-  for (int i = 0; i < n; ++i) {
-    const struct kevent& e = out[static_cast<std::size_t>(i)];
-    const char* fname = host_name(kHostFilters, e.filter);
-    model::FilterId filter = fname != nullptr ? *model::filter_from_name(fname) : static_cast<model::FilterId>(e.filter);
-    c.events.push_back({aio_to_fake(filter, static_cast<std::uint64_t>(e.ident)), filter, from_host_flags(e.flags), e.fflags,
-                        static_cast<std::int64_t>(e.data), static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))});
-  }
+  for (int i = 0; i < n; ++i) c.events.push_back(from_host_event(out[static_cast<std::size_t>(i)]));
   return c;
 }
 
@@ -332,31 +292,28 @@ namespace {
 // own channel reads going.
 void ignore_signal(int) {}
 
-std::optional<int> host_signal(std::int32_t signo) {
-  const std::string name = model::signal_name(signo);
-  const NamedValue kSignals[] = {{"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},   {"SIGQUIT", SIGQUIT}, {"SIGKILL", SIGKILL},
-                                 {"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM}, {"SIGURG", SIGURG},
-                                 {"SIGSTOP", SIGSTOP}, {"SIGTSTP", SIGTSTP}, {"SIGCONT", SIGCONT}, {"SIGCHLD", SIGCHLD},
-                                 {"SIGTTIN", SIGTTIN}, {"SIGTTOU", SIGTTOU}, {"SIGWINCH", SIGWINCH}, {"SIGUSR1", SIGUSR1},
-                                 {"SIGUSR2", SIGUSR2}};
-  if (signo == 0) return 0;
-  for (const NamedValue& nv : kSignals) {
-    if (name == nv.name) return static_cast<int>(nv.value);
+std::optional<int> host_signal(std::int32_t signo, std::string& missing) {
+  native::Translated t = native::to_host_signal(signo);
+  if (!t.missing.empty()) {
+    missing = t.missing;
+    return std::nullopt;
   }
-  return std::nullopt;
+  return static_cast<int>(t.value);
 }
 
 }  // namespace
 
 HostCall host_kill(std::int64_t host_pid, std::int32_t signo) {
-  auto s = host_signal(signo);
-  if (!s) return unsupported("signal " + std::to_string(signo));
+  std::string missing;
+  auto s = host_signal(signo, missing);
+  if (!s) return unsupported(missing);
   return finish(kill(static_cast<pid_t>(host_pid), *s));
 }
 
 HostCall host_sigaction(std::int32_t signo, std::int32_t action) {
-  auto s = host_signal(signo);
-  if (!s) return unsupported("signal " + std::to_string(signo));
+  std::string missing;
+  auto s = host_signal(signo, missing);
+  if (!s) return unsupported(missing);
   struct sigaction sa{};
   sa.sa_handler = action == 1 ? SIG_IGN : action == 2 ? ignore_signal : SIG_DFL;
   sa.sa_flags = SA_RESTART;
@@ -365,8 +322,9 @@ HostCall host_sigaction(std::int32_t signo, std::int32_t action) {
 }
 
 HostCall host_sigprocmask(bool block, std::int32_t signo) {
-  auto s = host_signal(signo);
-  if (!s) return unsupported("signal " + std::to_string(signo));
+  std::string missing;
+  auto s = host_signal(signo, missing);
+  if (!s) return unsupported(missing);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, *s);
@@ -555,7 +513,7 @@ std::string libkqueue_version() {
 #endif
 
 // "13.2-RELEASE-p4" -> "freebsd-13.2": the model profile of a FreeBSD release.
-std::string dialect_of(const std::string& os, const std::string& release) {
+[[maybe_unused]] std::string dialect_of(const std::string& os, const std::string& release) {
   if (os != "FreeBSD") return {};
   const std::string version = release.substr(0, release.find('-'));
   return "freebsd-" + version;
@@ -589,10 +547,13 @@ std::optional<struct sigevent> to_host_sigevent(const model::SigEvent& e, std::s
   s.sigev_notify = e.notify;
   s.sigev_signo = e.signo;
   if (e.notify == SIGEV_KEVENT) {
-    auto flags = to_host_flags(e.kevent_flags, missing);
-    if (!flags) return std::nullopt;
+    native::Translated flags = native::to_host_flags(e.kevent_flags);
+    if (!flags.missing.empty()) {
+      missing = flags.missing;
+      return std::nullopt;
+    }
     s.sigev_notify_kqueue = e.kqueue;
-    s.sigev_notify_kevent_flags = static_cast<unsigned short>(*flags);
+    s.sigev_notify_kevent_flags = static_cast<unsigned short>(flags.value);
   }
   s.sigev_value.sival_ptr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.value));
   return s;
@@ -642,8 +603,7 @@ HostCall host_aio(const model::AioCall& c) {
     case model::AioOp::kError: {
       HostCall r = finish(aio_error(cb));
       if (r.ret > 0) {
-        const char* name = host_name(kHostErrnos, r.ret);
-        if (auto e = name != nullptr ? model::errno_from_name(name) : std::nullopt) r.ret = static_cast<std::int64_t>(*e);
+        if (auto e = native::from_host_errno(static_cast<int>(r.ret))) r.ret = static_cast<std::int64_t>(*e);
       }
       return r;
     }

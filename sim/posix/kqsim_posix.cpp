@@ -84,6 +84,7 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kEIO: return EIO;
     case Errno::kEINPROGRESS: return EINPROGRESS;
     case Errno::kECANCELED: return ECANCELED;
+    default: break;  // FreeBSD errnos the model never returns
   }
   return EINVAL;
 }
