@@ -2,6 +2,7 @@
 
 #include "check/step_properties.hpp"
 #include "sim/interpreter.hpp"
+#include "traces/compare_json.hpp"
 #include "sim/model_backend.hpp"
 
 namespace kqsim::check {
@@ -31,10 +32,10 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
       if (observed != nullptr) observed->push_back(interp.to_observed(o));
       if (failure) return;
       auto bad = check_step_properties(backend.kernel(), interp.proc_id(o.step->proc), *o.step, kq_of(interp, *o.step), o.actual);
-      if (bad) failure = Failure{o.step->index, "property", *bad};
+      if (bad) failure = Failure{o.step->index, "property", *bad, nlohmann::json::array()};
     });
   } catch (const sim::InvariantViolation& e) {
-    return Failure{0, "property", e.what()};
+    return Failure{0, "property", e.what(), nlohmann::json::array()};
   }
   return failure;
 }
@@ -53,14 +54,18 @@ std::optional<Failure> run_differential(const traces::Trace& trace, const ModelU
     for (const traces::Step& s : recorded.steps) reference_observed->push_back(*s.observed);
   }
   sim::ModelBackend backend(*m.profile, config_of(m));
-  sim::Interpreter interp(recorded, backend, /*unsupported_is_observation=*/true);
+  sim::Interpreter interp(recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
+  std::optional<Failure> failure;
   for (const sim::StepOutcome& o : interp.run()) {
-    if (o.divergences.empty()) continue;
-    const traces::Divergence& d = o.divergences.front();
-    return Failure{o.step->index, traces::divergence_kind_name(d.kind),
-                   "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")")};
+    for (const traces::Divergence& d : o.divergences) {
+      if (!failure) {
+        failure = Failure{o.step->index, traces::divergence_kind_name(d.kind),
+                          "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")"), {}};
+      }
+      failure->divergences.push_back(traces::divergence_json(*o.step, d, traces::trace_vs_model(d), traces::op_name(o.step->op), nullptr));
+    }
   }
-  return std::nullopt;
+  return failure;
 }
 
 }  // namespace kqsim::check

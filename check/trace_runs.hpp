@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/kernel.hpp"
 #include "sim/backend.hpp"
 #include "traces/trace.hpp"
@@ -16,14 +18,18 @@ namespace kqsim::check {
 
 struct Failure {
   std::size_t step = 0;
-  std::string kind;     // "property" or a divergence category
+  std::string kind;     // "property" or a divergence category (of the first divergence)
   std::string message;
+  // Every divergence of a differential run, in the result format
+  // (traces/compare_json.hpp); empty for a property failure.
+  nlohmann::json divergences = nlohmann::json::array();
 };
 
 // The model under test: a profile plus, in tests of the tooling, mutations.
 struct ModelUnderTest {
   const model::DialectProfile* profile = &model::default_profile();
   model::ModelMutations mutations;
+  bool raw_fds = false;  // differential runs compare returned descriptor numbers
 };
 
 // Runs `trace` on the model, checking invariants and properties after each
@@ -34,7 +40,8 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
 using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 
 // Runs `trace` on the reference backend, then replays those observations on
-// the model under test; the first divergence is the failure. Fills
+// the model under test, following the reference's bindings; the failure
+// lists every divergence (the first one names it). Fills
 // `reference` with the reference's observations when given.
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
