@@ -71,10 +71,11 @@ def summarize(kqreplay, out, dialect):
     groups = collections.Counter()
     example = {}
     for t in doc["traces"]:
-        fd = t.get("first_divergence")
-        if t["status"] != "divergent" or not fd:
+        first = [d for d in t.get("divergences", []) if d.get("known") is None]
+        if t["status"] != "divergent" or not first:
             continue
-        key = f"{fd.get('category')}: {fd.get('expected', '')[:60]}" if fd.get("category") == "unsupported" \
+        fd = first[0]
+        key = f"{fd.get('category')}: {str(fd.get('observed') or fd.get('expected'))[:60]}" if fd.get("category") == "unsupported" \
             else f"{fd.get('category')} at {fd.get('op', '?')}"
         groups[key] += 1
         example.setdefault(key, t["path"])
