@@ -80,7 +80,7 @@ check "pipe: a step is selected in the list" has 'class="selected"'
 render "$cases/divergent.json" 0
 check "divergent: page renders without errors" clean_page
 check "divergent: the step is marked" has 'class="diverges'
-check "divergent: the divergence is written out" has 'DIVERGES ret: expected 4'
+check "divergent: the divergence is written out" has 'DIVERGES ret: trace 4'
 
 # One trace of every topic (aio, fifo, proc, socket, vnode...: every kind of
 # object the page draws), opened at its last step: renders, no errors.
