@@ -1,0 +1,240 @@
+/* kqvm-init: the whole userland of the recording VM (tools/vm/run.sh).
+ *
+ * Runs as /sbin/init on a FreeBSD kernel whose root is a memory disk made by
+ * the runner. It mounts devfs, remounts the root read-write (traces' files
+ * live on UFS, the file system the model follows), records every trace listed
+ * in /kq/manifest with /kq/kqrecord, one process group per trace, each with a
+ * fresh TMPDIR and KQSIM_SOCKET_DIR and a time limit, and sends each
+ * recording, exit status and stderr back to the Linux side as base64 between
+ * marker lines on the second serial port (the first is the console, where
+ * kernel messages could interleave). Then it powers the machine off.
+ *
+ * /kq/manifest: first line "LIMIT_S STEP_TIMEOUT_MS", then one trace per
+ * line: "ID TRACE_PATH" (paths relative to /kq/traces, no spaces).
+ */
+#include <sys/param.h>
+#include <sys/event.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static FILE *data_out; /* where records go: /dev/cuau1, else the console */
+
+static void say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("kqvm-init: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static void power_off(void) {
+  fflush(NULL);
+  sync();
+  reboot(RB_POWEROFF);
+  for (;;) pause();
+}
+
+static int mount_fs(const char *fstype, const char *fspath, const char *from, int flags) {
+  struct iovec iov[8];
+  int n = 0;
+#define OPT(k, v)                                   \
+  do {                                              \
+    iov[n].iov_base = (void *)(k);                  \
+    iov[n++].iov_len = strlen(k) + 1;               \
+    iov[n].iov_base = (void *)(v);                  \
+    iov[n++].iov_len = (v) ? strlen(v) + 1 : 0;     \
+  } while (0)
+  OPT("fstype", fstype);
+  OPT("fspath", fspath);
+  if (from) OPT("from", from);
+  if (flags & MNT_UPDATE) OPT("noro", (const char *)NULL);
+#undef OPT
+  return nmount(iov, (unsigned)n, flags);
+}
+
+static void open_console(void) {
+  int fd = open("/dev/console", O_RDWR);
+  if (fd < 0) return;
+  dup2(fd, 0);
+  dup2(fd, 1);
+  dup2(fd, 2);
+  if (fd > 2) close(fd);
+}
+
+/* The data port is raw: no newline translation, no echo, no flow control. */
+static void open_data_port(void) {
+  int fd = open("/dev/cuau1", O_RDWR | O_NOCTTY | O_NONBLOCK);
+  struct termios t;
+  if (fd >= 0 && tcgetattr(fd, &t) == 0) {
+    cfmakeraw(&t);
+    t.c_cflag |= CLOCAL;
+    t.c_cflag &= ~(tcflag_t)CRTSCTS;
+    cfsetspeed(&t, B115200);
+    tcsetattr(fd, TCSANOW, &t);
+    fcntl(fd, F_SETFL, 0);
+    data_out = fdopen(fd, "w");
+  }
+  if (data_out == NULL) {
+    say("no second serial port (/dev/cuau1: %s); records go to the console", strerror(errno));
+    data_out = stdout;
+  }
+}
+
+static void put_base64_file(const char *path) {
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  FILE *f = fopen(path, "rb");
+  unsigned char in[57];
+  size_t got;
+  if (f == NULL) return;
+  while ((got = fread(in, 1, sizeof in, f)) > 0) {
+    char line[80];
+    size_t o = 0;
+    for (size_t i = 0; i < got; i += 3) {
+      unsigned v = (unsigned)in[i] << 16;
+      if (i + 1 < got) v |= (unsigned)in[i + 1] << 8;
+      if (i + 2 < got) v |= in[i + 2];
+      line[o++] = tab[(v >> 18) & 63];
+      line[o++] = tab[(v >> 12) & 63];
+      line[o++] = i + 1 < got ? tab[(v >> 6) & 63] : '=';
+      line[o++] = i + 2 < got ? tab[v & 63] : '=';
+    }
+    line[o++] = '\n';
+    fwrite(line, 1, o, data_out);
+  }
+  fclose(f);
+}
+
+static long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Reaps every zombie init has inherited (workers orphaned by a recording). */
+static void reap_orphans(void) {
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+}
+
+/* Waits for pid until limit_s; returns its wait status, or -1 on timeout. */
+static int wait_limited(pid_t pid, int limit_s) {
+  int kq = kqueue();
+  struct kevent ev;
+  struct timespec limit = {limit_s, 0};
+  int status = 0;
+  EV_SET(&ev, (uintptr_t)pid, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);
+  if (kq >= 0 && kevent(kq, &ev, 1, NULL, 0, NULL) == 0) {
+    int n = kevent(kq, NULL, 0, &ev, 1, &limit);
+    close(kq);
+    if (n == 0) return -1;
+  } else if (kq >= 0) {
+    close(kq); /* already gone (ESRCH): waitpid below reaps it */
+  }
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return status;
+}
+
+static void record_one(const char *id, const char *trace, int limit_s, const char *step_timeout) {
+  char dir[PATH_MAX], tmp[PATH_MAX], sock[PATH_MAX], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
+  snprintf(dir, sizeof dir, "/kq/run/%s", id);
+  snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+  snprintf(sock, sizeof sock, "%s/sock", dir);
+  snprintf(in, sizeof in, "/kq/traces/%s", trace);
+  snprintf(out, sizeof out, "%s/out.json", dir);
+  snprintf(err, sizeof err, "%s/stderr", dir);
+  if (mkdir(dir, 0755) != 0 || mkdir(tmp, 01777) != 0 || mkdir(sock, 0755) != 0) {
+    say("cannot make %s: %s", dir, strerror(errno));
+    power_off();
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    closefrom(3);
+    chdir(dir);
+    char *argv[] = {"/kq/kqrecord", in, "-o", out, "--step-timeout-ms", (char *)step_timeout, NULL};
+    char env_tmp[PATH_MAX + 8], env_sock[PATH_MAX + 20];
+    snprintf(env_tmp, sizeof env_tmp, "TMPDIR=%s", tmp);
+    snprintf(env_sock, sizeof env_sock, "KQSIM_SOCKET_DIR=%s", sock);
+    char *envp[] = {env_tmp, env_sock, "PATH=/kq", "HOME=/", NULL};
+    execve(argv[0], argv, envp);
+    dprintf(2, "kqvm-init: execve /kq/kqrecord: %s\n", strerror(errno));
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  int status = pid > 0 ? wait_limited(pid, limit_s) : -2;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  if (pid > 0) kill(-pid, SIGKILL); /* workers the recording left behind */
+  if (status == -1) waitpid(pid, NULL, 0);
+  reap_orphans();
+  long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  char what[64];
+  if (status == -2)
+    snprintf(what, sizeof what, "fork-failed");
+  else if (status == -1)
+    snprintf(what, sizeof what, "timeout");
+  else if (WIFSIGNALED(status))
+    snprintf(what, sizeof what, "signal %d", WTERMSIG(status));
+  else
+    snprintf(what, sizeof what, "exit %d", WEXITSTATUS(status));
+  fprintf(data_out, "@@KQVM BEGIN %s ms=%ld status=%s\n@@KQVM OUT %ld\n", id, ms, what, file_size(out));
+  put_base64_file(out);
+  fprintf(data_out, "@@KQVM ERR %ld\n", file_size(err));
+  put_base64_file(err);
+  fprintf(data_out, "@@KQVM END %s\n", id);
+  fflush(data_out);
+  unlink(out);
+  unlink(err);
+}
+
+int main(void) {
+  if (mount_fs("devfs", "/dev", NULL, 0) != 0) {
+    /* no console yet: nothing to say it on */
+  }
+  open_console();
+  if (mount_fs("ufs", "/", "/dev/md0", MNT_UPDATE) != 0) say("remounting / read-write: %s", strerror(errno));
+  open_data_port();
+  struct utsname u;
+  uname(&u);
+  fprintf(data_out, "@@KQVM HELLO %s %s %s\n", u.sysname, u.release, u.machine);
+  fflush(data_out);
+
+  FILE *m = fopen("/kq/manifest", "r");
+  int limit_s = 60;
+  char step_timeout[32] = "3000";
+  char line[PATH_MAX + 64];
+  if (m == NULL || fgets(line, sizeof line, m) == NULL || sscanf(line, "%d %31s", &limit_s, step_timeout) != 2) {
+    say("cannot read /kq/manifest");
+    power_off();
+  }
+  mkdir("/kq/run", 0755);
+  while (fgets(line, sizeof line, m) != NULL) {
+    char id[64], trace[PATH_MAX];
+    if (sscanf(line, "%63s %1023s", id, trace) == 2) record_one(id, trace, limit_s, step_timeout);
+  }
+  fclose(m);
+  fprintf(data_out, "@@KQVM DONE\n");
+  power_off();
+  return 0;
+}
