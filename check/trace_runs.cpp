@@ -1,6 +1,9 @@
 #include "check/trace_runs.hpp"
 
+#include <algorithm>
+
 #include "check/step_properties.hpp"
+#include "traces/trace_error.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
 
@@ -39,26 +42,73 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   return failure;
 }
 
+namespace {
+
+// The reference's observations, one per step it ran: it stops after a crash
+// or a hang, and at a step the interpreter refuses (then the program is not
+// one this reference can run: nothing to compare). Cut at the first step the
+// reference could not make: the model would play it, and every later step
+// would differ for that reason alone.
+std::optional<traces::Trace> run_reference(const traces::Trace& trace, const BackendFactory& reference) {
+  traces::Trace recorded = trace;
+  std::size_t ran = 0;
+  try {
+    std::unique_ptr<sim::Backend> ref = reference();
+    sim::Interpreter interp(trace, *ref, /*unsupported_is_observation=*/true);
+    interp.run([&](const sim::StepOutcome& o) { recorded.steps[ran++].observed = interp.to_observed(o); });
+  } catch (const traces::TraceError&) {
+    return std::nullopt;
+  }
+  recorded.steps.resize(ran);
+  for (std::size_t i = 0; i < recorded.steps.size(); ++i) {
+    if (recorded.steps[i].observed->unsupported) {
+      recorded.steps.resize(i);
+      break;
+    }
+  }
+  return recorded;
+}
+
+// Descriptors are the trace's names: an implementation that holds internal
+// descriptors (libkqueue's kqueue() is 5, not 3) numbers the program's
+// differently, and that alone is no divergence. Later steps name them, so
+// events and calls still meet the same objects on both sides.
+bool new_descriptor_number(const traces::Step& step, const sim::StepOutcome& o, const traces::Divergence& d) {
+  using traces::Op;
+  const bool numbers_a_new_fd = step.op == Op::kKqueue || step.op == Op::kDup || step.op == Op::kOpen ||
+                                step.op == Op::kSocket || step.op == Op::kAccept;
+  return numbers_a_new_fd && d.kind == traces::DivergenceKind::kRet && o.actual.ret >= 0 && step.observed &&
+         step.observed->ret.min >= 0;
+}
+
+}  // namespace
+
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
                                         std::vector<traces::Observed>* reference_observed) {
-  traces::Trace recorded = trace;
-  {
-    std::unique_ptr<sim::Backend> ref = reference();
-    sim::Interpreter interp(trace, *ref, /*unsupported_is_observation=*/true);
-    std::size_t i = 0;
-    interp.run([&](const sim::StepOutcome& o) { recorded.steps[i++].observed = interp.to_observed(o); });
-  }
+  std::optional<traces::Trace> recorded = run_reference(trace, reference);
+  if (!recorded || recorded->steps.empty()) return std::nullopt;
   if (reference_observed != nullptr) {
-    for (const traces::Step& s : recorded.steps) reference_observed->push_back(*s.observed);
+    for (const traces::Step& s : recorded->steps) reference_observed->push_back(*s.observed);
   }
+  // The implementation under test crashed or hung: a finding in itself.
+  const traces::Observed& last = *recorded->steps.back().observed;
+  if (last.crash) return Failure{recorded->steps.size() - 1, "crash", "the reference died of " + *last.crash};
+  if (last.hang) return Failure{recorded->steps.size() - 1, "hang", "the reference " + *last.hang};
   sim::ModelBackend backend(*m.profile, config_of(m));
-  sim::Interpreter interp(recorded, backend, /*unsupported_is_observation=*/true);
-  for (const sim::StepOutcome& o : interp.run()) {
-    if (o.divergences.empty()) continue;
-    const traces::Divergence& d = o.divergences.front();
-    return Failure{o.step->index, traces::divergence_kind_name(d.kind),
-                   "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")")};
+  sim::Interpreter interp(*recorded, backend, /*unsupported_is_observation=*/true);
+  try {
+    for (const sim::StepOutcome& o : interp.run()) {
+      auto d_it = std::find_if(o.divergences.begin(), o.divergences.end(),
+                               [&](const traces::Divergence& d) { return !m.raw_descriptors ? !new_descriptor_number(*o.step, o, d) : true; });
+      if (d_it == o.divergences.end()) continue;
+      const traces::Divergence& d = *d_it;
+      return Failure{o.step->index, traces::divergence_kind_name(d.kind),
+                     "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")")};
+    }
+  } catch (const traces::TraceError& e) {
+    // The reference ran a step the model refuses (e.g. one it says never completes).
+    return Failure{e.step().value_or(0), "model-refused", e.what()};
   }
   return std::nullopt;
 }

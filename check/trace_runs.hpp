@@ -24,6 +24,9 @@ struct Failure {
 struct ModelUnderTest {
   const model::DialectProfile* profile = &model::default_profile();
   model::ModelMutations mutations;
+  // Compare the numbers of new descriptors too (by default they are the
+  // trace's names: only success or failure is compared).
+  bool raw_descriptors = false;
 };
 
 // Runs `trace` on the model, checking invariants and properties after each
@@ -34,8 +37,11 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
 using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 
 // Runs `trace` on the reference backend, then replays those observations on
-// the model under test; the first divergence is the failure. Fills
-// `reference` with the reference's observations when given.
+// the model under test; the first divergence is the failure, and so is a
+// crash or a hang of the reference (kinds "crash", "hang"). Only the steps
+// before the first one the reference could not make are compared; a program
+// the reference refuses to run at all is no failure. Fills
+// `reference_observed` with the reference's observations (one per step it ran).
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
                                         std::vector<traces::Observed>* reference_observed = nullptr);

@@ -34,7 +34,8 @@ sim::CallResult from_reply(const WorkerReply& r) {
 HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
   adopt_orphans();
   scratch_dir_ = make_scratch_dir();
-  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd, scratch_dir_.c_str());
+  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd, scratch_dir_.c_str(),
+                                 options_.worker_path.c_str());
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
   channels_[1] = w.channel;
   host_pids_[1] = w.pid;

@@ -18,6 +18,7 @@ namespace kqsim::host {
 
 struct HostBackendOptions {
   std::string self_path;       // this executable, for exec and workers
+  std::string worker_path;     // when set, the workers are this program instead (see spawn_worker)
   int model_server_fd = -1;    // model builds: the server the workers talk to
   int model_server_pid = -1;   // ... and its process, reaped with the workers
   int step_timeout_ms = 5000;  // a real call that takes longer is a hang

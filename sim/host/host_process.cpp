@@ -58,7 +58,7 @@ void remove_scratch_dir(const std::string& dir) {
   std::filesystem::remove_all(dir, ignored);
 }
 
-SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir) {
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir, const char* exec_path) {
   auto pair = channel_pair();
   if (!pair) return {};
   pid_t pid = fork();
@@ -74,6 +74,11 @@ SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_
   if (keep_fd >= 0) move_fd(keep_fd, kModelServerFd);
   // The program starts as a fresh process would: 0, 1 and 2 only.
   for (int fd = 3; fd < kChannelFd; ++fd) close(fd);
+  if (exec_path != nullptr && *exec_path != '\0') {
+    char* const argv[] = {const_cast<char*>(exec_path), const_cast<char*>("--kqsim-worker"), nullptr};
+    execv(exec_path, argv);
+    _exit(127);  // the controller sees the channel close: the step that needed it fails
+  }
   run_worker(kChannelFd, self_path, false);
 }
 
