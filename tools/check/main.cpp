@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -52,6 +53,7 @@ struct Options {
   int step_timeout_ms = 2000;
   bool raw_descriptors = false;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
+  double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
 };
 
 // The native worker: --native-worker, else a kqrecord beside this kqcheck
@@ -173,7 +175,9 @@ int campaign(Options o) {
   check::ModelUnderTest m{profile, *mutations, o.raw_descriptors};
   check::BackendFactory ref = reference_for(o, *profile);
   const check::GeneratorOptions gen = generator_options(o, *profile);
-  const std::size_t shrink_attempts = o.shrink_attempts != 0 ? o.shrink_attempts : o.against == "native" || o.against == "host" ? 2000 : 20000;
+  const bool through_workers = o.against == "native" || o.against == "host";
+  const std::size_t shrink_attempts = o.shrink_attempts != 0 ? o.shrink_attempts : through_workers ? 2000 : 20000;
+  const double shrink_seconds = o.shrink_seconds != 0 ? o.shrink_seconds : through_workers ? 10 : 0;
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
   std::set<std::string> signatures;  // failures already shrunk and written
@@ -193,9 +197,18 @@ int campaign(Options o) {
       continue;
     }
     // Shrink toward the same kind of failure: a crash stays a crash.
+    // Through workers every candidate takes real time (a hang: the step
+    // timeout): past the budget, candidates count as passing and shrinking ends.
     const std::string kind = failure->kind;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(shrink_seconds);
     traces::Trace small = check::shrink_trace(
-        t, [&](const traces::Trace& c) { auto f = run_one(c, o, m, ref, nullptr); return f && f->kind == kind; }, shrink_attempts);
+        t,
+        [&](const traces::Trace& c) {
+          if (shrink_seconds > 0 && std::chrono::steady_clock::now() > deadline) return false;
+          auto f = run_one(c, o, m, ref, nullptr);
+          return f && f->kind == kind;
+        },
+        shrink_attempts);
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
     if (again) write_failure(o, small, *again, obs);
@@ -292,6 +305,7 @@ int main(int argc, char** argv) {
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
+  random->add_option("--shrink-seconds", o.shrink_seconds, "Bound on shrinking time per failure (default: none on the model, 10 through workers)");
   random->add_option("--shrink-attempts", o.shrink_attempts, "Bound on shrinking runs per failure (default 20000, 2000 through workers)");
   random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
   random->add_option("--dialect", o.dialect, "Dialect profile");
