@@ -63,6 +63,7 @@ class HostBackend final : public sim::Backend {
 
  private:
   sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);
+  [[nodiscard]] int patience_ms(const WorkerCommand& q) const;
   sim::CallResult simple(sim::ProcId p, WorkerOp op, std::int64_t a = 0, std::int64_t b = 0);
   sim::CallResult spawn(sim::ProcId p, WorkerOp op, std::int64_t a);
   // The worker of p stopped answering: a crash (named by its last-gasp reply

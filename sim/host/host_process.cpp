@@ -214,12 +214,14 @@ void end_processes(const std::vector<int>& pids) {
   for (int pid : pids) {
     if (pid > 0) kill(pid, SIGKILL);
   }
-  for (int waited_ms = 0; waited_ms < 2000;) {
+  // SIGKILL takes effect within microseconds: poll finely, so a campaign's
+  // programs do not each pay a coarse sleep.
+  for (int waited_us = 0; waited_us < 2'000'000;) {
     pid_t r = waitpid(-1, nullptr, WNOHANG);
     if (r < 0) return;  // no child left
     if (r == 0) {
-      usleep(10'000);
-      waited_ms += 10;
+      usleep(200);
+      waited_us += 200;
     }
   }
 }
