@@ -177,7 +177,7 @@ int campaign(Options o) {
   const check::GeneratorOptions gen = generator_options(o, *profile);
   const bool through_workers = o.against == "native" || o.against == "host";
   const std::size_t shrink_attempts = o.shrink_attempts != 0 ? o.shrink_attempts : through_workers ? 2000 : 20000;
-  const double shrink_seconds = o.shrink_seconds != 0 ? o.shrink_seconds : through_workers ? 10 : 0;
+  const double shrink_seconds = o.shrink_seconds != 0 ? o.shrink_seconds : through_workers ? 2 : 0;
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
   std::set<std::string> signatures;  // failures already shrunk and written
@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
-  random->add_option("--shrink-seconds", o.shrink_seconds, "Bound on shrinking time per failure (default: none on the model, 10 through workers)");
+  random->add_option("--shrink-seconds", o.shrink_seconds, "Bound on shrinking time per failure (default: none on the model, 2 through workers)");
   random->add_option("--shrink-attempts", o.shrink_attempts, "Bound on shrinking runs per failure (default 20000, 2000 through workers)");
   random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
   random->add_option("--dialect", o.dialect, "Dialect profile");
