@@ -1,11 +1,10 @@
 #include "check/trace_runs.hpp"
 
-#include <algorithm>
-
 #include "check/step_properties.hpp"
-#include "traces/trace_error.hpp"
 #include "sim/interpreter.hpp"
+#include "traces/compare_json.hpp"
 #include "sim/model_backend.hpp"
+#include "traces/trace_error.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -34,10 +33,10 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
       if (observed != nullptr) observed->push_back(interp.to_observed(o));
       if (failure) return;
       auto bad = check_step_properties(backend.kernel(), interp.proc_id(o.step->proc), *o.step, kq_of(interp, *o.step), o.actual);
-      if (bad) failure = Failure{o.step->index, "property", *bad};
+      if (bad) failure = Failure{o.step->index, "property", *bad, nlohmann::json::array()};
     });
   } catch (const sim::InvariantViolation& e) {
-    return Failure{0, "property", e.what()};
+    return Failure{0, "property", e.what(), nlohmann::json::array()};
   }
   return failure;
 }
@@ -47,8 +46,7 @@ namespace {
 // The reference's observations, one per step it ran: it stops after a crash
 // or a hang, and at a step the interpreter refuses (then the program is not
 // one this reference can run: nothing to compare). Cut at the first step the
-// reference could not make: the model would play it, and every later step
-// would differ for that reason alone.
+// reference could not make: what follows depends on it.
 std::optional<traces::Trace> run_reference(const traces::Trace& trace, const BackendFactory& reference) {
   traces::Trace recorded = trace;
   std::size_t ran = 0;
@@ -69,18 +67,6 @@ std::optional<traces::Trace> run_reference(const traces::Trace& trace, const Bac
   return recorded;
 }
 
-// Descriptors are the trace's names: an implementation that holds internal
-// descriptors (libkqueue's kqueue() is 5, not 3) numbers the program's
-// differently, and that alone is no divergence. Later steps name them, so
-// events and calls still meet the same objects on both sides.
-bool new_descriptor_number(const traces::Step& step, const sim::StepOutcome& o, const traces::Divergence& d) {
-  using traces::Op;
-  const bool numbers_a_new_fd = step.op == Op::kKqueue || step.op == Op::kDup || step.op == Op::kOpen ||
-                                step.op == Op::kSocket || step.op == Op::kAccept;
-  return numbers_a_new_fd && d.kind == traces::DivergenceKind::kRet && o.actual.ret >= 0 && step.observed &&
-         step.observed->ret.min >= 0;
-}
-
 }  // namespace
 
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
@@ -93,24 +79,26 @@ std::optional<Failure> run_differential(const traces::Trace& trace, const ModelU
   }
   // The implementation under test crashed or hung: a finding in itself.
   const traces::Observed& last = *recorded->steps.back().observed;
-  if (last.crash) return Failure{recorded->steps.size() - 1, "crash", "the reference died of " + *last.crash};
-  if (last.hang) return Failure{recorded->steps.size() - 1, "hang", "the reference " + *last.hang};
+  if (last.crash) return Failure{recorded->steps.size() - 1, "crash", "the reference died of " + *last.crash, nlohmann::json::array()};
+  if (last.hang) return Failure{recorded->steps.size() - 1, "hang", "the reference " + *last.hang, nlohmann::json::array()};
   sim::ModelBackend backend(*m.profile, config_of(m));
-  sim::Interpreter interp(*recorded, backend, /*unsupported_is_observation=*/true);
+  sim::Interpreter interp(*recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
+  std::optional<Failure> failure;
   try {
     for (const sim::StepOutcome& o : interp.run()) {
-      auto d_it = std::find_if(o.divergences.begin(), o.divergences.end(),
-                               [&](const traces::Divergence& d) { return !m.raw_descriptors ? !new_descriptor_number(*o.step, o, d) : true; });
-      if (d_it == o.divergences.end()) continue;
-      const traces::Divergence& d = *d_it;
-      return Failure{o.step->index, traces::divergence_kind_name(d.kind),
-                     "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")")};
+      for (const traces::Divergence& d : o.divergences) {
+        if (!failure) {
+          failure = Failure{o.step->index, traces::divergence_kind_name(d.kind),
+                            "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")"), {}};
+        }
+        failure->divergences.push_back(traces::divergence_json(*o.step, d, traces::trace_vs_model(d), traces::op_name(o.step->op), nullptr));
+      }
     }
   } catch (const traces::TraceError& e) {
-    // The reference ran a step the model refuses (e.g. one it says never completes).
-    return Failure{e.step().value_or(0), "model-refused", e.what()};
+    // The reference ran a step the model refuses outright.
+    if (!failure) return Failure{e.step().value_or(0), "model-refused", e.what(), nlohmann::json::array()};
   }
-  return std::nullopt;
+  return failure;
 }
 
 }  // namespace kqsim::check

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/kernel.hpp"
 #include "sim/backend.hpp"
 #include "traces/trace.hpp"
@@ -16,17 +18,18 @@ namespace kqsim::check {
 
 struct Failure {
   std::size_t step = 0;
-  std::string kind;     // "property" or a divergence category
+  std::string kind;     // "property" or a divergence category (of the first divergence)
   std::string message;
+  // Every divergence of a differential run, in the result format
+  // (traces/compare_json.hpp); empty for a property failure.
+  nlohmann::json divergences = nlohmann::json::array();
 };
 
 // The model under test: a profile plus, in tests of the tooling, mutations.
 struct ModelUnderTest {
   const model::DialectProfile* profile = &model::default_profile();
   model::ModelMutations mutations;
-  // Compare the numbers of new descriptors too (by default they are the
-  // trace's names: only success or failure is compared).
-  bool raw_descriptors = false;
+  bool raw_fds = false;  // differential runs compare returned descriptor numbers
 };
 
 // Runs `trace` on the model, checking invariants and properties after each
@@ -37,11 +40,12 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
 using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 
 // Runs `trace` on the reference backend, then replays those observations on
-// the model under test; the first divergence is the failure, and so is a
-// crash or a hang of the reference (kinds "crash", "hang"). Only the steps
-// before the first one the reference could not make are compared; a program
-// the reference refuses to run at all is no failure. Fills
-// `reference_observed` with the reference's observations (one per step it ran).
+// the model under test, following the reference's bindings; the failure
+// lists every divergence (the first one names it). A crash or a hang of the
+// reference is a failure too (kinds "crash", "hang"). Only the steps before
+// the first one the reference could not make are compared; a program the
+// reference refuses to run at all is no failure. Fills `reference_observed`
+// with the reference's observations (one per step it ran) when given.
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
                                         std::vector<traces::Observed>* reference_observed = nullptr);

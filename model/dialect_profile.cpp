@@ -12,14 +12,15 @@ constexpr DialectProfile make_main() {
   return p;
 }
 
-// 15.1-RELEASE matched main in every probe (observed-real-kernels.md).
+// 15.1-RELEASE matched main in every probe (docs/observed-real-kernels.md).
 constexpr DialectProfile make_15_1() {
   DialectProfile p = make_main();
   p.name = "freebsd-15.1";
   p.description = "FreeBSD 15.1-RELEASE (observed on a real kernel)";
-  // Which unix socket implementation 15.1 ships is not pinned yet.
-  p.models_unix_sockets = false;
-  p.procdesc_fork_notes = false;  // assumed older than main's pdwait work (verify-on-host)
+  // 15.1 ships main's unix stream implementation (the peer's receive buffer
+  // measured by EVFILT_WRITE, unp_dispose on SHUT_RD): every socket trace of
+  // the corpus recorded on 15.1 matches it (docs/observed-real-kernels.md R4).
+  p.procdesc_fork_notes = false;  // recorded: a fork posts nothing (procdesc-fork-not-posted-13.2 step 4)
   return p;
 }
 
@@ -32,7 +33,16 @@ constexpr DialectProfile make_13_2() {
   p.has_cponfork = false;
   p.has_kqueuex = false;
   p.fork_skipped_kqueue_lowers_free_hint = true;
-  p.models_unix_sockets = false;  // the pre-rewrite uipc_usrreq.c
+  // The pre-rewrite uipc_usrreq.c: PIPSIZ 8192 for streams, 2 KiB datagrams
+  // and a 4 KiB datagram receive buffer (R5).
+  p.unix_stream_own_send_buffer = true;
+  p.unix_dgram_receiver_space = true;
+  p.unix_abort_errno = Errno::kECONNRESET;
+  p.unix_stream_sendspace = 8192;
+  p.unix_stream_recvspace = 8192;
+  p.unix_dgram_maxdgram = 2048;
+  p.unix_dgram_sendspace = 2048;
+  p.unix_dgram_recvspace = 4096;
   p.fifo_other_filters_to_vnode = false;
   p.procdesc_fork_notes = false;
   return p;

@@ -17,7 +17,7 @@ struct DialectProfile {
   std::string_view description;
 
   // kqueue_acquire: kevent() on an open descriptor that is not a kqueue.
-  // EINVAL on main and 15.1, EBADF on 13.2 (observed-real-kernels.md, 15.1 diff #1).
+  // EINVAL on main and 15.1, EBADF on 13.2 (docs/observed-real-kernels.md D1).
   Errno non_kqueue_errno = Errno::kEINVAL;
   // EVFILT_SYSCOUNT: filters below -syscount are EINVAL. 15 once the jail
   // filters exist (15.x), 13 before (observed: filter -14 EINVAL on 13.2).
@@ -28,20 +28,18 @@ struct DialectProfile {
   bool has_kqueuex = true;
   // fdcopy on fork: whether a kqueue slot the child does not receive lowers
   // the child's lowest-free hint. 13.2: yes (child reuses the number);
-  // 15.1: no (observed-real-kernels.md, 15.1 diff #3).
+  // 15.1: no (docs/observed-real-kernels.md D3).
   bool fork_skipped_kqueue_lowers_free_hint = false;
   // pipe_kqfilter on a FIFO descriptor: filters other than READ/WRITE go to
-  // the vnode (vnops.fo_kqfilter), so EVFILT_VNODE works (catalogue, sys_pipe.c
-  // of 2025 main). Older pipe_kqfilter refuses them with EINVAL like any
-  // pipe's; the release that changed is not pinned (verify-on-host for 13.2
-  // and 15.1).
+  // the vnode (vnops.fo_kqfilter), so EVFILT_VNODE works (sys_pipe.c of 2025
+  // main). Older pipe_kqfilter refuses them with EINVAL like any pipe's.
+  // Recorded: EINVAL on 13.2, the vnode's events on 15.1 (R8).
   bool fifo_other_filters_to_vnode = true;
   // sys_procdesc.c of newest main: do_fork's procdesc_fork posts NOTE_FORK
   // (data pd_last_child) to the forking process's own descriptor, and
   // procdesc_exit posts NOTE_EXIT|NOTE_PDSIGCHLD; the event records only the
-  // asked-for bits. Older procdesc_kqops_event knows NOTE_EXIT alone. The
-  // code is not in the sources the catalogue pins for 13.2; 15.1 is assumed
-  // to predate it (verify-on-host).
+  // asked-for bits. Older procdesc_kqops_event knows NOTE_EXIT alone: recorded
+  // on 13.2 and 15.1 (procdesc-fork-not-posted-13.2, step 4).
   bool procdesc_fork_notes = true;
 
   // sys_pipe.c / sys/pipe.h constants.
@@ -54,15 +52,32 @@ struct DialectProfile {
 
   // AF_UNIX sockets (uipc_usrreq.c on main: unix stream sockets bypass the
   // send buffer and have their own EVFILT_WRITE/EMPTY filters, 2024-2025
-  // rewrite). Releases before it behave differently and are not modelled.
+  // rewrite; 15.1 ships it).
   bool models_unix_sockets = true;
+  // The stream implementation before that rewrite (13.2's uipc_send and
+  // uipc_rcvd): a stream socket's writes and its EVFILT_WRITE/EMPTY use its
+  // OWN send buffer (generic filt_sowrite), which never holds data but is
+  // stopped (SB_STOP) while the peer holds a buffer's worth; shutdown(SHUT_RD)
+  // is sorflush and leaves the peer writing; a disconnect shuts both
+  // directions of both ends (soisdisconnected). Recorded on 13.2: R5, R6.
+  bool unix_stream_own_send_buffer = false;
+  // The datagram implementation before the 2022 rewrite (13.2): a datagram
+  // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the
+  // sender's own buffer, whose size is the largest datagram, is what
+  // EVFILT_WRITE reports. Main checks the sender's share of the receiver.
+  bool unix_dgram_receiver_space = false;
+  // so_error a connection gets when the listener's close aborts its
+  // unaccepted peer (unp_drop): EPIPE on main, ECONNRESET on 13.2 (R7).
+  Errno unix_abort_errno = Errno::kEPIPE;
   // net.local.stream.sendspace / recvspace: unpst_sendspace, unpst_recvspace.
   std::uint32_t unix_stream_sendspace = 64 * 1024;
   std::uint32_t unix_stream_recvspace = 64 * 1024;
-  // net.local.dgram.maxdgram (unpdg_maxdgram, "support 8KB syslog msgs") and
-  // net.local.dgram.recvspace (unpdg_recvspace, also the send buffer size:
-  // uipc_attach gives a datagram socket unpdg_recvspace for both).
+  // net.local.dgram.maxdgram (unpdg_maxdgram) and net.local.dgram.recvspace
+  // (unpdg_recvspace, "support 8KB syslog msgs"). On main uipc_attach gives a
+  // datagram socket unpdg_recvspace for both buffers; before the 2022
+  // rewrite the send buffer was unpdg_sendspace, "really max datagram size".
   std::uint32_t unix_dgram_maxdgram = 8 * 1024;
+  std::uint32_t unix_dgram_sendspace = 16 * 1024;
   std::uint32_t unix_dgram_recvspace = 16 * 1024;
   // soreserve: SO_SNDLOWAT defaults to MCLBYTES, SO_RCVLOWAT to 1.
   std::uint32_t sock_snd_lowat = 2048;
@@ -91,6 +106,9 @@ struct DialectProfile {
 
   // Descriptor table: RLIMIT_NOFILE the simulated process runs with.
   std::int32_t max_files = 1024;
+  // 1/kern.hz (1000 on amd64): how often callouts run. A callout whose
+  // absolute time has passed runs at the next tick.
+  std::int64_t tick_ns = 1'000'000;
   // kern.kq_calloutmax: system-wide cap on timer callouts.
   std::uint32_t kq_calloutmax = 4096;
 };

@@ -339,6 +339,7 @@ class Kernel {
   SysResult uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes);
   SysResult uipc_soreceive_dgram(Socket& so, bool nonblock, std::int64_t nbytes);
   SysResult uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64_t nbytes);
+  SysResult sosend_stream_own_buffer(std::uint32_t id, bool nonblock, std::int64_t nbytes);
   SysResult uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes);
   [[nodiscard]] std::int64_t unix_stream_space(const Socket& receiver) const;
   RegisterOutcome soo_kqfilter(KnoteRef ref);

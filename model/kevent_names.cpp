@@ -93,4 +93,22 @@ std::optional<std::uint32_t> note_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> known_filter_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [n, value] : kFilters) out.push_back(n);
+  return out;
+}
+
+std::vector<std::string_view> known_flag_names() {
+  std::vector<std::string_view> out{"EV_FLAG2"};
+  for (const auto& [n, value] : kFlags) out.push_back(n);
+  return out;
+}
+
+std::vector<std::string_view> known_note_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [n, value] : kNotes) out.push_back(n);
+  return out;
+}
+
 }  // namespace kqsim::model

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/kevent_constants.hpp"
 
@@ -21,5 +22,10 @@ std::string flags_to_string(EventFlags flags);
 
 // Note names are per filter: NOTE_SECONDS and NOTE_LOWAT share the value 1.
 std::optional<std::uint32_t> note_from_name(std::string_view name);
+
+// Every name flag_from_name / note_from_name knows (for "did you mean").
+std::vector<std::string_view> known_filter_names();
+std::vector<std::string_view> known_flag_names();
+std::vector<std::string_view> known_note_names();
 
 }  // namespace kqsim::model

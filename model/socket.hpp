@@ -46,6 +46,7 @@ struct SockBuf {
   std::uint32_t data_bytes = 0;  // sb_acc - sb_ctl
   std::uint32_t ctl_bytes = 0;   // sb_ctl: datagram source addresses
   bool cant_more = false;        // SBS_CANTRCVMORE on so_rcv, SBS_CANTSENDMORE on so_snd
+  bool stopped = false;          // SB_STOP on so_snd (unix_stream_own_send_buffer)
 };
 
 struct Socket {

@@ -11,7 +11,7 @@ namespace kqsim::model {
 namespace {
 
 SysResult not_modelled(const DialectProfile& p, SocketType type) {
-  if (!p.models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are modelled for freebsd-main only");
+  if (!p.models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are not modelled for this dialect");
   if (type == SocketType::kSeqpacket) return SysResult::unsupported("SOCK_SEQPACKET sockets are not modelled");
   return SysResult::ok(0);
 }
@@ -53,7 +53,7 @@ std::uint32_t Kernel::new_socket(SocketType type) {
   Socket so;
   so.type = type;
   const bool stream = type == SocketType::kStream;
-  so.snd.hiwat = stream ? profile_->unix_stream_sendspace : profile_->unix_dgram_recvspace;
+  so.snd.hiwat = stream ? profile_->unix_stream_sendspace : profile_->unix_dgram_sendspace;
   so.rcv.hiwat = stream ? profile_->unix_stream_recvspace : profile_->unix_dgram_recvspace;
   so.rcv.lowat = profile_->sock_rcv_lowat;
   so.snd.lowat = std::min(profile_->sock_snd_lowat, so.snd.hiwat);
@@ -229,9 +229,13 @@ void Kernel::uipc_cantrcvmore(std::uint32_t id) {
 }
 
 // uipc_shutdown SHUT_RD: socantrcvmore (datagram) or uipc_cantrcvmore
-// (stream), then unp_dispose throws away what was buffered.
+// (stream), then unp_dispose throws away what was buffered and gives the
+// receive buffer back (chgsbsize to 0): a stream peer's EVFILT_WRITE then
+// measures no space at all (15.1 recording of shutdown-rd-discards-data, R3).
 void Kernel::shut_read(std::uint32_t id) {
-  if (sock(id).type == SocketType::kDgram) {
+  // 13.2's soshutdown runs sorflush: cannot receive more, buffer emptied and
+  // zeroed; the peer is not told (R6).
+  if (sock(id).type == SocketType::kDgram || profile_->unix_stream_own_send_buffer) {
     sock(id).rcv.cant_more = true;
     knote_post(sock(id).rd_knotes);
   } else {
@@ -240,6 +244,7 @@ void Kernel::shut_read(std::uint32_t id) {
   Socket& so = sock(id);
   so.rcv.data_bytes = 0;
   so.rcv.ctl_bytes = 0;
+  so.rcv.hiwat = 0;
   so.records.clear();
 }
 
@@ -249,7 +254,19 @@ void Kernel::shut_write(std::uint32_t id) {
   if (sock(id).type == SocketType::kDgram) {
     sock(id).snd.cant_more = true;
     knote_post(sock(id).wr_knotes);
-  } else if (sock(id).peer != kNoSocket) {
+    return;
+  }
+  // 13.2's uipc_shutdown: socantsendmore here, then unp_shutdown makes the
+  // peer unable to receive.
+  if (profile_->unix_stream_own_send_buffer) {
+    sock(id).snd.cant_more = true;
+    knote_post(sock(id).wr_knotes);
+  }
+  if (sock(id).peer == kNoSocket) return;
+  if (profile_->unix_stream_own_send_buffer) {
+    sock(sock(id).peer).rcv.cant_more = true;
+    knote_post(sock(sock(id).peer).rd_knotes);
+  } else {
     uipc_cantrcvmore(sock(id).peer);
   }
 }
@@ -321,14 +338,19 @@ void Kernel::unp_disconnect(std::uint32_t a) {
     so.disconnected = true;
     so.rcv.cant_more = true;
     knote_post(so.rd_knotes);
+    // 13.2: soisdisconnected also shuts the sending side and wakes writers.
+    if (profile_->unix_stream_own_send_buffer) {
+      so.snd.cant_more = true;
+      knote_post(so.wr_knotes);
+    }
   }
 }
 
 // uipc_abort of a connection nobody accepted: unp_drop gives the connecting
-// side so_error EPIPE, then disconnects it.
+// side so_error EPIPE (ECONNRESET on 13.2), then disconnects it.
 void Kernel::soabort(std::uint32_t id) {
   const std::uint32_t client = sock(id).peer;
-  if (client != kNoSocket) sock(client).error = Errno::kEPIPE;
+  if (client != kNoSocket) sock(client).error = profile_->unix_abort_errno;
   unp_disconnect(id);
   Socket& so = sock(id);
   so.listener = kNoSocket;

@@ -17,15 +17,16 @@ std::int64_t Kernel::unix_stream_space(const Socket& receiver) const {
 }
 
 SysResult Kernel::soo_read(const File& f, std::int64_t nbytes) {
-  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are modelled for freebsd-main only");
+  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are not modelled for this dialect");
   Socket& so = sock(f.object);
   if (so.type == SocketType::kDgram) return uipc_soreceive_dgram(so, f.nonblock, nbytes);
   return uipc_soreceive_stream(so, f.nonblock, nbytes);
 }
 
 SysResult Kernel::soo_write(const File& f, std::int64_t nbytes) {
-  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are modelled for freebsd-main only");
+  if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are not modelled for this dialect");
   if (sock(f.object).type == SocketType::kDgram) return uipc_sosend_dgram(f.object, nbytes);
+  if (profile_->unix_stream_own_send_buffer) return sosend_stream_own_buffer(f.object, f.nonblock, nbytes);
   return uipc_sosend_stream(f.object, f.nonblock, nbytes);
 }
 
@@ -43,7 +44,13 @@ SysResult Kernel::uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t 
   }
   auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(nbytes, so.rcv.data_bytes));
   so.rcv.data_bytes -= n;
-  if (so.peer != kNoSocket) knote_post(sock(so.peer).wr_knotes);
+  if (so.peer != kNoSocket) {
+    // 13.2's uipc_rcvd: the writer's send buffer runs again once what is
+    // left here is below its size.
+    Socket& writer = sock(so.peer);
+    if (profile_->unix_stream_own_send_buffer && so.rcv.data_bytes < writer.snd.hiwat) writer.snd.stopped = false;
+    knote_post(writer.wr_knotes);
+  }
   return SysResult::ok(n);
 }
 
@@ -90,6 +97,35 @@ SysResult Kernel::uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64
   return SysResult::ok(sent);
 }
 
+// sosend_generic + uipc_send for a stream socket before the rewrite (13.2):
+// EPIPE once this socket cannot send, then so_error (cleared), then
+// ENOTCONN. The space is this socket's own send buffer, whole unless
+// SB_STOP; what fits goes to the peer's receive buffer (even one that
+// shut down reading: R6), and once the peer holds a buffer's worth the
+// send buffer stops. A non-blocking writer gets what was sent or EAGAIN.
+SysResult Kernel::sosend_stream_own_buffer(std::uint32_t id, bool nonblock, std::int64_t nbytes) {
+  Socket& so = sock(id);
+  if (so.snd.cant_more) return SysResult::fail(Errno::kEPIPE);
+  if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
+  if (so.peer == kNoSocket) return SysResult::fail(Errno::kENOTCONN);
+  Socket& peer = sock(so.peer);
+  std::int64_t sent = 0;
+  while (sent < nbytes) {
+    const std::int64_t space = so.snd.stopped ? 0 : so.snd.hiwat;
+    if (space < nbytes - sent && space < so.snd.lowat) {
+      if (sent > 0 && nonblock) return SysResult::ok(sent);
+      if (nonblock) return SysResult::fail(Errno::kEAGAIN);
+      return SysResult::blocked("a blocking socket write larger than the send buffer's space waits for a reader");
+    }
+    const std::int64_t n = std::min(nbytes - sent, space);
+    peer.rcv.data_bytes += static_cast<std::uint32_t>(n);
+    sent += n;
+    knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+    if (peer.rcv.data_bytes >= so.snd.hiwat) so.snd.stopped = true;
+  }
+  return SysResult::ok(sent);
+}
+
 // uipc_sosend_dgram: too large is EMSGSIZE before anything; then
 // SBS_CANTSENDMORE (EPIPE), so_error (cleared), not connected
 // (EDESTADDRREQ). The record (data plus the sender's address) must fit in
@@ -99,16 +135,23 @@ SysResult Kernel::uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64
 // reaches a receiver that shut down reading (verify-on-host).
 SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   Socket& so = sock(id);
-  if (nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
+  // Before the 2022 rewrite (13.2) sosend_generic checked the size last,
+  // against the send buffer (the largest datagram).
+  const bool size_first = !profile_->unix_dgram_receiver_space;
+  if (size_first && nbytes > profile_->unix_dgram_maxdgram) return SysResult::fail(Errno::kEMSGSIZE);
   if (so.snd.cant_more) return SysResult::fail(Errno::kEPIPE);
   if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
   if (!so.connected || so.peer == kNoSocket) return SysResult::fail(Errno::kEDESTADDRREQ);
+  if (!size_first && nbytes > so.snd.hiwat) return SysResult::fail(Errno::kEMSGSIZE);
   Socket& peer = sock(so.peer);
   const std::uint32_t addr = so.name.empty() ? profile_->unix_noname_len : static_cast<std::uint32_t>(2 + so.name.size());
   // One sender per receiver here (socketpair), so what this socket has
   // queued is everything in the peer's buffer.
   const std::int64_t queued = static_cast<std::int64_t>(peer.rcv.data_bytes) + peer.rcv.ctl_bytes;
-  if (static_cast<std::int64_t>(so.snd.hiwat) - queued < nbytes + addr) return SysResult::fail(Errno::kENOBUFS);
+  // Before the 2022 rewrite (13.2) sbappendaddr checks the receiver's own
+  // buffer instead.
+  const std::int64_t limit = profile_->unix_dgram_receiver_space ? peer.rcv.hiwat : so.snd.hiwat;
+  if (limit - queued < nbytes + addr) return SysResult::fail(Errno::kENOBUFS);
   peer.records.push_back(Datagram{static_cast<std::uint32_t>(nbytes), addr});
   peer.rcv.data_bytes += static_cast<std::uint32_t>(nbytes);
   peer.rcv.ctl_bytes += addr;

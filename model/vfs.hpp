@@ -94,6 +94,7 @@ struct VfsCall {
 // FreeBSD's numbers.
 const char* vfs_op_name(VfsOp op);
 std::optional<std::uint32_t> open_flag_from_name(std::string_view name);
+std::vector<std::string_view> known_open_flag_names();  // for "did you mean"
 // The access mode's name first (O_RDONLY is 0), then each other bit.
 std::vector<std::string> open_flags_to_names(std::uint32_t oflags);
 std::optional<std::int32_t> whence_from_name(std::string_view name);

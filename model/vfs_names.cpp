@@ -45,6 +45,12 @@ std::optional<std::uint32_t> open_flag_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> known_open_flag_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [n, value] : kOpenFlags) out.push_back(n);
+  return out;
+}
+
 std::vector<std::string> open_flags_to_names(std::uint32_t oflags) {
   std::vector<std::string> out;
   for (const auto& [n, value] : kOpenFlags) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,6 +81,9 @@ class Backend {
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
+  // An independent copy to try a call on without touching this backend (the
+  // model can; a host cannot): null when there is none.
+  [[nodiscard]] virtual std::unique_ptr<Backend> scratch_copy() const { return nullptr; }
 };
 
 }  // namespace kqsim::sim

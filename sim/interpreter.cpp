@@ -11,9 +11,46 @@ using traces::Op;
 using traces::Ref;
 using traces::Step;
 
+namespace {
+
+// A step that needs a name an earlier step left unbound: not played.
+struct SkipStep {
+  std::string why;
+};
+
+// Plays one call on a scratch copy of the backend, then puts the real one back.
+class BackendSwap {
+ public:
+  BackendSwap(Backend*& slot, Backend* scratch) : slot_(slot), saved_(slot) { slot_ = scratch; }
+  ~BackendSwap() { slot_ = saved_; }
+  BackendSwap(const BackendSwap&) = delete;
+  BackendSwap& operator=(const BackendSwap&) = delete;
+
+ private:
+  Backend*& slot_;
+  Backend* saved_;
+};
+
+bool host_failed(const traces::Observed& o) {
+  return o.errno_name.has_value() || (o.ret.pid_of.empty() && o.ret.max < 0);
+}
+
+}  // namespace
+
 Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation)
-    : trace_(trace), backend_(backend), unsupported_is_observation_(unsupported_is_observation) {
-  procs_["main"] = ProcState{backend_.initial_process(), true, {}};
+    : Interpreter(trace, backend, InterpreterOptions{unsupported_is_observation, false, false}) {}
+
+Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, const InterpreterOptions& options)
+    : trace_(trace), backend_(&backend), options_(options) {
+  procs_["main"] = ProcState{backend_->initial_process(), true, {}, {}, {}};
+}
+
+void Interpreter::check_bound(const Step& step, const std::string& name) const {
+  const auto& unbound = procs_.at(step.proc).unbound;
+  auto it = unbound.find(name);
+  if (it != unbound.end()) throw SkipStep{"needs '" + name + "', left unbound: " + it->second};
+  auto p = unbound_procs_.find(name);
+  if (p != unbound_procs_.end()) throw SkipStep{"needs process '" + name + "', left unbound: " + p->second};
 }
 
 void Interpreter::fail(const Step& step, const std::string& field, const std::string& message) const {
@@ -38,8 +75,13 @@ std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) con
 std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
   if (!ref.is_name()) {
     if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");
+    // A number the host returned means the descriptor it returned it for.
+    const auto& host_fds = procs_.at(step.proc).host_fds;
+    auto it = host_fds.find(static_cast<std::int64_t>(ref.number()));
+    if (it != host_fds.end()) return static_cast<std::int32_t>(it->second);
     return static_cast<std::int32_t>(ref.number());
   }
+  check_bound(step, ref.name());
   auto fd = procs_.at(step.proc).names.lookup(ref.name());
   if (!fd) fail(step, field, "descriptor name '" + ref.name() + "' is not bound in process '" + step.proc + "'");
   return static_cast<std::int32_t>(*fd);
@@ -52,6 +94,7 @@ std::uint64_t Interpreter::ident_of(const Step& step, const Ref& ref, model::Fil
     if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
   }
   if (filter == model::filt::kProc) {
+    if (ref.is_name()) check_bound(step, ref.name());
     auto it = procs_.find(ref.name());
     if (it != procs_.end()) return static_cast<std::uint64_t>(it->second.id);
   }
@@ -78,7 +121,12 @@ std::optional<std::string> Interpreter::aiocb_name(std::uint64_t addr) const {
 // A name in an expectation: a process for EVFILT_PROC (and for pids), else a
 // descriptor, a signal, or a process.
 std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, model::FilterId filter) const {
-  if (!ref.is_name()) return ref.number();
+  if (!ref.is_name()) {
+    const auto& host_fds = procs_.at(step.proc).host_fds;
+    auto it = model::filter_is_fd_based(filter) ? host_fds.find(static_cast<std::int64_t>(ref.number())) : host_fds.end();
+    return it != host_fds.end() ? static_cast<std::uint64_t>(it->second) : ref.number();
+  }
+  check_bound(step, ref.name());
   auto proc = procs_.find(ref.name());
   if (filter == model::filt::kProc && proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
   if (filter == model::filt::kAio || filter == model::filt::kLio) {
@@ -92,6 +140,7 @@ std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, mo
 }
 
 ProcId Interpreter::target_of(const Step& step) const {
+  check_bound(step, step.target);
   auto target = procs_.find(step.target);
   if (target == procs_.end()) fail(step, "target", "no process named '" + step.target + "'");
   return target->second.id;
@@ -119,15 +168,32 @@ std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOut
     out.push_back(run_step(step));
     if (after_step) after_step(out.back());
     // After a crash or a hang the host's state is unknown: nothing later means anything.
-    if (out.back().actual.crash || out.back().actual.hang) break;
+    if (out.back().actual.crash || out.back().actual.hang || out.back().host_stopped) break;
   }
   return out;
 }
 
 StepOutcome Interpreter::run_step(const Step& step) {
+  try {
+    return play_step(step);
+  } catch (const SkipStep& skip) {
+    StepOutcome outcome;
+    outcome.step = &step;
+    outcome.skipped = skip.why;
+    unbind_results(step, "step " + std::to_string(step.index) + " was skipped");
+    return outcome;
+  }
+}
+
+StepOutcome Interpreter::play_step(const Step& step) {
+  if (unbound_procs_.count(step.proc) != 0) throw SkipStep{"process '" + step.proc + "' left unbound: " + unbound_procs_.at(step.proc)};
   auto it = procs_.find(step.proc);
   if (it == procs_.end()) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
   if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
+  const bool follow = options_.follow_observed && step.observed.has_value();
+  if (follow && (step.observed->unsupported || step.observed->crash || step.observed->hang)) {
+    return run_not_on_host(step, it->second.id);
+  }
   CallResult r = call(step, it->second.id);
   const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
   if (r.crash || r.hang) return failed_step(step, r);
@@ -136,27 +202,107 @@ StepOutcome Interpreter::run_step(const Step& step) {
     r.hang = detail;
     return failed_step(step, r);
   }
+  StepOutcome outcome;
+  outcome.step = &step;
   if (r.sys.completion == model::Completion::kBlockedForever) {
-    fail(step, "op", "this step can never complete: " + detail);
+    if (!follow) fail(step, "op", "this step can never complete: " + detail);
+    // The host returned where this backend would wait forever: the states
+    // parted earlier; nothing this step would bind can be followed.
+    outcome.compared = true;
+    outcome.divergences.push_back({traces::DivergenceKind::kHang, "returns", "waits forever: " + detail, "", 0,
+                                   "returns", "waits forever: " + detail, nullptr});
+    unbind_results(step, "step " + std::to_string(step.index) + " would wait forever on the " + std::string(backend_->name()));
+    return outcome;
   }
   const bool unsupported = r.sys.completion == model::Completion::kUnsupported;
   const bool expected_unsupported = step.observed && step.observed->unsupported;
-  if (unsupported && !unsupported_is_observation_ && !expected_unsupported) {
-    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_.name()) + ": " + detail);
+  if (unsupported && !options_.unsupported_is_observation && !expected_unsupported) {
+    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_->name()) + ": " + detail);
   }
-  if (!unsupported) bind_results(step, r);
-  for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_.alive(ps.id);
-  StepOutcome outcome;
-  outcome.step = &step;
+  if (unsupported) unbind_results(step, "step " + std::to_string(step.index) + " is not supported by the " + std::string(backend_->name()));
+  else if (follow) follow_bindings(step, r);
+  else bind_results(step, r);
+  for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
   outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
   if (unsupported) outcome.actual.unsupported = detail;
   outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {
     outcome.compared = true;
     auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
-    outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
+    for (traces::Divergence& d : traces::compare_observation(*step.observed, outcome.actual, resolve,
+                                                             {traces::returns_descriptor(step.op), options_.raw_fds})) {
+      outcome.divergences.push_back(traces::implementation_view(std::move(d)));
+    }
   }
   return outcome;
+}
+
+// The host could not make the call, or its process crashed or hung in it:
+// the step is not played on the backend, only tried on a scratch copy to
+// learn what the backend would answer (an "unsupported" divergence when it
+// could make the call; "crash" or "hang" whatever it answers). Nothing after
+// a crash or a hang was run on the host.
+StepOutcome Interpreter::run_not_on_host(const Step& step, ProcId p) {
+  StepOutcome outcome;
+  outcome.step = &step;
+  outcome.compared = true;
+  outcome.host_unsupported = step.observed->unsupported.has_value();
+  outcome.host_stopped = step.observed->crash || step.observed->hang;
+  outcome.actual.unsupported = "not played on the " + std::string(backend_->name());
+  if (std::unique_ptr<Backend> scratch = backend_->scratch_copy()) {
+    BackendSwap swap(backend_, scratch.get());
+    CallResult r = call(step, p);
+    if (r.sys.completion == model::Completion::kUnsupported) {
+      outcome.actual.unsupported = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
+    } else {
+      outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
+    }
+  }
+  auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
+  outcome.divergences = traces::compare_observation(*step.observed, outcome.actual, resolve);
+  const std::string why = step.observed->unsupported ? "the host could not make the call (" + *step.observed->unsupported + ")"
+                          : step.observed->crash     ? "the host's process died of " + *step.observed->crash
+                                                     : "the host's call never returned";
+  unbind_results(step, "step " + std::to_string(step.index) + ": " + why);
+  return outcome;
+}
+
+// Binds names as the host's call did: a C variable holds -1 after a call
+// that failed on the host, whatever the backend returned; a name the host
+// bound but the backend could not is left unbound. A descriptor number the
+// host returned is remembered so later raw numbers can be translated.
+void Interpreter::follow_bindings(const Step& step, const CallResult& r) {
+  const traces::Observed& o = *step.observed;
+  const bool model_failed = r.sys.err != model::Errno::kNone;
+  if (host_failed(o) && !model_failed) {
+    CallResult as_host = CallResult::of(model::SysResult::fail(model::errno_from_name(o.errno_name.value_or("EINVAL")).value_or(model::Errno::kEINVAL)));
+    if (step.op == Op::kFork || step.op == Op::kPdfork) {
+      unbind_results(step, "step " + std::to_string(step.index) + " failed on the host");
+      if (step.op == Op::kPdfork) procs_.at(step.proc).names.bind(step.as[1], -1);
+      return;
+    }
+    as_host.sys.ret = -1;
+    bind_results(step, as_host);
+    return;
+  }
+  if (!host_failed(o) && model_failed) {
+    unbind_results(step, "step " + std::to_string(step.index) + " failed on the " + std::string(backend_->name()) +
+                             " (" + std::string(model::errno_name(r.sys.err)) + ") where the host's call succeeded");
+    return;
+  }
+  bind_results(step, r);
+  if (!model_failed && traces::returns_descriptor(step.op) && o.ret.pid_of.empty() && o.ret.exact()) {
+    procs_.at(step.proc).host_fds[o.ret.min] = r.sys.ret;
+  }
+}
+
+void Interpreter::unbind_results(const Step& step, const std::string& why) {
+  auto it = procs_.find(step.proc);
+  if (it == procs_.end()) return;
+  for (std::size_t i = 0; i < step.as.size(); ++i) {
+    if ((step.op == Op::kFork || step.op == Op::kPdfork) && i == 0) unbound_procs_[step.as[0]] = why;
+    else it->second.unbound[step.as[i]] = why;
+  }
 }
 
 // The implementation under test crashed or hung at this step: an observation
@@ -177,30 +323,30 @@ StepOutcome Interpreter::failed_step(const Step& step, const CallResult& r) {
 
 CallResult Interpreter::call(const Step& step, ProcId p) {
   switch (step.op) {
-    case Op::kKqueue: return backend_.kqueue(p, step.kqueue_flags);
-    case Op::kPipe: return backend_.pipe(p, step.nonblock, step.cloexec);
-    case Op::kRead: return backend_.read(p, fd_of(step, step.fd, "fd"), step.bytes);
-    case Op::kWrite: return backend_.write(p, fd_of(step, step.fd, "fd"), step.bytes);
-    case Op::kClose: return backend_.close(p, fd_of(step, step.fd, "fd"));
-    case Op::kDup: return backend_.dup(p, fd_of(step, step.fd, "fd"));
-    case Op::kDup2: return backend_.dup2(p, fd_of(step, step.fd, "fd"), fd_of(step, step.to, "to"));
+    case Op::kKqueue: return backend_->kqueue(p, step.kqueue_flags);
+    case Op::kPipe: return backend_->pipe(p, step.nonblock, step.cloexec);
+    case Op::kRead: return backend_->read(p, fd_of(step, step.fd, "fd"), step.bytes);
+    case Op::kWrite: return backend_->write(p, fd_of(step, step.fd, "fd"), step.bytes);
+    case Op::kClose: return backend_->close(p, fd_of(step, step.fd, "fd"));
+    case Op::kDup: return backend_->dup(p, fd_of(step, step.fd, "fd"));
+    case Op::kDup2: return backend_->dup2(p, fd_of(step, step.fd, "fd"), fd_of(step, step.to, "to"));
     case Op::kFcntl:
-      if (step.fcntl_cmd == "F_GETFD") return backend_.fcntl_getfd(p, fd_of(step, step.fd, "fd"));
-      return backend_.fcntl_setfd(p, fd_of(step, step.fd, "fd"), step.fcntl_arg);
+      if (step.fcntl_cmd == "F_GETFD") return backend_->fcntl_getfd(p, fd_of(step, step.fd, "fd"));
+      return backend_->fcntl_setfd(p, fd_of(step, step.fd, "fd"), step.fcntl_arg);
     case Op::kFork:
       if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
-      return backend_.fork(p);
+      return backend_->fork(p);
     case Op::kPdfork:
       if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
-      return backend_.pdfork(p, step.pd_flags);
-    case Op::kWait: return backend_.wait(p, target_of(step), step.nohang);
-    case Op::kExec: return backend_.exec(p);
-    case Op::kExit: return backend_.exit(p);
-    case Op::kSleep: return backend_.sleep(p, step.sleep_ns);
+      return backend_->pdfork(p, step.pd_flags);
+    case Op::kWait: return backend_->wait(p, target_of(step), step.nohang);
+    case Op::kExec: return backend_->exec(p);
+    case Op::kExit: return backend_->exit(p);
+    case Op::kSleep: return backend_->sleep(p, step.sleep_ns);
     case Op::kKevent: return call_kevent(step, p);
-    case Op::kKill: return backend_.kill(p, target_of(step), step.signo);
-    case Op::kSigaction: return backend_.sigaction(p, step.signo, step.sig_action);
-    case Op::kSigprocmask: return backend_.sigprocmask(p, step.block, step.signo);
+    case Op::kKill: return backend_->kill(p, target_of(step), step.signo);
+    case Op::kSigaction: return backend_->sigaction(p, step.signo, step.sig_action);
+    case Op::kSigprocmask: return backend_->sigprocmask(p, step.block, step.signo);
     case Op::kSocketpair:
     case Op::kSocket:
     case Op::kBind:
@@ -211,14 +357,14 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kSetsockopt: return call_socket(step, p);
     case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
     case Op::kLink: case Op::kChmod: case Op::kTruncate: case Op::kRevoke: case Op::kUnmount:
-      return backend_.vfs(p, step.vfs);
+      return backend_->vfs(p, step.vfs);
     case Op::kAioRead: case Op::kAioWrite: case Op::kAioError: case Op::kAioReturn: case Op::kAioCancel:
     case Op::kLioListio: case Op::kAioRun: return call_aio(step, p);
     case Op::kFtruncate:
     case Op::kLseek: {
       model::VfsCall c = step.vfs;
       c.fd = fd_of(step, step.fd, "fd");
-      return backend_.vfs(p, c);
+      return backend_->vfs(p, c);
     }
   }
   fail(step, "op", "unknown op");
@@ -233,7 +379,7 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
     std::uint64_t ident = c.ident.is_name() ? ident_of(step, c.ident, c.filter, field.c_str()) : c.ident.number();
     changes.push_back(model::KEvent{ident, c.filter, c.flags, c.fflags, c.data, c.udata});
   }
-  return backend_.kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
+  return backend_->kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
 }
 
 CallResult Interpreter::call_socket(const Step& step, ProcId p) {
@@ -258,7 +404,7 @@ CallResult Interpreter::call_socket(const Step& step, ProcId p) {
     case Op::kShutdown: c.op = SocketOp::kShutdown; break;
     default: c.op = SocketOp::kSetsockopt; break;
   }
-  return backend_.socket_call(p, c);
+  return backend_->socket_call(p, c);
 }
 
 model::SigEvent Interpreter::aio_sigevent(const Step& step, const traces::AioSigevent& e, const std::string& field) const {
@@ -309,13 +455,17 @@ CallResult Interpreter::call_aio(const Step& step, ProcId p) {
       if (a.sig) c.sig = aio_sigevent(step, *a.sig, "sigevent");
       break;
   }
-  return backend_.aio(p, c);
+  return backend_->aio(p, c);
 }
 
 // Names are bound to what the call returned, -1 for a failed call, as a C
 // variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
   ProcState& ps = procs_.at(step.proc);
+  for (std::size_t i = 0; i < step.as.size(); ++i) {
+    if ((step.op == Op::kFork || step.op == Op::kPdfork) && i == 0) unbound_procs_.erase(step.as[0]);
+    else ps.unbound.erase(step.as[i]);
+  }
   const bool forks = step.op == Op::kFork || step.op == Op::kPdfork;
   if (r.sys.err != model::Errno::kNone && forks) return;
   switch (step.op) {
@@ -341,7 +491,8 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
 }
 
 void Interpreter::bind_child(const Step& step, ProcId child, const NameTable& names) {
-  procs_[step.as[0]] = ProcState{child, true, names};
+  const ProcState& parent = procs_.at(step.proc);
+  procs_[step.as[0]] = ProcState{child, true, names, parent.unbound, parent.host_fds};
 }
 
 traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
@@ -350,6 +501,10 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   if (outcome.actual.crash || outcome.actual.hang) {
     o.crash = outcome.actual.crash;
     o.hang = outcome.actual.hang;
+    return o;
+  }
+  if (outcome.skipped) {
+    o.unsupported = "not made: " + *outcome.skipped;
     return o;
   }
   if (outcome.actual.unsupported) {

@@ -27,13 +27,34 @@ struct StepOutcome {
   bool compared = false;  // the step carried an expectation
   std::vector<traces::Divergence> divergences;
   std::optional<std::int64_t> elapsed_ns;
+  // Not played: it needs a name an earlier step left unbound (the host could
+  // not run that step, or the backend could not follow the host there).
+  std::optional<std::string> skipped;
+  // Played on a scratch copy only: the host could not run it (observed.unsupported).
+  bool host_unsupported = false;
+  // The host's process crashed or hung here (observed.crash/hang): the run
+  // stops after this step, as the recording did.
+  bool host_stopped = false;
+};
+
+struct InterpreterOptions {
+  // A call the backend cannot make is recorded as such (what a recorder
+  // wants) instead of stopping the run.
+  bool unsupported_is_observation = false;
+  // Follow the trace's observations (docs/kqreplay.md#following-the-host):
+  // names are bound as the host bound them, a step the host could not run is
+  // not played, steps needing a name left unbound are skipped, raw
+  // descriptor numbers the host returned are translated, and a step the
+  // backend would block on forever where the host returned is a divergence.
+  bool follow_observed = false;
+  // Compare returned descriptors by number, not by the trace's names.
+  bool raw_fds = false;
 };
 
 class Interpreter {
  public:
-  // With unsupported_is_observation, a call the backend cannot make is
-  // recorded as such (what a recorder wants) instead of stopping the run.
   Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation = false);
+  Interpreter(const traces::Trace& trace, Backend& backend, const InterpreterOptions& options);
 
   // Runs every step; `after_step` sees each outcome as it happens. Stops after
   // a step whose process crashed or hung (host backends only).
@@ -60,6 +81,11 @@ class Interpreter {
 
  private:
   StepOutcome run_step(const traces::Step& step);
+  StepOutcome play_step(const traces::Step& step);
+  StepOutcome run_not_on_host(const traces::Step& step, ProcId p);
+  void follow_bindings(const traces::Step& step, const CallResult& r);
+  void unbind_results(const traces::Step& step, const std::string& why);
+  void check_bound(const traces::Step& step, const std::string& name) const;
   StepOutcome failed_step(const traces::Step& step, const CallResult& r);
   CallResult call(const traces::Step& step, ProcId p);
   CallResult call_kevent(const traces::Step& step, ProcId p);
@@ -81,12 +107,18 @@ class Interpreter {
     ProcId id = 0;
     bool alive = true;
     NameTable names;
+    // Names a step left unbound, with why (follow mode).
+    std::map<std::string, std::string> unbound;
+    // Descriptor numbers the host returned -> the backend's (follow mode).
+    std::map<std::int64_t, std::int64_t> host_fds;
   };
 
   const traces::Trace& trace_;
-  Backend& backend_;
-  bool unsupported_is_observation_;
+  Backend* backend_;
+  InterpreterOptions options_;
   std::map<std::string, ProcState> procs_;
+  // Processes a step left unbound (a fork the host could not make), with why.
+  std::map<std::string, std::string> unbound_procs_;
   // aiocb and list names and their addresses, in order of first mention
   // (a name means the same user memory in every process: fork copies it).
   mutable std::map<std::string, std::uint64_t> aiocbs_;

@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "model/kevent_names.hpp"
+#include "sim/event_text.hpp"
 
 namespace kqsim::sim {
 namespace {
@@ -49,9 +50,20 @@ namespace {
 
 std::string timer_text(const Knote& kn, std::int64_t now_ns) {
   if (kn.kind != model::FilterKind::kTimer) return "";
-  if (kn.timer.deadline_ns < 0) return "  timer: not armed";
-  std::string period = kn.timer.period_ns > 0 ? fmt::format(", period {} ns", kn.timer.period_ns) : "";
-  return fmt::format("  timer: due in {} ns{}", kn.timer.deadline_ns - now_ns, period);
+  if (kn.timer.deadline_ns < 0) return "      timer: not armed\n";
+  std::string period = kn.timer.period_ns > 0 ? ", period " + duration_text(kn.timer.period_ns) : "";
+  return fmt::format("      timer: due in {}{}\n", duration_text(kn.timer.deadline_ns - now_ns), period);
+}
+
+// Two lines per knote, to fit 100 columns: who it is and its state, then
+// the saved input (sfflags/sdata) and the output image kqueue_scan copies
+// out (fflags/data/udata).
+std::string knote_text(const Knote& kn, const std::string& ident) {
+  const model::FilterId f = kn.kev.filter;
+  return fmt::format("    {:<14} {:<13} flags {:<18} status {}\n      in: fflags {} data {};  out: fflags {} data {} udata {}\n",
+                     ident, model::filter_name(f), model::flags_to_string(kn.kev.flags), knote_status_text(kn.status),
+                     fflags_text(f, kn.sfflags), kn.sdata, fflags_text(f, kn.kev.fflags, kn.kev.flags),
+                     data_text(kn.kev.flags, kn.kev.data, f), kn.kev.udata);
 }
 
 void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, const ProcNamer& proc_name,
@@ -64,10 +76,8 @@ void describe_one(const Kernel& k, std::size_t index, const FdNamer& name_of, co
                      kq.pending_count());
   for (std::uint32_t slot : kq.live_slots()) {
     const Knote& kn = kq.knote(slot);
-    out += fmt::format("    {:<16} {:<13} flags {:<22} status {:<24} in: fflags {:#x} data {}  out: fflags {:#x} data {}  udata {}{}\n",
-                       ident_text(kn, kq.owner(), name_of, proc_name, addr_name), model::filter_name(kn.kev.filter),
-                       model::flags_to_string(kn.kev.flags), knote_status_text(kn.status), kn.sfflags, kn.sdata,
-                       kn.kev.fflags, kn.kev.data, kn.kev.udata, timer_text(kn, k.now_ns()));
+    out += knote_text(kn, ident_text(kn, kq.owner(), name_of, proc_name, addr_name));
+    out += timer_text(kn, k.now_ns());
   }
   std::string queue;
   for (std::uint32_t slot : kq.queue().slots()) {
@@ -139,7 +149,7 @@ std::string knote_status_text(std::uint16_t status) {
 }
 
 std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const ProcNamer& proc_name, const AddrNamer& addr_name) {
-  std::string out = fmt::format("  clock: {} ns\n", k.now_ns());
+  std::string out = fmt::format("  clock: {}\n", duration_text(k.now_ns()));
   if (proc_name && k.processes().size() > 1) describe_processes(k, proc_name, out);
   else describe_signal_states(k, proc_name, out);
   bool any = false;
@@ -149,6 +159,7 @@ std::string describe_kqueues(const Kernel& k, const FdNamer& name_of, const Proc
     any = true;
   }
   if (!any) out += "  (no open kqueue)\n";
+  out += describe_pipes(k, name_of);
   out += describe_sockets(k, name_of);
   out += describe_vfs(k);
   out += describe_aio(k, addr_name, proc_name);

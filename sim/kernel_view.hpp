@@ -27,6 +27,9 @@ using AddrNamer = std::function<std::optional<std::string>(std::uint64_t)>;
 std::string describe_kqueues(const model::Kernel& kernel, const FdNamer& name_of, const ProcNamer& proc_name = {},
                              const AddrNamer& addr_name = {});
 std::string knote_status_text(std::uint16_t status);
+// The open pipes (pipe_view.cpp): each end's buffered bytes, buffer size,
+// EOF and peer; empty when there are none.
+std::string describe_pipes(const model::Kernel& kernel, const FdNamer& name_of);
 // The open sockets (socket_view.cpp); empty when there are none.
 std::string describe_sockets(const model::Kernel& kernel, const FdNamer& name_of);
 // The simulated file system (sim/vfs_view.cpp): each name with its vnode's
@@ -37,6 +40,9 @@ std::string describe_vfs(const model::Kernel& kernel);
 // descriptor, whether it waits for a daemon or what it returned, its
 // knotes) and each live lio_listio batch. Empty when there are none.
 std::string describe_aio(const model::Kernel& kernel, const AddrNamer& addr_name, const ProcNamer& proc_name);
+// A knote's ident as the trace names it: "r (fd 4)", "main (pid 1)", "cb (0x10000000)", "7".
+std::string ident_text(const model::Knote& kn, model::Pid owner, const FdNamer& name_of, const ProcNamer& proc_name,
+                       const AddrNamer& addr_name);
 // "main (pid 1)" or "pid 1".
 std::string proc_text(model::Pid pid, const ProcNamer& proc_name);
 // "cb1 (0x10000000)" or the bare address.

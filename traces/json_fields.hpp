@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -59,7 +60,8 @@ class FieldReader {
   std::string path(const std::string& key) const { return prefix_ + key; }
   std::int64_t as_int(const nlohmann::json& v, const std::string& key) const;
   template <typename Lookup>
-  std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what);
+  std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what,
+                              const std::vector<std::string_view>& known);
 
   std::string file_;
   std::optional<std::size_t> step_;

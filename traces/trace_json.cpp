@@ -10,6 +10,7 @@
 #include "model/kevent_names.hpp"
 #include "model/signals.hpp"
 #include "traces/json_fields.hpp"
+#include "traces/name_suggest.hpp"
 #include "traces/json_file.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/trace_error.hpp"
@@ -187,7 +188,11 @@ Step parse_step(FieldReader r, std::size_t index) {
   s.index = index;
   std::string op = r.string_required("op");
   auto it = kOps.find(op);
-  if (it == kOps.end()) r.fail("op", "unknown op '" + op + "'");
+  if (it == kOps.end()) {
+    std::vector<std::string_view> known;
+    for (const auto& [name, value] : kOps) known.push_back(name);
+    r.fail("op", "unknown op '" + op + "'" + did_you_mean(op, known));
+  }
   s.op = it->second;
   s.proc = r.optional_string("proc").value_or("main");
   s.note = r.optional_string("note").value_or("");

@@ -6,7 +6,7 @@
 namespace kqsim::model {
 
 // ident 0 names the caller's own prison; any other jid names a child
-// prison, and there are none: ENOENT (observed on 15.1, 15.1 diff #2).
+// prison, and there are none: ENOENT (observed on 15.1, D2).
 Errno Kernel::filt_jailattach(KnoteRef ref) {
   Knote& kn = at(ref);
   if (kn.kev.ident != 0) return Errno::kENOENT;

@@ -23,8 +23,9 @@ Kernel::RegisterOutcome Kernel::soo_kqfilter(KnoteRef ref) {
   Knote& kn = at(ref);
   kn.object = files_[kn.file].object;
   Socket& so = sock(kn.object);
-  if (!profile_->models_unix_sockets) return {Errno::kNone, "AF_UNIX sockets are modelled for freebsd-main only"};
-  const bool stream = so.type == SocketType::kStream;
+  if (!profile_->models_unix_sockets) return {Errno::kNone, "AF_UNIX sockets are not modelled for this dialect"};
+  // Before the stream rewrite (13.2) streams used the generic filters too.
+  const bool stream = so.type == SocketType::kStream && !profile_->unix_stream_own_send_buffer;
   switch (kn.kev.filter) {
     case filt::kRead: kn.kind = FilterKind::kSockRead; break;
     case filt::kWrite: kn.kind = stream ? FilterKind::kUnixWrite : FilterKind::kSockWrite; break;
@@ -65,18 +66,20 @@ bool Kernel::filt_soread(Knote& kn, std::int64_t) {
   return static_cast<std::int64_t>(so.rcv.data_bytes) + so.rcv.ctl_bytes >= so.rcv.lowat;
 }
 
-// filt_sowrite on a unix datagram socket: data = sbspace(so_snd). Connected
-// datagrams are counted in the receiver's buffer, never in so_snd's
-// character count, so the space is the whole send buffer.
+// filt_sowrite: data = sbspace(so_snd). A unix socket's data never stays
+// in so_snd (datagrams and, on 13.2, stream data go to the receiver), so
+// the space is the whole send buffer, or 0 while SB_STOP is set (13.2
+// streams). A stream socket that is not connected is not writable.
 bool Kernel::filt_sowrite(Knote& kn, std::int64_t) {
   const Socket& so = sock(kn.object);
   if (so.listening) return false;
-  kn.kev.data = so.snd.hiwat;
+  kn.kev.data = so.snd.stopped ? 0 : so.snd.hiwat;
   if (so.snd.cant_more) {
     set_eof(kn, so.error);
     return true;
   }
   if (so.error != Errno::kNone) return true;
+  if (so.type == SocketType::kStream && !so.connected) return false;  // PR_CONNREQUIRED
   if (lowat_requested(kn)) return kn.kev.data >= kn.sdata;
   return kn.kev.data >= so.snd.lowat;
 }

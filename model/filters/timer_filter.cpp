@@ -6,22 +6,26 @@
 namespace kqsim::model {
 namespace {
 
-std::int64_t saturating_mul(std::int64_t value, std::int64_t factor) {
-  if (value > INT64_MAX / factor) return INT64_MAX;
-  return value * factor;
-}
+// SBT_MAX (sbintime_t, 2^-32 s units) in nanoseconds: just under 2^31 s.
+// timer2sbintime saturates to it on LP64.
+constexpr std::int64_t kSbtMaxNs = 2'147'483'648'000'000'000 - 1;
+constexpr std::int64_t kSbtMaxSeconds = 2'147'483'647;  // SBT_MAX / SBT_1S
 
 // timer2sbintime: one unit bit at most; none means milliseconds. -1 marks
-// an invalid unit combination. Huge values saturate instead of wrapping.
+// an invalid unit combination. Whole seconds above SBT_MAX / SBT_1S give
+// SBT_MAX, whatever the unit.
 std::int64_t timer_to_ns(std::int64_t data, std::uint32_t fflags) {
+  std::int64_t per_second = 0;
   switch (fflags & note::kTimerPrecMask) {
-    case note::kSeconds: return saturating_mul(data, 1'000'000'000);
+    case note::kSeconds: per_second = 1; break;
     case 0:
-    case note::kMseconds: return saturating_mul(data, 1'000'000);
-    case note::kUseconds: return saturating_mul(data, 1'000);
-    case note::kNseconds: return data;
+    case note::kMseconds: per_second = 1'000; break;
+    case note::kUseconds: per_second = 1'000'000; break;
+    case note::kNseconds: per_second = 1'000'000'000; break;
     default: return -1;
   }
+  if (data / per_second > kSbtMaxSeconds) return kSbtMaxNs;
+  return data / per_second * 1'000'000'000 + data % per_second * (1'000'000'000 / per_second);
 }
 
 }  // namespace
@@ -30,6 +34,11 @@ std::int64_t timer_to_ns(std::int64_t data, std::uint32_t fflags) {
 // now and re-arms from its previous deadline (no drift); an absolute one is
 // due at a CLOCK_REALTIME instant, fires at once if that has passed (main),
 // and never re-arms.
+// filt_timerstart computes `to + sbinuptime()` unchecked: when that passes
+// SBT_MAX (a saturated period always does, uptime being positive) the sum
+// wraps negative, a deadline in the past. The callout then runs at the next
+// tick, and every re-arm (next += to) lands in the past again, so the timer
+// fires once per tick (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R2).
 Errno Kernel::timer_validate_and_start(Knote& kn) {
   if (kn.sdata < 0) return Errno::kEINVAL;
   if (kn.sdata == 0 && !has(kn.kev.flags, ev::kOneshot)) kn.sdata = 1;
@@ -42,8 +51,15 @@ Errno Kernel::timer_validate_and_start(Knote& kn) {
     kn.timer.period_ns = 0;
     return Errno::kNone;
   }
-  kn.timer.deadline_ns = to_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + to_ns;
-  kn.timer.period_ns = has(kn.kev.flags, ev::kOneshot) ? 0 : to_ns;
+  const bool oneshot = has(kn.kev.flags, ev::kOneshot);
+  if (to_ns >= kSbtMaxNs - now_ns_) {
+    const std::int64_t tick = profile_->tick_ns;
+    kn.timer.deadline_ns = now_ns_ > INT64_MAX - tick ? INT64_MAX : now_ns_ + tick;
+    kn.timer.period_ns = oneshot ? 0 : tick;
+    return Errno::kNone;
+  }
+  kn.timer.deadline_ns = now_ns_ + to_ns;
+  kn.timer.period_ns = oneshot ? 0 : to_ns;
   return Errno::kNone;
 }
 
@@ -71,7 +87,7 @@ bool Kernel::filt_timer(Knote& kn, std::int64_t) { return kn.kev.data != 0; }
 // timer. The pending expiry is thrown away and the timer restarts from now
 // with the new parameters; invalid ones do not fail the change but leave
 // EV_ERROR and the errno in the knote, delivered by a later scan
-// (observed surprise 3: fl 0x4020 data 22).
+// (docs/observed-real-kernels.md S3: fl 0x4020 data 22).
 void Kernel::filt_timertouch_register(KnoteRef ref, const KEvent& kev) {
   if (!has(kev.flags, ev::kAdd)) return;
   Knote& kn = at(ref);

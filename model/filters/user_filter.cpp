@@ -9,7 +9,7 @@ bool Kernel::filt_user(Knote& kn, std::int64_t) { return kn.user_triggered; }
 void Kernel::filt_userdetach(KnoteRef) {}
 
 // filt_usertouch(EVENT_REGISTER). The change record's fflags are masked in
-// place, which is why a successful receipt shows them filtered (surprise 4).
+// place, which is why a successful receipt shows them filtered (S4).
 void Kernel::filt_usertouch_register(Knote& kn, KEvent& kev) {
   if ((kev.fflags & note::kTrigger) != 0) kn.user_triggered = true;
   const std::uint32_t ffctrl = kev.fflags & note::kFfctrlMask;

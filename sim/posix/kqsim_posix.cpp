@@ -13,6 +13,7 @@
 #include "kqsim/sys/event.h"
 #include "model/errno_code.hpp"
 #include "model/sys_result.hpp"
+#include "sim/posix/deviations.hpp"
 #include "sim/posix/model_rpc.hpp"
 #include "sim/posix/model_server.hpp"
 #include "sim/posix/posix_call.hpp"
@@ -109,6 +110,7 @@ void bind_host_pid() {
 std::int64_t call(RpcRequest& q, RpcReply& r) {
   q.pid = g_pid;
   if (q.op != RpcOp::kBindPid) bind_host_pid();
+  if (q.op != RpcOp::kBindPid && q.op != RpcOp::kNow) kqsim::posix::deviate_call(kqsim::posix::active_deviations(), q.op);
   if (send(server(), &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q) ||
       recv(server(), &r, sizeof r, 0) != static_cast<ssize_t>(sizeof r)) {
     std::fprintf(stderr, "kqsim: lost the model server\n");

@@ -8,6 +8,7 @@
 
 #include "model/dialect_profile.hpp"
 #include "sim/model_backend.hpp"
+#include "sim/posix/deviations.hpp"
 #include "sim/posix/model_rpc.hpp"
 
 namespace kqsim::posix {
@@ -102,15 +103,27 @@ RpcReply to_reply(const sim::CallResult& r) {
 }
 
 // Requests arrive one at a time; the loop ends when every client is gone.
+// One request answered, as faithfully as the injected deviations allow.
+RpcReply answer(sim::ModelBackend& model, const Deviations& deviations, const RpcRequest& request) {
+  RpcReply reply;
+  if (deviate_request(deviations, request, reply)) return reply;
+  // libkqueue-like: the kqueue holds internal descriptors of its own first.
+  if (deviations.extra_fds && request.op == RpcOp::kKqueue) model.pipe(request.pid, false, true);
+  reply = to_reply(dispatch(model, request));
+  deviate_reply(deviations, request, reply);
+  return reply;
+}
+
 [[noreturn]] void serve(int fd, const model::DialectProfile& profile) {
   sim::ModelBackend model(profile);
+  const Deviations& deviations = active_deviations();
   RpcRequest request;
   for (;;) {
     ssize_t n = recv(fd, &request, sizeof request, 0);
     if (n != static_cast<ssize_t>(sizeof request)) break;
     RpcReply reply;
     try {
-      reply = to_reply(dispatch(model, request));
+      reply = answer(model, deviations, request);
     } catch (const sim::InvariantViolation& e) {
       reply.completion = static_cast<std::uint8_t>(model::Completion::kUnsupported);
       std::strncpy(reply.detail, e.what(), sizeof(reply.detail) - 1);
@@ -125,6 +138,7 @@ RpcReply to_reply(const sim::CallResult& r) {
 ModelServer start_model_server(const std::string& dialect) {
   const model::DialectProfile* profile = model::find_profile(dialect);
   if (profile == nullptr) return {};
+  active_deviations();  // a bad KQSIM_DEVIATIONS ends the caller here, not the server silently
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0) return {};
   pid_t pid = fork();

@@ -54,7 +54,7 @@ TEST(Names, RoundTrip) {
   EXPECT_EQ(errno_name(Errno::kEPIPE), "EPIPE");
 }
 
-// dialects.md / observed-real-kernels.md: what differs between the profiles.
+// docs/observed-real-kernels.md D1-D4, R4-R8: what differs between the profiles.
 TEST(Profiles, DifferencesAreData) {
   const DialectProfile* main = find_profile("freebsd-main");
   const DialectProfile* old = find_profile("freebsd-13.2");
@@ -68,6 +68,32 @@ TEST(Profiles, DifferencesAreData) {
   EXPECT_TRUE(main->has_cponfork);
   EXPECT_FALSE(old->has_cponfork);
   EXPECT_EQ(find_profile("netbsd-10"), nullptr);
+}
+
+// R4-R8: 15.1 has main's unix sockets, 13.2 the older implementation with
+// its smaller buffers (R5: 8192 stream, 2048 datagram); FIFOs pass
+// EVFILT_VNODE on only from 15.1 (R8); neither release posts procdesc
+// NOTE_FORK.
+TEST(Profiles, RecordedReleaseDifferences) {
+  const DialectProfile* r15 = find_profile("freebsd-15.1");
+  const DialectProfile* r13 = find_profile("freebsd-13.2");
+  ASSERT_NE(r15, nullptr);
+  ASSERT_NE(r13, nullptr);
+  EXPECT_TRUE(r15->models_unix_sockets);
+  EXPECT_FALSE(r15->unix_stream_own_send_buffer);
+  EXPECT_TRUE(r13->models_unix_sockets);
+  EXPECT_TRUE(r13->unix_stream_own_send_buffer);
+  EXPECT_TRUE(r13->unix_dgram_receiver_space);
+  EXPECT_EQ(r13->unix_stream_sendspace, 8192U);
+  EXPECT_EQ(r15->unix_stream_recvspace, 65536U);
+  EXPECT_EQ(r13->unix_dgram_maxdgram, 2048U);
+  EXPECT_EQ(r13->unix_dgram_sendspace, 2048U);
+  EXPECT_EQ(r13->unix_abort_errno, Errno::kECONNRESET);
+  EXPECT_EQ(r15->unix_abort_errno, Errno::kEPIPE);
+  EXPECT_TRUE(r15->fifo_other_filters_to_vnode);
+  EXPECT_FALSE(r13->fifo_other_filters_to_vnode);
+  EXPECT_FALSE(r15->procdesc_fork_notes);
+  EXPECT_FALSE(r13->procdesc_fork_notes);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace {
 
 using ChangesTest = KernelTest;
 
-// observed-real-kernels.md C1: a receipt record suppresses the scan.
+// docs/observed-real-kernels.md C1: a receipt record suppresses the scan.
 TEST_F(ChangesTest, ReceiptSuppressesScan) {
   int kq = new_kq();
   auto p = new_pipe();
@@ -82,7 +82,7 @@ TEST_F(ChangesTest, ErrnosFollowKqueueRegister) {
   EXPECT_EQ(err(kev(1, filt::kAio, ev::kAdd)), Errno::kEPERM);
 }
 
-// core.md §3.2 / 15.1 diff #1: kevent() on a non-kqueue descriptor.
+// core.md §3.2 / D1: kevent() on a non-kqueue descriptor.
 TEST_F(ChangesTest, NonKqueueDescriptorIsEinvalOnMain) {
   auto p = new_pipe();
   EXPECT_EQ(k.kevent(pid, p[0], {}, 1, kPoll).sys.err, Errno::kEINVAL);
@@ -123,7 +123,7 @@ TEST_F(ChangesTest, PersistentFlagsAreEchoedActionFlagsAreNot) {
   EXPECT_EQ(got.events[0].flags, ev::kOneshot | ev::kClear | ev::kDispatch);
 }
 
-// core.md §3.5 / surprise 4: a receipt for a new knote shows fflags and data zeroed;
+// core.md §3.5 / S4: a receipt for a new knote shows fflags and data zeroed;
 // an error record echoes the input fflags.
 TEST_F(ChangesTest, ReceiptRecordContents) {
   int kq = new_kq();

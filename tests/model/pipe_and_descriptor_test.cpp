@@ -128,7 +128,7 @@ TEST_F(PipeTest, ForkChildHasNoKqueue) {
   EXPECT_EQ(k.fcntl_getfd(cpid, kq).err, Errno::kEBADF);
 }
 
-// 15.1 diff #3: with the kqueue on 1, the child's hint skips it (main, 15.1).
+// D3: with the kqueue on 1, the child's hint skips it (main, 15.1).
 TEST_F(PipeTest, ForkOn15LeavesKqueueSlotHidden) {
   k.close(pid, 1);
   int kq = new_kq();

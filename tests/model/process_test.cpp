@@ -181,6 +181,19 @@ TEST_F(ProcTest, SigchldAtChildExit) {
   EXPECT_EQ(r.events[0].data, 1);
 }
 
+// filt_sigattach checks no signal number (R1: 13.2 and 15.1 accept idents 0
+// and 129): such a knote attaches and never fires; kill(pid, 0) generates
+// nothing it could count.
+TEST_F(ProcTest, SignalKnoteForNoSignalNeverFires) {
+  int kq = new_kq();
+  add(kq, kev(0, filt::kSignal, ev::kAdd));
+  add(kq, kev(sig::kMax + 1, filt::kSignal, ev::kAdd));
+  k.sigaction(pid, sig::kUsr1, SignalAction::kIgnore);
+  k.kill(pid, pid, sig::kUsr1);
+  k.kill(pid, pid, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+}
+
 // kern_wait6: ECHILD for a process that is not the caller's child, 0 with
 // WNOHANG while it runs, its pid once reaped; then it is gone.
 TEST_F(ProcTest, WaitReapsOnce) {

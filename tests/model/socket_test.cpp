@@ -8,6 +8,7 @@ namespace {
 
 class SocketTest : public KernelTest {
  protected:
+  explicit SocketTest(const DialectProfile& profile = default_profile()) : KernelTest(profile) {}
   std::array<int, 2> pair(SocketType type = SocketType::kStream, bool nonblock = true) {
     PipeResult r = k.socketpair(pid, type, nonblock);
     EXPECT_EQ(r.sys.err, Errno::kNone);
@@ -326,6 +327,18 @@ TEST_F(SocketTest, ShutdownReadAndWrite) {
   EXPECT_EQ(k.write(pid, a, 1).err, Errno::kEPIPE);
 }
 
+// unp_dispose gives the receive buffer back (sb_hiwat 0): the peer's
+// EVFILT_WRITE reports EV_EOF with no space (R3: data 0 on 15.1).
+TEST_F(SocketTest, ShutdownReadLeavesPeerNoWriteSpace) {
+  int kq = new_kq();
+  auto [a, b] = pair();
+  EXPECT_EQ(k.shutdown(pid, a, ShutdownHow::kRead).ret, 0);
+  add(kq, kev(b, filt::kWrite, ev::kAdd));
+  KEvent e = only_event(kq);
+  EXPECT_EQ(e.flags, ev::kEof);
+  EXPECT_EQ(e.data, 0);
+}
+
 // The errors of the calls, each the kernel's first failing check.
 TEST_F(SocketTest, CallErrors) {
   int s = sock();
@@ -368,15 +381,82 @@ TEST_F(SocketTest, CloseOfADupDoesNotDisconnect) {
   EXPECT_EQ(k.write(pid, a, 1).err, Errno::kEPIPE);
 }
 
-class Socket132Test : public KernelTest {
+class Socket132Test : public SocketTest {
  protected:
-  Socket132Test() : KernelTest(*find_profile("freebsd-13.2")) {}
+  Socket132Test() : SocketTest(*find_profile("freebsd-13.2")) {}
 };
 
-// Dialects before main's uipc_usrreq.c rewrite: reported, not guessed.
-TEST_F(Socket132Test, SocketsUnsupportedOnOlderDialects) {
-  EXPECT_EQ(k.socketpair(pid, SocketType::kStream).sys.completion, Completion::kUnsupported);
-  EXPECT_EQ(k.socket(pid, SocketType::kDgram).completion, Completion::kUnsupported);
+// 13.2's uipc_send: a stream writer's EVFILT_WRITE measures its own send
+// buffer (PIPSIZ 8192: R5), whole until the peer holds 8192 bytes, when
+// SB_STOP makes it 0; the reader's uipc_rcvd lets it run again.
+TEST_F(Socket132Test, StreamWriteMeasuresOwnSendBuffer) {
+  int kq = new_kq();
+  auto [a, b] = pair();
+  add(kq, kev(a, filt::kWrite, ev::kAdd));  // level-triggered: re-evaluated at every scan
+  EXPECT_EQ(only_event(kq).data, 8192);
+  EXPECT_EQ(k.write(pid, a, 8000).ret, 8000);
+  EXPECT_EQ(only_event(kq).data, 8192);  // 8000 < 8192: not stopped
+  EXPECT_EQ(k.write(pid, a, 1000).ret, 1000);  // a whole chunk still goes: 9000 buffered
+  EXPECT_EQ(poll(kq).sys.ret, 0);              // stopped: data 0, below SO_SNDLOWAT
+  EXPECT_EQ(k.write(pid, a, 1).err, Errno::kEAGAIN);
+  EXPECT_EQ(k.read(pid, b, 1000).ret, 1000);  // 8000 left < 8192: runs again
+  EXPECT_EQ(only_event(kq).data, 8192);
+}
+
+// 13.2's soshutdown(SHUT_RD) is sorflush: the peer is not told, keeps its
+// send space and can still write (R6).
+TEST_F(Socket132Test, ShutdownReadLeavesPeerWriting) {
+  int kq = new_kq();
+  auto [a, b] = pair();
+  EXPECT_EQ(k.write(pid, b, 10).ret, 10);
+  EXPECT_EQ(k.shutdown(pid, a, ShutdownHow::kRead).ret, 0);
+  add(kq, kev(b, filt::kWrite, ev::kAdd));
+  KEvent e = only_event(kq);
+  EXPECT_EQ(e.flags, 0);
+  EXPECT_EQ(e.data, 8192);
+  EXPECT_EQ(k.write(pid, b, 1).ret, 1);
+}
+
+// 13.2: a peer's close is soisdisconnected on this end: EVFILT_WRITE gets
+// EV_EOF at once and writes fail with EPIPE.
+TEST_F(Socket132Test, PeerCloseShutsSendingSide) {
+  int kq = new_kq();
+  auto [a, b] = pair();
+  add(kq, kev(a, filt::kWrite, ev::kAdd | ev::kClear));
+  EXPECT_EQ(only_event(kq).flags, ev::kClear);
+  EXPECT_EQ(k.close(pid, b).ret, 0);
+  EXPECT_EQ(only_event(kq).flags, ev::kClear | ev::kEof);
+  EXPECT_EQ(k.write(pid, a, 1).err, Errno::kEPIPE);
+}
+
+// 13.2 datagrams: the send buffer is the largest datagram (2048: EVFILT_WRITE
+// data, EMSGSIZE above it), and each must fit in the receiver's 4096-byte
+// buffer with its 16-byte source address (sbappendaddr), else ENOBUFS.
+TEST_F(Socket132Test, DatagramLimits) {
+  int kq = new_kq();
+  auto [a, b] = pair(SocketType::kDgram);
+  add(kq, kev(b, filt::kWrite, ev::kAdd));
+  EXPECT_EQ(only_event(kq).data, 2048);
+  EXPECT_EQ(k.write(pid, b, 2049).err, Errno::kEMSGSIZE);
+  EXPECT_EQ(k.write(pid, b, 2048).ret, 2048);                 // 2048 + 16 queued at a
+  EXPECT_EQ(k.write(pid, b, 2017).err, Errno::kENOBUFS);        // 2064 + 2033 > 4096
+  EXPECT_EQ(k.write(pid, b, 2016).ret, 2016);                 // exactly fills it
+  EXPECT_EQ(k.read(pid, a, 4096).ret, 2048);
+  EXPECT_EQ(k.shutdown(pid, b, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(k.write(pid, b, 4000).err, Errno::kEPIPE);  // sosend_generic: EPIPE before EMSGSIZE
+}
+
+// 13.2's unp_drop gives an aborted connection ECONNRESET (R7).
+TEST_F(Socket132Test, AbortedConnectionGetsEconnreset) {
+  int kq = new_kq();
+  int srv = listener("srv", 5);
+  int c = sock();
+  EXPECT_EQ(k.connect(pid, c, "srv").err, Errno::kNone);
+  add(kq, kev(c, filt::kRead, ev::kAdd));
+  EXPECT_EQ(k.close(pid, srv).ret, 0);
+  KEvent e = only_event(kq);
+  EXPECT_EQ(e.flags, ev::kEof);
+  EXPECT_EQ(e.fflags, static_cast<std::uint32_t>(Errno::kECONNRESET));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ TEST_F(FilterTest, UserTriggerRules) {
   EXPECT_EQ(poll(kq).sys.ret, 1);
   KeventResult again = poll(kq);
   ASSERT_EQ(again.sys.ret, 1);
-  EXPECT_EQ(again.events[0].fflags, note::kTrigger);  // surprise 2: stored raw at creation
+  EXPECT_EQ(again.events[0].fflags, note::kTrigger);  // S2: stored raw at creation
 }
 
 // C13: FFCOPY/FFOR/FFAND combine the low 24 bits; data = last change's data.
@@ -32,7 +32,7 @@ TEST_F(FilterTest, UserFflagsControl) {
   EXPECT_EQ(poll(kq).sys.ret, 0);  // EV_CLEAR: one event per trigger
 }
 
-// Surprise 2: created with FFOR|0x12, later triggered: fflags 0x80000012.
+// S2: created with FFOR|0x12, later triggered: fflags 0x80000012.
 TEST_F(FilterTest, UserCreationFflagsKeepControlBits) {
   int kq = new_kq();
   add(kq, kev(1, filt::kUser, ev::kAdd, note::kFfor | 0x12));
@@ -66,7 +66,7 @@ TEST_F(FilterTest, TimerValidation) {
   EXPECT_EQ(k.callout_count(), 0U);
 }
 
-// Surprise 3: re-adding with invalid data succeeds, then an EV_ERROR event arrives.
+// S3: re-adding with invalid data succeeds, then an EV_ERROR event arrives.
 TEST_F(FilterTest, TimerReAddWithInvalidDataReportsLater) {
   int kq = new_kq();
   add(kq, kev(1, filt::kTimer, ev::kAdd, 0, 1000));
@@ -101,6 +101,38 @@ TEST_F(FilterTest, WaitWakesAtTimerExpiry) {
   EXPECT_EQ(k.kevent(pid, kq, {}, 4, Timespec{1, 0}).sys.ret, 0);  // oneshot: gone
 }
 
+// kern_event.c timer2sbintime saturates to SBT_MAX, then filt_timerstart's
+// `to + sbinuptime()` wraps into the past: the callout runs at the next tick
+// and, re-armed in the past each time, at every tick after (R2: recorded
+// counts 5 to 56 on 13.2 and 15.1 for a period of INT64_MAX seconds).
+TEST_F(FilterTest, SaturatedTimerPeriodFiresEveryTick) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd, note::kSeconds, INT64_MAX));
+  EXPECT_EQ(poll(kq).sys.ret, 0);  // not before the next tick
+  k.sleep(10 * default_profile().tick_ns);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 10);
+  k.sleep(3 * default_profile().tick_ns);
+  r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 3);
+}
+
+// The wrap needs only period + uptime past SBT_MAX: 2^31 - 1 seconds (just
+// below saturation) wraps once the clock has run a few seconds, and a
+// period well inside the range does not fire early.
+TEST_F(FilterTest, TimerWrapsOnlyPastSbtMax) {
+  int kq = new_kq();
+  k.sleep(5'000'000'000);
+  add(kq, kev(1, filt::kTimer, ev::kAdd, note::kSeconds, 2'147'483'647));
+  add(kq, kev(2, filt::kTimer, ev::kAdd, note::kSeconds, 1'000'000'000));
+  k.sleep(default_profile().tick_ns);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].ident, 1U);
+}
+
 // C18: outer EVFILT_READ data = the inner kqueue's pending count.
 TEST_F(FilterTest, NestedKqueueCountsPending) {
   int inner = new_kq(), outer = new_kq();
@@ -119,7 +151,7 @@ TEST_F(FilterTest, NestedKqueueCountsPending) {
 namespace kqsim::model::testing {
 namespace {
 
-// 15.1 diff #2: filter -14 is EVFILT_JAIL on 15.x; a jail that does not exist is ENOENT.
+// D2: filter -14 is EVFILT_JAIL on 15.x; a jail that does not exist is ENOENT.
 TEST_F(FilterTest, JailFilterKnowsOnlyTheOwnPrison) {
   int kq = new_kq();
   EXPECT_EQ(apply(kq, {kev(999999, filt::kJail, ev::kAdd)}, 0).sys.err, Errno::kENOENT);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kqreplay diff --against: one program recorded by kqrecord-model as two
 # dialects whose fork behaviour differs (13.2 and 15.1, observed-real-kernels.md
-# 15.1 diff #3) must be reported as different (exit 1, naming the step), and
+# D3) must be reported as different (exit 1, naming the step), and
 # must pass (exit 0) once an expectations file lists the difference with a reason.
 set -u
 kqrecord=$1

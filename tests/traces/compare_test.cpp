@@ -120,3 +120,33 @@ TEST(Compare, CrashAndHangAreOneDivergenceEach) {
 
 }  // namespace
 }  // namespace kqsim::traces
+
+namespace kqsim::traces {
+namespace {
+
+// A difference in an EV_ERROR receipt is its own category; values are JSON.
+TEST(Compare, ErrorRecordsAndJsonValues) {
+  ExpectedEvent e = want(4, 9);
+  e.flags = model::ev::kError;
+  Observed o = expect(1, {e});
+  auto d = compare_observation(o, actual(1, {got(4, 2, model::ev::kError)}), plain);
+  ASSERT_EQ(d.size(), 1U);
+  EXPECT_EQ(d[0].kind, DivergenceKind::kErrorRecord);
+  EXPECT_EQ(d[0].expected_value, 9);
+  EXPECT_EQ(d[0].actual_value, 2);
+  auto missing = compare_observation(o, actual(0, {}), plain);
+  EXPECT_EQ(kinds(missing), (std::vector<DivergenceKind>{DivergenceKind::kRet, DivergenceKind::kErrorRecord}));
+  auto flags = compare_observation(expect(1, {want(4, 1)}), actual(1, {got(4, 1, model::ev::kAdd)}), plain);
+  ASSERT_EQ(flags.size(), 1U);
+  EXPECT_EQ(flags[0].actual_value, nlohmann::json::array({"EV_ADD"}));
+}
+
+TEST(Compare, ReturnedDescriptorsCompareByNameUnlessRaw) {
+  EXPECT_TRUE(compare_observation(expect(5, {}), actual(3, {}), plain, {true, false}).empty());
+  EXPECT_EQ(kinds(compare_observation(expect(5, {}), actual(3, {}), plain, {true, true})), std::vector<DivergenceKind>{DivergenceKind::kRet});
+  EXPECT_EQ(kinds(compare_observation(expect(-1, {}, "EMFILE"), actual(3, {}), plain, {true, false})),
+            (std::vector<DivergenceKind>{DivergenceKind::kErrno, DivergenceKind::kRet}));
+}
+
+}  // namespace
+}  // namespace kqsim::traces

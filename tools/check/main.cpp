@@ -30,6 +30,7 @@
 #include "sim/model_backend.hpp"
 #include "sim/posix/model_server.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -47,11 +48,12 @@ struct Options {
   std::string out = "kqcheck-failures";
   std::uint64_t max_failures = 1;
   bool progress = false;
+  bool json = false;     // the result document (kqsim-result/1) on stdout, the text on stderr
+  bool raw_fds = false;  // differential runs compare descriptor numbers
   std::string self;
   std::string host_os;        // restrict programs to what a kqueue controls on this OS
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
-  bool raw_descriptors = false;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
   double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
 };
@@ -69,6 +71,9 @@ std::optional<std::string> find_native_worker(const Options& o) {
 #endif
   return std::nullopt;
 }
+
+// Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
+std::FILE* text_out(bool json) { return json ? stderr : stdout; }
 
 std::optional<model::ModelMutations> mutations_named(const std::string& name) {
   model::ModelMutations m;
@@ -111,7 +116,7 @@ std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, 
   return check::run_differential(t, m, ref, obs);
 }
 
-void write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
+std::string write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
   for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
   // Nothing after a crash or a hang ran: the failure trace ends there.
   if (!obs.empty() && (obs.back().crash || obs.back().hang)) t.steps.resize(std::min(t.steps.size(), obs.size()));
@@ -121,7 +126,22 @@ void write_failure(const Options& o, traces::Trace t, const check::Failure& f, c
   std::filesystem::create_directories(o.out);
   std::string path = o.out + "/" + t.name + ".json";
   std::ofstream(path) << traces::trace_to_json(t).dump(2) << "\n";
-  fmt::print("  shrunk to {} steps: {}\n", t.steps.size(), path);
+  fmt::print(text_out(o.json), "  shrunk to {} steps: {}\n", t.steps.size(), path);
+  return path;
+}
+
+// One failure as an entry of the result document.
+nlohmann::json failure_json(const std::string& path, const traces::Trace& t, const check::Failure& f) {
+  const bool property = f.kind == "property";
+  return {{"path", path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path)},
+          {"name", t.name},
+          {"dialect", t.dialect},
+          {"status", property ? "property-violated" : "divergent"},
+          {"steps", t.steps.size()},
+          {"unexpected_divergences", f.divergences.size()},
+          {"divergences", f.divergences},
+          {"skipped_steps", nlohmann::json::array()},
+          {"error", property ? nlohmann::json(fmt::format("step {}: {}", f.step, f.message)) : nlohmann::json(nullptr)}};
 }
 
 // What makes two failures the same behaviour: kind, the failing step's op
@@ -143,7 +163,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   if (!o.host_os.empty()) g = *check::restrict_to_host_os(g, o.host_os);
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
-  if (o.against == "native" && !o.raw_descriptors) g.low_descriptor_numbers = false;
+  if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;
   return g;
 }
 
@@ -172,7 +192,8 @@ int campaign(Options o) {
     std::cerr << "kqcheck: " << *problem << "\n";
     return replay::kExitBadInput;
   }
-  check::ModelUnderTest m{profile, *mutations, o.raw_descriptors};
+  check::ModelUnderTest m{profile, *mutations, o.raw_fds};
+  nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
   const check::GeneratorOptions gen = generator_options(o, *profile);
   const bool through_workers = o.against == "native" || o.against == "host";
@@ -191,9 +212,9 @@ int campaign(Options o) {
     if (!failure) continue;
     ++failures;
     ++by_kind[failure->kind];
-    fmt::print("FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
+    fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
     if (!signatures.insert(signature(t, *failure)).second) {
-      fmt::print("  seen before (same kind, op and message): not shrunk again\n");
+      fmt::print(text_out(o.json), "  seen before (same kind, op and message): not shrunk again\n");
       continue;
     }
     // Shrink toward the same kind of failure: a crash stays a crash.
@@ -211,13 +232,13 @@ int campaign(Options o) {
         shrink_attempts);
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
-    if (again) write_failure(o, small, *again, obs);
-    else fmt::print("  (the shrunk program no longer fails: a flaky reference; not written)\n");
+    if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
+    else fmt::print(text_out(o.json), "  (the shrunk program no longer fails: a flaky reference; not written)\n");
     std::fflush(stdout);
   }
-  fmt::print("{} traces, {} steps, {} failure(s), {} distinct", runs, steps, failures, signatures.size());
-  for (const auto& [kind, n] : by_kind) fmt::print(", {} {}", n, kind);
-  fmt::print("\n");
+  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s), {} distinct", runs, steps, failures, signatures.size());
+  for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
+  fmt::print(text_out(o.json), "\n");
   return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
@@ -229,7 +250,32 @@ struct ExploreCli {
   std::uint32_t max_depth = 64;
   std::string mutate;
   std::string out;
+  bool json = false;
 };
+
+// The search's outcome as a result document (kqsim-result/1): one entry
+// for a violation, with its schedule; none for a clean search.
+nlohmann::json explore_json(const check::Scenario& s, const ExploreCli& c, const check::ExploreResult& r) {
+  nlohmann::json entries = nlohmann::json::array();
+  if (r.violation) {
+    nlohmann::json schedule = nlohmann::json::array();
+    for (const check::ScheduledStep& st : r.counterexample) schedule.push_back({{"thread", s.threads[st.thread].name}, {"step", st.step}});
+    entries.push_back({{"path", c.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.out)},
+                       {"name", s.name},
+                       {"status", "violation"},
+                       {"error", *r.violation},
+                       {"steps", r.counterexample.size()},
+                       {"unexpected_divergences", 0},
+                       {"divergences", nlohmann::json::array()},
+                       {"skipped_steps", nlohmann::json::array()},
+                       {"schedule", schedule}});
+  }
+  return {{"format", traces::kResultFormat},
+          {"command", "explore"},
+          {"traces", entries},
+          {"summary", {{"generated", r.generated}, {"distinct", r.distinct}, {"max_depth", r.max_depth},
+                       {"deadlocks", r.deadlocks}, {"complete", r.complete}}}};
+}
 
 int explore_command(const ExploreCli& c) {
   auto mutations = mutations_named(c.mutate);
@@ -240,24 +286,29 @@ int explore_command(const ExploreCli& c) {
   check::Scenario s = check::load_scenario_file(c.scenario);
   check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por};
   check::ExploreResult r = check::explore(s, o);
+  std::FILE* out = text_out(c.json);
   auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
-  fmt::print("{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
+  fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
              r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
-  fmt::print("  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
+  fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
              "{:.1f} bytes per stored state ({}){}\n",
              per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
              c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
-  if (!r.violation) return replay::kExitOk;
-  fmt::print("VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
+  if (!r.violation) {
+    if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
+    return replay::kExitOk;
+  }
+  fmt::print(out, "VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
              r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
   for (const check::ScheduledStep& st : r.counterexample) {
-    fmt::print("  {} step {}\n", s.threads[st.thread].name, st.step);
+    fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
   }
   if (!c.out.empty()) {
     std::ofstream(c.out) << traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) << "\n";
-    fmt::print("  counterexample trace: {} (kqreplay explain it)\n", c.out);
+    fmt::print(out, "  counterexample trace: {} (kqreplay explain it)\n", c.out);
   }
+  if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
   return replay::kExitDivergence;
 }
 
@@ -300,8 +351,6 @@ int main(int argc, char** argv) {
   random->add_option("--host-os", o.host_os,
                      "Generate only what a kqueue implementation controls on this OS: freebsd (everything) or linux "
                      "(no FreeBSD-only names or calls, no aio/kqueuex, pipe I/O on the right end only)");
-  random->add_flag("--raw-descriptors", o.raw_descriptors,
-                   "Compare new descriptors' numbers too (by default descriptors are compared by the trace's names)");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -312,6 +361,8 @@ int main(int argc, char** argv) {
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
   random->add_option("--max-failures", o.max_failures, "Stop after this many failures (0: never stop)");
   random->add_flag("--progress", o.progress, "Report progress every 1000 programs");
+  random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
+  random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
   std::uint64_t index = 0;
   CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
   generate->add_option("--seed", o.seed, "Campaign seed");
@@ -327,6 +378,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
+  explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
   std::string history;
   CLI::App* linearize_cmd = app.add_subcommand("linearize", "Decide whether a concurrent history is linearizable on the model");
   linearize_cmd->add_option("HISTORY", history, "History file (kqsim-history/1)")->required();

@@ -11,6 +11,7 @@
 #include "tools/replay/diff_summary.hpp"
 #include "tools/replay/step_text.hpp"
 #include "tools/replay/trace_runner.hpp"
+#include "traces/compare_json.hpp"
 #include "traces/trace_json.hpp"
 
 namespace kqsim::replay {
@@ -62,7 +63,16 @@ std::string host_label(const traces::Trace& t, const char* fallback) {
 struct PairResult {
   int code = kExitOk;
   std::size_t unexpected = 0;
+  nlohmann::json divergences = nlohmann::json::array();
 };
+
+void print_divergence(const PairResult& r, const traces::Trace& a, const traces::Trace& b, std::size_t i,
+                      const traces::Divergence& d, const std::string* reason) {
+  (void)r;
+  fmt::print("  step {}: {}\n    {}: {} says {}, {} says {}{}{}\n", i, call_text(a.steps[i]), traces::divergence_kind_name(d.kind),
+             host_label(a, "A"), d.expected, host_label(b, "B"), d.actual, d.detail.empty() ? "" : " (" + d.detail + ")",
+             reason != nullptr ? " [known: " + *reason + "]" : "");
+}
 
 PairResult compare_pair(const std::string& a_path, const std::string& b_path, const CommonOptions& opts,
                         const Expectations* known, DiffSummary& summary) {
@@ -72,26 +82,33 @@ PairResult compare_pair(const std::string& a_path, const std::string& b_path, co
     throw traces::TraceError(b_path, std::nullopt, "steps", "not the same program as " + a_path);
   }
   std::vector<traces::Observed> model_view;
-  replay_trace(a_path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
-    model_view.push_back(interp.to_observed(o));
-  });
+  replay_trace(a_path, ReplayOptions{opts.dialect, true, opts.raw_fds},
+               [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
+                 model_view.push_back(interp.to_observed(o));
+               });
   PairResult result;
-  bool printed = false;
+  bool header = false;
   for (std::size_t i = 0; i < a.steps.size(); ++i) {
     if (!a.steps[i].observed || !b.steps[i].observed) continue;
     ++summary.compared_steps;
     SymbolicIdents ids;
-    auto divergences = traces::compare_observation(*a.steps[i].observed, as_actual(*b.steps[i].observed, ids), ids);
+    auto divergences = traces::compare_observation(*a.steps[i].observed, as_actual(*b.steps[i].observed, ids), ids,
+                                                   {traces::returns_descriptor(a.steps[i].op), opts.raw_fds});
+    const nlohmann::json model = i < model_view.size() ? traces::observation_json(model_view[i]) : nlohmann::json(nullptr);
+    bool step_shown = false;
     for (const traces::Divergence& d : divergences) {
-      if (!summary.count(a.name, i, d, known)) continue;
-      ++result.unexpected;
-      if (printed || opts.json) continue;
-      printed = true;
-      fmt::print("DIFFERS   {}\n     vs   {}\n  step {}: {}\n  {}: {} says {}, {} says {}\n", a_path, b_path, i,
-                 call_text(a.steps[i]), traces::divergence_kind_name(d.kind), host_label(a, "A"), d.expected,
-                 host_label(b, "B"), d.actual);
-      fmt::print("  A: {}\n  B: {}\n", result_text(*a.steps[i].observed), result_text(*b.steps[i].observed));
-      if (i < model_view.size()) fmt::print("  model ({}): {}\n", opts.dialect.value_or(a.dialect), result_text(model_view[i]));
+      const std::string* reason = summary.count(a.name, a.steps[i], d, known);
+      if (reason == nullptr) ++result.unexpected;
+      result.divergences.push_back(traces::divergence_json(a.steps[i], d, {d.expected_value, d.actual_value, model},
+                                                           call_text(a.steps[i]), reason));
+      if (opts.json) continue;
+      if (!header) fmt::print("DIFFERS   {}\n     vs   {}\n", a_path, b_path);
+      header = true;
+      print_divergence(result, a, b, i, d, reason);
+      if (step_shown) continue;
+      step_shown = true;
+      fmt::print("      A: {}\n      B: {}\n", result_text(*a.steps[i].observed), result_text(*b.steps[i].observed));
+      if (i < model_view.size()) fmt::print("      model ({}): {}\n", opts.dialect.value_or(a.dialect), result_text(model_view[i]));
     }
   }
   summary.steps += a.steps.size();
@@ -121,8 +138,16 @@ std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& a, 
 }  // namespace
 
 int cmd_compare(const std::string& a, const std::string& b, const CommonOptions& opts) {
+  for (const std::string& side : {a, b}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(side, ec)) {
+      std::cerr << "kqreplay: " << side << ": not found\n";
+      return kExitBadInput;
+    }
+  }
   std::optional<Expectations> known;
   if (opts.expectations) known = Expectations::load(*opts.expectations);
+  const Expectations* k = known ? &*known : nullptr;
   DiffSummary summary;
   int code = kExitOk;
   nlohmann::json results = nlohmann::json::array();
@@ -131,17 +156,25 @@ int cmd_compare(const std::string& a, const std::string& b, const CommonOptions&
       if (pa.empty() || pb.empty()) {
         throw traces::TraceError(pa.empty() ? pb : pa, std::nullopt, "", "has no counterpart on the other side");
       }
-      PairResult r = compare_pair(pa, pb, opts, known ? &*known : nullptr, summary);
+      PairResult r = compare_pair(pa, pb, opts, k, summary);
       code = std::max(code, r.code);
-      results.push_back({{"a", pa}, {"b", pb}, {"unexpected_divergences", r.unexpected}});
-    } catch (const traces::TraceError& e) {
+      results.push_back({{"path", pa}, {"against", pb}, {"status", r.unexpected > 0 ? "divergent" : "matched"},
+                         {"unexpected_divergences", r.unexpected}, {"divergences", r.divergences}});
+    } catch (const std::exception& e) {
+      // TraceError, or a file that cannot be read: that pair's entry.
       std::cerr << "kqreplay: " << e.what() << "\n";
       code = std::max(code, static_cast<int>(kExitBadInput));
-      results.push_back({{"a", pa}, {"b", pb}, {"error", e.what()}});
+      results.push_back({{"path", pa}, {"against", pb}, {"status", "bad-input"}, {"error", e.what()},
+                         {"unexpected_divergences", 0}, {"divergences", nlohmann::json::array()}});
     }
   }
-  if (opts.json) std::cout << nlohmann::json{{"pairs", results}, {"summary", summary.to_json()}}.dump(2) << "\n";
-  else summary.print_text();
+  if (opts.json) {
+    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "diff-against"}, {"traces", results},
+                       {"summary", summary.to_json(k)}};
+    std::cout << traces::dump_result(doc) << "\n";
+  } else {
+    summary.print_text(k);
+  }
   if (summary.traces == 0 && code == kExitOk) {
     std::cerr << "kqreplay: no pair of traces to compare\n";
     return kExitBadInput;

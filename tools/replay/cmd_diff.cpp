@@ -1,6 +1,7 @@
-// kqreplay diff: each trace's recorded observations against the model; the
-// first divergence per trace with the model's kqueue state at that step,
-// then a summary over the corpus.
+// kqreplay diff: each trace's recorded observations against the model;
+// every divergence per trace (the model following the host's bindings, see
+// docs/kqreplay.md#following-the-host), the model's kqueue state at the first
+// one, the steps skipped, then a summary over the corpus.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -11,61 +12,114 @@
 #include "tools/replay/diff_summary.hpp"
 #include "tools/replay/step_text.hpp"
 #include "tools/replay/trace_runner.hpp"
+#include "traces/compare_json.hpp"
 
 namespace kqsim::replay {
 namespace {
 
 // Copied out of the run: the run's own records do not outlive a trace
 // that fails later with bad input.
-struct FirstDivergence {
-  bool found = false;
+struct FoundDivergence {
   std::size_t step = 0;
-  std::string op, call, note;
+  std::string call;
   traces::Divergence divergence;
-  std::string model_state;  // the knote tables right after that step
+  std::string known_reason;  // empty: unexpected
+  nlohmann::json json;
 };
 
-void print_text(const TraceReport& r, const FirstDivergence& f) {
+struct SkippedStep {
+  std::size_t step = 0;
+  std::string call;
+  std::string why;
+};
+
+struct TraceFindings {
+  std::vector<FoundDivergence> divergences;
+  std::vector<SkippedStep> skipped;
+  std::size_t unexpected = 0;
+  std::string first_state;  // the model's knote tables after the first unexpected divergence
+  std::size_t first_state_step = 0;
+  std::vector<std::pair<std::size_t, std::string>> notes;  // trace notes of divergent steps
+};
+
+void print_findings(const TraceReport& r, const TraceFindings& f) {
+  std::size_t last_step = SIZE_MAX;
+  for (const FoundDivergence& d : f.divergences) {
+    if (d.step != last_step) fmt::print("  step {}: {}\n", d.step, d.call);
+    last_step = d.step;
+    fmt::print("    {}{}\n", divergence_text(d.divergence), d.known_reason.empty() ? "" : " [known: " + d.known_reason + "]");
+  }
+  for (const auto& [step, note] : f.notes) fmt::print("  trace note (step {}): {}\n", step, note);
+  for (const SkippedStep& s : f.skipped) fmt::print("  skipped step {}: {}: {}\n", s.step, s.call, s.why);
+  if (!f.first_state.empty()) {
+    fmt::print("  the model's kqueues after step {} (the first divergence):\n{}", f.first_state_step, f.first_state);
+  }
+  (void)r;
+}
+
+void print_text(const TraceReport& r, const TraceFindings& f) {
   if (r.status == TraceStatus::kMatched) {
-    fmt::print("ok        {} ({} steps)\n", r.path, r.steps);
+    std::string known = f.divergences.empty() ? "" : fmt::format(", {} known difference(s)", f.divergences.size());
+    std::string skipped = f.skipped.empty() ? "" : fmt::format(", {} skipped", f.skipped.size());
+    fmt::print("ok        {} ({} steps{}{})\n", r.path, r.steps, known, skipped);
+    if (!f.skipped.empty()) print_findings(r, TraceFindings{{}, f.skipped, 0, "", 0, {}});
     return;
   }
   if (r.status != TraceStatus::kDivergent) {
     fmt::print("{:<9} {}\n", status_name(r.status), r.error);
+    if (!f.divergences.empty() || !f.skipped.empty()) print_findings(r, f);
     return;
   }
-  if (!f.found) return;
-  fmt::print("DIVERGES  {}\n  step {}: {}\n  {}\n", r.path, f.step, f.call, divergence_text(f.divergence));
-  if (!f.note.empty()) fmt::print("  trace note: {}\n", f.note);
-  fmt::print("  the model's kqueues after this step:\n{}", f.model_state);
+  fmt::print("DIVERGES  {} ({} divergence(s){})\n", r.path, f.unexpected,
+             f.skipped.empty() ? "" : fmt::format(", {} step(s) skipped", f.skipped.size()));
+  print_findings(r, f);
 }
 
-nlohmann::json report_json(const TraceReport& r, const FirstDivergence& f, std::size_t unexpected) {
-  nlohmann::json j{{"path", r.path}, {"name", r.name}, {"dialect", r.dialect}, {"status", status_name(r.status)},
-                   {"steps", r.steps}, {"compared_steps", r.compared_steps}, {"unexpected_divergences", unexpected}};
+nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
+  nlohmann::json divergences = nlohmann::json::array();
+  for (const FoundDivergence& d : f.divergences) divergences.push_back(d.json);
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const SkippedStep& s : f.skipped) skipped.push_back({{"step", s.step}, {"call", s.call}, {"reason", s.why}});
+  nlohmann::json j{{"path", r.path},
+                   {"name", r.name},
+                   {"dialect", r.dialect},
+                   {"status", status_name(r.status)},
+                   {"steps", r.steps},
+                   {"compared_steps", r.compared_steps},
+                   {"unexpected_divergences", f.unexpected},
+                   {"divergences", divergences},
+                   {"skipped_steps", skipped}};
   if (!r.error.empty()) j["error"] = r.error;
-  if (f.found) {
-    j["first_divergence"] = {{"step", f.step}, {"op", f.op},
-                             {"category", traces::divergence_kind_name(f.divergence.kind)},
-                             {"expected", f.divergence.expected}, {"actual", f.divergence.actual},
-                             {"detail", f.divergence.detail}, {"model_state", f.model_state}};
-  }
   return j;
 }
 
-// Replays one trace, remembering the model's state at its first unexpected divergence.
+// Replays one trace, collecting every divergence and skipped step, and the
+// model's state at the first unexpected divergence.
 TraceReport replay_one(const std::string& path, const CommonOptions& opts, const Expectations* known,
-                       FirstDivergence& first) {
-  return replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
-                                              const sim::StepOutcome& o) {
-    if (first.found) return;
-    for (const traces::Divergence& d : o.divergences) {
-      if (known != nullptr && known->reason_for(interp.trace().name, o.step->index, d) != nullptr) continue;
-      first = {true, o.step->index, traces::op_name(o.step->op), call_text(*o.step), o.step->note, d, ""};
-      auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
-      first.model_state = sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); },
-                                      [&](std::uint64_t addr) { return interp.aiocb_name(addr); });
+                       DiffSummary& summary, TraceFindings& found) {
+  ReplayOptions ro{opts.dialect, true, opts.raw_fds};
+  return replay_trace(path, ro, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
+                                    const sim::StepOutcome& o) {
+    if (o.skipped) {
+      found.skipped.push_back({o.step->index, call_text(*o.step), *o.skipped});
+      ++summary.skipped_steps;
       return;
+    }
+    bool noted = false;
+    for (const traces::Divergence& d : o.divergences) {
+      const std::string* reason = summary.count(interp.trace().name, *o.step, d, known);
+      FoundDivergence found_d{o.step->index, call_text(*o.step), d, reason != nullptr ? *reason : "", {}};
+      found_d.json = traces::divergence_json(*o.step, d, traces::trace_vs_model(d), found_d.call, reason);
+      found.divergences.push_back(std::move(found_d));
+      if (reason != nullptr) continue;
+      ++found.unexpected;
+      if (!noted && !o.step->note.empty()) found.notes.emplace_back(o.step->index, o.step->note);
+      noted = true;
+      if (!found.first_state.empty()) continue;
+      auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
+      found.first_state = sim::describe_kqueues(backend.kernel(), namer, [&](model::Pid pid) { return interp.proc_name(pid); },
+                                                [&](std::uint64_t addr) { return interp.aiocb_name(addr); });
+      found.first_state_step = o.step->index;
     }
   });
 }
@@ -75,28 +129,30 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
 int cmd_diff(const std::vector<std::string>& args, const CommonOptions& opts) {
   std::optional<Expectations> known;
   if (opts.expectations) known = Expectations::load(*opts.expectations);
+  const Expectations* k = known ? &*known : nullptr;
   std::vector<std::string> paths = expand_trace_paths(args);
   int code = kExitOk;
   DiffSummary summary;
   nlohmann::json traces_json = nlohmann::json::array();
   for (const std::string& path : paths) {
-    FirstDivergence first;
-    TraceReport r = replay_one(path, opts, known ? &*known : nullptr, first);
-    std::size_t unexpected = 0;
-    for (const sim::StepOutcome& o : r.outcomes) {
-      for (const traces::Divergence& d : o.divergences) unexpected += summary.count(r.name, o.step->index, d, known ? &*known : nullptr);
-    }
-    if (r.status == TraceStatus::kDivergent && unexpected == 0) r.status = TraceStatus::kMatched;
+    TraceFindings found;
+    TraceReport r = replay_one(path, opts, k, summary, found);
+    if (r.status == TraceStatus::kDivergent && found.unexpected == 0) r.status = TraceStatus::kMatched;
     code = std::max(code, static_cast<int>(exit_code_for(r.status)));
     ++summary.traces;
     ++summary.by_status[status_name(r.status)];
     summary.steps += r.steps;
     summary.compared_steps += r.compared_steps;
-    if (opts.json) traces_json.push_back(report_json(r, first, unexpected));
-    else print_text(r, first);
+    if (opts.json) traces_json.push_back(report_json(r, found));
+    else print_text(r, found);
   }
-  if (opts.json) std::cout << nlohmann::json{{"traces", traces_json}, {"summary", summary.to_json()}}.dump(2) << "\n";
-  else summary.print_text();
+  if (opts.json) {
+    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "diff"}, {"traces", traces_json},
+                       {"summary", summary.to_json(k)}};
+    std::cout << traces::dump_result(doc) << "\n";
+  } else {
+    summary.print_text(k);
+  }
   if (paths.empty()) {
     std::cerr << "kqreplay: no trace files found\n";
     return kExitBadInput;

@@ -1,31 +1,60 @@
 // kqreplay explain: what happened inside the kqueues after every step.
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
 
-#include "sim/kernel_view.hpp"
 #include "tools/replay/commands.hpp"
-#include "tools/replay/step_text.hpp"
-#include "tools/replay/trace_runner.hpp"
+#include "tools/replay/explain_html.hpp"
+#include "tools/replay/explain_run.hpp"
+#include "tools/replay/explain_text.hpp"
+#include "tools/replay/knote_timeline.hpp"
 
 namespace kqsim::replay {
+namespace {
 
-int cmd_explain(const std::string& path, const CommonOptions& opts) {
-  TraceReport report = replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
-                                                            const sim::StepOutcome& o) {
-    fmt::print("── step {}: {}\n", o.step->index, call_text(*o.step));
-    if (!o.step->note.empty()) fmt::print("   note: {}\n", o.step->note);
-    fmt::print("   model {}\n", result_text(interp.to_observed(o)));
-    for (const traces::Divergence& d : o.divergences) fmt::print("   DIVERGES {}\n", divergence_text(d));
-    auto namer = [&](model::Pid pid, std::int64_t fd) { return interp.fd_name(pid, fd); };
-    auto proc_namer = [&](model::Pid pid) { return interp.proc_name(pid); };
-    auto addr_namer = [&](std::uint64_t addr) { return interp.aiocb_name(addr); };
-    fmt::print("{}\n", sim::describe_kqueues(backend.kernel(), namer, proc_namer, addr_namer));
-  });
-  if (report.status != TraceStatus::kMatched && report.status != TraceStatus::kDivergent) {
-    std::cerr << "kqreplay: " << report.error << "\n";
+std::string step_header(const ExplainedStep& s) {
+  std::string out = fmt::format("── step {}: {}\n", s.index, s.call);
+  if (!s.note.empty()) out += fmt::format("   note: {}\n", s.note);
+  out += fmt::format("   model {}\n", s.result);
+  for (const std::string& d : s.divergences) out += fmt::format("   DIVERGES {}\n", d);
+  return out;
+}
+
+int finish(const ExplainedRun& run) {
+  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent) {
+    std::cerr << "kqreplay: " << run.report.error << "\n";
   }
-  return exit_code_for(report.status);
+  return exit_code_for(run.report.status);
+}
+
+}  // namespace
+
+int cmd_explain(const std::string& path, const CommonOptions& opts, const ExplainOptions& explain) {
+  const ExplainedRun run = explain_run(path, opts.dialect);
+  if (!explain.html.empty()) {
+    std::ofstream out(explain.html, std::ios::binary);
+    out << explain_html(run);
+    if (!out) {
+      std::cerr << "kqreplay: cannot write " << explain.html << "\n";
+      return kExitBadInput;
+    }
+    return finish(run);
+  }
+  std::string previous;
+  for (const ExplainedStep& s : run.steps) {
+    const std::string state = explain.changes ? state_changes(previous, s.state_text) : s.state_text;
+    fmt::print("{}\n", fit_width(step_header(s) + state));
+    previous = s.state_text;
+  }
+  return finish(run);
+}
+
+int cmd_timeline(const std::string& path, const CommonOptions& opts) {
+  const ExplainedRun run = explain_run(path, opts.dialect);
+  for (const ExplainedStep& s : run.steps) fmt::print("{}", fit_width(fmt::format("{:>4}  {}\n", s.index, s.call)));
+  fmt::print("\n{}", timeline_text(run));
+  return finish(run);
 }
 
 }  // namespace kqsim::replay

@@ -11,6 +11,7 @@ struct CommonOptions {
   std::optional<std::string> dialect;       // overrides the trace's own
   std::optional<std::string> expectations;  // known differences file
   bool json = false;
+  bool raw_fds = false;  // compare returned descriptors by number
 };
 
 int cmd_run(const std::string& path, const CommonOptions& opts);
@@ -19,6 +20,21 @@ int cmd_diff(const std::vector<std::string>& paths, const CommonOptions& opts);
 // Two recordings of the same program against each other (files, or folders
 // paired by relative path), with the model's answer shown where they differ.
 int cmd_compare(const std::string& a, const std::string& b, const CommonOptions& opts);
-int cmd_explain(const std::string& path, const CommonOptions& opts);
+struct ReportOptions {
+  std::optional<std::string> corpus;  // conformance traces to cite sources from
+  std::string out;                    // where to write each behaviour's minimal trace
+};
+// Distinct divergences over recordings and campaign failures, as Markdown or JSON.
+int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts, const ReportOptions& ro);
+struct ExplainOptions {
+  bool changes = false;  // only what each step changed
+  std::string html;      // write the HTML page here instead of text
+};
+
+int cmd_explain(const std::string& path, const CommonOptions& opts, const ExplainOptions& explain);
+// One row per knote, one column per step: its status as a word.
+int cmd_timeline(const std::string& path, const CommonOptions& opts);
+// The run as Chrome trace event JSON (Perfetto), to `out` or stdout.
+int cmd_perfetto(const std::string& path, const CommonOptions& opts, const std::string& out);
 
 }  // namespace kqsim::replay

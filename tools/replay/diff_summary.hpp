@@ -21,10 +21,14 @@ struct DiffSummary {
   std::map<std::string, std::size_t> by_category;
   std::map<std::string, std::size_t> by_filter;
 
-  // Counts one divergence; returns whether it was unexpected.
-  bool count(const std::string& trace, std::size_t step, const traces::Divergence& d, const Expectations* known);
-  void print_text() const;
-  [[nodiscard]] nlohmann::json to_json() const;
+  std::size_t skipped_steps = 0;  // steps needing a name the host never bound
+
+  // Counts one divergence; returns its known reason (null: unexpected).
+  const std::string* count(const std::string& trace, const traces::Step& step, const traces::Divergence& d,
+                           const Expectations* known);
+  // With the expectations entries that matched nothing, when there is a file.
+  void print_text(const Expectations* known) const;
+  [[nodiscard]] nlohmann::json to_json(const Expectations* known) const;
 };
 
 }  // namespace kqsim::replay

@@ -28,10 +28,30 @@ int main(int argc, char** argv) {
   diff->add_option("--against", against, "Another recording (file or folder) of the same program(s) to compare with");
   std::string expectations;
   diff->add_option("--expectations", expectations, "JSON file of known differences, each with a reason");
+  diff->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
   add_common(diff, true);
+  CLI::App* report = app.add_subcommand("report", "Distinct divergences of recordings and campaign failures, as Markdown (or --json)");
+  report->add_option("TRACES", traces, "Recordings, campaign failures, or folders of them")->required();
+  report->add_option("--expectations", expectations, "JSON file of known differences, each with a reason");
+  ReportOptions report_opts;
+  report->add_option("--corpus", report_opts.corpus, "Conformance traces whose sources are cited (default: traces/conformance if present)");
+  report->add_option("--out", report_opts.out, "Write each behaviour's minimal trace into this folder");
+  report->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
+  add_common(report, true);
   CLI::App* explain = app.add_subcommand("explain", "Walk through a trace showing the kqueue state after each step");
   explain->add_option("TRACE", trace, "Trace file")->required();
+  ExplainOptions explain_opts;
+  explain->add_flag("--changes", explain_opts.changes, "After each step show only what it changed (+ new, - gone)");
+  explain->add_option("--html", explain_opts.html, "Write a self-contained HTML page of the run to this file");
   add_common(explain, false);
+  CLI::App* timeline = app.add_subcommand("timeline", "One row per knote, one column per step: each knote's status");
+  timeline->add_option("TRACE", trace, "Trace file")->required();
+  add_common(timeline, false);
+  std::string perfetto_out;
+  CLI::App* perfetto = app.add_subcommand("perfetto", "Export the run as Chrome trace event JSON for ui.perfetto.dev");
+  perfetto->add_option("TRACE", trace, "Trace file (a hand-written trace, a recording or a kqcheck counterexample)")->required();
+  perfetto->add_option("--out,-o", perfetto_out, "Write here instead of standard output");
+  add_common(perfetto, false);
 
   try {
     app.parse(argc, argv);
@@ -51,7 +71,10 @@ int main(int argc, char** argv) {
       return cmd_compare(traces[0], against, opts);
     }
     if (diff->parsed()) return cmd_diff(traces, opts);
-    return cmd_explain(trace, opts);
+    if (report->parsed()) return cmd_report(traces, opts, report_opts);
+    if (timeline->parsed()) return cmd_timeline(trace, opts);
+    if (perfetto->parsed()) return cmd_perfetto(trace, opts, perfetto_out);
+    return cmd_explain(trace, opts, explain_opts);
   } catch (const kqsim::traces::TraceError& e) {
     std::cerr << "kqreplay: " << e.what() << "\n";
     return kExitBadInput;

@@ -4,6 +4,7 @@
 
 #include "model/kevent_names.hpp"
 #include "model/signals.hpp"
+#include "sim/event_text.hpp"
 
 namespace kqsim::replay {
 namespace {
@@ -14,7 +15,7 @@ std::string ref_text(const traces::Ref& ref) {
 
 std::string change_text(const traces::Change& c) {
   std::string out = fmt::format("{{{} {} {}", ref_text(c.ident), model::filter_name(c.filter), model::flags_to_string(c.flags));
-  if (c.fflags != 0) out += fmt::format(" fflags {:#x}", c.fflags);
+  if (c.fflags != 0) out += " fflags " + sim::fflags_text(c.filter, c.fflags);
   if (c.data != 0) out += fmt::format(" data {}", c.data);
   if (c.udata != 0) out += fmt::format(" udata {}", c.udata);
   return out + "}";
@@ -108,7 +109,9 @@ std::string aio_text(const traces::Step& s) {
 std::string call_text(const traces::Step& s) {
   std::string who = s.proc == "main" ? "" : s.proc + ": ";
   switch (s.op) {
-    case traces::Op::kKqueue: return who + fmt::format("{} = kqueue({:#x})", s.as[0], s.kqueue_flags);
+    case traces::Op::kKqueue:
+      return who + (s.kqueue_flags == 0 ? fmt::format("{} = kqueue()", s.as[0])
+                                        : fmt::format("{} = kqueuex({})", s.as[0], sim::kqueue_flags_text(s.kqueue_flags)));
     case traces::Op::kPipe: return who + fmt::format("[{}, {}] = pipe{}", s.as[0], s.as[1], s.nonblock ? "(O_NONBLOCK)" : "()");
     case traces::Op::kRead: return who + fmt::format("read({}, {} bytes)", ref_text(s.fd), s.bytes);
     case traces::Op::kWrite: return who + fmt::format("write({}, {} bytes)", ref_text(s.fd), s.bytes);
@@ -121,7 +124,7 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kWait: return who + fmt::format("waitpid({}{})", s.target, s.nohang ? ", WNOHANG" : "");
     case traces::Op::kExec: return who + "exec()";
     case traces::Op::kExit: return who + "exit()";
-    case traces::Op::kSleep: return who + fmt::format("sleep({} ns)", s.sleep_ns);
+    case traces::Op::kSleep: return who + fmt::format("sleep({})", sim::duration_text(s.sleep_ns));
     case traces::Op::kKevent: return who + kevent_text(s);
     case traces::Op::kKill: return who + fmt::format("kill({}, {})", s.target, model::signal_name(s.signo));
     case traces::Op::kSigaction:
@@ -156,15 +159,20 @@ std::string result_text(const traces::Observed& o) {
   std::string out = "= " + value_text(o.ret);
   if (o.errno_name) out += " " + *o.errno_name;
   for (const traces::ExpectedEvent& e : o.events) {
-    out += fmt::format("\n      {{{} {} {} fflags {:#x} data {} udata {}}}", ref_text(e.ident), model::filter_name(e.filter),
-                       model::flags_to_string(e.flags), e.fflags, value_text(e.data), e.udata);
+    const std::string data = e.data.exact() && e.data.pid_of.empty() ? sim::data_text(e.flags, e.data.min, e.filter) : value_text(e.data);
+    out += fmt::format("\n      {{{} {} {} fflags {} data {} udata {}}}", ref_text(e.ident), model::filter_name(e.filter),
+                       model::flags_to_string(e.flags), sim::fflags_text(e.filter, e.fflags, e.flags), data, e.udata);
   }
   return out;
 }
 
 std::string divergence_text(const traces::Divergence& d) {
+  if (d.kind == traces::DivergenceKind::kUnsupported) {
+    return fmt::format("unsupported: the trace says {}, the model {}", d.expected == "made" ? "the call was made" : "\"" + d.expected + "\"",
+                       d.actual == "made" ? "makes it" : "cannot: " + d.actual);
+  }
   std::string what = d.detail.empty() ? "" : " (" + d.detail + ")";
-  return fmt::format("{}: expected {}, model gives {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
+  return fmt::format("{}: trace {}, model {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
 }
 
 }  // namespace kqsim::replay

@@ -7,8 +7,8 @@
 
 namespace kqsim::replay {
 
-TraceReport replay_trace(const std::string& path, const std::optional<std::string>& dialect_override,
-                         const StepHook& hook) {
+TraceReport replay_trace(const std::string& path, const ReplayOptions& options, const StepHook& hook) {
+  const std::optional<std::string>& dialect_override = options.dialect;
   TraceReport report;
   report.path = path;
   try {
@@ -21,7 +21,8 @@ TraceReport replay_trace(const std::string& path, const std::optional<std::strin
       throw traces::TraceError(path, std::nullopt, field, "unknown dialect '" + report.dialect + "'");
     }
     sim::ModelBackend backend(*profile);
-    sim::Interpreter interp(report.trace, backend);
+    sim::Interpreter interp(report.trace, backend,
+                            sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
     report.outcomes = interp.run([&](const sim::StepOutcome& o) {
       if (hook) hook(interp, backend, o);
     });
@@ -34,6 +35,11 @@ TraceReport replay_trace(const std::string& path, const std::optional<std::strin
   } catch (const sim::InvariantViolation& e) {
     report.status = TraceStatus::kInternal;
     report.error = path + ": " + e.what();
+  } catch (const std::exception& e) {
+    // One file's trouble (an unreadable file, a file-system error) is that
+    // file's entry; the other traces still run.
+    report.status = TraceStatus::kBadInput;
+    report.error = path + ": cannot replay: " + e.what();
   }
   report.steps = report.trace.steps.size();
   for (const sim::StepOutcome& o : report.outcomes) {
@@ -75,8 +81,13 @@ std::vector<std::string> expand_trace_paths(const std::vector<std::string>& args
       continue;
     }
     std::vector<std::string> found;
-    for (const auto& entry : fs::recursive_directory_iterator(arg, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") found.push_back(entry.path().string());
+    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      // A broken link or unreadable file is kept, to be reported as that
+      // file's entry; a directory or a FIFO named *.json is no trace file.
+      std::error_code entry_ec;
+      const fs::file_status st = it->status(entry_ec);
+      if (it->path().extension() == ".json" && !fs::is_directory(st) && !fs::is_fifo(st)) found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());

@@ -29,9 +29,18 @@ struct TraceReport {
 
 using StepHook = std::function<void(const sim::Interpreter&, const sim::ModelBackend&, const sim::StepOutcome&)>;
 
+struct ReplayOptions {
+  std::optional<std::string> dialect;  // overrides the trace's own
+  bool follow_observed = false;        // diff: follow the host (sim::InterpreterOptions)
+  bool raw_fds = false;
+};
+
 // Never throws for a bad trace: the problem is in the report.
-TraceReport replay_trace(const std::string& path, const std::optional<std::string>& dialect_override,
-                         const StepHook& hook = {});
+TraceReport replay_trace(const std::string& path, const ReplayOptions& options, const StepHook& hook = {});
+inline TraceReport replay_trace(const std::string& path, const std::optional<std::string>& dialect_override,
+                                const StepHook& hook = {}) {
+  return replay_trace(path, ReplayOptions{dialect_override, false, false}, hook);
+}
 
 ExitCode exit_code_for(TraceStatus status);
 const char* status_name(TraceStatus status);

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Real outputs of every comparing command validate against the result schema.
+
+Runs kqreplay diff --json, diff --against --json, kqcheck random --json and
+kqcheck explore --json on inputs with known divergences (recordings of the
+model-backed C API with injected deviations) and checks each document against
+traces/schema/kqsim-result-1.schema.json; also that a folder holding bad files
+gives one bad-input entry per bad file (exit 2, never 4) and that
+--against names a missing side as "not found".
+Usage: validate_results.py SCHEMA KQRECORD_MODEL KQREPLAY KQCHECK SOURCE_DIR
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+schema_path, kqrecord, kqreplay, kqcheck, source = sys.argv[1:6]
+validator = jsonschema.Draft202012Validator(json.loads(pathlib.Path(schema_path).read_text()))
+failures = 0
+checked = 0
+
+
+def fail(what):
+    global failures
+    failures += 1
+    print("FAIL", what)
+
+
+def run(args, env=None, want=None):
+    p = subprocess.run(args, capture_output=True, env={**os.environ, **(env or {})}, timeout=300)
+    if want is not None and p.returncode != want:
+        fail(f"{' '.join(map(str, args))}: exit {p.returncode}, want {want}: {p.stderr.decode(errors='replace')[:400]}")
+    return p
+
+
+def validate(name, p):
+    global checked
+    try:
+        doc = json.loads(p.stdout)
+    except json.JSONDecodeError as e:
+        fail(f"{name}: not JSON: {e}")
+        return None
+    for err in validator.iter_errors(doc):
+        where = "/".join(str(x) for x in err.absolute_path) or "(top)"
+        fail(f"{name}: {where}: {err.message[:300]}")
+    checked += 1
+    return doc
+
+
+def categories(doc):
+    return {d["category"] for t in doc["traces"] for d in t["divergences"]}
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    programs = sorted((pathlib.Path(source) / "traces/conformance/kevent").glob("*.json"))[:12]
+    programs += sorted((pathlib.Path(source) / "traces/conformance/user").glob("*.json"))[:6]
+    for label, dev in [("faithful", ""), ("buggy", "ev-add-kept,error-records-uncounted,never-fires=EVFILT_USER")]:
+        (tmp / label).mkdir()
+        for t in programs:
+            run([kqrecord, t, "-o", tmp / label / t.name], env={"KQSIM_DEVIATIONS": dev}, want=0)
+
+    doc = validate("diff --json", run([kqreplay, "diff", "--json", tmp / "buggy"], want=1))
+    if doc and not {"flags", "error-record", "missing-event"} <= categories(doc):
+        fail(f"diff --json: categories {sorted(categories(doc))} lack flags, error-record or missing-event")
+    if doc:
+        flags = [d for t in doc["traces"] for d in t["divergences"] if d["category"] == "flags"]
+        if flags and not all(isinstance(d["observed"], list) and "EV_ADD" in d["observed"] for d in flags):
+            fail("diff --json: a flags divergence's observed value is not the flag-name array with EV_ADD")
+    validate("diff --json (clean)", run([kqreplay, "diff", "--json", tmp / "faithful"], want=0))
+    doc = validate("diff --against --json", run([kqreplay, "diff", "--json", tmp / "faithful", "--against", tmp / "buggy"], want=1))
+    if doc and "flags" not in categories(doc):
+        fail("diff --against --json: no flags divergence")
+
+    doc = validate("random --json", run([kqcheck, "random", "--json", "--seed", "1", "--count", "30", "--against", "host",
+                                         "--out", tmp / "failures"], env={"KQSIM_DEVIATIONS": "ev-add-kept"}, want=1))
+    if doc and "flags" not in categories(doc):
+        fail("random --json: the ev-add-kept failure is not a flags divergence")
+    validate("random --json (properties)", run([kqcheck, "random", "--json", "--seed", "1", "--count", "5"], want=0))
+    scenario = pathlib.Path(source) / "tests/check/oneshot-with-bystander.json"
+    validate("explore --json", run([kqcheck, "explore", "--json", scenario]))
+    validate("explore --json (violation)", run([kqcheck, "explore", "--json", "--mutate", "oneshot-not-deleted", scenario]))
+
+    # A folder with bad files: one bad-input entry each, the good trace still replayed.
+    bad = tmp / "bad"
+    bad.mkdir()
+    good = programs[0]
+    (bad / "good.json").write_bytes(good.read_bytes())
+    (bad / "bad-content.json").write_bytes(b'{"format": "kqsim-trace/1", "name": "\xff\xfe", "steps": []}')
+    (bad / os.fsdecode(b"bad-name-\xff.json")).write_bytes(good.read_bytes())
+    (bad / "dangling.json").symlink_to(bad / "nowhere.json")
+    p = run([kqreplay, "diff", "--json", bad], want=2)
+    doc = validate("diff --json (bad files)", p)
+    if doc:
+        statuses = sorted(t["status"] for t in doc["traces"])
+        if len(doc["traces"]) != 4 or statuses.count("bad-input") != 2 or statuses.count("matched") != 2:
+            fail(f"diff --json (bad files): statuses {statuses}, want 2 matched (one under a non-UTF-8 name) and 2 bad-input")
+    p = run([kqreplay, "diff", bad], want=2)
+    if b"good.json" not in p.stdout:
+        fail("diff (bad files): the good trace got no line")
+    p = run([kqreplay, "diff", good, "--against", "/nonexistent"], want=2)
+    if b"not found" not in p.stderr:
+        fail(f"diff --against /nonexistent: {p.stderr!r} does not say 'not found'")
+
+print(f"{checked} result documents validated, {failures} problems")
+sys.exit(1 if failures or checked == 0 else 0)

@@ -1,0 +1,64 @@
+// kqreplay report: the divergences of many traces (recordings of an
+// implementation, campaign failures) grouped into distinct behaviours, each
+// with how often it was seen, the shortest trace showing it cut after the
+// step, what the implementation did, what FreeBSD does and the source of that.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/replay/expectations.hpp"
+#include "traces/compare.hpp"
+#include "traces/trace.hpp"
+
+namespace kqsim::replay {
+
+// Where a behaviour belongs: kqueue's own calls, or the host OS's (a pipe,
+// socket, file-system or process call whose difference is not kqueue's).
+enum class ReportSection { kKqueue, kHostOs };
+
+struct Behaviour {
+  std::string signature;  // what makes two divergences the same behaviour
+  std::string title;
+  ReportSection section = ReportSection::kKqueue;
+  traces::DivergenceKind kind = traces::DivergenceKind::kRet;
+  std::string known_reason;  // from the expectations file; empty if unexpected
+  std::size_t occurrences = 0;
+  std::size_t first_in_trace = 0;  // how often it was a trace's first divergence
+  std::vector<std::string> traces;  // names of the traces showing it
+  // The example: the shortest trace showing it, cut after the step.
+  traces::Trace example;
+  std::size_t example_step = 0;
+  std::string example_path;
+  nlohmann::json divergence;  // the example's divergence (result format)
+  nlohmann::json model_observation;
+  std::vector<traces::SourceRef> freebsd_sources;
+};
+
+struct ReportInput {
+  std::vector<std::string> paths;
+  std::optional<std::string> dialect;
+  std::optional<std::string> corpus;  // conformance traces, looked up by name for sources
+  const Expectations* known = nullptr;
+  bool raw_fds = false;
+};
+
+struct Report {
+  std::vector<Behaviour> behaviours;  // in order of first appearance
+  std::size_t traces = 0;
+  std::size_t recordings = 0;
+  std::size_t divergent_traces = 0;
+  std::vector<std::string> problems;  // traces that could not be replayed, with why
+  std::string implementation;  // from the recordings' host headers
+  std::string dialect;
+};
+
+Report build_report(const ReportInput& in);
+std::string report_markdown(const Report& r, const Expectations* known);
+nlohmann::json report_json(const Report& r, const Expectations* known);
+
+}  // namespace kqsim::replay
