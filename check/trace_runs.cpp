@@ -78,9 +78,18 @@ std::optional<Failure> run_differential(const traces::Trace& trace, const ModelU
     for (const traces::Step& s : recorded->steps) reference_observed->push_back(*s.observed);
   }
   // The implementation under test crashed or hung: a finding in itself.
-  const traces::Observed& last = *recorded->steps.back().observed;
-  if (last.crash) return Failure{recorded->steps.size() - 1, "crash", "the reference died of " + *last.crash, nlohmann::json::array()};
-  if (last.hang) return Failure{recorded->steps.size() - 1, "hang", "the reference " + *last.hang, nlohmann::json::array()};
+  const traces::Step& last_step = recorded->steps.back();
+  const traces::Observed& last = *last_step.observed;
+  if (last.crash || last.hang) {
+    traces::Divergence d;
+    d.kind = last.crash ? traces::DivergenceKind::kCrash : traces::DivergenceKind::kHang;
+    d.expected = last.crash ? *last.crash : "never returned";
+    d.actual = "returned";
+    Failure f{last_step.index, last.crash ? "crash" : "hang",
+              last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang, nlohmann::json::array()};
+    f.divergences.push_back(traces::divergence_json(last_step, d, traces::trace_vs_model(d), traces::op_name(last_step.op), nullptr));
+    return f;
+  }
   sim::ModelBackend backend(*m.profile, config_of(m));
   sim::Interpreter interp(*recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
   std::optional<Failure> failure;

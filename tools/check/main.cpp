@@ -239,6 +239,13 @@ int campaign(Options o) {
   fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s), {} distinct", runs, steps, failures, signatures.size());
   for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
   fmt::print(text_out(o.json), "\n");
+  if (o.json) {
+    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "random"}, {"seed", o.seed},
+                       {"against", o.against.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.against)},
+                       {"traces", failures_json},
+                       {"summary", {{"traces", runs}, {"steps", steps}, {"failures", failures}, {"by_category", by_kind}}}};
+    std::cout << traces::dump_result(doc) << "\n";
+  }
   return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
