@@ -5,11 +5,10 @@
 # the page must log nothing to the console and raise no script error.
 # Expected texts come from the traces' own sources (their notes), not from
 # a run of the page. Skips (exit 77) when chromium is not installed.
-# Usage: html_view_test.sh KQREPLAY CONFORMANCE_DIR CLI_CASES_DIR
+# Usage: html_view_test.sh KQREPLAY CONFORMANCE_DIR
 set -u
 kqreplay=$1
 traces=$2
-cases=$3
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z "$browser" ]]; then
   echo "SKIP: chromium is not installed (./dev test installs Debian's chromium; or apt-get install chromium)"
@@ -76,11 +75,16 @@ check "pipe: the reader's end is at EOF" has ', EOF'
 check "pipe: the closed writer's descriptor is shown removed" has '<tr class="removed"><td class="mono">5</td><td class="mono">w</td>'
 check "pipe: a step is selected in the list" has 'class="selected"'
 
-# A divergent trace: the diverging step is marked.
-render "$cases/divergent.json" 0
+# A divergent trace: write(2) of 3 bytes into an empty pipe returns 3; the trace says 4.
+cat >"$work/divergent.json" <<'TRACE'
+{"format": "kqsim-trace/1", "name": "divergent", "steps": [{"op": "pipe", "as": ["r", "w"]},
+  {"op": "write", "fd": "w", "bytes": 3, "observed": {"ret": 4}}]}
+TRACE
+render "$work/divergent.json" 1
 check "divergent: page renders without errors" clean_page
 check "divergent: the step is marked" has 'class="diverges'
-check "divergent: the divergence is written out" has 'DIVERGES ret: trace 4'
+check "divergent: the divergence is written out" has 'class="divergence">DIVERGES ret:'
+check "divergent: the header says so" has 'The model diverges from the trace'
 
 # One trace of every topic (aio, fifo, proc, socket, vnode...: every kind of
 # object the page draws), opened at its last step: renders, no errors.
