@@ -64,11 +64,13 @@ Step two_names(Prng& rng, Op op) {
 
 }  // namespace
 
-std::uint32_t FsStepMaker::vnode_fflags(Prng& rng) {
+std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes) {
   static constexpr std::array<std::uint32_t, 6> kMasks{
       note::kWrite, note::kDelete | note::kRename, note::kWrite | note::kExtend | note::kAttrib | note::kLink,
       note::kOpen | note::kClose | note::kCloseWrite | note::kRead, 0x7ff, note::kAttrib};
-  return kMasks[rng.below(kMasks.size())];
+  const std::uint32_t mask = kMasks[rng.below(kMasks.size())];
+  // NOTE_DELETE to NOTE_REVOKE (0x7f) are the names every BSD shares.
+  return freebsd_notes ? mask : (mask & 0x7f) != 0 ? mask & 0x7f : note::kWrite;
 }
 
 void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
@@ -137,11 +139,11 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   // EINVAL; a forced unmount kills every vnode and posts NOTE_REVOKE, after
   // which path calls are unsupported - so it comes rarely, and never once a
   // FIFO was opened (the FIFO under vgonel is not modelled).
-  if (rng.below(40) == 0) {
+  if (revoke_and_unmount_ && rng.below(40) == 0) {
     const std::uint64_t kind = rng.below(3);
     return out.push_back(fs_step(Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs)));
   }
-  if (rng.below(100) == 0) {
+  if (revoke_and_unmount_ && rng.below(100) == 0) {
     const bool root = rng.chance(90);
     Step s = fs_step(Op::kUnmount, root ? "." : pick(rng, kDirs));
     if (rng.chance(50)) s.vfs.flags = model::mntflag::kForce;

@@ -31,8 +31,11 @@ class FsStepMaker {
   [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
   // A forced unmount was made: path calls are no longer to be generated.
   [[nodiscard]] bool unmounted() const { return unmounted_; }
-  // A random EVFILT_VNODE interest mask.
-  static std::uint32_t vnode_fflags(Prng& rng);
+  // A random EVFILT_VNODE interest mask; with freebsd_notes, FreeBSD's own
+  // NOTE_OPEN, NOTE_CLOSE, NOTE_CLOSE_WRITE and NOTE_READ among them.
+  static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true);
+  // Without revoke(2) and unmount(2): hosts where they are not kqueue's business.
+  void without_revoke_and_unmount() { revoke_and_unmount_ = false; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
@@ -42,6 +45,7 @@ class FsStepMaker {
   bool laid_out_ = false;
   bool fifo_opened_ = false;  // a forced unmount with an open FIFO is unsupported: never after one
   bool unmounted_ = false;    // a forced unmount was made: no more path calls
+  bool revoke_and_unmount_ = true;
   std::vector<std::string> opened_;
 };
 

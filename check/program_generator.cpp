@@ -1,5 +1,6 @@
 #include "check/program_generator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -53,7 +54,9 @@ constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
 
 class Generator {
  public:
-  Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {}
+  Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {
+    if (!o.freebsd_extensions) fs_.without_revoke_and_unmount();
+  }
 
   traces::Trace run(std::uint64_t seed) {
     traces::Trace t;
@@ -80,7 +83,19 @@ class Generator {
   }
 
   std::string pick(const std::vector<std::string>& pool) { return pool[rng_.below(pool.size())]; }
-  Ref any_fd() { return fds_.empty() ? Ref{std::uint64_t{3 + rng_.below(6)}} : Ref{pick(fds_)}; }
+  Ref any_fd() {
+    if (!fds_.empty()) return Ref{pick(fds_)};
+    return Ref{std::uint64_t{(options_.low_descriptor_numbers ? 3 : 100) + rng_.below(6)}};
+  }
+  // A descriptor to read or write: with one-way pipes, never a pipe's wrong end.
+  Ref io_fd(const std::vector<std::string>& wrong_ends) {
+    if (options_.two_way_pipes) return any_fd();
+    std::vector<std::string> ok;
+    for (const std::string& fd : fds_) {
+      if (std::find(wrong_ends.begin(), wrong_ends.end(), fd) == wrong_ends.end()) ok.push_back(fd);
+    }
+    return ok.empty() ? Ref{std::uint64_t{100 + rng_.below(6)}} : Ref{pick(ok)};
+  }
 
   Step next_step() {
     Step s;
@@ -91,10 +106,10 @@ class Generator {
     switch (s.op) {
       case Op::kKqueue: make_kqueue(s); break;
       case Op::kPipe: make_pipe(s); break;
-      case Op::kWrite: s.fd = any_fd(); s.bytes = kWriteSizes[rng_.below(kWriteSizes.size())]; break;
-      case Op::kRead: s.fd = any_fd(); s.bytes = kReadSizes[rng_.below(kReadSizes.size())]; break;
+      case Op::kWrite: s.fd = io_fd(read_ends_); s.bytes = kWriteSizes[rng_.below(kWriteSizes.size())]; break;
+      case Op::kRead: s.fd = io_fd(write_ends_); s.bytes = kReadSizes[rng_.below(kReadSizes.size())]; break;
       case Op::kClose: s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd(); break;
-      case Op::kDup: s.fd = any_fd(); s.as = {fresh("d")}; fds_.push_back(s.as[0]); break;
+      case Op::kDup: make_dup(s); break;
       case Op::kDup2: s.fd = any_fd(); s.to = any_fd(); break;
       case Op::kKevent: make_kevent(s); break;
       case Op::kSleep: s.sleep_ns = rng_.between(0, 30) * 1'000'000 + rng_.between(0, 999); break;
@@ -231,7 +246,7 @@ class Generator {
     std::size_t i = rng_.below(children_.size());
     s.proc = children_[i];
     const std::vector<std::string>& inherited = child_fds_[i];
-    Ref fd = inherited.empty() ? Ref{std::uint64_t{3}} : Ref{pick(inherited)};
+    Ref fd = inherited.empty() ? Ref{std::uint64_t{options_.low_descriptor_numbers ? 3U : 100U}} : Ref{pick(inherited)};
     std::uint64_t what = rng_.below(5);
     if (what == 3) {
       s.op = Op::kExec;
@@ -246,6 +261,8 @@ class Generator {
     } else if (what == 1) {
       s.op = Op::kWrite;
       s.fd = fd;
+      const bool wrong_end = fd.is_name() && std::find(read_ends_.begin(), read_ends_.end(), fd.name()) != read_ends_.end();
+      if (!options_.two_way_pipes && wrong_end) s.op = Op::kClose;
       s.bytes = kWriteSizes[rng_.below(3)];
     } else {
       s.op = Op::kExit;
@@ -286,11 +303,11 @@ class Generator {
     static constexpr std::array<model::EventFlags, 4> kAdd{ev::kAdd, ev::kAdd | ev::kClear, ev::kAdd | ev::kOneshot,
                                                            ev::kAdd | ev::kDispatch};
     c.flags = kAdd[rng_.below(kAdd.size())];
-    c.fflags = FsStepMaker::vnode_fflags(rng_);
+    c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions);
     s.changes.push_back(c);
     if (!dir && rng_.chance(50)) {
       c.filter = rng_.chance(70) ? filt::kRead : filt::kWrite;
-      c.fflags = rng_.chance(20) ? note::kFilePoll : 0;
+      c.fflags = options_.freebsd_extensions && rng_.chance(20) ? note::kFilePoll : 0;
       s.changes.push_back(c);
     }
     s.nevents = static_cast<std::int32_t>(rng_.below(4));
@@ -306,6 +323,17 @@ class Generator {
     kqs_.push_back(s.as[0]);
   }
 
+  // A dup of a pipe's end is that end too.
+  void make_dup(Step& s) {
+    s.fd = any_fd();
+    s.as = {fresh("d")};
+    fds_.push_back(s.as[0]);
+    if (!s.fd.is_name()) return;
+    for (std::vector<std::string>* ends : {&read_ends_, &write_ends_}) {
+      if (std::find(ends->begin(), ends->end(), s.fd.name()) != ends->end()) ends->push_back(s.as[0]);
+    }
+  }
+
   void make_pipe(Step& s) {
     s.op = Op::kPipe;
     s.nonblock = true;  // a blocking pipe call could wait forever
@@ -313,6 +341,8 @@ class Generator {
     s.as = {fresh("r"), fresh("w")};
     fds_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
+    read_ends_.push_back(s.as[0]);
+    write_ends_.push_back(s.as[1]);
   }
 
   // Signals go to main only once main catches, ignores or blocks them, so a
@@ -353,7 +383,7 @@ class Generator {
       s.sleep_ns = 1'000'000;
       return;
     }
-    if (rng_.chance(30)) return make_pdfork(s);
+    if (options_.freebsd_extensions && rng_.chance(30)) return make_pdfork(s);
     s.op = Op::kFork;
     s.as = {fresh("child")};
     children_.push_back(s.as[0]);
@@ -384,6 +414,7 @@ class Generator {
     if ((c.filter == filt::kProc || c.filter == filt::kProcdesc) && !options_.with_fork) c.filter = filt::kUser;
     if (c.filter == filt::kVnode && !options_.with_files) c.filter = filt::kRead;
     if (c.filter == filt::kAio && aio_.aiocbs().empty()) c.filter = filt::kUser;
+    if (!options_.freebsd_extensions && (c.filter == filt::kProcdesc || c.filter == filt::kEmpty)) c.filter = filt::kRead;
     const bool fd_based = c.filter == filt::kRead || c.filter == filt::kWrite || c.filter == filt::kEmpty;
     if (c.filter == filt::kProc) {
       c.ident = rng_.chance(5) ? Ref{std::uint64_t{999999}} : Ref{pick(all_procs_)};
@@ -408,6 +439,8 @@ class Generator {
     }
     c.flags = kFlagChoices[rng_.below(kFlagChoices.size())];
     if (rng_.chance(5)) c.flags = static_cast<model::EventFlags>(rng_.next() & 0xC3FF);
+    // EV_FORCEONESHOT (0x100) and EV_KEEPUDATA (0x200) are FreeBSD's alone.
+    if (!options_.freebsd_extensions) c.flags &= static_cast<model::EventFlags>(~(ev::kForceOneshot | ev::kKeepUdata));
     c.fflags = make_fflags(c.filter);
     c.data = c.filter == filt::kTimer ? rng_.between(-1, 25) : rng_.between(0, 4);
     c.udata = rng_.below(4);
@@ -420,7 +453,7 @@ class Generator {
                                                           note::kFfand | 0xf, note::kFfcopy | 0x12, note::kFfor | 0x40};
       return kUser[rng_.below(kUser.size())];
     }
-    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_);
+    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions);
     if (filter == filt::kTimer) {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];
@@ -453,6 +486,7 @@ class Generator {
   std::vector<std::string> connected_fds_;  // sockets that never listen (stream or datagram): socketpair ends, clients, accepted
   std::vector<Step> pending_;  // the rest of a multi-step action (listener, client, file-system action)
   std::vector<std::string> kqs_, fds_, children_, pds_;
+  std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
   std::vector<std::vector<std::string>> child_fds_;
@@ -473,6 +507,17 @@ class Generator {
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options) {
   return Generator(seed, options).run(seed);
+}
+
+std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os) {
+  if (os == "freebsd") return options;
+  if (os != "linux") return std::nullopt;
+  options.freebsd_extensions = false;
+  options.two_way_pipes = false;
+  options.low_descriptor_numbers = false;
+  options.with_aio = false;      // SIGEV_KEVENT is FreeBSD's
+  options.with_kqueuex = false;  // FreeBSD 14.0 and later
+  return options;
 }
 
 }  // namespace kqsim::check

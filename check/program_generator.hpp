@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "traces/trace.hpp"
 
@@ -26,7 +28,23 @@ struct GeneratorOptions {
   bool with_files = true;    // files, directories and FIFOs, EVFILT_VNODE
   bool with_kqueuex = true;  // kqueuex(KQUEUE_CLOEXEC): FreeBSD 14.0 and later
   bool with_aio = true;      // aio requests and lio_listio with EVFILT_AIO/LIO (needs with_files)
+  // FreeBSD's own names and calls: pdfork and EVFILT_PROCDESC, EVFILT_EMPTY,
+  // EV_FORCEONESHOT and EV_KEEPUDATA, NOTE_FILE_POLL, vnode NOTE_OPEN/CLOSE/
+  // CLOSE_WRITE/READ, revoke(2) and unmount(2).
+  bool freebsd_extensions = true;
+  // Reads and writes on either end of a pipe (FreeBSD's pipes are two-way;
+  // Linux's are one-way: the wrong end is EBADF, the host's doing, not kqueue's).
+  bool two_way_pipes = true;
+  // Descriptors by number where no name is at hand (3 to 8): numbers an
+  // implementation with internal descriptors (libkqueue) uses for its own.
+  // Without, such a step uses a number above any the program opens (100+).
+  bool low_descriptor_numbers = true;
 };
+
+// What a kqueue implementation controls on a host OS: "freebsd" (all of it)
+// or "linux" (libkqueue: no FreeBSD extensions, no aio nor kqueuex, pipe I/O
+// on the right end only, no low descriptor numbers). nullopt for an OS this does not know.
+std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
 

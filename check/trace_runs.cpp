@@ -4,6 +4,7 @@
 #include "sim/interpreter.hpp"
 #include "traces/compare_json.hpp"
 #include "sim/model_backend.hpp"
+#include "traces/trace_error.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -40,30 +41,71 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   return failure;
 }
 
+namespace {
+
+// The reference's observations, one per step it ran: it stops after a crash
+// or a hang, and at a step the interpreter refuses (then the program is not
+// one this reference can run: nothing to compare). Cut at the first step the
+// reference could not make: what follows depends on it.
+std::optional<traces::Trace> run_reference(const traces::Trace& trace, const BackendFactory& reference) {
+  traces::Trace recorded = trace;
+  std::size_t ran = 0;
+  try {
+    std::unique_ptr<sim::Backend> ref = reference();
+    sim::Interpreter interp(trace, *ref, /*unsupported_is_observation=*/true);
+    interp.run([&](const sim::StepOutcome& o) { recorded.steps[ran++].observed = interp.to_observed(o); });
+  } catch (const traces::TraceError&) {
+    return std::nullopt;
+  }
+  recorded.steps.resize(ran);
+  for (std::size_t i = 0; i < recorded.steps.size(); ++i) {
+    if (recorded.steps[i].observed->unsupported) {
+      recorded.steps.resize(i);
+      break;
+    }
+  }
+  return recorded;
+}
+
+}  // namespace
+
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
                                         std::vector<traces::Observed>* reference_observed) {
-  traces::Trace recorded = trace;
-  {
-    std::unique_ptr<sim::Backend> ref = reference();
-    sim::Interpreter interp(trace, *ref, /*unsupported_is_observation=*/true);
-    std::size_t i = 0;
-    interp.run([&](const sim::StepOutcome& o) { recorded.steps[i++].observed = interp.to_observed(o); });
-  }
+  std::optional<traces::Trace> recorded = run_reference(trace, reference);
+  if (!recorded || recorded->steps.empty()) return std::nullopt;
   if (reference_observed != nullptr) {
-    for (const traces::Step& s : recorded.steps) reference_observed->push_back(*s.observed);
+    for (const traces::Step& s : recorded->steps) reference_observed->push_back(*s.observed);
+  }
+  // The implementation under test crashed or hung: a finding in itself.
+  const traces::Step& last_step = recorded->steps.back();
+  const traces::Observed& last = *last_step.observed;
+  if (last.crash || last.hang) {
+    traces::Divergence d;
+    d.kind = last.crash ? traces::DivergenceKind::kCrash : traces::DivergenceKind::kHang;
+    d.expected = last.crash ? *last.crash : "never returned";
+    d.actual = "returned";
+    Failure f{last_step.index, last.crash ? "crash" : "hang",
+              last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang, nlohmann::json::array()};
+    f.divergences.push_back(traces::divergence_json(last_step, d, traces::trace_vs_model(d), traces::op_name(last_step.op), nullptr));
+    return f;
   }
   sim::ModelBackend backend(*m.profile, config_of(m));
-  sim::Interpreter interp(recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
+  sim::Interpreter interp(*recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
   std::optional<Failure> failure;
-  for (const sim::StepOutcome& o : interp.run()) {
-    for (const traces::Divergence& d : o.divergences) {
-      if (!failure) {
-        failure = Failure{o.step->index, traces::divergence_kind_name(d.kind),
-                          "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")"), {}};
+  try {
+    for (const sim::StepOutcome& o : interp.run()) {
+      for (const traces::Divergence& d : o.divergences) {
+        if (!failure) {
+          failure = Failure{o.step->index, traces::divergence_kind_name(d.kind),
+                            "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")"), {}};
+        }
+        failure->divergences.push_back(traces::divergence_json(*o.step, d, traces::trace_vs_model(d), traces::op_name(o.step->op), nullptr));
       }
-      failure->divergences.push_back(traces::divergence_json(*o.step, d, traces::trace_vs_model(d), traces::op_name(o.step->op), nullptr));
     }
+  } catch (const traces::TraceError& e) {
+    // The reference ran a step the model refuses outright.
+    if (!failure) return Failure{e.step().value_or(0), "model-refused", e.what(), nlohmann::json::array()};
   }
   return failure;
 }

@@ -41,8 +41,11 @@ using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 
 // Runs `trace` on the reference backend, then replays those observations on
 // the model under test, following the reference's bindings; the failure
-// lists every divergence (the first one names it). Fills
-// `reference` with the reference's observations when given.
+// lists every divergence (the first one names it). A crash or a hang of the
+// reference is a failure too (kinds "crash", "hang"). Only the steps before
+// the first one the reference could not make are compared; a program the
+// reference refuses to run at all is no failure. Fills `reference_observed`
+// with the reference's observations (one per step it ran) when given.
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
                                         std::vector<traces::Observed>* reference_observed = nullptr);

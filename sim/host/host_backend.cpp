@@ -34,7 +34,8 @@ sim::CallResult from_reply(const WorkerReply& r) {
 HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
   adopt_orphans();
   scratch_dir_ = make_scratch_dir();
-  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd, scratch_dir_.c_str());
+  SpawnedWorker w = spawn_worker(options_.self_path.c_str(), options_.model_server_fd, scratch_dir_.c_str(),
+                                 options_.worker_path.c_str());
   if (options_.model_server_fd >= 0) close_fd(options_.model_server_fd);
   channels_[1] = w.channel;
   host_pids_[1] = w.pid;
@@ -52,14 +53,22 @@ HostBackend::~HostBackend() {
   remove_scratch_dir(scratch_dir_);
 }
 
+// A call that waits on purpose (sleep, kevent with a timeout) gets its own
+// wait on top of the step timeout before it counts as a hang.
+int HostBackend::patience_ms(const WorkerCommand& q) const {
+  std::int64_t wait_ms = 0;
+  if (q.op == WorkerOp::kSleep) wait_ms = q.a / 1'000'000;
+  if (q.op == WorkerOp::kKevent && q.has_timeout && q.timeout_sec >= 0) wait_ms = q.timeout_sec * 1000 + q.timeout_nsec / 1'000'000;
+  return static_cast<int>(std::min<std::int64_t>(options_.step_timeout_ms + std::max<std::int64_t>(wait_ms, 0), 24 * 3600 * 1000));
+}
+
 sim::CallResult HostBackend::round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd) {
   auto it = channels_.find(p);
   WorkerReply r;
   if (it == channels_.end() || it->second < 0) {
     return sim::CallResult::of(model::SysResult::blocked("the process's worker is gone"));
   }
-  ReplyStatus status = send_command(it->second, q, pass_fd) ? receive_reply(it->second, r, options_.step_timeout_ms)
-                                                             : ReplyStatus::kGone;
+  ReplyStatus status = send_command(it->second, q, pass_fd) ? receive_reply(it->second, r, patience_ms(q)) : ReplyStatus::kGone;
   if (status != ReplyStatus::kReplied || r.crash_signal[0] != '\0') return failed(p, r, status);
   return from_reply(r);
 }

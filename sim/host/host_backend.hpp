@@ -18,6 +18,7 @@ namespace kqsim::host {
 
 struct HostBackendOptions {
   std::string self_path;       // this executable, for exec and workers
+  std::string worker_path;     // when set, the workers are this program instead (see spawn_worker)
   int model_server_fd = -1;    // model builds: the server the workers talk to
   int model_server_pid = -1;   // ... and its process, reaped with the workers
   int step_timeout_ms = 5000;  // a real call that takes longer is a hang
@@ -62,6 +63,7 @@ class HostBackend final : public sim::Backend {
 
  private:
   sim::CallResult round_trip(sim::ProcId p, const WorkerCommand& q, int pass_fd = -1);
+  [[nodiscard]] int patience_ms(const WorkerCommand& q) const;
   sim::CallResult simple(sim::ProcId p, WorkerOp op, std::int64_t a = 0, std::int64_t b = 0);
   sim::CallResult spawn(sim::ProcId p, WorkerOp op, std::int64_t a);
   // The worker of p stopped answering: a crash (named by its last-gasp reply

@@ -536,8 +536,11 @@ HostIdentity host_identity() {
 
 // FreeBSD's aio with SIGEV_KEVENT. Constants are FreeBSD's on both sides;
 // the kevent flags in sigev_notify_kevent_flags are translated like a
-// change's. The daemons cannot be driven on a real kernel (aio_run), and
-// "defer" is the model's choice only: the kernel decides when a request runs.
+// change's. The daemons cannot be driven on a real kernel (aio_run). The
+// model runs a request before the call returns unless the trace says
+// "defer"; the kernel's daemons get to it later, so a submitted request is
+// waited for (bounded) until aio_error no longer says EINPROGRESS - what
+// "defer" asks for is the kernel's to decide.
 #if defined(__FreeBSD__)
 namespace {
 
@@ -573,6 +576,14 @@ constexpr std::int64_t kMaxAioBuffer = std::int64_t{1} << 24;
 
 HostCall too_big() { return refused("an aio buffer above 16 MiB (a recorder limit)"); }
 
+// aio_complete marks the job done before it posts the knote: a moment more
+// after aio_error says so lets the event be queued too.
+void settle_request(const struct aiocb* cb) {
+  const std::int64_t deadline = host_monotonic_ns() + 2'000'000'000;
+  while (aio_error(cb) == EINPROGRESS && host_monotonic_ns() < deadline) usleep(200);
+  usleep(200);
+}
+
 struct aiocb* fill(const model::AioCb& c, std::string& missing) {
   struct aiocb* cb = aio_memory().aiocb(c.addr);
   std::memset(cb, 0, sizeof *cb);
@@ -598,7 +609,9 @@ HostCall host_aio(const model::AioCall& c) {
       if (c.cb.nbytes > kMaxAioBuffer) return too_big();
       struct aiocb* r = fill(c.cb, missing);
       if (r == nullptr) return unsupported(missing);
-      return finish(c.op == model::AioOp::kRead ? aio_read(r) : aio_write(r));
+      HostCall done = finish(c.op == model::AioOp::kRead ? aio_read(r) : aio_write(r));
+      if (done.ret == 0 && !c.cb.defer) settle_request(r);
+      return done;
     }
     case model::AioOp::kError: {
       HostCall r = finish(aio_error(cb));
@@ -619,7 +632,11 @@ HostCall host_aio(const model::AioCall& c) {
       }
       std::optional<struct sigevent> sig;
       if (c.sig && !(sig = to_host_sigevent(*c.sig, missing))) return unsupported(missing);
-      return finish(lio_listio(c.mode, list, static_cast<int>(c.list.size()), sig ? &*sig : nullptr));
+      HostCall done = finish(lio_listio(c.mode, list, static_cast<int>(c.list.size()), sig ? &*sig : nullptr));
+      for (std::size_t i = 0; i < c.list.size(); ++i) {
+        if (list[i] != nullptr && !c.list[i].defer && list[i]->aio_lio_opcode != LIO_NOP) settle_request(list[i]);
+      }
+      return done;
     }
   }
   return unsupported("this aio call");

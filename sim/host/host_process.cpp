@@ -58,7 +58,7 @@ void remove_scratch_dir(const std::string& dir) {
   std::filesystem::remove_all(dir, ignored);
 }
 
-SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir) {
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir, const char* exec_path) {
   auto pair = channel_pair();
   if (!pair) return {};
   pid_t pid = fork();
@@ -74,6 +74,11 @@ SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_
   if (keep_fd >= 0) move_fd(keep_fd, kModelServerFd);
   // The program starts as a fresh process would: 0, 1 and 2 only.
   for (int fd = 3; fd < kChannelFd; ++fd) close(fd);
+  if (exec_path != nullptr && *exec_path != '\0') {
+    char* const argv[] = {const_cast<char*>(exec_path), const_cast<char*>("--kqsim-worker"), nullptr};
+    execv(exec_path, argv);
+    _exit(127);  // the controller sees the channel close: the step that needed it fails
+  }
   run_worker(kChannelFd, self_path, false);
 }
 
@@ -209,12 +214,14 @@ void end_processes(const std::vector<int>& pids) {
   for (int pid : pids) {
     if (pid > 0) kill(pid, SIGKILL);
   }
-  for (int waited_ms = 0; waited_ms < 2000;) {
+  // SIGKILL takes effect within microseconds: poll finely, so a campaign's
+  // programs do not each pay a coarse sleep.
+  for (int waited_us = 0; waited_us < 2'000'000;) {
     pid_t r = waitpid(-1, nullptr, WNOHANG);
     if (r < 0) return;  // no child left
     if (r == 0) {
-      usleep(10'000);
-      waited_ms += 10;
+      usleep(200);
+      waited_us += 200;
     }
   }
 }

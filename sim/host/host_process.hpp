@@ -18,8 +18,10 @@ struct SpawnedWorker {
 
 // Starts the first worker: a child of the caller with only 0, 1, 2 and its
 // channel (plus `keep_fd`, moved to kModelServerFd, if >= 0).
-// The worker starts in work_dir (its relative paths resolve there).
-SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir);
+// The worker starts in work_dir (its relative paths resolve there). With an
+// exec_path, the worker is that program (`exec_path --kqsim-worker`), e.g.
+// kqrecord built on a native kqueue serving kqcheck; else this process's code.
+SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir, const char* exec_path = nullptr);
 // A fresh private directory under $TMPDIR (or /tmp) for one recording, and
 // its removal with everything the program left in it; "" if none could be made.
 std::string make_scratch_dir();

@@ -690,25 +690,27 @@ model::EventFlags from_host_flags(unsigned flags) {
 
 namespace {
 
+// FreeBSD's note names of each bit-mask filter (NOTE_LOWAT and NOTE_DELETE
+// share a bit: a name means something only with its filter).
+constexpr const char* kReadWriteNames[] = {"NOTE_LOWAT", "NOTE_FILE_POLL", nullptr};
+constexpr const char* kVnodeNames[] = {"NOTE_DELETE", "NOTE_WRITE", "NOTE_EXTEND", "NOTE_ATTRIB", "NOTE_LINK", "NOTE_RENAME",
+                                       "NOTE_REVOKE", "NOTE_OPEN", "NOTE_CLOSE", "NOTE_CLOSE_WRITE", "NOTE_READ", nullptr};
+constexpr const char* kProcNames[] = {"NOTE_EXIT", "NOTE_FORK", "NOTE_EXEC", "NOTE_TRACK", "NOTE_TRACKERR",
+                                      "NOTE_CHILD", "NOTE_PDSIGCHLD", "NOTE_REAP", nullptr};
+
 // Named bits of one filter, bit by bit; bits FreeBSD has no name for pass.
-Translated bits_to_host(const NamedValue* table, std::uint32_t fflags, std::uint32_t names_mask) {
-  long long out = fflags & ~names_mask;
-  for (std::uint32_t bit = 1; bit != 0; bit <<= 1) {
-    if ((fflags & names_mask & bit) == 0) continue;
-    const NamedValue* nv = nullptr;
-    std::string name;
-    for (const char* candidate : {"NOTE_LOWAT", "NOTE_FILE_POLL", "NOTE_DELETE", "NOTE_WRITE", "NOTE_EXTEND", "NOTE_ATTRIB",
-                                  "NOTE_LINK", "NOTE_RENAME", "NOTE_REVOKE", "NOTE_OPEN", "NOTE_CLOSE", "NOTE_CLOSE_WRITE",
-                                  "NOTE_READ", "NOTE_EXIT", "NOTE_FORK", "NOTE_EXEC", "NOTE_TRACK", "NOTE_TRACKERR",
-                                  "NOTE_CHILD", "NOTE_PDSIGCHLD", "NOTE_REAP"}) {
-      if (model::note_from_name(candidate) != bit) continue;
-      name = candidate;
-      if ((nv = find(table, name)) != nullptr) break;
-    }
-    if (nv == nullptr) return lacking(name.empty() ? "fflags bit " + std::to_string(bit) : name);
+Translated bits_to_host(const NamedValue* table, const char* const* names, std::uint32_t fflags) {
+  long long out = 0;
+  std::uint32_t named = 0;
+  for (const char* const* n = names; *n != nullptr; ++n) {
+    const std::uint32_t bit = *model::note_from_name(*n);
+    if ((fflags & bit) == 0) continue;
+    const NamedValue* nv = find(table, *n);
+    if (nv == nullptr) return lacking(*n);
     out |= nv->value;
+    named |= bit;
   }
-  return {out, {}};
+  return {out | (fflags & ~named), {}};
 }
 
 std::uint32_t bits_from_host(const NamedValue* table, std::uint32_t fflags) {
@@ -791,12 +793,10 @@ Translated user_to_host(std::uint32_t fflags) {
 Translated to_host_fflags(model::FilterId filter, std::uint32_t fflags) {
   switch (filter) {
     case model::filt::kRead:
-    case model::filt::kWrite: return bits_to_host(kReadWriteNotes, fflags, model::note::kLowat | model::note::kFilePoll);
-    case model::filt::kVnode: return bits_to_host(kVnodeNotes, fflags, 0x7ff);
+    case model::filt::kWrite: return bits_to_host(kReadWriteNotes, kReadWriteNames, fflags);
+    case model::filt::kVnode: return bits_to_host(kVnodeNotes, kVnodeNames, fflags);
     case model::filt::kProc:
-    case model::filt::kProcdesc:
-      return bits_to_host(kProcNotes, fflags, model::note::kPctrlMask | model::note::kReap | model::note::kTrack |
-                                                  model::note::kTrackErr | model::note::kChild);
+    case model::filt::kProcdesc: return bits_to_host(kProcNotes, kProcNames, fflags);
     case model::filt::kTimer: return timer_to_host(fflags);
     case model::filt::kUser: return user_to_host(fflags);
     default: return {fflags, {}};

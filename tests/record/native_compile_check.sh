@@ -22,7 +22,11 @@ if [[ ! -f $kit/sysroot-13.2-amd64.tar.xz ]]; then
   echo "SKIP: no FreeBSD sysroot at $kit/sysroot-13.2-amd64.tar.xz; the FreeBSD branch was not compiled"
   [[ $status == 0 ]] && exit 77 || exit 1
 fi
-clang=$(command -v clang++-14 || command -v clang++)
+clang=$(command -v clang++-14 || command -v clang++ || true)
+if [[ -z $clang ]]; then
+  echo "SKIP: no clang++ to cross-compile the FreeBSD branch (the dev script installs clang)"
+  [[ $status == 0 ]] && exit 77 || exit 1
+fi
 sysroot=$cache/freebsd-13.2-sysroot
 if [[ ! -f $sysroot/.extracted ]]; then
   mkdir -p "$sysroot"

@@ -1,14 +1,20 @@
 // kqcheck: search for programs that break an implementation.
-//   kqcheck random --seed S --count N [--steps M] [--against model|host] [--mutate NAME] [--out DIR]
+//   kqcheck random --seed S --count N [--steps M] [--against model|host|native] [--host-os OS]
+//                  [--mutate NAME] [--out DIR]
 // Without --against every step of every program is checked against the
 // model's invariants and semantic properties; with it each program runs on
-// the reference (a faithful model, or this host's kqueue) and is replayed on
-// the model under test. Every failure is shrunk and written as a replayable
-// trace. Same seed, same programs, same results, byte for byte.
+// the reference (a faithful model; the model through the recorder's workers;
+// or a native kqueue - libkqueue, a BSD kernel - through the same workers,
+// played by a native kqrecord) and is replayed on the model under test.
+// Every failure, a crash or a hang of the reference included, is shrunk and
+// written as a replayable trace. Same seed, same programs, same results.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <cctype>
+#include <chrono>
 #include <map>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -85,7 +91,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::uint64_t count = 1000;
   std::size_t steps = 50;
-  std::string against;  // "", "model" or "host"
+  std::string against;  // "", "model", "host" or "native"
   std::string mutate;
   std::string dialect = "freebsd-main";
   std::string out = "kqcheck-failures";
@@ -94,7 +100,26 @@ struct Options {
   bool json = false;     // the result document (kqsim-result/1) on stdout, the text on stderr
   bool raw_fds = false;  // differential runs compare descriptor numbers
   std::string self;
+  std::string host_os;        // restrict programs to what a kqueue controls on this OS
+  std::string native_worker;  // --against native: a kqrecord built on the native kqueue
+  int step_timeout_ms = 2000;
+  std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
+  double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
 };
+
+// The native worker: --native-worker, else a kqrecord beside this kqcheck
+// (an install), else the one this build made.
+std::optional<std::string> find_native_worker(const Options& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!o.native_worker.empty()) return fs::exists(o.native_worker, ec) ? std::optional(fs::absolute(o.native_worker).string()) : std::nullopt;
+  fs::path beside = fs::path(o.self).parent_path() / "kqrecord";
+  if (fs::exists(beside, ec)) return beside.string();
+#ifdef KQSIM_NATIVE_WORKER
+  if (fs::exists(KQSIM_NATIVE_WORKER, ec)) return std::string(KQSIM_NATIVE_WORKER);
+#endif
+  return std::nullopt;
+}
 
 // Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
 std::FILE* text_out(bool json) { return json ? stderr : stdout; }
@@ -112,9 +137,19 @@ check::BackendFactory reference_for(const Options& o, const model::DialectProfil
   if (o.against == "model") {
     return [&profile]() -> std::unique_ptr<sim::Backend> { return std::make_unique<sim::ModelBackend>(profile); };
   }
+  if (o.against == "native") {
+    return [o]() -> std::unique_ptr<sim::Backend> {
+      host::HostBackendOptions h;
+      h.self_path = o.native_worker;
+      h.worker_path = o.native_worker;
+      h.step_timeout_ms = o.step_timeout_ms;
+      return std::make_unique<host::HostBackend>(h);
+    };
+  }
   return [o]() -> std::unique_ptr<sim::Backend> {
     host::HostBackendOptions h;
     h.self_path = o.self;
+    h.step_timeout_ms = o.step_timeout_ms;
     setenv("KQSIM_DIALECT", o.dialect.c_str(), 1);
     setenv("KQSIM_MODEL_FD", std::to_string(host::kModelServerFd).c_str(), 1);
     posix::ModelServer server = posix::start_model_server(o.dialect);
@@ -132,6 +167,8 @@ std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, 
 
 std::string write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
   for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
+  // Nothing after a crash or a hang ran: the failure trace ends there.
+  if (!obs.empty() && (obs.back().crash || obs.back().hang)) t.steps.resize(std::min(t.steps.size(), obs.size()));
   t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
                               o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
   t.steps[f.step].note = f.kind + ": " + f.message;
@@ -158,11 +195,52 @@ nlohmann::json failure_json(const std::string& path, const traces::Trace& t, con
           {"error", property ? nlohmann::json(fmt::format("step {}: {}", f.step, f.message)) : nlohmann::json(nullptr)}};
 }
 
-int campaign(const Options& o) {
+// What makes two failures the same behaviour: kind, the failing step's op
+// and the message with its numbers left out (descriptors, counts, sizes).
+std::string signature(const traces::Trace& t, const check::Failure& f) {
+  std::string message;
+  for (char c : f.message) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) message += c;
+  }
+  const char* op = f.step < t.steps.size() ? traces::op_name(t.steps[f.step].op) : "?";
+  return f.kind + " " + op + " " + message;
+}
+
+check::GeneratorOptions generator_options(const Options& o, const model::DialectProfile& profile) {
+  check::GeneratorOptions g{.steps = o.steps,
+                            .with_sockets = profile.models_unix_sockets,
+                            .with_kqueuex = profile.has_kqueuex,
+                            .with_aio = profile.has_aio_kevent};
+  if (!o.host_os.empty()) g = *check::restrict_to_host_os(g, o.host_os);
+  // Descriptors are compared by name: a raw low number would meet a native
+  // implementation's own descriptors.
+  if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;
+  return g;
+}
+
+std::optional<std::string> bad_options(Options& o) {
+  if (o.against != "" && o.against != "model" && o.against != "host" && o.against != "native") return "unknown --against value";
+  if (!o.host_os.empty() && !check::restrict_to_host_os({}, o.host_os)) return "unknown --host-os value (freebsd or linux)";
+  if (o.against == "native") {
+    auto worker = find_native_worker(o);
+    if (!worker) {
+      return "--against native needs kqrecord built on a native kqueue (this build has none: see docs/emulators.md), "
+             "or --native-worker PATH";
+    }
+    o.native_worker = *worker;
+  }
+  return std::nullopt;
+}
+
+int campaign(Options o) {
   const model::DialectProfile* profile = model::find_profile(o.dialect);
   auto mutations = mutations_named(o.mutate);
-  if (profile == nullptr || !mutations || (o.against != "" && o.against != "model" && o.against != "host")) {
-    std::cerr << "kqcheck: unknown --dialect, --mutate or --against value\n";
+  if (profile == nullptr || !mutations) {
+    std::cerr << "kqcheck: unknown --dialect or --mutate value\n";
+    return replay::kExitBadInput;
+  }
+  if (auto problem = bad_options(o)) {
+    std::cerr << "kqcheck: " << *problem << "\n";
     return replay::kExitBadInput;
   }
   if (auto problem = output_folder_problem(o.out)) {
@@ -173,14 +251,15 @@ int campaign(const Options& o) {
   nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
   cli::Progress progress("kqcheck", "programs", o.count, o.progress);
+  const check::GeneratorOptions gen = generator_options(o, *profile);
+  const bool through_workers = o.against == "native" || o.against == "host";
+  const std::size_t shrink_attempts = o.shrink_attempts != 0 ? o.shrink_attempts : through_workers ? 2000 : 20000;
+  const double shrink_seconds = o.shrink_seconds != 0 ? o.shrink_seconds : through_workers ? 2 : 0;
   std::uint64_t failures = 0, steps = 0, runs = 0;
   std::map<std::string, std::uint64_t> by_kind;
-  for (std::uint64_t i = 0; i < o.count && failures < o.max_failures; ++i) {
-    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), 
-                                                   {.steps = o.steps,
-                                                    .with_sockets = profile->models_unix_sockets,
-                                                    .with_kqueuex = profile->has_kqueuex,
-                                                    .with_aio = profile->has_aio_kevent});
+  std::set<std::string> signatures;  // failures already shrunk and written
+  for (std::uint64_t i = 0; i < o.count && (o.max_failures == 0 || failures < o.max_failures); ++i) {
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), gen);
     t.dialect = o.dialect;
     steps += t.steps.size();
     ++runs;
@@ -190,13 +269,31 @@ int campaign(const Options& o) {
     ++failures;
     ++by_kind[failure->kind];
     fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
-    traces::Trace small = check::shrink_trace(t, [&](const traces::Trace& c) { return run_one(c, o, m, ref, nullptr).has_value(); });
+    if (!signatures.insert(signature(t, *failure)).second) {
+      fmt::print(text_out(o.json), "  seen before (same kind, op and message): not shrunk again\n");
+      continue;
+    }
+    // Shrink toward the same kind of failure: a crash stays a crash.
+    // Through workers every candidate takes real time (a hang: the step
+    // timeout): past the budget, candidates count as passing and shrinking ends.
+    const std::string kind = failure->kind;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(shrink_seconds);
+    traces::Trace small = check::shrink_trace(
+        t,
+        [&](const traces::Trace& c) {
+          if (shrink_seconds > 0 && std::chrono::steady_clock::now() > deadline) return false;
+          auto f = run_one(c, o, m, ref, nullptr);
+          return f && f->kind == kind;
+        },
+        shrink_attempts);
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
     if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
+    else fmt::print(text_out(o.json), "  (the shrunk program no longer fails: a flaky reference; not written)\n");
+    std::fflush(stdout);
   }
   progress.finish(runs, fmt::format("{} failure(s)", failures));
-  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s)", runs, steps, failures);
+  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s), {} distinct", runs, steps, failures, signatures.size());
   for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
   fmt::print(text_out(o.json), "\n");
   if (o.json) {
@@ -333,11 +430,21 @@ int main(int argc, char** argv) {
   random->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
   random->add_option("--count", o.count, "Number of programs")->check(cli::decimal_in(1, kMaxCount));
   random->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
-  random->add_option("--against", o.against, "Compare with a reference: model or host");
+  random->add_option("--against", o.against,
+                     "Compare with a reference: model, host (the model through the recorder's workers) or native "
+                     "(the native kqueue, e.g. libkqueue, through the same workers)");
+  random->add_option("--host-os", o.host_os,
+                     "Generate only what a kqueue implementation controls on this OS: freebsd (everything) or linux "
+                     "(no FreeBSD-only names or calls, no aio/kqueuex, pipe I/O on the right end only)");
+  random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
+  random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
+      ->check(CLI::Range(1, 3'600'000));
+  random->add_option("--shrink-seconds", o.shrink_seconds, "Bound on shrinking time per failure (default: none on the model, 2 through workers)");
+  random->add_option("--shrink-attempts", o.shrink_attempts, "Bound on shrinking runs per failure (default 20000, 2000 through workers)");
   random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
   random->add_option("--dialect", o.dialect, "Dialect profile");
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
-  random->add_option("--max-failures", o.max_failures, "Stop after this many failures")->check(cli::decimal_in(1, kMaxCount));
+  random->add_option("--max-failures", o.max_failures, "Stop after this many failures (0: never stop)")->check(cli::decimal_in(0, kMaxCount));
   random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
   random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
@@ -346,6 +453,7 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
   generate->add_option("--index", index, "Which program of the campaign")->check(any_u64);
   generate->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
+  generate->add_option("--host-os", o.host_os, "As for random: freebsd or linux");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
   explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
@@ -369,7 +477,16 @@ int main(int argc, char** argv) {
   auto self = std::filesystem::canonical("/proc/self/exe", ec);
   o.self = ec ? std::string(argv[0]) : self.string();
   if (generate->parsed()) {
-    traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), {o.steps, true});
+    check::GeneratorOptions g{.steps = o.steps};
+    if (!o.host_os.empty()) {
+      auto r = check::restrict_to_host_os(g, o.host_os);
+      if (!r) {
+        std::cerr << "kqcheck: unknown --host-os value (freebsd or linux)\n";
+        return replay::kExitBadInput;
+      }
+      g = *r;
+    }
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), g);
     std::cout << traces::trace_to_json(t).dump(2) << "\n";
     return replay::kExitOk;
   }

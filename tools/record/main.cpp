@@ -114,9 +114,15 @@ std::optional<std::string> output_problem(const std::string& in, const std::stri
 // noted in the description.
 struct RecordRun {
   std::vector<traces::Observed> observed;
-  std::optional<std::string> stopped;  // why the run stopped early
+  std::optional<std::string> stopped;  // why the run stopped early (for stderr)
+  std::optional<std::string> stopped_note;  // the same without the file's path (for the recording)
   int exit_code = replay::kExitOk;
 };
+
+// A recording must not carry a machine's paths: step, field and message only.
+std::string note_of(const traces::TraceError& e) {
+  return fmt::format("step {}: field '{}': {}", e.step() ? std::to_string(*e.step()) : "-", e.field(), e.message());
+}
 
 RecordRun run_on_host(const traces::Trace& trace, host::HostBackend& backend) {
   RecordRun run;
@@ -125,9 +131,11 @@ RecordRun run_on_host(const traces::Trace& trace, host::HostBackend& backend) {
     interp.run([&](const sim::StepOutcome& o) { run.observed.push_back(interp.to_observed(o)); });
   } catch (const sim::UnsupportedStep& e) {
     run.stopped = e.what();
+    run.stopped_note = note_of(e);
     run.exit_code = replay::kExitUnsupported;
   } catch (const traces::TraceError& e) {
     run.stopped = e.what();
+    run.stopped_note = note_of(e);
     run.exit_code = replay::kExitBadInput;
   }
   return run;
@@ -162,7 +170,7 @@ int record(const std::string& in, const std::string& out_path, const std::string
   recorded.sources = {{"recording", fmt::format("{} on {} {} {}, {}", kqueue, id.os, id.release, id.machine, kRecorderVersion)}};
   if (run.stopped) {
     recorded.description += (recorded.description.empty() ? "" : " ") +
-                            fmt::format("[Recording stopped after {} of {} steps: {}]", run.observed.size(), trace.steps.size(), *run.stopped);
+                            fmt::format("[Recording stopped after {} of {} steps: {}]", run.observed.size(), trace.steps.size(), *run.stopped_note);
     std::cerr << "kqrecord: " << *run.stopped << " (the steps before it are recorded)\n";
   } else if (run.observed.size() < trace.steps.size()) {
     const traces::Observed& last = run.observed.back();

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# libkqueue end to end, as docs/emulators.md walks an emulator author
+# through it: record the corpus on libkqueue, diff it against the model, run
+# a campaign of COUNT programs, and check that every failure file the
+# campaign wrote replays as a failure. Asserts that each stage completes,
+# never which libkqueue behaviours are found. Needs kqrecord built on
+# libkqueue (CMake builds libkqueue from ../shared/emulators/ when it is
+# there); exit 77 (skip) otherwise.
+# Usage: libkqueue_end_to_end.sh REPO KQRECORD_OR_EMPTY KQREPLAY KQCHECK COUNT
+set -uo pipefail
+repo=$1 kqrecord=$2 kqreplay=$3 kqcheck=$4 count=$5
+if [[ -z $kqrecord || ! -x $kqrecord ]]; then
+  echo "SKIP: no kqrecord on a native kqueue in this build (no libkqueue: ../shared/emulators/ absent and none installed)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$repo/tools/emulators/record-corpus.sh" "$kqrecord" "$work/recorded" --kqueue-label "libkqueue 2.7.0" \
+  --step-timeout-ms 2000 >"$work/record.log" 2>&1 || { tail -20 "$work/record.log"; fail "recording the corpus"; }
+tail -1 "$work/record.log"
+recorded=$(find "$work/recorded" -name '*.json' | wc -l)
+corpus=$(find "$repo/traces/conformance" "$repo/traces/regressions" -name '*.json' | wc -l)
+[[ $recorded == "$corpus" ]] || fail "$recorded of $corpus traces recorded"
+
+# diff: 0 (all match) and 1 (divergences) are results; 2+ is kqsim failing.
+"$kqreplay" diff "$work/recorded" >"$work/diff.log" 2>&1
+rc=$?
+tail -3 "$work/diff.log"
+[[ $rc -le 1 || $rc == 3 ]] || fail "kqreplay diff exited $rc"
+
+"$kqcheck" random --seed 20261203 --count "$count" --against native --host-os linux --max-failures 0 \
+  --shrink-seconds 2 --out "$work/failures" >"$work/campaign.log" 2>&1
+rc=$?
+tail -1 "$work/campaign.log"
+[[ $rc -le 1 ]] || { tail -20 "$work/campaign.log"; fail "kqcheck exited $rc"; }
+grep -q "^$count traces," "$work/campaign.log" || fail "the campaign did not run all $count programs"
+n=0
+for f in "$work"/failures/*.json; do
+  [[ -e $f ]] || continue
+  n=$((n + 1))
+  "$kqreplay" diff "$f" >"$work/replay.log" 2>&1
+  rc=$?
+  [[ $rc == 1 ]] || { cat "$work/replay.log"; fail "$(basename "$f") replays with exit $rc, not as a failure (1)"; }
+done
+echo "ok: corpus recorded ($recorded), diffed, $count programs run, $n failure file(s) each replay as a failure"
