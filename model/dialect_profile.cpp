@@ -32,6 +32,7 @@ constexpr DialectProfile make_13_2() {
   p.filter_syscount = 13;
   p.has_cponfork = false;
   p.has_kqueuex = false;
+  p.has_keepudata = false;
   p.fork_skipped_kqueue_lowers_free_hint = true;
   // The pre-rewrite uipc_usrreq.c: PIPSIZ 8192 for streams, 2 KiB datagrams
   // and a 4 KiB datagram receive buffer (R5).

@@ -26,6 +26,11 @@ struct DialectProfile {
   bool has_cponfork = true;
   // kqueuex(2) exists (FreeBSD 14.0 and later).
   bool has_kqueuex = true;
+  // EV_KEEPUDATA (0x0200) exists (FreeBSD 14.0 and later): EV_ADD with it is
+  // EINVAL and a modify keeps udata. 13.2 does not know the bit: the add
+  // succeeds and udata is replaced (recorded: traces/recorded/freebsd-13.2,
+  // add-keepudata-einval and keepudata-modify-keeps-udata).
+  bool has_keepudata = true;
   // fdcopy on fork: whether a kqueue slot the child does not receive lowers
   // the child's lowest-free hint. 13.2: yes (child reuses the number);
   // 15.1: no (docs/observed-real-kernels.md D3).

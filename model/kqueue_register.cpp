@@ -11,7 +11,8 @@ Kernel::RegisterOutcome Kernel::kqueue_register(std::uint32_t kq, KEvent& kev, P
   if (has(kev.flags, ev::kEnable) && has(kev.flags, ev::kDisable)) return {Errno::kEINVAL, {}};
   // kqueue_fo_find: only -EVFILT_SYSCOUNT..-1 name a filter.
   if (kev.filter > 0 || kev.filter < -profile_->filter_syscount) return {Errno::kEINVAL, {}};
-  if (has(kev.flags, ev::kAdd) && has(kev.flags, ev::kKeepUdata)) return {Errno::kEINVAL, {}};
+  const bool keep_udata = profile_->has_keepudata && has(kev.flags, ev::kKeepUdata);
+  if (keep_udata && has(kev.flags, ev::kAdd)) return {Errno::kEINVAL, {}};
 
   FileIndex fp = kNoFile;
   if (filter_is_fd_based(kev.filter)) {
@@ -80,7 +81,7 @@ void Kernel::register_modify(KnoteRef ref, KEvent& kev) {
   } else if (has(kev.flags, ev::kDisable)) {
     kn.status |= kn::kDisabled;
   }
-  if (!has(kev.flags, ev::kKeepUdata)) kn.kev.udata = kev.udata;
+  if (!(profile_->has_keepudata && has(kev.flags, ev::kKeepUdata))) kn.kev.udata = kev.udata;
   if (filter_has_touch(kn)) {
     filter_touch_register(ref, kev);
   } else {

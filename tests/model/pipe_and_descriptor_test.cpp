@@ -163,5 +163,36 @@ TEST_F(PipeTest, ExecClosesCloexecKqueue) {
   EXPECT_EQ(k.fcntl_getfd(pid, plain).ret, 0);
 }
 
+// What FreeBSD 14.0 added and 13.2 lacks, as recorded on a 13.2 kernel
+// (traces/recorded/freebsd-13.2).
+class Before14Test : public KernelTest {
+ protected:
+  Before14Test() : KernelTest(*find_profile("freebsd-13.2")) {}
+};
+
+// kqueuex(2): syscall 583 is nosys() (exec-closes-cloexec-kqueue step 0).
+TEST_F(Before14Test, KqueuexIsEnosys) {
+  SysResult r = k.kqueue(pid, kqflag::kCloexec);
+  EXPECT_EQ(r.ret, -1);
+  EXPECT_EQ(r.err, Errno::kENOSYS);
+  EXPECT_EQ(r.completion, Completion::kDone);
+  EXPECT_EQ(k.kqueue(pid, 0).ret, 3);  // plain kqueue() still works
+}
+
+// EV_KEEPUDATA: an unknown bit, so EV_ADD with it succeeds and udata is
+// replaced (add-keepudata-einval steps 1-5).
+TEST_F(Before14Test, KeepudataIsIgnored) {
+  int kq = new_kq();
+  KEvent c = kev(1, filt::kUser, ev::kAdd | ev::kKeepUdata);
+  c.udata = 5;
+  add(kq, c);
+  c = kev(1, filt::kUser, ev::kAdd | ev::kKeepUdata, note::kTrigger);
+  c.udata = 6;
+  add(kq, c);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].udata, 6u);
+}
+
 }  // namespace
 }  // namespace kqsim::model::testing
