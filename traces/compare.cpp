@@ -1,5 +1,6 @@
 #include "traces/compare.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "model/kevent_names.hpp"
@@ -24,6 +25,13 @@ std::string event_text(std::uint64_t ident, model::FilterId filter) {
   return model::filter_name(filter) + " ident " + std::to_string(ident);
 }
 
+// An event the trace lists, by the name the trace gives its ident (a reader
+// of a divergence knows `rfd`, not the number the host happened to return).
+std::string event_text(const Ref& ident, model::FilterId filter) {
+  if (!ident.is_name()) return event_text(ident.number(), filter);
+  return model::filter_name(filter) + " ident " + ident.name();
+}
+
 json ref_json(const Ref& ref) { return ref.is_name() ? json(ref.name()) : json(ref.number()); }
 
 json expected_event_json(const ExpectedEvent& e) {
@@ -36,6 +44,26 @@ json actual_event_json(const model::KEvent& e) {
           {"fflags", e.fflags}, {"data", e.data}, {"udata", e.udata}};
 }
 
+// Both orders, in words and as JSON: the trace's listed order and the order
+// the events came back in, each event by the trace's name for it.
+Divergence order_divergence(const std::vector<std::size_t>& positions, const std::vector<const ExpectedEvent*>& events) {
+  std::vector<std::size_t> by_arrival(positions.size());
+  for (std::size_t i = 0; i < by_arrival.size(); ++i) by_arrival[i] = i;
+  std::sort(by_arrival.begin(), by_arrival.end(), [&](std::size_t a, std::size_t b) { return positions[a] < positions[b]; });
+  std::string listed, arrived;
+  json listed_json = json::array(), arrived_json = json::array();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::string in_list = event_text(events[i]->ident, events[i]->filter);
+    const ExpectedEvent& e = *events[by_arrival[i]];
+    const std::string in_arrival = event_text(e.ident, e.filter);
+    listed += (i == 0 ? "" : ", ") + in_list;
+    arrived += (i == 0 ? "" : ", ") + in_arrival;
+    listed_json.push_back(in_list);
+    arrived_json.push_back(in_arrival);
+  }
+  return {DivergenceKind::kOrder, listed, arrived, "", 0, listed_json, arrived_json, nullptr};
+}
+
 bool is_error_record(model::EventFlags flags) { return (flags & model::ev::kError) != 0; }
 
 // A difference in an EV_ERROR receipt is one category, whatever its field:
@@ -44,9 +72,9 @@ DivergenceKind field_kind(DivergenceKind kind, model::EventFlags want, model::Ev
   return is_error_record(want) || is_error_record(got) ? DivergenceKind::kErrorRecord : kind;
 }
 
-void compare_fields(const ExpectedEvent& want, std::uint64_t ident, const model::KEvent& got,
-                    const IdentResolver& resolve, std::vector<Divergence>& out) {
-  const std::string what = event_text(ident, got.filter);
+void compare_fields(const ExpectedEvent& want, const model::KEvent& got, const IdentResolver& resolve,
+                    std::vector<Divergence>& out) {
+  const std::string what = event_text(want.ident, got.filter);
   const json ev{{"ident", ref_json(want.ident)}, {"filter", model::filter_name(got.filter)}, {"flags", flags_json(want.flags)}};
   auto push = [&](DivergenceKind k, std::string e, std::string a, const char* field, json ev_value, json av_value) {
     const DivergenceKind kind = field_kind(k, want.flags, got.flags);
@@ -74,6 +102,7 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
                     std::vector<Divergence>& out) {
   std::vector<bool> used(actual.events.size(), false);
   std::vector<std::size_t> matched_positions;
+  std::vector<const ExpectedEvent*> matched_events;  // parallel to matched_positions
   for (const ExpectedEvent& want : expected.events) {
     const std::uint64_t ident = resolve(want.ident, want.filter);
     std::optional<std::size_t> found;
@@ -83,13 +112,14 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
     if (!found) {
       const DivergenceKind kind = field_kind(DivergenceKind::kMissingEvent, want.flags, 0);
       const json ev = expected_event_json(want);
-      out.push_back({kind, event_text(ident, want.filter), "absent", kind == DivergenceKind::kMissingEvent ? "" : "missing",
+      out.push_back({kind, event_text(want.ident, want.filter), "absent", kind == DivergenceKind::kMissingEvent ? "" : "missing",
                      want.filter, ev, nullptr, ev});
       continue;
     }
     used[*found] = true;
     matched_positions.push_back(*found);
-    compare_fields(want, ident, actual.events[*found], resolve, out);
+    matched_events.push_back(&want);
+    compare_fields(want, actual.events[*found], resolve, out);
   }
   for (std::size_t i = 0; i < actual.events.size(); ++i) {
     if (used[i]) continue;
@@ -102,10 +132,7 @@ void compare_events(const Observed& expected, const ActualObservation& actual, c
   if (expected.order == EventOrder::kExact) {
     for (std::size_t i = 1; i < matched_positions.size(); ++i) {
       if (matched_positions[i] < matched_positions[i - 1]) {
-        json got_order = json::array();
-        for (std::size_t p : matched_positions) got_order.push_back(p);
-        out.push_back({DivergenceKind::kOrder, "events in the listed order", "a different order", "", 0,
-                       "listed order", got_order, nullptr});
+        out.push_back(order_divergence(matched_positions, matched_events));
         break;
       }
     }
