@@ -22,7 +22,7 @@ import sys
 OBS_DOC = "docs/observed-real-kernels.md"
 OBS_REF = re.compile(r"docs/observed-real-kernels\.md ([A-Z][0-9]+)")
 TRACE_PATH = re.compile(r"traces/(?:conformance|regressions|recorded|histories|scenarios)/[A-Za-z0-9_./-]+\.json")
-OUTSIDE = re.compile(r"\.\./shared/|/wor[k]/|/tmp/bash_jobs|/home/[a-z]")
+OUTSIDE = re.compile(r"\.\./shared/|/wor[k]/|/tmp/bash_[j]obs|/home/[a-z]")
 MD_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
