@@ -58,6 +58,7 @@ int host_errno(kqsim::model::Errno e) {
     case Errno::kENOMEM: return ENOMEM;
     case Errno::kEFAULT: return EFAULT;
     case Errno::kEINVAL: return EINVAL;
+    case Errno::kENOSYS: return ENOSYS;  // kqueuex on 13.2 (nosys)
     case Errno::kEMFILE: return EMFILE;
     case Errno::kENOTTY: return ENOTTY;
     case Errno::kEPIPE: return EPIPE;
