@@ -64,13 +64,15 @@ Step two_names(Prng& rng, Op op) {
 
 }  // namespace
 
-std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes) {
+std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes, bool revoke_note) {
   static constexpr std::array<std::uint32_t, 6> kMasks{
       note::kWrite, note::kDelete | note::kRename, note::kWrite | note::kExtend | note::kAttrib | note::kLink,
       note::kOpen | note::kClose | note::kCloseWrite | note::kRead, 0x7ff, note::kAttrib};
-  const std::uint32_t mask = kMasks[rng.below(kMasks.size())];
+  std::uint32_t mask = kMasks[rng.below(kMasks.size())];
   // NOTE_DELETE to NOTE_REVOKE (0x7f) are the names every BSD shares.
-  return freebsd_notes ? mask : (mask & 0x7f) != 0 ? mask & 0x7f : note::kWrite;
+  if (!freebsd_notes) mask &= 0x7f;
+  if (!revoke_note) mask &= ~note::kRevoke;
+  return mask != 0 ? mask : note::kWrite;
 }
 
 void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
@@ -177,7 +179,7 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
       return out.push_back(std::move(s));
     }
     case 9: {
-      Step s = fs_step(Op::kTruncate, rng.chance(80) ? pick(rng, kFiles) : pick(rng, kFifos));
+      Step s = fs_step(Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? pick(rng, kFiles) : pick(rng, kFifos));
       s.vfs.value = rng.between(0, 300);
       return out.push_back(std::move(s));
     }

@@ -33,9 +33,12 @@ class FsStepMaker {
   [[nodiscard]] bool unmounted() const { return unmounted_; }
   // A random EVFILT_VNODE interest mask; with freebsd_notes, FreeBSD's own
   // NOTE_OPEN, NOTE_CLOSE, NOTE_CLOSE_WRITE and NOTE_READ among them.
-  static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true);
+  // Without revoke_note: never NOTE_REVOKE (a name libkqueue lacks on Linux).
+  static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true, bool revoke_note = true);
   // Without revoke(2) and unmount(2): hosts where they are not kqueue's business.
   void without_revoke_and_unmount() { revoke_and_unmount_ = false; }
+  // truncate(2) of files only: a FIFO's is EINVAL on Linux, the host's answer.
+  void without_fifo_truncate() { fifo_truncate_ = false; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
@@ -43,6 +46,7 @@ class FsStepMaker {
   void make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<traces::Step>& out);
   std::int32_t next_dir_fd_ = 200;
   bool laid_out_ = false;
+  bool fifo_truncate_ = true;
   bool fifo_opened_ = false;  // a forced unmount with an open FIFO is unsupported: never after one
   bool unmounted_ = false;    // a forced unmount was made: no more path calls
   bool revoke_and_unmount_ = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,16 @@ constexpr std::array<model::EventFlags, 12> kFlagChoices{
 };
 
 constexpr std::array<std::int64_t, 7> kWriteSizes{1, 3, 100, 512, 4096, 20000, 70000};
+// Without the host OS's corners: writes that never fill a pipe (16 KiB on
+// FreeBSD before it grows) nor an AF_UNIX socket (8 KiB on FreeBSD, far more on Linux).
+constexpr std::size_t kSmallWriteSizes = 4;
 constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
 
 class Generator {
  public:
   Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {
     if (!o.freebsd_extensions) fs_.without_revoke_and_unmount();
+    if (!o.host_os_corners) fs_.without_fifo_truncate();
   }
 
   traces::Trace run(std::uint64_t seed) {
@@ -87,12 +92,18 @@ class Generator {
     if (!fds_.empty()) return Ref{pick(fds_)};
     return Ref{std::uint64_t{(options_.low_descriptor_numbers ? 3 : 100) + rng_.below(6)}};
   }
-  // A descriptor to read or write: with one-way pipes, never a pipe's wrong end.
+  std::size_t write_sizes() const { return options_.host_os_corners ? kWriteSizes.size() : kSmallWriteSizes; }
+  static bool among(const std::vector<std::string>& pool, const std::string& name) {
+    return std::find(pool.begin(), pool.end(), name) != pool.end();
+  }
+  // A descriptor to read or write: with one-way pipes, never a pipe's wrong
+  // end; without the host OS's corners, never a listening socket.
   Ref io_fd(const std::vector<std::string>& wrong_ends) {
-    if (options_.two_way_pipes) return any_fd();
+    if (options_.two_way_pipes && options_.host_os_corners) return any_fd();
     std::vector<std::string> ok;
     for (const std::string& fd : fds_) {
-      if (std::find(wrong_ends.begin(), wrong_ends.end(), fd) == wrong_ends.end()) ok.push_back(fd);
+      const bool wrong = !options_.two_way_pipes && among(wrong_ends, fd);
+      if (!wrong && (options_.host_os_corners || !among(listeners_, fd))) ok.push_back(fd);
     }
     return ok.empty() ? Ref{std::uint64_t{100 + rng_.below(6)}} : Ref{pick(ok)};
   }
@@ -106,7 +117,7 @@ class Generator {
     switch (s.op) {
       case Op::kKqueue: make_kqueue(s); break;
       case Op::kPipe: make_pipe(s); break;
-      case Op::kWrite: s.fd = io_fd(read_ends_); s.bytes = kWriteSizes[rng_.below(kWriteSizes.size())]; break;
+      case Op::kWrite: s.fd = io_fd(read_ends_); s.bytes = kWriteSizes[rng_.below(write_sizes())]; break;
       case Op::kRead: s.fd = io_fd(write_ends_); s.bytes = kReadSizes[rng_.below(kReadSizes.size())]; break;
       case Op::kClose: s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd(); break;
       case Op::kDup: make_dup(s); break;
@@ -211,13 +222,20 @@ class Generator {
     Step connect;
     connect.op = Op::kConnect;
     connect.fd = Ref{s.as[0]};
-    connect.sock.name = rng_.chance(10) ? "kqcheck-nobody.sock" : "kqcheck-" + pick(listeners_) + ".sock";
+    const std::string listener = pick(listeners_);
+    // Without the host OS's corners a listener holds one unaccepted
+    // connection at most: how many more a backlog admits is the OS's arithmetic.
+    const bool full = !options_.host_os_corners && unaccepted_[listener] > 0;
+    const bool nobody = full || rng_.chance(10);
+    connect.sock.name = nobody ? "kqcheck-nobody.sock" : "kqcheck-" + listener + ".sock";
+    if (!nobody) ++unaccepted_[listener];
     pending_.push_back(connect);
   }
 
   void make_accept(Step& s) {
     if (!options_.with_sockets || listeners_.empty()) return make_listener(s);
     s.fd = Ref{pick(listeners_)};
+    if (unaccepted_[s.fd.name()] > 0) --unaccepted_[s.fd.name()];
     s.as = {fresh("a")};
     fds_.push_back(s.as[0]);
     connected_fds_.push_back(s.as[0]);
@@ -232,7 +250,7 @@ class Generator {
   }
 
   void make_setsockopt(Step& s) {
-    if (!options_.with_sockets) return make_pipe(s);
+    if (!options_.with_sockets || !options_.low_water_and_revoke) return make_pipe(s);
     s.fd = connected_fds_.empty() || rng_.chance(10) ? any_fd() : Ref{pick(connected_fds_)};
     s.sock.option = rng_.chance(50) ? model::SocketOption::kRcvLowat : model::SocketOption::kSndLowat;
     static constexpr std::array<std::int64_t, 5> kValues{0, 1, 3, 100, 70000};
@@ -303,7 +321,7 @@ class Generator {
     static constexpr std::array<model::EventFlags, 4> kAdd{ev::kAdd, ev::kAdd | ev::kClear, ev::kAdd | ev::kOneshot,
                                                            ev::kAdd | ev::kDispatch};
     c.flags = kAdd[rng_.below(kAdd.size())];
-    c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions);
+    c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke);
     s.changes.push_back(c);
     if (!dir && rng_.chance(50)) {
       c.filter = rng_.chance(70) ? filt::kRead : filt::kWrite;
@@ -453,7 +471,7 @@ class Generator {
                                                           note::kFfand | 0xf, note::kFfcopy | 0x12, note::kFfor | 0x40};
       return kUser[rng_.below(kUser.size())];
     }
-    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions);
+    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke);
     if (filter == filt::kTimer) {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];
@@ -468,7 +486,7 @@ class Generator {
     // Bit 0x1 on a signal knote is NOTE_TRACK to knote_fork, a corner the
     // model reports as unsupported.
     if (filter == filt::kSignal) return 0;
-    return rng_.chance(10) ? note::kLowat : 0;
+    return options_.low_water_and_revoke && rng_.chance(10) ? note::kLowat : 0;
   }
 
   void make_kevent(Step& s) {
@@ -483,6 +501,7 @@ class Generator {
   Prng rng_;
   GeneratorOptions options_;
   std::vector<std::string> listeners_;
+  std::map<std::string, std::size_t> unaccepted_;  // connections a listener may hold, as far as the program knows
   std::vector<std::string> connected_fds_;  // sockets that never listen (stream or datagram): socketpair ends, clients, accepted
   std::vector<Step> pending_;  // the rest of a multi-step action (listener, client, file-system action)
   std::vector<std::string> kqs_, fds_, children_, pds_;
@@ -517,6 +536,8 @@ std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, co
   options.low_descriptor_numbers = false;
   options.with_aio = false;      // SIGEV_KEVENT is FreeBSD's
   options.with_kqueuex = false;  // FreeBSD 14.0 and later
+  options.low_water_and_revoke = false;
+  options.host_os_corners = false;
   return options;
 }
 

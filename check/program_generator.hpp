@@ -39,11 +39,21 @@ struct GeneratorOptions {
   // implementation with internal descriptors (libkqueue) uses for its own.
   // Without, such a step uses a number above any the program opens (100+).
   bool low_descriptor_numbers = true;
+  // Low-water marks (SO_SNDLOWAT, SO_RCVLOWAT, NOTE_LOWAT) and NOTE_REVOKE,
+  // every BSD's: Linux refuses SO_SNDLOWAT (ENOPROTOOPT) and libkqueue leaves
+  // NOTE_LOWAT and NOTE_REVOKE undefined there, so such a step is unsupported.
+  bool low_water_and_revoke = true;
+  // Calls whose answer is the host OS's own, not kqueue's: reads and writes
+  // on a listening socket (Linux EINVAL), truncate(2) of a FIFO (Linux
+  // EINVAL), a second unaccepted connection (the backlog arithmetic differs),
+  // writes large enough to fill a pipe or socket (buffer sizes differ).
+  bool host_os_corners = true;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)
 // or "linux" (libkqueue: no FreeBSD extensions, no aio nor kqueuex, pipe I/O
-// on the right end only, no low descriptor numbers). nullopt for an OS this does not know.
+// on the right end only, no low descriptor numbers, no low-water marks nor
+// NOTE_REVOKE, none of the host OS's corners). nullopt for an OS this does not know.
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

@@ -731,6 +731,24 @@ std::uint32_t host_unit_mask() {
   return mask;
 }
 
+// Several unit bits at once (filt_timervalidate: EINVAL on FreeBSD), unit by
+// unit, where the host's units are bits too (macOS, libkqueue): the host
+// answers such a value itself. Where it numbers its units (NetBSD,
+// OpenBSD) or lacks a name, no value says the same: unsupported.
+Translated several_units_to_host(std::uint32_t unit, long long out) {
+  std::size_t units = 0;
+  for (const NamedValue* nv = kTimerUnits; nv->name != nullptr; ++nv) units += nv->value != 0 ? 1 : 0;
+  const bool bits = static_cast<std::size_t>(__builtin_popcount(host_unit_mask())) == units;
+  const char* const names[] = {"NOTE_SECONDS", "NOTE_MSECONDS", "NOTE_USECONDS", "NOTE_NSECONDS"};
+  for (const char* name : names) {
+    if ((unit & *model::note_from_name(name)) == 0) continue;
+    const NamedValue* nv = find(kTimerUnits, name);
+    if (!bits || nv == nullptr) return lacking("timer unit bits " + std::to_string(unit) + " (several units at once)");
+    out |= nv->value;
+  }
+  return {out, {}};
+}
+
 // filt_timervalidate: the unit is one of four (none: milliseconds). On
 // macOS and libkqueue milliseconds have no name (they are the default).
 Translated timer_to_host(std::uint32_t fflags) {
@@ -739,7 +757,7 @@ Translated timer_to_host(std::uint32_t fflags) {
   if (unit != 0) {
     const char* name = unit == model::note::kSeconds ? "NOTE_SECONDS" : unit == model::note::kMseconds ? "NOTE_MSECONDS"
                      : unit == model::note::kUseconds ? "NOTE_USECONDS" : unit == model::note::kNseconds ? "NOTE_NSECONDS" : nullptr;
-    if (name == nullptr) return lacking("timer unit bits " + std::to_string(unit) + " (several units at once)");
+    if (name == nullptr) return several_units_to_host(unit, out);
     const NamedValue* nv = find(kTimerUnits, name);
     if (nv == nullptr && unit != model::note::kMseconds) return lacking(name);
     out |= nv != nullptr ? nv->value : 0;
@@ -818,7 +836,14 @@ std::uint32_t from_host_fflags(model::FilterId filter, std::uint32_t fflags) {
 Translated to_host_signal(std::int64_t signo) {
   if (signo == 0) return {0, {}};
   const std::string name = model::signal_name(static_cast<int>(signo));
-  if (!model::signal_from_name(name)) return lacking("signal " + name + " (no FreeBSD name)");
+  if (!model::signal_from_name(name)) {
+    // Beyond FreeBSD's last signal (_SIG_MAXSIG, 128) and the host's: invalid
+    // on both, so passed as it is for the host to refuse in its own way.
+#ifdef NSIG
+    if (signo > 128 && signo >= NSIG) return {signo, {}};
+#endif
+    return lacking("signal " + name + " (no FreeBSD name)");
+  }
   const NamedValue* nv = find(kSignals, name);
   return nv != nullptr ? Translated{nv->value, {}} : lacking(name);
 }

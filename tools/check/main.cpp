@@ -31,6 +31,7 @@
 #include "sim/posix/model_server.hpp"
 #include "tools/common/cli_support.hpp"
 #include "tools/common/progress.hpp"
+#include "tools/check/shrink_command.hpp"
 #include "tools/replay/exit_codes.hpp"
 #include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
@@ -465,6 +466,16 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
   explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
+  tools::ShrinkCli sh;
+  CLI::App* shrink_cmd = app.add_subcommand("shrink", "Shrink traces (a report's examples cut from recordings) on a reference, "
+                                                       "keeping the divergences of their last step");
+  shrink_cmd->add_option("TRACES", sh.traces, "Trace files")->required();
+  shrink_cmd->add_option("--against", o.against, "The reference: native (default) or host")->default_val("native");
+  shrink_cmd->add_option("--native-worker", o.native_worker, "As for random");
+  shrink_cmd->add_option("--step-timeout-ms", o.step_timeout_ms, "As for random")->check(CLI::Range(1, 3'600'000));
+  shrink_cmd->add_option("--shrink-seconds", sh.seconds, "Bound on shrinking time per trace (default 30)");
+  shrink_cmd->add_option("--shrink-attempts", sh.attempts, "Bound on shrinking runs per trace (default 2000)");
+  shrink_cmd->add_option("--out", sh.out, "Where to write the shrunk traces (default kqcheck-shrunk)");
   std::string history;
   CLI::App* linearize_cmd = app.add_subcommand("linearize", "Decide whether a concurrent history is linearizable on the model");
   linearize_cmd->add_option("HISTORY", history, "History file (kqsim-history/1)")->required();
@@ -493,6 +504,13 @@ int main(int argc, char** argv) {
   try {
     if (explore_cmd->parsed()) return explore_command(ex);
     if (linearize_cmd->parsed()) return linearize_command(history);
+    if (shrink_cmd->parsed()) {
+      if (auto problem = bad_options(o)) {
+        std::cerr << "kqcheck: " << *problem << "\n";
+        return replay::kExitBadInput;
+      }
+      return tools::shrink_command(sh, reference_for(o, model::default_profile()));
+    }
     return campaign(o);
   } catch (const traces::TraceError& e) {
     std::cerr << "kqcheck: " << e.what() << "\n";

@@ -16,7 +16,9 @@ namespace kqsim::replay {
 int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts, const ReportOptions& ro) {
   std::optional<Expectations> known;
   if (opts.expectations) known = Expectations::load(*opts.expectations);
-  ReportInput in{paths, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds};
+  std::optional<ReportNotes> notes;
+  if (ro.notes) notes = ReportNotes::load(*ro.notes);
+  ReportInput in{paths, ro.examples, notes ? &*notes : nullptr, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds};
   if (!in.corpus && std::filesystem::is_directory("traces/conformance")) in.corpus = "traces/conformance";
   Report r = build_report(in);
   if (r.traces == 0) {
@@ -30,8 +32,8 @@ int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts,
           << traces::trace_to_json(r.behaviours[i].example).dump(2) << "\n";
     }
   }
-  if (opts.json) std::cout << traces::dump_result(report_json(r, in.known)) << "\n";
-  else std::cout << report_markdown(r, in.known);
+  if (opts.json) std::cout << traces::dump_result(report_json(r, in.known, in.notes)) << "\n";
+  else std::cout << report_markdown(r, in.known, in.notes);
   bool unexpected = false;
   for (const Behaviour& b : r.behaviours) unexpected = unexpected || b.known_reason.empty();
   return std::max(r.worst_exit, static_cast<int>(unexpected ? kExitDivergence : kExitOk));

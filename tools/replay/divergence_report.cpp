@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "model/kevent_names.hpp"
+#include "tools/replay/behaviour_signature.hpp"
 #include "tools/replay/step_text.hpp"
 #include "tools/replay/trace_runner.hpp"
 #include "traces/compare_json.hpp"
@@ -17,92 +18,11 @@ namespace {
 using nlohmann::json;
 using traces::DivergenceKind;
 
-// Flags one side has and the other lacks, as "+EV_ADD -EV_CLEAR" (the
-// implementation's side first).
-std::string flag_delta(const json& model, const json& trace) {
-  std::string out;
-  auto has = [](const json& a, const json& f) { return a.is_array() && std::find(a.begin(), a.end(), f) != a.end(); };
-  if (trace.is_array()) {
-    for (const json& f : trace) {
-      if (!has(model, f)) out += (out.empty() ? "+" : " +") + f.get<std::string>();
-    }
-  }
-  if (model.is_array()) {
-    for (const json& f : model) {
-      if (!has(trace, f)) out += (out.empty() ? "-" : " -") + f.get<std::string>();
-    }
-  }
-  return out;
-}
-
-std::string value_text(const json& v) {
-  if (v.is_null()) return "nothing";
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_array() && v.empty()) return "none";
-  if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); })) {
-    std::string out;
-    for (const json& e : v) out += (out.empty() ? "" : "|") + e.get<std::string>();
-    return out;
-  }
-  return v.dump();
-}
-
 // A kqueue behaviour is one of kqueue()/kevent(); the rest is the host OS's,
 // except a crash or hang of the implementation, which is always a finding.
 ReportSection section_of(traces::Op op, DivergenceKind kind) {
   if (kind == DivergenceKind::kCrash || kind == DivergenceKind::kHang) return ReportSection::kKqueue;
   return op == traces::Op::kKqueue || op == traces::Op::kKevent ? ReportSection::kKqueue : ReportSection::kHostOs;
-}
-
-// What makes two divergences one behaviour: the category, the call, the
-// filter, and the values that tell the behaviour (never descriptor numbers
-// or counts that vary from program to program).
-std::pair<std::string, std::string> signature_of(const traces::Step& step, const traces::Divergence& d) {
-  const std::string op = traces::op_name(step.op);
-  const std::string filter = d.filter != 0 ? model::filter_name(d.filter) : "";
-  const std::string cat = traces::divergence_kind_name(d.kind);
-  const json& model = d.actual_value;
-  const json& trace = d.expected_value;
-  switch (d.kind) {
-    case DivergenceKind::kFlags: {
-      std::string delta = flag_delta(model, trace);
-      return {cat + "|" + filter + "|" + delta, fmt::format("{} returned flags {} (FreeBSD's flags {})", filter, delta, value_text(model))};
-    }
-    case DivergenceKind::kErrno:
-      return {cat + "|" + op + "|" + value_text(model) + "|" + value_text(trace),
-              fmt::format("{}() {} where FreeBSD's {}", op, trace.is_null() ? "succeeds" : "fails with " + value_text(trace),
-                          model.is_null() ? "succeeds" : "fails with " + value_text(model))};
-    case DivergenceKind::kRet:
-      if (step.op == traces::Op::kKevent) {
-        return {cat + "|kevent", "kevent() returns another number of events than FreeBSD"};
-      }
-      return {cat + "|" + op + "|" + value_text(model) + "|" + value_text(trace),
-              fmt::format("{}() returns {} where FreeBSD's returns {}", op, value_text(trace), value_text(model))};
-    case DivergenceKind::kMissingEvent:
-    case DivergenceKind::kExtraEvent: {
-      const std::string flags = d.event.is_object() ? flag_delta(json::array(), d.event["flags"]) : "";
-      return {cat + "|" + filter + "|" + flags,
-              fmt::format("{} event {} by the implementation{}", filter,
-                          d.kind == DivergenceKind::kMissingEvent ? "not returned" : "returned only",
-                          flags.empty() ? "" : " (flags " + flags + ")")};
-    }
-    case DivergenceKind::kErrorRecord: {
-      // Which part of the receipt differs, and the errnos it carries; never the ident.
-      const std::string part = d.detail.find(", ") != std::string::npos ? d.detail.substr(d.detail.rfind(", ") + 2) : d.detail;
-      auto errno_of = [](const json& v) { return v.is_object() && v.contains("data") ? value_text(v["data"]) : value_text(v); };
-      return {cat + "|" + filter + "|" + part + "|" + errno_of(model) + "|" + errno_of(trace),
-              fmt::format("{} EV_ERROR receipt {}: implementation {}, FreeBSD {}", filter,
-                          part == "missing" ? "missing" : part == "extra" ? "extra" : "differs in " + part,
-                          errno_of(trace), errno_of(model))};
-    }
-    case DivergenceKind::kUnsupported:
-      return {cat + "|" + op + "|" + value_text(trace), fmt::format("{}() cannot be made: {}", op, value_text(trace))};
-    case DivergenceKind::kCrash:
-    case DivergenceKind::kHang:
-      return {cat + "|" + op, fmt::format("the implementation {} in {}()", d.kind == DivergenceKind::kCrash ? "crashes" : "hangs", op)};
-    default:
-      return {cat + "|" + op + "|" + filter, fmt::format("{} of {}{} differs", cat, op, filter.empty() ? "" : " " + filter)};
-  }
 }
 
 // Conformance traces by name: their sources say where FreeBSD's behaviour comes from.
@@ -134,17 +54,38 @@ struct Found {
 
 }  // namespace
 
-Report build_report(const ReportInput& in) {
-  Report report;
-  report.dialect = in.dialect.value_or("");
-  const auto sources = corpus_sources(in.corpus);
+namespace {
+
+struct Builder {
+  const ReportInput& in;
+  Report& report;
+  std::map<std::string, std::vector<traces::SourceRef>> sources;
   std::map<std::string, std::size_t> index;  // signature -> behaviour
-  for (const std::string& path : expand_trace_paths(in.paths)) {
+
+  // One trace's divergences. An example-only trace offers shorter examples
+  // of behaviours already seen, nothing else.
+  void add_trace(const std::string& path, bool example_only) {
     std::vector<Found> found;
     TraceReport r = replay_trace(path, ReplayOptions{in.dialect, true, in.raw_fds},
                                  [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
                                    for (const traces::Divergence& d : o.divergences) found.push_back({o.step->index, d, interp.to_observed(o)});
                                  });
+    if (!example_only) count_trace(r, found.empty());
+    bool first = true;
+    for (const Found& f : found) {
+      // A return value of -1 against one of 0 says nothing the errno does not.
+      const bool errno_too = std::any_of(found.begin(), found.end(), [&](const Found& g) {
+        return g.step == f.step && g.divergence.kind == DivergenceKind::kErrno;
+      });
+      if (f.divergence.kind == DivergenceKind::kRet && errno_too) continue;
+      for (const BehaviourKey& key : behaviour_keys(r.trace.steps[f.step], f.divergence)) {
+        add_divergence(path, r, f, key, first, example_only);
+      }
+      first = false;
+    }
+  }
+
+  void count_trace(const TraceReport& r, bool matched) {
     ++report.traces;
     if (r.trace.host) {
       ++report.recordings;
@@ -155,44 +96,59 @@ Report build_report(const ReportInput& in) {
       report.problems.push_back(r.error);
       report.worst_exit = std::max(report.worst_exit, static_cast<int>(exit_code_for(r.status)));
     }
-    if (!found.empty()) ++report.divergent_traces;
-    bool first = true;
-    for (const Found& f : found) {
-      const traces::Step& step = r.trace.steps[f.step];
-      // A return value of -1 against one of 0 says nothing the errno does not.
-      const bool errno_too = std::any_of(found.begin(), found.end(), [&](const Found& g) {
-        return g.step == f.step && g.divergence.kind == DivergenceKind::kErrno;
-      });
-      if (f.divergence.kind == DivergenceKind::kRet && errno_too) continue;
-      auto [signature, title] = signature_of(step, f.divergence);
-      const std::string* reason = in.known != nullptr ? in.known->reason_for(r.trace.name, step, f.divergence) : nullptr;
-      if (reason != nullptr) signature = "known|" + signature;
-      auto [it, added] = index.emplace(signature, report.behaviours.size());
-      if (added) {
-        Behaviour b;
-        b.signature = signature;
-        b.title = title;
-        b.kind = f.divergence.kind;
-        b.section = section_of(step.op, f.divergence.kind);
-        b.known_reason = reason != nullptr ? *reason : "";
-        report.behaviours.push_back(std::move(b));
-      }
-      Behaviour& b = report.behaviours[it->second];
+    if (!matched) ++report.divergent_traces;
+  }
+
+  void add_divergence(const std::string& path, const TraceReport& r, const Found& f, const BehaviourKey& key, bool first,
+                      bool example_only) {
+    const traces::Step& step = r.trace.steps[f.step];
+    std::string signature = key.signature;
+    const std::string& title = key.title;
+    const std::string* reason = in.known != nullptr ? in.known->reason_for(r.trace.name, step, f.divergence) : nullptr;
+    if (reason != nullptr) signature = "known|" + signature;
+    auto it = index.find(signature);
+    if (it == index.end() && example_only) return;
+    const bool added = it == index.end();
+    if (added) {
+      it = index.emplace(signature, report.behaviours.size()).first;
+      Behaviour b;
+      b.signature = signature;
+      b.title = title;
+      b.kind = f.divergence.kind;
+      b.section = section_of(step.op, f.divergence.kind);
+      b.known_reason = reason != nullptr ? *reason : "";
+      const std::string* note = in.notes != nullptr ? in.notes->checked(signature) : nullptr;
+      b.checked = note != nullptr ? *note : "";
+      report.behaviours.push_back(std::move(b));
+    }
+    Behaviour& b = report.behaviours[it->second];
+    if (!example_only) {
       ++b.occurrences;
       if (first) ++b.first_in_trace;
-      first = false;
       if (std::find(b.traces.begin(), b.traces.end(), r.trace.name) == b.traces.end()) b.traces.push_back(r.trace.name);
-      // The shortest example wins: fewer steps up to the divergence.
-      if (!added && b.example_step <= f.step) continue;
-      b.example = cut_after(r.trace, f.step);
-      b.example_step = f.step;
-      b.example_path = path;
-      b.divergence = traces::divergence_json(step, f.divergence, traces::trace_vs_model(f.divergence), call_text(step), reason);
-      b.model_observation = traces::observation_json(f.model);
-      auto src = sources.find(r.trace.name);
-      b.freebsd_sources = src != sources.end() ? src->second : std::vector<traces::SourceRef>{};
+      if (f.divergence.filter != 0) b.filters.insert(model::filter_name(f.divergence.filter));
     }
+    // The shortest example wins: fewer steps up to the divergence.
+    if (!added && b.example_step <= f.step) return;
+    b.example = cut_after(r.trace, f.step);
+    b.example_step = f.step;
+    b.example_path = path;
+    b.example_is_recording = r.trace.host.has_value();
+    b.divergence = traces::divergence_json(step, f.divergence, traces::trace_vs_model(f.divergence), call_text(step), reason);
+    b.model_observation = traces::observation_json(f.model);
+    auto src = sources.find(r.trace.name);
+    b.freebsd_sources = src != sources.end() ? src->second : std::vector<traces::SourceRef>{};
   }
+};
+
+}  // namespace
+
+Report build_report(const ReportInput& in) {
+  Report report;
+  report.dialect = in.dialect.value_or("");
+  Builder builder{in, report, corpus_sources(in.corpus), {}};
+  for (const std::string& path : expand_trace_paths(in.paths)) builder.add_trace(path, false);
+  for (const std::string& path : expand_trace_paths(in.examples)) builder.add_trace(path, true);
   return report;
 }
 
@@ -207,24 +163,61 @@ std::string source_text(const Behaviour& b, const std::string& dialect) {
   return out;
 }
 
-void markdown_behaviour(std::string& md, std::size_t n, const Behaviour& b, const std::string& dialect) {
+bool shrunk_by_kqcheck(const traces::Trace& t) { return t.description.rfind("Shrunk by kqcheck", 0) == 0; }
+
+std::string example_kind(const Behaviour& b) {
+  if (shrunk_by_kqcheck(b.example)) return "shrunk by kqcheck";
+  if (b.example_is_recording) return "a recording cut after the divergent step, not shrunk";
+  return "as given, cut after the divergent step";
+}
+
+std::string joined(const std::set<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+void markdown_behaviour(std::string& md, std::size_t n, const Behaviour& b, const std::string& dialect, bool with_notes) {
   md += fmt::format("### {}. {}\n\n", n, b.title);
-  md += fmt::format("- **Category:** `{}`; seen {} time(s) in {} trace(s); the first divergence of a trace {} time(s){}\n",
-                    traces::divergence_kind_name(b.kind), b.occurrences, b.traces.size(), b.first_in_trace,
+  md += fmt::format("- **Category:** `{}`{}; seen {} time(s) in {} trace(s); the first divergence of a trace {} time(s){}\n",
+                    traces::divergence_kind_name(b.kind), b.filters.empty() ? "" : " (" + joined(b.filters) + ")", b.occurrences,
+                    b.traces.size(), b.first_in_trace,
                     b.first_in_trace == 0 ? " (only after another divergence: may be a consequence of it)" : "");
   md += fmt::format("- **The implementation:** `{}`\n", b.divergence["observed"].dump());
   md += fmt::format("- **FreeBSD:** `{}`, from {}\n", b.divergence["expected"].dump(), source_text(b, dialect));
   if (!b.known_reason.empty()) md += fmt::format("- **Known difference:** {}\n", b.known_reason);
-  md += fmt::format("- **Minimal trace** (`{}`, steps 0-{}; the divergence is at step {}):\n\n```\n", b.example_path,
-                    b.example_step, b.example_step);
+  if (with_notes) md += fmt::format("- **Checked by hand:** {}\n", b.checked.empty() ? "not yet" : b.checked);
+  md += fmt::format("- **Behaviour key** (for notes): `{}`\n", b.signature);
+  md += fmt::format("- **Minimal trace** (`{}`, {}; steps 0-{}, the divergence is at step {}):\n\n```\n", b.example_path,
+                    example_kind(b), b.example_step, b.example_step);
   for (const traces::Step& s : b.example.steps) md += fmt::format("{:>3} {}\n", s.index, call_text(s));
   md += "```\n\n";
+}
+
+// Behaviours never a trace's first divergence: after the first one the
+// model follows the host's descriptor numbers only, so a later difference may
+// come from state the two no longer share. Listed, not claimed.
+std::string follow_on_markdown(const Report& r) {
+  std::string md;
+  for (const Behaviour& b : r.behaviours) {
+    if (b.first_in_trace != 0 || !b.known_reason.empty()) continue;
+    md += fmt::format("- {} (`{}`): {} time(s) in {} trace(s); e.g. `{}` step {}\n", b.title, b.signature, b.occurrences,
+                      b.traces.size(), b.example_path, b.example_step);
+  }
+  if (md.empty()) return md;
+  return "## Seen only after another divergence\n\nNever the first divergence of a trace. After the first one the model "
+         "follows the implementation's descriptor numbers but not its knotes, so these may be consequences of an earlier "
+         "divergence rather than behaviours of their own; they are listed, not claimed, and not checked by hand.\n\n" +
+         md + "\n";
 }
 
 json behaviour_json(const Behaviour& b, const std::string& dialect) {
   json sources = json::array();
   for (const traces::SourceRef& s : b.freebsd_sources) sources.push_back({{"kind", s.kind}, {"ref", s.ref}});
   return {{"title", b.title},
+          {"signature", b.signature},
+          {"checked", b.checked.empty() ? json(nullptr) : json(b.checked)},
+          {"filters", b.filters},
           {"section", b.section == ReportSection::kKqueue ? "kqueue" : "host-os"},
           {"category", traces::divergence_kind_name(b.kind)},
           {"occurrences", b.occurrences},
@@ -234,17 +227,19 @@ json behaviour_json(const Behaviour& b, const std::string& dialect) {
           {"divergence", b.divergence},
           {"model_observation", b.model_observation},
           {"freebsd", {{"dialect", dialect}, {"sources", sources}}},
-          {"example", {{"path", b.example_path}, {"step", b.example_step}, {"trace", traces::trace_to_json(b.example)}}}};
+          {"example", {{"path", b.example_path}, {"step", b.example_step}, {"kind", example_kind(b)}, {"trace", traces::trace_to_json(b.example)}}}};
 }
 
 }  // namespace
 
-std::string report_markdown(const Report& r, const Expectations* known) {
+std::string report_markdown(const Report& r, const Expectations* known, const ReportNotes* notes) {
   const std::string who = r.implementation.empty() ? "the implementation" : r.implementation;
   std::string md = fmt::format("# Where {} diverges from FreeBSD\n\n", who);
   md += fmt::format("Generated by `kqreplay report` from {} trace(s) ({} recording(s), {} other: campaign failures or "
                     "hand-written), {} with a divergence, compared with the kqsim model as `{}`. Each behaviour is listed "
-                    "once with the shortest trace showing it, cut after the divergent step; `kqreplay diff` replays it.\n\n",
+                    "once with the shortest trace showing it, cut after the divergent step; `kqreplay diff` replays it. "
+                    "A campaign failure and a `kqcheck shrink` output are shrunk: no step, change or number of them "
+                    "can go with the behaviour kept (within kqcheck's shrinking budget); a recording is only cut.\n\n",
                     r.traces, r.recordings, r.traces - r.recordings, r.divergent_traces, r.dialect);
   const std::pair<ReportSection, const char*> sections[] = {
       {ReportSection::kKqueue, "## kqueue divergences\n\n"},
@@ -254,23 +249,29 @@ std::string report_markdown(const Report& r, const Expectations* known) {
     md += heading;
     std::size_t shown = 0;
     for (const Behaviour& b : r.behaviours) {
-      if (b.section != section || !b.known_reason.empty()) continue;
-      markdown_behaviour(md, ++n, b, r.dialect);
+      if (b.section != section || !b.known_reason.empty() || b.first_in_trace == 0) continue;
+      markdown_behaviour(md, ++n, b, r.dialect, notes != nullptr);
       ++shown;
     }
     if (shown == 0) md += "None.\n\n";
   }
+  md += follow_on_markdown(r);
   std::size_t known_count = 0;
   for (const Behaviour& b : r.behaviours) known_count += b.known_reason.empty() ? 0 : 1;
   if (known_count > 0) {
     md += "## Known differences (listed in the expectations file)\n\n";
     for (const Behaviour& b : r.behaviours) {
-      if (!b.known_reason.empty()) markdown_behaviour(md, ++n, b, r.dialect);
+      if (!b.known_reason.empty()) markdown_behaviour(md, ++n, b, r.dialect, notes != nullptr);
     }
   }
   if (known != nullptr && !known->unmatched().empty()) {
     md += "## Expectations that matched nothing\n\n";
     for (const Expectation* e : known->unmatched()) md += fmt::format("- entry {}: {}\n", e->index, e->reason);
+    md += "\n";
+  }
+  if (notes != nullptr && !notes->unmatched().empty()) {
+    md += "## Notes that matched no behaviour\n\n";
+    for (const std::string& sig : notes->unmatched()) md += fmt::format("- `{}`\n", sig);
     md += "\n";
   }
   if (!r.problems.empty()) {
@@ -281,7 +282,7 @@ std::string report_markdown(const Report& r, const Expectations* known) {
   return md;
 }
 
-json report_json(const Report& r, const Expectations* known) {
+json report_json(const Report& r, const Expectations* known, const ReportNotes* notes) {
   json behaviours = json::array();
   for (const Behaviour& b : r.behaviours) behaviours.push_back(behaviour_json(b, r.dialect));
   json unmatched = json::array();
@@ -296,6 +297,7 @@ json report_json(const Report& r, const Expectations* known) {
           {"divergent_traces", r.divergent_traces},
           {"behaviours", behaviours},
           {"unmatched_expectations", unmatched},
+          {"unmatched_notes", notes != nullptr ? json(notes->unmatched()) : json::array()},
           {"problems", r.problems}};
 }
 

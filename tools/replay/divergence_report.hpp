@@ -6,12 +6,14 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tools/replay/expectations.hpp"
+#include "tools/replay/report_notes.hpp"
 #include "traces/compare.hpp"
 #include "traces/trace.hpp"
 
@@ -27,11 +29,15 @@ struct Behaviour {
   ReportSection section = ReportSection::kKqueue;
   traces::DivergenceKind kind = traces::DivergenceKind::kRet;
   std::string known_reason;  // from the expectations file; empty if unexpected
+  std::string checked;       // from the notes file: what was checked by hand; empty if nothing
+  std::set<std::string> filters;  // the filters it was seen with
   std::size_t occurrences = 0;
   std::size_t first_in_trace = 0;  // how often it was a trace's first divergence
   std::vector<std::string> traces;  // names of the traces showing it
-  // The example: the shortest trace showing it, cut after the step.
+  // The example: the shortest trace showing it, cut after the step (a
+  // campaign failure or an --examples trace is shrunk already).
   traces::Trace example;
+  bool example_is_recording = false;  // a recording, cut but not shrunk
   std::size_t example_step = 0;
   std::string example_path;
   nlohmann::json divergence;  // the example's divergence (result format)
@@ -41,6 +47,10 @@ struct Behaviour {
 
 struct ReportInput {
   std::vector<std::string> paths;
+  // Traces that only offer shorter examples (kqcheck shrink's output): not
+  // counted, and they add no behaviour.
+  std::vector<std::string> examples;
+  const ReportNotes* notes = nullptr;
   std::optional<std::string> dialect;
   std::optional<std::string> corpus;  // conformance traces, looked up by name for sources
   const Expectations* known = nullptr;
@@ -59,7 +69,7 @@ struct Report {
 };
 
 Report build_report(const ReportInput& in);
-std::string report_markdown(const Report& r, const Expectations* known);
-nlohmann::json report_json(const Report& r, const Expectations* known);
+std::string report_markdown(const Report& r, const Expectations* known, const ReportNotes* notes = nullptr);
+nlohmann::json report_json(const Report& r, const Expectations* known, const ReportNotes* notes = nullptr);
 
 }  // namespace kqsim::replay
