@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ class FsStepMaker {
             std::vector<traces::Step>& out);
   // The names of the file and FIFO descriptors opened so far (also in `fds`).
   [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
+  // A closed file's name, never used again.
+  void forget(const std::string& name) { opened_.erase(std::remove(opened_.begin(), opened_.end(), name), opened_.end()); }
   // A forced unmount was made: path calls are no longer to be generated.
   [[nodiscard]] bool unmounted() const { return unmounted_; }
   // A random EVFILT_VNODE interest mask; with freebsd_notes, FreeBSD's own

@@ -108,6 +108,35 @@ class Generator {
     return ok.empty() ? Ref{std::uint64_t{100 + rng_.below(6)}} : Ref{pick(ok)};
   }
 
+  // Without low descriptor numbers a closed name is never used again: its
+  // number may hold one of the implementation's own descriptors by then.
+  void forget(const std::string& name) {
+    // What each name was (a pipe's end, a listener: ever_listeners_) stays
+    // known: a child that forked before the close still holds its copy.
+    for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_}) {
+      pool->erase(std::remove(pool->begin(), pool->end(), name), pool->end());
+    }
+    fs_.forget(name);
+  }
+  void forget_cloexec() {
+    const std::vector<std::string> gone = cloexec_;
+    for (const std::string& name : gone) forget(name);
+  }
+  // dup2(from, to): `to` is now what `from` is (a pipe's read or write end).
+  void retarget(const Ref& from, const Ref& to) {
+    if (!to.is_name() || (from.is_name() && from.name() == to.name())) return;
+    const std::string name = to.name();
+    const bool read_end = from.is_name() && among(read_ends_, from.name());
+    const bool write_end = from.is_name() && among(write_ends_, from.name());
+    if (!from.is_name()) return;  // a number above any open: EBADF, `to` unchanged
+    retargeted_.push_back(name);  // a child's copy of `to` is still the old file
+    for (std::vector<std::string>* pool : {&read_ends_, &write_ends_}) {
+      pool->erase(std::remove(pool->begin(), pool->end(), name), pool->end());
+    }
+    if (read_end) read_ends_.push_back(name);
+    if (write_end) write_ends_.push_back(name);
+  }
+
   Step next_step() {
     Step s;
     s.op = pick_op();
@@ -119,13 +148,23 @@ class Generator {
       case Op::kPipe: make_pipe(s); break;
       case Op::kWrite: s.fd = io_fd(read_ends_); s.bytes = kWriteSizes[rng_.below(write_sizes())]; break;
       case Op::kRead: s.fd = io_fd(write_ends_); s.bytes = kReadSizes[rng_.below(kReadSizes.size())]; break;
-      case Op::kClose: s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd(); break;
+      case Op::kClose:
+        s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd();
+        if (!options_.low_descriptor_numbers && s.fd.is_name()) forget(s.fd.name());
+        break;
       case Op::kDup: make_dup(s); break;
-      case Op::kDup2: s.fd = any_fd(); s.to = any_fd(); break;
+      case Op::kDup2:
+        s.fd = any_fd();
+        s.to = any_fd();
+        if (!options_.two_way_pipes) retarget(s.fd, s.to);
+        break;
       case Op::kKevent: make_kevent(s); break;
       case Op::kSleep: s.sleep_ns = rng_.between(0, 30) * 1'000'000 + rng_.between(0, 999); break;
       case Op::kFork: make_fork(s); break;
-      case Op::kExec: for (SignalState& st : signals_) st.caught = false; break;  // execsigs: handlers go
+      case Op::kExec:
+        for (SignalState& st : signals_) st.caught = false;  // execsigs: handlers go
+        if (!options_.low_descriptor_numbers) forget_cloexec();
+        break;
       case Op::kKill: make_kill(s); break;
       case Op::kSigaction: make_sigaction(s); break;
       case Op::kSocketpair: make_socketpair(s); break;
@@ -179,10 +218,14 @@ class Generator {
   void make_socketpair(Step& s) {
     if (!options_.with_sockets) return make_pipe(s);
     s.op = Op::kSocketpair;
-    s.sock.type = rng_.chance(30) ? model::SocketType::kDgram : model::SocketType::kStream;
+    // Without the host OS's corners no datagram pairs: Linux's AF_UNIX
+    // datagram errnos once the peer is gone are its own (ECONNREFUSED, EPIPE).
+    const bool dgram = rng_.chance(30);
+    s.sock.type = dgram && options_.host_os_corners ? model::SocketType::kDgram : model::SocketType::kStream;
     s.nonblock = true;
     s.cloexec = rng_.chance(10);
     s.as = {fresh("sa"), fresh("sb")};
+    if (s.cloexec) cloexec_.insert(cloexec_.end(), {s.as[0], s.as[1]});
     fds_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
     connected_fds_.push_back(s.as[0]);
@@ -198,6 +241,7 @@ class Generator {
     s.as = {fresh("l")};
     fds_.push_back(s.as[0]);
     listeners_.push_back(s.as[0]);
+    ever_listeners_.push_back(s.as[0]);
     Step bind;
     bind.op = Op::kBind;
     bind.fd = Ref{s.as[0]};
@@ -280,7 +324,9 @@ class Generator {
       s.op = Op::kWrite;
       s.fd = fd;
       const bool wrong_end = fd.is_name() && std::find(read_ends_.begin(), read_ends_.end(), fd.name()) != read_ends_.end();
-      if (!options_.two_way_pipes && wrong_end) s.op = Op::kClose;
+      const bool listener = fd.is_name() && among(ever_listeners_, fd.name());
+      const bool moved = fd.is_name() && among(retargeted_, fd.name());
+      if ((!options_.two_way_pipes && (wrong_end || moved)) || (!options_.host_os_corners && listener)) s.op = Op::kClose;
       s.bytes = kWriteSizes[rng_.below(3)];
     } else {
       s.op = Op::kExit;
@@ -357,6 +403,7 @@ class Generator {
     s.nonblock = true;  // a blocking pipe call could wait forever
     s.cloexec = rng_.chance(10);
     s.as = {fresh("r"), fresh("w")};
+    if (s.cloexec) cloexec_.insert(cloexec_.end(), {s.as[0], s.as[1]});
     fds_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
     read_ends_.push_back(s.as[0]);
@@ -506,6 +553,9 @@ class Generator {
   std::vector<Step> pending_;  // the rest of a multi-step action (listener, client, file-system action)
   std::vector<std::string> kqs_, fds_, children_, pds_;
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
+  std::vector<std::string> cloexec_;                 // descriptors exec closes
+  std::vector<std::string> ever_listeners_;          // every listener, closed ones included
+  std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
   std::vector<std::vector<std::string>> child_fds_;

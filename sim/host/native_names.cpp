@@ -731,14 +731,19 @@ std::uint32_t host_unit_mask() {
   return mask;
 }
 
+// Each named unit one bit of its own (macOS, libkqueue), not an enumeration.
+bool host_units_are_bits() {
+  std::size_t units = 0;
+  for (const NamedValue* nv = kTimerUnits; nv->name != nullptr; ++nv) units += nv->value != 0 ? 1 : 0;
+  return static_cast<std::size_t>(__builtin_popcount(host_unit_mask())) == units;
+}
+
 // Several unit bits at once (filt_timervalidate: EINVAL on FreeBSD), unit by
 // unit, where the host's units are bits too (macOS, libkqueue): the host
 // answers such a value itself. Where it numbers its units (NetBSD,
 // OpenBSD) or lacks a name, no value says the same: unsupported.
 Translated several_units_to_host(std::uint32_t unit, long long out) {
-  std::size_t units = 0;
-  for (const NamedValue* nv = kTimerUnits; nv->name != nullptr; ++nv) units += nv->value != 0 ? 1 : 0;
-  const bool bits = static_cast<std::size_t>(__builtin_popcount(host_unit_mask())) == units;
+  const bool bits = host_units_are_bits();
   const char* const names[] = {"NOTE_SECONDS", "NOTE_MSECONDS", "NOTE_USECONDS", "NOTE_NSECONDS"};
   for (const char* name : names) {
     if ((unit & *model::note_from_name(name)) == 0) continue;
@@ -773,11 +778,16 @@ Translated timer_to_host(std::uint32_t fflags) {
 }
 
 // Units compared whole: NetBSD and OpenBSD number them 0, 1, 2, 3 (4).
+// Where they are bits (macOS, libkqueue), bit by bit: an EV_ERROR receipt
+// echoes a change's several units (several_units_to_host).
 std::uint32_t timer_from_host(std::uint32_t fflags) {
   const std::uint32_t mask = host_unit_mask();
+  const bool bits = host_units_are_bits();
   std::uint32_t out = 0;
   for (const NamedValue* nv = kTimerUnits; nv->name != nullptr; ++nv) {
-    if ((fflags & mask) == static_cast<std::uint32_t>(nv->value) && nv->value != 0) out |= *model::note_from_name(nv->name);
+    const auto v = static_cast<std::uint32_t>(nv->value);
+    const bool has = bits ? (fflags & v) != 0 : (fflags & mask) == v;
+    if (has && v != 0) out |= *model::note_from_name(nv->name);
   }
   fflags &= ~mask;
 #ifdef KQSIM_HOST_NOTE_ABSTIME

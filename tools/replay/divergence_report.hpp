@@ -19,9 +19,10 @@
 
 namespace kqsim::replay {
 
-// Where a behaviour belongs: kqueue's own calls, or the host OS's (a pipe,
-// socket, file-system or process call whose difference is not kqueue's).
-enum class ReportSection { kKqueue, kHostOs };
+// Where a behaviour belongs: kqueue's own calls, the host OS's (a pipe,
+// socket, file-system or process call whose difference is not kqueue's), or
+// timing (a timer's events against simulated time: not claimed).
+enum class ReportSection { kKqueue, kHostOs, kTiming };
 
 struct Behaviour {
   std::string signature;  // what makes two divergences the same behaviour
