@@ -8,7 +8,7 @@ Checked:
 - anywhere in traces and docs: a mention of `docs/observed-real-kernels.md ID` names a defined
   ID; a path under `traces/` ending in .json exists; nothing points outside the repository
   (`../shared/`, absolute machine paths);
-- relative Markdown links in docs/*.md and README.md point at existing files.
+- relative Markdown links in docs/ (subfolders included) and README.md point at existing files.
 
 A recording folder (traces/recorded/<kernel>/) that is absent from this tree as a whole is
 reported and tolerated: the recordings are committed separately from the traces citing them.
@@ -21,7 +21,7 @@ import sys
 
 OBS_DOC = "docs/observed-real-kernels.md"
 OBS_REF = re.compile(r"docs/observed-real-kernels\.md ([A-Z][0-9]+)")
-TRACE_PATH = re.compile(r"traces/(?:conformance|regressions|recorded|histories|scenarios)/[A-Za-z0-9_./-]+\.json")
+TRACE_PATH = re.compile(r"traces/(?:conformance|regressions|recorded|campaigns|histories|scenarios)/[A-Za-z0-9_./-]+\.json")
 OUTSIDE = re.compile(r"\.\./shared/|/wor[k]/|/tmp/bash_[j]obs|/home/[a-z]")
 MD_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
@@ -101,7 +101,7 @@ def main():
               if "recorded" not in p.relative_to(root / "traces").parts[:1] and "schema" not in p.parts]
     for path in traces:
         sources += check_trace(root, path, ids, errors, pending)
-    docs = sorted((root / "docs").glob("*.md")) + [root / "README.md"]
+    docs = sorted((root / "docs").rglob("*.md")) + [root / "README.md"]
     for path in docs:
         check_markdown(root, path, ids, errors, pending)
     for folder in sorted(pending):

@@ -1,6 +1,7 @@
 // kqcheck: search for programs that break an implementation.
 //   kqcheck random --seed S --count N [--steps M] [--against model|host|native] [--host-os OS]
 //                  [--mutate NAME] [--out DIR]
+//   kqcheck shrink TRACE... [--against native|host] [--out DIR]
 // Without --against every step of every program is checked against the
 // model's invariants and semantic properties; with it each program runs on
 // the reference (a faithful model; the model through the recorder's workers;

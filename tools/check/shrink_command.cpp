@@ -92,7 +92,8 @@ int shrink_command(const ShrinkCli& c, const check::BackendFactory& reference) {
     small.description = fmt::format("Shrunk by kqcheck shrink from {} steps of {}; the behaviour shows at its last step.",
                                     t.steps.size(), t.name);
     std::filesystem::create_directories(c.out);
-    const std::string out = c.out + "/" + t.name + ".json";
+    // Named as the input file: several examples may come from one trace.
+    const std::string out = c.out + "/" + std::filesystem::path(path).filename().string();
     std::ofstream(out) << traces::trace_to_json(small).dump(2) << "\n";
     fmt::print("{}: {} -> {} steps: {}\n", path, t.steps.size(), small.steps.size(), out);
   }

@@ -111,7 +111,8 @@ struct Builder {
     ++report.traces;
     if (r.trace.host) {
       ++report.recordings;
-      if (report.implementation.empty()) report.implementation = r.trace.host->os + " " + r.trace.host->release;
+      const traces::HostInfo& h = *r.trace.host;
+      if (report.implementation.empty()) report.implementation = h.kqueue.empty() ? h.os + " " + h.release : h.kqueue + " on " + h.os;
     }
     if (report.dialect.empty()) report.dialect = r.dialect;
     if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) {
