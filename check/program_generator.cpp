@@ -266,11 +266,12 @@ class Generator {
     Step connect;
     connect.op = Op::kConnect;
     connect.fd = Ref{s.as[0]};
-    const std::string listener = pick(listeners_);
+    const bool to_nobody = rng_.chance(10);
+    const std::string listener = to_nobody ? "" : pick(listeners_);
     // Without the host OS's corners a listener holds one unaccepted
     // connection at most: how many more a backlog admits is the OS's arithmetic.
-    const bool full = !options_.host_os_corners && unaccepted_[listener] > 0;
-    const bool nobody = full || rng_.chance(10);
+    const bool full = !options_.host_os_corners && !to_nobody && unaccepted_[listener] > 0;
+    const bool nobody = to_nobody || full;
     connect.sock.name = nobody ? "kqcheck-nobody.sock" : "kqcheck-" + listener + ".sock";
     if (!nobody) ++unaccepted_[listener];
     pending_.push_back(connect);

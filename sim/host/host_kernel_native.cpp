@@ -249,8 +249,9 @@ model::KEvent from_host_event(const struct kevent& e) {
   if (filter == model::filt::kSignal) {
     if (auto s = native::from_host_signal(static_cast<std::int64_t>(e.ident))) ident = static_cast<std::uint64_t>(*s);
   }
-  const std::uint32_t fflags = (flags & model::ev::kError) != 0 ? static_cast<std::uint32_t>(e.fflags)
-                                                               : native::from_host_fflags(filter, static_cast<std::uint32_t>(e.fflags));
+  // An EV_ERROR receipt echoes the change's fflags in the host's encoding
+  // (to_host_fflags made it): translated back by name like an event's.
+  const std::uint32_t fflags = native::from_host_fflags(filter, static_cast<std::uint32_t>(e.fflags));
   std::int64_t data = static_cast<std::int64_t>(e.data);
   if ((flags & model::ev::kError) != 0 && data > 0) {
     if (auto err = native::from_host_errno(static_cast<int>(data))) data = static_cast<std::int64_t>(*err);

@@ -471,7 +471,7 @@ int main(int argc, char** argv) {
   CLI::App* shrink_cmd = app.add_subcommand("shrink", "Shrink traces (a report's examples cut from recordings) on a reference, "
                                                        "keeping the divergences of their last step");
   shrink_cmd->add_option("TRACES", sh.traces, "Trace files")->required();
-  shrink_cmd->add_option("--against", o.against, "The reference: native (default) or host")->default_val("native");
+  shrink_cmd->add_option("--against", o.against, "The reference: native (default) or host");
   shrink_cmd->add_option("--native-worker", o.native_worker, "As for random");
   shrink_cmd->add_option("--step-timeout-ms", o.step_timeout_ms, "As for random")->check(CLI::Range(1, 3'600'000));
   shrink_cmd->add_option("--shrink-seconds", sh.seconds, "Bound on shrinking time per trace (default 30)");
@@ -506,6 +506,7 @@ int main(int argc, char** argv) {
     if (explore_cmd->parsed()) return explore_command(ex);
     if (linearize_cmd->parsed()) return linearize_command(history);
     if (shrink_cmd->parsed()) {
+      if (o.against.empty()) o.against = "native";
       if (auto problem = bad_options(o)) {
         std::cerr << "kqcheck: " << *problem << "\n";
         return replay::kExitBadInput;
