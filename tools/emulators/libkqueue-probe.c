@@ -59,14 +59,16 @@ static void call(const char *name, int kq, struct kevent *changes, int nchanges,
   for (int i = 0; i < n; ++i) {
     char f[160];
     flags_text(out[i].flags, f, sizeof f);
-    /* A timer's expiration count depends on timing: only whether it fired. */
-    if (out[i].filter == EVFILT_TIMER) {
-      printf("; {ident %lu filter %d flags %s fflags %u data %s}", (unsigned long)out[i].ident, out[i].filter, f,
-             out[i].fflags, out[i].data > 0 ? ">0" : "0");
-    } else {
-      printf("; {ident %lu filter %d flags %s fflags %u data %ld}", (unsigned long)out[i].ident, out[i].filter, f,
-             out[i].fflags, (long)out[i].data);
-    }
+    /* Descriptor numbers depend on what the process inherited: a descriptor
+     * ident is shown as "fd". A timer's count depends on timing: only >0. */
+    char ident[32];
+    const int fd_ident = out[i].filter == EVFILT_READ || out[i].filter == EVFILT_WRITE || out[i].filter == EVFILT_VNODE;
+    if (fd_ident) snprintf(ident, sizeof ident, "fd");
+    else snprintf(ident, sizeof ident, "%lu", (unsigned long)out[i].ident);
+    char data[32];
+    if (out[i].filter == EVFILT_TIMER) snprintf(data, sizeof data, "%s", out[i].data > 0 ? ">0" : "0");
+    else snprintf(data, sizeof data, "%ld", (long)out[i].data);
+    printf("; {ident %s filter %d flags %s fflags %u data %s}", ident, out[i].filter, f, out[i].fflags, data);
   }
   printf("\n");
 }
@@ -225,7 +227,7 @@ static void after_exec(int kq) {
   errno = 0;
   const int fd_flags = fcntl(kq, F_GETFD);
   const int e = errno;
-  printf("descriptor-after-exec: fcntl(F_GETFD) on the kqueue's number %d: %d errno %s\n", kq, fd_flags, errname(e));
+  printf("descriptor-after-exec: fcntl(F_GETFD) on the kqueue's number: %d errno %s\n", fd_flags, errname(e));
   fflush(stdout);
   call("kevent-after-exec", kq, NULL, 0, 1, &zero);
 }
@@ -236,8 +238,10 @@ int main(int argc, char **argv) {
     after_exec(atoi(argv[2]));
     return 0;
   }
+  const int lowest = dup(0); /* the lowest free descriptor */
+  close(lowest);
   int kq = kqueue();  /* kept open: a closed kqueue's number is not reused below */
-  printf("kqueue-number: %d\n", kq);
+  printf("kqueue-number: the lowest free descriptor + %d\n", kq - lowest);
   not_a_kqueue();  /* first: no kqueue closed yet whose number a pipe could take */
   add_kept_in_events();
   error_receipts();
