@@ -1,5 +1,7 @@
 #include "check/trace_properties.hpp"
 
+#include <utility>
+
 #include "model/kevent_names.hpp"
 
 namespace kqsim::check {
