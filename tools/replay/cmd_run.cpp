@@ -13,7 +13,7 @@ namespace kqsim::replay {
 
 int cmd_run(const std::string& path, const CommonOptions& opts) {
   std::vector<traces::Observed> observed;
-  TraceReport report = replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend&,
+  TraceReport report = replay_trace(path, ReplayOptions{opts.dialect, false, false, opts.full_checks}, [&](const sim::Interpreter& interp, const sim::ModelBackend&,
                                                             const sim::StepOutcome& o) {
     observed.push_back(interp.to_observed(o));
     if (!opts.json) fmt::print("#{} {}\n    {}\n", o.step->index, call_text(*o.step), result_text(observed.back()));

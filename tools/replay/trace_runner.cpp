@@ -21,6 +21,7 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
       throw traces::TraceError(path, std::nullopt, field, "unknown dialect '" + report.dialect + "'");
     }
     sim::ModelBackend backend(*profile);
+    if (!options.full_checks) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
     sim::Interpreter interp(report.trace, backend,
                             sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
     report.outcomes = interp.run([&](const sim::StepOutcome& o) {
