@@ -85,6 +85,7 @@ std::uint32_t Kqueue::insert(const Knote& knote) {
   older_[slot] = buckets_[b] == 0 ? kNoSlot : buckets_[b] - 1;  // SLIST_INSERT_HEAD
   buckets_[b] = slot + 1;
   ++count_;
+  if (knote.kev.filter == filt::kTimer) timer_slots_.push_back(slot);
   return slot;
 }
 
@@ -105,6 +106,12 @@ void Kqueue::erase(std::uint32_t slot) {
     older_[prev] = older_[slot];
   }
   older_[slot] = kNoSlot;
+  if (kn.kev.filter == filt::kTimer) {
+    auto it = std::find(timer_slots_.begin(), timer_slots_.end(), slot);
+    assert(it != timer_slots_.end());
+    *it = timer_slots_.back();
+    timer_slots_.pop_back();
+  }
   kn = Knote{};
   free_slots_.push_back(slot);
   --count_;

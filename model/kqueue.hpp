@@ -57,6 +57,10 @@ class Kqueue {
   // duplicate), or kNoSlot: part of the state, as lookup depends on it.
   [[nodiscard]] std::uint32_t older_same_identity(std::uint32_t slot) const { return older_[slot]; }
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  // The EVFILT_TIMER knotes, in no particular order: the callouts this
+  // kqueue has armed or may arm, so that advancing the clock does not walk
+  // every knote.
+  [[nodiscard]] const std::vector<std::uint32_t>& timer_slots() const { return timer_slots_; }
 
   ActivationQueue& queue() { return queue_; }
   [[nodiscard]] const ActivationQueue& queue() const { return queue_; }
@@ -88,6 +92,7 @@ class Kqueue {
   std::vector<std::uint32_t> buckets_;
   std::size_t identities_ = 0;  // non-empty buckets
   std::size_t count_ = 0;       // live knotes
+  std::vector<std::uint32_t> timer_slots_;
   ActivationQueue queue_;
   KnoteList watchers_;  // kq_sel.si_note
   Pid owner_;

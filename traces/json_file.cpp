@@ -73,9 +73,14 @@ class KeyPath {
 // nlohmann's own callback parser rescans the enclosing array after every
 // object it closes, which made a trace's parse quadratic in its steps; this
 // one does constant work per event.
+//
+// With a sink, each element of the top-level "steps" array is handed to it
+// as soon as it is complete and then dropped, so a trace's document never
+// holds all its steps at once (its memory stays a small multiple of the
+// file's, issue 13/14); the "steps" array left in the document is empty.
 class DomBuilder {
  public:
-  explicit DomBuilder(const std::string& file) : file_(file), keys_(file) {}
+  explicit DomBuilder(const std::string& file, const StepSink* sink = nullptr) : file_(file), keys_(file), sink_(sink) {}
 
   bool null() { return value(nullptr); }
   bool boolean(bool v) { return value(v); }
@@ -99,22 +104,36 @@ class DomBuilder {
   }
 
   json root;
+  bool streamed_steps = false;
 
  private:
   bool value(json v) {
     keys_.element();
     place(std::move(v));
+    if (steps_ != nullptr && open_.back() == steps_) hand_over_step();
     return true;
   }
   bool open(json v, bool array) {
     keys_.open(array);
+    const bool steps = sink_ != nullptr && array && open_.size() == 1 && root.is_object() && key_ == "steps";
     open_.push_back(place(std::move(v)));
+    if (steps) {
+      steps_ = open_.back();
+      streamed_steps = true;
+    }
     return true;
   }
   bool close() {
     keys_.close();
+    if (open_.back() == steps_) steps_ = nullptr;
     open_.pop_back();
+    if (steps_ != nullptr && open_.back() == steps_) hand_over_step();
     return true;
+  }
+  void hand_over_step() {
+    json step = std::move(steps_->back());
+    steps_->get_ref<json::array_t&>().pop_back();
+    (*sink_)(std::move(step), next_step_++);
   }
   // Only the innermost open container grows, so the pointers to the outer
   // ones stay valid.
@@ -135,6 +154,9 @@ class DomBuilder {
   KeyPath keys_;
   std::vector<json*> open_;
   std::string key_;
+  const StepSink* sink_;
+  json* steps_ = nullptr;  // the top-level "steps" array while it is open
+  std::size_t next_step_ = 0;
 };
 
 const char* file_kind(mode_t mode) {
@@ -192,6 +214,16 @@ nlohmann::json parse_json_object(const std::string& text, const std::string& nam
 
 nlohmann::json load_json_object(const std::string& path, const std::string& what) {
   return parse_json_object(read_regular_file(path), path, what);
+}
+
+nlohmann::json load_json_object_streaming_steps(const std::string& path, const std::string& what, const StepSink& sink,
+                                                bool& streamed) {
+  const std::string text = read_regular_file(path);
+  DomBuilder builder(path, &sink);
+  json::sax_parse(text, &builder);
+  if (!builder.root.is_object()) throw TraceError(path, std::nullopt, "", what + " is a JSON object");
+  streamed = builder.streamed_steps;
+  return std::move(builder.root);
 }
 
 }  // namespace kqsim::traces
