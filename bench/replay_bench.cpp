@@ -79,9 +79,13 @@ void BM_ParseTraceFile(benchmark::State& state) {
   const TraceFile file(state.range(0));
   double held = 0;
   for (auto _ : state) {
-    const std::size_t before = mallinfo2().uordblks;
+    auto in_use = [] {
+      const struct mallinfo2 m = mallinfo2();
+      return m.uordblks + m.hblkhd;  // small blocks + mmapped ones
+    };
+    const std::size_t before = in_use();
     traces::Trace t = traces::load_trace_file(file.path());
-    held = static_cast<double>(mallinfo2().uordblks - before);
+    held = static_cast<double>(in_use() - before);
     benchmark::DoNotOptimize(t.steps.data());
   }
   state.counters["held_x"] = held / static_cast<double>(file.bytes());

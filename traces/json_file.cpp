@@ -24,23 +24,31 @@ class KeyPath {
  public:
   explicit KeyPath(const std::string& file) : file_(file) {}
 
+  // Frames are reused level by level (depth_ of them are open), so a
+  // steady stream of steps allocates nothing here after the first.
   void open(bool array) {
     element();
-    frames_.push_back(Frame{array, 0, {}, {}});
+    if (depth_ == frames_.size()) frames_.emplace_back();
+    Frame& f = frames_[depth_++];
+    f.array = array;
+    f.elements = 0;
+    f.key.clear();
+    f.keys.clear();
+    f.many_keys.clear();
   }
-  void close() { frames_.pop_back(); }
+  void close() { --depth_; }
   void element() {
-    if (!frames_.empty() && frames_.back().array) ++frames_.back().elements;
+    if (depth_ > 0 && frames_[depth_ - 1].array) ++frames_[depth_ - 1].elements;
   }
 
   void key(const std::string& k) {
-    Frame& f = frames_.back();
+    Frame& f = frames_[depth_ - 1];
     f.key = k;
-    if (f.keys.insert(k).second) return;
+    if (f.add_key(k)) return;
     // A trace's steps are named as every other error names them.
     std::optional<std::size_t> step;
     std::size_t from = 0;
-    if (frames_.size() >= 3 && frames_[0].key == "steps" && frames_[1].array) {
+    if (depth_ >= 3 && frames_[0].key == "steps" && frames_[1].array) {
       step = frames_[1].elements - 1;
       from = 2;
     }
@@ -49,15 +57,33 @@ class KeyPath {
 
  private:
   struct Frame {
-    bool array;
+    bool array = false;
     std::size_t elements = 0;  // arrays: elements begun so far
     std::string key;           // objects: the member being read
-    std::set<std::string> keys;
+    // The keys seen: a short list (a step has a dozen), then a set, so
+    // an object with very many keys stays linear-logarithmic.
+    std::vector<std::string> keys;
+    std::set<std::string> many_keys;
+    static constexpr std::size_t kShortList = 16;
+
+    // False when the key was already there.
+    bool add_key(const std::string& k) {
+      if (!many_keys.empty()) return many_keys.insert(k).second;
+      for (const std::string& seen : keys) {
+        if (seen == k) return false;
+      }
+      keys.push_back(k);
+      if (keys.size() > kShortList) {
+        many_keys.insert(keys.begin(), keys.end());
+        keys.clear();
+      }
+      return true;
+    }
   };
 
   std::string path_from(std::size_t from) const {
     std::string out;
-    for (std::size_t i = from; i < frames_.size(); ++i) {
+    for (std::size_t i = from; i < depth_; ++i) {
       const Frame& f = frames_[i];
       if (f.array) out += "[" + std::to_string(f.elements - 1) + "]";
       else out += (out.empty() ? "" : ".") + f.key;
@@ -67,6 +93,7 @@ class KeyPath {
 
   const std::string& file_;
   std::vector<Frame> frames_;
+  std::size_t depth_ = 0;
 };
 
 // Builds the document from nlohmann's SAX events, checking keys on the way.
