@@ -17,7 +17,7 @@ CallResult ModelBackend::checked(CallResult r) {
   if (checks_ == InvariantChecks::kTouched) violations = model::check_touched_invariants(kernel_, scratch_);
   else if (!model::invariants_hold(kernel_, scratch_)) violations = model::check_invariants(kernel_);
   kernel_.clear_touched();
-  if (!violations.empty()) throw InvariantViolation("model invariant violated: " + violations.front());
+  if (!violations.empty()) throw InvariantViolation(violations.front());
   return r;
 }
 
