@@ -40,8 +40,9 @@ void Independence::analyse(const model::Kernel& k) {
   }
   all_global_ = false;
   for (const model::Kqueue& kq : k.kqueues()) {
-    for (const model::Kqueue::IndexEntry& e : kq.index()) {
-      const model::Knote& kn = kq.knote(e.slot);
+    for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+      const model::Knote& kn = kq.knote(slot);
+      if (!kn.live) continue;
       if (!kind_is_local(kn.kind)) all_global_ = true;
       if (kn.file != model::kNoFile) unite(kq.file(), kn.file);
     }

@@ -14,22 +14,34 @@ namespace kqsim::model {
 // A queued knote's further expiries enqueue nothing, so they wake nobody
 // (kqueue_wakeup runs from knote_enqueue only). Other timers fire as time
 // passes but cannot end this wait.
+// The kqueues reached are found from the watched side (kq_sel's knlist):
+// a kqueue watched by an enabled knote of a reached kqueue is reached, so
+// the walk costs the kqueues and their watchers, not every knote; a watched
+// kqueue that closed has no knotes left to add.
 std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
   std::vector<std::uint32_t> reach{kq};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::uint32_t w = 0; w < kqueues_.size(); ++w) {
+      if (std::find(reach.begin(), reach.end(), w) != reach.end()) continue;
+      for (KnoteRef ref : kqueues_[w].watchers().refs()) {
+        const bool enabled = !kqueues_[ref.kq].knote(ref.slot).has_status(kn::kDisabled);
+        if (enabled && std::find(reach.begin(), reach.end(), ref.kq) != reach.end()) {
+          reach.push_back(w);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
   std::optional<std::int64_t> best;
-  for (std::size_t i = 0; i < reach.size(); ++i) {
-    const Kqueue& q = kqueues_[reach[i]];
-    for (std::uint32_t slot : q.live_slots()) {
+  for (std::uint32_t r : reach) {
+    const Kqueue& q = kqueues_[r];
+    for (std::uint32_t slot : q.timer_slots()) {
       const Knote& kn = q.knote(slot);
-      if (kn.has_status(kn::kDisabled)) continue;
-      if (kn.kind == FilterKind::kKqueueRead && std::find(reach.begin(), reach.end(), kn.object) == reach.end()) {
-        reach.push_back(kn.object);
-      }
+      if (kn.has_status(kn::kDisabled) || kn.kind != FilterKind::kTimer) continue;
       const bool can_enqueue = !kn.has_status(kn::kQueued);
-      if (kn.kind == FilterKind::kTimer && can_enqueue && kn.timer.deadline_ns >= 0 &&
-          (!best || kn.timer.deadline_ns < *best)) {
-        best = kn.timer.deadline_ns;
-      }
+      if (can_enqueue && kn.timer.deadline_ns >= 0 && (!best || kn.timer.deadline_ns < *best)) best = kn.timer.deadline_ns;
     }
   }
   return best;
@@ -43,10 +55,14 @@ void Kernel::advance_clock_to(std::int64_t target_ns) {
     std::optional<KnoteRef> due;
     std::int64_t due_ns = target_ns;
     for (std::uint32_t kq = 0; kq < kqueues_.size(); ++kq) {
-      for (std::uint32_t slot : kqueues_[kq].live_slots()) {
+      for (std::uint32_t slot : kqueues_[kq].timer_slots()) {
         const Knote& kn = kqueues_[kq].knote(slot);
-        if (kn.kind != FilterKind::kTimer || kn.timer.deadline_ns < 0) continue;
-        if (kn.timer.deadline_ns <= due_ns && (!due || kn.timer.deadline_ns < due_ns)) {
+        if (kn.kind != FilterKind::kTimer || kn.timer.deadline_ns < 0 || kn.timer.deadline_ns > due_ns) continue;
+        // Equal deadlines: the lower ident first within a kqueue (timers
+        // have no NOTE_TRACK duplicates, so the ident decides).
+        const bool earlier = !due || kn.timer.deadline_ns < due_ns ||
+                             (due->kq == kq && kn.kev.ident < kqueues_[kq].knote(due->slot).kev.ident);
+        if (earlier) {
           due = KnoteRef{kq, slot};
           due_ns = kn.timer.deadline_ns;
         }

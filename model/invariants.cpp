@@ -35,10 +35,7 @@ std::uint32_t* slot_counts(const Kernel& k, InvariantScratch& s) {
   std::size_t total = 0;
   for (const Kqueue& kq : k.kqueues()) {
     s.kq_offsets.push_back(static_cast<std::uint32_t>(total));
-    std::uint32_t highest = 0;
-    for (const Kqueue::IndexEntry& e : kq.index()) highest = std::max(highest, e.slot + 1);
-    for (std::uint32_t slot : kq.queue().slots()) highest = std::max(highest, slot + 1);
-    total += highest;
+    total += kq.slot_bound();
   }
   s.kq_offsets.push_back(static_cast<std::uint32_t>(total));  // the end of the last kqueue's counters
   s.counts.assign(total, 0);
@@ -49,29 +46,41 @@ std::uint32_t* slot_counts(const Kernel& k, InvariantScratch& s) {
 // on the knotes in it (kq_count == the queue's length follows).
 void check_queue(const Kqueue& kq, std::size_t index, std::uint32_t* seen, Report& out) {
   for (std::uint32_t slot : kq.queue().slots()) {
+    if (slot >= kq.slot_bound()) {
+      out.fail([&] { return where(index, slot) + " is queued but never allocated"; });
+      continue;
+    }
     if (++seen[slot] > 1) out.fail([&] { return where(index, slot) + " is queued twice"; });
     const Knote& kn = kq.knote(slot);
     if (!kn.live) out.fail([&] { return where(index, slot) + " is queued but freed"; });
     if (!kn.has_status(kn::kQueued)) out.fail([&] { return where(index, slot) + " is in the queue without KN_QUEUED"; });
   }
-  for (const Kqueue::IndexEntry& e : kq.index()) {
-    if (kq.knote(e.slot).has_status(kn::kQueued) && seen[e.slot] == 0) {
-      out.fail([&] { return where(index, e.slot) + " has KN_QUEUED but is not in the queue"; });
+  for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+    if (kq.knote(slot).live && kq.knote(slot).has_status(kn::kQueued) && seen[slot] == 0) {
+      out.fail([&] { return where(index, slot) + " has KN_QUEUED but is not in the queue"; });
     }
   }
 }
 
 // A knote's stored flags never hold action bits; the lookup key is its identity.
+void check_knote(const Kernel& k, const Kqueue& kq, std::size_t index, std::uint32_t slot, Report& out) {
+  const Knote& kn = kq.knote(slot);
+  if ((kn.kev.flags & ev::kActionBits) != 0) out.fail([&] { return where(index, slot) + " stores action flags"; });
+  if (!kq.indexed(slot)) out.fail([&] { return where(index, slot) + " is not found by its identity"; });
+  if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
+    out.fail([&] { return where(index, slot) + " is an fd knote without an open file"; });
+  }
+}
+
 void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Report& out) {
   if (kq.closed() && kq.knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(index) + " still has knotes"; });
-  for (const Kqueue::IndexEntry& e : kq.index()) {
-    const Knote& kn = kq.knote(e.slot);
-    if ((kn.kev.flags & ev::kActionBits) != 0) out.fail([&] { return where(index, e.slot) + " stores action flags"; });
-    if (!kq.indexed(e.slot)) out.fail([&] { return where(index, e.slot) + " is not found by its identity"; });
-    if (filter_is_fd_based(kn.kev.filter) && (kn.file == kNoFile || k.files()[kn.file].closed)) {
-      out.fail([&] { return where(index, e.slot) + " is an fd knote without an open file"; });
-    }
+  std::size_t live = 0;
+  for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+    if (!kq.knote(slot).live) continue;
+    ++live;
+    check_knote(k, kq, index, slot, out);
   }
+  if (live != kq.knote_count()) out.fail([&] { return "kq#" + std::to_string(index) + " counts its knotes wrong"; });
 }
 
 // Every knlist entry names a live, attached knote; every attached object
@@ -101,8 +110,9 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
   for (const AioJob& j : k.aio_jobs()) visit(j.knotes);
   for (const AioLio& lj : k.aio_lios()) visit(lj.knotes);
   for (std::size_t i = 0; i < k.kqueues().size(); ++i) {
-    for (const Kqueue::IndexEntry& e : k.kqueues()[i].index()) {
-      const Knote& kn = k.kqueues()[i].knote(e.slot);
+    for (std::uint32_t slot = 0; slot < k.kqueues()[i].slot_bound(); ++slot) {
+      const Knote& kn = k.kqueues()[i].knote(slot);
+      if (!kn.live) continue;
       bool on_list = kn.kind == FilterKind::kPipeRead || kn.kind == FilterKind::kPipeWrite ||
                      kn.kind == FilterKind::kKqueueRead || kn.kind == FilterKind::kSignal ||
                      kn.kind == FilterKind::kProc || kn.kind == FilterKind::kProcdesc ||
@@ -111,9 +121,9 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
                      kn.kind == FilterKind::kUnixEmpty ||
                      kn.kind == FilterKind::kVnodeRead || kn.kind == FilterKind::kVnodeWrite ||
                      kn.kind == FilterKind::kVnode || kn.kind == FilterKind::kAio || kn.kind == FilterKind::kLio;
-      std::uint32_t n = count_of(static_cast<std::uint32_t>(i), e.slot);
+      std::uint32_t n = count_of(static_cast<std::uint32_t>(i), slot);
       std::uint32_t want = (on_list && !kn.has_status(kn::kDetached)) ? 1 : 0;
-      if (n != want) out.fail([&] { return where(i, e.slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
+      if (n != want) out.fail([&] { return where(i, slot) + " is on " + std::to_string(n) + " knlists, expected " + std::to_string(want); });
     }
   }
 }
@@ -128,8 +138,8 @@ void check_refcounts(const Kernel& k, InvariantScratch& s, Report& out) {
     }
   }
   for (const Kqueue& kq : k.kqueues()) {
-    for (const Kqueue::IndexEntry& e : kq.index()) {
-      if (kq.knote(e.slot).file != kNoFile) ++refs[kq.knote(e.slot).file];
+    for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+      if (kq.knote(slot).live && kq.knote(slot).file != kNoFile) ++refs[kq.knote(slot).file];
     }
   }
   for (const AioJob& j : k.aio_jobs()) {
@@ -145,14 +155,19 @@ void check_refcounts(const Kernel& k, InvariantScratch& s, Report& out) {
   }
 }
 
-void check_timers_and_pipes(const Kernel& k, Report& out) {
+void check_timers(const Kernel& k, Report& out) {
   std::uint32_t timers = 0;
   for (const Kqueue& kq : k.kqueues()) {
-    for (const Kqueue::IndexEntry& e : kq.index()) timers += kq.knote(e.slot).kind == FilterKind::kTimer ? 1 : 0;
+    for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+      timers += kq.knote(slot).live && kq.knote(slot).kind == FilterKind::kTimer ? 1 : 0;
+    }
   }
   if (timers != k.callout_count()) {
     out.fail([&] { return "kq_ncallouts " + std::to_string(k.callout_count()) + " but " + std::to_string(timers) + " timer knotes"; });
   }
+}
+
+void check_pipes(const Kernel& k, Report& out) {
   for (std::size_t i = 0; i < k.pipes().size(); ++i) {
     for (const PipeEnd& e : k.pipes()[i].ends) {
       if (e.buffered > e.buffer_size) out.fail([&] { return "pipe#" + std::to_string(i) + " holds more than its buffer"; });
@@ -343,6 +358,15 @@ void check_aio(const Kernel& k, Report& out) {
   }
 }
 
+// The checks whose cost does not grow with the number of knotes.
+void check_objects(const Kernel& kernel, InvariantScratch& s, Report& out) {
+  if (!out.stop()) check_pipes(kernel, out);
+  if (!out.stop()) check_sockets(kernel, out);
+  if (!out.stop()) check_processes(kernel, out);
+  if (!out.stop()) check_vnodes(kernel, s, out);
+  if (!out.stop()) check_aio(kernel, out);
+}
+
 void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   std::uint32_t* queued = slot_counts(kernel, s);
   for (std::size_t i = 0; i < kernel.kqueues().size() && !out.stop(); ++i) {
@@ -351,11 +375,60 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   }
   if (!out.stop()) check_knlists(kernel, s, out);
   if (!out.stop()) check_refcounts(kernel, s, out);
-  if (!out.stop()) check_timers_and_pipes(kernel, out);
-  if (!out.stop()) check_sockets(kernel, out);
-  if (!out.stop()) check_processes(kernel, out);
-  if (!out.stop()) check_vnodes(kernel, s, out);
-  if (!out.stop()) check_aio(kernel, out);
+  if (!out.stop()) check_timers(kernel, out);
+  check_objects(kernel, s, out);
+}
+
+// check_all restricted to the knotes noted since the last clear_touched and
+// the queues of their kqueues: the per-knote checks, the queue discipline
+// (both directions, for those knotes), and every check whose cost does not
+// grow with the number of knotes. Left to check_all: knlist membership, file
+// reference counts and kq_ncallouts, which need every knote.
+void check_touched(const Kernel& kernel, InvariantScratch& s, Report& out) {
+  const auto& kqs = kernel.kqueues();
+  for (std::size_t i = 0; i < kqs.size(); ++i) {
+    if (kqs[i].closed() && kqs[i].knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(i) + " still has knotes"; });
+  }
+  std::vector<std::uint32_t>& kqs_touched = s.touched_kqueues;
+  kqs_touched.clear();
+  for (KnoteRef ref : kernel.touched()) {
+    if (ref.kq >= kqs.size() || ref.slot >= kqs[ref.kq].slot_bound()) {
+      out.fail([&] { return where(ref.kq, ref.slot) + " was touched but does not exist"; });
+      continue;
+    }
+    if (kqs_touched.empty() || kqs_touched.back() != ref.kq) kqs_touched.push_back(ref.kq);
+    if (kqs[ref.kq].knote(ref.slot).live) check_knote(kernel, kqs[ref.kq], ref.kq, ref.slot, out);
+  }
+  std::sort(kqs_touched.begin(), kqs_touched.end());
+  kqs_touched.erase(std::unique(kqs_touched.begin(), kqs_touched.end()), kqs_touched.end());
+  for (std::uint32_t i : kqs_touched) {
+    const Kqueue& kq = kqs[i];
+    // The marks are all zeros between checks; only the queued slots are
+    // raised and lowered again, so the cost is the queue's length.
+    std::vector<std::uint32_t>& marks = s.queue_marks;
+    if (marks.size() < kq.slot_bound()) marks.resize(kq.slot_bound(), 0);
+    for (std::uint32_t slot : kq.queue().slots()) {
+      if (slot >= kq.slot_bound()) {
+        out.fail([&] { return where(i, slot) + " is queued but never allocated"; });
+        continue;
+      }
+      if (++marks[slot] > 1) out.fail([&] { return where(i, slot) + " is queued twice"; });
+      const Knote& kn = kq.knote(slot);
+      if (!kn.live) out.fail([&] { return where(i, slot) + " is queued but freed"; });
+      if (!kn.has_status(kn::kQueued)) out.fail([&] { return where(i, slot) + " is in the queue without KN_QUEUED"; });
+    }
+    for (KnoteRef ref : kernel.touched()) {
+      if (ref.kq != i || ref.slot >= kq.slot_bound()) continue;
+      const Knote& kn = kq.knote(ref.slot);
+      if (kn.live && kn.has_status(kn::kQueued) && marks[ref.slot] == 0) {
+        out.fail([&] { return where(i, ref.slot) + " has KN_QUEUED but is not in the queue"; });
+      }
+    }
+    for (std::uint32_t slot : kq.queue().slots()) {
+      if (slot < kq.slot_bound()) marks[slot] = 0;
+    }
+  }
+  check_objects(kernel, s, out);
 }
 
 }  // namespace
@@ -372,6 +445,17 @@ bool invariants_hold(const Kernel& kernel, InvariantScratch& scratch) {
   Report report(nullptr);
   check_all(kernel, scratch, report);
   return !report.failed();
+}
+
+}  // namespace kqsim::model
+
+namespace kqsim::model {
+
+std::vector<std::string> check_touched_invariants(const Kernel& kernel, InvariantScratch& scratch) {
+  std::vector<std::string> words;
+  Report report(&words);
+  check_touched(kernel, scratch, report);
+  return words;
 }
 
 }  // namespace kqsim::model

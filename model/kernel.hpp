@@ -182,6 +182,18 @@ class Kernel {
   // kqueue_task work not yet run; always empty between system calls.
   [[nodiscard]] bool kqueue_tasks_pending() const { return !pending_kqueue_tasks_.empty(); }
 
+  // For invariant checks that cost what a call touched (invariants.hpp
+  // check_touched_invariants): while on, every knote the calls reach since
+  // the last clear_touched is noted (a knote may appear more than once).
+  // Off by default: the explorer copies whole kernels and checks them whole.
+  void set_touch_tracking(bool on) {
+    track_touched_ = on;
+    touched_.clear();
+  }
+  [[nodiscard]] bool touch_tracking() const { return track_touched_; }
+  [[nodiscard]] std::span<const KnoteRef> touched() const { return touched_; }
+  void clear_touched() { touched_.clear(); }
+
  private:
   struct RegisterOutcome {
     Errno err = Errno::kNone;
@@ -203,7 +215,13 @@ class Kernel {
   };
 
   Process& proc(Pid pid);
-  Knote& at(KnoteRef ref) { return kqueues_[ref.kq].knote(ref.slot); }
+  Knote& at(KnoteRef ref) {
+    note_touched(ref);
+    return kqueues_[ref.kq].knote(ref.slot);
+  }
+  void note_touched(KnoteRef ref) {
+    if (track_touched_ && (touched_.empty() || !(touched_.back() == ref))) touched_.push_back(ref);
+  }
   PipeEnd& end(std::uint32_t end_id) { return pipes_[end_id / 2].ends[end_id % 2]; }
   FileIndex new_file(FileType type, std::uint32_t object, bool nonblock);
   void fhold(FileIndex file) { ++files_[file].refcount; }
@@ -424,6 +442,8 @@ class Kernel {
   std::vector<AioJob> aio_jobs_;   // every kaiocb ever made; freed ones stay, not live
   std::vector<AioLio> aio_lios_;   // every aioliojob ever made; freed ones stay, not live
   std::vector<std::uint32_t> aio_queue_;  // aio_jobs: queued for a daemon, oldest first
+  bool track_touched_ = false;
+  std::vector<KnoteRef> touched_;  // see set_touch_tracking
 };
 
 }  // namespace kqsim::model

@@ -278,10 +278,14 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
   out.end_part();
   for (const Kqueue& kq : kqueues_) {
     put(out, kq.closed());
-    put(out, kq.index().size());
-    for (const Kqueue::IndexEntry& e : kq.index()) {
-      put(out, e.slot);
-      put_knote(out, kq.knote(e.slot));
+    // Slot order with each knote's older same-identity link: the same
+    // information as the (ident, filter) order, without sorting.
+    put(out, kq.knote_count());
+    for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
+      if (!kq.knote(slot).live) continue;
+      put(out, slot);
+      put(out, kq.older_same_identity(slot) + 1);
+      put_knote(out, kq.knote(slot));
     }
     put(out, kq.queue().size());
     for (std::uint32_t slot : kq.queue().slots()) put(out, slot);

@@ -1,15 +1,17 @@
-// struct kqueue: the knote table (kq_knlist for fd filters and kq_knhash for
-// the rest, merged here into one index sorted on (ident, filter)), the
-// activation queue, and the knotes of other kqueues watching this one.
-// An identity is normally unique; only NOTE_TRACK's internal registrations
-// bypass the lookup, and then a lookup finds the newest (knote_attach links
-// at the head of the chain).
+// struct kqueue: the knote table, the activation queue, and the knotes of
+// other kqueues watching this one.
+//
+// The kernel finds a knote by (ident, filter) in kq_knlist (fd filters, an
+// array indexed by descriptor, grown by kqueue_expand) or kq_knhash (the
+// rest, a hash table): both are one hash-table lookup here, so finding,
+// registering and dropping a knote costs the same whether the kqueue holds
+// one knote or 100,000. An identity is normally unique; only NOTE_TRACK's
+// internal registrations bypass the lookup, and then a lookup finds the
+// newest (knote_attach links at the head of the chain), as the kernel does.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <span>
-#include <utility>
 #include <vector>
 
 #include "model/activation_queue.hpp"
@@ -24,29 +26,41 @@ class Kqueue {
  public:
   Kqueue(Pid owner, FileIndex file, bool cponfork) : owner_(owner), file_(file), cponfork_(cponfork) {}
 
-  // knote_attach: store a new knote; returns its slot.
+  // knote_attach: store a new knote at the head of its identity's chain;
+  // returns its slot. O(1) amortised.
   std::uint32_t insert(const Knote& knote);
   // knote_drop's unlinking: forget the slot (the caller has detached it).
   void erase(std::uint32_t slot);
+  // kqueue_register's lookup (kq_knlist / kq_knhash): the newest knote with
+  // this identity.
   [[nodiscard]] std::optional<std::uint32_t> lookup(std::uint64_t ident, FilterId filter) const;
-  // Whether `slot` is indexed under its knote's identity.
+  // Whether `slot` is on its identity's chain.
   [[nodiscard]] bool indexed(std::uint32_t slot) const;
 
   Knote& knote(std::uint32_t slot) { return knotes_[slot]; }
   [[nodiscard]] const Knote& knote(std::uint32_t slot) const { return knotes_[slot]; }
-  // Live slots in (ident, filter) order: a stable order for explanations.
-  // A copy, so callers may drop knotes while they walk it.
+  // Slots are below this bound; those in use have knote(slot).live. Walking
+  // them in slot order is the cheap order, for walks whose order nobody sees
+  // (invariants, the state encoding).
+  [[nodiscard]] std::uint32_t slot_bound() const { return static_cast<std::uint32_t>(knotes_.size()); }
+  // Live slots in (ident, filter) order, equal identities oldest first: the
+  // order the model has always used where one is observable (kqueue_close's
+  // drops, equal timer deadlines, explanations). A sorted copy, O(n log n),
+  // so callers may drop knotes while they walk it.
   [[nodiscard]] std::vector<std::uint32_t> live_slots() const;
-  // The same order without copying, for read-only walks (encoding, invariants).
-  struct IndexEntry {
-    std::uint64_t ident;
-    FilterId filter;
-    std::uint32_t slot;
-  };
-  [[nodiscard]] std::span<const IndexEntry> index() const { return index_; }
-  // Live slots whose ident is this fd and whose filter is fd-based.
+  // Live slots whose ident is this fd and whose filter is fd-based, in the
+  // same order: the kq_knlist[fd] chain knote_fdclose walks. O(1): one
+  // lookup per fd-based filter.
   [[nodiscard]] std::vector<std::uint32_t> slots_on_fd(std::int32_t fd) const;
-  [[nodiscard]] std::size_t knote_count() const { return index_.size(); }
+  [[nodiscard]] std::size_t knote_count() const { return count_; }
+  // The slot registered before `slot` with the same identity (a NOTE_TRACK
+  // duplicate), or kNoSlot: part of the state, as lookup depends on it.
+  [[nodiscard]] std::uint32_t older_same_identity(std::uint32_t slot) const { return older_[slot]; }
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  // The EVFILT_TIMER knotes, in no particular order: the callouts this
+  // kqueue has armed or may arm, so that advancing the clock does not walk
+  // every knote.
+  [[nodiscard]] const std::vector<std::uint32_t>& timer_slots() const { return timer_slots_; }
 
   ActivationQueue& queue() { return queue_; }
   [[nodiscard]] const ActivationQueue& queue() const { return queue_; }
@@ -63,15 +77,22 @@ class Kqueue {
   void mark_closed() { closed_ = true; }
 
  private:
+  // The bucket holding this identity's chain head, or the empty bucket
+  // where it would go.
+  [[nodiscard]] std::size_t bucket_of(std::uint64_t ident, FilterId filter) const;
+  void grow_buckets();
+  void erase_bucket(std::size_t bucket);
+
   std::vector<Knote> knotes_;
+  std::vector<std::uint32_t> older_;  // per slot: the next-older knote with the same identity
   std::vector<std::uint32_t> free_slots_;
-  // A sorted vector, not a std::multimap: a kqueue holds a handful of
-  // knotes, and the explorer copies whole kernels, where a map's per-node
-  // allocations dominated (docs/performance.md). Equal keys stay in
-  // insertion order.
-  std::vector<IndexEntry> index_;
-  using IndexConstIter = std::vector<IndexEntry>::const_iterator;
-  [[nodiscard]] std::pair<IndexConstIter, IndexConstIter> equal_range_of(std::pair<std::uint64_t, FilterId> key) const;
+  // Open addressing with linear probing (vectors only: the explorer copies
+  // whole kernels, where per-node allocations dominated, docs/performance.md).
+  // Each bucket holds a chain head's slot + 1, or 0 when empty.
+  std::vector<std::uint32_t> buckets_;
+  std::size_t identities_ = 0;  // non-empty buckets
+  std::size_t count_ = 0;       // live knotes
+  std::vector<std::uint32_t> timer_slots_;
   ActivationQueue queue_;
   KnoteList watchers_;  // kq_sel.si_note
   Pid owner_;

@@ -55,6 +55,7 @@ Kernel::RegisterOutcome Kernel::register_new_knote(std::uint32_t kq, KEvent& kev
   if (has(kev.flags, ev::kDisable)) kn.status |= kn::kDisabled;
   kn.file = fp;
   KnoteRef ref{kq, kqueues_[kq].insert(kn)};
+  note_touched(ref);
   if (fp != kNoFile) fhold(fp);  // the reference fget took stays with the knote
 
   RegisterOutcome attached = filter_attach(ref, p);

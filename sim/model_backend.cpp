@@ -7,8 +7,16 @@ namespace kqsim::sim {
 ModelBackend::ModelBackend(const model::DialectProfile& profile, model::KernelConfig config)
     : kernel_(profile, config) {}
 
-CallResult ModelBackend::checked(CallResult r) const {
-  auto violations = model::check_invariants(kernel_);
+void ModelBackend::set_invariant_checks(InvariantChecks checks) {
+  checks_ = checks;
+  kernel_.set_touch_tracking(checks == InvariantChecks::kTouched);
+}
+
+CallResult ModelBackend::checked(CallResult r) {
+  std::vector<std::string> violations;
+  if (checks_ == InvariantChecks::kTouched) violations = model::check_touched_invariants(kernel_, scratch_);
+  else if (!model::invariants_hold(kernel_, scratch_)) violations = model::check_invariants(kernel_);
+  kernel_.clear_touched();
   if (!violations.empty()) throw InvariantViolation(violations.front());
   return r;
 }

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "model/invariants.hpp"
 #include "model/kernel.hpp"
 #include "sim/backend.hpp"
 
@@ -20,6 +21,11 @@ class InvariantViolation : public std::runtime_error {
  private:
   std::string violation_;
 };
+
+// Which invariants are checked after every call: all of them (the default:
+// tests, kqcheck), or only what the call touched (kqreplay, so that a call
+// costs the same with 10 or 100,000 registered knotes; --full-checks there).
+enum class InvariantChecks { kFull, kTouched };
 
 class ModelBackend final : public Backend {
  public:
@@ -55,11 +61,14 @@ class ModelBackend final : public Backend {
   [[nodiscard]] std::unique_ptr<Backend> scratch_copy() const override { return std::make_unique<ModelBackend>(*this); }
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }
+  void set_invariant_checks(InvariantChecks checks);
 
  private:
-  CallResult checked(CallResult r) const;
+  CallResult checked(CallResult r);
 
   model::Kernel kernel_;
+  InvariantChecks checks_ = InvariantChecks::kFull;
+  model::InvariantScratch scratch_;
 };
 
 }  // namespace kqsim::sim

@@ -38,7 +38,7 @@ void FieldReader::fail(const std::string& key, const std::string& message) const
 
 void FieldReader::finish() const {
   for (const auto& [key, value] : obj_->items()) {
-    if (used_.count(key) == 0) fail(key, "unknown field");
+    if (!used_.contains(key)) fail(key, "unknown field");
   }
 }
 
@@ -144,12 +144,13 @@ model::FilterId FieldReader::filter(const std::string& key) {
 // write bits that have no name, such as an invalid flag a test wants the
 // kernel to see). A lone name, an unknown name or a misspelt one gets an
 // error that says what to write instead.
-template <typename Lookup>
-std::uint32_t FieldReader::symbolic_bits(const std::string& key, Lookup lookup, const char* what,
-                                         const std::vector<std::string_view>& known) {
+// `known` lists the names, for messages only: it is called only on an error,
+// so a correct trace never builds the list (the replay path's cost, issue 14).
+template <typename Lookup, typename Known>
+std::uint32_t FieldReader::symbolic_bits(const std::string& key, Lookup lookup, const char* what, Known known) {
   const json& v = get(key);
   if (v.is_string()) {
-    const std::string example = lookup(v.get<std::string>()) ? v.get<std::string>() : std::string(known.front());
+    const std::string example = lookup(v.get<std::string>()) ? v.get<std::string>() : std::string(known().front());
     fail(key, std::string("expected an array of ") + what + " names like [\"" + example + "\"]");
   }
   if (!v.is_array()) {
@@ -159,17 +160,17 @@ std::uint32_t FieldReader::symbolic_bits(const std::string& key, Lookup lookup, 
   }
   std::uint32_t bits = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    std::string item_key = key + "[" + std::to_string(i) + "]";
+    auto item_key = [&] { return key + "[" + std::to_string(i) + "]"; };
     if (v[i].is_number()) {
-      std::int64_t n = as_int(v[i], item_key);
-      if (n < 0 || n > static_cast<std::int64_t>(UINT32_MAX)) fail(item_key, "out of range");
+      std::int64_t n = as_int(v[i], item_key());
+      if (n < 0 || n > static_cast<std::int64_t>(UINT32_MAX)) fail(item_key(), "out of range");
       bits |= static_cast<std::uint32_t>(n);
       continue;
     }
-    if (!v[i].is_string()) fail(item_key, std::string("expected a ") + what + " name or a number");
-    const std::string name = v[i].get<std::string>();
+    if (!v[i].is_string()) fail(item_key(), std::string("expected a ") + what + " name or a number");
+    const std::string& name = v[i].get_ref<const std::string&>();
     auto bit = lookup(name);
-    if (!bit) fail(item_key, std::string("unknown ") + what + " name '" + name + "'" + did_you_mean(name, known));
+    if (!bit) fail(item_key(), std::string("unknown ") + what + " name '" + name + "'" + did_you_mean(name, known()));
     bits |= *bit;
   }
   return bits;
@@ -181,7 +182,7 @@ model::EventFlags FieldReader::flags_or(const std::string& key, model::EventFlag
     auto f = model::flag_from_name(n);
     if (!f) return std::nullopt;
     return *f;
-  }, "flag", model::known_flag_names());
+  }, "flag", model::known_flag_names);
   if (bits > UINT16_MAX) fail(key, "flags are 16 bits wide");
   return static_cast<model::EventFlags>(bits);
 }
@@ -189,7 +190,7 @@ model::EventFlags FieldReader::flags_or(const std::string& key, model::EventFlag
 std::uint32_t FieldReader::notes_or(const std::string& key, std::uint32_t fallback) {
   if (!has(key)) return fallback;
   return symbolic_bits(key, [](const std::string& n) { return model::note_from_name(n); }, "note",
-                       model::known_note_names());
+                       model::known_note_names);
 }
 
 std::uint32_t FieldReader::kqueue_flags_or(const std::string& key, std::uint32_t fallback) {
@@ -198,13 +199,13 @@ std::uint32_t FieldReader::kqueue_flags_or(const std::string& key, std::uint32_t
     if (n == "KQUEUE_CLOEXEC") return model::kqflag::kCloexec;
     if (n == "KQUEUE_CPONFORK") return model::kqflag::kCponfork;
     return std::nullopt;
-  }, "kqueuex flag", {"KQUEUE_CLOEXEC", "KQUEUE_CPONFORK"});
+  }, "kqueuex flag", [] { return std::vector<std::string_view>{"KQUEUE_CLOEXEC", "KQUEUE_CPONFORK"}; });
 }
 
 std::uint32_t FieldReader::open_flags(const std::string& key) {
   if (!has(key)) fail(key, "missing: e.g. [\"O_RDWR\", \"O_CREAT\"]");
   return symbolic_bits(key, [](const std::string& n) { return model::open_flag_from_name(n); }, "open flag",
-                       model::known_open_flag_names());
+                       model::known_open_flag_names);
 }
 
 std::uint32_t FieldReader::pdfork_flags_or(const std::string& key, std::uint32_t fallback) {
@@ -213,7 +214,7 @@ std::uint32_t FieldReader::pdfork_flags_or(const std::string& key, std::uint32_t
     if (n == "PD_DAEMON") return model::pdflag::kDaemon;
     if (n == "PD_CLOEXEC") return model::pdflag::kCloexec;
     return std::nullopt;
-  }, "pdfork flag", {"PD_DAEMON", "PD_CLOEXEC"});
+  }, "pdfork flag", [] { return std::vector<std::string_view>{"PD_DAEMON", "PD_CLOEXEC"}; });
 }
 
 // unmount(2) flags; MNT_FORCE is the only one the model knows.
@@ -222,7 +223,7 @@ std::uint32_t FieldReader::mount_flags_or(const std::string& key, std::uint32_t 
   return symbolic_bits(key, [](const std::string& n) -> std::optional<std::uint32_t> {
     if (n == "MNT_FORCE") return model::mntflag::kForce;
     return std::nullopt;
-  }, "unmount flag (only MNT_FORCE is modelled)", {"MNT_FORCE"});
+  }, "unmount flag (only MNT_FORCE is modelled)", [] { return std::vector<std::string_view>{"MNT_FORCE"}; });
 }
 
 std::vector<std::string> FieldReader::names(const std::string& key, std::size_t count) {

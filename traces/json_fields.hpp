@@ -59,15 +59,40 @@ class FieldReader {
   const nlohmann::json& get(const std::string& key);
   std::string path(const std::string& key) const { return prefix_ + key; }
   std::int64_t as_int(const nlohmann::json& v, const std::string& key) const;
-  template <typename Lookup>
-  std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what,
-                              const std::vector<std::string_view>& known);
+  template <typename Lookup, typename Known>
+  std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what, Known known);
 
   std::string file_;
   std::optional<std::size_t> step_;
   std::string prefix_;
   const nlohmann::json* obj_;
-  std::set<std::string> used_;
+  // The keys read so far: a short list (a step's object has a handful),
+  // then a set, so an object with very many keys stays n log n.
+  class UsedKeys {
+   public:
+    void insert(const std::string& key) {
+      if (contains(key)) return;
+      if (many_.empty() && few_.size() < 16) {
+        few_.push_back(key);
+        return;
+      }
+      many_.insert(few_.begin(), few_.end());
+      few_.clear();
+      many_.insert(key);
+    }
+    [[nodiscard]] bool contains(const std::string& key) const {
+      if (!many_.empty()) return many_.count(key) != 0;
+      for (const std::string& k : few_) {
+        if (k == key) return true;
+      }
+      return false;
+    }
+
+   private:
+    std::vector<std::string> few_;
+    std::set<std::string> many_;
+  };
+  UsedKeys used_;
 };
 
 }  // namespace kqsim::traces

@@ -237,18 +237,34 @@ void parse_header(FieldReader& r, Trace& t) {
 
 }  // namespace
 
-Trace parse_trace(const json& doc, const std::string& path) {
+namespace {
+
+// The steps already read while the document was (load_trace_file), or
+// nullptr to read them from the document. A step's error waits for the
+// header's, so a trace wrong in both is reported as before.
+Trace assemble_trace(const json& doc, const std::string& path, std::vector<Step>* streamed,
+                     const std::optional<TraceError>& step_error) {
   if (!doc.is_object()) throw TraceError(path, std::nullopt, "", "a trace is a JSON object");
   Trace t;
   t.path = path;
   FieldReader r(path, std::nullopt, "", doc);
   parse_header(r, t);
   if (!r.has("steps")) r.fail("steps", "missing");
-  std::size_t index = 0;
-  for (FieldReader step : r.array_items("steps")) t.steps.push_back(parse_step(std::move(step).at_step(index), index)), ++index;
+  if (streamed != nullptr) {
+    r.skip("steps");
+    if (step_error) throw *step_error;
+    t.steps = std::move(*streamed);
+  } else {
+    std::size_t index = 0;
+    for (FieldReader step : r.array_items("steps")) t.steps.push_back(parse_step(std::move(step).at_step(index), index)), ++index;
+  }
   r.finish();
   return t;
 }
+
+}  // namespace
+
+Trace parse_trace(const json& doc, const std::string& path) { return assemble_trace(doc, path, nullptr, std::nullopt); }
 
 namespace {
 
@@ -446,6 +462,26 @@ Trace parse_steps(const json& steps, const std::string& where, const std::string
   return parse_trace(doc, where);
 }
 
-Trace load_trace_file(const std::string& path) { return parse_trace(load_json_object(path, "a trace"), path); }
+// Each step becomes a Step as soon as its JSON is read, and its JSON is
+// dropped: the document never holds every step (issue 13: memory a small
+// multiple of the file).
+Trace load_trace_file(const std::string& path) {
+  std::vector<Step> steps;
+  std::optional<TraceError> step_error;
+  bool streamed = false;
+  const json doc = load_json_object_streaming_steps(
+      path, "a trace",
+      [&](json&& step, std::size_t index) {
+        if (step_error) return;
+        try {
+          FieldReader r(path, std::nullopt, "steps[" + std::to_string(index) + "].", step);
+          steps.push_back(parse_step(std::move(r).at_step(index), index));
+        } catch (const TraceError& e) {
+          step_error = e;
+        }
+      },
+      streamed);
+  return assemble_trace(doc, path, streamed ? &steps : nullptr, step_error);
+}
 
 }  // namespace kqsim::traces

@@ -97,7 +97,7 @@ nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
 // model's state at the first unexpected divergence.
 TraceReport replay_one(const std::string& path, const CommonOptions& opts, const Expectations* known,
                        DiffSummary& summary, TraceFindings& found) {
-  ReplayOptions ro{opts.dialect, true, opts.raw_fds};
+  ReplayOptions ro{opts.dialect, true, opts.raw_fds, opts.full_checks};
   return replay_trace(path, ro, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
                                     const sim::StepOutcome& o) {
     if (o.skipped) {

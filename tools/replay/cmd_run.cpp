@@ -14,7 +14,7 @@ namespace kqsim::replay {
 
 int cmd_run(const std::string& path, const CommonOptions& opts) {
   std::vector<traces::Observed> observed;
-  TraceReport report = replay_trace(path, opts.dialect, [&](const sim::Interpreter& interp, const sim::ModelBackend&,
+  TraceReport report = replay_trace(path, ReplayOptions{opts.dialect, false, false, opts.full_checks}, [&](const sim::Interpreter& interp, const sim::ModelBackend&,
                                                             const sim::StepOutcome& o) {
     if (observed.empty() && !opts.json && !model_banner(interp.trace()).empty()) {
       fmt::print("# {}\n", model_banner(interp.trace()));

@@ -12,6 +12,7 @@ struct CommonOptions {
   std::optional<std::string> expectations;  // known differences file
   bool json = false;
   bool raw_fds = false;  // compare returned descriptors by number
+  bool full_checks = false;  // every invariant after every call, not only what it touched
 };
 
 int cmd_run(const std::string& path, const CommonOptions& opts);

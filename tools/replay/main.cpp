@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   auto add_common = [&](CLI::App* cmd, bool with_json) {
     cmd->add_option("--dialect", dialect, "Run as this dialect instead of the trace's (e.g. freebsd-13.2)");
     if (with_json) cmd->add_flag("--json", opts.json, "Machine-readable output");
+    cmd->add_flag("--full-checks", opts.full_checks,
+                  "Check every model invariant after every call (default: only what the call touched)");
   };
 
   std::string trace, against;

@@ -27,6 +27,10 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
     model::KernelConfig config;
     config.mutations = *model::mutation_named(report.trace.mutation);
     sim::ModelBackend backend(*profile, config);
+    // What each call touched is checked unless asked for everything; a
+    // counterexample (a mutation or properties) is checked whole, as found.
+    const bool counterexample = !report.trace.mutation.empty() || report.trace.properties;
+    if (!options.full_checks && !counterexample) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
     sim::Interpreter interp(report.trace, backend,
                             sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
     std::optional<check::PropertyChecker> checker;

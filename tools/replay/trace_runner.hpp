@@ -38,13 +38,16 @@ struct ReplayOptions {
   std::optional<std::string> dialect;  // overrides the trace's own
   bool follow_observed = false;        // diff: follow the host (sim::InterpreterOptions)
   bool raw_fds = false;
+  // Every invariant after every call (sim::InvariantChecks::kFull) instead
+  // of only what the call touched.
+  bool full_checks = false;
 };
 
 // Never throws for a bad trace: the problem is in the report.
 TraceReport replay_trace(const std::string& path, const ReplayOptions& options, const StepHook& hook = {});
 inline TraceReport replay_trace(const std::string& path, const std::optional<std::string>& dialect_override,
                                 const StepHook& hook = {}) {
-  return replay_trace(path, ReplayOptions{dialect_override, false, false}, hook);
+  return replay_trace(path, ReplayOptions{dialect_override, false, false, false}, hook);
 }
 
 ExitCode exit_code_for(TraceStatus status);
