@@ -120,7 +120,7 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       s.aio.sig = sig;
     }
     out.push_back(s);
-  } else if (what <= 5) {
+  } else if (what <= 5 || (!aio_run_ && !(what == 6 && !files_.empty()))) {  // without aio_run: its share too
     Step s = aio_step(rng.chance(50) ? Op::kAioError : Op::kAioReturn);
     s.aio.cb.aiocb = Ref{pick(rng, aiocbs_)};
     out.push_back(s);

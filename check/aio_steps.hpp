@@ -25,12 +25,15 @@ class AioStepMaker {
   void make(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, std::vector<traces::Step>& out);
   // Every aiocb name submitted so far (idents for EVFILT_AIO changes).
   [[nodiscard]] const std::vector<std::string>& aiocbs() const { return aiocbs_; }
+  // No aio_run steps: a real kernel's daemons run requests on their own.
+  void without_aio_run() { aio_run_ = false; }
 
  private:
   traces::AioRequest request(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, const traces::Ref& fd);
   traces::Step open_target(Prng& rng, const NameMaker& fresh, traces::Ref& fd);
   std::vector<std::string> aiocbs_;
   std::vector<std::string> files_;  // descriptors opened for aio (for aio_cancel)
+  bool aio_run_ = true;
 };
 
 }  // namespace kqsim::check

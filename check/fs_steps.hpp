@@ -36,6 +36,8 @@ class FsStepMaker {
   static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true);
   // Without revoke(2) and unmount(2): hosts where they are not kqueue's business.
   void without_revoke_and_unmount() { revoke_and_unmount_ = false; }
+  // Without unmount(2) only: a real host's recording directory is no mount point.
+  void without_unmount() { unmount_ = false; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
@@ -46,6 +48,7 @@ class FsStepMaker {
   bool fifo_opened_ = false;  // a forced unmount with an open FIFO is unsupported: never after one
   bool unmounted_ = false;    // a forced unmount was made: no more path calls
   bool revoke_and_unmount_ = true;
+  bool unmount_ = true;
   std::vector<std::string> opened_;
 };
 

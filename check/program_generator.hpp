@@ -39,12 +39,20 @@ struct GeneratorOptions {
   // implementation with internal descriptors (libkqueue) uses for its own.
   // Without, such a step uses a number above any the program opens (100+).
   bool low_descriptor_numbers = true;
+  // What only the model can do: aio_run (driving the aio daemons by hand) and
+  // unmount(2) of the program's directory (on a real host the recording
+  // directory is no mount point). Off for programs recorded on a real kernel.
+  bool with_aio_run = true;
+  bool with_unmount = true;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)
 // or "linux" (libkqueue: no FreeBSD extensions, no aio nor kqueuex, pipe I/O
 // on the right end only, no low descriptor numbers). nullopt for an OS this does not know.
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
+
+// Programs a real host can run too (--real-host): no aio_run, no unmount.
+GeneratorOptions for_real_host(GeneratorOptions options);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
 
