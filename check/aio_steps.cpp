@@ -67,7 +67,7 @@ traces::AioRequest AioStepMaker::request(Prng& rng, const NameMaker& fresh, cons
   q.fd = fd;
   q.offset = kOffsets[rng.below(kOffsets.size())];
   q.bytes = kSizes[rng.below(kSizes.size())];
-  q.defer = rng.chance(50);
+  q.defer = rng.chance(50) && aio_run_;
   if (!kqs.empty() && rng.chance(75)) {
     q.sigevent.notify = model::sigev::kKevent;
     q.sigevent.has_kq = true;

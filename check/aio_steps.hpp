@@ -25,7 +25,9 @@ class AioStepMaker {
   void make(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, std::vector<traces::Step>& out);
   // Every aiocb name submitted so far (idents for EVFILT_AIO changes).
   [[nodiscard]] const std::vector<std::string>& aiocbs() const { return aiocbs_; }
-  // No aio_run steps: a real kernel's daemons run requests on their own.
+  // No aio_run steps and no deferred requests: a real kernel's daemons run
+  // every request on their own (the recorder waits until it is done), so a
+  // request held back for aio_run cannot be had there.
   void without_aio_run() { aio_run_ = false; }
 
  private:

@@ -39,9 +39,10 @@ struct GeneratorOptions {
   // implementation with internal descriptors (libkqueue) uses for its own.
   // Without, such a step uses a number above any the program opens (100+).
   bool low_descriptor_numbers = true;
-  // What only the model can do: aio_run (driving the aio daemons by hand) and
-  // unmount(2) of the program's directory (on a real host the recording
-  // directory is no mount point). Off for programs recorded on a real kernel.
+  // What only the model can do: aio_run and deferred aio requests (driving
+  // the aio daemons by hand) and unmount(2) of the program's directory (on a
+  // real host the recording directory is no mount point). Off for programs
+  // recorded on a real kernel.
   bool with_aio_run = true;
   bool with_unmount = true;
 };
@@ -51,7 +52,8 @@ struct GeneratorOptions {
 // on the right end only, no low descriptor numbers). nullopt for an OS this does not know.
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
 
-// Programs a real host can run too (--real-host): no aio_run, no unmount.
+// Programs a real host can run too (--real-host): no aio_run nor deferred
+// aio requests, no unmount.
 GeneratorOptions for_real_host(GeneratorOptions options);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);

@@ -34,5 +34,19 @@ TEST(RealHost, NoAioRunNorUnmount) {
   EXPECT_GT(real[Op::kRevoke], 0U);
 }
 
+TEST(RealHost, NoDeferredRequests) {
+  std::size_t requests = 0;
+  for (std::uint64_t i = 0; i < 400; ++i) {
+    for (const traces::Step& s : generate_program(trace_seed(11, i), for_real_host(GeneratorOptions{})).steps) {
+      if (s.op == Op::kAioRead || s.op == Op::kAioWrite) {
+        ++requests;
+        EXPECT_FALSE(s.aio.cb.defer) << "program " << i;
+      }
+      for (const auto& q : s.aio.entries) EXPECT_FALSE(q.defer) << "program " << i;
+    }
+  }
+  EXPECT_GT(requests, 50U);
+}
+
 }  // namespace
 }  // namespace kqsim::check

@@ -439,7 +439,7 @@ int main(int argc, char** argv) {
                      "Generate only what a kqueue implementation controls on this OS: freebsd (everything) or linux "
                      "(no FreeBSD-only names or calls, no aio/kqueuex, pipe I/O on the right end only)");
   random->add_flag("--real-host", o.real_host,
-                   "Only programs a real kernel can run too: no aio_run (driving the aio daemons), no unmount");
+                   "Only programs a real kernel can run too: no aio_run nor deferred aio requests (driving the aio daemons), no unmount");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -458,7 +458,7 @@ int main(int argc, char** argv) {
   generate->add_option("--index", index, "Which program of the campaign")->check(any_u64);
   generate->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
   generate->add_option("--host-os", o.host_os, "As for random: freebsd or linux");
-  generate->add_flag("--real-host", o.real_host, "As for random: no aio_run, no unmount");
+  generate->add_flag("--real-host", o.real_host, "As for random: no aio_run nor deferred aio requests, no unmount");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
