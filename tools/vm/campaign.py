@@ -81,12 +81,40 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
                "--binaries", BINARIES,
                "--report", str(report), "--trace-limit", "30"] + [str(p) for p in chunk]
         rc = subprocess.run(cmd).returncode
+        if rc >= 2 and not report.exists():
+            raise SystemExit(f"campaign: the VM run for {tag} {start}-{start + len(chunk) - 1} failed ({rc})")
+        entries = json.loads(report.read_text())["traces"]
+        for t in entries:
+            if t.get("recorded") or t["status"].startswith("not run"):
+                continue
+            failed[t["trace"]] = t["status"] + (" - " + t["stderr"].strip().splitlines()[0] if t.get("stderr") else "")
+        not_run = [i for i, t in enumerate(entries) if t["status"].startswith("not run")]
+        if rc == kqvm.EXIT_VM and not_run:
+            # The kernel died (a panic, docs/vm.md) in the program that was
+            # running - the first not run, as a record is sent when a program
+            # ends. It is kept as a finding; the ones after it get a boot.
+            failed[entries[not_run[0]]["trace"]] = "the VM stopped during this program (kernel panic? see the console log)"
+            rest = [chunk[i] for i in not_run[1:]]
+            if rest:
+                b, f = record(rest, release, out, batch, build_dir, report_dir, run_name, f"{tag}-after{boots}")
+                boots += b
+                failed.update(f)
+            continue
         if rc >= 2:
             raise SystemExit(f"campaign: the VM run for {tag} {start}-{start + len(chunk) - 1} failed ({rc})")
-        for t in json.loads(report.read_text())["traces"]:
-            if not t.get("recorded"):
-                failed[t["trace"]] = t["status"] + (" - " + t["stderr"].strip().splitlines()[0] if t.get("stderr") else "")
     return boots, failed
+
+
+def previous_boots(report_dir, out):
+    """--skip-record: the boots of the recording run (its reports) and the
+    programs they did not record."""
+    reports = sorted(report_dir.glob("campaign*.json"))
+    failed = {}
+    for r in reports:
+        for t in json.loads(r.read_text())["traces"]:
+            if not (out / t["trace"]).exists():
+                failed[t["trace"]] = t["status"]
+    return len(reports), failed
 
 
 def diff(kqreplay, out, dialect, expectations):
@@ -112,15 +140,62 @@ def signature(d):
 FOLLOWERS = {"ret", "missing-event", "extra-event", "order"}
 
 
+def event_key(d):
+    ev = d.get("event") or {}
+    return (ev.get("filter"), str(ev.get("ident")))
+
+
+def follows_timing(d, timed_steps, first_timed, displaced):
+    """Whether divergence d is a consequence of an expected (timing)
+    divergence: at the same kevent step, a count, slot or order divergence;
+    at any later step, the same event delivered late or early (its slot was
+    taken: `displaced`), anything about a timer (a oneshot timer that already
+    fired is gone, so a later change to it meets no knote), an order that
+    involves a timer, or a kqueue's EVFILT_READ count of pending events
+    (kqueue names start with "kq")."""
+    if first_timed is None or d.get("step", -1) < first_timed:
+        return False
+    if d.get("op") == "kevent" and d.get("step") in timed_steps and d.get("category") in FOLLOWERS:
+        return True
+    if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
+        return True
+    if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
+        return True
+    ev = d.get("event") or {}
+    if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
+        return True
+    return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
+
+
 def unexpected(t):
-    """The divergences no expectation explains, directly or as a follower: a
-    kevent step with an expected divergence (a timer's timing, say) explains
-    the FOLLOWERS divergences of that step; its other events' data, flags,
-    fflags and udata stay compared."""
+    """The divergences no expectation explains, directly or as a consequence
+    (follows_timing); other events' data, flags, fflags and udata stay compared."""
     ds = t.get("divergences", [])
-    timed = {d.get("step") for d in ds if d.get("known") is not None and d.get("op") == "kevent"}
-    return [d for d in ds if d.get("known") is None
-            and not (d.get("op") == "kevent" and d.get("step") in timed and d.get("category") in FOLLOWERS)]
+    timed = {d.get("step") for d in ds if d.get("known") is not None}
+    first = min(timed) if timed else None
+    out, displaced = [], set()
+    for d in ds:
+        if d.get("known") is not None:
+            continue
+        if follows_timing(d, timed, first, displaced):
+            if d.get("category") in ("missing-event", "extra-event"):
+                displaced.add(event_key(d))
+            continue
+        out.append(d)
+    return out
+
+
+def first_finding(t):
+    """The divergence a program is grouped by: its first unexpected one, but
+    for a kevent's count the event divergence at the same step that causes it."""
+    u = unexpected(t)
+    if not u:
+        return None
+    if u[0].get("category") == "ret" and u[0].get("op") == "kevent":
+        same = [d for d in u[1:] if d.get("step") == u[0].get("step") and d.get("event")]
+        if same:
+            return same[0]
+    return u[0]
 
 
 def by_name(doc):
@@ -130,9 +205,9 @@ def by_name(doc):
 def groups_of(doc):
     groups = collections.OrderedDict()
     for name, t in sorted(by_name(doc).items()):
-        first = unexpected(t)
+        first = first_finding(t)
         if t["status"] == "divergent" and first:
-            groups.setdefault(signature(first[0]), []).append(name)
+            groups.setdefault(signature(first), []).append(name)
     return groups
 
 
@@ -245,8 +320,11 @@ def main():
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
     t1 = time.time()
-    boots, failed = (0, {}) if a.skip_record else record(programs, a.release, out, a.batch, a.build_dir,
-                                                         work / "reports", f"campaign-{a.release}", "campaign")
+    if a.skip_record:
+        boots, failed = previous_boots(work / "reports", out)
+    else:
+        boots, failed = record(programs, a.release, out, a.batch, a.build_dir, work / "reports",
+                               f"campaign-{a.release}", "campaign")
     t_rec = time.time() - t1
     doc = diff(a.kqreplay, out, dialect, expectations)
     groups = groups_of(doc)
