@@ -24,23 +24,14 @@ fi
 
 start=$SECONDS
 status=0
-# The recorder is built once, then both kernels boot at once (each VM in its
-# own run folder): the two boots take about as long as one.
-python3 "$here/kqvm.py" build --build-dir "$build" > /dev/null || { echo "ci-record: building the recorder failed"; exit 1; }
-declare -A pid
 for release in 13.2 15.1; do
   out="$build/vm/ci/freebsd-$release"
   rm -rf "$out"
   mkdir -p "$out"
   echo "ci-record: FreeBSD $release: recording the corpus ..."
-  python3 "$here/kqvm.py" record --build-dir "$build" --kernel "$shared/kernel-$release-KQTEST.xz" \
-    --run-name "ci-$release" --out "$out" --report "$build/vm/ci/freebsd-$release.report.json" &
-  pid[$release]=$!
-done
-for release in 13.2 15.1; do
-  out="$build/vm/ci/freebsd-$release"
   rc=0
-  wait "${pid[$release]}" || rc=$?
+  python3 "$here/kqvm.py" record --build-dir "$build" --kernel "$shared/kernel-$release-KQTEST.xz" \
+    --out "$out" --report "$build/vm/ci/freebsd-$release.report.json" || rc=$?
   # 1 = some traces not recorded: the diff below still runs on the others,
   # and the missing ones are counted against the committed corpus.
   if [ "$rc" -ge 2 ]; then echo "ci-record: FreeBSD $release: the VM run failed ($rc)"; status=1; continue; fi
