@@ -67,7 +67,7 @@ traces::AioRequest AioStepMaker::request(Prng& rng, const NameMaker& fresh, cons
   q.fd = fd;
   q.offset = kOffsets[rng.below(kOffsets.size())];
   q.bytes = kSizes[rng.below(kSizes.size())];
-  q.defer = rng.chance(50);
+  q.defer = rng.chance(50) && aio_run_;
   if (!kqs.empty() && rng.chance(75)) {
     q.sigevent.notify = model::sigev::kKevent;
     q.sigevent.has_kq = true;
@@ -120,7 +120,7 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       s.aio.sig = sig;
     }
     out.push_back(s);
-  } else if (what <= 5) {
+  } else if (what <= 5 || (!aio_run_ && !(what == 6 && !files_.empty()))) {  // without aio_run: its share too
     Step s = aio_step(rng.chance(50) ? Op::kAioError : Op::kAioReturn);
     s.aio.cb.aiocb = Ref{pick(rng, aiocbs_)};
     out.push_back(s);

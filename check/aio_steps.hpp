@@ -25,12 +25,17 @@ class AioStepMaker {
   void make(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, std::vector<traces::Step>& out);
   // Every aiocb name submitted so far (idents for EVFILT_AIO changes).
   [[nodiscard]] const std::vector<std::string>& aiocbs() const { return aiocbs_; }
+  // No aio_run steps and no deferred requests: a real kernel's daemons run
+  // every request on their own (the recorder waits until it is done), so a
+  // request held back for aio_run cannot be had there.
+  void without_aio_run() { aio_run_ = false; }
 
  private:
   traces::AioRequest request(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, const traces::Ref& fd);
   traces::Step open_target(Prng& rng, const NameMaker& fresh, traces::Ref& fd);
   std::vector<std::string> aiocbs_;
   std::vector<std::string> files_;  // descriptors opened for aio (for aio_cancel)
+  bool aio_run_ = true;
 };
 
 }  // namespace kqsim::check

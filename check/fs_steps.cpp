@@ -145,7 +145,7 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     const std::uint64_t kind = rng.below(3);
     return out.push_back(fs_step(Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs)));
   }
-  if (revoke_and_unmount_ && rng.below(100) == 0) {
+  if (revoke_and_unmount_ && unmount_ && rng.below(100) == 0) {
     const bool root = rng.chance(90);
     Step s = fs_step(Op::kUnmount, root ? "." : pick(rng, kDirs));
     if (rng.chance(50)) s.vfs.flags = model::mntflag::kForce;

@@ -42,6 +42,8 @@ class FsStepMaker {
   void without_revoke_and_unmount() { revoke_and_unmount_ = false; }
   // truncate(2) of files only: a FIFO's is EINVAL on Linux, the host's answer.
   void without_fifo_truncate() { fifo_truncate_ = false; }
+  // Without unmount(2) only: a real host's recording directory is no mount point.
+  void without_unmount() { unmount_ = false; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
@@ -53,6 +55,7 @@ class FsStepMaker {
   bool fifo_opened_ = false;  // a forced unmount with an open FIFO is unsupported: never after one
   bool unmounted_ = false;    // a forced unmount was made: no more path calls
   bool revoke_and_unmount_ = true;
+  bool unmount_ = true;
   std::vector<std::string> opened_;
 };
 

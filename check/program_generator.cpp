@@ -61,6 +61,8 @@ class Generator {
   Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {
     if (!o.freebsd_extensions) fs_.without_revoke_and_unmount();
     if (!o.host_os_corners) fs_.without_fifo_truncate();
+    if (!o.with_unmount) fs_.without_unmount();
+    if (!o.with_aio_run) aio_.without_aio_run();
   }
 
   traces::Trace run(std::uint64_t seed) {
@@ -577,6 +579,12 @@ class Generator {
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options) {
   return Generator(seed, options).run(seed);
+}
+
+GeneratorOptions for_real_host(GeneratorOptions options) {
+  options.with_aio_run = false;
+  options.with_unmount = false;
+  return options;
 }
 
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os) {

@@ -48,6 +48,12 @@ struct GeneratorOptions {
   // EINVAL), a second unaccepted connection (the backlog arithmetic differs),
   // writes large enough to fill a pipe or socket (buffer sizes differ).
   bool host_os_corners = true;
+  // What only the model can do: aio_run and deferred aio requests (driving
+  // the aio daemons by hand) and unmount(2) of the program's directory (on a
+  // real host the recording directory is no mount point). Off for programs
+  // recorded on a real kernel.
+  bool with_aio_run = true;
+  bool with_unmount = true;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)
@@ -55,6 +61,10 @@ struct GeneratorOptions {
 // on the right end only, no low descriptor numbers, no low-water marks nor
 // NOTE_REVOKE, none of the host OS's corners). nullopt for an OS this does not know.
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
+
+// Programs a real host can run too (--real-host): no aio_run nor deferred
+// aio requests, no unmount.
+GeneratorOptions for_real_host(GeneratorOptions options);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
 

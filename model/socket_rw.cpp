@@ -25,6 +25,11 @@ SysResult Kernel::soo_read(const File& f, std::int64_t nbytes) {
 
 SysResult Kernel::soo_write(const File& f, std::int64_t nbytes) {
   if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are not modelled for this dialect");
+  // SOCK_IO_SEND_LOCK (soiolock): a listening socket is ENOTCONN before the
+  // protocol looks at anything, so_error included (the ECONNABORTED that
+  // soshutdown leaves on a listener is for accept). Recorded on 13.2 and
+  // 15.1 (regressions/listener-write-enotconn-after-shutdown).
+  if (sock(f.object).listening) return SysResult::fail(Errno::kENOTCONN);
   if (sock(f.object).type == SocketType::kDgram) return uipc_sosend_dgram(f.object, nbytes);
   if (profile_->unix_stream_own_send_buffer) return sosend_stream_own_buffer(f.object, f.nonblock, nbytes);
   return uipc_sosend_stream(f.object, f.nonblock, nbytes);

@@ -91,11 +91,14 @@ SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
 }
 
 // VOP_READ of a regular file at `offset`, which moves past what was read.
+// vop_read_post posts inside VOP_READ, before vn_read's foffset_unlock_uio
+// moves f_offset: filt_ufsread sees the old offset (a oneshot knote keeps
+// that data; others are re-checked at scan).
 std::int64_t Kernel::vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes) {
   const std::int64_t avail = std::max<std::int64_t>(0, vnodes_[vnode].size - offset);
   const std::int64_t n = std::min(nbytes, avail);
-  offset += n;
   vn_knote(vnode, note::kRead);
+  offset += n;
   return n;
 }
 
@@ -108,7 +111,11 @@ SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
   return SysResult::ok(vn_write_at(f.vnode, f.append, f.offset, nbytes));
 }
 
-// VOP_WRITE at `offset` (the end with IO_APPEND), which moves past what was written.
+// VOP_WRITE at `offset` (the end with IO_APPEND), which moves past what was
+// written. VOP_WRITE_POST posts before vn_write's foffset_unlock_uio moves
+// f_offset: filt_ufsread computes size minus the old offset, so a oneshot
+// EVFILT_READ on the writer's own descriptor fires with that data, as
+// recorded on 13.2 and 15.1 (regressions/vnode-read-oneshot-sees-write-offset).
 std::int64_t Kernel::vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes) {
   Vnode& v = vnodes_[vnode];
   const std::int64_t ooffset = offset;
@@ -117,8 +124,8 @@ std::int64_t Kernel::vn_write_at(std::uint32_t vnode, bool append, std::int64_t&
   const std::int64_t start = append ? v.size : offset;
   const std::int64_t noffset = start + nbytes;
   v.size = std::max(v.size, noffset);
-  offset = noffset;
   if (noffset > ooffset) vn_knote(vnode, note::kWrite | (noffset > osize ? note::kExtend : 0));
+  offset = noffset;
   return nbytes;
 }
 
@@ -165,6 +172,11 @@ SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   const File& f = files_[e->file];
   if (f.type == FileType::kTerminal) return SysResult::unsupported("ftruncate on a terminal descriptor is not modelled");
+  // pipe_truncate: a named pipe goes to vn_truncate, and ufs_setattr
+  // ignores a size change of anything but a regular file or directory: 0,
+  // nothing changes, no note. Recorded on 13.2 and 15.1
+  // (regressions/fifo-ftruncate-ignored).
+  if (f.type == FileType::kFifo && f.writable && !vnodes_[f.vnode].dead) return SysResult::ok(0);
   if (f.type != FileType::kVnode || !f.writable) return SysResult::fail(Errno::kEINVAL);
   if (vnodes_[f.vnode].dead) return SysResult::unsupported("ftruncate on a revoked vnode");
   return vn_truncate(f.vnode, length);

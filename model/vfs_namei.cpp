@@ -83,7 +83,10 @@ SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
 }
 
 // kern_rmdirat; vop_rmdir_post: NOTE_WRITE|NOTE_LINK on the parent,
-// NOTE_DELETE on the directory.
+// NOTE_DELETE on the directory. Before, ufs_rmdir's ufs_dirempty reads the
+// directory through vn_rdwr, and that VOP_READ's vop_read_post posts
+// NOTE_READ on it - also when it is not empty (recorded on 13.2 and 15.1:
+// regressions/rmdir-reads-the-directory).
 SysResult Kernel::rmdir(Pid, std::string_view path) {
   SyscallScope scope(*this);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
@@ -93,6 +96,7 @@ SysResult Kernel::rmdir(Pid, std::string_view path) {
   if (vnodes_[*l.vnode].type != VnodeType::kDirectory) return SysResult::fail(Errno::kENOTDIR);
   if (l.name == ".") return SysResult::fail(Errno::kEINVAL);
   if (*l.vnode == kRootVnode) return SysResult::fail(Errno::kEBUSY);
+  vn_knote(*l.vnode, note::kRead);  // ufs_dirempty
   if (!names_entry(l.name) || !vnodes_[*l.vnode].entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
   vnodes_[l.dir].entries.erase(l.name);
   --vnodes_[l.dir].nlink;

@@ -119,7 +119,11 @@ TEST_F(FifoTest, VnodeFilterAndEmpty) {
   EXPECT_EQ(res.events[0].fflags, note::kOpen | note::kAttrib);
   EXPECT_EQ(apply(kq, {kev(r, filt::kEmpty, ev::kAdd)}).sys.err, Errno::kEINVAL);
   EXPECT_EQ(k.lseek(pid, w, 0, kSeekSet).err, Errno::kESPIPE);
-  EXPECT_EQ(k.ftruncate(pid, w, 0).err, Errno::kEINVAL);
+  // pipe_truncate -> vn_truncate; ufs_setattr ignores a FIFO's size: 0 when
+  // open for writing, EINVAL when not (recorded on 13.2 and 15.1:
+  // regressions/fifo-ftruncate-ignored).
+  EXPECT_EQ(k.ftruncate(pid, w, 0).err, Errno::kNone);
+  EXPECT_EQ(k.ftruncate(pid, r, 0).err, Errno::kEINVAL);
 }
 
 // Before pipe_kqfilter passed other filters to the vnode, EVFILT_VNODE on a

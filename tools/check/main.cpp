@@ -104,6 +104,7 @@ struct Options {
   bool raw_fds = false;  // differential runs compare descriptor numbers
   std::string self;
   std::string host_os;        // restrict programs to what a kqueue controls on this OS
+  bool real_host = false;     // programs a real kernel can run: no aio_run, no unmount
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -219,6 +220,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
                             .with_kqueuex = profile.has_kqueuex,
                             .with_aio = profile.has_aio_kevent};
   if (!o.host_os.empty()) g = *check::restrict_to_host_os(g, o.host_os);
+  if (o.real_host) g = check::for_real_host(g);
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
   if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;
@@ -446,6 +448,8 @@ int main(int argc, char** argv) {
   random->add_option("--host-os", o.host_os,
                      "Generate only what a kqueue implementation controls on this OS: freebsd (everything) or linux "
                      "(no FreeBSD-only names or calls, no aio/kqueuex, pipe I/O on the right end only)");
+  random->add_flag("--real-host", o.real_host,
+                   "Only programs a real kernel can run too: no aio_run nor deferred aio requests (driving the aio daemons), no unmount");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -464,6 +468,8 @@ int main(int argc, char** argv) {
   generate->add_option("--index", index, "Which program of the campaign")->check(any_u64);
   generate->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
   generate->add_option("--host-os", o.host_os, "As for random: freebsd or linux");
+  generate->add_flag("--real-host", o.real_host, "As for random: no aio_run nor deferred aio requests, no unmount");
+  generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
   explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
@@ -497,16 +503,15 @@ int main(int argc, char** argv) {
   auto self = std::filesystem::canonical("/proc/self/exe", ec);
   o.self = ec ? std::string(argv[0]) : self.string();
   if (generate->parsed()) {
-    check::GeneratorOptions g{.steps = o.steps};
-    if (!o.host_os.empty()) {
-      auto r = check::restrict_to_host_os(g, o.host_os);
-      if (!r) {
-        std::cerr << "kqcheck: unknown --host-os value (freebsd or linux)\n";
-        return replay::kExitBadInput;
-      }
-      g = *r;
+    const model::DialectProfile* profile = model::find_profile(o.dialect);
+    if (profile == nullptr || (!o.host_os.empty() && !check::restrict_to_host_os({}, o.host_os))) {
+      std::cerr << "kqcheck: unknown --dialect or --host-os value (--host-os: freebsd or linux)\n";
+      return replay::kExitBadInput;
     }
+    // The program `random` with the same options runs as number `index`.
+    const check::GeneratorOptions g = generator_options(o, *profile);
     traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), g);
+    t.dialect = o.dialect;
     std::cout << traces::trace_to_json(t).dump(2) << "\n";
     return replay::kExitOk;
   }

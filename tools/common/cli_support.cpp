@@ -17,9 +17,9 @@ const char* const kCommonExitCodes =
     "  3  the input needs something the model does not implement yet\n"
     "  4  internal error: a kqsim bug (please report it)\n";
 
-std::string version_line(const std::string& tool) {
-  return fmt::format("{} {} (git {})", tool, kVersion, kGitCommit);
-}
+std::string tool_version(const std::string& tool) { return fmt::format("{} {}", tool, kVersion); }
+
+std::string version_line(const std::string& tool) { return fmt::format("{} (git {})", tool_version(tool), kGitCommit); }
 
 void add_standard_options(CLI::App& app, const std::string& tool, const std::string& exit_codes) {
   app.set_version_flag("--version", version_line(tool));

@@ -12,6 +12,8 @@ namespace kqsim::cli {
 
 // "kqcheck 0.1.0 (git 1234abcd)".
 std::string version_line(const std::string& tool);
+// "kqrecord 0.1.0": what a recording names as its recorder.
+std::string tool_version(const std::string& tool);
 
 // Adds --version (prints version_line and exits 0) and the exit codes to
 // the footer of --help.

@@ -31,7 +31,8 @@
 namespace {
 
 using namespace kqsim;
-constexpr const char* kRecorderVersion = "kqrecord 0.1";
+// The same version --version prints (tools/common), so a recording names the release that made it.
+const std::string kRecorderVersion = cli::tool_version("kqrecord");
 
 std::string self_path(const char* argv0) {
   std::error_code ec;

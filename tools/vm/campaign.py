@@ -1,20 +1,31 @@
 #!/usr/bin/env python3
-"""Random programs on a real FreeBSD kernel: a kqcheck campaign recorded in the VM.
+"""Random programs on a real FreeBSD kernel: a kqcheck campaign recorded in the VM, its divergences shrunk.
 
     tools/vm/campaign.py --kqcheck K --kqreplay R --release 15.1 --count 2000 [--seed 1]
 
-Program i of the campaign is `kqcheck generate --seed SEED --index i` (the same
-programs `kqcheck random --seed SEED` runs); they are recorded on the kernel by
-tools/vm/kqvm.py, --batch programs per boot, then diffed against the model of
-the same release. Prints (and writes to --summary) how many matched, diverged
-or used something the model or the host cannot run, the first divergences
-grouped by step kind and category with an example program each, and the speed:
-programs per second of wall clock and boots. Divergent programs are kept in
-the work folder for `kqreplay explain`; they are not shrunk (see docs/vm.md).
+Program i of the campaign is `kqcheck generate --real-host --dialect
+freebsd-RELEASE --seed SEED --index i`: the generator's real-host mode never
+emits what a real kernel cannot do (aio_run, unmount), so nothing is skipped.
+The programs are recorded on the kernel by tools/vm/kqvm.py, --batch programs
+per boot, then diffed against the model of the same release with
+tools/vm/expectations/campaign-freebsd-RELEASE.json (when it exists).
+
+Divergent programs are grouped by their first unexpected divergence
+(category, step kind, filter), and one program of each group is shrunk on the
+kernel in passes: each pass records, in one boot, candidates with chunks of
+steps removed from every group's current program (halves, quarters, ... down
+to single steps), and keeps each group's shortest candidate that still shows
+the group's divergence. It stops when no candidate of a group diverges so, or
+after --shrink-passes boots. See docs/vm.md.
+
+Prints (and writes to --summary) the outcome counts, the groups with an
+example program and the shrunk program each, and the speed: programs per
+second of wall clock and boots.
 """
 import argparse
 import collections
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -25,61 +36,263 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import kqvm  # noqa: E402
 
-
-# Steps a real host cannot do: the aio daemons cannot be driven, and the
-# recording directory is not a mount point. Programs using them are skipped
-# (the generator has no real-host mode yet) and counted.
+# What --real-host must never emit; checked on every program, so a generator
+# change that lets one through stops the campaign instead of polluting it.
 HOST_IMPOSSIBLE = {"aio_run", "unmount"}
+BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generate(kqcheck, seed, count, steps, dest):
-    """The first `count` programs of the campaign a real host can run, and how
-    many were skipped on the way."""
+def generate(kqcheck, seed, count, steps, dialect, dest):
     dest.mkdir(parents=True, exist_ok=True)
-    kept, skipped, i = [], 0, 0
-    while len(kept) < count:
-        text = subprocess.run([kqcheck, "generate", "--seed", str(seed), "--index", str(i), "--steps", str(steps)],
+    programs = []
+    for i in range(count):
+        text = subprocess.run([kqcheck, "generate", "--real-host", "--dialect", dialect, "--seed", str(seed),
+                               "--index", str(i), "--steps", str(steps)],
                               check=True, stdout=subprocess.PIPE, text=True).stdout
-        if {s["op"] for s in json.loads(text)["steps"]} & HOST_IMPOSSIBLE:
-            skipped += 1
-        else:
-            f = dest / f"p{i:05d}.json"
-            f.write_text(text)
-            kept.append(f)
-        i += 1
-    return kept, skipped
+        bad = {s["op"] for s in json.loads(text)["steps"]} & HOST_IMPOSSIBLE
+        if bad:
+            raise SystemExit(f"campaign: kqcheck generate --real-host emitted {sorted(bad)} (program {i})")
+        f = dest / f"p{i:05d}.json"
+        f.write_text(text)
+        programs.append(f)
+    return programs
 
 
-def record_batches(programs, release, out, batch, build_dir, report_dir):
-    boots = 0
-    for start in range(0, len(programs), batch):
-        chunk = programs[start:start + batch]
-        boots += 1
-        cmd = [sys.executable, str(HERE / "kqvm.py"), "record", "--build-dir", build_dir,
-               "--kernel", str(kqvm.DEFAULT_KERNELS[release]), "--out", str(out),
-               "--report", str(report_dir / f"boot{boots}.json"), "--trace-limit", "30"] + [str(p) for p in chunk]
-        rc = subprocess.run(cmd).returncode
-        if rc >= 2:
-            raise SystemExit(f"campaign: the VM run for programs {start}-{start + len(chunk) - 1} failed ({rc})")
-    return boots
-
-
-def summarize(kqreplay, out, dialect):
-    r = subprocess.run([kqreplay, "diff", str(out), "--dialect", dialect, "--json"],
+def build(build_dir):
+    """The recorder's binaries, built (or found cached) once: every boot of the
+    campaign uses them even if the sources change while it runs."""
+    r = subprocess.run([sys.executable, str(HERE / "kqvm.py"), "build", "--build-dir", build_dir],
                        stdout=subprocess.PIPE, text=True)
-    doc = json.loads(r.stdout)
-    groups = collections.Counter()
-    example = {}
-    for t in doc["traces"]:
-        first = [d for d in t.get("divergences", []) if d.get("known") is None]
-        if t["status"] != "divergent" or not first:
+    if r.returncode != 0:
+        raise SystemExit(f"campaign: building the recorder failed ({r.returncode})")
+    return r.stdout.strip().splitlines()[-1]
+
+
+def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
+    """Records `files` on the kernel, `batch` per boot; the boots made and the
+    files the VM did not record (with the recorder's status)."""
+    boots, failed = 0, {}
+    for start in range(0, len(files), batch):
+        chunk = files[start:start + batch]
+        boots += 1
+        report = report_dir / f"{tag}-boot{boots}.json"
+        cmd = [sys.executable, str(HERE / "kqvm.py"), "record", "--build-dir", build_dir,
+               "--kernel", str(kqvm.DEFAULT_KERNELS[release]), "--out", str(out), "--run-name", run_name,
+               "--binaries", BINARIES,
+               "--report", str(report), "--trace-limit", "30"] + [str(p) for p in chunk]
+        rc = subprocess.run(cmd).returncode
+        if rc >= 2 and not report.exists():
+            raise SystemExit(f"campaign: the VM run for {tag} {start}-{start + len(chunk) - 1} failed ({rc})")
+        entries = json.loads(report.read_text())["traces"]
+        for t in entries:
+            if t.get("recorded") or t["status"].startswith("not run"):
+                continue
+            failed[t["trace"]] = t["status"] + (" - " + t["stderr"].strip().splitlines()[0] if t.get("stderr") else "")
+        not_run = [i for i, t in enumerate(entries) if t["status"].startswith("not run")]
+        if rc == kqvm.EXIT_VM and not_run:
+            # The kernel died (a panic, docs/vm.md) in the program that was
+            # running - the first not run, as a record is sent when a program
+            # ends. It is kept as a finding; the ones after it get a boot.
+            failed[entries[not_run[0]]["trace"]] = "the VM stopped during this program (kernel panic? see the console log)"
+            rest = [chunk[i] for i in not_run[1:]]
+            if rest:
+                b, f = record(rest, release, out, batch, build_dir, report_dir, run_name, f"{tag}-after{boots}")
+                boots += b
+                failed.update(f)
             continue
-        fd = first[0]
-        key = f"{fd.get('category')}: {str(fd.get('observed') or fd.get('expected'))[:60]}" if fd.get("category") == "unsupported" \
-            else f"{fd.get('category')} at {fd.get('op', '?')}"
-        groups[key] += 1
-        example.setdefault(key, t["path"])
-    return doc["summary"], groups, example
+        if rc >= 2:
+            raise SystemExit(f"campaign: the VM run for {tag} {start}-{start + len(chunk) - 1} failed ({rc})")
+    return boots, failed
+
+
+def previous_boots(report_dir, out):
+    """--skip-record: the boots of the recording run (its reports) and the
+    programs they did not record."""
+    reports = sorted(report_dir.glob("campaign*.json"))
+    failed = {}
+    for r in reports:
+        for t in json.loads(r.read_text())["traces"]:
+            if not (out / t["trace"]).exists():
+                failed[t["trace"]] = t["status"]
+    return len(reports), failed
+
+
+def diff(kqreplay, out, dialect, expectations):
+    cmd = [kqreplay, "diff", str(out), "--dialect", dialect, "--json"]
+    if expectations.is_file():
+        cmd += ["--expectations", str(expectations)]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    return json.loads(r.stdout)
+
+
+def signature(d):
+    """What makes two divergences the same finding: the category, the step
+    kind and the event's filter (unsupported: what the model could not run)."""
+    if d.get("category") == "unsupported":
+        return f"unsupported: {str(d.get('observed') or d.get('expected') or d.get('detail'))[:60]}"
+    ev = d.get("event") or {}
+    return f"{d.get('category')} at {d.get('op', '?')}" + (f" {ev['filter']}" if ev.get("filter") else "")
+
+
+# What an expected divergence at a kevent drags along at the same step: an
+# extra or missing timer event changes the count, takes or frees a slot of
+# nevents (so another event is missing or extra) and moves the others.
+FOLLOWERS = {"ret", "missing-event", "extra-event", "order"}
+
+
+def event_key(d):
+    # By filter only: the two sides name an ident differently (the model's
+    # number, the trace's name) in a missing and an extra event.
+    return (d.get("event") or {}).get("filter")
+
+
+def follows_timing(d, timed_steps, first_timed, displaced):
+    """Whether divergence d is a consequence of an expected (timing)
+    divergence: at the same kevent step, a count, slot or order divergence;
+    at any later step, the same event delivered late or early (its slot was
+    taken: `displaced`), anything about a timer (a oneshot timer that already
+    fired is gone, so a later change to it meets no knote), an order that
+    involves a timer, or a kqueue's EVFILT_READ count of pending events
+    (kqueue names start with "kq")."""
+    if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
+        return True  # when a timer activates, relative to the others, is timing itself
+    if first_timed is None or d.get("step", -1) < first_timed:
+        return False
+    if d.get("op") == "kevent" and d.get("step") in timed_steps and d.get("category") in FOLLOWERS:
+        return True
+    if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
+        return True
+    ev = d.get("event") or {}
+    if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
+        return True
+    return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
+
+
+def unexpected(t):
+    """The divergences no expectation explains, directly or as a consequence
+    (follows_timing); other events' data, flags, fflags and udata stay compared."""
+    ds = t.get("divergences", [])
+    timed = {d.get("step") for d in ds if d.get("known") is not None}
+    first = min(timed) if timed else None
+    out, displaced = [], set()
+    for d in ds:
+        if d.get("known") is not None:
+            continue
+        if follows_timing(d, timed, first, displaced):
+            if d.get("category") in ("missing-event", "extra-event"):
+                displaced.add(event_key(d))
+            continue
+        out.append(d)
+    # A kevent's count with nothing left beside it at its step follows too.
+    steps_left = collections.Counter(d.get("step") for d in out)
+    steps_all = collections.Counter(d.get("step") for d in ds)
+    return [d for d in out if not (d.get("category") == "ret" and d.get("op") == "kevent"
+                                   and steps_left[d.get("step")] == 1 and steps_all[d.get("step")] > 1)]
+
+
+def first_finding(t):
+    """The divergence a program is grouped by: its first unexpected one, but
+    for a kevent's count the event divergence at the same step that causes it."""
+    u = unexpected(t)
+    if not u:
+        return None
+    if u[0].get("category") == "ret" and u[0].get("op") == "kevent":
+        same = [d for d in u[1:] if d.get("step") == u[0].get("step") and d.get("event")]
+        if same:
+            return same[0]
+    return u[0]
+
+
+def by_name(doc):
+    return {Path(t["path"]).name: t for t in doc["traces"]}
+
+
+def groups_of(doc):
+    groups = collections.OrderedDict()
+    for name, t in sorted(by_name(doc).items()):
+        first = first_finding(t)
+        if t["status"] == "divergent" and first:
+            groups.setdefault(signature(first), []).append(name)
+    return groups
+
+
+def removals(n, finest):
+    """Which step ranges to drop from an n-step program: halves, quarters, ...,
+    down to n/finest steps (single steps at the finest), each range once."""
+    seen, out = set(), []
+    k = 2
+    while k <= finest:
+        size = max(1, math.ceil(n / k))
+        for lo in range(0, n, size):
+            r = (lo, min(n, lo + size))
+            if r not in seen and r != (0, n):
+                seen.add(r)
+                out.append(r)
+        if size == 1:
+            break
+        k *= 2
+    return out
+
+
+def shrink(groups, programs_dir, a, work, dialect, expectations):
+    """Shrinks one program of each group on the kernel, a pass (one boot) at a time."""
+    current = {}
+    for sig, names in list(groups.items())[:a.shrink_groups]:
+        current[sig] = json.loads((programs_dir / names[0]).read_text())
+    # Each group's finest cut: 1/16th of the program, finer when no cut of it
+    # kept the divergence (one boot per level instead of all levels at once).
+    finest = {sig: 16 for sig in current}
+    done, boots, passes = set(), 0, 0
+    for p in range(a.shrink_passes):
+        cand_dir = work / "shrink" / f"pass{p}"
+        shutil.rmtree(cand_dir, ignore_errors=True)
+        cand_dir.mkdir(parents=True)
+        owner = {}
+        for gi, (sig, trace) in enumerate(current.items()):
+            if sig in done:
+                continue
+            for ci, (lo, hi) in enumerate(removals(len(trace["steps"]), finest[sig])):
+                c = dict(trace, steps=trace["steps"][:lo] + trace["steps"][hi:])
+                f = cand_dir / f"g{gi:02d}-p{p}-c{ci:03d}.json"
+                f.write_text(json.dumps(c, indent=1) + "\n")
+                owner[f.name] = sig
+        if not owner:
+            break
+        passes += 1
+        out = work / "shrink" / f"pass{p}-recorded"
+        shutil.rmtree(out, ignore_errors=True)
+        b, _ = record(sorted(cand_dir.iterdir()), a.release, out, 100000, a.build_dir, work / "reports",
+                      f"campaign-{a.release}-shrink", f"shrink{p}")
+        boots += b
+        results = by_name(diff(a.kqreplay, out, dialect, expectations)) if out.exists() else {}
+        best = {}
+        for name, sig in owner.items():
+            t = results.get(name)
+            if t is None or sig not in {signature(d) for d in unexpected(t)}:
+                continue
+            steps = json.loads((cand_dir / name).read_text())["steps"]
+            if sig not in best or len(steps) < len(best[sig]["steps"]):
+                best[sig] = json.loads((cand_dir / name).read_text())
+        for sig in current:
+            if sig in done:
+                continue
+            if sig in best:
+                current[sig] = best[sig]
+            elif finest[sig] < len(current[sig]["steps"]):
+                finest[sig] *= 4
+            else:
+                done.add(sig)
+        print(f"campaign: shrink pass {p}: {len(owner)} candidates; steps now "
+              f"{ {s[:30]: len(t['steps']) for s, t in current.items()} }", file=sys.stderr, flush=True)
+    shrunk_dir = work / "shrunk"
+    shutil.rmtree(shrunk_dir, ignore_errors=True)
+    shrunk_dir.mkdir(parents=True)
+    paths = {}
+    for gi, (sig, trace) in enumerate(current.items()):
+        f = shrunk_dir / f"g{gi:02d}.json"
+        f.write_text(json.dumps(trace, indent=1) + "\n")
+        paths[sig] = str(f)
+    return paths, boots, passes
 
 
 def main():
@@ -93,24 +306,44 @@ def main():
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
+    ap.add_argument("--expectations", help="known differences (default tools/vm/expectations/campaign-DIALECT.json)")
+    ap.add_argument("--shrink-groups", type=int, default=12, help="shrink one program of at most this many groups")
+    ap.add_argument("--shrink-passes", type=int, default=8, help="at most this many shrinking boots")
+    ap.add_argument("--skip-record", action="store_true", help="reuse the recordings of a previous run (diff and shrink only)")
     ap.add_argument("--summary", help="write the result here (JSON)")
     a = ap.parse_args()
+    global BINARIES
+    BINARIES = build(a.build_dir)
+    dialect = a.dialect or f"freebsd-{a.release}"
+    expectations = Path(a.expectations) if a.expectations else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
-    t0 = time.time()
-    shutil.rmtree(work, ignore_errors=True)
-    programs, skipped = generate(a.kqcheck, a.seed, a.count, a.steps, work / "programs")
-    t_gen = time.time() - t0
     out = work / "recorded"
+    t0 = time.time()
+    if not a.skip_record:
+        shutil.rmtree(work, ignore_errors=True)
+    programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs")
+    t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
     t1 = time.time()
-    boots = record_batches(programs, a.release, out, a.batch, a.build_dir, work / "reports")
+    if a.skip_record:
+        boots, failed = previous_boots(work / "reports", out)
+    else:
+        boots, failed = record(programs, a.release, out, a.batch, a.build_dir, work / "reports",
+                               f"campaign-{a.release}", "campaign")
     t_rec = time.time() - t1
-    summary, groups, example = summarize(a.kqreplay, out, a.dialect or f"freebsd-{a.release}")
-    result = {"release": a.release, "seed": a.seed, "programs": len(programs),
-              "skipped_host_impossible": skipped, "dialect": a.dialect or f"freebsd-{a.release}", "steps_per_program": a.steps,
+    doc = diff(a.kqreplay, out, dialect, expectations)
+    groups = groups_of(doc)
+    t2 = time.time()
+    shrunk, shrink_boots, passes = shrink(groups, work / "programs", a, work, dialect, expectations) if groups else ({}, 0, 0)
+    result = {"release": a.release, "seed": a.seed, "programs": len(programs), "dialect": dialect,
+              "steps_per_program": a.steps, "generator": "kqcheck generate --real-host",
+              "expectations": str(expectations) if expectations.is_file() else None,
               "boots": boots, "generate_seconds": round(t_gen, 1), "record_seconds": round(t_rec, 1),
-              "programs_per_second": round(len(programs) / t_rec, 2), "diff": summary,
-              "first_divergences": [{"kind": k, "programs": n, "example": example[k]} for k, n in groups.most_common()]}
+              "programs_per_second": round(len(programs) / t_rec, 2) if t_rec > 1 else None,
+              "not_recorded": failed, "diff": doc["summary"],
+              "shrink": {"boots": shrink_boots, "passes": passes, "seconds": round(time.time() - t2, 1)},
+              "divergences": [{"kind": k, "programs": len(v), "examples": v[:5], "shrunk": shrunk.get(k)}
+                              for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))]}
     print(json.dumps(result, indent=2))
     if a.summary:
         Path(a.summary).write_text(json.dumps(result, indent=2) + "\n")

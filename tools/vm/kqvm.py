@@ -32,9 +32,9 @@ DEFAULT_SYSROOT = SHARED_FREEBSD / "sysroot-13.2-amd64.tar.xz"
 DEFAULT_KERNELS = {"13.2": SHARED_FREEBSD / "kernel-13.2-KQTEST.xz", "15.1": SHARED_FREEBSD / "kernel-15.1-KQTEST.xz"}
 GRUB_SOURCE = Path("/usr/lib/grub/i386-pc")
 # What the recorder's binary is built from: any change here rebuilds it.
-RECORDER_SOURCES = ["model", "traces", "sim", "tools/record", "tools/replay/exit_codes.hpp", "tools/vm/cross",
+RECORDER_SOURCES = ["CMakeLists.txt", "model", "traces", "sim", "tools/record", "tools/common", "tools/replay/exit_codes.hpp", "tools/vm/cross",
                     "tools/vm/guest", "tools/vm/freebsd-toolchain.cmake"]
-SOURCE_SUFFIXES = {".cpp", ".hpp", ".h", ".c", ".txt", ".cmake"}  # not the corpora under traces/
+SOURCE_SUFFIXES = {".cpp", ".hpp", ".h", ".c", ".txt", ".cmake", ".in"}  # not the corpora under traces/
 TOOLS = {  # program -> Debian package
     "qemu-system-x86_64": "qemu-system-x86", "grub-mkrescue": "grub-common", "xorriso": "xorriso",
     "mformat": "mtools", "makefs": "makefs", "clang-14": "clang-14", "clang++-14": "clang-14",
@@ -342,11 +342,16 @@ def record(args):
     traces = collect_traces(args.traces or [REPO / "traces/conformance", REPO / "traces/regressions"])
     if not traces:
         raise VmError("no traces to record", EXIT_USAGE)
-    sysroot = prepare_sysroot(args.sysroot, cache)
-    bins = build_recorder(sysroot, cache, args.jobs)
+    if args.binaries:  # fixed for a campaign's boots, whatever the sources become meanwhile
+        bins = Path(args.binaries)
+        if not (bins / "kqrecord").is_file() or not (bins / "init").is_file():
+            raise VmError(f"no kqrecord and init in {bins} (the folder `kqvm.py build` prints)", EXIT_USAGE)
+    else:
+        bins = build_recorder(prepare_sysroot(args.sysroot, cache), cache, args.jobs)
     kernel = prepare_kernel(args.kernel, cache)
     grub = patched_grub(cache)
-    work = cache / f"run-{file_key(Path(args.kernel))}"
+    # Runs on one kernel share a folder unless named apart (campaign passes).
+    work = cache / (f"run-{args.run_name}" if args.run_name else f"run-{file_key(Path(args.kernel))}")
     work.mkdir(parents=True, exist_ok=True)
     iso, size_mb = build_image(work, bins, kernel, grub, traces, args.trace_limit, args.step_timeout_ms,
                                args.headroom_mb)
@@ -416,6 +421,8 @@ def main():
     rec.add_argument("--timeout", type=int, default=0, help="hard limit for the whole VM run, seconds")
     rec.add_argument("--memory-mb", type=int, default=2048)
     rec.add_argument("--cpus", type=int, default=2)
+    rec.add_argument("--binaries", help="use the kqrecord and init in this folder (as `build` prints) instead of building")
+    rec.add_argument("--run-name", help="work folder BUILD_DIR/vm/run-NAME (default: one per kernel file)")
     rec.add_argument("--headroom-mb", type=int, default=24, help="free space on the root image")
     rec.add_argument("traces", nargs="*", help="traces or folders (default: conformance and regressions)")
     args = ap.parse_args()
