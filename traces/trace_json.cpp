@@ -29,6 +29,8 @@ const std::map<std::string, Op> kOps{
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
     {"socketpair", Op::kSocketpair}, {"socket", Op::kSocket}, {"bind", Op::kBind}, {"listen", Op::kListen},
     {"connect", Op::kConnect}, {"accept", Op::kAccept}, {"shutdown", Op::kShutdown}, {"setsockopt", Op::kSetsockopt},
+    {"getsockname", Op::kGetsockname}, {"recv", Op::kRecv}, {"send", Op::kSend}, {"poll", Op::kPoll},
+    {"select", Op::kSelect}, {"pause", Op::kPause}, {"utimes", Op::kUtimes},
     {"open", Op::kOpen},     {"mkdir", Op::kMkdir}, {"rmdir", Op::kRmdir}, {"mkfifo", Op::kMkfifo},
     {"unlink", Op::kUnlink}, {"rename", Op::kRename}, {"link", Op::kLink}, {"chmod", Op::kChmod},
     {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
