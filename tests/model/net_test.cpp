@@ -83,14 +83,22 @@ TEST_F(NetTest, SendBufferHoldsWhatTheWindowRefuses) {
   KeventResult r = poll(kq);
   ASSERT_EQ(r.sys.ret, 2);
   for (const KEvent& e : r.events) {
-    if (e.filter == filt::kWrite) EXPECT_EQ(e.data, 32768 - 4464);
-    if (e.filter == filt::kRead) EXPECT_EQ(e.data, 65536);
+    if (e.filter == filt::kWrite) {
+      EXPECT_EQ(e.data, 32768 - 4464);
+    }
+    if (e.filter == filt::kRead) {
+      EXPECT_EQ(e.data, 65536);
+    }
   }
   EXPECT_EQ(k.read(pid, s, 10000).ret, 10000);
   r = poll(kq);
   for (const KEvent& e : r.events) {
-    if (e.filter == filt::kWrite) EXPECT_EQ(e.data, 32768);
-    if (e.filter == filt::kRead) EXPECT_EQ(e.data, 60000);
+    if (e.filter == filt::kWrite) {
+      EXPECT_EQ(e.data, 32768);
+    }
+    if (e.filter == filt::kRead) {
+      EXPECT_EQ(e.data, 60000);
+    }
   }
 }
 
