@@ -393,7 +393,7 @@ void op_fields_to_json(const Step& s, json& out) {
     }
     default:
       if (is_socket_op(s.op)) {
-        if (s.op != Op::kSocketpair && s.op != Op::kSocket) out["fd"] = ref_to_json(s.fd);
+        if (s.op != Op::kSocketpair && s.op != Op::kSocket && s.op != Op::kPause) out["fd"] = ref_to_json(s.fd);
         socket_fields_to_json(s, out);
       }
       break;
