@@ -40,6 +40,7 @@
 #include "model/dialect_profile.hpp"
 #include "model/file.hpp"
 #include "model/kqueue.hpp"
+#include "model/net_constants.hpp"
 #include "model/pipe.hpp"
 #include "model/process.hpp"
 #include "model/procdesc.hpp"
@@ -122,7 +123,22 @@ class Kernel {
   // AF_UNIX sockets (socket_io.cpp). Names live in one simulated namespace
   // of socket files, which outlive the sockets bound to them.
   PipeResult socketpair(Pid pid, SocketType type, bool nonblock = false, bool cloexec = false);
-  SysResult socket(Pid pid, SocketType type, bool nonblock = false, bool cloexec = false);
+  SysResult socket(Pid pid, SocketType type, bool nonblock = false, bool cloexec = false,
+                   SocketDomain domain = SocketDomain::kUnix);
+  // AF_INET on 127.0.0.1 (tcp_io.cpp): bind/connect by port; port 0 binds
+  // an ephemeral port. getsockname's ret is the bound port (0 for AF_UNIX).
+  SysResult bind_port(Pid pid, std::int32_t fd, std::uint16_t port);
+  SysResult connect_port(Pid pid, std::int32_t fd, std::uint16_t port);
+  SysResult getsockname(Pid pid, std::int32_t fd);
+  // recv(2)/send(2) with MSG_* flags (FreeBSD's numbers), any socket (socket_msg.cpp).
+  SysResult recv(Pid pid, std::int32_t fd, std::int64_t nbytes, std::uint32_t flags);
+  SysResult send(Pid pid, std::int32_t fd, std::int64_t nbytes, std::uint32_t flags);
+  // poll(2) (timeout in ms, -1 = INFTIM) and select(2) (timeout nullopt =
+  // wait forever) over model descriptors (poll_io.cpp); revents written back.
+  SysResult poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms);
+  SysResult select(Pid pid, std::span<SelectFd> fds, const std::optional<Timespec>& timeout_tv);
+  // pause(2): EINTR once a caught signal arrived while it slept (pause_io.cpp).
+  SysResult pause(Pid pid);
   SysResult bind(Pid pid, std::int32_t fd, std::string_view name);
   SysResult listen(Pid pid, std::int32_t fd, std::int32_t backlog);
   SysResult connect(Pid pid, std::int32_t fd, std::string_view name);
@@ -140,6 +156,8 @@ class Kernel {
   SysResult link(Pid pid, std::string_view from, std::string_view to);
   SysResult chmod(Pid pid, std::string_view path, std::uint32_t mode);
   SysResult truncate(Pid pid, std::string_view path, std::int64_t length);
+  // utimes(2) with the current time: VOP_SETATTR, NOTE_ATTRIB.
+  SysResult utimes(Pid pid, std::string_view path);
   // revoke(2): only a character device can be revoked; the simulated file
   // system has none. unmount(2) of the simulated file system itself.
   SysResult revoke(Pid pid, std::string_view path);
@@ -369,6 +387,28 @@ class Kernel {
   void filt_sordetach(KnoteRef ref);
   void filt_sowdetach(KnoteRef ref);
 
+  // Loopback TCP (tcp_io.cpp) and the flags of recv/send (socket_msg.cpp).
+  std::uint32_t new_tcp_socket();
+  std::uint16_t in_pcbbind_port(std::uint16_t wanted, Errno& err);
+  SysResult tcp_listen(std::uint32_t id, std::int32_t backlog);
+  SysResult tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t port);
+  SysResult tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags);
+  SysResult tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes);
+  SysResult tcp_shutdown(std::uint32_t id, ShutdownHow how);
+  void tcp_close(std::uint32_t id);
+  void tcp_settle(std::uint32_t id);
+  void tcp_deliver(std::uint32_t from);
+  void tcp_drop(std::uint32_t id, Errno error);
+  SysResult unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags);
+
+  // poll/select (poll_io.cpp): fo_poll of each kind of file.
+  std::optional<std::int16_t> fo_poll(const File& f, std::int16_t events, std::string_view& unsupported) const;
+  [[nodiscard]] std::int16_t pipe_poll(const File& f, std::int16_t events) const;
+  [[nodiscard]] std::int16_t sopoll(const Socket& so, std::int16_t events) const;
+  SysResult pollscan(Pid pid, std::span<PollFd> fds);
+  SysResult selscan(Pid pid, std::span<SelectFd> fds);
+  void pause_wakeup(Process& p);
+
   // Asynchronous I/O (aio_submit.cpp, aio_jobs.cpp, filters/aio_filters.cpp).
   struct AioCheck {  // aio_aqueue's checks before it queues anything
     SysResult result = SysResult::ok(0);
@@ -434,6 +474,8 @@ class Kernel {
   std::vector<PipePair> pipes_;
   std::vector<Socket> sockets_;
   std::map<std::string, std::uint32_t, std::less<>> socket_names_;  // bound path -> socket (kNoSocket once closed)
+  std::map<std::uint16_t, std::uint32_t> inet_ports_;  // bound 127.0.0.1 port -> the socket that bound it
+  std::uint16_t next_ephemeral_port_ = 10000;          // ipport_firstauto; see tcp_io.cpp
   std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate

@@ -13,6 +13,11 @@ constexpr std::int32_t kStdioCount = 3;
 Kernel::Kernel(const DialectProfile& profile, KernelConfig config)
     : profile_(&profile), config_(config) {
   new_vnode(VnodeType::kDirectory, 0755, kRootVnode);  // "/", its own parent
+  // Every FreeBSD system has /tmp (hier(7): sticky, world-writable), and
+  // programs create their files there: the model's file system starts with it.
+  const std::uint32_t tmp = new_vnode(VnodeType::kDirectory, 01777, kRootVnode);
+  vnodes_[kRootVnode].entries.emplace("tmp", tmp);
+  ++vnodes_[kRootVnode].nlink;  // its ".."
   Process init;
   init.pid = kInitPid;
   processes_.push_back(std::move(init));

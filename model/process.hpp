@@ -32,6 +32,9 @@ struct Process {
   // The _aiocb_private words of the user aiocbs the kernel wrote, by
   // address (user memory: fork copies it, exec discards it).
   std::vector<AiocbWords> aiocb_words;
+  // pause(2) (pause_io.cpp): asleep in it, and a caught signal woke it.
+  bool pausing = false;
+  bool pause_interrupted = false;
   KnoteList klist;  // p_klist: EVFILT_SIGNAL knotes of this process, EVFILT_PROC knotes watching it
 
   // PRS_ZOMBIE: exited, not yet waited for.

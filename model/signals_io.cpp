@@ -45,6 +45,7 @@ SysResult Kernel::psignal(Process& p, std::int32_t signo) {
 // one usually ends the process.
 SysResult Kernel::deliver_signal(Process& p, std::int32_t signo) {
   const SignalAction action = unstoppable(signo) ? SignalAction::kDefault : p.actions[static_cast<std::size_t>(signo)];
+  if (action == SignalAction::kCatch) pause_wakeup(p);
   if (action != SignalAction::kDefault) return SysResult::ok(0);
   switch (default_action(signo)) {
     case DefaultAction::kIgnore:

@@ -15,6 +15,10 @@
 
 namespace kqsim::model {
 
+// The address family: AF_UNIX, or AF_INET stream sockets on 127.0.0.1
+// (loopback TCP, tcp_usrreq.c), the only inet sockets modelled.
+enum class SocketDomain : std::uint8_t { kUnix, kInet };
+
 enum class SocketType : std::uint8_t {
   kStream,     // SOCK_STREAM
   kDgram,      // SOCK_DGRAM
@@ -50,6 +54,7 @@ struct SockBuf {
 };
 
 struct Socket {
+  SocketDomain domain = SocketDomain::kUnix;
   SocketType type = SocketType::kStream;
   bool listening = false;     // SOLISTENING
   bool connected = false;     // SS_ISCONNECTED
@@ -64,11 +69,18 @@ struct Socket {
   std::int32_t qlimit = 0;                 // sol_qlimit
   std::vector<std::uint32_t> completed;    // sol_comp: connections awaiting accept
   std::uint32_t listener = kNoSocket;      // so_listen while on a listen queue
+  // AF_INET (tcp_io.cpp): inp_lport; the connection's TCP state as far as
+  // kqueue sees it. A TCP socket's so_snd holds what the peer's receive
+  // window has not taken yet (snd.data_bytes).
+  std::uint16_t port = 0;
+  bool fin_pending = false;   // shutdown(SHUT_WR)/close queued a FIN behind snd data
+  bool fd_gone = false;       // SS_NOFDREF: closed, the connection lingers (FIN_WAIT)
   KnoteList rd_knotes;  // so_rdsel.si_note: EVFILT_READ
   KnoteList wr_knotes;  // so_wrsel.si_note: EVFILT_WRITE, EVFILT_EMPTY
 };
 
 const char* socket_type_name(SocketType t);
+const char* socket_domain_name(SocketDomain d);
 const char* socket_option_name(SocketOption o);
 const char* shutdown_how_name(ShutdownHow h);
 

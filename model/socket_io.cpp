@@ -27,6 +27,8 @@ const char* socket_type_name(SocketType t) {
   return "?";
 }
 
+const char* socket_domain_name(SocketDomain d) { return d == SocketDomain::kInet ? "inet" : "unix"; }
+
 const char* socket_option_name(SocketOption o) {
   switch (o) {
     case SocketOption::kRcvLowat: return "SO_RCVLOWAT";
@@ -102,10 +104,14 @@ PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloe
   return install_pair(p, fa, fb, cloexec);
 }
 
-SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec) {
+SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec, SocketDomain domain) {
   SyscallScope scope(*this);
   if (SysResult unsupported = not_modelled(*profile_, type); !unsupported.done()) return unsupported;
-  FileIndex f = new_file(FileType::kSocket, new_socket(type), nonblock);
+  if (domain == SocketDomain::kInet && type != SocketType::kStream) {
+    return SysResult::unsupported("AF_INET sockets other than SOCK_STREAM (TCP) are not modelled");
+  }
+  const std::uint32_t id = domain == SocketDomain::kInet ? new_tcp_socket() : new_socket(type);
+  FileIndex f = new_file(FileType::kSocket, id, nonblock);
   auto fd = install_fd(proc(pid), f, cloexec);
   if (!fd) {
     files_[f].closed = true;
@@ -122,6 +128,7 @@ SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
+  if (so->domain != SocketDomain::kUnix) return SysResult::fail(Errno::kEAFNOSUPPORT);  // in_pcbbind: not AF_INET
   if (name.empty()) return SysResult::fail(Errno::kEINVAL);
   if (!so->name.empty()) return SysResult::fail(Errno::kEINVAL);
   if (socket_names_.find(name) != socket_names_.end()) return SysResult::fail(Errno::kEADDRINUSE);
@@ -138,6 +145,7 @@ SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
+  if (so->domain == SocketDomain::kInet) return tcp_listen(id, backlog);
   if (so->type == SocketType::kDgram) return SysResult::fail(Errno::kEOPNOTSUPP);  // pr_listen_notsupp
   if (so->peer != kNoSocket) return SysResult::fail(Errno::kEINVAL);
   if (so->name.empty()) return SysResult::fail(Errno::kEDESTADDRREQ);
@@ -163,6 +171,7 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
+  if (so->domain != SocketDomain::kUnix) return SysResult::fail(Errno::kEAFNOSUPPORT);  // tcp_usr_connect: not AF_INET
   if (so->listening) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (so->peer != kNoSocket) return SysResult::fail(Errno::kEISCONN);
   if (so->type == SocketType::kDgram) return SysResult::unsupported("connect() of a datagram socket is not modelled");
@@ -288,6 +297,7 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
     }
     return SysResult::fail(Errno::kENOTCONN);
   }
+  if (so->domain == SocketDomain::kInet) return tcp_shutdown(id, how);
   SysResult result = SysResult::ok(0);
   if (!so->connected) {
     result = SysResult::fail(Errno::kENOTCONN);
@@ -365,6 +375,10 @@ void Kernel::soabort(std::uint32_t id) {
 // name stays, refusing connections. Every knote on the socket held a file
 // reference, so its lists are empty by now.
 void Kernel::soclose(std::uint32_t id) {
+  if (sock(id).domain == SocketDomain::kInet) {
+    tcp_close(id);
+    return;
+  }
   Socket& so = sock(id);
   if (so.listening) {
     const std::vector<std::uint32_t> queued = std::exchange(so.completed, {});

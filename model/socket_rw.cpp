@@ -19,6 +19,7 @@ std::int64_t Kernel::unix_stream_space(const Socket& receiver) const {
 SysResult Kernel::soo_read(const File& f, std::int64_t nbytes) {
   if (!profile_->models_unix_sockets) return SysResult::unsupported("AF_UNIX sockets are not modelled for this dialect");
   Socket& so = sock(f.object);
+  if (so.domain == SocketDomain::kInet) return tcp_soreceive(f.object, f.nonblock, false, nbytes, 0);
   if (so.type == SocketType::kDgram) return uipc_soreceive_dgram(so, f.nonblock, nbytes);
   return uipc_soreceive_stream(so, f.nonblock, nbytes);
 }
@@ -30,6 +31,7 @@ SysResult Kernel::soo_write(const File& f, std::int64_t nbytes) {
   // soshutdown leaves on a listener is for accept). Recorded on 13.2 and
   // 15.1 (regressions/listener-write-enotconn-after-shutdown).
   if (sock(f.object).listening) return SysResult::fail(Errno::kENOTCONN);
+  if (sock(f.object).domain == SocketDomain::kInet) return tcp_sosend(f.object, f.nonblock, nbytes);
   if (sock(f.object).type == SocketType::kDgram) return uipc_sosend_dgram(f.object, nbytes);
   if (profile_->unix_stream_own_send_buffer) return sosend_stream_own_buffer(f.object, f.nonblock, nbytes);
   return uipc_sosend_stream(f.object, f.nonblock, nbytes);

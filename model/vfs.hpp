@@ -72,6 +72,7 @@ inline constexpr std::int32_t kSeekEnd = 2;
 enum class VfsOp : std::uint8_t {
   kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
   kRevoke, kUnmount,
+  kUtimes,  // utimes(path, NULL): the times set to now
 };
 
 // unmount(2) flags as FreeBSD numbers them (sys/mount.h); only MNT_FORCE is modelled.

@@ -166,6 +166,18 @@ SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
   return SysResult::ok(0);
 }
 
+// kern_utimesat -> setutimes -> VOP_SETATTR(va_atime, va_mtime);
+// vop_setattr_post posts NOTE_ATTRIB (any vnode type, directories too).
+SysResult Kernel::utimes(Pid, std::string_view path) {
+  SyscallScope scope(*this);
+  if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
+  Lookup l = namei(path);
+  if (l.err != Errno::kNone) return SysResult::fail(l.err);
+  if (!l.vnode) return SysResult::fail(Errno::kENOENT);
+  vn_knote(*l.vnode, note::kAttrib);
+  return SysResult::ok(0);
+}
+
 // kern_truncate: a directory is EISDIR; VOP_SETATTR(va_size) posts
 // NOTE_ATTRIB through vop_setattr_post. For a FIFO, ufs_setattr ignores the
 // size and succeeds (POSIX leaves it unspecified; other file systems may
@@ -205,6 +217,7 @@ SysResult Kernel::vfs(Pid pid, const VfsCall& c) {
     case VfsOp::kLseek: return lseek(pid, c.fd, c.value, c.whence);
     case VfsOp::kRevoke: return revoke(pid, c.path);
     case VfsOp::kUnmount: return unmount(pid, c.path, c.flags);
+    case VfsOp::kUtimes: return utimes(pid, c.path);
   }
   return SysResult::unsupported("unknown file-system call");
 }

@@ -29,6 +29,7 @@ const char* vfs_op_name(VfsOp op) {
     case VfsOp::kRename: return "rename";
     case VfsOp::kLink: return "link";
     case VfsOp::kChmod: return "chmod";
+    case VfsOp::kUtimes: return "utimes";
     case VfsOp::kTruncate: return "truncate";
     case VfsOp::kFtruncate: return "ftruncate";
     case VfsOp::kLseek: return "lseek";

@@ -357,9 +357,16 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kConnect:
     case Op::kAccept:
     case Op::kShutdown:
-    case Op::kSetsockopt: return call_socket(step, p);
+    case Op::kSetsockopt:
+    case Op::kGetsockname:
+    case Op::kRecv:
+    case Op::kSend:
+    case Op::kPoll:
+    case Op::kSelect:
+    case Op::kPause: return call_socket(step, p);
     case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
     case Op::kLink: case Op::kChmod: case Op::kTruncate: case Op::kRevoke: case Op::kUnmount:
+    case Op::kUtimes:
       return backend_->vfs(p, step.vfs);
     case Op::kAioRead: case Op::kAioWrite: case Op::kAioError: case Op::kAioReturn: case Op::kAioCancel:
     case Op::kLioListio: case Op::kAioRun: return call_aio(step, p);
@@ -387,7 +394,7 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
 
 CallResult Interpreter::call_socket(const Step& step, ProcId p) {
   SocketCall c;
-  const bool has_fd = step.op != Op::kSocketpair && step.op != Op::kSocket;
+  const bool has_fd = step.op != Op::kSocketpair && step.op != Op::kSocket && step.op != Op::kPause;
   if (has_fd) c.fd = fd_of(step, step.fd, "fd");
   c.type = step.sock.type;
   c.nonblock = step.nonblock;
@@ -397,6 +404,28 @@ CallResult Interpreter::call_socket(const Step& step, ProcId p) {
   c.option = step.sock.option;
   c.value = step.sock.value;
   c.set_name(step.sock.name);
+  c.domain = step.sock.domain;
+  c.nbytes = step.bytes;
+  c.msg_flags = step.sock.msg_flags;
+  c.poll_events = step.sock.poll_events;
+  c.select_sets = step.sock.select_sets;
+  c.timeout_ms = step.sock.timeout;
+  if (step.sock.port) {
+    c.by_port = true;
+    c.port = *step.sock.port;
+  } else if (!step.sock.port_of.empty()) {
+    // The port another socket is bound to, asked of the backend (a host
+    // hands out ephemeral ports of its own choosing).
+    SocketCall q;
+    q.op = SocketOp::kGetsockname;
+    q.fd = fd_of(step, Ref{step.sock.port_of}, "port_of");
+    CallResult r = backend_->socket_call(p, q);
+    if (!r.sys.done() || r.sys.err != model::Errno::kNone || r.sys.ret <= 0 || r.sys.ret > 65535) {
+      fail(step, "port_of", "'" + step.sock.port_of + "' is not bound to an AF_INET port");
+    }
+    c.by_port = true;
+    c.port = static_cast<std::uint16_t>(r.sys.ret);
+  }
   switch (step.op) {
     case Op::kSocketpair: c.op = SocketOp::kSocketpair; break;
     case Op::kSocket: c.op = SocketOp::kSocket; break;
@@ -405,6 +434,12 @@ CallResult Interpreter::call_socket(const Step& step, ProcId p) {
     case Op::kConnect: c.op = SocketOp::kConnect; break;
     case Op::kAccept: c.op = SocketOp::kAccept; break;
     case Op::kShutdown: c.op = SocketOp::kShutdown; break;
+    case Op::kGetsockname: c.op = SocketOp::kGetsockname; break;
+    case Op::kRecv: c.op = SocketOp::kRecv; break;
+    case Op::kSend: c.op = SocketOp::kSend; break;
+    case Op::kPoll: c.op = SocketOp::kPoll; break;
+    case Op::kSelect: c.op = SocketOp::kSelect; break;
+    case Op::kPause: c.op = SocketOp::kPause; break;
     default: c.op = SocketOp::kSetsockopt; break;
   }
   return backend_->socket_call(p, c);

@@ -55,6 +55,10 @@ class ModelBackend final : public Backend {
   CallResult sigaction(ProcId p, std::int32_t signo, std::int32_t action) override;
   CallResult sigprocmask(ProcId p, bool block, std::int32_t signo) override;
   CallResult socket_call(ProcId p, const SocketCall& call) override;
+  // poll(2)/select(2) over many descriptors, revents written back; select's
+  // timeval carries tv_usec in nsec (nullopt: no timeout).
+  CallResult poll(ProcId p, std::span<model::PollFd> fds, std::int64_t timeout_ms);
+  CallResult select(ProcId p, std::span<model::SelectFd> fds, const std::optional<model::Timespec>& tv);
   CallResult vfs(ProcId p, const model::VfsCall& call) override;
   CallResult aio(ProcId p, const model::AioCall& call) override;
   [[nodiscard]] bool alive(ProcId p) const override;

@@ -249,6 +249,18 @@ std::vector<std::string> FieldReader::names_or_empty(const std::string& key, std
   return has(key) ? names(key, count) : std::vector<std::string>{};
 }
 
+std::vector<std::string> FieldReader::strings_or_empty(const std::string& key) {
+  std::vector<std::string> out;
+  if (!has(key)) return out;
+  const json& v = get(key);
+  if (!v.is_array()) fail(key, "must be an array of names");
+  for (const json& item : v) {
+    if (!item.is_string()) fail(key, "must be an array of names");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 std::optional<model::Timespec> FieldReader::timespec(const std::string& key) {
   const json& v = get(key);
   if (v.is_null()) return std::nullopt;

@@ -49,6 +49,8 @@ class FieldReader {
   std::vector<std::string> names(const std::string& key, std::size_t count);
   std::vector<std::string> names_or_empty(const std::string& key, std::size_t count);
   std::optional<model::Timespec> timespec(const std::string& key);
+  // An array of strings (symbolic flag names), empty when absent.
+  std::vector<std::string> strings_or_empty(const std::string& key);
 
   FieldReader object(const std::string& key);
   std::vector<FieldReader> array_items(const std::string& key);

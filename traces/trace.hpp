@@ -92,11 +92,13 @@ enum class Op : std::uint8_t {
   kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kFcntl, kFork, kExec, kExit, kSleep, kKevent,
   kKill, kSigaction, kSigprocmask, kPdfork, kWait,
   kSocketpair, kSocket, kBind, kListen, kConnect, kAccept, kShutdown, kSetsockopt,
+  kGetsockname, kRecv, kSend, kPoll, kSelect, kPause,  // traces/socket_steps.cpp too
   // The simulated file system: one VfsCall each (traces/vfs_step_json.cpp).
   kOpen, kMkdir, kRmdir, kMkfifo, kUnlink, kRename, kLink, kChmod, kTruncate, kFtruncate, kLseek,
   kRevoke, kUnmount,
   // POSIX aio: one AioCall each (traces/aio_step_json.cpp).
   kAioRead, kAioWrite, kAioError, kAioReturn, kAioCancel, kLioListio, kAioRun,
+  kUtimes,  // a file-system op (traces/vfs_step_json.cpp)
 };
 
 // The fields of the socket steps (traces/socket_steps.cpp).
@@ -107,6 +109,13 @@ struct SocketArgs {
   model::ShutdownHow how = model::ShutdownHow::kReadWrite;
   model::SocketOption option = model::SocketOption::kRcvLowat;
   std::int64_t value = 0;                               // setsockopt
+  model::SocketDomain domain = model::SocketDomain::kUnix;  // socket: "unix" or "inet"
+  std::optional<std::uint16_t> port;                    // bind, connect (inet): 127.0.0.1:port
+  std::string port_of;                                  // connect (inet): the port the named socket is bound to
+  std::uint32_t msg_flags = 0;                          // recv, send: MSG_* (FreeBSD's numbers)
+  std::int16_t poll_events = 0;                         // poll: POLL* (FreeBSD's numbers)
+  std::uint8_t select_sets = 0;                         // select: 1 read, 2 write, 4 except
+  std::int64_t timeout = -1;                            // poll: ms (-1 INFTIM); select: µs (-1 none)
 };
 
 // A struct sigevent of an aio step: "kq" names the kqueue descriptor.

@@ -30,6 +30,8 @@ const std::map<std::string, Op> kOps{
     {"kevent", Op::kKevent}, {"kill", Op::kKill}, {"sigaction", Op::kSigaction}, {"sigprocmask", Op::kSigprocmask},
     {"socketpair", Op::kSocketpair}, {"socket", Op::kSocket}, {"bind", Op::kBind}, {"listen", Op::kListen},
     {"connect", Op::kConnect}, {"accept", Op::kAccept}, {"shutdown", Op::kShutdown}, {"setsockopt", Op::kSetsockopt},
+    {"getsockname", Op::kGetsockname}, {"recv", Op::kRecv}, {"send", Op::kSend}, {"poll", Op::kPoll},
+    {"select", Op::kSelect}, {"pause", Op::kPause}, {"utimes", Op::kUtimes},
     {"open", Op::kOpen},     {"mkdir", Op::kMkdir}, {"rmdir", Op::kRmdir}, {"mkfifo", Op::kMkfifo},
     {"unlink", Op::kUnlink}, {"rename", Op::kRename}, {"link", Op::kLink}, {"chmod", Op::kChmod},
     {"truncate", Op::kTruncate}, {"ftruncate", Op::kFtruncate}, {"lseek", Op::kLseek},
@@ -409,7 +411,7 @@ void op_fields_to_json(const Step& s, json& out) {
     }
     default:
       if (is_socket_op(s.op)) {
-        if (s.op != Op::kSocketpair && s.op != Op::kSocket) out["fd"] = ref_to_json(s.fd);
+        if (s.op != Op::kSocketpair && s.op != Op::kSocket && s.op != Op::kPause) out["fd"] = ref_to_json(s.fd);
         socket_fields_to_json(s, out);
       }
       break;

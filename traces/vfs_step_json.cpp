@@ -73,6 +73,7 @@ std::optional<model::VfsOp> vfs_op_of(Op op) {
     case Op::kLseek: return model::VfsOp::kLseek;
     case Op::kRevoke: return model::VfsOp::kRevoke;
     case Op::kUnmount: return model::VfsOp::kUnmount;
+    case Op::kUtimes: return model::VfsOp::kUtimes;
     default: return std::nullopt;
   }
 }
@@ -91,6 +92,7 @@ void parse_vfs_fields(FieldReader& r, Step& s) {
     case model::VfsOp::kMkfifo: c.path = parse_path(r, "path"); c.mode = parse_mode(r, "mode", 0644); break;
     case model::VfsOp::kRmdir:
     case model::VfsOp::kRevoke:
+    case model::VfsOp::kUtimes:
     case model::VfsOp::kUnlink: c.path = parse_path(r, "path"); break;
     case model::VfsOp::kUnmount: c.path = parse_path(r, "path"); c.flags = r.mount_flags_or("flags", 0); break;
     case model::VfsOp::kRename:
@@ -131,6 +133,7 @@ void vfs_fields_to_json(const Step& s, json& out) {
     case model::VfsOp::kChmod: out["path"] = c.path; out["mode"] = mode_to_string(c.mode); break;
     case model::VfsOp::kRmdir:
     case model::VfsOp::kRevoke:
+    case model::VfsOp::kUtimes:
     case model::VfsOp::kUnlink: out["path"] = c.path; break;
     case model::VfsOp::kUnmount:
       out["path"] = c.path;

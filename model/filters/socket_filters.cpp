@@ -25,7 +25,8 @@ Kernel::RegisterOutcome Kernel::soo_kqfilter(KnoteRef ref) {
   Socket& so = sock(kn.object);
   if (!profile_->models_unix_sockets) return {Errno::kNone, "AF_UNIX sockets are not modelled for this dialect"};
   // Before the stream rewrite (13.2) streams used the generic filters too.
-  const bool stream = so.type == SocketType::kStream && !profile_->unix_stream_own_send_buffer;
+  const bool stream = so.type == SocketType::kStream && so.domain == SocketDomain::kUnix &&
+                      !profile_->unix_stream_own_send_buffer;
   switch (kn.kev.filter) {
     case filt::kRead: kn.kind = FilterKind::kSockRead; break;
     case filt::kWrite: kn.kind = stream ? FilterKind::kUnixWrite : FilterKind::kSockWrite; break;
@@ -69,11 +70,12 @@ bool Kernel::filt_soread(Knote& kn, std::int64_t) {
 // filt_sowrite: data = sbspace(so_snd). A unix socket's data never stays
 // in so_snd (datagrams and, on 13.2, stream data go to the receiver), so
 // the space is the whole send buffer, or 0 while SB_STOP is set (13.2
-// streams). A stream socket that is not connected is not writable.
+// streams); a TCP socket's so_snd holds what the peer has not taken.
+// A stream socket that is not connected is not writable.
 bool Kernel::filt_sowrite(Knote& kn, std::int64_t) {
   const Socket& so = sock(kn.object);
   if (so.listening) return false;
-  kn.kev.data = so.snd.stopped ? 0 : so.snd.hiwat;
+  kn.kev.data = so.snd.stopped ? 0 : static_cast<std::int64_t>(so.snd.hiwat) - so.snd.data_bytes;
   if (so.snd.cant_more) {
     set_eof(kn, so.error);
     return true;

@@ -35,6 +35,9 @@ struct HostIdentity {
 };
 
 HostCall host_kqueue(std::uint32_t kqueuex_flags);
+// AF_INET loopback sockets, getsockname, recv/send, one-descriptor poll and
+// select, pause (host_net_native.cpp / host_net_model.cpp).
+HostCall host_net_call(const sim::SocketCall& c);
 HostCall host_pipe(bool nonblock, bool cloexec);
 HostCall host_read(std::int32_t fd, std::int64_t nbytes);
 HostCall host_write(std::int32_t fd, std::int64_t nbytes);

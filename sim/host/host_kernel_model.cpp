@@ -151,6 +151,7 @@ int host_open_flags(std::uint32_t oflags) {
 }  // namespace
 
 HostCall host_socket_call(const sim::SocketCall& c) {
+  if (sim::is_net_call(c)) return host_net_call(c);
   const struct sockaddr_un un = host_address(c);
   const auto* sa = reinterpret_cast<const struct sockaddr*>(&un);
   switch (c.op) {
@@ -171,6 +172,7 @@ HostCall host_socket_call(const sim::SocketCall& c) {
       int v = static_cast<int>(c.value);
       return finish(kqsim_setsockopt(c.fd, SOL_SOCKET, host_option(c.option), &v, sizeof v));
     }
+    default: break;  // the net calls went to host_net_call above
   }
   return finish(-1);
 }
@@ -187,6 +189,7 @@ HostCall host_vfs(const model::VfsCall& c) {
     case model::VfsOp::kRename: return finish(kqsim_rename(path, c.path2.c_str()));
     case model::VfsOp::kLink: return finish(kqsim_link(path, c.path2.c_str()));
     case model::VfsOp::kChmod: return finish(kqsim_chmod(path, mode));
+    case model::VfsOp::kUtimes: return finish(kqsim_utimes(path, nullptr));
     case model::VfsOp::kTruncate: return finish(kqsim_truncate(path, c.value));
     case model::VfsOp::kFtruncate: return finish(kqsim_ftruncate(c.fd, c.value));
     case model::VfsOp::kRevoke: return finish(kqsim_revoke(path));

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #if defined(__FreeBSD__)
@@ -41,6 +42,7 @@
 #include "model/signals.hpp"
 #include "sim/host/aio_memory.hpp"
 #include "sim/host/host_kernel.hpp"
+#include "sim/host/host_net_flags.hpp"
 #include "sim/host/native_names.hpp"
 
 namespace kqsim::host {
@@ -413,6 +415,7 @@ int host_whence(std::int32_t whence) {
 }  // namespace
 
 HostCall host_socket_call(const sim::SocketCall& c) {
+  if (sim::is_net_call(c)) return host_net_call(c);
   struct sockaddr_un un{};
   switch (c.op) {
     case sim::SocketOp::kSocketpair: return native_socketpair(c);
@@ -441,6 +444,7 @@ HostCall host_socket_call(const sim::SocketCall& c) {
       int v = static_cast<int>(c.value);
       return finish(setsockopt(c.fd, SOL_SOCKET, *name, &v, sizeof v));
     }
+    default: break;
   }
   return unsupported("this socket call");
 }
@@ -486,6 +490,7 @@ HostCall host_vfs(const model::VfsCall& c) {
     case model::VfsOp::kRename: return finish(rename(path, c.path2.c_str()));
     case model::VfsOp::kLink: return finish(link(path, c.path2.c_str()));
     case model::VfsOp::kChmod: return finish(chmod(path, mode));
+    case model::VfsOp::kUtimes: return finish(utimes(path, nullptr));
     case model::VfsOp::kTruncate: return finish(truncate(path, static_cast<off_t>(c.value)));
     case model::VfsOp::kFtruncate: return finish(ftruncate(c.fd, static_cast<off_t>(c.value)));
     case model::VfsOp::kLseek: return finish(lseek(c.fd, static_cast<off_t>(c.value), host_whence(c.whence)));
@@ -645,5 +650,46 @@ HostCall host_aio(const model::AioCall& c) {
 #else
 HostCall host_aio(const model::AioCall&) { return refused("aio with kqueue notification (SIGEV_KEVENT) exists only on FreeBSD"); }
 #endif
+
+// AF_INET on 127.0.0.1 and the calls that came with it, natively (the
+// trace's FreeBSD flag values translated by name).
+HostCall host_net_call(const sim::SocketCall& c) {
+  struct sockaddr_in in = loopback_address(c.port);
+  auto* sa = reinterpret_cast<struct sockaddr*>(&in);
+  switch (c.op) {
+    case sim::SocketOp::kSocket: {
+      if (c.domain != model::SocketDomain::kInet) break;
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      native_socket_flags(fd, c);
+      return finish(fd);
+    }
+    case sim::SocketOp::kBind: return finish(bind(c.fd, sa, sizeof in));
+    case sim::SocketOp::kConnect: return finish(connect(c.fd, sa, sizeof in));
+    case sim::SocketOp::kGetsockname: {
+      struct sockaddr_storage out{};
+      socklen_t len = sizeof out;
+      if (getsockname(c.fd, reinterpret_cast<struct sockaddr*>(&out), &len) != 0) return finish(-1);
+      if (out.ss_family != AF_INET) return finish(0);
+      return finish(ntohs(reinterpret_cast<struct sockaddr_in*>(&out)->sin_port));
+    }
+    case sim::SocketOp::kRecv: {
+      std::vector<char> buf(static_cast<std::size_t>(c.nbytes) + 1);
+      return finish(recv(c.fd, buf.data(), static_cast<std::size_t>(c.nbytes), host_msg_flags(c.msg_flags)));
+    }
+    case sim::SocketOp::kSend: {
+      std::vector<char> buf(static_cast<std::size_t>(c.nbytes) + 1, 'x');
+      return finish(send(c.fd, buf.data(), static_cast<std::size_t>(c.nbytes), host_msg_flags(c.msg_flags)));
+    }
+    case sim::SocketOp::kPoll: {
+      struct pollfd p{c.fd, host_poll_bits(c.poll_events), 0};
+      const int r = ::poll(&p, 1, static_cast<int>(c.timeout_ms));
+      return r < 0 ? finish(r) : finish(model_poll_bits(p.revents));
+    }
+    case sim::SocketOp::kSelect: return host_select_one(c, ::select, finish);
+    case sim::SocketOp::kPause: return finish(::pause());
+    default: break;
+  }
+  return unsupported_net("this socket call natively");
+}
 
 }  // namespace kqsim::host

@@ -1,5 +1,6 @@
 #include "sim/host/host_process.hpp"
 
+#include <sys/stat.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -49,6 +50,10 @@ std::string make_scratch_dir() {
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (mkdtemp(buf.data()) == nullptr) return {};
+  // The model's file system starts with a tmp directory (a FreeBSD root has
+  // /tmp); the scratch directory that stands for that root gets one too.
+  const std::string tmpdir = std::string(buf.data()) + "/tmp";
+  if (mkdir(tmpdir.c_str(), 01777) == 0) chmod(tmpdir.c_str(), 01777);
   return buf.data();
 }
 

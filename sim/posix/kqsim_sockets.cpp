@@ -32,6 +32,7 @@ std::int64_t socket_request(const SocketCall& c) {
 
 // domain/type -> the model's type; false when the model has no such socket.
 bool model_type(int domain, int type, SocketCall& c) {
+  if (domain == AF_INET && c.op == SocketOp::kSocket) return kqsim::posix::inet_socket_type(type, c);
   if (domain != AF_UNIX) return false;
   c.nonblock = (type & SOCK_NONBLOCK) != 0;
   c.cloexec = (type & SOCK_CLOEXEC) != 0;
@@ -44,6 +45,7 @@ bool model_type(int domain, int type, SocketCall& c) {
 }
 
 bool model_name(const struct sockaddr* addr, socklen_t len, SocketCall& c) {
+  if (addr != nullptr && addr->sa_family == AF_INET) return kqsim::posix::inet_address(addr, len, c);
   if (addr == nullptr || addr->sa_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path)) return false;
   const auto* un = reinterpret_cast<const struct sockaddr_un*>(addr);
   std::size_t n = strnlen(un->sun_path, std::min<std::size_t>(len - offsetof(struct sockaddr_un, sun_path), sizeof un->sun_path));
@@ -78,13 +80,13 @@ int kqsim_socketpair(int domain, int type, int, int sv[2]) {
 int kqsim_socket(int domain, int type, int) {
   SocketCall c;
   c.op = SocketOp::kSocket;
-  if (!model_type(domain, type, c)) return kqsim::posix::unsupported_call("only AF_UNIX stream and datagram sockets are modelled");
+  if (!model_type(domain, type, c)) return kqsim::posix::unsupported_call("only AF_UNIX stream and datagram sockets and AF_INET stream sockets are modelled");
   return static_cast<int>(socket_request(c));
 }
 
 int kqsim_bind(int fd, const struct sockaddr* addr, socklen_t len) {
   SocketCall c = on_fd(SocketOp::kBind, fd);
-  if (!model_name(addr, len, c)) return kqsim::posix::unsupported_call("only AF_UNIX path names are modelled");
+  if (!model_name(addr, len, c)) return kqsim::posix::unsupported_call("only AF_UNIX path names and 127.0.0.1 are modelled");
   return static_cast<int>(socket_request(c));
 }
 
@@ -96,7 +98,7 @@ int kqsim_listen(int fd, int backlog) {
 
 int kqsim_connect(int fd, const struct sockaddr* addr, socklen_t len) {
   SocketCall c = on_fd(SocketOp::kConnect, fd);
-  if (!model_name(addr, len, c)) return kqsim::posix::unsupported_call("only AF_UNIX path names are modelled");
+  if (!model_name(addr, len, c)) return kqsim::posix::unsupported_call("only AF_UNIX path names and 127.0.0.1 are modelled");
   return static_cast<int>(socket_request(c));
 }
 

@@ -24,6 +24,8 @@ enum class RpcOp : std::uint8_t {
   kSocket,    // sock: one socket call
   kVfs,       // the file-system call in vfs
   kAio,       // the aio call in aio
+  kPoll,      // changes[i]: ident = fd, filter = events; a = timeout ms; reply events[i].fflags = revents
+  kSelect,    // changes[i]: ident = fd, fflags = sets (1 r, 2 w, 4 e); timeout_*; reply events[i].fflags = ready sets
 };
 
 struct RpcRequest {

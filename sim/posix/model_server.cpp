@@ -54,6 +54,36 @@ sim::CallResult wait_in_host_pids(sim::ModelBackend& m, const RpcRequest& q) {
   return r;
 }
 
+// poll/select over q.changes; each descriptor's answer in events[i].fflags.
+sim::CallResult poll_or_select(sim::ModelBackend& m, const RpcRequest& q) {
+  const auto n = static_cast<std::size_t>(std::clamp(q.nchanges, 0, static_cast<std::int32_t>(kMaxRecords)));
+  std::vector<std::uint32_t> answers(n);
+  sim::CallResult r;
+  if (q.op == RpcOp::kPoll) {
+    std::vector<model::PollFd> fds(n);
+    for (std::size_t i = 0; i < n; ++i) fds[i] = {static_cast<std::int32_t>(q.changes[i].ident), q.changes[i].filter, 0};
+    r = m.poll(q.pid, fds, q.a);
+    for (std::size_t i = 0; i < n; ++i) answers[i] = static_cast<std::uint16_t>(fds[i].revents);
+  } else {
+    std::vector<model::SelectFd> fds(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      fds[i].fd = static_cast<std::int32_t>(q.changes[i].ident);
+      fds[i].read = (q.changes[i].fflags & 1) != 0;
+      fds[i].write = (q.changes[i].fflags & 2) != 0;
+      fds[i].except = (q.changes[i].fflags & 4) != 0;
+    }
+    std::optional<model::Timespec> tv;
+    if (q.has_timeout) tv = model::Timespec{q.timeout_sec, q.timeout_nsec};
+    r = m.select(q.pid, fds, tv);
+    for (std::size_t i = 0; i < n; ++i) {
+      answers[i] = (fds[i].read_ready ? 1U : 0U) | (fds[i].write_ready ? 2U : 0U) | (fds[i].except_ready ? 4U : 0U);
+    }
+  }
+  r.events.clear();
+  for (std::size_t i = 0; i < n; ++i) r.events.push_back(model::KEvent{q.changes[i].ident, 0, 0, answers[i], 0, 0});
+  return r;
+}
+
 sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
   const auto fd = static_cast<std::int32_t>(q.a);
   switch (q.op) {
@@ -85,6 +115,8 @@ sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
     case RpcOp::kWait: return wait_in_host_pids(m, q);
     case RpcOp::kVfs: return m.vfs(q.pid, sim::from_wire(q.vfs));
     case RpcOp::kAio: return m.aio(q.pid, sim::from_wire(q.aio));
+    case RpcOp::kPoll:
+    case RpcOp::kSelect: return poll_or_select(m, q);
   }
   return sim::CallResult::of(model::SysResult::unsupported("unknown request"));
 }

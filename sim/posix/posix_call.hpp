@@ -2,6 +2,8 @@
 // a call the model cannot serve at all.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 
 #include "sim/posix/model_rpc.hpp"
@@ -12,5 +14,8 @@ namespace kqsim::posix {
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r);
 // Fails the call as KQSIM_UNSUPPORTED (errno ENOSYS) with `what` as detail.
 int unsupported_call(const char* what);
+// AF_INET in the socket calls (kqsim_net.cpp): SOCK_STREAM only, 127.0.0.1.
+bool inet_socket_type(int type, sim::SocketCall& c);
+bool inet_address(const struct sockaddr* addr, socklen_t len, sim::SocketCall& c);
 
 }  // namespace kqsim::posix

@@ -19,8 +19,8 @@ TEST_F(FifoTest, OpenRules) {
   EXPECT_EQ(open_p(oflag::kWronly | oflag::kNonblock).err, Errno::kENXIO);
   EXPECT_EQ(open_p(oflag::kRdonly).completion, Completion::kUnsupported);
   EXPECT_EQ(open_p(oflag::kWronly).completion, Completion::kUnsupported);
-  EXPECT_EQ(k.vnodes()[1].fifo_readers, 0U);
-  EXPECT_EQ(k.vnodes()[1].fifo_pipe, kNoPipe);
+  EXPECT_EQ(k.vnodes()[kFirstVnode].fifo_readers, 0U);
+  EXPECT_EQ(k.vnodes()[kFirstVnode].fifo_pipe, kNoPipe);
   int r = reader();
   EXPECT_EQ(r, 3);
   EXPECT_EQ(open_p(oflag::kWronly).ret, 4);  // a reader exists: no wait
@@ -101,7 +101,7 @@ TEST_F(FifoTest, ReaderCloseAndCleanup) {
   EXPECT_EQ(res.events[0].data, 16384 - 7);
   EXPECT_EQ(k.write(pid, w, 1).err, Errno::kEPIPE);
   k.close(pid, w);
-  EXPECT_EQ(k.vnodes()[1].fifo_pipe, kNoPipe);
+  EXPECT_EQ(k.vnodes()[kFirstVnode].fifo_pipe, kNoPipe);
   r = reader();
   w = writer();
   EXPECT_EQ(k.read(pid, r, 10).err, Errno::kEAGAIN);  // the old data went with the old pipe

@@ -14,6 +14,9 @@
 namespace kqsim::model::testing {
 
 inline constexpr Timespec kPoll{0, 0};
+// The first vnode a test creates: 0 is "/", 1 is "/tmp" (the model's file
+// system starts with it, kernel_fd.cpp).
+inline constexpr std::uint32_t kFirstVnode = 2;
 
 inline KEvent kev(std::uint64_t ident, FilterId filter, EventFlags flags, std::uint32_t fflags = 0,
                   std::int64_t data = 0, std::uint64_t udata = 0) {

@@ -84,7 +84,7 @@ TEST_F(VfsTest, DirectoriesAndLinkCounts) {
   ASSERT_EQ(k.mkdir(pid, "a", 0755).ret, 0);
   ASSERT_EQ(k.mkdir(pid, "a/b", 0755).ret, 0);
   EXPECT_EQ(k.mkdir(pid, "a", 0755).err, Errno::kEEXIST);
-  EXPECT_EQ(k.vnodes()[kRootVnode].nlink, 3U);
+  EXPECT_EQ(k.vnodes()[kRootVnode].nlink, 4U);  // 2 + "tmp" + "a"
   EXPECT_EQ(k.rmdir(pid, "a").err, Errno::kENOTEMPTY);
   EXPECT_EQ(k.rmdir(pid, "a/x").err, Errno::kENOENT);
   ASSERT_EQ(k.open(pid, "a/f", kCreate).ret, 3);
@@ -129,7 +129,7 @@ TEST_F(VfsTest, RenameRules) {
   EXPECT_EQ(k.rename(pid, "f", "g").ret, 0);
   EXPECT_EQ(k.open(pid, "f", kRw).err, Errno::kENOENT);
   EXPECT_EQ(k.rename(pid, "d", "e/x").ret, 0);  // an empty directory is replaced
-  EXPECT_EQ(k.vnodes()[kRootVnode].nlink, 3U);  // ".", "..", and e's ".."
+  EXPECT_EQ(k.vnodes()[kRootVnode].nlink, 4U);  // ".", "..", tmp's and e's ".."
 }
 
 // truncate/ftruncate: negative EINVAL, a directory EISDIR, a read-only

@@ -58,7 +58,8 @@ static void check_sockets(int kq) {
   CHECK(kevent(kq, ch, 2, ev, 4, &poll_ts) == 1 && (ev[0].flags & EV_EOF) && ev[0].fflags == 0);
   CHECK(kqsim_setsockopt(a, SOL_SOCKET, SO_SNDBUF, &one, sizeof one) == -1 &&
         kqsim_last_status() == KQSIM_UNSUPPORTED && strstr(kqsim_last_detail(), "SO_SNDBUF") != NULL);
-  CHECK(kqsim_socket(AF_INET, SOCK_STREAM, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);
+  CHECK(kqsim_socket(AF_INET6, SOCK_STREAM, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);
+  CHECK(kqsim_socket(AF_INET, SOCK_DGRAM, 0) == -1 && kqsim_last_status() == KQSIM_UNSUPPORTED);
 }
 
 /* POSIX aio with SIGEV_KEVENT: the aiocb's address is the event's ident,

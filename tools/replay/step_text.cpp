@@ -38,10 +38,24 @@ std::string socket_text(const traces::Step& s) {
   const std::string type = std::string(model::socket_type_name(s.sock.type)) + flags_suffix(s);
   switch (s.op) {
     case traces::Op::kSocketpair: return fmt::format("[{}, {}] = socketpair(AF_UNIX, {})", s.as[0], s.as[1], type);
-    case traces::Op::kSocket: return fmt::format("{} = socket(AF_UNIX, {})", s.as[0], type);
-    case traces::Op::kBind: return fmt::format("bind({}, \"{}\")", ref_text(s.fd), s.sock.name);
+    case traces::Op::kSocket:
+      return fmt::format("{} = socket({}, {})", s.as[0], s.sock.domain == model::SocketDomain::kInet ? "AF_INET" : "AF_UNIX", type);
+    case traces::Op::kBind:
+      if (s.sock.port) return fmt::format("bind({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock.port);
+      return fmt::format("bind({}, \"{}\")", ref_text(s.fd), s.sock.name);
     case traces::Op::kListen: return fmt::format("listen({}, {})", ref_text(s.fd), s.sock.backlog);
-    case traces::Op::kConnect: return fmt::format("connect({}, \"{}\")", ref_text(s.fd), s.sock.name);
+    case traces::Op::kConnect:
+      if (s.sock.port) return fmt::format("connect({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock.port);
+      if (!s.sock.port_of.empty()) return fmt::format("connect({}, the address of {})", ref_text(s.fd), s.sock.port_of);
+      return fmt::format("connect({}, \"{}\")", ref_text(s.fd), s.sock.name);
+    case traces::Op::kGetsockname: return fmt::format("getsockname({})", ref_text(s.fd));
+    case traces::Op::kRecv: return fmt::format("recv({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock.msg_flags);
+    case traces::Op::kSend: return fmt::format("send({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock.msg_flags);
+    case traces::Op::kPoll: return fmt::format("poll({}, events {:#x}, {} ms)", ref_text(s.fd), s.sock.poll_events, s.sock.timeout);
+    case traces::Op::kSelect:
+      return fmt::format("select({}{}{}{}, {} us)", ref_text(s.fd), (s.sock.select_sets & 1) != 0 ? " read" : "",
+                         (s.sock.select_sets & 2) != 0 ? " write" : "", (s.sock.select_sets & 4) != 0 ? " except" : "", s.sock.timeout);
+    case traces::Op::kPause: return "pause()";
     case traces::Op::kAccept: return fmt::format("{} = accept({})", s.as[0], ref_text(s.fd));
     case traces::Op::kShutdown: return fmt::format("shutdown({}, {})", ref_text(s.fd), model::shutdown_how_name(s.sock.how));
     default: return fmt::format("setsockopt({}, {}, {})", ref_text(s.fd), model::socket_option_name(s.sock.option), s.sock.value);
@@ -59,6 +73,7 @@ std::string vfs_text(const traces::Step& s) {
     case model::VfsOp::kChmod: return fmt::format("{}(\"{}\", {:04o})", model::vfs_op_name(c.op), c.path, c.mode);
     case model::VfsOp::kRmdir:
     case model::VfsOp::kRevoke:
+    case model::VfsOp::kUtimes:
     case model::VfsOp::kUnlink: return fmt::format("{}(\"{}\")", model::vfs_op_name(c.op), c.path);
     case model::VfsOp::kUnmount:
       return fmt::format("unmount(\"{}\", {})", c.path, (c.flags & model::mntflag::kForce) != 0 ? "MNT_FORCE" : "0");
@@ -139,11 +154,18 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kConnect:
     case traces::Op::kAccept:
     case traces::Op::kShutdown:
-    case traces::Op::kSetsockopt: return who + socket_text(s);
+    case traces::Op::kSetsockopt:
+    case traces::Op::kGetsockname:
+    case traces::Op::kRecv:
+    case traces::Op::kSend:
+    case traces::Op::kPoll:
+    case traces::Op::kSelect:
+    case traces::Op::kPause: return who + socket_text(s);
     case traces::Op::kOpen: case traces::Op::kMkdir: case traces::Op::kRmdir: case traces::Op::kMkfifo:
     case traces::Op::kUnlink: case traces::Op::kRename: case traces::Op::kLink: case traces::Op::kChmod:
     case traces::Op::kTruncate: case traces::Op::kFtruncate: case traces::Op::kLseek: case traces::Op::kRevoke:
-    case traces::Op::kUnmount: return who + vfs_text(s);
+    case traces::Op::kUnmount:
+    case traces::Op::kUtimes: return who + vfs_text(s);
     case traces::Op::kAioRead: case traces::Op::kAioWrite: case traces::Op::kAioError: case traces::Op::kAioReturn:
     case traces::Op::kAioCancel: case traces::Op::kLioListio: case traces::Op::kAioRun: return who + aio_text(s);
   }

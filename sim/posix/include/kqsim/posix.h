@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -61,6 +62,27 @@ int kqsim_connect(int fd, const struct sockaddr *addr, socklen_t len);
 int kqsim_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int kqsim_shutdown(int fd, int how);
 int kqsim_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+/* AF_INET SOCK_STREAM (TCP) on 127.0.0.1 only, through kqsim_socket,
+ * kqsim_bind and kqsim_connect above (port 0 binds an ephemeral port, handed
+ * out in order from 10000); the loopback network has settled when a call
+ * returns (docs/semantics.md). getsockname gives the bound port (AF_INET)
+ * or an unnamed address (AF_UNIX, sun_path empty). recv/send take the
+ * host's MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL. */
+int kqsim_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+ssize_t kqsim_recv(int fd, void *buf, size_t len, int flags);
+ssize_t kqsim_send(int fd, const void *buf, size_t len, int flags);
+/* poll(2) and select(2) on model descriptors, with the host's POLL*
+ * constants and fd_set; FreeBSD's answers (POLLNVAL, EBADF, ...). */
+struct pollfd;
+struct timeval;
+int kqsim_poll(struct pollfd *fds, unsigned long nfds, int timeout);
+int kqsim_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);
+/* pause(2): -1/EINTR once a signal with a handler (kqsim_sigaction action
+ * 2) reaches the process; until then KQSIM_BLOCKED. */
+int kqsim_pause(void);
+/* utimes(2) on the simulated file system: only NOTE_ATTRIB is observable,
+ * the times themselves are not kept. */
+int kqsim_utimes(const char *path, const struct timeval times[2]);
 /* The simulated file system: one namespace for the whole program, paths
  * resolved from its root. Flags are the host's O_* values (O_RDONLY,
  * O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK,

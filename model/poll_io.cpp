@@ -1,0 +1,201 @@
+// poll(2) and select(2) (sys_generic.c kern_poll/pollscan, kern_select/
+// selscan) over the model's descriptors, with each file kind's fo_poll:
+// pipe_poll (sys_pipe.c, pipes and FIFOs), kqueue_poll (kern_event.c),
+// sopoll_generic (uipc_socket.c) and uipc_sopoll_stream_or_seqpacket
+// (uipc_usrreq.c, unix streams on main), vop_stdpoll (vfs_default.c,
+// regular files and directories: always ready), procdesc_poll.
+// A call that finds nothing ready sleeps until its timeout on the virtual
+// clock (timers may fire meanwhile), then looks once more; with no timeout
+// it would sleep forever, unless some timer can still wake it.
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+constexpr std::int16_t kInBits = pollbit::kIn | pollbit::kRdnorm;
+constexpr std::int16_t kOutBits = pollbit::kOut | pollbit::kWrnorm;
+// POLLSTANDARD: what vop_stdpoll answers without a poll record.
+constexpr std::int16_t kStandard = kInBits | kOutBits | pollbit::kPri | pollbit::kRdband | pollbit::kWrband |
+                                   pollbit::kErr | pollbit::kHup | pollbit::kNval;
+
+// select_flags: what each of select's three sets asks fo_poll for, and
+// which answered bits count as ready in it.
+constexpr std::int16_t kSelectRead = pollbit::kRdnorm | pollbit::kHup | pollbit::kErr;
+constexpr std::int16_t kSelectWrite = pollbit::kWrnorm | pollbit::kHup | pollbit::kErr;
+constexpr std::int16_t kSelectExcept = pollbit::kRdband | pollbit::kErr;
+
+}  // namespace
+
+// pipe_poll: readable with bytes buffered; writable (FWRITE) when the
+// reader is gone or at EOF, or with PIPE_BUF free (or no buffer yet); at
+// EOF readable (FREAD) and, once the other side is gone too, POLLHUP. A
+// FIFO reader that has not seen a writer leave since its open polls as if
+// POLLINIGNEOF were asked (no EOF yet).
+std::int16_t Kernel::pipe_poll(const File& f, std::int16_t events) const {
+  const PipeEnd& rpipe = pipe_end(f.object);
+  const PipeEnd& wpipe = pipe_end(pipe_write_end(f.object));
+  std::int16_t revents = 0;
+  if ((events & kInBits) != 0 && rpipe.buffered > 0) revents |= static_cast<std::int16_t>(events & kInBits);
+  if ((events & kOutBits) != 0 && f.writable &&
+      (!wpipe.active || wpipe.eof || wpipe.buffer_size == 0 || wpipe.buffer_size - wpipe.buffered >= profile_->pipe_buf)) {
+    revents |= static_cast<std::int16_t>(events & kOutBits);
+  }
+  const std::int16_t levents = events & (kInBits | pollbit::kIgnEof | pollbit::kPri | pollbit::kRdband);
+  if (rpipe.named && f.readable && levents != 0 && f.pipegen == rpipe.wgen) events |= pollbit::kIgnEof;
+  if ((events & pollbit::kIgnEof) == 0 && rpipe.eof) {
+    if (f.readable) revents |= static_cast<std::int16_t>(events & kInBits);
+    if (!wpipe.active || wpipe.eof) revents |= pollbit::kHup;
+  }
+  return revents;
+}
+
+// sopoll_generic, and for a unix stream on main (before the rewrite the
+// generic one served it too) uipc_sopoll_stream_or_seqpacket, which
+// measures the peer's receive buffer for POLLOUT.
+std::int16_t Kernel::sopoll(const Socket& so, std::int16_t events) const {
+  if (so.listening) {
+    if ((events & kInBits) == 0) return 0;
+    if (!so.completed.empty()) return static_cast<std::int16_t>(events & kInBits);
+    if ((events & pollbit::kIgnEof) == 0 && so.error != Errno::kNone) {
+      return static_cast<std::int16_t>((events & kInBits) | pollbit::kHup);
+    }
+    return 0;
+  }
+  const bool unix_stream = so.domain == SocketDomain::kUnix && so.type == SocketType::kStream &&
+                           !profile_->unix_stream_own_send_buffer;
+  const std::int64_t buffered = static_cast<std::int64_t>(so.rcv.data_bytes) + so.rcv.ctl_bytes;
+  std::int16_t revents = 0;
+  if (unix_stream) {
+    if (so.disconnected) revents = pollbit::kHup;
+    if ((events & (kInBits | pollbit::kRdhup)) != 0) {
+      if (buffered >= so.rcv.lowat || so.error != Errno::kNone) revents |= static_cast<std::int16_t>(events & kInBits);
+      if (so.rcv.cant_more) revents |= static_cast<std::int16_t>(events & (kInBits | pollbit::kRdhup));
+    }
+    if ((events & kOutBits) != 0 && so.peer != kNoSocket) {
+      const Socket& peer = sockets_[so.peer];
+      if (unix_stream_space(peer) >= peer.rcv.lowat) revents |= static_cast<std::int16_t>(events & kOutBits);
+      if (peer.rcv.cant_more) revents |= pollbit::kHup;
+    }
+    return revents;
+  }
+  // soreadabledata / sowriteable.
+  if ((events & kInBits) != 0 && (buffered >= so.rcv.lowat || so.error != Errno::kNone)) {
+    revents |= static_cast<std::int16_t>(events & kInBits);
+  }
+  const std::int64_t space = so.snd.stopped ? 0 : static_cast<std::int64_t>(so.snd.hiwat) - so.snd.data_bytes;
+  const bool connreq = so.type == SocketType::kStream;
+  if ((events & kOutBits) != 0 &&
+      ((space >= so.snd.lowat && (so.connected || !connreq)) || so.snd.cant_more || so.error != Errno::kNone)) {
+    revents |= static_cast<std::int16_t>(events & kOutBits);
+  }
+  if ((events & pollbit::kIgnEof) == 0 && so.rcv.cant_more) {
+    revents |= static_cast<std::int16_t>(events & kInBits);
+    if (so.snd.cant_more) revents |= pollbit::kHup;
+  }
+  return revents;
+}
+
+// fo_poll by file type; nullopt (with why) where the model has no answer.
+std::optional<std::int16_t> Kernel::fo_poll(const File& f, std::int16_t events, std::string_view& unsupported) const {
+  switch (f.type) {
+    case FileType::kTerminal: unsupported = "poll/select on the inherited terminal descriptors is not modelled"; return std::nullopt;
+    case FileType::kPipe:
+    case FileType::kFifo: return pipe_poll(f, events);
+    case FileType::kKqueue:  // kqueue_poll: readable while kq_count > 0
+      return kqueues_[f.object].pending_count() > 0 ? static_cast<std::int16_t>(events & kInBits) : 0;
+    case FileType::kSocket:
+      if (!profile_->models_unix_sockets) {
+        unsupported = "sockets are not modelled for this dialect";
+        return std::nullopt;
+      }
+      return sopoll(sockets_[f.object], events);
+    case FileType::kVnode:
+      if (fs_unmounted_ || vnodes_[f.vnode].dead) {
+        unsupported = "poll/select on a file of an unmounted or revoked file system is not modelled";
+        return std::nullopt;
+      }
+      if ((events & ~kStandard) != 0) return 0;  // vn_pollrecord: extension bits wait for an event
+      return static_cast<std::int16_t>(events & (kInBits | kOutBits));
+    case FileType::kProcdesc:  // procdesc_poll
+      return procdescs_[f.object].exited ? pollbit::kHup : 0;
+  }
+  unsupported = "poll/select on this kind of descriptor is not modelled";
+  return std::nullopt;
+}
+
+// pollscan: a negative fd is skipped (revents 0), a closed one POLLNVAL;
+// POLLHUP clears POLLOUT (POSIX); ret = how many have revents.
+SysResult Kernel::pollscan(Pid pid, std::span<PollFd> fds) {
+  std::int64_t n = 0;
+  for (PollFd& pfd : fds) {
+    pfd.revents = 0;
+    if (pfd.fd < 0) continue;
+    const FdEntry* e = proc(pid).fds.find(pfd.fd);
+    if (e == nullptr) {
+      pfd.revents = pollbit::kNval;
+      ++n;
+      continue;
+    }
+    std::string_view why;
+    std::optional<std::int16_t> r = fo_poll(files_[e->file], pfd.events, why);
+    if (!r) return SysResult::unsupported(why);
+    pfd.revents = *r;
+    if ((pfd.revents & pollbit::kHup) != 0) pfd.revents = static_cast<std::int16_t>(pfd.revents & ~pollbit::kOut);
+    if (pfd.revents != 0) ++n;
+  }
+  return SysResult::ok(n);
+}
+
+// selscan: a descriptor that is not open fails the call with EBADF; each
+// set it is ready in counts once.
+SysResult Kernel::selscan(Pid pid, std::span<SelectFd> fds) {
+  for (const SelectFd& s : fds) {
+    if ((s.read || s.write || s.except) && proc(pid).fds.find(s.fd) == nullptr) return SysResult::fail(Errno::kEBADF);
+  }
+  std::int64_t n = 0;
+  for (SelectFd& s : fds) {
+    s.read_ready = s.write_ready = s.except_ready = false;
+    if (!(s.read || s.write || s.except)) continue;
+    const std::int16_t events = static_cast<std::int16_t>((s.read ? kSelectRead : 0) | (s.write ? kSelectWrite : 0) |
+                                                          (s.except ? kSelectExcept : 0));
+    std::string_view why;
+    std::optional<std::int16_t> r = fo_poll(files_[proc(pid).fds.find(s.fd)->file], events, why);
+    if (!r) return SysResult::unsupported(why);
+    s.read_ready = s.read && (*r & kSelectRead) != 0;
+    s.write_ready = s.write && (*r & kSelectWrite) != 0;
+    s.except_ready = s.except && (*r & kSelectExcept) != 0;
+    n += (s.read_ready ? 1 : 0) + (s.write_ready ? 1 : 0) + (s.except_ready ? 1 : 0);
+  }
+  return SysResult::ok(n);
+}
+
+// kern_poll: a negative timeout other than INFTIM is EINVAL; nfds above
+// the descriptor limit is EINVAL too (not reachable with the model's table).
+SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) {
+  SyscallScope scope(*this);
+  if (timeout_ms < -1) return SysResult::fail(Errno::kEINVAL);
+  SysResult r = pollscan(pid, fds);
+  if (!r.done() || r.ret != 0 || timeout_ms == 0) return r;
+  if (timeout_ms < 0) return SysResult::blocked("poll() with no timeout and nothing ready waits for another process");
+  advance_clock_to(now_ns_ + timeout_ms * 1'000'000);
+  run_kqueue_tasks();
+  return pollscan(pid, fds);
+}
+
+// kern_select: a timeval with a negative part or tv_usec >= 1000000 is
+// EINVAL (timeout_tv.nsec carries tv_usec).
+SysResult Kernel::select(Pid pid, std::span<SelectFd> fds, const std::optional<Timespec>& timeout_tv) {
+  SyscallScope scope(*this);
+  if (timeout_tv && (timeout_tv->sec < 0 || timeout_tv->nsec < 0 || timeout_tv->nsec >= 1'000'000)) {
+    return SysResult::fail(Errno::kEINVAL);
+  }
+  SysResult r = selscan(pid, fds);
+  if (!r.done() || r.ret != 0) return r;
+  if (!timeout_tv) return SysResult::blocked("select() with no timeout and nothing ready waits for another process");
+  if (timeout_tv->sec == 0 && timeout_tv->nsec == 0) return r;
+  advance_clock_to(now_ns_ + timeout_tv->sec * 1'000'000'000 + timeout_tv->nsec * 1'000);
+  run_kqueue_tasks();
+  return selscan(pid, fds);
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,77 @@
+// recv(2) and send(2) with flags (uipc_syscalls.c kern_recvit/kern_sendit,
+// uipc_socket.c soreceive_generic, uipc_usrreq.c uipc_soreceive_*):
+// MSG_DONTWAIT makes one call non-blocking, MSG_PEEK reads without taking,
+// MSG_WAITALL waits for the whole request, MSG_NOSIGNAL keeps the EPIPE of
+// a send from raising SIGPIPE. MSG_OOB is reported unsupported.
+#include <algorithm>
+#include <utility>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+
+SysResult Kernel::recv(Pid pid, std::int32_t fd, std::int64_t nbytes, std::uint32_t flags) {
+  SyscallScope scope(*this);
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  if ((flags & msgflag::kOob) != 0) return SysResult::unsupported("MSG_OOB (urgent data) is not modelled");
+  if ((flags & ~msgflag::kKnown) != 0) return SysResult::unsupported("a recv() flag the model does not know");
+  const bool dontwait = (flags & msgflag::kDontwait) != 0;
+  const bool nbio = files_[proc(pid).fds.find(fd)->file].nonblock || dontwait;
+  if (sock(id).domain == SocketDomain::kInet) return tcp_soreceive(id, nbio, dontwait, nbytes, flags);
+  return unix_soreceive_flags(sock(id), nbio, nbytes, flags);
+}
+
+// uipc_soreceive_stream_or_seqpacket / uipc_soreceive_dgram with flags. A
+// peek answers as a read would and takes nothing (so_error stays too); a
+// datagram peek sees the first record. MSG_WAITALL on a stream waits while
+// less than asked is buffered, unless EOF or an error ends it.
+SysResult Kernel::unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags) {
+  const bool peek = (flags & msgflag::kPeek) != 0;
+  const bool waitall = (flags & msgflag::kWaitall) != 0;
+  if (so.type == SocketType::kDgram) {
+    if (!peek) return uipc_soreceive_dgram(so, nbio, nbytes);
+    if (so.records.empty()) {
+      if (so.error != Errno::kNone) return SysResult::fail(so.error);
+      if (so.rcv.cant_more) return SysResult::ok(0);
+      if (nbio) return SysResult::fail(Errno::kEAGAIN);
+      return SysResult::blocked("recv(MSG_PEEK) on a datagram socket with no datagram waits for a sender");
+    }
+    return SysResult::ok(std::min<std::int64_t>(nbytes, so.records.front().data_bytes));
+  }
+  if (waitall && !nbio && so.rcv.data_bytes < nbytes && !so.rcv.cant_more && so.error == Errno::kNone &&
+      (so.connected || so.disconnected)) {
+    return SysResult::blocked("recv(MSG_WAITALL) waits until the whole request is buffered");
+  }
+  if (!peek) return uipc_soreceive_stream(so, nbio, nbytes);
+  if (!so.connected && !so.disconnected) return SysResult::fail(Errno::kENOTCONN);
+  if (so.rcv.data_bytes < so.rcv.lowat) {
+    if (so.error != Errno::kNone) return SysResult::fail(so.error);
+    if (so.rcv.cant_more) return SysResult::ok(0);
+    if (nbio) return SysResult::fail(Errno::kEAGAIN);
+    return SysResult::blocked("recv(MSG_PEEK) on a socket below its receive low-water mark waits for a writer");
+  }
+  return SysResult::ok(std::min<std::int64_t>(nbytes, so.rcv.data_bytes));
+}
+
+// kern_sendit / sousrsend: the protocol's send with MSG_DONTWAIT as
+// non-blocking; an EPIPE raises SIGPIPE at the sender unless MSG_NOSIGNAL.
+SysResult Kernel::send(Pid pid, std::int32_t fd, std::int64_t nbytes, std::uint32_t flags) {
+  SyscallScope scope(*this);
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  if ((flags & msgflag::kOob) != 0) return SysResult::unsupported("MSG_OOB (urgent data) is not modelled");
+  if ((flags & (msgflag::kPeek | msgflag::kWaitall)) != 0 || (flags & ~msgflag::kKnown) != 0) {
+    return SysResult::unsupported("this send() flag is not modelled");
+  }
+  File f = files_[proc(pid).fds.find(fd)->file];
+  f.nonblock = f.nonblock || (flags & msgflag::kDontwait) != 0;
+  SysResult r = soo_write(f, nbytes);
+  if (r.err == Errno::kEPIPE && (flags & msgflag::kNosignal) == 0) {
+    SysResult sig = psignal(proc(pid), sig::kPipe);
+    if (!sig.done()) return sig;
+  }
+  return r;
+}
+
+}  // namespace kqsim::model

@@ -1,0 +1,342 @@
+// AF_INET stream sockets on 127.0.0.1 (tcp_usrreq.c tcp_usr_*, in_pcb.c
+// in_pcbbind, tcp_input.c, uipc_socket.c sonewconn/soisconnected/
+// soisdisconnected) as kqueue observes them.
+//
+// "Settled loopback": the model has no network timing. Every segment a
+// call sends over lo0 (SYN, data, window updates, FIN, RST) has been
+// processed by both ends before the call returns, which is what a real
+// program sees once netisr has run. So a connect to a listener completes at
+// once, data moves into the peer's receive buffer as far as its window
+// allows (the rest stays in so_snd), and a FIN or RST has arrived.
+// Not modelled: tcp_mss rounding of the buffers to whole segments and
+// send/receive buffer autosizing (both can make a real EVFILT_WRITE data
+// larger than tcp_sendspace), Nagle, delayed ACKs, TIME_WAIT, SO_LINGER,
+// urgent data. Ephemeral ports are handed out in order from 10000
+// (ipport_firstauto); a real kernel randomises them (ipport_randomized).
+#include <algorithm>
+#include <utility>
+
+#include "model/kernel.hpp"
+
+namespace kqsim::model {
+namespace {
+
+// tcp_usr_attach: soreserve(so, V_tcp_sendspace, V_tcp_recvspace), the
+// defaults of net.inet.tcp.sendspace/recvspace (same on 13.2, 15.1, main).
+constexpr std::uint32_t kTcpSendspace = 32 * 1024;
+constexpr std::uint32_t kTcpRecvspace = 64 * 1024;
+constexpr std::uint16_t kPortFirstAuto = 10000;  // IPPORT_EPHEMERALFIRST
+constexpr std::uint32_t kPortLastAuto = 65535;   // IPPORT_EPHEMERALLAST
+
+}  // namespace
+
+std::uint32_t Kernel::new_tcp_socket() {
+  const std::uint32_t id = new_socket(SocketType::kStream);
+  Socket& so = sock(id);
+  so.domain = SocketDomain::kInet;
+  so.snd.hiwat = kTcpSendspace;
+  so.rcv.hiwat = kTcpRecvspace;
+  so.snd.lowat = std::min(profile_->sock_snd_lowat, so.snd.hiwat);
+  so.rcv.lowat = profile_->sock_rcv_lowat;
+  return id;
+}
+
+// in_pcbbind_setup: port 0 takes the next free ephemeral port
+// (in_pcb_lport); a port another live socket bound is EADDRINUSE.
+std::uint16_t Kernel::in_pcbbind_port(std::uint16_t wanted, Errno& err) {
+  err = Errno::kNone;
+  auto in_use = [&](std::uint16_t port) {
+    auto it = inet_ports_.find(port);
+    return it != inet_ports_.end() && !sock(it->second).closed;
+  };
+  if (wanted != 0) {
+    if (in_use(wanted)) err = Errno::kEADDRINUSE;
+    return wanted;
+  }
+  for (std::uint32_t tries = 0; tries <= kPortLastAuto - kPortFirstAuto; ++tries) {
+    const std::uint16_t port = next_ephemeral_port_;
+    next_ephemeral_port_ = port == kPortLastAuto ? kPortFirstAuto : static_cast<std::uint16_t>(port + 1);
+    if (!in_use(port)) return port;
+  }
+  err = Errno::kEADDRNOTAVAIL;  // in_pcb_lport: the range is exhausted
+  return 0;
+}
+
+// tcp_usr_bind -> in_pcbbind: a socket binds once (EINVAL after).
+SysResult Kernel::bind_port(Pid pid, std::int32_t fd, std::uint16_t port) {
+  SyscallScope scope(*this);
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_bind: not AF_UNIX
+  if (sock(id).port != 0) return SysResult::fail(Errno::kEINVAL);
+  Errno err = Errno::kNone;
+  const std::uint16_t bound = in_pcbbind_port(port, err);
+  if (err != Errno::kNone) return SysResult::fail(err);
+  sock(id).port = bound;
+  inet_ports_[bound] = id;
+  return SysResult::ok(0);
+}
+
+// getsockname(2): the AF_INET socket's local port (0 before bind); an
+// AF_UNIX socket's address is its path, reported here as 0.
+SysResult Kernel::getsockname(Pid pid, std::int32_t fd) {
+  SyscallScope scope(*this);
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  return SysResult::ok(sock(id).domain == SocketDomain::kInet ? sock(id).port : 0);
+}
+
+// tcp_usr_listen: solisten_proto_check (a connected socket is EINVAL), an
+// unbound socket gets an ephemeral port (in_pcbbind), the backlog is
+// clamped to somaxconn; listen() again only changes the backlog.
+SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
+  Socket& so = sock(id);
+  if (so.connected || so.disconnected) return SysResult::fail(Errno::kEINVAL);
+  if (so.port == 0) {
+    Errno err = Errno::kNone;
+    const std::uint16_t port = in_pcbbind_port(0, err);
+    if (err != Errno::kNone) return SysResult::fail(err);
+    sock(id).port = port;
+    inet_ports_[port] = id;
+  }
+  if (backlog < 0 || backlog > profile_->somaxconn) backlog = profile_->somaxconn;
+  sock(id).listening = true;
+  sock(id).qlimit = backlog;
+  return SysResult::ok(0);
+}
+
+// kern_connectat -> soconnectat -> tcp_usr_connect. A listener is
+// EOPNOTSUPP, a connected socket EISCONN, port 0 EADDRNOTAVAIL
+// (in_pcbconnect_setup). The SYN is answered at once (settled loopback):
+// with a RST when nobody listens there (tcp_input: ECONNREFUSED), else the
+// handshake completes: sonewconn clones the listener onto its completed
+// queue (solisten_enqueue wakes its readers) and soisconnected wakes the
+// client's writers. A non-blocking connect still answers EINPROGRESS (the
+// SYN was only sent when the call returned); a blocking one returns the
+// connection's so_error and clears it (kern_connectat).
+SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
+  SyscallScope scope(*this);
+  std::uint32_t id = 0;
+  if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
+  if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_connectat: not AF_UNIX
+  const bool nonblock = files_[proc(pid).fds.find(fd)->file].nonblock;
+  return tcp_connect(id, nonblock, port);
+}
+
+SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t port) {
+  if (sock(id).listening) return SysResult::fail(Errno::kEOPNOTSUPP);
+  if (sock(id).connected) return SysResult::fail(Errno::kEISCONN);
+  if (sock(id).disconnected) return SysResult::unsupported("connect() again on a TCP socket whose connection ended is not modelled");
+  if (port == 0) return SysResult::fail(Errno::kEADDRNOTAVAIL);
+  auto it = inet_ports_.find(port);
+  const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
+  if (listener && static_cast<std::int64_t>(sock(it->second).completed.size()) >
+                      3 * static_cast<std::int64_t>(sock(it->second).qlimit) / 2) {
+    return SysResult::unsupported("a SYN to a full TCP listen queue is dropped and retried on a timer, which is not modelled");
+  }
+  if (sock(id).port == 0) {  // in_pcbconnect: an implicit bind to an ephemeral port
+    Errno err = Errno::kNone;
+    const std::uint16_t local = in_pcbbind_port(0, err);
+    if (err != Errno::kNone) return SysResult::fail(err);
+    sock(id).port = local;
+    inet_ports_[local] = id;
+  }
+  sock(id).error = Errno::kNone;  // soconnectat clears so_error first
+  if (!listener) {
+    // tcp_input, SYN_SENT + RST: tcp_drop(tp, ECONNREFUSED).
+    tcp_drop(id, Errno::kECONNREFUSED);
+    if (nonblock) return SysResult::fail(Errno::kEINPROGRESS);
+    return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
+  }
+  const std::uint32_t head = it->second;
+  const std::uint32_t conn = new_tcp_socket();  // sonewconn: the clone inherits the listener's marks
+  Socket& c = sock(conn);
+  c.rcv.lowat = sock(head).rcv.lowat;
+  c.snd.lowat = std::min(sock(head).snd.lowat, c.snd.hiwat);
+  c.port = port;
+  unp_connect2(id, conn);  // both ends connected and linked
+  sock(conn).listener = head;
+  sock(head).completed.push_back(conn);
+  knote_post(sock(head).rd_knotes);  // solisten_wakeup
+  knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
+  return nonblock ? SysResult::fail(Errno::kEINPROGRESS) : SysResult::ok(0);
+}
+
+// soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers
+// shut (SBS_CANTRCVMORE, SBS_CANTSENDMORE), what was unsent dropped, every
+// reader and writer woken. The peer link goes.
+void Kernel::tcp_drop(std::uint32_t id, Errno error) {
+  Socket& so = sock(id);
+  if (so.peer != kNoSocket && sock(so.peer).peer == id) sock(so.peer).peer = kNoSocket;
+  so.peer = kNoSocket;
+  so.error = error;
+  so.connected = false;
+  so.disconnected = true;
+  so.fin_pending = false;
+  so.rcv.cant_more = true;
+  so.snd.cant_more = true;
+  so.snd.data_bytes = 0;
+  knote_post(so.rd_knotes);
+  knote_post(so.wr_knotes);
+}
+
+// What one end's output reaches at the other (tcp_output -> lo0 ->
+// tcp_input): data up to the receiver's free window (sbappendstream,
+// sorwakeup; the ACK frees so_snd: sowwakeup), dropped but acknowledged
+// after the receiver shut reading (SBS_CANTRCVMORE); data reaching a socket
+// already closed by its program (SS_NOFDREF past CLOSE_WAIT) is answered by
+// a RST, which resets the sender (tcp_input: so_error ECONNRESET). A FIN
+// follows the data: the receiver can receive no more (socantrcvmore).
+void Kernel::tcp_deliver(std::uint32_t from) {
+  const std::uint32_t to = sock(from).peer;
+  if (to == kNoSocket) return;
+  Socket& s = sock(from);
+  Socket& r = sock(to);
+  if (s.snd.data_bytes > 0) {
+    if (r.fd_gone) {
+      r.peer = kNoSocket;
+      tcp_drop(from, Errno::kECONNRESET);
+      return;
+    }
+    if (r.rcv.cant_more) {
+      s.snd.data_bytes = 0;
+      knote_post(s.wr_knotes);
+    } else {
+      const std::uint32_t window = r.rcv.hiwat > r.rcv.data_bytes ? r.rcv.hiwat - r.rcv.data_bytes : 0;
+      const std::uint32_t n = std::min(window, s.snd.data_bytes);
+      if (n > 0) {
+        r.rcv.data_bytes += n;
+        s.snd.data_bytes -= n;
+        knote_post(r.rd_knotes);
+        knote_post(s.wr_knotes);
+      }
+    }
+  }
+  if (sock(from).fin_pending && sock(from).snd.data_bytes == 0) {
+    sock(from).fin_pending = false;
+    if (!sock(to).rcv.cant_more) {
+      sock(to).rcv.cant_more = true;
+      knote_post(sock(to).rd_knotes);
+    }
+  }
+}
+
+// Both directions of the connection until nothing moves.
+void Kernel::tcp_settle(std::uint32_t id) {
+  tcp_deliver(id);
+  const std::uint32_t peer = sock(id).peer;
+  if (peer != kNoSocket) tcp_deliver(peer);
+}
+
+// sosend_generic for TCP: SBS_CANTSENDMORE is EPIPE, then so_error (cleared),
+// then ENOTCONN. Data goes into so_snd as space allows; below the send
+// low-water mark with more to send a non-blocking writer gets what went or
+// EWOULDBLOCK, a blocking one sleeps. Each chunk is sent at once (tcp_output).
+SysResult Kernel::tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes) {
+  if (sock(id).snd.cant_more) return SysResult::fail(Errno::kEPIPE);
+  if (sock(id).error != Errno::kNone) return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
+  if (!sock(id).connected) return SysResult::fail(Errno::kENOTCONN);
+  std::int64_t sent = 0;
+  while (sent < nbytes) {
+    Socket& so = sock(id);
+    if (so.snd.cant_more) break;  // a RST arrived while sending
+    const std::int64_t space = static_cast<std::int64_t>(so.snd.hiwat) - so.snd.data_bytes;
+    if (space < nbytes - sent && space < so.snd.lowat) {
+      if (nbio) return sent > 0 ? SysResult::ok(sent) : SysResult::fail(Errno::kEAGAIN);
+      return SysResult::blocked("a blocking TCP write larger than the send buffer's space waits for the peer to read");
+    }
+    const std::int64_t n = std::min(nbytes - sent, space);
+    so.snd.data_bytes += static_cast<std::uint32_t>(n);
+    sent += n;
+    tcp_settle(id);
+  }
+  return SysResult::ok(sent);
+}
+
+// soreceive_generic for a TCP stream. It waits while nothing is buffered,
+// or (unless MSG_DONTWAIT) while less than asked is buffered and that is
+// below SO_RCVLOWAT or MSG_WAITALL asks for all. Before waiting: so_error
+// (cleared unless MSG_PEEK) or EOF end the call unless data is there;
+// ENOTCONN when never connected; EWOULDBLOCK when non-blocking. Taking data
+// opens the window: what the peer had queued moves in (tcp_usr_rcvd).
+SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags) {
+  Socket& so = sock(id);
+  const bool peek = (flags & msgflag::kPeek) != 0;
+  const bool waitall = (flags & msgflag::kWaitall) != 0;
+  const std::int64_t avail = so.rcv.data_bytes;
+  const bool must_wait = avail == 0 || (!dontwait && avail < nbytes && (avail < so.rcv.lowat || waitall));
+  if (must_wait && !(avail > 0 && (so.error != Errno::kNone || so.rcv.cant_more))) {
+    if (so.error != Errno::kNone) {
+      const Errno e = so.error;
+      if (!peek) so.error = Errno::kNone;
+      return SysResult::fail(e);
+    }
+    if (so.rcv.cant_more) return SysResult::ok(0);
+    if (!so.connected) return SysResult::fail(Errno::kENOTCONN);
+    if (nbytes == 0) return SysResult::ok(0);
+    if (nbio) return SysResult::fail(Errno::kEAGAIN);
+    if (peek && waitall) return SysResult::unsupported("MSG_PEEK with MSG_WAITALL on a TCP socket is not modelled");
+    return SysResult::blocked("a TCP read waits for data from the peer");
+  }
+  const std::int64_t n = std::min(nbytes, avail);
+  if (peek) return SysResult::ok(n);
+  so.rcv.data_bytes -= static_cast<std::uint32_t>(n);
+  if (so.peer != kNoSocket) tcp_deliver(so.peer);
+  return SysResult::ok(n);
+}
+
+// soshutdown for TCP (a listener is soshutdown's, in socket_io.cpp): not
+// connected is ENOTCONN. SHUT_RD: sorflush - no more to receive, the
+// buffer emptied, nothing sent. SHUT_WR: tcp_usr_shutdown - socantsendmore
+// (this socket's writers see EOF) and a FIN after the queued data.
+SysResult Kernel::tcp_shutdown(std::uint32_t id, ShutdownHow how) {
+  if (!sock(id).connected) return SysResult::fail(Errno::kENOTCONN);
+  if (how != ShutdownHow::kWrite) {
+    Socket& so = sock(id);
+    so.rcv.cant_more = true;
+    so.rcv.data_bytes = 0;
+    knote_post(so.rd_knotes);
+  }
+  if (how != ShutdownHow::kRead && !sock(id).snd.cant_more) {
+    sock(id).snd.cant_more = true;
+    sock(id).fin_pending = true;
+    knote_post(sock(id).wr_knotes);
+    tcp_settle(id);
+  }
+  return SysResult::ok(0);
+}
+
+// soclose -> tcp_usr_close. A listener aborts the connections nobody
+// accepted (soabort -> tcp_drop sends a RST: the client gets ECONNRESET)
+// and frees its port. A connected socket: tcp_disconnect flushes what was
+// never read (sbflush, no RST for it), then the FIN follows the unsent data;
+// the connection lingers without a descriptor (SS_NOFDREF) and answers
+// later data with a RST.
+void Kernel::tcp_close(std::uint32_t id) {
+  if (sock(id).listening) {
+    const std::vector<std::uint32_t> queued = std::exchange(sock(id).completed, {});
+    for (std::uint32_t conn : queued) {
+      const std::uint32_t client = sock(conn).peer;
+      sock(conn).listener = kNoSocket;
+      sock(conn).peer = kNoSocket;
+      sock(conn).closed = true;
+      sock(conn).fd_gone = true;
+      if (client != kNoSocket) {
+        sock(client).peer = kNoSocket;
+        tcp_drop(client, Errno::kECONNRESET);
+      }
+    }
+  }
+  Socket& so = sock(id);
+  so.closed = true;
+  so.fd_gone = true;
+  so.rcv.data_bytes = 0;
+  so.rcv.cant_more = true;
+  if (so.connected && !so.snd.cant_more) {
+    so.snd.cant_more = true;
+    so.fin_pending = true;
+  }
+  if (so.connected) tcp_settle(id);
+}
+
+}  // namespace kqsim::model

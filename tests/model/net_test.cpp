@@ -1,0 +1,286 @@
+// Loopback TCP (tcp_usrreq.c, tcp_input.c, uipc_socket.c on a settled lo0),
+// poll/select (sys_generic.c and each fo_poll), recv/send flags, pause,
+// utimes and the initial /tmp. Expected values are derived by hand from the
+// kernel functions cited beside each test.
+#include "tests/model/kernel_fixture.hpp"
+
+namespace kqsim::model::testing {
+namespace {
+
+class NetTest : public KernelTest {
+ protected:
+  int tcp(bool nonblock = false) {
+    SysResult r = k.socket(pid, SocketType::kStream, nonblock, false, SocketDomain::kInet);
+    EXPECT_EQ(r.err, Errno::kNone);
+    return static_cast<int>(r.ret);
+  }
+  std::uint16_t port_of(int fd) { return static_cast<std::uint16_t>(k.getsockname(pid, fd).ret); }
+  // A connected pair: client c and accepted server s.
+  std::array<int, 2> connection(int listener) {
+    int c = tcp();
+    EXPECT_EQ(k.connect_port(pid, c, port_of(listener)).ret, 0);
+    SysResult s = k.accept(pid, listener);
+    EXPECT_EQ(s.err, Errno::kNone);
+    return {c, static_cast<int>(s.ret)};
+  }
+  int listener() {
+    int l = tcp();
+    EXPECT_EQ(k.listen(pid, l, 8).ret, 0);
+    return l;
+  }
+  std::int16_t poll1(int fd, std::int16_t events, std::int64_t timeout_ms = 0) {
+    PollFd p{fd, events, 0};
+    SysResult r = k.poll(pid, std::span<PollFd>(&p, 1), timeout_ms);
+    EXPECT_TRUE(r.done());
+    return p.revents;
+  }
+};
+
+// in_pcb_lport: ephemeral ports from net.inet.ip.portrange.first (10000),
+// in order in the model; in_pcbbind_setup: a held port is EADDRINUSE; a
+// second bind is EINVAL.
+TEST_F(NetTest, EphemeralPortsAndBindErrors) {
+  int a = tcp();
+  int b = tcp();
+  ASSERT_EQ(k.bind_port(pid, a, 0).ret, 0);
+  EXPECT_EQ(k.getsockname(pid, a).ret, 10000);
+  EXPECT_EQ(k.bind_port(pid, a, 0).err, Errno::kEINVAL);
+  EXPECT_EQ(k.bind_port(pid, b, 10000).err, Errno::kEADDRINUSE);
+  EXPECT_EQ(k.getsockname(pid, b).ret, 0);  // unbound
+  ASSERT_EQ(k.listen(pid, b, 1).ret, 0);    // tcp_usr_listen binds it
+  EXPECT_EQ(k.getsockname(pid, b).ret, 10001);
+  EXPECT_EQ(k.bind(pid, a, "name").err, Errno::kEAFNOSUPPORT);
+  EXPECT_EQ(k.connect_port(pid, tcp(), 0).err, Errno::kEADDRNOTAVAIL);
+}
+
+// filt_solisten: data = completed connections; accept takes one.
+TEST_F(NetTest, ListenerReadCountsCompletedConnections) {
+  int kq = new_kq();
+  int l = listener();
+  add(kq, kev(l, filt::kRead, ev::kAdd));
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  int c1 = tcp();
+  int c2 = tcp();
+  ASSERT_EQ(k.connect_port(pid, c1, port_of(l)).ret, 0);
+  ASSERT_EQ(k.connect_port(pid, c2, port_of(l)).ret, 0);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 2);
+  ASSERT_GT(k.accept(pid, l).ret, 0);
+  EXPECT_EQ(poll(kq).events.at(0).data, 1);
+}
+
+// sosend_generic + the receiver's window: 70000 bytes fill the peer's
+// 65536-byte receive buffer and leave 4464 in so_snd (space 32768 - 4464);
+// reading 10000 opens the window and the rest moves in.
+TEST_F(NetTest, SendBufferHoldsWhatTheWindowRefuses) {
+  int kq = new_kq();
+  auto [c, s] = connection(listener());
+  add(kq, kev(c, filt::kWrite, ev::kAdd | ev::kClear));
+  EXPECT_EQ(poll(kq).events.at(0).data, 32768);
+  EXPECT_EQ(k.write(pid, c, 70000).ret, 70000);
+  add(kq, kev(s, filt::kRead, ev::kAdd));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 2);
+  for (const KEvent& e : r.events) {
+    if (e.filter == filt::kWrite) {
+      EXPECT_EQ(e.data, 32768 - 4464);
+    }
+    if (e.filter == filt::kRead) {
+      EXPECT_EQ(e.data, 65536);
+    }
+  }
+  EXPECT_EQ(k.read(pid, s, 10000).ret, 10000);
+  r = poll(kq);
+  for (const KEvent& e : r.events) {
+    if (e.filter == filt::kWrite) {
+      EXPECT_EQ(e.data, 32768);
+    }
+    if (e.filter == filt::kRead) {
+      EXPECT_EQ(e.data, 60000);
+    }
+  }
+}
+
+// A blocking send beyond the space below SO_SNDLOWAT would sleep.
+TEST_F(NetTest, BlockingWriteIntoFullBuffersBlocks) {
+  auto [c, s] = connection(listener());
+  EXPECT_EQ(k.write(pid, c, 65536 + 32768).ret, 65536 + 32768);
+  EXPECT_EQ(k.write(pid, c, 1).completion, Completion::kBlockedForever);
+  EXPECT_EQ(k.send(pid, c, 1, msgflag::kDontwait).err, Errno::kEAGAIN);
+  (void)s;
+}
+
+// tcp_disconnect: FIN after data (EV_EOF fflags 0, data kept); data into
+// the closed end: RST -> so_error ECONNRESET, both filters EV_EOF.
+TEST_F(NetTest, PeerCloseThenWriteIsReset) {
+  int kq = new_kq();
+  auto [c, s] = connection(listener());
+  ASSERT_EQ(k.write(pid, c, 7).ret, 7);
+  ASSERT_EQ(k.close(pid, c).ret, 0);
+  add(kq, kev(s, filt::kRead, ev::kAdd | ev::kClear));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags & ev::kEof, ev::kEof);
+  EXPECT_EQ(r.events[0].fflags, 0U);
+  EXPECT_EQ(r.events[0].data, 7);
+  EXPECT_EQ(k.read(pid, s, 100).ret, 7);
+  EXPECT_EQ(k.read(pid, s, 100).ret, 0);
+  add(kq, kev(s, filt::kWrite, ev::kAdd | ev::kClear));
+  r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags & ev::kEof, 0);
+  EXPECT_EQ(k.write(pid, s, 5).ret, 5);
+  r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 2);
+  for (const KEvent& e : r.events) {
+    EXPECT_EQ(e.flags & ev::kEof, ev::kEof);
+    EXPECT_EQ(e.fflags, static_cast<std::uint32_t>(Errno::kECONNRESET));
+  }
+  EXPECT_EQ(k.read(pid, s, 100).err, Errno::kECONNRESET);
+  EXPECT_EQ(k.read(pid, s, 100).ret, 0);
+  EXPECT_EQ(k.write(pid, s, 1).err, Errno::kEPIPE);
+}
+
+// tcp_input SYN_SENT + RST: ECONNREFUSED, returned by a blocking connect;
+// a non-blocking one says EINPROGRESS and its EVFILT_WRITE reports it.
+TEST_F(NetTest, ConnectRefused) {
+  int kq = new_kq();
+  int closed = tcp();
+  ASSERT_EQ(k.bind_port(pid, closed, 0).ret, 0);
+  EXPECT_EQ(k.connect_port(pid, tcp(), port_of(closed)).err, Errno::kECONNREFUSED);
+  int nb = tcp(true);
+  add(kq, kev(nb, filt::kWrite, ev::kAdd));
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_EQ(k.connect_port(pid, nb, port_of(closed)).err, Errno::kEINPROGRESS);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags & ev::kEof, ev::kEof);
+  EXPECT_EQ(r.events[0].fflags, static_cast<std::uint32_t>(Errno::kECONNREFUSED));
+}
+
+// tcp_usr_shutdown: own EVFILT_WRITE EOF, the peer's EVFILT_READ EOF.
+TEST_F(NetTest, ShutdownWrite) {
+  int kq = new_kq();
+  auto [c, s] = connection(listener());
+  add(kq, kev(s, filt::kRead, ev::kAdd));
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  add(kq, kev(c, filt::kWrite, ev::kAdd));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 2);
+  for (const KEvent& e : r.events) EXPECT_EQ(e.flags & ev::kEof, ev::kEof);
+  EXPECT_EQ(k.write(pid, s, 3).ret, 3);
+  EXPECT_EQ(k.read(pid, c, 10).ret, 3);
+  EXPECT_EQ(k.write(pid, c, 1).err, Errno::kEPIPE);
+}
+
+// pipe_poll, pollscan (POLLNVAL, POLLHUP clears POLLOUT), kern_poll EINVAL.
+TEST_F(NetTest, PollOnPipes) {
+  auto [r, w] = new_pipe();
+  EXPECT_EQ(poll1(r, pollbit::kIn), 0);
+  EXPECT_EQ(poll1(w, pollbit::kOut), pollbit::kOut);
+  ASSERT_EQ(k.write(pid, w, 10).ret, 10);
+  EXPECT_EQ(poll1(r, pollbit::kIn | pollbit::kRdnorm), pollbit::kIn | pollbit::kRdnorm);
+  ASSERT_EQ(k.close(pid, w).ret, 0);
+  EXPECT_EQ(poll1(r, pollbit::kIn | pollbit::kOut), pollbit::kIn | pollbit::kHup);
+  EXPECT_EQ(poll1(w, pollbit::kIn), pollbit::kNval);
+  PollFd p{r, pollbit::kIn, 0};
+  EXPECT_EQ(k.poll(pid, std::span<PollFd>(&p, 1), -2).err, Errno::kEINVAL);
+  PollFd skipped{-1, pollbit::kIn, 7};
+  EXPECT_EQ(k.poll(pid, std::span<PollFd>(&skipped, 1), 0).ret, 0);
+  EXPECT_EQ(skipped.revents, 0);
+}
+
+// kqueue_poll: readable while kq_count > 0, until a scan sweeps a stale knote.
+TEST_F(NetTest, PollOnKqueueFollowsQueueCount) {
+  int kq = new_kq();
+  auto [r, w] = new_pipe();
+  add(kq, kev(r, filt::kRead, ev::kAdd));
+  EXPECT_EQ(poll1(kq, pollbit::kIn | pollbit::kOut), 0);
+  ASSERT_EQ(k.write(pid, w, 1).ret, 1);
+  EXPECT_EQ(poll1(kq, pollbit::kIn | pollbit::kOut), pollbit::kIn);
+  ASSERT_EQ(k.read(pid, r, 1).ret, 1);
+  EXPECT_EQ(poll1(kq, pollbit::kIn), pollbit::kIn);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_EQ(poll1(kq, pollbit::kIn), 0);
+}
+
+// A poll with a timeout sleeps on the virtual clock; a timer firing
+// meanwhile makes the kqueue readable.
+TEST_F(NetTest, PollTimeoutLetsTimersFire) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 50));
+  EXPECT_EQ(poll1(kq, pollbit::kIn, 100), pollbit::kIn);
+  EXPECT_EQ(k.now_ns(), 100'000'000);
+  EXPECT_EQ(poll1(kq, pollbit::kIn, -1), pollbit::kIn);
+}
+
+// selscan: EBADF for a closed descriptor; select_flags; timeval EINVAL.
+TEST_F(NetTest, SelectSetsAndErrors) {
+  auto [r, w] = new_pipe();
+  std::array<SelectFd, 2> fds{};
+  fds[0].fd = r;
+  fds[0].read = true;
+  fds[0].except = true;
+  fds[1].fd = w;
+  fds[1].write = true;
+  ASSERT_EQ(k.select(pid, fds, Timespec{0, 0}).ret, 1);
+  EXPECT_TRUE(fds[1].write_ready);
+  EXPECT_FALSE(fds[0].read_ready);
+  EXPECT_EQ(k.select(pid, fds, Timespec{0, 1'000'000}).err, Errno::kEINVAL);
+  EXPECT_EQ(k.select(pid, fds, std::nullopt).ret, 1);
+  ASSERT_EQ(k.close(pid, w).ret, 0);
+  EXPECT_EQ(k.select(pid, fds, Timespec{0, 0}).err, Errno::kEBADF);
+}
+
+// recv flags on a unix stream: peek keeps, dontwait, waitall.
+TEST_F(NetTest, RecvFlagsOnUnixStream) {
+  PipeResult p = k.socketpair(pid, SocketType::kStream, false);
+  auto [a, b] = p.fds;
+  ASSERT_EQ(k.write(pid, b, 10).ret, 10);
+  EXPECT_EQ(k.recv(pid, a, 4, msgflag::kPeek).ret, 4);
+  EXPECT_EQ(k.recv(pid, a, 20, msgflag::kWaitall).completion, Completion::kBlockedForever);
+  EXPECT_EQ(k.recv(pid, a, 10, msgflag::kWaitall).ret, 10);
+  EXPECT_EQ(k.recv(pid, a, 10, msgflag::kDontwait).err, Errno::kEAGAIN);
+  EXPECT_EQ(k.recv(pid, a, 10, 0).completion, Completion::kBlockedForever);
+  EXPECT_EQ(k.recv(pid, a, 1, msgflag::kOob).completion, Completion::kUnsupported);
+}
+
+// kern_sendit: EPIPE raises SIGPIPE (default action: the process ends)
+// unless MSG_NOSIGNAL.
+TEST_F(NetTest, SendEpipeRaisesSigpipeUnlessNosignal) {
+  SysResult child = k.fork(pid);
+  const Pid cp = static_cast<Pid>(child.ret);
+  PipeResult p = k.socketpair(cp, SocketType::kStream, true);
+  ASSERT_EQ(k.close(cp, p.fds[1]).ret, 0);
+  EXPECT_EQ(k.send(cp, p.fds[0], 1, msgflag::kNosignal).err, Errno::kEPIPE);
+  EXPECT_TRUE(k.process(cp)->alive);
+  EXPECT_EQ(k.send(cp, p.fds[0], 1, 0).err, Errno::kEPIPE);
+  EXPECT_FALSE(k.process(cp)->alive);
+  EXPECT_EQ(k.process(cp)->exit_status, sig::kPipe);
+}
+
+// pause: sleeps until a caught signal; a repeated call then answers EINTR.
+TEST_F(NetTest, PauseInterruptedByCaughtSignal) {
+  ASSERT_EQ(k.sigaction(pid, sig::kUsr1, SignalAction::kCatch).ret, 0);
+  EXPECT_EQ(k.pause(pid).completion, Completion::kBlockedForever);
+  ASSERT_EQ(k.kill(pid, pid, sig::kUsr1).ret, 0);
+  EXPECT_EQ(k.pause(pid).err, Errno::kEINTR);
+  EXPECT_EQ(k.pause(pid).completion, Completion::kBlockedForever);
+}
+
+// hier(7): /tmp exists; vop_setattr_post: utimes posts NOTE_ATTRIB.
+TEST_F(NetTest, TmpExistsAndUtimesPostsAttrib) {
+  EXPECT_EQ(k.mkdir(pid, "/tmp").err, Errno::kEEXIST);
+  int kq = new_kq();
+  int f = open_file("/tmp/f");
+  add(kq, kev(f, filt::kVnode, ev::kAdd | ev::kClear, note::kAttrib));
+  ASSERT_EQ(k.utimes(pid, "/tmp/f").ret, 0);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].fflags, note::kAttrib);
+  EXPECT_EQ(k.utimes(pid, "/tmp/none").err, Errno::kENOENT);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
