@@ -30,6 +30,13 @@ struct ExploreOptions {
   std::uint32_t max_depth = 64;
   model::ModelMutations mutations;   // test-only: explore a broken model
   bool partial_order_reduction = false;  // check/independence.hpp; counterexamples may then be longer
+  // Workers sharing one visited set (check/shared_visited_set.hpp): the
+  // same states and transitions as one, found sooner on several cores.
+  unsigned threads = 1;
+  // Swarm members only: a seed for the order in which each state's threads
+  // are tried (0: scenario order), and the fingerprint hash's salt.
+  std::uint64_t order_seed = 0;
+  std::uint64_t hash_salt = 0;
   // Called every few thousand new states of the depth-first search with
   // the transitions taken and the states stored so far (progress lines).
   std::function<void(std::uint64_t generated, std::uint64_t distinct)> on_progress;

@@ -61,7 +61,8 @@ bool StateSpace::remember(const Node& n) {
   n.kernel.encode(key_, o_.fingerprint ? nullptr : &part_ends_);
   append_counters(n.pcs);
   append_counters(n.deliveries);
-  return o_.fingerprint ? fingerprints_.insert(state_hash(key_)) : exact_.insert(key_, part_ends_);
+  if (shared_) return shared_->insert(key_, part_ends_);
+  return o_.fingerprint ? fingerprints_.insert(state_hash(key_, o_.hash_salt)) : exact_.insert(key_, part_ends_);
 }
 
 std::optional<std::string> StateSpace::violation_in(const Node& n) {

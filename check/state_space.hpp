@@ -13,6 +13,7 @@
 
 #include "check/explorer.hpp"
 #include "check/thread_steps.hpp"
+#include "check/shared_visited_set.hpp"
 #include "check/visited_set.hpp"
 #include "model/invariants.hpp"
 #include "model/kernel.hpp"
@@ -37,6 +38,10 @@ class StateSpace {
 
   StateSpace(const Scenario& s, const ExploreOptions& o, const std::vector<std::vector<ResolvedStep>>& steps)
       : s_(s), o_(o), steps_(steps) {}
+  // A worker of a parallel search: states go to the set all workers share.
+  StateSpace(const Scenario& s, const ExploreOptions& o, const std::vector<std::vector<ResolvedStep>>& steps,
+             SharedStateSet& shared)
+      : s_(s), o_(o), steps_(steps), shared_(shared), shared_set_(&shared) {}
 
   [[nodiscard]] std::size_t threads() const { return steps_.size(); }
   // Thread t has no step left, or its process is gone (closing the last
@@ -56,8 +61,14 @@ class StateSpace {
   // The first broken invariant or scenario bound in a new state.
   std::optional<std::string> violation_in(const Node& n);
 
-  [[nodiscard]] std::uint64_t visited() const { return o_.fingerprint ? fingerprints_.size() : exact_.size(); }
-  [[nodiscard]] std::uint64_t stored_bytes() const { return o_.fingerprint ? fingerprints_.bytes() : exact_.bytes(); }
+  [[nodiscard]] std::uint64_t visited() const {
+    if (shared_set_ != nullptr) return shared_set_->size();
+    return o_.fingerprint ? fingerprints_.size() : exact_.size();
+  }
+  [[nodiscard]] std::uint64_t stored_bytes() const {
+    if (shared_set_ != nullptr) return shared_set_->bytes();
+    return o_.fingerprint ? fingerprints_.bytes() : exact_.bytes();
+  }
   [[nodiscard]] bool over_limit() const { return visited() > o_.max_states; }
   [[nodiscard]] const ExploreOptions& options() const { return o_; }
   [[nodiscard]] const Scenario& scenario() const { return s_; }
@@ -73,6 +84,8 @@ class StateSpace {
   std::vector<std::uint32_t> part_ends_;
   CollapsedStateSet exact_;
   FingerprintSet fingerprints_;
+  std::optional<SharedStateSet::View> shared_;
+  SharedStateSet* shared_set_ = nullptr;
   model::InvariantScratch invariant_scratch_;
 };
 
