@@ -20,7 +20,10 @@
 namespace kqsim::check {
 
 // The first property the step broke, in words; nullopt when all hold.
+// `with_invariants`: the model's invariants first (a caller whose backend
+// already checked them after the call - sim::ModelBackend - skips them).
 std::optional<std::string> check_step_properties(const model::Kernel& kernel, model::Pid pid, const traces::Step& step,
-                                                 std::int32_t kqfd, const traces::ActualObservation& result);
+                                                 std::int32_t kqfd, const traces::ActualObservation& result,
+                                                 bool with_invariants = true);
 
 }  // namespace kqsim::check
