@@ -530,6 +530,57 @@ ExploreResult explore(const Scenario& s, const ExploreOptions& o) {
   return r;
 }
 
+SwarmResult explore_swarm(const Scenario& s, const ExploreOptions& o, const SwarmOptions& w) {
+  const auto wall = std::chrono::steady_clock::now();
+  const std::clock_t cpu = std::clock();
+  SetupResult setup = run_setup(s, o);
+  const auto& steps = setup.steps;
+  const Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
+                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
+  SharedStateSet coverage(/*fingerprint=*/true);
+  SwarmResult out;
+  for (std::uint64_t i = w.first; i < w.end; ++i) out.members.push_back({i, {}});
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(std::max(1U, o.threads));
+  auto member = [&](std::size_t m) {
+    // Two streams per member: its thread order and its hash function.
+    Prng derive(w.seed ^ (out.members[m].index * 0x9e3779b97f4a7c15ULL));
+    ExploreOptions mo = o;
+    mo.fingerprint = true;
+    mo.threads = 1;
+    mo.on_progress = {};
+    mo.order_seed = derive.next() | 1;
+    mo.hash_salt = derive.next();
+    Independence independence(steps);
+    StateSpace space(s, mo, steps);
+    space.count_coverage_in(coverage);
+    out.members[m].result = DepthFirst(space, independence).run(root);
+    out.members[m].result.counterexample_shortest = false;
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < std::max(1U, o.threads); ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        for (std::size_t m; (m = next.fetch_add(1)) < out.members.size();) member(m);
+      } catch (...) {
+        errors[t] = std::current_exception();
+        next.store(out.members.size());
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  for (std::size_t m = 0; m < out.members.size() && !out.violating; ++m) {
+    if (out.members[m].result.violation) out.violating = m;
+  }
+  out.covered = coverage.size();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+  out.cpu_seconds = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
+  return out;
+}
+
 traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, const ExploreOptions& o) {
   traces::Trace t = s.setup;
   t.name = s.name + "-counterexample";

@@ -63,6 +63,34 @@ struct ExploreResult {
 
 ExploreResult explore(const Scenario& scenario, const ExploreOptions& options);
 
+// Swarm (Holzmann, Joshi and Groce's swarm verification): many depth-first
+// searches, each bounded (--max-states, --max-depth apply to each member),
+// each trying a state's threads in its own random order and storing 64-bit
+// fingerprints of its own hash function - for state spaces too large to
+// search whole: together they cover far more of the space, in different
+// places, than one search with the same bound. Deterministic: member i's
+// order and hash come from (seed, i).
+struct SwarmOptions {
+  std::uint64_t members = 8;
+  std::uint64_t seed = 1;
+  std::uint64_t first = 0, end = 0;  // the members run here, [first, end): a shard of the swarm
+};
+
+struct SwarmMember {
+  std::uint64_t index = 0;
+  ExploreResult result;
+};
+
+struct SwarmResult {
+  std::vector<SwarmMember> members;
+  std::uint64_t covered = 0;           // distinct states stored by at least one member (fingerprints)
+  std::optional<std::size_t> violating;  // the first member, by index, that found a violation
+  double seconds = 0, cpu_seconds = 0;
+};
+
+// Runs the swarm's members [first, end) on options.threads threads.
+SwarmResult explore_swarm(const Scenario& scenario, const ExploreOptions& options, const SwarmOptions& swarm);
+
 // The counterexample as a sequential trace (setup, then the schedule),
 // with the explored model's observations, for `kqreplay explain`.
 traces::Trace counterexample_trace(const Scenario& scenario, const ExploreResult& result, const ExploreOptions& options);

@@ -62,7 +62,9 @@ bool StateSpace::remember(const Node& n) {
   append_counters(n.pcs);
   append_counters(n.deliveries);
   if (shared_) return shared_->insert(key_, part_ends_);
-  return o_.fingerprint ? fingerprints_.insert(state_hash(key_, o_.hash_salt)) : exact_.insert(key_, part_ends_);
+  const bool added = o_.fingerprint ? fingerprints_.insert(state_hash(key_, o_.hash_salt)) : exact_.insert(key_, part_ends_);
+  if (added && coverage_) coverage_->insert(key_, {});
+  return added;
 }
 
 std::optional<std::string> StateSpace::violation_in(const Node& n) {

@@ -58,6 +58,9 @@ class StateSpace {
   Successor next(Node& from, std::size_t t, bool take_kernel, Node& out);
   // Stores the state; false when it was already there.
   bool remember(const Node& n);
+  // Swarm members: every state this search stores is also counted in
+  // `coverage` (64-bit fingerprints of the default hash, shared by members).
+  void count_coverage_in(SharedStateSet& coverage) { coverage_.emplace(coverage); }
   // The first broken invariant or scenario bound in a new state.
   std::optional<std::string> violation_in(const Node& n);
 
@@ -84,7 +87,7 @@ class StateSpace {
   std::vector<std::uint32_t> part_ends_;
   CollapsedStateSet exact_;
   FingerprintSet fingerprints_;
-  std::optional<SharedStateSet::View> shared_;
+  std::optional<SharedStateSet::View> shared_, coverage_;
   SharedStateSet* shared_set_ = nullptr;
   model::InvariantScratch invariant_scratch_;
 };

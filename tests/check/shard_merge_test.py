@@ -6,6 +6,7 @@ For N = 1, 2 and 7, the N shards' --json results merged are the very document
 distinct failures, categories and the shrunk traces - for a campaign that finds
 failures in many programs (a seeded model bug, --max-failures 0), for one cut
 short by --max-failures (the cut falls inside a shard), and for a clean one.
+The same for a swarm explore in shards (members, figures, violation).
 Also: merge refuses a missing shard, a repeated one and shards of another
 campaign (exit 2), and a bad --shard is refused (exit 2).
 Usage: shard_merge_test.py KQCHECK
@@ -71,7 +72,29 @@ with tempfile.TemporaryDirectory() as tmp:
     for n in (1, 7):
         campaign(tmp, ["--seed", "3", "--count", "70"], n, want=(0,))
 
+    # A swarm explore in shards: the same members, figures and violation.
+    scenario = pathlib.Path(__file__).resolve().parents[2] / "traces/scenarios/three-threads-pipe-and-user.json"
+    swarm = ["explore", scenario, "--json", "--swarm", "5", "--swarm-seed", "3", "--max-states", "200"]
+    whole = json.loads(run(swarm, want=(5,)).stdout)
+    for n in (1, 2):
+        swarm_files = []
+        for i in range(n):
+            f = tmp / f"swarm-{n}-{i}.json"
+            f.write_bytes(run([*swarm, "--shard", f"{i}/{n}"], want=(5,)).stdout)
+            swarm_files.append(f)
+        merged = json.loads(run(["merge", "--json", *swarm_files], want=(5,)).stdout)
+        checked += 1
+        if n == 1 and merged != whole:
+            fail("swarm in 1 shard: merged document differs from the whole run's")
+        w, m = whole["summary"]["swarm"], merged["summary"]["swarm"]
+        if m["member_results"] != w["member_results"] or merged["traces"] != whole["traces"] or \
+                {k: v for k, v in merged["summary"].items() if k != "swarm"} != {k: v for k, v in whole["summary"].items() if k != "swarm"}:
+            fail(f"swarm in {n} shards: members or figures differ from the whole run's")
+        if n == 2 and (m["covered"] is not None or len(m["covered_by_shard"]) != 2):
+            fail(f"swarm in 2 shards: covered {m['covered']}, covered_by_shard {m.get('covered_by_shard')}")
+
     # Bad merges: one clear error, exit 2.
+    run(["merge", swarm_files[0]], want=(2,))  # half a swarm
     run(["merge", *files[:-1]], want=(2,))
     run(["merge", files[0], *files], want=(2,))
     other = tmp / "other.json"

@@ -27,6 +27,7 @@
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
+#include "check/swarm_report.hpp"
 #include "check/trace_runs.hpp"
 #include "sim/host/host_backend.hpp"
 #include "sim/host/worker_protocol.hpp"
@@ -302,6 +303,9 @@ int campaign(Options o) {
   return tally.failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
+// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
+constexpr int kExitIncomplete = 5;
+
 struct ExploreCli {
   std::string scenario;
   bool fingerprint = false;
@@ -313,10 +317,37 @@ struct ExploreCli {
   bool progress = false;
   bool json = false;
   unsigned threads = 1;
+  std::uint64_t swarm = 0;  // members; 0: one exhaustive search
+  std::uint64_t swarm_seed = 1;
+  std::string shard;        // with --swarm: run only these members
 };
 
-// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
-constexpr int kExitIncomplete = 5;
+// kqcheck explore --swarm (check/swarm_report.hpp): exit 1 on a violation,
+// 0 when some member searched the whole space, else 5 (a bound cut every one).
+int swarm_command(const ExploreCli& c, const check::Scenario& s, const check::ExploreOptions& o) {
+  check::SwarmOptions w{c.swarm, c.swarm_seed, 0, c.swarm};
+  if (!c.shard.empty()) {
+    const check::ProgramRange range = check::shard_range(c.swarm, *check::parse_shard(c.shard));
+    w.first = range.first;
+    w.end = range.end;
+  }
+  const check::SwarmResult r = check::explore_swarm(s, o, w);
+  std::fputs(check::swarm_text(s, w, r).c_str(), text_out(c.json));
+  if (r.violating && !c.out.empty()) {
+    check::ExploreResult found = r.members[*r.violating].result;
+    if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, found, o)).dump(2) + "\n")) {
+      std::cerr << "kqcheck: cannot write " << c.out << "\n";
+      return replay::kExitBadInput;
+    }
+  }
+  if (c.json) std::cout << traces::dump_result(check::swarm_document(s, w, r, c.out)) << "\n";
+  if (r.violating) return replay::kExitDivergence;
+  for (const check::SwarmMember& m : r.members) {
+    if (m.result.complete) return replay::kExitOk;
+  }
+  return kExitIncomplete;
+}
+
 
 // The search's outcome as a result document (kqsim-result/1): one entry
 // for a violation, with its schedule; none for a clean search.
@@ -362,6 +393,7 @@ int explore_command(const ExploreCli& c) {
   o.mutations = *mutations;
   o.partial_order_reduction = c.por;
   o.threads = c.threads;
+  if (c.swarm > 0) return swarm_command(c, s, o);
   cli::Progress progress("kqcheck explore", "states (of the --max-states bound)", c.max_states, c.progress);
   if (progress.enabled()) {
     o.on_progress = [&progress](std::uint64_t generated, std::uint64_t distinct) {
@@ -437,6 +469,21 @@ int merge_command(const MergeCli& c) {
       docs.push_back(nlohmann::json::parse(in));
     } catch (const nlohmann::json::parse_error& e) {
       std::cerr << "kqcheck merge: " << path << ": not JSON: " << e.what() << "\n";
+      return replay::kExitBadInput;
+    }
+  }
+  if (!docs.empty() && check::is_swarm_document(docs.front())) {
+    try {
+      const nlohmann::json whole = check::merge_swarm_shards(docs, c.files);
+      fmt::print(text_out(c.json), "{}: swarm of {} members merged: {} states generated, {} member(s) complete, {}\n",
+                 whole["summary"]["swarm"]["name"].get<std::string>(), whole["summary"]["swarm"]["members"].get<std::uint64_t>(),
+                 whole["summary"]["generated"].get<std::uint64_t>(), whole["summary"]["complete_members"].get<std::uint64_t>(),
+                 whole["traces"].empty() ? "no violation" : "VIOLATION: " + whole["traces"][0]["error"].get<std::string>());
+      if (c.json) std::cout << traces::dump_result(whole) << "\n";
+      if (!whole["traces"].empty()) return replay::kExitDivergence;
+      return whole["summary"]["complete_members"].get<std::uint64_t>() > 0 ? replay::kExitOk : kExitIncomplete;
+    } catch (const check::MergeError& e) {
+      std::cerr << "kqcheck merge: " << e.what() << "\n";
       return replay::kExitBadInput;
     }
   }
@@ -517,6 +564,13 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--threads", ex.threads,
                           "Workers sharing one visited set (same states and transitions as one; 1 to 256)")
       ->check(cli::decimal_in(1, 256));
+  explore_cmd->add_option("--swarm", ex.swarm,
+                          "Swarm: this many bounded depth-first searches, each with its own random thread order and hash "
+                          "(--max-states and --max-depth bound each); for state spaces too large to search whole")
+      ->check(cli::decimal_in(1, kMaxCount));
+  explore_cmd->add_option("--swarm-seed", ex.swarm_seed, "Seed of the swarm's members' orders and hashes")->check(any_u64);
+  explore_cmd->add_option("--shard", ex.shard, "With --swarm: run only shard I of N of the members (`kqcheck merge` combines them)")
+      ->check([](const std::string& v) { return check::parse_shard(v) ? std::string() : "--shard: want I/N with 0 <= I < N <= 10^9"; });
   explore_cmd->add_flag("--progress", ex.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
