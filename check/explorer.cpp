@@ -57,6 +57,7 @@ class Stopwatch {
     r.cpu_seconds = static_cast<double>(std::clock() - cpu_) / CLOCKS_PER_SEC;
     r.distinct = space.visited();
     r.stored_bytes = space.stored_bytes();
+    r.cache_bytes = space.cache_bytes();
   }
 
  private:
@@ -455,8 +456,9 @@ ExploreResult explore_parallel(const Scenario& s, const ExploreOptions& o, const
       o.on_progress(generated, distinct);
     };
   }
-  StateSpace(s, wo, steps, shared).remember(root);
-  pool.give(WorkItem{root, 0, false, false, {}, {}});
+  Node first = root;
+  StateSpace(s, wo, steps, shared).remember(first);
+  pool.give(WorkItem{std::move(first), 0, false, false, {}, {}});
   std::vector<ExploreResult> parts(o.threads);
   std::vector<std::exception_ptr> errors(o.threads);
   std::vector<std::thread> workers;
@@ -500,7 +502,7 @@ ExploreResult explore(const Scenario& s, const ExploreOptions& o) {
   SetupResult setup = run_setup(s, o);
   const auto& steps = setup.steps;
   const Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
-                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
+                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0, 0};
   Independence independence(steps);
   ExploreResult r;
   if (o.threads > 1) {
@@ -536,7 +538,7 @@ SwarmResult explore_swarm(const Scenario& s, const ExploreOptions& o, const Swar
   SetupResult setup = run_setup(s, o);
   const auto& steps = setup.steps;
   const Node root{setup.kernel, std::vector<std::uint32_t>(s.threads.size(), 0),
-                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0};
+                  std::vector<std::uint32_t>(s.max_deliveries.size(), 0), 0, 0};
   SharedStateSet coverage(/*fingerprint=*/true);
   SwarmResult out;
   for (std::uint64_t i = w.first; i < w.end; ++i) out.members.push_back({i, {}});

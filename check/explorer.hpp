@@ -53,6 +53,7 @@ struct ExploreResult {
   std::uint32_t max_depth = 0;
   std::uint64_t deadlocks = 0;        // states where every unfinished thread waits forever
   std::uint64_t stored_bytes = 0;     // memory of the visited set, slack included
+  std::uint64_t cache_bytes = 0;      // memory of the table of steps' effects (check/state_space.hpp)
   double seconds = 0;                 // wall-clock time of the search
   double cpu_seconds = 0;             // processor time of the search (one thread)
   bool complete = true;               // false when a bound cut the search

@@ -406,10 +406,11 @@ int explore_command(const ExploreCli& c) {
   fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
              r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
   fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
-             "{:.1f} bytes per stored state ({}){}\n",
+             "{:.1f} bytes per stored state ({}), {:.1f} MB of cached step effects{}\n",
              per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
-             c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
+             c.fingerprint ? "fingerprints" : "exact", static_cast<double>(r.cache_bytes) / 1e6,
+             r.complete ? "" : " [bound reached: incomplete]");
   if (!r.violation) {
     if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
     return r.complete ? replay::kExitOk : kExitIncomplete;
