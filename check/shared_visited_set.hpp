@@ -50,7 +50,7 @@ class SharedStateSet {
   };
   struct alignas(64) StateShard {
     std::mutex lock;
-    ExactStateSet exact;
+    ShortKeyStateSet exact;
     FingerprintSet fingerprints;
   };
   bool fingerprint_;

@@ -117,7 +117,7 @@ class StateSpace {
   std::string key_;
   // One thread only: the distinct kernels and the states.
   InternTable kernels_;
-  ExactStateSet exact_;
+  ShortKeyStateSet exact_;
   FingerprintSet fingerprints_;
   std::vector<std::uint64_t> kernel_hashes_;  // of each kernel's encoding (swarm coverage)
   SharedStateSet* shared_ = nullptr;

@@ -62,6 +62,33 @@ class ExactStateSet {
   std::uint64_t used_ = 0;
 };
 
+// Exact, for keys that are mostly short - the explorer's (kernel number,
+// program counters, deliveries), a dozen bytes: a key of up to 15 bytes is
+// stored in its 16-byte slot with its length, so a probe compares the slot
+// itself instead of following a pointer to a key elsewhere in memory (a
+// cache miss each time a state is seen again, which is most of the time);
+// longer keys go to an ExactStateSet. 21 to 32 bytes per short key.
+class ShortKeyStateSet {
+ public:
+  ShortKeyStateSet();
+  // True when the key was not there yet; `hash` is state_hash(key).
+  bool insert(std::string_view key, std::uint64_t hash);
+  [[nodiscard]] std::uint64_t size() const { return used_ + long_.size(); }
+  [[nodiscard]] std::uint64_t bytes() const { return table_.size() * sizeof(Slot) + long_.bytes(); }
+
+  static constexpr std::size_t kInline = 15;
+
+ private:
+  struct Slot {
+    char bytes[kInline];
+    std::uint8_t length;  // 0: empty (keys are never empty here)
+  };
+  void grow();
+  std::vector<Slot> table_;
+  std::uint64_t used_ = 0;
+  ExactStateSet long_;
+};
+
 // Numbers distinct byte strings 0, 1, 2, ... in order of first sight.
 class InternTable {
  public:
