@@ -176,6 +176,7 @@ class DepthFirst {
       search();
     }
     if (stopped_) pool_->stop();
+    result_.cache_bytes = space_.cache_bytes();
     return result_;
   }
 
@@ -482,6 +483,7 @@ ExploreResult explore_parallel(const Scenario& s, const ExploreOptions& o, const
   for (ExploreResult& p : parts) {
     r.generated += p.generated;
     r.deadlocks += p.deadlocks;
+    r.cache_bytes += p.cache_bytes;  // each worker learns the steps' effects itself
     r.max_depth = std::max(r.max_depth, p.max_depth);
     r.complete = r.complete && p.complete;
     if (p.violation && !r.violation) {

@@ -16,7 +16,7 @@ std::uint64_t SharedStateSet::intern(std::string_view bytes) {
   KernelShard& shard = kernels_[shard_of(hash)];
   std::uint64_t local;
   {
-    const std::lock_guard<std::mutex> hold(shard.lock);
+    const std::lock_guard<SpinLock> hold(shard.lock);
     local = shard.table.intern(bytes, hash);
   }
   return local * kShards + shard_of(hash);
@@ -28,7 +28,7 @@ bool SharedStateSet::insert(std::string_view key, std::uint64_t salt) {
   StateShard& shard = states_[shard_of(hash)];
   bool added;
   {
-    const std::lock_guard<std::mutex> hold(shard.lock);
+    const std::lock_guard<SpinLock> hold(shard.lock);
     added = shard.exact.insert(key, hash);
   }
   if (added) size_.fetch_add(1, std::memory_order_relaxed);
@@ -39,7 +39,7 @@ bool SharedStateSet::insert_hash(std::uint64_t fingerprint) {
   StateShard& shard = states_[shard_of(fingerprint)];
   bool added;
   {
-    const std::lock_guard<std::mutex> hold(shard.lock);
+    const std::lock_guard<SpinLock> hold(shard.lock);
     added = shard.fingerprints.insert(fingerprint);
   }
   if (added) size_.fetch_add(1, std::memory_order_relaxed);

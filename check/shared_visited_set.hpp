@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <thread>
 #include <string_view>
 
 #include "check/visited_set.hpp"
@@ -44,12 +45,28 @@ class SharedStateSet {
   // The low bits: the tables place an entry by the high bits of its hash.
   static std::size_t shard_of(std::uint64_t hash) { return static_cast<std::size_t>(hash & (kShards - 1)); }
 
+  // Held for a few dozen instructions: a test-and-test-and-set lock, which
+  // yields to the scheduler rather than spin while the holder is preempted
+  // (the machine may be shared).
+  class SpinLock {
+   public:
+    void lock() {
+      while (held_.exchange(true, std::memory_order_acquire)) {
+        while (held_.load(std::memory_order_relaxed)) std::this_thread::yield();
+      }
+    }
+    void unlock() { held_.store(false, std::memory_order_release); }
+
+   private:
+    std::atomic<bool> held_{false};
+  };
+
   struct alignas(64) KernelShard {
-    std::mutex lock;
+    SpinLock lock;
     InternTable table;
   };
   struct alignas(64) StateShard {
-    std::mutex lock;
+    SpinLock lock;
     ShortKeyStateSet exact;
     FingerprintSet fingerprints;
   };

@@ -161,15 +161,10 @@ bool StateSpace::remember(Node& n) {
 }
 
 std::optional<std::string> StateSpace::violation_in(const Node& n) {
-  // A kernel's invariants are checked once (exact, one thread: numbers are dense).
-  const bool dense = shared_ == nullptr && !o_.fingerprint;
-  const bool known_good = dense && n.kernel_number < kernel_checked_.size() && kernel_checked_[n.kernel_number] != 0;
-  if (!known_good) {
+  // A kernel's invariants are checked once (by this worker).
+  if (checked_kernels_.count(n.kernel_number) == 0) {
     if (!model::invariants_hold(n.kernel, invariant_scratch_)) return "invariant: " + model::check_invariants(n.kernel).front();
-    if (dense) {
-      if (kernel_checked_.size() <= n.kernel_number) kernel_checked_.resize(n.kernel_number + 1, 0);
-      kernel_checked_[n.kernel_number] = 1;
-    }
+    checked_kernels_.insert(n.kernel_number);
   }
   for (std::size_t i = 0; i < s_.max_deliveries.size(); ++i) {
     const DeliveryBound& b = s_.max_deliveries[i];

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "check/explorer.hpp"
@@ -126,7 +127,7 @@ class StateSpace {
   std::uint64_t effects_used_ = 0;
   std::vector<std::vector<std::uint32_t>> deltas_{{}};  // delivery increments; 0: none
   std::vector<std::uint32_t> scratch_delta_;
-  std::vector<std::uint8_t> kernel_checked_;  // invariants held (one thread only)
+  std::unordered_set<std::uint64_t> checked_kernels_;  // whose invariants held
   model::InvariantScratch invariant_scratch_;
 };
 
