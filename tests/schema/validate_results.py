@@ -92,6 +92,11 @@ with tempfile.TemporaryDirectory() as tmp:
     scenario = pathlib.Path(source) / "tests/check/oneshot-with-bystander.json"
     validate("explore --json", run([kqcheck, "explore", "--json", scenario]))
     validate("explore --json (violation)", run([kqcheck, "explore", "--json", "--mutate", "oneshot-not-deleted", scenario]))
+    validate("explore --swarm --json (violation)",
+             run([kqcheck, "explore", "--json", "--swarm", "3", "--mutate", "oneshot-not-deleted", scenario], want=1))
+    for i in range(2):
+        (tmp / f"swarm-{i}.json").write_bytes(run([kqcheck, "explore", "--json", "--swarm", "4", "--shard", f"{i}/2", scenario]).stdout)
+    validate("merge --json (swarm)", run([kqcheck, "merge", "--json", tmp / "swarm-0.json", tmp / "swarm-1.json"], want=0))
 
     # A folder with bad files: one bad-input entry each, the good trace still replayed.
     bad = tmp / "bad"

@@ -1,6 +1,8 @@
 // kqcheck: search for programs that break an implementation.
 //   kqcheck random --seed S --count N [--steps M] [--against model|host|native] [--host-os OS]
-//                  [--mutate NAME] [--out DIR]
+//                  [--mutate NAME] [--out DIR] [--shard I/N] [--json]
+//   kqcheck explore SCENARIO [--threads N] [--swarm K [--shard I/N]] ...
+//   kqcheck merge SHARD.json...   (the whole campaign's or swarm's result)
 // Without --against every step of every program is checked against the
 // model's invariants and semantic properties; with it each program runs on
 // the reference (a faithful model; the model through the recorder's workers;
