@@ -1,11 +1,15 @@
-// The explorer's visited set, in three forms. All are open-addressing
-// tables with linear probing that grow by half when three quarters full, so
-// that their memory, slack included, is what they report.
-//   ExactStateSet        the whole encoding of every state;
-//   CollapsedStateSet    the same states, exactly (the default: no two
-//                        different states are ever confused), each stored
-//                        as the numbers of its parts in per-part tables -
-//                        SPIN's COLLAPSE compression;
+// The explorer's visited sets. All are open-addressing tables with linear
+// probing that grow by half when three quarters full, so that their memory,
+// slack included, is what they report.
+//   ExactStateSet        any byte strings, exactly, stored in an arena;
+//   ShortKeyStateSet     the same, keys of up to 15 bytes in their slots:
+//                        the explorer's states (kernel number and counters,
+//                        check/state_space.hpp), exact by default;
+//   InternTable          numbers distinct byte strings: the explorer's kernels;
+//   CollapsedStateSet    whole encodings stored as the numbers of their parts
+//                        in per-part tables (SPIN's COLLAPSE compression) -
+//                        the explorer's exact storage before kernels were
+//                        numbered whole; no longer used by it;
 //   FingerprintSet       64-bit hashes only, 8 bytes a slot: between 10.7
 //                        and 16 bytes per stored state with the slack. A
 //                        collision would hide a state (probability about
