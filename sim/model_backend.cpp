@@ -8,8 +8,6 @@ ModelBackend::ModelBackend(const model::DialectProfile& profile, model::KernelCo
     : kernel_(profile, config) {}
 
 CallResult ModelBackend::checked(CallResult r) const {
-  // The allocation-free check first; the words only when one fails.
-  if (model::invariants_hold(kernel_, invariant_scratch_)) return r;
   auto violations = model::check_invariants(kernel_);
   if (!violations.empty()) throw InvariantViolation("model invariant violated: " + violations.front());
   return r;

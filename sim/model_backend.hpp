@@ -4,7 +4,6 @@
 
 #include <stdexcept>
 
-#include "model/invariants.hpp"
 #include "model/kernel.hpp"
 #include "sim/backend.hpp"
 
@@ -55,7 +54,6 @@ class ModelBackend final : public Backend {
   CallResult checked(CallResult r) const;
 
   model::Kernel kernel_;
-  mutable model::InvariantScratch invariant_scratch_;  // reused by checked(): no allocation per call
 };
 
 }  // namespace kqsim::sim
