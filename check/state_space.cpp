@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "check/state_hash.hpp"
+#include "check/trace_properties.hpp"
 #include "model/kevent_names.hpp"
 
 namespace kqsim::check {
@@ -106,7 +107,7 @@ StateSpace::Successor StateSpace::next(Node& from, std::size_t t, bool take_kern
 
 // The increments of the scenario's delivery counts, as a number in deltas_.
 std::uint32_t StateSpace::count_deliveries(const model::KeventResult& r) {
-  if (r.events.empty() || r.events.front().flags == model::ev::kError) return 0;  // none, or change records
+  if (r.events.empty() || !counts_as_delivery(r.events)) return 0;  // none, or change records
   scratch_delta_.assign(s_.max_deliveries.size(), 0);
   bool any = false;
   for (const model::KEvent& e : r.events) {
@@ -163,14 +164,15 @@ bool StateSpace::remember(Node& n) {
 std::optional<std::string> StateSpace::violation_in(const Node& n) {
   // A kernel's invariants are checked once (by this worker).
   if (checked_kernels_.count(n.kernel_number) == 0) {
-    if (!model::invariants_hold(n.kernel, invariant_scratch_)) return "invariant: " + model::check_invariants(n.kernel).front();
+    if (!model::invariants_hold(n.kernel, invariant_scratch_)) {
+      return PropertyViolation{"invariant", model::check_invariants(n.kernel).front()}.text();
+    }
     checked_kernels_.insert(n.kernel_number);
   }
   for (std::size_t i = 0; i < s_.max_deliveries.size(); ++i) {
     const DeliveryBound& b = s_.max_deliveries[i];
     if (n.deliveries[i] > b.max) {
-      return model::filter_name(b.filter) + " ident " + std::to_string(b.ident) + " delivered " +
-             std::to_string(n.deliveries[i]) + " times, at most " + std::to_string(b.max) + " allowed";
+      return PropertyViolation{"max-deliveries", delivery_bound_message(b, n.deliveries[i])}.text();
     }
   }
   return std::nullopt;
