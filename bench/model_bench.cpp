@@ -103,6 +103,33 @@ void BM_ExplorerStates(benchmark::State& state) {
 }
 BENCHMARK(BM_ExplorerStates)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
+// The same search on 1 and 2 workers sharing the visited set (exact): the
+// wall-clock rate is what --threads buys; the counts are the same.
+void BM_ExplorerThreads(benchmark::State& state) {
+  const check::Scenario s =
+      check::load_scenario_file(std::string(KQSIM_SOURCE_DIR) + "/traces/scenarios/six-threads-pipe-and-user.json");
+  check::ExploreOptions o;
+  o.threads = static_cast<unsigned>(state.range(0));
+  std::uint64_t distinct = 0;
+  for (auto _ : state) distinct += check::explore(s, o).distinct;
+  state.SetItemsProcessed(static_cast<std::int64_t>(distinct));  // distinct states per second
+}
+BENCHMARK(BM_ExplorerThreads)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Random testing as `kqcheck random` does it: generate a fifty-step program
+// and run it on the model with invariants and properties checked per step.
+void BM_RandomProgramsCampaign(benchmark::State& state) {
+  const check::GeneratorOptions g{.steps = 50, .with_sockets = true, .with_kqueuex = true, .with_aio = true};
+  const check::ModelUnderTest m;
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    const traces::Trace t = check::generate_program(check::trace_seed(20261123, i++), g);
+    benchmark::DoNotOptimize(check::run_with_properties(t, m));
+  }
+  state.SetItemsProcessed(state.iterations());  // programs per second
+}
+BENCHMARK(BM_RandomProgramsCampaign)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 // Parsing a trace of N steps (text to JSON to Trace) must stay linear in N:

@@ -31,11 +31,14 @@ inline constexpr std::uint64_t kSecret1 = 0xe7037ed1a0b428dbULL;
 inline constexpr std::uint64_t kSecret2 = 0x8ebc6af09c88c6e3ULL;
 }  // namespace hash_detail
 
-inline std::uint64_t state_hash(std::string_view bytes) {
+// `salt` picks one of a family of hash functions (swarm members each use
+// their own, so a collision that hides a state from one hides it from no
+// other); 0 is the explorer's default.
+inline std::uint64_t state_hash(std::string_view bytes, std::uint64_t salt = 0) {
   using namespace hash_detail;
   const char* p = bytes.data();
   std::size_t n = bytes.size();
-  std::uint64_t seed = kSecret0 ^ fold(n ^ kSecret1, kSecret2);
+  std::uint64_t seed = kSecret0 ^ fold(n ^ kSecret1, kSecret2 ^ salt);
   for (; n > 16; n -= 16, p += 16) seed = fold(load8(p) ^ kSecret1, load8(p + 8) ^ seed);
   // The last 1..16 bytes, zero-padded (the length is in the seed).
   char tail[16] = {};

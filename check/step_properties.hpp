@@ -31,7 +31,10 @@ struct PropertyViolation {
 };
 
 // The first property the step broke; nullopt when all hold.
+// `with_invariants`: the model's invariants first (a caller whose backend
+// already checked them after the call - sim::ModelBackend - skips them).
 std::optional<PropertyViolation> check_step_properties(const model::Kernel& kernel, model::Pid pid, const traces::Step& step,
-                                                 std::int32_t kqfd, const traces::ActualObservation& result);
+                                                 std::int32_t kqfd, const traces::ActualObservation& result,
+                                                 bool with_invariants = true);
 
 }  // namespace kqsim::check

@@ -29,7 +29,7 @@ std::optional<PropertyViolation> PropertyChecker::after_step(const sim::Interpre
   if (o.skipped || o.host_unsupported) return std::nullopt;
   const traces::Step& step = *o.step;
   if (properties_.step_properties) {
-    auto bad = check_step_properties(kernel, interp.proc_id(step.proc), step, kqueue_fd_of(interp, step), o.actual);
+    auto bad = check_step_properties(kernel, interp.proc_id(step.proc), step, kqueue_fd_of(interp, step), o.actual, with_invariants_);
     if (bad) return bad;
   }
   if (step.op != traces::Op::kKevent || !counts_as_delivery(o.actual.events)) return std::nullopt;

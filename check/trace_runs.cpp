@@ -22,6 +22,7 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   sim::ModelBackend backend(*m.profile, config_of(m));
   sim::Interpreter interp(trace, backend);
   PropertyChecker checker(random_run_properties());
+  checker.invariants_checked_by_backend();  // ModelBackend::checked, after every call
   std::optional<Failure> failure;
   std::size_t next_step = 0;  // the step an invariant broken inside a call belongs to
   try {

@@ -107,6 +107,35 @@ void ExactStateSet::grow() {
   }
 }
 
+ShortKeyStateSet::ShortKeyStateSet() : table_(kInitialSlots, Slot{}) {}
+
+bool ShortKeyStateSet::insert(std::string_view key, std::uint64_t hash) {
+  if (key.empty() || key.size() > kInline) return long_.insert(key, hash);
+  if (too_full(used_, table_.size())) grow();
+  Slot want{};
+  std::memcpy(want.bytes, key.data(), key.size());
+  want.length = static_cast<std::uint8_t>(key.size());
+  std::size_t i = home_slot(hash, table_.size());
+  while (table_[i].length != 0) {
+    if (std::memcmp(&table_[i], &want, sizeof want) == 0) return false;
+    i = i + 1 == table_.size() ? 0 : i + 1;
+  }
+  table_[i] = want;
+  ++used_;
+  return true;
+}
+
+void ShortKeyStateSet::grow() {
+  std::vector<Slot> old = std::move(table_);
+  table_.assign(old.size() + old.size() / 2, Slot{});
+  for (const Slot& e : old) {
+    if (e.length == 0) continue;
+    std::size_t i = home_slot(state_hash(std::string_view(e.bytes, e.length)), table_.size());
+    while (table_[i].length != 0) i = i + 1 == table_.size() ? 0 : i + 1;
+    table_[i] = e;
+  }
+}
+
 InternTable::InternTable() : slots_(kInitialSlots, 0) {}
 
 std::uint32_t InternTable::intern(std::string_view bytes, std::uint64_t hash) {

@@ -1,11 +1,15 @@
-// The explorer's visited set, in three forms. All are open-addressing
-// tables with linear probing that grow by half when three quarters full, so
-// that their memory, slack included, is what they report.
-//   ExactStateSet        the whole encoding of every state;
-//   CollapsedStateSet    the same states, exactly (the default: no two
-//                        different states are ever confused), each stored
-//                        as the numbers of its parts in per-part tables -
-//                        SPIN's COLLAPSE compression;
+// The explorer's visited sets. All are open-addressing tables with linear
+// probing that grow by half when three quarters full, so that their memory,
+// slack included, is what they report.
+//   ExactStateSet        any byte strings, exactly, stored in an arena;
+//   ShortKeyStateSet     the same, keys of up to 15 bytes in their slots:
+//                        the explorer's states (kernel number and counters,
+//                        check/state_space.hpp), exact by default;
+//   InternTable          numbers distinct byte strings: the explorer's kernels;
+//   CollapsedStateSet    whole encodings stored as the numbers of their parts
+//                        in per-part tables (SPIN's COLLAPSE compression) -
+//                        the explorer's exact storage before kernels were
+//                        numbered whole; no longer used by it;
 //   FingerprintSet       64-bit hashes only, 8 bytes a slot: between 10.7
 //                        and 16 bytes per stored state with the slack. A
 //                        collision would hide a state (probability about
@@ -60,6 +64,33 @@ class ExactStateSet {
   std::uint64_t chunk_bytes_total_ = 0;
   std::size_t chunk_size_ = 0, chunk_used_ = 0;
   std::uint64_t used_ = 0;
+};
+
+// Exact, for keys that are mostly short - the explorer's (kernel number,
+// program counters, deliveries), a dozen bytes: a key of up to 15 bytes is
+// stored in its 16-byte slot with its length, so a probe compares the slot
+// itself instead of following a pointer to a key elsewhere in memory (a
+// cache miss each time a state is seen again, which is most of the time);
+// longer keys go to an ExactStateSet. 21 to 32 bytes per short key.
+class ShortKeyStateSet {
+ public:
+  ShortKeyStateSet();
+  // True when the key was not there yet; `hash` is state_hash(key).
+  bool insert(std::string_view key, std::uint64_t hash);
+  [[nodiscard]] std::uint64_t size() const { return used_ + long_.size(); }
+  [[nodiscard]] std::uint64_t bytes() const { return table_.size() * sizeof(Slot) + long_.bytes(); }
+
+  static constexpr std::size_t kInline = 15;
+
+ private:
+  struct Slot {
+    char bytes[kInline];
+    std::uint8_t length;  // 0: empty (keys are never empty here)
+  };
+  void grow();
+  std::vector<Slot> table_;
+  std::uint64_t used_ = 0;
+  ExactStateSet long_;
 };
 
 // Numbers distinct byte strings 0, 1, 2, ... in order of first sight.

@@ -72,6 +72,22 @@ TEST(VisitedSet, ExactAndFingerprintAgreeWithAPlainSet) {
   EXPECT_EQ(exact.size(), reference.size());
 }
 
+// Keys of 1 to 30 bytes: those up to 15 live in the slots, the others in
+// the long-key set; both halves must agree with a plain set, across growth.
+TEST(VisitedSet, ShortKeySetAgreesWithAPlainSet) {
+  Prng rng(12);
+  ShortKeyStateSet set;
+  std::set<std::string> reference;
+  for (int i = 0; i < 50000; ++i) {
+    std::string key(1 + rng.below(30), '\0');
+    for (char& c : key) c = static_cast<char>(rng.below(3));  // a small alphabet: many repeats
+    const bool is_new = reference.insert(key).second;
+    ASSERT_EQ(set.insert(key, state_hash(key)), is_new) << "insertion " << i;
+  }
+  EXPECT_EQ(set.size(), reference.size());
+  EXPECT_GT(reference.size(), 1000U);
+}
+
 TEST(VisitedSet, InternTableNumbersInOrderOfFirstSight) {
   InternTable t;
   for (std::uint32_t i = 0; i < 1000; ++i) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Real outputs of every comparing command validate against the result schema.
 
-Runs kqreplay diff --json, diff --against --json, kqcheck random --json and
-kqcheck explore --json on inputs with known divergences (recordings of the
+Runs kqreplay diff --json, diff --against --json, kqcheck random --json (whole and
+sharded), kqcheck merge --json and kqcheck explore --json on inputs with known divergences (recordings of the
 model-backed C API with injected deviations) and checks each document against
 traces/schema/kqsim-result-1.schema.json; also that a folder holding bad files
 gives one bad-input entry per bad file (exit 2, never 4) and that
@@ -81,9 +81,22 @@ with tempfile.TemporaryDirectory() as tmp:
     if doc and "flags" not in categories(doc):
         fail("random --json: the ev-add-kept failure is not a flags divergence")
     validate("random --json (properties)", run([kqcheck, "random", "--json", "--seed", "1", "--count", "5"], want=0))
+    shards = []
+    for i in range(2):
+        p = run([kqcheck, "random", "--json", "--seed", "7", "--count", "40", "--mutate", "oneshot-not-deleted",
+                 "--max-failures", "0", "--shard", f"{i}/2", "--out", tmp / "shards"])
+        validate(f"random --shard {i}/2 --json", p)
+        shards.append(tmp / f"shard-{i}.json")
+        shards[-1].write_bytes(p.stdout)
+    validate("merge --json", run([kqcheck, "merge", "--json", *shards], want=1))
     scenario = pathlib.Path(source) / "tests/check/oneshot-with-bystander.json"
     validate("explore --json", run([kqcheck, "explore", "--json", scenario]))
     validate("explore --json (violation)", run([kqcheck, "explore", "--json", "--mutate", "oneshot-not-deleted", scenario]))
+    validate("explore --swarm --json (violation)",
+             run([kqcheck, "explore", "--json", "--swarm", "3", "--mutate", "oneshot-not-deleted", scenario], want=1))
+    for i in range(2):
+        (tmp / f"swarm-{i}.json").write_bytes(run([kqcheck, "explore", "--json", "--swarm", "4", "--shard", f"{i}/2", scenario]).stdout)
+    validate("merge --json (swarm)", run([kqcheck, "merge", "--json", tmp / "swarm-0.json", tmp / "swarm-1.json"], want=0))
 
     # A folder with bad files: one bad-input entry each, the good trace still replayed.
     bad = tmp / "bad"

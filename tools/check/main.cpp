@@ -1,7 +1,9 @@
 // kqcheck: search for programs that break an implementation.
 //   kqcheck random --seed S --count N [--steps M] [--against model|host|native] [--host-os OS]
-//                  [--mutate NAME] [--out DIR]
+//                  [--mutate NAME] [--out DIR] [--shard I/N] [--json]
 //   kqcheck shrink TRACE... [--against native|host] [--out DIR]
+//   kqcheck explore SCENARIO [--threads N] [--swarm K [--shard I/N]] ...
+//   kqcheck merge SHARD.json...   (the whole campaign's or swarm's result)
 // Without --against every step of every program is checked against the
 // model's invariants and semantic properties; with it each program runs on
 // the reference (a faithful model; the model through the recorder's workers;
@@ -9,6 +11,8 @@
 // played by a native kqrecord) and is replayed on the model under test.
 // Every failure, a crash or a hang of the reference included, is shrunk and
 // written as a replayable trace. Same seed, same programs, same results.
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,11 +24,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "check/campaign_shards.hpp"
 #include "check/explorer.hpp"
 #include "check/linearizability.hpp"
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
+#include "check/swarm_report.hpp"
 #include "check/trace_runs.hpp"
 #include "model/mutations.hpp"
 #include "sim/host/host_backend.hpp"
@@ -109,7 +115,12 @@ struct Options {
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
   double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
+  std::optional<check::ShardSpec> shard;  // run only this shard's programs (check/campaign_shards.hpp)
 };
+
+check::CampaignHeader campaign_header(const Options& o) {
+  return {o.seed, o.against.empty() ? std::nullopt : std::optional(o.against), o.count, o.max_failures, o.shard};
+}
 
 // The native worker: --native-worker, else a kqrecord beside this kqcheck
 // (an install), else the one this build made.
@@ -257,28 +268,24 @@ int campaign(Options o) {
     return replay::kExitBadInput;
   }
   check::ModelUnderTest m{profile, *mutations, o.raw_fds};
-  nlohmann::json failures_json = nlohmann::json::array();
   check::BackendFactory ref = reference_for(o, *profile);
-  cli::Progress progress("kqcheck", "programs", o.count, o.progress);
+  const check::ProgramRange range = check::shard_range(o.count, o.shard.value_or(check::ShardSpec{}));
+  cli::Progress progress("kqcheck", "programs", range.end - range.first, o.progress);
   const check::GeneratorOptions gen = generator_options(o, *profile);
   const bool through_workers = o.against == "native" || o.against == "host";
   const std::size_t shrink_attempts = o.shrink_attempts != 0 ? o.shrink_attempts : through_workers ? 2000 : 20000;
   const double shrink_seconds = o.shrink_seconds != 0 ? o.shrink_seconds : through_workers ? 2 : 0;
-  std::uint64_t failures = 0, steps = 0, runs = 0;
-  std::map<std::string, std::uint64_t> by_kind;
-  std::set<std::string> signatures;  // failures already shrunk and written
-  for (std::uint64_t i = 0; i < o.count && (o.max_failures == 0 || failures < o.max_failures); ++i) {
+  check::CampaignTally tally;
+  for (std::uint64_t i = range.first; i < range.end && (o.max_failures == 0 || tally.failures < o.max_failures); ++i) {
     traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), gen);
     t.dialect = o.dialect;
-    steps += t.steps.size();
-    ++runs;
+    tally.steps += t.steps.size();
+    ++tally.runs;
     auto failure = run_one(t, o, m, ref, nullptr);
-    progress.update(i + 1, fmt::format("{} failure(s)", failures));
+    progress.update(i + 1 - range.first, fmt::format("{} failure(s)", tally.failures));
     if (!failure) continue;
-    ++failures;
-    ++by_kind[failure->kind];
     fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
-    if (!signatures.insert(signature(t, *failure)).second) {
+    if (!tally.add_failure(i, failure->kind, signature(t, *failure))) {
       fmt::print(text_out(o.json), "  seen before (same kind, op and message): not shrunk again\n");
       continue;
     }
@@ -297,23 +304,18 @@ int campaign(Options o) {
         shrink_attempts);
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
-    if (again) failures_json.push_back(failure_json(write_failure(o, small, *again, obs), small, *again));
+    if (again) tally.add_entry(failure_json(write_failure(o, small, *again, obs), small, *again));
     else fmt::print(text_out(o.json), "  (the shrunk program no longer fails: a flaky reference; not written)\n");
     std::fflush(stdout);
   }
-  progress.finish(runs, fmt::format("{} failure(s)", failures));
-  fmt::print(text_out(o.json), "{} traces, {} steps, {} failure(s), {} distinct", runs, steps, failures, signatures.size());
-  for (const auto& [kind, n] : by_kind) fmt::print(text_out(o.json), ", {} {}", n, kind);
-  fmt::print(text_out(o.json), "\n");
-  if (o.json) {
-    nlohmann::json doc{{"format", traces::kResultFormat}, {"command", "random"}, {"seed", o.seed},
-                       {"against", o.against.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.against)},
-                       {"traces", failures_json},
-                       {"summary", {{"traces", runs}, {"steps", steps}, {"failures", failures}, {"by_category", by_kind}}}};
-    std::cout << traces::dump_result(doc) << "\n";
-  }
-  return failures == 0 ? replay::kExitOk : replay::kExitDivergence;
+  progress.finish(tally.runs, fmt::format("{} failure(s)", tally.failures));
+  fmt::print(text_out(o.json), "{}\n", check::campaign_summary_line(tally));
+  if (o.json) std::cout << traces::dump_result(check::campaign_document(campaign_header(o), tally)) << "\n";
+  return tally.failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
+
+// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
+constexpr int kExitIncomplete = 5;
 
 struct ExploreCli {
   std::string scenario;
@@ -325,10 +327,38 @@ struct ExploreCli {
   std::string out;
   bool progress = false;
   bool json = false;
+  unsigned threads = 1;
+  std::uint64_t swarm = 0;  // members; 0: one exhaustive search
+  std::uint64_t swarm_seed = 1;
+  std::string shard;        // with --swarm: run only these members
 };
 
-// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
-constexpr int kExitIncomplete = 5;
+// kqcheck explore --swarm (check/swarm_report.hpp): exit 1 on a violation,
+// 0 when some member searched the whole space, else 5 (a bound cut every one).
+int swarm_command(const ExploreCli& c, const check::Scenario& s, const check::ExploreOptions& o) {
+  check::SwarmOptions w{c.swarm, c.swarm_seed, 0, c.swarm};
+  if (!c.shard.empty()) {
+    const check::ProgramRange range = check::shard_range(c.swarm, *check::parse_shard(c.shard));
+    w.first = range.first;
+    w.end = range.end;
+  }
+  const check::SwarmResult r = check::explore_swarm(s, o, w);
+  std::fputs(check::swarm_text(s, w, r).c_str(), text_out(c.json));
+  if (r.violating && !c.out.empty()) {
+    check::ExploreResult found = r.members[*r.violating].result;
+    if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, found, o)).dump(2) + "\n")) {
+      std::cerr << "kqcheck: cannot write " << c.out << "\n";
+      return replay::kExitBadInput;
+    }
+  }
+  if (c.json) std::cout << traces::dump_result(check::swarm_document(s, w, r, c.out)) << "\n";
+  if (r.violating) return replay::kExitDivergence;
+  for (const check::SwarmMember& m : r.members) {
+    if (m.result.complete) return replay::kExitOk;
+  }
+  return kExitIncomplete;
+}
+
 
 // The search's outcome as a result document (kqsim-result/1): one entry
 // for a violation, with its schedule; none for a clean search.
@@ -367,7 +397,14 @@ int explore_command(const ExploreCli& c) {
     }
   }
   check::Scenario s = check::load_scenario_file(c.scenario);
-  check::ExploreOptions o{c.fingerprint, c.max_states, c.max_depth, *mutations, c.por, {}};
+  check::ExploreOptions o;
+  o.fingerprint = c.fingerprint;
+  o.max_states = c.max_states;
+  o.max_depth = c.max_depth;
+  o.mutations = *mutations;
+  o.partial_order_reduction = c.por;
+  o.threads = c.threads;
+  if (c.swarm > 0) return swarm_command(c, s, o);
   cli::Progress progress("kqcheck explore", "states (of the --max-states bound)", c.max_states, c.progress);
   if (progress.enabled()) {
     o.on_progress = [&progress](std::uint64_t generated, std::uint64_t distinct) {
@@ -380,10 +417,11 @@ int explore_command(const ExploreCli& c) {
   fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
              r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
   fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
-             "{:.1f} bytes per stored state ({}){}\n",
+             "{:.1f} bytes per stored state ({}), {:.1f} MB of cached step effects{}\n",
              per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
              r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
-             c.fingerprint ? "fingerprints" : "exact", r.complete ? "" : " [bound reached: incomplete]");
+             c.fingerprint ? "fingerprints" : "exact", static_cast<double>(r.cache_bytes) / 1e6,
+             r.complete ? "" : " [bound reached: incomplete]");
   if (!r.violation) {
     if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
     return r.complete ? replay::kExitOk : kExitIncomplete;
@@ -427,9 +465,65 @@ int linearize_command(const std::string& path) {
   return replay::kExitDivergence;
 }
 
+struct MergeCli {
+  std::vector<std::string> files;
+  bool json = false;
+};
+
+// kqcheck merge: the whole campaign's result from its shards' (exactly what
+// one `kqcheck random` without --shard prints; check/campaign_shards.hpp).
+int merge_command(const MergeCli& c) {
+  std::vector<nlohmann::json> docs;
+  for (const std::string& path : c.files) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "kqcheck merge: cannot read " << path << "\n";
+      return replay::kExitBadInput;
+    }
+    try {
+      docs.push_back(nlohmann::json::parse(in));
+    } catch (const nlohmann::json::parse_error& e) {
+      std::cerr << "kqcheck merge: " << path << ": not JSON: " << e.what() << "\n";
+      return replay::kExitBadInput;
+    }
+  }
+  if (!docs.empty() && check::is_swarm_document(docs.front())) {
+    try {
+      const nlohmann::json whole = check::merge_swarm_shards(docs, c.files);
+      fmt::print(text_out(c.json), "{}: swarm of {} members merged: {} states generated, {} member(s) complete, {}\n",
+                 whole["summary"]["swarm"]["name"].get<std::string>(), whole["summary"]["swarm"]["members"].get<std::uint64_t>(),
+                 whole["summary"]["generated"].get<std::uint64_t>(), whole["summary"]["complete_members"].get<std::uint64_t>(),
+                 whole["traces"].empty() ? "no violation" : "VIOLATION: " + whole["traces"][0]["error"].get<std::string>());
+      if (c.json) std::cout << traces::dump_result(whole) << "\n";
+      if (!whole["traces"].empty()) return replay::kExitDivergence;
+      return whole["summary"]["complete_members"].get<std::uint64_t>() > 0 ? replay::kExitOk : kExitIncomplete;
+    } catch (const check::MergeError& e) {
+      std::cerr << "kqcheck merge: " << e.what() << "\n";
+      return replay::kExitBadInput;
+    }
+  }
+  check::CampaignHeader header;
+  check::CampaignTally all;
+  try {
+    all = check::merge_campaign_shards(docs, c.files, header);
+  } catch (const check::MergeError& e) {
+    std::cerr << "kqcheck merge: " << e.what() << "\n";
+    return replay::kExitBadInput;
+  }
+  header.shard.reset();
+  fmt::print(text_out(c.json), "{}\n", check::campaign_summary_line(all));
+  if (c.json) std::cout << traces::dump_result(check::campaign_document(header, all)) << "\n";
+  return all.failures == 0 ? replay::kExitOk : replay::kExitDivergence;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A campaign frees each program's memory as the next one takes it: without
+  // this glibc hands the top of the heap back to the system and asks for it
+  // again every program (brk calls were 6 % of a campaign's time).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
   if (argc >= 2 && std::string(argv[1]) == "--kqsim-worker") {
     host::run_worker(host::kChannelFd, argv[0], argc >= 3 && std::string(argv[2]) == "--after-exec");
   }
@@ -462,6 +556,15 @@ int main(int argc, char** argv) {
   random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
   random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
+  std::string shard;
+  random->add_option("--shard", shard,
+                     "Run only shard I of N (I/N, 0 <= I < N): programs count*I/N to count*(I+1)/N; "
+                     "`kqcheck merge` combines the N --json results into the whole campaign's")
+      ->check([](const std::string& v) { return check::parse_shard(v) ? std::string() : "--shard: want I/N with 0 <= I < N <= 10^9"; });
+  MergeCli merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Combine the --json results of `kqcheck random --shard I/N` (every I of one N) into the whole campaign's");
+  merge_cmd->add_option("RESULTS", merge.files, "The shards' result documents, in any order")->required();
+  merge_cmd->add_flag("--json", merge.json, "Print the merged result as JSON (kqsim-result/1) on stdout, the text on stderr");
   std::uint64_t index = 0;
   CLI::App* generate = app.add_subcommand("generate", "Print one generated program as a trace");
   generate->add_option("--seed", o.seed, "Campaign seed")->check(any_u64);
@@ -477,6 +580,16 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--por", ex.por, "Partial-order reduction: run a step alone when it commutes with all other threads' steps");
   explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states")->check(cli::decimal_in(1, kMaxStates));
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length")->check(cli::decimal_in(1, kMaxDepth));
+  explore_cmd->add_option("--threads", ex.threads,
+                          "Workers sharing one visited set (same states and transitions as one; 1 to 256)")
+      ->check(cli::decimal_in(1, 256));
+  explore_cmd->add_option("--swarm", ex.swarm,
+                          "Swarm: this many bounded depth-first searches, each with its own random thread order and hash "
+                          "(--max-states and --max-depth bound each); for state spaces too large to search whole")
+      ->check(cli::decimal_in(1, kMaxCount));
+  explore_cmd->add_option("--swarm-seed", ex.swarm_seed, "Seed of the swarm's members' orders and hashes")->check(any_u64);
+  explore_cmd->add_option("--shard", ex.shard, "With --swarm: run only shard I of N of the members (`kqcheck merge` combines them)")
+      ->check([](const std::string& v) { return check::parse_shard(v) ? std::string() : "--shard: want I/N with 0 <= I < N <= 10^9"; });
   explore_cmd->add_flag("--progress", ex.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   explore_cmd->add_option("--mutate", ex.mutate, mutate_help("Test the tooling: explore a deliberately broken model"));
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
@@ -502,6 +615,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   auto self = std::filesystem::canonical("/proc/self/exe", ec);
   o.self = ec ? std::string(argv[0]) : self.string();
+  if (!shard.empty()) o.shard = check::parse_shard(shard);
   if (generate->parsed()) {
     const model::DialectProfile* profile = model::find_profile(o.dialect);
     if (profile == nullptr || (!o.host_os.empty() && !check::restrict_to_host_os({}, o.host_os))) {
@@ -526,6 +640,7 @@ int main(int argc, char** argv) {
       }
       return tools::shrink_command(sh, reference_for(o, model::default_profile()));
     }
+    if (merge_cmd->parsed()) return merge_command(merge);
     return campaign(o);
   } catch (const traces::TraceError& e) {
     std::cerr << "kqcheck: " << e.what() << "\n";

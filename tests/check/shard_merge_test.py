@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""kqcheck random --shard I/N, then kqcheck merge, gives the whole campaign's result.
+
+For N = 1, 2 and 7, the N shards' --json results merged are the very document
+`kqcheck random --json` prints without --shard: programs, steps, failures,
+distinct failures, categories and the shrunk traces - for a campaign that finds
+failures in many programs (a seeded model bug, --max-failures 0), for one cut
+short by --max-failures (the cut falls inside a shard), and for a clean one.
+The same for a swarm explore in shards (members, figures, violation).
+Also: merge refuses a missing shard, a repeated one and shards of another
+campaign (exit 2), and a bad --shard is refused (exit 2).
+Usage: shard_merge_test.py KQCHECK
+"""
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+kqcheck = sys.argv[1]
+failures = 0
+checked = 0
+
+
+def fail(what):
+    global failures
+    failures += 1
+    print("FAIL", what)
+
+
+def run(args, want):
+    p = subprocess.run([kqcheck, *map(str, args)], capture_output=True, timeout=600)
+    if p.returncode not in want:
+        fail(f"kqcheck {' '.join(map(str, args))}: exit {p.returncode}, want {want}: {p.stderr.decode(errors='replace')[-400:]}")
+    return p
+
+
+def campaign(tmp, args, n, want):
+    global checked
+    out = tmp / "failures"  # every run writes the same shrunk traces here
+    whole = run(["random", "--json", "--out", out, *args], want)
+    whole_doc = json.loads(whole.stdout)
+    files = []
+    for i in range(n):
+        p = run(["random", "--json", "--out", out, "--shard", f"{i}/{n}", *args], want=(0, 1))
+        f = tmp / f"shard-{n}-{i}.json"
+        f.write_bytes(p.stdout)
+        files.append(f)
+    merged = run(["merge", "--json", *reversed(files)], want)
+    merged_doc = json.loads(merged.stdout)
+    checked += 1
+    if merged_doc != whole_doc:
+        fail(f"{' '.join(args)} in {n} shards: merged {json.dumps(merged_doc['summary'])} "
+             f"({len(merged_doc['traces'])} traces), whole {json.dumps(whole_doc['summary'])} ({len(whole_doc['traces'])} traces)")
+    text = run(["merge", *files], want)
+    if text.stdout.decode().strip() != whole.stderr.decode().strip().splitlines()[-1]:
+        fail(f"{' '.join(args)} in {n} shards: merge prints {text.stdout!r}, the campaign's last line is {whole.stderr.decode().splitlines()[-1]!r}")
+    return whole_doc, files
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    buggy = ["--seed", "7", "--count", "140", "--mutate", "oneshot-not-deleted", "--max-failures", "0"]
+    for n in (1, 2, 7):
+        doc, files = campaign(tmp, buggy, n, want=(1,))
+    if doc["summary"]["failures"] < 10 or doc["summary"]["distinct"] < 1:
+        fail(f"the seeded bug was found in too few programs to test the merge: {doc['summary']}")
+    for n in (2, 7):
+        doc, _ = campaign(tmp, ["--seed", "7", "--count", "140", "--mutate", "oneshot-not-deleted", "--max-failures", "5"], n, want=(1,))
+    if doc["summary"]["failures"] != 5 or doc["summary"]["traces"] >= 140:
+        fail(f"--max-failures 5 did not cut the campaign short: {doc['summary']}")
+    for n in (1, 7):
+        campaign(tmp, ["--seed", "3", "--count", "70"], n, want=(0,))
+
+    # A swarm explore in shards: the same members, figures and violation.
+    scenario = pathlib.Path(__file__).resolve().parents[2] / "traces/scenarios/three-threads-pipe-and-user.json"
+    swarm = ["explore", scenario, "--json", "--swarm", "5", "--swarm-seed", "3", "--max-states", "200"]
+    whole = json.loads(run(swarm, want=(5,)).stdout)
+    for n in (1, 2):
+        swarm_files = []
+        for i in range(n):
+            f = tmp / f"swarm-{n}-{i}.json"
+            f.write_bytes(run([*swarm, "--shard", f"{i}/{n}"], want=(5,)).stdout)
+            swarm_files.append(f)
+        merged = json.loads(run(["merge", "--json", *swarm_files], want=(5,)).stdout)
+        checked += 1
+        if n == 1 and merged != whole:
+            fail("swarm in 1 shard: merged document differs from the whole run's")
+        w, m = whole["summary"]["swarm"], merged["summary"]["swarm"]
+        if m["member_results"] != w["member_results"] or merged["traces"] != whole["traces"] or \
+                {k: v for k, v in merged["summary"].items() if k != "swarm"} != {k: v for k, v in whole["summary"].items() if k != "swarm"}:
+            fail(f"swarm in {n} shards: members or figures differ from the whole run's")
+        if n == 2 and (m["covered"] is not None or len(m["covered_by_shard"]) != 2):
+            fail(f"swarm in 2 shards: covered {m['covered']}, covered_by_shard {m.get('covered_by_shard')}")
+
+    # Bad merges: one clear error, exit 2.
+    run(["merge", swarm_files[0]], want=(2,))  # half a swarm
+    run(["merge", *files[:-1]], want=(2,))
+    run(["merge", files[0], *files], want=(2,))
+    other = tmp / "other.json"
+    other.write_bytes(run(["random", "--json", "--seed", "8", "--count", "140", "--shard", "6/7"], want=(0, 1)).stdout)
+    run(["merge", *files[:-1], other], want=(2,))
+    whole = tmp / "whole.json"
+    whole.write_bytes(run(["random", "--json", "--seed", "3", "--count", "5"], want=(0,)).stdout)
+    p = run(["merge", whole], want=(2,))
+    if b"shard" not in p.stderr:
+        fail(f"merge of an unsharded result: {p.stderr!r} does not name the missing shard field")
+    for bad in ("2/2", "1/0", "x/3", "1", "-1/2"):
+        run(["random", "--count", "5", "--shard", bad], want=(2,))
+
+print(f"{checked} merged campaigns compared, {failures} problems")
+sys.exit(1 if failures or checked == 0 else 0)
