@@ -68,6 +68,7 @@ class Server {
       bury_dead();
       settle();
     }
+    service_.finish();
     _exit(0);
   }
 

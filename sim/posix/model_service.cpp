@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <cstdlib>
+
 #include <cstring>
 #include <string>
 
@@ -125,10 +127,24 @@ RpcReply answer_on(sim::ModelBackend& model, HostPids& pids, const Deviations& d
 }  // namespace
 
 ModelService::ModelService(const model::DialectProfile& profile, bool host_effects)
-    : model_(profile), deviations_(active_deviations()), host_effects_(host_effects) {}
+    : model_(profile), deviations_(active_deviations()), host_effects_(host_effects) {
+  if (host_effects && std::getenv("KQSIM_TRACE") != nullptr) {
+    trace_ = std::make_unique<CallTrace>(std::string(profile.name),
+                                         [this](std::int64_t host_pid) { return to_model_pid(host_to_model_, host_pid); });
+  }
+}
+
+void ModelService::finish() const {
+  if (trace_) trace_->write(std::getenv("KQSIM_TRACE"));
+}
 
 RpcReply ModelService::answer(const RpcRequest& q) {
   RpcReply reply = answer_on(model_, host_to_model_, deviations_, q);
+  if (trace_) {
+    const bool blocked = reply.completion == static_cast<std::uint8_t>(model::Completion::kBlockedForever);
+    if (!blocked) trace_->record(q, reply);
+    if (blocked && q.op == RpcOp::kKevent && q.nchanges > 0) trace_->record_applied_changes(q);
+  }
   // kill(2) that ended a process ends the host process playing it (psignal's
   // default action, which the model decided).
   if (host_effects_ && q.op == RpcOp::kKill && reply.ret == 0) {
@@ -145,7 +161,11 @@ RpcReply ModelService::try_answer(const RpcRequest& q) const {
 }
 
 void ModelService::vanished(std::int32_t model_pid) {
-  if (model_.alive(model_pid)) (void)model_.exit_with_code(model_pid, 0);
+  if (!model_.alive(model_pid)) return;
+  RpcRequest q;
+  q.op = RpcOp::kExit;
+  q.pid = model_pid;
+  (void)answer(q);
 }
 
 }  // namespace kqsim::posix

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 
 #include "model/dialect_profile.hpp"
 #include "sim/model_backend.hpp"
+#include "sim/posix/call_trace.hpp"
 #include "sim/posix/deviations.hpp"
 #include "sim/posix/model_rpc.hpp"
 
@@ -29,12 +31,15 @@ class ModelService {
   // The host process playing model_pid ended without calling exit: exit1
   // for it, status 0 (the host's real status is not known here).
   void vanished(std::int32_t model_pid);
+  // The program is over: KQSIM_TRACE, if set, gets the trace of its calls.
+  void finish() const;
 
  private:
   sim::ModelBackend model_;
   std::map<std::int64_t, std::int32_t> host_to_model_;  // learnt from kBindPid
   const Deviations& deviations_;
   bool host_effects_;
+  std::unique_ptr<CallTrace> trace_;  // with KQSIM_TRACE set
 };
 
 }  // namespace kqsim::posix
