@@ -39,7 +39,7 @@ CallTrace::CallTrace(std::string dialect, std::function<std::int64_t(std::int64_
     : to_model_pid_(std::move(to_model_pid)) {
   trace_.name = "kqsim-c-program";
   trace_.dialect = std::move(dialect);
-  trace_.sources.push_back({"observed-real-kernels", "written by libkqsim (KQSIM_TRACE): a C program's run on the kqsim model"});
+  trace_.sources.push_back({"recording", "written by libkqsim (KQSIM_TRACE): a C program's run on the kqsim model, not on a kernel"});
 }
 
 bool CallTrace::fill(const RpcRequest& q, const RpcReply& r, Step& s) {

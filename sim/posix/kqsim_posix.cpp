@@ -23,6 +23,14 @@
 
 namespace {
 
+// The C header's numbers are the model's (both FreeBSD's).
+namespace note = kqsim::model::note;
+static_assert(NOTE_EXIT == note::kExit && NOTE_FORK == note::kFork && NOTE_EXEC == note::kExec);
+static_assert(NOTE_TRACK == note::kTrack && NOTE_TRACKERR == note::kTrackErr && NOTE_CHILD == note::kChild);
+static_assert(NOTE_PCTRLMASK == note::kPctrlMask && NOTE_TRIGGER == note::kTrigger && NOTE_LOWAT == note::kLowat);
+static_assert(EV_ERROR == kqsim::model::ev::kError && EV_EOF == kqsim::model::ev::kEof);
+static_assert(EVFILT_PROC == kqsim::model::filt::kProc && EVFILT_USER == kqsim::model::filt::kUser);
+
 using kqsim::posix::RpcOp;
 using kqsim::posix::RpcReply;
 using kqsim::posix::RpcRequest;

@@ -204,8 +204,10 @@ class Server {
       if (c->deadline_ns >= 0) {
         RpcRequest poll_now = c->parked_call;
         poll_now.timeout_sec = poll_now.timeout_nsec = 0;
-        RpcReply r = service_.answer(poll_now);
-        if (r.ret != 0 || blocked(r)) return finish(*c, r), true;
+        // Tried on a copy first: a poll that finds nothing is not a call
+        // the program made (nor a step of its trace).
+        RpcReply would = service_.try_answer(poll_now);
+        if (would.ret != 0 || blocked(would)) return finish(*c, service_.answer(poll_now)), true;
         continue;
       }
       RpcReply r = service_.answer(c->parked_call);

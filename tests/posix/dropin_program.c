@@ -70,6 +70,51 @@ static void kill_ends_the_child(void) {
   close(p[1]);
 }
 
+/* A kevent with a timeout waits for a child still running (it exits on
+ * its own, no handshake): the event arrives, the wait does not time out. */
+static void timed_wait_sees_a_running_child(void) {
+  int kq = kqueue();
+  pid_t pid = fork();
+  if (pid == 0) {
+    usleep(1000);
+    _exit(3);
+  }
+  struct kevent kev, out;
+  EV_SET(&kev, pid, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);
+  struct timespec five = {5, 0};
+  int n = kevent(kq, &kev, 1, &out, 1, &five);
+  /* ESRCH if the child was already gone when the knote was added */
+  CHECK(n == 1);
+  if (n == 1 && !(out.flags & EV_ERROR)) CHECK(out.data == 0x300);
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 3);
+  close(kq);
+}
+
+/* When every caller waits, the timed wait ends on the model's clock: one
+ * second of virtual time, no event. */
+static void timed_wait_ends_when_everyone_waits(void) {
+  int kq = kqueue();
+  int p[2];
+  CHECK(pipe(p) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char c;
+    read(p[0], &c, 1); /* waits for the parent's byte */
+    _exit(0);
+  }
+  long long before = kqsim_monotonic_ns();
+  struct kevent out;
+  struct timespec one = {1, 0};
+  CHECK(kevent(kq, NULL, 0, &out, 1, &one) == 0);
+  CHECK(kqsim_monotonic_ns() - before == 1000000000LL);
+  CHECK(write(p[1], "x", 1) == 1);
+  CHECK(waitpid(pid, NULL, 0) == pid);
+  close(p[0]);
+  close(p[1]);
+  close(kq);
+}
+
 /* Threads: one waits in kevent on an EVFILT_USER the other triggers. */
 static int user_kq;
 static void *waiter(void *arg) {
@@ -98,6 +143,8 @@ int main(void) {
   CHECK(SIGUSR1 == 30 && SIGCHLD == 20); /* FreeBSD's numbers on any host */
   exit_status_reaches_note_exit();
   kill_ends_the_child();
+  timed_wait_sees_a_running_child();
+  timed_wait_ends_when_everyone_waits();
   threads_wait_in_kevent();
   if (failures == 0) printf("dropin program: all checks passed\n");
   return failures == 0 ? 0 : 1;
