@@ -8,6 +8,7 @@
 #include "check/independence.hpp"
 #include "check/state_space.hpp"
 #include "check/thread_steps.hpp"
+#include "model/mutations.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
 #include "traces/trace_error.hpp"
@@ -340,12 +341,21 @@ traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, co
     st.index = t.steps.size();
     t.steps.push_back(std::move(st));
   }
+  // The model it was found on and what was checked, so that kqreplay
+  // replays it as the same violation (check/trace_properties.hpp).
+  t.mutation = model::mutation_name_of(o.mutations);
+  t.properties = traces::TraceProperties{false, s.max_deliveries};
   model::KernelConfig config;
   config.mutations = o.mutations;
   sim::ModelBackend backend(*model::find_profile(s.dialect), config);
   sim::Interpreter interp(t, backend);
   std::vector<traces::Observed> observed;
-  for (const sim::StepOutcome& out : interp.run()) observed.push_back(interp.to_observed(out));
+  try {
+    interp.run([&](const sim::StepOutcome& out) { observed.push_back(interp.to_observed(out)); });
+  } catch (const sim::InvariantViolation&) {
+    // The violation itself: the step that broke the invariant has no
+    // observation to record.
+  }
   for (std::size_t i = 0; i < observed.size(); ++i) t.steps[i].observed = observed[i];
   if (!t.steps.empty()) t.steps.back().note += ": " + r.violation.value_or("");
   return t;

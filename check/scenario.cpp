@@ -6,6 +6,7 @@
 
 #include "traces/json_fields.hpp"
 #include "traces/json_file.hpp"
+#include "traces/trace_properties_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -54,14 +55,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& path) {
   if (s.threads.empty()) r.fail("threads", "a scenario needs at least one thread");
   if (r.has("properties")) {
     traces::FieldReader p = r.object("properties");
-    for (traces::FieldReader b : p.array_items("max_deliveries")) {
-      DeliveryBound d;
-      d.ident = b.uint_or("ident", 0);
-      d.filter = b.filter("filter");
-      d.max = static_cast<std::uint32_t>(b.int_in_range("max", 0, 1'000'000, 1));
-      b.finish();
-      s.max_deliveries.push_back(d);
-    }
+    for (traces::FieldReader b : p.array_items("max_deliveries")) s.max_deliveries.push_back(traces::parse_delivery_bound(std::move(b)));
     s.deadlock_is_violation = p.bool_or("deadlock_is_violation", false);
     p.finish();
   }

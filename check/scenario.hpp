@@ -14,11 +14,8 @@
 
 namespace kqsim::check {
 
-struct DeliveryBound {
-  std::uint64_t ident = 0;
-  model::FilterId filter = 0;
-  std::uint32_t max = 1;  // events returned for (ident, filter), over all threads
-};
+// Events returned for (ident, filter), over all threads: at most `max`.
+using DeliveryBound = traces::DeliveryBound;
 
 struct ScenarioThread {
   std::string name;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "check/state_hash.hpp"
+#include "check/trace_properties.hpp"
 #include "model/kevent_names.hpp"
 
 namespace kqsim::check {
@@ -39,7 +40,7 @@ StateSpace::Successor StateSpace::next(Node& from, std::size_t t, bool take_kern
 }
 
 void StateSpace::count_deliveries(const model::KeventResult& r, Node& n) const {
-  if (!r.events.empty() && r.events.front().flags == model::ev::kError) return;  // change records
+  if (!counts_as_delivery(r.events)) return;  // change records
   for (const model::KEvent& e : r.events) {
     for (std::size_t i = 0; i < s_.max_deliveries.size(); ++i) {
       if (s_.max_deliveries[i].ident == e.ident && s_.max_deliveries[i].filter == e.filter) ++n.deliveries[i];
@@ -65,12 +66,13 @@ bool StateSpace::remember(const Node& n) {
 }
 
 std::optional<std::string> StateSpace::violation_in(const Node& n) {
-  if (!model::invariants_hold(n.kernel, invariant_scratch_)) return "invariant: " + model::check_invariants(n.kernel).front();
+  if (!model::invariants_hold(n.kernel, invariant_scratch_)) {
+    return PropertyViolation{"invariant", model::check_invariants(n.kernel).front()}.text();
+  }
   for (std::size_t i = 0; i < s_.max_deliveries.size(); ++i) {
     const DeliveryBound& b = s_.max_deliveries[i];
     if (n.deliveries[i] > b.max) {
-      return model::filter_name(b.filter) + " ident " + std::to_string(b.ident) + " delivered " +
-             std::to_string(n.deliveries[i]) + " times, at most " + std::to_string(b.max) + " allowed";
+      return PropertyViolation{"max-deliveries", delivery_bound_message(b, n.deliveries[i])}.text();
     }
   }
   return std::nullopt;

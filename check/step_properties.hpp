@@ -1,13 +1,16 @@
 // The semantic properties checked after every step of a run on the model,
 // each a kernel rule (core.md), alongside the invariants of
-// model/invariants.cpp:
-//   - kevent never returns more than nevents (nevents >= 0);
-//   - a delivered EV_ONESHOT knote is gone;
-//   - a delivered EV_DISPATCH knote is disabled;
-//   - a delivered EV_CLEAR knote is no longer queued;
-//   - a delivered level-triggered knote is queued again (it keeps firing
-//     while its condition holds);
-//   - no event is returned for a descriptor the process has closed.
+// model/invariants.cpp ("invariant"), each with the name it is reported by:
+//   - at-most-nevents: kevent never returns more than nevents (nevents >= 0);
+//   - oneshot-deleted: a delivered EV_ONESHOT knote is gone;
+//   - dispatch-disabled: a delivered EV_DISPATCH knote is disabled;
+//   - clear-not-requeued: a delivered EV_CLEAR knote is no longer queued;
+//   - level-requeued: a delivered level-triggered knote is queued again (it
+//     keeps firing while its condition holds);
+//   - no-event-for-closed-fd: no event is returned for a descriptor the
+//     process has closed;
+//   - aio-finished: an EVFILT_AIO event is for a finished request, with
+//     EV_EOF and its error as data.
 #pragma once
 
 #include <optional>
@@ -19,8 +22,16 @@
 
 namespace kqsim::check {
 
-// The first property the step broke, in words; nullopt when all hold.
-std::optional<std::string> check_step_properties(const model::Kernel& kernel, model::Pid pid, const traces::Step& step,
+// A broken property: its name (the words kqcheck and kqreplay print, and
+// tests match) and what broke, in words.
+struct PropertyViolation {
+  std::string property;  // "invariant", "dispatch-disabled", "max-deliveries", ...
+  std::string message;
+  [[nodiscard]] std::string text() const { return property + ": " + message; }
+};
+
+// The first property the step broke; nullopt when all hold.
+std::optional<PropertyViolation> check_step_properties(const model::Kernel& kernel, model::Pid pid, const traces::Step& step,
                                                  std::int32_t kqfd, const traces::ActualObservation& result);
 
 }  // namespace kqsim::check

@@ -1,6 +1,6 @@
 #include "check/trace_runs.hpp"
 
-#include "check/step_properties.hpp"
+#include "check/trace_properties.hpp"
 #include "sim/interpreter.hpp"
 #include "traces/compare_json.hpp"
 #include "sim/model_backend.hpp"
@@ -8,12 +8,6 @@
 
 namespace kqsim::check {
 namespace {
-
-std::int32_t kq_of(const sim::Interpreter& interp, const traces::Step& step) {
-  if (step.op != traces::Op::kKevent) return -1;
-  if (!step.fd.is_name()) return static_cast<std::int32_t>(step.fd.number());
-  return static_cast<std::int32_t>(interp.names(step.proc).lookup(step.fd.name()).value_or(-1));
-}
 
 model::KernelConfig config_of(const ModelUnderTest& m) {
   model::KernelConfig c;
@@ -27,18 +21,28 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
                                            std::vector<traces::Observed>* observed) {
   sim::ModelBackend backend(*m.profile, config_of(m));
   sim::Interpreter interp(trace, backend);
+  PropertyChecker checker(random_run_properties());
   std::optional<Failure> failure;
+  std::size_t next_step = 0;  // the step an invariant broken inside a call belongs to
   try {
     interp.run([&](const sim::StepOutcome& o) {
+      next_step = o.step->index + 1;
       if (observed != nullptr) observed->push_back(interp.to_observed(o));
       if (failure) return;
-      auto bad = check_step_properties(backend.kernel(), interp.proc_id(o.step->proc), *o.step, kq_of(interp, *o.step), o.actual);
-      if (bad) failure = Failure{o.step->index, "property", *bad, nlohmann::json::array()};
+      auto bad = checker.after_step(interp, backend.kernel(), o);
+      if (bad) failure = Failure{o.step->index, "property", bad->text(), nlohmann::json::array()};
     });
   } catch (const sim::InvariantViolation& e) {
-    return Failure{0, "property", e.what(), nlohmann::json::array()};
+    if (failure) return failure;
+    return Failure{next_step, "property", PropertyViolation{"invariant", e.violation()}.text(), nlohmann::json::array()};
   }
   return failure;
+}
+
+traces::TraceProperties random_run_properties() {
+  traces::TraceProperties p;
+  p.step_properties = true;
+  return p;
 }
 
 namespace {

@@ -34,6 +34,10 @@ struct ModelUnderTest {
 
 // Runs `trace` on the model, checking invariants and properties after each
 // step. Fills `observed` with the model's observations when given.
+// What run_with_properties checks: the step properties (and invariants);
+// written into its failure traces so kqreplay checks the same.
+traces::TraceProperties random_run_properties();
+
 std::optional<Failure> run_with_properties(const traces::Trace& trace, const ModelUnderTest& m,
                                            std::vector<traces::Observed>* observed = nullptr);
 

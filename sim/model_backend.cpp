@@ -9,7 +9,7 @@ ModelBackend::ModelBackend(const model::DialectProfile& profile, model::KernelCo
 
 CallResult ModelBackend::checked(CallResult r) const {
   auto violations = model::check_invariants(kernel_);
-  if (!violations.empty()) throw InvariantViolation("model invariant violated: " + violations.front());
+  if (!violations.empty()) throw InvariantViolation(violations.front());
   return r;
 }
 

@@ -12,7 +12,13 @@ namespace kqsim::sim {
 // The model broke one of its own invariants: a bug in kqsim, never in a trace.
 class InvariantViolation : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit InvariantViolation(const std::string& violation)
+      : std::runtime_error("model invariant violated: " + violation), violation_(violation) {}
+  // The invariant's own words, without the prefix.
+  [[nodiscard]] const std::string& violation() const { return violation_; }
+
+ private:
+  std::string violation_;
 };
 
 class ModelBackend final : public Backend {

@@ -187,6 +187,22 @@ struct HostInfo {
   std::string kqueue;  // the kqueue implementation and its version: "libkqueue 2.7.0", "FreeBSD kernel 13.2-RELEASE"
 };
 
+// A bound on the events returned for one (ident, filter), over the whole
+// run: the explorer's scenario property, carried by its counterexamples.
+struct DeliveryBound {
+  std::uint64_t ident = 0;
+  model::FilterId filter = 0;
+  std::uint32_t max = 1;
+};
+
+// What kqcheck checked after every step when it found the failure a
+// counterexample trace shows, so kqreplay checks the same
+// (check/trace_properties.hpp). The model's invariants are always checked.
+struct TraceProperties {
+  bool step_properties = false;              // check/step_properties.hpp (kqcheck random)
+  std::vector<DeliveryBound> max_deliveries;  // a scenario's bounds (kqcheck explore)
+};
+
 struct Trace {
   std::string path;  // where it was read from, for messages
   std::string name;
@@ -195,6 +211,10 @@ struct Trace {
   std::vector<SourceRef> sources;
   std::optional<HostInfo> host;
   std::map<std::string, std::int64_t> constants;  // what a recorder measured on the host
+  // A deliberate model bug (model/mutations.hpp) the trace runs on: a
+  // counterexample kqcheck --mutate found. "" is the faithful model.
+  std::string mutation;
+  std::optional<TraceProperties> properties;
   std::vector<Step> steps;
 };
 

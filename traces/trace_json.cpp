@@ -14,6 +14,7 @@
 #include "traces/json_file.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/trace_error.hpp"
+#include "traces/trace_properties_json.hpp"
 #include "traces/aio_step_json.hpp"
 #include "traces/vfs_step_json.hpp"
 
@@ -231,6 +232,7 @@ void parse_header(FieldReader& r, Trace& t) {
     FieldReader c = r.object("constants");
     for (const auto& [key, value] : doc_constants(c)) t.constants[key] = value;
   }
+  parse_check_fields(r, t);
 }
 
 }  // namespace
@@ -419,6 +421,7 @@ json trace_to_json(const Trace& t) {
     if (!t.host->kqueue.empty()) doc["host"]["kqueue"] = t.host->kqueue;
   }
   if (!t.constants.empty()) doc["constants"] = t.constants;
+  check_fields_to_json(t, doc);
   json steps = json::array();
   for (const Step& s : t.steps) {
     json out;

@@ -44,11 +44,11 @@ if "$kqrecord" "$root/traces/conformance/kevent/oneshot-delivers-once.json" -o "
 else
   failed=$((failed + 1)); echo "FAIL kqrecord-model could not record"
 fi
-# A counterexample of the explorer on a deliberately broken model: on the
-# faithful model its last kevent() can never complete, so the export stops
-# there (exit 2, as for diff) and says so.
+# A counterexample of the explorer on a deliberately broken model: replayed
+# on that model (the trace names its mutation), it breaks the scenario's
+# delivery bound at its last step, which the export marks (exit 1).
 if "$kqcheck" explore "$root/traces/scenarios/oneshot-two-waiters.json" --mutate oneshot-not-deleted --out "$work/cex-trace.json" >/dev/null 2>&1; [[ -f "$work/cex-trace.json" ]]; then
-  export_and_check counterexample "$work/cex-trace.json" 2 '"STOPPED: bad-input"'
+  export_and_check counterexample "$work/cex-trace.json" 1 '"PROPERTY VIOLATED: max-deliveries"'
 else
   failed=$((failed + 1)); echo "FAIL kqcheck explore wrote no counterexample"
 fi

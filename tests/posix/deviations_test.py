@@ -118,8 +118,14 @@ with tempfile.TemporaryDirectory() as tmp:
         first = e["divergences"][0]["category"] if e["divergences"] else None
         check(f"{deviation}: campaign failure shrunk to <= 6 steps", e["steps"] <= 6, f"{e['steps']} steps")
         check(f"{deviation}: campaign failure category", first_category is None or first == first_category, f"{first}")
-        p = run([kqreplay, "diff", *options, e["path"]])
-        check(f"{deviation}: the failure replays as a failure", p.returncode == 1, p.stdout[-400:])
+        # The same failure at the same step: the replay's first divergence is
+        # the campaign's (a counterexample without a mutation).
+        p = run([kqreplay, "diff", "--json", *options, e["path"]])
+        replayed = json.loads(p.stdout)["traces"][0]["divergences"] if p.stdout.strip() else []
+        want = [(d["step"], d["category"]) for d in e["divergences"][:1]]
+        got = [(d["step"], d["category"]) for d in replayed[:1]]
+        check(f"{deviation}: the failure replays as the same failure at the same step",
+              p.returncode == 1 and want and got == want, f"exit {p.returncode}: campaign {want}, replay {got}")
 
 print(f"{passed} passed, {failures} failed")
 sys.exit(1 if failures else 0)

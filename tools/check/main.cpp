@@ -25,6 +25,7 @@
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
 #include "check/trace_runs.hpp"
+#include "model/mutations.hpp"
 #include "sim/host/host_backend.hpp"
 #include "sim/host/worker_protocol.hpp"
 #include "sim/model_backend.hpp"
@@ -124,13 +125,13 @@ std::optional<std::string> find_native_worker(const Options& o) {
 // Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
 std::FILE* text_out(bool json) { return json ? stderr : stdout; }
 
-std::optional<model::ModelMutations> mutations_named(const std::string& name) {
-  model::ModelMutations m;
-  if (name.empty()) return m;
-  if (name == "dispatch-does-not-disable") m.dispatch_does_not_disable = true;
-  else if (name == "oneshot-not-deleted") m.oneshot_not_deleted = true;
-  else return std::nullopt;
-  return m;
+std::optional<model::ModelMutations> mutations_named(const std::string& name) { return model::mutation_named(name); }
+
+// "--mutate" help: every name model/mutations.hpp offers.
+std::string mutate_help(const std::string& what) {
+  std::string names;
+  for (const model::MutationName& m : model::mutation_names()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+  return what + " (" + names + "); its counterexamples name it, and kqreplay replays them on the same model";
 }
 
 check::BackendFactory reference_for(const Options& o, const model::DialectProfile& profile) {
@@ -172,6 +173,10 @@ std::string write_failure(const Options& o, traces::Trace t, const check::Failur
   t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
                               o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
   t.steps[f.step].note = f.kind + ": " + f.message;
+  // The model it failed on and, for a property run, what was checked: kqreplay
+  // replays it on the same model with the same checks (same failure, same step).
+  t.mutation = o.mutate;
+  if (o.against.empty()) t.properties = check::random_run_properties();
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   if (ec) throw OutputError("--out: cannot make the folder " + o.out + ": " + ec.message());
@@ -385,11 +390,14 @@ int explore_command(const ExploreCli& c) {
     fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
   }
   if (!c.out.empty()) {
-    if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, r, o)).dump(2) + "\n")) {
+    const traces::Trace cex = check::counterexample_trace(s, r, o);
+    if (!write_text(c.out, traces::trace_to_json(cex).dump(2) + "\n")) {
       std::cerr << "kqcheck: cannot write " << c.out << "\n";
       return replay::kExitBadInput;
     }
-    fmt::print(out, "  counterexample trace: {} (kqreplay explain it)\n", c.out);
+    // The violation is in the state after the schedule's last step.
+    fmt::print(out, "  counterexample trace: {} (kqreplay explain it){}\n", c.out,
+               cex.steps.empty() ? "" : fmt::format(": violated at its step {}", cex.steps.size() - 1));
   }
   if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
   return replay::kExitDivergence;
@@ -441,7 +449,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3'600'000));
   random->add_option("--shrink-seconds", o.shrink_seconds, "Bound on shrinking time per failure (default: none on the model, 2 through workers)");
   random->add_option("--shrink-attempts", o.shrink_attempts, "Bound on shrinking runs per failure (default 20000, 2000 through workers)");
-  random->add_option("--mutate", o.mutate, "Test the tooling: run a deliberately broken model (dispatch-does-not-disable, oneshot-not-deleted)");
+  random->add_option("--mutate", o.mutate, mutate_help("Test the tooling: run a deliberately broken model"));
   random->add_option("--dialect", o.dialect, "Dialect profile");
   random->add_option("--out", o.out, "Where to write shrunk failing traces");
   random->add_option("--max-failures", o.max_failures, "Stop after this many failures (0: never stop)")->check(cli::decimal_in(0, kMaxCount));
@@ -462,7 +470,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-states", ex.max_states, "Bound on distinct states")->check(cli::decimal_in(1, kMaxStates));
   explore_cmd->add_option("--max-depth", ex.max_depth, "Bound on schedule length")->check(cli::decimal_in(1, kMaxDepth));
   explore_cmd->add_flag("--progress", ex.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
-  explore_cmd->add_option("--mutate", ex.mutate, "Test the tooling: explore a deliberately broken model");
+  explore_cmd->add_option("--mutate", ex.mutate, mutate_help("Test the tooling: explore a deliberately broken model"));
   explore_cmd->add_option("--out", ex.out, "Write the counterexample as a trace here");
   explore_cmd->add_flag("--json", ex.json, "Print the result as JSON (kqsim-result/1) on stdout, the text on stderr");
   std::string history;

@@ -18,11 +18,14 @@ std::string step_header(const ExplainedStep& s) {
   if (!s.note.empty()) out += fmt::format("   note: {}\n", s.note);
   out += fmt::format("   model {}\n", s.result);
   for (const std::string& d : s.divergences) out += fmt::format("   DIVERGES {}\n", d);
+  if (!s.violation.empty()) out += fmt::format("   VIOLATES {}\n", s.violation);
   return out;
 }
 
 int finish(const ExplainedRun& run) {
-  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent) {
+  if (run.report.violation) fmt::print("PROPERTY VIOLATED at {}\n", violation_text(*run.report.violation));
+  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent &&
+      run.report.status != TraceStatus::kPropertyViolated) {
     std::cerr << "kqreplay: " << run.report.error << "\n";
   }
   return exit_code_for(run.report.status);
@@ -42,6 +45,7 @@ int cmd_explain(const std::string& path, const CommonOptions& opts, const Explai
     return finish(run);
   }
   std::string previous;
+  if (!model_banner(run.report.trace).empty()) fmt::print("{}\n\n", model_banner(run.report.trace));
   for (const ExplainedStep& s : run.steps) {
     const std::string state = explain.changes ? state_changes(previous, s.state_text) : s.state_text;
     fmt::print("{}\n", fit_width(step_header(s) + state));

@@ -152,7 +152,8 @@ Report build_report(const ReportInput& in) {
     }
     if (report.dialect.empty()) report.dialect = r.dialect;
     if (r.status != TraceStatus::kMatched && r.status != TraceStatus::kDivergent) {
-      report.problems.push_back(r.error);
+      // A kqcheck counterexample replays as its failure: a broken property.
+      report.problems.push_back(r.status == TraceStatus::kPropertyViolated ? "property violated: " + r.error : r.error);
       report.worst_exit = std::max(report.worst_exit, static_cast<int>(exit_code_for(r.status)));
     }
     if (!found.empty()) ++report.divergent_traces;
@@ -274,7 +275,7 @@ std::string report_markdown(const Report& r, const Expectations* known) {
     md += "\n";
   }
   if (!r.problems.empty()) {
-    md += "## Traces that could not be replayed\n\n";
+    md += "## Traces that could not be replayed (or broke a property they ask for)\n\n";
     for (const std::string& p : r.problems) md += "- " + p + "\n";
     md += "\n";
   }

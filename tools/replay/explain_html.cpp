@@ -47,6 +47,8 @@ std::string status_line(const ExplainedRun& run) {
   switch (run.report.status) {
     case TraceStatus::kMatched: return "Every expectation of the trace matches the model.";
     case TraceStatus::kDivergent: return "<span class=\"status-divergent\">The model diverges from the trace (steps marked in red).</span>";
+    case TraceStatus::kPropertyViolated:
+      return "<span class=\"status-divergent\">A property the trace asks for broke: " + escape_html(run.report.error) + "</span>";
     default: return "<span class=\"status-divergent\">The run stopped: " + escape_html(run.report.error) + "</span>";
   }
 }

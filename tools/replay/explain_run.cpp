@@ -54,6 +54,11 @@ ExplainedRun explain_run(const std::string& path, const std::optional<std::strin
     s.clock_ns = k.now_ns();
     run.steps.push_back(std::move(s));
   });
+  if (const auto& v = run.report.violation) {
+    for (ExplainedStep& s : run.steps) {
+      if (s.index == v->step) s.violation = v->violation.text();
+    }
+  }
   return run;
 }
 

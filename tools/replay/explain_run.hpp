@@ -26,6 +26,7 @@ struct ExplainedStep {
   std::string note;
   std::string result;
   std::vector<std::string> divergences;
+  std::string violation;           // the property this step broke ("max-deliveries: ..."), if any
   std::string state_text;          // what `explain` prints after the step
   nlohmann::json world;            // sim::world_json
   std::vector<KnoteCell> knotes;   // every live knote after the step

@@ -68,6 +68,20 @@ class Writer {
     was_queued_ = std::move(queued_now);
   }
 
+  // A property the trace asks for broke (a kqcheck counterexample): marked
+  // on its step's process track, at the end of that step.
+  void violation(const ExplainedRun& run) {
+    const check::StepViolation& v = *run.report.violation;
+    std::string where = "main";
+    for (const ExplainedStep& s : run.steps) {
+      if (s.index == v.step) where = s.proc;
+    }
+    json e = instant("violation", "PROPERTY VIOLATED: " + v.violation.property, proc(where),
+                     static_cast<std::int64_t>(v.step) * kStepUs + kStepUs - 1, {{"step", v.step}, {"violation", v.violation.text()}});
+    e["s"] = "p";
+    events_.push_back(std::move(e));
+  }
+
   // A run that stopped (a step that can never complete on the model, as a
   // counterexample found on a mutated model may have) ends with the reason.
   void stop(const ExplainedRun& run) {
@@ -146,7 +160,11 @@ class Writer {
 json perfetto_trace(const ExplainedRun& run) {
   Writer writer;
   for (std::size_t i = 0; i < run.steps.size(); ++i) writer.step(i, run.steps[i]);
-  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent) writer.stop(run);
+  if (run.report.violation) writer.violation(run);
+  if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent &&
+      run.report.status != TraceStatus::kPropertyViolated) {
+    writer.stop(run);
+  }
   return {{"traceEvents", std::move(writer).events()},
           {"displayTimeUnit", "ms"},
           {"otherData", {{"trace", run.report.trace.name},

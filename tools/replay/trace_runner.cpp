@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "model/mutations.hpp"
 #include "traces/trace_json.hpp"
 
 namespace kqsim::replay {
@@ -11,6 +12,7 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
   const std::optional<std::string>& dialect_override = options.dialect;
   TraceReport report;
   report.path = path;
+  std::size_t next_step = 0;  // the step a call breaking an invariant belongs to
   try {
     report.trace = traces::load_trace_file(path);
     report.name = report.trace.name;
@@ -20,21 +22,36 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
       std::string field = dialect_override ? "--dialect" : "dialect";
       throw traces::TraceError(path, std::nullopt, field, "unknown dialect '" + report.dialect + "'");
     }
-    sim::ModelBackend backend(*profile);
+    // A counterexample found on a deliberately broken model runs on it
+    // (the parser has checked the name).
+    model::KernelConfig config;
+    config.mutations = *model::mutation_named(report.trace.mutation);
+    sim::ModelBackend backend(*profile, config);
     sim::Interpreter interp(report.trace, backend,
                             sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
+    std::optional<check::PropertyChecker> checker;
+    if (report.trace.properties) checker.emplace(*report.trace.properties);
     report.outcomes = interp.run([&](const sim::StepOutcome& o) {
+      next_step = o.step->index + 1;
+      if (checker && !report.violation) {
+        if (auto bad = checker->after_step(interp, backend.kernel(), o)) report.violation = check::StepViolation{o.step->index, *bad};
+      }
       if (hook) hook(interp, backend, o);
     });
+  } catch (const sim::InvariantViolation& e) {
+    // On a mutated model, or in a counterexample, a broken invariant is the
+    // failure the trace shows; on the faithful model it is a kqsim bug.
+    if (!report.violation) report.violation = check::StepViolation{next_step, {"invariant", e.violation()}};
+    if (report.trace.mutation.empty() && !report.trace.properties) {
+      report.status = TraceStatus::kInternal;
+      report.error = path + ": step " + std::to_string(next_step) + ": " + e.what();
+    }
   } catch (const sim::UnsupportedStep& e) {
     report.status = TraceStatus::kUnsupported;
     report.error = e.what();
   } catch (const traces::TraceError& e) {
     report.status = TraceStatus::kBadInput;
     report.error = e.what();
-  } catch (const sim::InvariantViolation& e) {
-    report.status = TraceStatus::kInternal;
-    report.error = path + ": " + e.what();
   } catch (const std::exception& e) {
     // One file's trouble (an unreadable file, a file-system error) is that
     // file's entry; the other traces still run.
@@ -46,13 +63,30 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
     if (o.compared) ++report.compared_steps;
     if (!o.divergences.empty() && report.status == TraceStatus::kMatched) report.status = TraceStatus::kDivergent;
   }
+  if (report.violation && (report.status == TraceStatus::kMatched || report.status == TraceStatus::kDivergent)) {
+    report.status = TraceStatus::kPropertyViolated;
+    report.error = path + ": " + violation_text(*report.violation);
+  }
   return report;
+}
+
+std::string violation_text(const check::StepViolation& v) {
+  return "step " + std::to_string(v.step) + ": " + v.violation.text();
+}
+
+std::string model_banner(const traces::Trace& t) {
+  if (t.mutation.empty()) return "";
+  for (const model::MutationName& m : model::mutation_names()) {
+    if (t.mutation == m.name) return "on a deliberately broken model: mutation " + t.mutation + " (" + m.what + ")";
+  }
+  return "";
 }
 
 ExitCode exit_code_for(TraceStatus status) {
   switch (status) {
     case TraceStatus::kMatched: return kExitOk;
     case TraceStatus::kDivergent: return kExitDivergence;
+    case TraceStatus::kPropertyViolated: return kExitDivergence;
     case TraceStatus::kBadInput: return kExitBadInput;
     case TraceStatus::kUnsupported: return kExitUnsupported;
     case TraceStatus::kInternal: return kExitInternal;
@@ -64,6 +98,7 @@ const char* status_name(TraceStatus status) {
   switch (status) {
     case TraceStatus::kMatched: return "matched";
     case TraceStatus::kDivergent: return "divergent";
+    case TraceStatus::kPropertyViolated: return "property-violated";
     case TraceStatus::kBadInput: return "bad-input";
     case TraceStatus::kUnsupported: return "unsupported";
     case TraceStatus::kInternal: return "internal-error";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "check/trace_properties.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
 #include "traces/trace.hpp"
@@ -13,14 +14,18 @@
 
 namespace kqsim::replay {
 
-enum class TraceStatus { kMatched, kDivergent, kBadInput, kUnsupported, kInternal };
+// kPropertyViolated: a property the trace asks for (a kqcheck
+// counterexample's "properties", on its "mutation") broke: the failure it shows.
+enum class TraceStatus { kMatched, kDivergent, kPropertyViolated, kBadInput, kUnsupported, kInternal };
 
 struct TraceReport {
   std::string path;
   std::string name;
   std::string dialect;
   TraceStatus status = TraceStatus::kMatched;
-  std::string error;  // for bad input / unsupported / internal
+  std::string error;  // for bad input / unsupported / internal; "step N: property: message" for a violation
+  // The first property broken (check/trace_properties.hpp), whatever the status.
+  std::optional<check::StepViolation> violation;
   std::size_t steps = 0;
   std::size_t compared_steps = 0;
   std::vector<sim::StepOutcome> outcomes;
@@ -43,6 +48,11 @@ inline TraceReport replay_trace(const std::string& path, const std::optional<std
 }
 
 ExitCode exit_code_for(TraceStatus status);
+// "step 4: max-deliveries: EVFILT_USER ident 1 delivered 2 times, at most 1 allowed"
+std::string violation_text(const check::StepViolation& v);
+// "on a deliberately broken model: mutation NAME (what it breaks)", or ""
+// for the faithful model.
+std::string model_banner(const traces::Trace& t);
 const char* status_name(TraceStatus status);
 // Trace files named on the command line; directories are searched for *.json.
 std::vector<std::string> expand_trace_paths(const std::vector<std::string>& args);
