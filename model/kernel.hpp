@@ -108,7 +108,8 @@ class Kernel {
   // process(target)->exit_status holds.
   SysResult wait(Pid pid, Pid target, bool nohang);
   SysResult exec(Pid pid);
-  SysResult exit(Pid pid);
+  // _exit(code): wait(2) status code << 8 (W_EXITCODE), what NOTE_EXIT reports.
+  SysResult exit(Pid pid, std::int32_t code = 0);
   KeventResult kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
                       std::int32_t nevents, const std::optional<Timespec>& timeout);
   // Let virtual time pass with the process asleep (nanosleep).

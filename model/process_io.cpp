@@ -114,10 +114,11 @@ SysResult Kernel::exec(Pid pid) {
   return SysResult::ok(0);
 }
 
-// _exit(0): see exit_process.
-SysResult Kernel::exit(Pid pid) {
+// _exit(code): see exit_process. exit1 keeps W_EXITCODE(rv, 0): the low
+// 8 bits of the code, shifted into the wait status.
+SysResult Kernel::exit(Pid pid, std::int32_t code) {
   SyscallScope scope(*this);
-  exit_process(proc(pid), 0);
+  exit_process(proc(pid), (code & 0xff) << 8);
   return SysResult::ok(0);
 }
 

@@ -62,6 +62,12 @@ class Backend {
   virtual CallResult wait(ProcId p, ProcId target, bool nohang) = 0;
   virtual CallResult exec(ProcId p) = 0;
   virtual CallResult exit(ProcId p) = 0;
+  // _exit(code) with a status other than 0 (NOTE_EXIT data, wait status);
+  // a backend that cannot says so.
+  virtual CallResult exit_with_code(ProcId p, std::int32_t code) {
+    if (code == 0) return exit(p);
+    return CallResult::of(model::SysResult::unsupported("_exit with a status other than 0 on this backend"));
+  }
   virtual CallResult sleep(ProcId p, std::int64_t duration_ns) = 0;
   virtual CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                             std::int32_t nevents, const std::optional<model::Timespec>& timeout) = 0;

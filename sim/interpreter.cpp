@@ -344,7 +344,7 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
       return backend_->pdfork(p, step.pd_flags);
     case Op::kWait: return backend_->wait(p, target_of(step), step.nohang);
     case Op::kExec: return backend_->exec(p);
-    case Op::kExit: return backend_->exit(p);
+    case Op::kExit: return step.exit_status == 0 ? backend_->exit(p) : backend_->exit_with_code(p, step.exit_status);
     case Op::kSleep: return backend_->sleep(p, step.sleep_ns);
     case Op::kKevent: return call_kevent(step, p);
     case Op::kKill: return backend_->kill(p, target_of(step), step.signo);

@@ -51,6 +51,7 @@ CallResult ModelBackend::wait(ProcId p, ProcId target, bool nohang) {
 }
 CallResult ModelBackend::exec(ProcId p) { return checked(CallResult::of(kernel_.exec(p))); }
 CallResult ModelBackend::exit(ProcId p) { return checked(CallResult::of(kernel_.exit(p))); }
+CallResult ModelBackend::exit_with_code(ProcId p, std::int32_t code) { return checked(CallResult::of(kernel_.exit(p, code))); }
 CallResult ModelBackend::sleep(ProcId, std::int64_t ns) {
   const std::int64_t start_ns = kernel_.now_ns();
   CallResult r = CallResult::of(kernel_.sleep(ns));

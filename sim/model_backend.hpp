@@ -47,6 +47,8 @@ class ModelBackend final : public Backend {
   CallResult wait(ProcId p, ProcId target, bool nohang) override;
   CallResult exec(ProcId p) override;
   CallResult exit(ProcId p) override;
+  // _exit(code) (the C API's exit; traces' exit is _exit(0)).
+  CallResult exit_with_code(ProcId p, std::int32_t code) override;
   CallResult sleep(ProcId p, std::int64_t duration_ns) override;
   CallResult kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes, std::int32_t nevents,
                     const std::optional<model::Timespec>& timeout) override;

@@ -176,6 +176,7 @@ struct Step {
   SocketArgs sock;                // socket steps
   std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
   bool nohang = false;            // wait: WNOHANG
+  std::int32_t exit_status = 0;   // exit: _exit's status (0 to 255)
   model::VfsCall vfs;             // file-system ops; ftruncate/lseek take their descriptor from `fd`
   AioArgs aio;                    // aio ops
   std::vector<Change> changes;

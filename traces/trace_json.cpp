@@ -155,8 +155,8 @@ void parse_op_fields(FieldReader& r, Step& s) {
       s.target = r.string_required("target");
       s.nohang = r.bool_or("nohang", false);
       break;
-    case Op::kExec:
-    case Op::kExit: break;
+    case Op::kExec: break;
+    case Op::kExit: s.exit_status = static_cast<std::int32_t>(r.int_in_range("status", 0, 255, 0)); break;
     case Op::kSleep:
       s.sleep_ns = r.int_required("ns");
       if (s.sleep_ns < 0) r.fail("ns", "must not be negative");
@@ -390,8 +390,10 @@ void op_fields_to_json(const Step& s, json& out) {
       out["target"] = s.target;
       if (s.nohang) out["nohang"] = true;
       break;
-    case Op::kExec:
-    case Op::kExit: break;
+    case Op::kExec: break;
+    case Op::kExit:
+      if (s.exit_status != 0) out["status"] = s.exit_status;
+      break;
     case Op::kSleep: out["ns"] = s.sleep_ns; break;
     case Op::kKill: out["target"] = s.target; out["signal"] = signal_to_json(s.signo); break;
     case Op::kSigaction: out["signal"] = signal_to_json(s.signo); out["action"] = kSigActions[static_cast<std::size_t>(s.sig_action)]; break;

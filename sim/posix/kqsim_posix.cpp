@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,8 @@
 #include "kqsim/sys/event.h"
 #include "model/errno_code.hpp"
 #include "model/sys_result.hpp"
+#include "sim/host_errno.hpp"
+#include "sim/posix/client_connection.hpp"
 #include "sim/posix/deviations.hpp"
 #include "sim/posix/model_rpc.hpp"
 #include "sim/posix/model_server.hpp"
@@ -20,88 +23,34 @@
 
 namespace {
 
+// The C header's numbers are the model's (both FreeBSD's).
+namespace note = kqsim::model::note;
+static_assert(NOTE_EXIT == note::kExit && NOTE_FORK == note::kFork && NOTE_EXEC == note::kExec);
+static_assert(NOTE_TRACK == note::kTrack && NOTE_TRACKERR == note::kTrackErr && NOTE_CHILD == note::kChild);
+static_assert(NOTE_PCTRLMASK == note::kPctrlMask && NOTE_TRIGGER == note::kTrigger && NOTE_LOWAT == note::kLowat);
+static_assert(EV_ERROR == kqsim::model::ev::kError && EV_EOF == kqsim::model::ev::kEof);
+static_assert(EVFILT_PROC == kqsim::model::filt::kProc && EVFILT_USER == kqsim::model::filt::kUser);
+
 using kqsim::posix::RpcOp;
 using kqsim::posix::RpcReply;
 using kqsim::posix::RpcRequest;
 
-int g_server = -1;     // socket to the model server, shared by every process of the program
-int g_pid = 1;         // this process's model pid
-int g_status = KQSIM_DONE;
-char g_detail[120] = {};
+thread_local int g_status = KQSIM_DONE;
+thread_local char g_detail[120] = {};
+bool g_exited = false;  // this process told the model it exited
 
-int server() {
-  if (g_server >= 0) return g_server;
-  if (const char* fd = std::getenv("KQSIM_MODEL_FD")) {
-    g_server = std::atoi(fd);
-    return g_server;
-  }
-  const char* dialect = std::getenv("KQSIM_DIALECT");
-  g_server = kqsim::posix::start_model_server(dialect != nullptr ? dialect : "freebsd-main").fd;
-  if (g_server < 0) {
-    std::fprintf(stderr, "kqsim: cannot start the model server (unknown KQSIM_DIALECT?)\n");
-    std::abort();
-  }
-  return g_server;
-}
-
-int host_errno(kqsim::model::Errno e) {
-  using kqsim::model::Errno;
-  switch (e) {
-    case Errno::kNone: return 0;
-    case Errno::kEPERM: return EPERM;
-    case Errno::kENOENT: return ENOENT;
-    case Errno::kESRCH: return ESRCH;
-    case Errno::kEINTR: return EINTR;
-    case Errno::kENXIO: return ENXIO;
-    case Errno::kECHILD: return ECHILD;
-    case Errno::kEBADF: return EBADF;
-    case Errno::kENOMEM: return ENOMEM;
-    case Errno::kEFAULT: return EFAULT;
-    case Errno::kEINVAL: return EINVAL;
-    case Errno::kENOSYS: return ENOSYS;  // kqueuex on 13.2 (nosys)
-    case Errno::kEMFILE: return EMFILE;
-    case Errno::kENOTTY: return ENOTTY;
-    case Errno::kEPIPE: return EPIPE;
-    case Errno::kEAGAIN: return EAGAIN;
-    case Errno::kEOPNOTSUPP: return EOPNOTSUPP;
-    case Errno::kEALREADY: return EALREADY;
-    case Errno::kENOTSOCK: return ENOTSOCK;
-    case Errno::kEDESTADDRREQ: return EDESTADDRREQ;
-    case Errno::kEMSGSIZE: return EMSGSIZE;
-    case Errno::kEPROTOTYPE: return EPROTOTYPE;
-    case Errno::kEADDRINUSE: return EADDRINUSE;
-    case Errno::kECONNABORTED: return ECONNABORTED;
-    case Errno::kECONNRESET: return ECONNRESET;
-    case Errno::kENOBUFS: return ENOBUFS;
-    case Errno::kEISCONN: return EISCONN;
-    case Errno::kENOTCONN: return ENOTCONN;
-    case Errno::kECONNREFUSED: return ECONNREFUSED;
-    case Errno::kEACCES: return EACCES;
-    case Errno::kEBUSY: return EBUSY;
-    case Errno::kEEXIST: return EEXIST;
-    case Errno::kENOTDIR: return ENOTDIR;
-    case Errno::kEISDIR: return EISDIR;
-    case Errno::kESPIPE: return ESPIPE;
-    case Errno::kENOTEMPTY: return ENOTEMPTY;
-    case Errno::kEIO: return EIO;
-    case Errno::kEINPROGRESS: return EINPROGRESS;
-    case Errno::kECANCELED: return ECANCELED;
-    default: break;  // FreeBSD errnos the model never returns
-  }
-  return EINVAL;
-}
+int host_errno(kqsim::model::Errno e) { return kqsim::sim::host_errno_of(e); }
 
 std::int64_t call(RpcRequest& q, RpcReply& r);
 
 // The server learns which host process plays this model process, so
 // kqsim_kill can name processes by their host pid.
 void bind_host_pid() {
-  static pid_t bound = -1;
-  if (bound == getpid()) return;
-  bound = getpid();
+  static std::atomic<pid_t> bound{-1};
+  if (bound.exchange(getpid()) == getpid()) return;
   RpcRequest q;
   q.op = RpcOp::kBindPid;
-  q.a = g_pid;
+  q.a = kqsim::posix::model_pid();
   q.b = getpid();
   RpcReply r;
   call(q, r);
@@ -109,11 +58,12 @@ void bind_host_pid() {
 
 // Sends one request and turns the reply into a C return value and errno.
 std::int64_t call(RpcRequest& q, RpcReply& r) {
-  q.pid = g_pid;
+  q.pid = kqsim::posix::model_pid();
   if (q.op != RpcOp::kBindPid) bind_host_pid();
   if (q.op != RpcOp::kBindPid && q.op != RpcOp::kNow) kqsim::posix::deviate_call(kqsim::posix::active_deviations(), q.op);
-  if (send(server(), &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q) ||
-      recv(server(), &r, sizeof r, 0) != static_cast<ssize_t>(sizeof r)) {
+  const int conn = kqsim::posix::call_connection();
+  if (send(conn, &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q) ||
+      recv(conn, &r, sizeof r, 0) != static_cast<ssize_t>(sizeof r)) {
     std::fprintf(stderr, "kqsim: lost the model server\n");
     std::abort();
   }
@@ -157,6 +107,9 @@ int unsupported_call(const char* what) {
   errno = ENOSYS;
   return -1;
 }
+
+// on_exit(3): exit(status) or a return from main.
+void exit_hook(int status, void*) { kqsim_exit_status(status); }
 
 }  // namespace kqsim::posix
 
@@ -236,12 +189,8 @@ int kqsim_fcntl(int fd, int cmd, int arg) {
 pid_t kqsim_fork(void) {
   std::int64_t child = simple(RpcOp::kFork);
   if (child < 0) return -1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    g_pid = static_cast<int>(child);
-  } else if (pid > 0) {
-    simple(RpcOp::kBindPid, child, pid);  // so the child can be signalled before it makes a call
-  }
+  pid_t pid = kqsim::posix::fork_after(child);
+  if (pid > 0) simple(RpcOp::kBindPid, child, pid);  // so the child can be signalled before it makes a call
   return pid;
 }
 
@@ -252,23 +201,38 @@ pid_t kqsim_pdfork(int* fdp, int flags) {
   RpcReply r;
   std::int64_t child = call(q, r);
   if (child < 0) return -1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    g_pid = static_cast<int>(child);
-  } else if (pid > 0) {
+  pid_t pid = kqsim::posix::fork_after(child);
+  if (pid > 0) {
     simple(RpcOp::kBindPid, child, pid);
     *fdp = r.fds[0];
   }
   return pid;
 }
 
-pid_t kqsim_waitpid(pid_t pid, int nohang) { return static_cast<pid_t>(simple(RpcOp::kWait, pid, nohang != 0 ? 1 : 0)); }
+pid_t kqsim_waitpid(pid_t pid, int nohang) { return kqsim_waitpid_status(pid, nullptr, nohang); }
+
+pid_t kqsim_waitpid_status(pid_t pid, int* status, int nohang) {
+  RpcRequest q;
+  q.op = RpcOp::kWait;
+  q.a = pid;
+  q.b = nohang != 0 ? 1 : 0;
+  RpcReply r;
+  auto ret = static_cast<pid_t>(call(q, r));
+  if (ret > 0 && status != nullptr) *status = r.wait_status;
+  return ret;
+}
 
 int kqsim_exec(void) { return static_cast<int>(simple(RpcOp::kExec)); }
 
 void kqsim_exit(int status) {
-  simple(RpcOp::kExit);
+  kqsim_exit_status(status);
   _exit(status);
+}
+
+void kqsim_exit_status(int status) {
+  if (g_exited) return;
+  g_exited = true;
+  simple(RpcOp::kExit, 0, status);
 }
 
 int kqsim_exit_descriptors(void) { return static_cast<int>(simple(RpcOp::kExit)); }

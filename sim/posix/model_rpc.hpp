@@ -14,7 +14,7 @@ namespace kqsim::posix {
 inline constexpr std::size_t kMaxRecords = 256;  // changes or events per kevent call
 
 enum class RpcOp : std::uint8_t {
-  kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit, kSleep, kKevent, kNow,
+  kKqueue, kPipe, kRead, kWrite, kClose, kDup, kDup2, kGetfd, kSetfd, kFork, kExec, kExit /* b = exit code */, kSleep, kKevent, kNow,
   kBindPid,   // a = model pid, b = the host pid playing it
   kKill,      // a = host pid of the target, b = signal
   kSigaction, // a = signal, b = 0 default / 1 ignore / 2 catch
@@ -26,6 +26,9 @@ enum class RpcOp : std::uint8_t {
   kAio,       // the aio call in aio
   kPoll,      // changes[i]: ident = fd, filter = events; a = timeout ms; reply events[i].fflags = revents
   kSelect,    // changes[i]: ident = fd, fflags = sets (1 r, 2 w, 4 e); timeout_*; reply events[i].fflags = ready sets
+  kConnect,   // a = the model pid the new connection speaks for, b = 1 for a
+              // thread's call connection, 0 for a forked child's own root;
+              // the reply carries the connection's client end (SCM_RIGHTS)
 };
 
 struct RpcRequest {
@@ -53,6 +56,7 @@ struct RpcReply {
   char detail[120] = {};
   std::int32_t fds[2] = {-1, -1};
   std::int32_t nevents = 0;
+  std::int32_t wait_status = 0;  // kWait: the reaped child's wait(2) status
   model::KEvent events[kMaxRecords];
 };
 

@@ -1,173 +1,293 @@
+// The model server's connections: every thread of every process of the
+// program has its own, so calls never share a socket. The server answers
+// them one at a time (the model is a sequential kernel). In Blocking::kWait
+// a call the model cannot complete yet is parked and answered once another
+// connection's call completes it - the way a sleeping thread is woken -
+// so which waiter wakes first is decided by the model, never by timing.
 #include "sim/posix/model_server.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
-#include <map>
+#include <memory>
+#include <vector>
 
 #include "model/dialect_profile.hpp"
-#include "sim/model_backend.hpp"
-#include "sim/posix/deviations.hpp"
 #include "sim/posix/model_rpc.hpp"
+#include "sim/posix/model_service.hpp"
 
 namespace kqsim::posix {
 namespace {
 
-// Host pids of the processes playing model processes, learnt from requests.
-std::map<std::int64_t, std::int32_t> g_host_to_model;
+using Clock = std::chrono::steady_clock;
 
-// A pid the program names (EVFILT_PROC idents, waitpid) is a host pid; one
-// no process plays passes unchanged.
-std::int64_t to_model_pid(std::int64_t host_pid) {
-  auto it = g_host_to_model.find(host_pid);
-  return it == g_host_to_model.end() ? host_pid : it->second;
+struct Connection {
+  int fd = -1;
+  std::int32_t pid = -1;  // the model process it speaks for
+  bool call = false;      // a thread's call connection; false: a process's root
+  bool dead = false;
+  bool parked = false;
+  std::uint64_t park_order = 0;
+  RpcRequest parked_call;        // a kevent's changes already applied
+  std::int64_t deadline_ns = -1; // timed kevent: virtual deadline; -1 infinite wait
+  Clock::time_point give_up;     // the real-time bound of the wait
+};
+
+// How long a parked call may wait in real time (KQSIM_WAIT_MS, default 10 s).
+std::chrono::milliseconds wait_bound() {
+  static const long ms = [] {
+    const char* v = std::getenv("KQSIM_WAIT_MS");
+    return v != nullptr && std::atol(v) > 0 ? std::atol(v) : 10'000L;
+  }();
+  return std::chrono::milliseconds(ms);
 }
 
-std::int64_t to_host_pid(std::int64_t model_pid) {
-  for (const auto& [host, model] : g_host_to_model) {
-    if (model == model_pid) return host;
+bool is_timed_wait(const RpcRequest& q) {
+  return q.op == RpcOp::kKevent && q.nevents > 0 && q.has_timeout && (q.timeout_sec != 0 || q.timeout_nsec != 0) &&
+         q.timeout_sec >= 0 && q.timeout_sec <= INT32_MAX && q.timeout_nsec >= 0 && q.timeout_nsec < 1'000'000'000;
+}
+
+bool blocked(const RpcReply& r) { return r.completion == static_cast<std::uint8_t>(model::Completion::kBlockedForever); }
+
+class Server {
+ public:
+  Server(int fd, const model::DialectProfile& profile, Blocking blocking) : service_(profile, blocking == Blocking::kWait), blocking_(blocking) {
+    auto first = std::make_unique<Connection>();
+    first->fd = fd;
+    conns_.push_back(std::move(first));
   }
-  return model_pid;
-}
 
-sim::CallResult kevent_in_host_pids(sim::ModelBackend& m, RpcRequest q) {
-  for (std::int32_t i = 0; i < q.nchanges; ++i) {
-    model::KEvent& c = q.changes[i];
-    if (c.filter == model::filt::kProc) c.ident = static_cast<std::uint64_t>(to_model_pid(static_cast<std::int64_t>(c.ident)));
-  }
-  std::optional<model::Timespec> timeout;
-  if (q.has_timeout) timeout = model::Timespec{q.timeout_sec, q.timeout_nsec};
-  sim::CallResult r = m.kevent(q.pid, static_cast<std::int32_t>(q.a),
-                               std::span<const model::KEvent>(q.changes, static_cast<std::size_t>(q.nchanges)), q.nevents, timeout);
-  for (model::KEvent& e : r.events) {
-    if (e.filter != model::filt::kProc) continue;
-    e.ident = static_cast<std::uint64_t>(to_host_pid(static_cast<std::int64_t>(e.ident)));
-    if ((e.flags & model::ev::kError) == 0 && (e.fflags & model::note::kChild) != 0) e.data = to_host_pid(e.data);
-  }
-  return r;
-}
-
-sim::CallResult wait_in_host_pids(sim::ModelBackend& m, const RpcRequest& q) {
-  sim::CallResult r = m.wait(q.pid, static_cast<std::int32_t>(to_model_pid(q.a)), q.b != 0);
-  if (r.sys.ret > 0) r.sys.ret = to_host_pid(r.sys.ret);
-  return r;
-}
-
-// poll/select over q.changes; each descriptor's answer in events[i].fflags.
-sim::CallResult poll_or_select(sim::ModelBackend& m, const RpcRequest& q) {
-  const auto n = static_cast<std::size_t>(std::clamp(q.nchanges, 0, static_cast<std::int32_t>(kMaxRecords)));
-  std::vector<std::uint32_t> answers(n);
-  sim::CallResult r;
-  if (q.op == RpcOp::kPoll) {
-    std::vector<model::PollFd> fds(n);
-    for (std::size_t i = 0; i < n; ++i) fds[i] = {static_cast<std::int32_t>(q.changes[i].ident), q.changes[i].filter, 0};
-    r = m.poll(q.pid, fds, q.a);
-    for (std::size_t i = 0; i < n; ++i) answers[i] = static_cast<std::uint16_t>(fds[i].revents);
-  } else {
-    std::vector<model::SelectFd> fds(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      fds[i].fd = static_cast<std::int32_t>(q.changes[i].ident);
-      fds[i].read = (q.changes[i].fflags & 1) != 0;
-      fds[i].write = (q.changes[i].fflags & 2) != 0;
-      fds[i].except = (q.changes[i].fflags & 4) != 0;
+  [[noreturn]] void run() {
+    while (!conns_.empty()) {
+      poll_once();
+      bury_dead();
+      settle();
     }
-    std::optional<model::Timespec> tv;
-    if (q.has_timeout) tv = model::Timespec{q.timeout_sec, q.timeout_nsec};
-    r = m.select(q.pid, fds, tv);
-    for (std::size_t i = 0; i < n; ++i) {
-      answers[i] = (fds[i].read_ready ? 1U : 0U) | (fds[i].write_ready ? 2U : 0U) | (fds[i].except_ready ? 4U : 0U);
+    service_.finish();
+    _exit(0);
+  }
+
+ private:
+  void poll_once() {
+    std::vector<pollfd> fds;
+    for (const auto& c : conns_) fds.push_back({c->fd, static_cast<short>(c->parked ? 0 : POLLIN), 0});
+    if (poll(fds.data(), fds.size(), poll_timeout_ms()) <= 0) return;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if ((fds[i].revents & POLLIN) != 0) {
+        receive(*conns_[i]);
+      } else if ((fds[i].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
+        conns_[i]->dead = true;
+      }
     }
   }
-  r.events.clear();
-  for (std::size_t i = 0; i < n; ++i) r.events.push_back(model::KEvent{q.changes[i].ident, 0, 0, answers[i], 0, 0});
-  return r;
-}
 
-sim::CallResult dispatch(sim::ModelBackend& m, const RpcRequest& q) {
-  const auto fd = static_cast<std::int32_t>(q.a);
-  switch (q.op) {
-    case RpcOp::kKqueue: return m.kqueue(q.pid, static_cast<std::uint32_t>(q.a));
-    case RpcOp::kPipe: return m.pipe(q.pid, q.a != 0, q.b != 0);
-    case RpcOp::kRead: return m.read(q.pid, fd, q.b);
-    case RpcOp::kWrite: return m.write(q.pid, fd, q.b);
-    case RpcOp::kClose: return m.close(q.pid, fd);
-    case RpcOp::kDup: return m.dup(q.pid, fd);
-    case RpcOp::kDup2: return m.dup2(q.pid, fd, static_cast<std::int32_t>(q.b));
-    case RpcOp::kGetfd: return m.fcntl_getfd(q.pid, fd);
-    case RpcOp::kSetfd: return m.fcntl_setfd(q.pid, fd, static_cast<std::int32_t>(q.b));
-    case RpcOp::kFork: return m.fork(q.pid);
-    case RpcOp::kExec: return m.exec(q.pid);
-    case RpcOp::kExit: return m.exit(q.pid);
-    case RpcOp::kSleep: return m.sleep(q.pid, q.a);
-    case RpcOp::kNow: return sim::CallResult::of(model::SysResult::ok(m.kernel().now_ns()));
-    case RpcOp::kBindPid: g_host_to_model[q.b] = static_cast<std::int32_t>(q.a); return sim::CallResult::of(model::SysResult::ok(0));
-    case RpcOp::kKill: {
-      auto it = g_host_to_model.find(q.a);
-      if (it == g_host_to_model.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kESRCH));
-      return m.kill(q.pid, it->second, static_cast<std::int32_t>(q.b));
+  int poll_timeout_ms() const {
+    std::optional<Clock::time_point> next;
+    for (const auto& c : conns_) {
+      if (c->parked && (!next || c->give_up < *next)) next = c->give_up;
     }
-    case RpcOp::kSigaction: return m.sigaction(q.pid, fd, static_cast<std::int32_t>(q.b));
-    case RpcOp::kSigmask: return m.sigprocmask(q.pid, q.b != 0, fd);
-    case RpcOp::kSocket: return m.socket_call(q.pid, q.sock);
-    case RpcOp::kKevent: return kevent_in_host_pids(m, q);
-    case RpcOp::kPdfork: return m.pdfork(q.pid, static_cast<std::uint32_t>(q.a));
-    case RpcOp::kWait: return wait_in_host_pids(m, q);
-    case RpcOp::kVfs: return m.vfs(q.pid, sim::from_wire(q.vfs));
-    case RpcOp::kAio: return m.aio(q.pid, sim::from_wire(q.aio));
-    case RpcOp::kPoll:
-    case RpcOp::kSelect: return poll_or_select(m, q);
+    if (!next) return -1;
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 60'000));
   }
-  return sim::CallResult::of(model::SysResult::unsupported("unknown request"));
-}
 
-RpcReply to_reply(const sim::CallResult& r) {
-  RpcReply reply;
-  reply.ret = r.sys.ret;
-  reply.err = static_cast<std::int32_t>(r.sys.err);
-  reply.completion = static_cast<std::uint8_t>(r.sys.completion);
-  std::strncpy(reply.detail, std::string(r.sys.detail).c_str(), sizeof(reply.detail) - 1);
-  reply.fds[0] = r.fds[0];
-  reply.fds[1] = r.fds[1];
-  reply.nevents = static_cast<std::int32_t>(std::min(r.events.size(), kMaxRecords));
-  for (std::size_t i = 0; i < static_cast<std::size_t>(reply.nevents); ++i) reply.events[i] = r.events[i];
-  return reply;
-}
-
-// Requests arrive one at a time; the loop ends when every client is gone.
-// One request answered, as faithfully as the injected deviations allow.
-RpcReply answer(sim::ModelBackend& model, const Deviations& deviations, const RpcRequest& request) {
-  RpcReply reply;
-  if (deviate_request(deviations, request, reply)) return reply;
-  // libkqueue-like: the kqueue holds internal descriptors of its own first.
-  if (deviations.extra_fds && request.op == RpcOp::kKqueue) model.pipe(request.pid, false, true);
-  reply = to_reply(dispatch(model, request));
-  deviate_reply(deviations, request, reply);
-  return reply;
-}
-
-[[noreturn]] void serve(int fd, const model::DialectProfile& profile) {
-  sim::ModelBackend model(profile);
-  const Deviations& deviations = active_deviations();
-  RpcRequest request;
-  for (;;) {
-    ssize_t n = recv(fd, &request, sizeof request, 0);
-    if (n != static_cast<ssize_t>(sizeof request)) break;
-    RpcReply reply;
-    try {
-      reply = answer(model, deviations, request);
-    } catch (const sim::InvariantViolation& e) {
-      reply.completion = static_cast<std::uint8_t>(model::Completion::kUnsupported);
-      std::strncpy(reply.detail, e.what(), sizeof(reply.detail) - 1);
+  void receive(Connection& c) {
+    auto q = std::make_unique<RpcRequest>();
+    if (recv(c.fd, q.get(), sizeof *q, 0) != static_cast<ssize_t>(sizeof *q)) {
+      c.dead = true;
+      return;
     }
-    if (send(fd, &reply, sizeof reply, MSG_NOSIGNAL) < 0) break;
+    if (c.pid < 0) c.pid = q->pid;
+    if (q->op == RpcOp::kConnect) return connect(c, *q);
+    if (blocking_ == Blocking::kReport) return reply(c, service_.answer(*q));
+    start_call(c, *q);
   }
-  _exit(0);
-}
+
+  // A new connection for a thread (or a forked child's root); its client end
+  // travels back in the reply.
+  void connect(Connection& c, const RpcRequest& q) {
+    int sv[2];
+    RpcReply r;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+      r.ret = -1;
+      return reply(c, r);
+    }
+    auto n = std::make_unique<Connection>();
+    n->fd = sv[0];
+    n->pid = static_cast<std::int32_t>(q.a);
+    n->call = q.b != 0;
+    conns_.push_back(std::move(n));
+    char control[CMSG_SPACE(sizeof(int))] = {};
+    iovec iov{&r, sizeof r};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &sv[1], sizeof(int));
+    if (sendmsg(c.fd, &msg, MSG_NOSIGNAL) < 0) c.dead = true;
+    close(sv[1]);
+  }
+
+  void reply(Connection& c, const RpcReply& r) {
+    if (send(c.fd, &r, sizeof r, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof r)) c.dead = true;
+  }
+
+  // kqueue_scan sleeping with a timeout: while another thread or process
+  // could still act, the wait is parked instead of jumping the clock.
+  void start_call(Connection& c, RpcRequest& q) {
+    if (is_timed_wait(q) && others_running(&c)) {
+      RpcReply would = service_.try_answer(q);
+      if (!blocked(would) && would.ret == 0 && would.nevents == 0) {
+        RpcRequest poll_now = q;
+        poll_now.timeout_sec = poll_now.timeout_nsec = 0;
+        RpcReply now = service_.answer(poll_now);
+        if (now.ret != 0 || blocked(now)) return reply(c, now);
+        const std::int64_t wait_ns = q.timeout_sec * 1'000'000'000 + q.timeout_nsec;
+        return park(c, q, service_.now_ns() + wait_ns, std::min<Clock::duration>(std::chrono::nanoseconds(wait_ns), wait_bound()));
+      }
+    }
+    RpcReply r = service_.answer(q);
+    if (blocked(r)) return park(c, q, -1, wait_bound());
+    reply(c, r);
+  }
+
+  void park(Connection& c, const RpcRequest& q, std::int64_t deadline_ns, Clock::duration bound) {
+    c.parked = true;
+    c.park_order = next_park_++;
+    c.parked_call = q;
+    c.parked_call.nchanges = 0;  // applied when the call began
+    c.deadline_ns = deadline_ns;
+    c.give_up = Clock::now() + bound;
+  }
+
+  void finish(Connection& c, const RpcReply& r) {
+    c.parked = false;
+    reply(c, r);
+  }
+
+  // Whether a connection other than `self` could still make a call: a thread
+  // not waiting, or a forked child that has not spoken yet.
+  bool others_running(const Connection* self) const {
+    for (const auto& c : conns_) {
+      if (c.get() == self || c->dead || c->parked || c->pid < 0 || !service_.alive(c->pid)) continue;
+      if (c->call || !has_call_connection(c->pid)) return true;
+    }
+    return false;
+  }
+
+  bool has_call_connection(std::int32_t pid) const {
+    return std::any_of(conns_.begin(), conns_.end(), [&](const auto& c) { return c->call && !c->dead && c->pid == pid; });
+  }
+
+  std::vector<Connection*> parked_in_order() {
+    std::vector<Connection*> out;
+    for (const auto& c : conns_) {
+      if (c->parked && !c->dead) out.push_back(c.get());
+    }
+    std::sort(out.begin(), out.end(), [](const Connection* a, const Connection* b) { return a->park_order < b->park_order; });
+    return out;
+  }
+
+  // The oldest parked call the model can now complete completes.
+  bool wake_one() {
+    for (Connection* c : parked_in_order()) {
+      if (c->deadline_ns >= 0) {
+        RpcRequest poll_now = c->parked_call;
+        poll_now.timeout_sec = poll_now.timeout_nsec = 0;
+        // Tried on a copy first: a poll that finds nothing is not a call
+        // the program made (nor a step of its trace).
+        RpcReply would = service_.try_answer(poll_now);
+        if (would.ret != 0 || blocked(would)) return finish(*c, service_.answer(poll_now)), true;
+        continue;
+      }
+      RpcReply r = service_.answer(c->parked_call);
+      if (!blocked(r)) return finish(*c, r), true;
+    }
+    return false;
+  }
+
+  // The rest of a timed wait on the model's clock.
+  void finish_timed(Connection& c) {
+    RpcRequest q = c.parked_call;
+    const std::int64_t left = std::max<std::int64_t>(0, c.deadline_ns - service_.now_ns());
+    q.timeout_sec = left / 1'000'000'000;
+    q.timeout_nsec = left % 1'000'000'000;
+    finish(c, service_.answer(q));
+  }
+
+  bool give_up_overdue() {
+    const auto now = Clock::now();
+    for (Connection* c : parked_in_order()) {
+      if (c->give_up > now) continue;
+      if (c->deadline_ns >= 0) {
+        finish_timed(*c);
+      } else {
+        finish(*c, service_.answer(c->parked_call));  // still blocked: reported so
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // Everyone waits: the timed wait due first on the model's clock ends (the
+  // clock jumps there); with none, no call can ever wake the others.
+  bool nobody_running() {
+    std::vector<Connection*> parked = parked_in_order();
+    if (parked.empty() || others_running(nullptr)) return false;
+    Connection* first = nullptr;
+    for (Connection* c : parked) {
+      if (c->deadline_ns >= 0 && (first == nullptr || c->deadline_ns < first->deadline_ns)) first = c;
+    }
+    if (first != nullptr) {
+      finish_timed(*first);
+      return true;
+    }
+    for (Connection* c : parked) finish(*c, service_.answer(c->parked_call));
+    return true;
+  }
+
+  void settle() {
+    while (wake_one() || give_up_overdue() || nobody_running()) bury_dead();
+    bury_dead();
+  }
+
+  // A process whose every connection closed without exit(2) is gone.
+  void bury_dead() {
+    std::vector<std::int32_t> gone;
+    for (auto it = conns_.begin(); it != conns_.end();) {
+      if (!(*it)->dead) {
+        ++it;
+        continue;
+      }
+      close((*it)->fd);
+      gone.push_back((*it)->pid);
+      it = conns_.erase(it);
+    }
+    for (std::int32_t pid : gone) {
+      bool left = std::any_of(conns_.begin(), conns_.end(), [&](const auto& c) { return c->pid == pid; });
+      if (!left && pid >= 0 && blocking_ == Blocking::kWait) service_.vanished(pid);
+    }
+  }
+
+  std::vector<std::unique_ptr<Connection>> conns_;
+  ModelService service_;
+  Blocking blocking_;
+  std::uint64_t next_park_ = 0;
+};
 
 }  // namespace
 
-ModelServer start_model_server(const std::string& dialect) {
+ModelServer start_model_server(const std::string& dialect, Blocking blocking) {
   const model::DialectProfile* profile = model::find_profile(dialect);
   if (profile == nullptr) return {};
   active_deviations();  // a bad KQSIM_DEVIATIONS ends the caller here, not the server silently
@@ -180,7 +300,7 @@ ModelServer start_model_server(const std::string& dialect) {
     for (int fd = 0; fd < 4096; ++fd) {
       if (fd != sv[1]) close(fd);
     }
-    serve(sv[1], *profile);
+    Server(sv[1], *profile, blocking).run();
   }
   close(sv[1]);
   return {sv[0], pid};

@@ -8,8 +8,13 @@
  * (errno ENOSYS) - the model does not implement what the call needs, and
  * kqsim_last_detail() names it.
  *
- * The processes of one program share one model: their calls take turns
- * (the model is a sequential kernel), they must not overlap in time.
+ * The processes and threads of one program share one model; each thread
+ * has its own connection to it and their calls take turns (the model is a
+ * sequential kernel). A call that must wait for another process or thread
+ * (a read of an empty pipe, kevent with nothing pending, waitpid of a
+ * running child) waits until that one's call completes it; it fails as
+ * KQSIM_BLOCKED only when no other could (or after KQSIM_WAIT_MS, default
+ * 10000, of real time).
  */
 #ifndef KQSIM_POSIX_H
 #define KQSIM_POSIX_H
@@ -39,8 +44,15 @@ pid_t kqsim_pdfork(int *fdp, int flags);
 /* waitpid(pid, NULL, nohang ? WNOHANG : 0) for one child, by host pid. The
  * model keeps the status; EVFILT_PROC's NOTE_EXIT data reports it. */
 pid_t kqsim_waitpid(pid_t pid, int nohang);
+/* The same, with the child's wait(2) status (W_EXITCODE, or the signal). */
+pid_t kqsim_waitpid_status(pid_t pid, int *status, int nohang);
 int kqsim_exec(void);
+/* _exit(status): the model's process exits with it (NOTE_EXIT's data is the
+ * wait status, status << 8). */
 void kqsim_exit(int status);
+/* Tells the model the process exits with status, without leaving (exit(3)
+ * does this itself in a program that started the model server). */
+void kqsim_exit_status(int status);
 /* What _exit does to descriptors, without leaving (for recorders). */
 int kqsim_exit_descriptors(void);
 int kqsim_nanosleep(const struct timespec *duration);
@@ -141,6 +153,9 @@ int kqsim_lio_listio(int mode, struct kqsim_aiocb *const list[], int nent, struc
 int kqsim_aio_run(const struct kqsim_aiocb *cb);
 /* The model's monotonic clock (virtual time), in nanoseconds. */
 long long kqsim_monotonic_ns(void);
+/* errno for a FreeBSD error the host has no name for: this base plus
+ * FreeBSD's number (<kqsim/dropin.h> defines those names so). */
+#define KQSIM_ERRNO_BASE 1000
 enum { KQSIM_DONE = 0, KQSIM_BLOCKED = 1, KQSIM_UNSUPPORTED = 2 };
 int kqsim_last_status(void);
 const char *kqsim_last_detail(void);

@@ -100,6 +100,15 @@ struct kevent {
 #define NOTE_CLOSE       0x0100
 #define NOTE_CLOSE_WRITE 0x0200
 #define NOTE_READ        0x0400
+/* EVFILT_PROC */
+#define NOTE_EXIT       0x80000000
+#define NOTE_FORK       0x40000000
+#define NOTE_EXEC       0x20000000
+#define NOTE_PCTRLMASK  0xf0000000
+#define NOTE_PDATAMASK  0x000fffff
+#define NOTE_TRACK      0x00000001
+#define NOTE_TRACKERR   0x00000002
+#define NOTE_CHILD      0x00000004
 /* EVFILT_TIMER */
 #define NOTE_SECONDS    0x00000001
 #define NOTE_MSECONDS   0x00000002

@@ -1,0 +1,19 @@
+// The client side of the model server's connections: one per thread, made
+// on first use from the process's root connection, so no two threads or
+// processes ever share a socket (their replies could cross).
+#pragma once
+
+#include <cstdint>
+
+namespace kqsim::posix {
+
+// The calling thread's connection to the model server.
+int call_connection();
+// This process's model pid (1 until a fork makes it a child).
+std::int32_t model_pid();
+
+// fork(2) after the model made `child` (its model pid): the host fork, with
+// every connection kept consistent. Returns what fork(2) returns.
+int fork_after(std::int64_t child);
+
+}  // namespace kqsim::posix
