@@ -30,7 +30,7 @@ enum class ShutdownHow : std::uint8_t { kRead = 0, kWrite = 1, kReadWrite = 2 };
 
 // setsockopt(SOL_SOCKET, ...) options a trace may name. Only the low-water
 // marks are modelled; the others are reported unsupported by name.
-enum class SocketOption : std::uint8_t { kRcvLowat, kSndLowat, kRcvBuf, kSndBuf, kLinger, kNoSigpipe };
+enum class SocketOption : std::uint8_t { kRcvLowat, kSndLowat, kRcvBuf, kSndBuf, kLinger, kNoSigpipe, kReuseAddr };
 
 inline constexpr std::uint32_t kNoSocket = UINT32_MAX;
 

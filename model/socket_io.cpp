@@ -37,6 +37,7 @@ const char* socket_option_name(SocketOption o) {
     case SocketOption::kSndBuf: return "SO_SNDBUF";
     case SocketOption::kLinger: return "SO_LINGER";
     case SocketOption::kNoSigpipe: return "SO_NOSIGPIPE";
+    case SocketOption::kReuseAddr: return "SO_REUSEADDR";
   }
   return "?";
 }
@@ -323,6 +324,9 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
     case SocketOption::kSndBuf: return SysResult::unsupported("setsockopt(SO_SNDBUF) is not modelled");
     case SocketOption::kLinger: return SysResult::unsupported("setsockopt(SO_LINGER) is not modelled");
     case SocketOption::kNoSigpipe: return SysResult::unsupported("setsockopt(SO_NOSIGPIPE) is not modelled");
+    // sosetopt: SO_REUSEADDR only sets a bit of so_options that in_pcbbind
+    // consults; the model has no TIME_WAIT, so no bind it decides differs.
+    case SocketOption::kReuseAddr: return SysResult::ok(0);
   }
   if (value < 1 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
   SockBuf& sb = option == SocketOption::kRcvLowat ? so->rcv : so->snd;

@@ -17,10 +17,11 @@ constexpr std::array<std::pair<const char*, SocketType>, 3> kTypes{{
     {"stream", SocketType::kStream}, {"dgram", SocketType::kDgram}, {"seqpacket", SocketType::kSeqpacket}}};
 constexpr std::array<std::pair<const char*, ShutdownHow>, 3> kHows{{
     {"SHUT_RD", ShutdownHow::kRead}, {"SHUT_WR", ShutdownHow::kWrite}, {"SHUT_RDWR", ShutdownHow::kReadWrite}}};
-constexpr std::array<std::pair<const char*, SocketOption>, 6> kOptions{{
+constexpr std::array<std::pair<const char*, SocketOption>, 7> kOptions{{
     {"SO_RCVLOWAT", SocketOption::kRcvLowat}, {"SO_SNDLOWAT", SocketOption::kSndLowat},
     {"SO_RCVBUF", SocketOption::kRcvBuf},     {"SO_SNDBUF", SocketOption::kSndBuf},
-    {"SO_LINGER", SocketOption::kLinger},     {"SO_NOSIGPIPE", SocketOption::kNoSigpipe}}};
+    {"SO_LINGER", SocketOption::kLinger},     {"SO_NOSIGPIPE", SocketOption::kNoSigpipe},
+    {"SO_REUSEADDR", SocketOption::kReuseAddr}}};
 constexpr std::array<std::pair<const char*, std::uint32_t>, 5> kMsgFlags{{
     {"MSG_OOB", model::msgflag::kOob}, {"MSG_PEEK", model::msgflag::kPeek}, {"MSG_WAITALL", model::msgflag::kWaitall},
     {"MSG_DONTWAIT", model::msgflag::kDontwait}, {"MSG_NOSIGNAL", model::msgflag::kNosignal}}};
@@ -154,7 +155,7 @@ void parse_socket_fields(FieldReader& r, Step& s) {
     case Op::kShutdown: s.fd = r.ref("fd"); s.sock.how = one_of(r, "how", kHows, "SHUT_RD, SHUT_WR, SHUT_RDWR"); break;
     case Op::kSetsockopt:
       s.fd = r.ref("fd");
-      s.sock.option = one_of(r, "option", kOptions, "SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVBUF, SO_SNDBUF, SO_LINGER, SO_NOSIGPIPE");
+      s.sock.option = one_of(r, "option", kOptions, "SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVBUF, SO_SNDBUF, SO_LINGER, SO_NOSIGPIPE, SO_REUSEADDR");
       if (!r.has("value")) r.fail("value", "missing");
       s.sock.value = r.int_in_range("value", INT32_MIN, INT32_MAX, 0);
       break;

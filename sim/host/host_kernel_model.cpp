@@ -131,6 +131,7 @@ int host_option(model::SocketOption o) {
     case model::SocketOption::kRcvBuf: return SO_RCVBUF;
     case model::SocketOption::kSndBuf: return SO_SNDBUF;
     case model::SocketOption::kLinger: return SO_LINGER;
+    case model::SocketOption::kReuseAddr: return SO_REUSEADDR;
     case model::SocketOption::kNoSigpipe: return -1;  // Linux has none; the C API reports it unsupported
   }
   return -1;

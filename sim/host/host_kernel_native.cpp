@@ -379,6 +379,7 @@ std::optional<int> native_option(model::SocketOption o) {
     case model::SocketOption::kSndLowat: return SO_SNDLOWAT;
     case model::SocketOption::kRcvBuf: return SO_RCVBUF;
     case model::SocketOption::kSndBuf: return SO_SNDBUF;
+    case model::SocketOption::kReuseAddr: return SO_REUSEADDR;
     case model::SocketOption::kLinger: return std::nullopt;  // takes a struct linger, not an int
     case model::SocketOption::kNoSigpipe:
 #ifdef SO_NOSIGPIPE

@@ -128,6 +128,7 @@ int kqsim_setsockopt(int fd, int level, int name, const void* value, socklen_t l
     case SO_RCVBUF: c.option = SocketOption::kRcvBuf; break;
     case SO_SNDBUF: c.option = SocketOption::kSndBuf; break;
     case SO_LINGER: c.option = SocketOption::kLinger; break;
+    case SO_REUSEADDR: c.option = SocketOption::kReuseAddr; break;
 #ifdef SO_NOSIGPIPE
     case SO_NOSIGPIPE: c.option = SocketOption::kNoSigpipe; break;
 #endif
