@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -158,7 +159,18 @@ CampaignTally merge_campaign_shards(const std::vector<nlohmann::json>& docs, con
   if (docs.empty()) throw MergeError("no shard results to merge");
   std::vector<Shard> shards;
   for (std::size_t i = 0; i < docs.size(); ++i) shards.push_back(read_shard(docs[i], names[i]));
-  std::stable_sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.spec.index < b.spec.index; });
+  // By shard index, ties (a repeated shard, refused below) in the order given.
+  // Not std::stable_sort: libstdc++ 12's uses get_temporary_buffer, which
+  // clang 19 reports as deprecated (an error under -Werror).
+  std::vector<std::size_t> order(shards.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&shards](std::size_t a, std::size_t b) {
+    return std::pair(shards[a].spec.index, a) < std::pair(shards[b].spec.index, b);
+  });
+  std::vector<Shard> sorted;
+  sorted.reserve(shards.size());
+  for (std::size_t i : order) sorted.push_back(std::move(shards[i]));
+  shards = std::move(sorted);
   check_same_campaign(shards);
   header = shards.front().header;
   CampaignTally all;
