@@ -14,6 +14,7 @@
 #include "check/prng.hpp"
 #include "check/state_space.hpp"
 #include "check/thread_steps.hpp"
+#include "check/trace_properties.hpp"
 #include "model/mutations.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
@@ -320,7 +321,7 @@ class DepthFirst {
     if (!f.any_unfinished || f.any_enabled) return;
     ++result_.deadlocks;
     if (space_.scenario().deadlock_is_violation && !result_.violation) {
-      result_.violation = "deadlock: every unfinished thread waits forever";
+      result_.violation = kDeadlock.text();
       violation_depth_ = f.node.depth();
       stopped_ = true;
       if (pool_ != nullptr) pool_->stop();
@@ -418,7 +419,7 @@ class BreadthFirst {
       any_enabled = step(n, t, t + 1 == last) || any_enabled;
     }
     if (any_unfinished && !any_enabled && space_.scenario().deadlock_is_violation && !stopped_) {
-      stop("deadlock: every unfinished thread waits forever", n.id);
+      stop(kDeadlock.text(), n.id);
     }
   }
 
@@ -586,6 +587,27 @@ SwarmResult explore_swarm(const Scenario& s, const ExploreOptions& o, const Swar
   return out;
 }
 
+namespace {
+
+// After a deadlocking schedule: each unfinished thread's next call, the one
+// it waits in forever (a thread whose process died is finished).
+std::vector<traces::Step> waiting_calls(const Scenario& s, const ExploreResult& r, const sim::Interpreter& interp) {
+  std::vector<std::size_t> next(s.threads.size(), 0);
+  for (const ScheduledStep& step : r.counterexample) next[step.thread] = step.step + 1;
+  std::vector<traces::Step> out;
+  for (std::size_t i = 0; i < s.threads.size(); ++i) {
+    const ScenarioThread& thread = s.threads[i];
+    if (next[i] >= thread.steps.size() || !interp.proc_alive(thread.process)) continue;
+    traces::Step st = thread.steps[next[i]];
+    st.proc = thread.process;
+    st.note = "thread " + thread.name + ": waits forever";
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+}  // namespace
+
 traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, const ExploreOptions& o) {
   traces::Trace t = s.setup;
   t.name = s.name + "-counterexample";
@@ -601,7 +623,7 @@ traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, co
   // The model it was found on and what was checked, so that kqreplay
   // replays it as the same violation (check/trace_properties.hpp).
   t.mutation = model::mutation_name_of(o.mutations);
-  t.properties = traces::TraceProperties{false, s.max_deliveries};
+  t.properties = traces::TraceProperties{false, s.max_deliveries, {}};
   model::KernelConfig config;
   config.mutations = o.mutations;
   sim::ModelBackend backend(*model::find_profile(s.dialect), config);
@@ -615,6 +637,7 @@ traces::Trace counterexample_trace(const Scenario& s, const ExploreResult& r, co
   }
   for (std::size_t i = 0; i < observed.size(); ++i) t.steps[i].observed = observed[i];
   if (!t.steps.empty()) t.steps.back().note += ": " + r.violation.value_or("");
+  if (r.violation == kDeadlock.text()) t.properties->deadlock_waiters = waiting_calls(s, r, interp);
   return t;
 }
 

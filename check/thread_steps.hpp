@@ -8,21 +8,11 @@
 #include <vector>
 
 #include "check/scenario.hpp"
+#include "check/thread_call.hpp"
 #include "model/kernel.hpp"
 #include "sim/interpreter.hpp"
 
 namespace kqsim::check {
-
-struct ResolvedStep {
-  traces::Op op = traces::Op::kKevent;
-  model::Pid pid = model::Kernel::kInitPid;  // the thread's process
-  std::int32_t fd = -1;  // kevent: the kqueue; read/write/close/dup2: the descriptor
-  std::int32_t to = -1;  // dup2 target
-  std::int64_t bytes = 0;
-  std::vector<model::KEvent> changes;
-  std::int32_t nevents = 0;
-  bool waits_forever = false;  // kevent with no timeout; others are explored as polls
-};
 
 // Against the names and processes of `setup`, which has run the scenario's
 // setup on the model. Throws traces::TraceError naming the file, thread and

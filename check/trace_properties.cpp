@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "check/thread_call.hpp"
 #include "model/kevent_names.hpp"
+#include "traces/trace_error.hpp"
 
 namespace kqsim::check {
 
@@ -41,6 +43,38 @@ std::optional<PropertyViolation> PropertyChecker::after_step(const sim::Interpre
     if (deliveries_[i] > b.max) return PropertyViolation{"max-deliveries", delivery_bound_message(b, deliveries_[i])};
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Whether `w`, made by its process in the final state, would wait forever
+// (on a copy of the kernel: the trace's end state stays as it is).
+bool waits_forever(const sim::Interpreter& interp, const model::Kernel& kernel, const traces::Step& w, std::size_t i) {
+  const std::string field = "properties.deadlock_waiters[" + std::to_string(i) + "].";
+  const std::string& path = interp.trace().path;
+  if (!interp.proc_alive(w.proc)) throw traces::TraceError(path, std::nullopt, field + "proc", "no live process '" + w.proc + "' at the end of the trace");
+  const sim::NameTable& names = interp.names(w.proc);
+  auto call = resolve_thread_call(w, [&](const traces::Ref& ref, const char* what) {
+    if (!ref.is_name()) return static_cast<std::int32_t>(ref.number());
+    auto fd = names.lookup(ref.name());
+    if (!fd) throw traces::TraceError(path, std::nullopt, field + what, "name '" + ref.name() + "' is not bound at the end of the trace");
+    return static_cast<std::int32_t>(*fd);
+  });
+  if (!call) return false;  // the parser refused other ops
+  call->pid = static_cast<model::Pid>(interp.proc_id(w.proc));
+  model::Kernel copy = kernel;
+  return !make_thread_call(copy, *call).has_value();
+}
+
+}  // namespace
+
+std::optional<PropertyViolation> PropertyChecker::at_end(const sim::Interpreter& interp, const model::Kernel& kernel) const {
+  const std::vector<traces::Step>& waiters = properties_.deadlock_waiters;
+  if (waiters.empty()) return std::nullopt;
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    if (!waits_forever(interp, kernel, waiters[i], i)) return std::nullopt;
+  }
+  return kDeadlock;
 }
 
 }  // namespace kqsim::check

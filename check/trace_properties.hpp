@@ -38,12 +38,20 @@ class PropertyChecker {
   // Steps not played (skipped in follow mode) are not checked.
   std::optional<PropertyViolation> after_step(const sim::Interpreter& interp, const model::Kernel& kernel,
                                               const sim::StepOutcome& outcome);
+  // After the last step: the deadlock the trace ends in ("deadlock_waiters":
+  // every waiting thread's call still waits forever), as kqcheck explore
+  // reported it. Throws traces::TraceError for a waiter naming a process or
+  // a descriptor name the trace never bound.
+  std::optional<PropertyViolation> at_end(const sim::Interpreter& interp, const model::Kernel& kernel) const;
 
  private:
   traces::TraceProperties properties_;
   std::vector<std::uint32_t> deliveries_;  // per bound
   bool with_invariants_ = true;
 };
+
+// kqcheck explore's deadlock (check/explorer.cpp), as both tools word it.
+inline const PropertyViolation kDeadlock{"deadlock", "every unfinished thread waits forever"};
 
 // A step that broke a property, as kqcheck and kqreplay report it.
 struct StepViolation {

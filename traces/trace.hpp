@@ -210,6 +210,11 @@ struct DeliveryBound {
 struct TraceProperties {
   bool step_properties = false;              // check/step_properties.hpp (kqcheck random)
   std::vector<DeliveryBound> max_deliveries;  // a scenario's bounds (kqcheck explore)
+  // A deadlock kqcheck explore found: the next call of each unfinished
+  // thread, which waits forever once the trace's steps have run. A
+  // sequential trace cannot make them; kqreplay checks that each would
+  // still wait forever in the final state (the "deadlock" property).
+  std::vector<Step> deadlock_waiters;
 };
 
 struct Trace {

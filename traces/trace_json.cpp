@@ -1,6 +1,8 @@
 #include "traces/trace_json.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <climits>
 #include <fstream>
 #include <set>
@@ -13,6 +15,7 @@
 #include "traces/name_suggest.hpp"
 #include "traces/json_file.hpp"
 #include "traces/socket_steps.hpp"
+#include "traces/step_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_properties_json.hpp"
 #include "traces/aio_step_json.hpp"
@@ -87,6 +90,19 @@ ExpectedEvent parse_event(FieldReader r) {
   return e;
 }
 
+// How a process ended during a call: killed by a signal ("SIGSEGV"), or
+// exited ("exit 127": the implementation under test called exit(), or a
+// worker could not exec) - what sim/host/host_backend.cpp writes.
+bool is_crash_text(const std::string& c) {
+  auto all_of = [](std::string_view s, auto pred) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char ch) { return pred(static_cast<unsigned char>(ch)) != 0; });
+  };
+  if (c.rfind("SIG", 0) == 0) return all_of(std::string_view(c).substr(3), [](int ch) { return std::isupper(ch) || std::isdigit(ch); });
+  if (c.rfind("exit ", 0) != 0) return false;
+  const std::string_view n = std::string_view(c).substr(5);
+  return all_of(n, ::isdigit) && n.size() <= 3 && (n.size() == 1 || n[0] != '0') && std::stoi(std::string(n)) <= 255;
+}
+
 Observed parse_observed(FieldReader r, Op op) {
   Observed o;
   const bool fork_default = op == Op::kFork || op == Op::kPdfork;
@@ -99,7 +115,9 @@ Observed parse_observed(FieldReader r, Op op) {
   for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
   o.unsupported = r.optional_string("unsupported");
   o.crash = r.optional_string("crash");
-  if (o.crash && o.crash->rfind("SIG", 0) != 0) r.fail("crash", "must be a signal name such as \"SIGSEGV\"");
+  if (o.crash && !is_crash_text(*o.crash)) {
+    r.fail("crash", "must be a signal name such as \"SIGSEGV\" or an exit status such as \"exit 127\" (0 to 255)");
+  }
   o.hang = r.optional_string("hang");
   if (r.has("elapsed_ns")) o.elapsed_ns = r.int_required("elapsed_ns");
   if (auto order = r.optional_string("order")) {
@@ -186,6 +204,8 @@ void parse_op_fields(FieldReader& r, Step& s) {
   }
 }
 
+}  // namespace
+
 Step parse_step(FieldReader r, std::size_t index) {
   Step s;
   s.index = index;
@@ -204,6 +224,8 @@ Step parse_step(FieldReader r, std::size_t index) {
   r.finish();
   return s;
 }
+
+namespace {
 
 // Informational integers a recorder measured; each must be an integer.
 std::map<std::string, std::int64_t> doc_constants(FieldReader& c) {
@@ -422,6 +444,16 @@ void op_fields_to_json(const Step& s, json& out) {
 
 }  // namespace
 
+json step_to_json(const Step& s) {
+  json out;
+  out["op"] = op_name(s.op);
+  if (s.proc != "main") out["proc"] = s.proc;
+  op_fields_to_json(s, out);
+  if (!s.note.empty()) out["note"] = s.note;
+  if (s.observed) out["observed"] = observed_to_json(*s.observed);
+  return out;
+}
+
 json trace_to_json(const Trace& t) {
   json doc;
   doc["format"] = kFormatVersion;
@@ -441,15 +473,7 @@ json trace_to_json(const Trace& t) {
   if (!t.constants.empty()) doc["constants"] = t.constants;
   check_fields_to_json(t, doc);
   json steps = json::array();
-  for (const Step& s : t.steps) {
-    json out;
-    out["op"] = op_name(s.op);
-    if (s.proc != "main") out["proc"] = s.proc;
-    op_fields_to_json(s, out);
-    if (!s.note.empty()) out["note"] = s.note;
-    if (s.observed) out["observed"] = observed_to_json(*s.observed);
-    steps.push_back(out);
-  }
+  for (const Step& s : t.steps) steps.push_back(step_to_json(s));
   doc["steps"] = steps;
   return doc;
 }

@@ -3,6 +3,7 @@
 #include "model/kevent_names.hpp"
 #include "model/mutations.hpp"
 #include "traces/name_suggest.hpp"
+#include "traces/step_json.hpp"
 
 namespace kqsim::traces {
 
@@ -23,6 +24,22 @@ json delivery_bound_to_json(const DeliveryBound& b) {
   return {{"ident", b.ident}, {"filter", filter}, {"max", b.max}};
 }
 
+namespace {
+
+// A thread's call that waits forever: one of the calls a scenario's thread
+// may make (check/thread_call.hpp), never run, so without an observation.
+Step parse_waiter(FieldReader w) {
+  if (w.has("observed")) w.fail("observed", "a call that waits forever has no observation");
+  const FieldReader where = w;  // for the error below: parse_step takes w
+  Step s = parse_step(std::move(w), 0);
+  if (s.op != Op::kKevent && s.op != Op::kRead && s.op != Op::kWrite && s.op != Op::kClose && s.op != Op::kDup2) {
+    where.fail("op", std::string("'") + op_name(s.op) + "': a waiting thread's call is kevent, read, write, close or dup2");
+  }
+  return s;
+}
+
+}  // namespace
+
 void parse_check_fields(FieldReader& r, Trace& t) {
   if (auto name = r.optional_string("mutation")) {
     if (!model::mutation_named(*name) || name->empty()) {
@@ -37,6 +54,7 @@ void parse_check_fields(FieldReader& r, Trace& t) {
   TraceProperties props;
   props.step_properties = p.bool_or("step_properties", false);
   for (FieldReader b : p.array_items("max_deliveries")) props.max_deliveries.push_back(parse_delivery_bound(std::move(b)));
+  for (FieldReader w : p.array_items("deadlock_waiters")) props.deadlock_waiters.push_back(parse_waiter(std::move(w)));
   p.finish();
   t.properties = props;
 }
@@ -47,6 +65,10 @@ void check_fields_to_json(const Trace& t, json& doc) {
   json bounds = json::array();
   for (const DeliveryBound& b : t.properties->max_deliveries) bounds.push_back(delivery_bound_to_json(b));
   doc["properties"] = {{"step_properties", t.properties->step_properties}, {"max_deliveries", bounds}};
+  if (t.properties->deadlock_waiters.empty()) return;
+  json waiters = json::array();
+  for (const Step& s : t.properties->deadlock_waiters) waiters.push_back(step_to_json(s));
+  doc["properties"]["deadlock_waiters"] = waiters;
 }
 
 }  // namespace kqsim::traces

@@ -88,7 +88,10 @@ for m in $mutations; do
     [[ "$(json_field "$cex" mutation)" == "$m" ]] && ok || bad "$m $name: the counterexample does not name its mutation"
     replays_as "explore --mutate $m $name" "$cex" "$step" "$violation"
     # Without its mutation the trace is replayed on the faithful model: no
-    # longer this violation (the bugs' counterexamples then wait forever).
+    # longer this violation (the bugs' counterexamples then wait forever) -
+    # unless the faithful model shows it too (a scenario's deadlock).
+    "$kqcheck" explore "$scenario" --max-states 300000 >"$work/explore-faithful" 2>&1
+    sed -n 's/^VIOLATION after [0-9]* steps: //p' "$work/explore-faithful" | grep -qxF "$violation" && continue
     without_field "$cex" "$work/faithful.json" mutation
     "$kqreplay" run "$work/faithful.json" >"$work/out" 2>&1
     ! grep -qF "PROPERTY VIOLATED at step $step: $violation" "$work/out" && ok ||
@@ -140,6 +143,35 @@ if [[ $rc -eq 1 && -n "$violation" && -n "$step" ]]; then
   replays_as "explore, faithful model" "$cex" "$step" "$violation"
 else
   bad "explore on the faithful model found no violation (exit $rc): $(tail -3 "$work/explore")"
+fi
+
+# A deadlock (deadlock_is_violation), on the faithful model: the
+# counterexample records the call each unfinished thread waits in
+# ("deadlock_waiters") and replays as the deadlock at the step explore named.
+# Without that field, or with the step that made the waiter wait forever
+# removed, it does not.
+dcex="$work/deadlock-cex.json"
+"$kqcheck" explore "$root/traces/scenarios/drained-pipe-waiter-waits-forever.json" --out "$dcex" >"$work/explore" 2>&1
+rc=$?
+violation=$(sed -n 's/^VIOLATION after [0-9]* steps: //p' "$work/explore")
+step=$(sed -n 's/.*violated at its step \([0-9]*\)$/\1/p' "$work/explore")
+if [[ $rc -eq 1 && "$violation" == "deadlock: every unfinished thread waits forever" && -n "$step" ]]; then
+  replays_as "explore, deadlock" "$dcex" "$step" "$violation"
+  python3 - "$dcex" "$work/no-waiters.json" "$work/not-drained.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+waiters = d["properties"].pop("deadlock_waiters")
+json.dump(d, open(sys.argv[2], "w"))
+d["properties"]["deadlock_waiters"] = waiters
+d["steps"].pop()  # the drainer's read: the byte stays, the waiter's kevent returns
+json.dump(d, open(sys.argv[3], "w"))
+EOF
+  for variant in no-waiters not-drained; do
+    expect_exit 0 "deadlock, $variant: kqreplay run" "$kqreplay" run "$work/$variant.json"
+    ! grep -qF "PROPERTY VIOLATED" "$work/out" && ok || bad "deadlock, $variant: still replays as a violation"
+  done
+else
+  bad "explore found no deadlock in drained-pipe-waiter-waits-forever (exit $rc): $(tail -3 "$work/explore")"
 fi
 
 # A trace naming an unknown mutation: one clear error, exit 2.

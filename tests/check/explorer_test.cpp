@@ -121,6 +121,33 @@ TEST(Explorer, SeededBugsGiveShortestCounterexamples) {
   EXPECT_EQ(t.steps.size(), s.setup.steps.size() + 3);
 }
 
+// The lost wakeup: writer then drainer leave the waiter's kevent (no
+// timeout) with nothing readable and the write end open, so it sleeps
+// forever - the shortest deadlock, 2 steps. The counterexample carries the
+// waiter's call, which kqreplay makes again after the last step.
+TEST(Explorer, DeadlockCounterexampleRecordsTheWaitingCall) {
+  Scenario s = load_scenario_file(scenario_path("drained-pipe-waiter-waits-forever.json"));
+  ExploreResult r = explore(s, {});
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_EQ(*r.violation, "deadlock: every unfinished thread waits forever");
+  ASSERT_EQ(r.counterexample.size(), 2U);
+  EXPECT_EQ(s.threads[r.counterexample[0].thread].name, "writer");
+  EXPECT_EQ(s.threads[r.counterexample[1].thread].name, "drainer");
+  traces::Trace t = counterexample_trace(s, r, {});
+  EXPECT_EQ(t.steps.size(), s.setup.steps.size() + 2);
+  ASSERT_TRUE(t.properties.has_value());
+  ASSERT_EQ(t.properties->deadlock_waiters.size(), 1U);
+  EXPECT_EQ(t.properties->deadlock_waiters[0].op, traces::Op::kKevent);
+  EXPECT_FALSE(t.properties->deadlock_waiters[0].timeout.has_value());
+  // Not a deadlock: no waiters recorded.
+  ExploreOptions oneshot_bug;
+  oneshot_bug.mutations.oneshot_not_deleted = true;
+  r = explore(load_scenario_file(scenario_path("oneshot-two-waiters.json")), oneshot_bug);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_TRUE(counterexample_trace(load_scenario_file(scenario_path("oneshot-two-waiters.json")), r, oneshot_bug)
+                  .properties->deadlock_waiters.empty());
+}
+
 // 2002 distinct states: a measuring scenario; every interleaving completes
 // (polls only), so nothing is deadlocked and the delivery bound holds.
 TEST(Explorer, LargerScenarioHasNoDeadlockOrViolation) {

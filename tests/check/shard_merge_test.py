@@ -13,30 +13,21 @@ Usage: shard_merge_test.py KQCHECK
 """
 import json
 import pathlib
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "common"))
+import script_checks as checks  # noqa: E402
+from script_checks import fail  # noqa: E402
+
 kqcheck = sys.argv[1]
-failures = 0
-checked = 0
-
-
-def fail(what):
-    global failures
-    failures += 1
-    print("FAIL", what)
 
 
 def run(args, want):
-    p = subprocess.run([kqcheck, *map(str, args)], capture_output=True, timeout=600)
-    if p.returncode not in want:
-        fail(f"kqcheck {' '.join(map(str, args))}: exit {p.returncode}, want {want}: {p.stderr.decode(errors='replace')[-400:]}")
-    return p
+    return checks.run([kqcheck, *args], want=tuple(want), timeout=600)
 
 
 def campaign(tmp, args, n, want):
-    global checked
     out = tmp / "failures"  # every run writes the same shrunk traces here
     whole = run(["random", "--json", "--out", out, *args], want)
     whole_doc = json.loads(whole.stdout)
@@ -48,7 +39,7 @@ def campaign(tmp, args, n, want):
         files.append(f)
     merged = run(["merge", "--json", *reversed(files)], want)
     merged_doc = json.loads(merged.stdout)
-    checked += 1
+    checks.checked += 1
     if merged_doc != whole_doc:
         fail(f"{' '.join(args)} in {n} shards: merged {json.dumps(merged_doc['summary'])} "
              f"({len(merged_doc['traces'])} traces), whole {json.dumps(whole_doc['summary'])} ({len(whole_doc['traces'])} traces)")
@@ -83,7 +74,7 @@ with tempfile.TemporaryDirectory() as tmp:
             f.write_bytes(run([*swarm, "--shard", f"{i}/{n}"], want=(5,)).stdout)
             swarm_files.append(f)
         merged = json.loads(run(["merge", "--json", *swarm_files], want=(5,)).stdout)
-        checked += 1
+        checks.checked += 1
         if n == 1 and merged != whole:
             fail("swarm in 1 shard: merged document differs from the whole run's")
         w, m = whole["summary"]["swarm"], merged["summary"]["swarm"]
@@ -108,5 +99,4 @@ with tempfile.TemporaryDirectory() as tmp:
     for bad in ("2/2", "1/0", "x/3", "1", "-1/2"):
         run(["random", "--count", "5", "--shard", bad], want=(2,))
 
-print(f"{checked} merged campaigns compared, {failures} problems")
-sys.exit(1 if failures or checked == 0 else 0)
+sys.exit(checks.finish("merged campaigns compared"))

@@ -12,33 +12,21 @@ Usage: validate_results.py SCHEMA KQRECORD_MODEL KQREPLAY KQCHECK SOURCE_DIR
 import json
 import os
 import pathlib
-import subprocess
 import sys
 import tempfile
 
 import jsonschema
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "common"))
+import script_checks as checks  # noqa: E402
+from script_checks import fail, run  # noqa: E402
+
 schema_path, kqrecord, kqreplay, kqcheck, source = sys.argv[1:6]
 validator = jsonschema.Draft202012Validator(json.loads(pathlib.Path(schema_path).read_text()))
-failures = 0
-checked = 0
-
-
-def fail(what):
-    global failures
-    failures += 1
-    print("FAIL", what)
-
-
-def run(args, env=None, want=None):
-    p = subprocess.run(args, capture_output=True, env={**os.environ, **(env or {})}, timeout=300)
-    if want is not None and p.returncode != want:
-        fail(f"{' '.join(map(str, args))}: exit {p.returncode}, want {want}: {p.stderr.decode(errors='replace')[:400]}")
-    return p
+trace_validator = jsonschema.Draft202012Validator(json.loads(pathlib.Path(schema_path).with_name("kqsim-trace-1.schema.json").read_text()))
 
 
 def validate(name, p):
-    global checked
     try:
         doc = json.loads(p.stdout)
     except json.JSONDecodeError as e:
@@ -47,7 +35,7 @@ def validate(name, p):
     for err in validator.iter_errors(doc):
         where = "/".join(str(x) for x in err.absolute_path) or "(top)"
         fail(f"{name}: {where}: {err.message[:300]}")
-    checked += 1
+    checks.checked += 1
     return doc
 
 
@@ -98,6 +86,30 @@ with tempfile.TemporaryDirectory() as tmp:
         (tmp / f"swarm-{i}.json").write_bytes(run([kqcheck, "explore", "--json", "--swarm", "4", "--shard", f"{i}/2", scenario]).stdout)
     validate("merge --json (swarm)", run([kqcheck, "merge", "--json", tmp / "swarm-0.json", tmp / "swarm-1.json"], want=0))
 
+    # A reference worker that exits (status 127: it could not run) instead of
+    # being killed: a crash divergence "exit 127", in a result and a shrunk
+    # trace both schemas accept, and kqreplay replays that trace as the crash.
+    worker = tmp / "exits-127.sh"
+    worker.write_text("#!/bin/sh\nexit 127\n")
+    worker.chmod(0o755)
+    doc = validate("random --json (worker exits 127)",
+                   run([kqcheck, "random", "--json", "--count", "1", "--against", "native", "--native-worker", worker,
+                        "--out", tmp / "exits"], want=1))
+    if doc and categories(doc) != {"crash"}:
+        fail(f"random (worker exits 127): categories {sorted(categories(doc))}, want crash")
+    shrunk = sorted((tmp / "exits").glob("*.json"))
+    if len(shrunk) != 1:
+        fail(f"random (worker exits 127): {len(shrunk)} traces written, want 1")
+    else:
+        trace = json.loads(shrunk[0].read_text())
+        if trace["steps"][-1].get("observed", {}).get("crash") != "exit 127":
+            fail(f"random (worker exits 127): the trace's last step is {trace['steps'][-1]}")
+        for err in trace_validator.iter_errors(trace):
+            fail(f"random (worker exits 127): the trace: {err.message[:300]}")
+        p = run([kqreplay, "diff", shrunk[0]], want=1)
+        if b"crash" not in p.stdout:
+            fail(f"kqreplay diff of the exit-127 trace: {p.stdout[-400:]!r} names no crash")
+
     # A folder with bad files: one bad-input entry each, the good trace still replayed.
     bad = tmp / "bad"
     bad.mkdir()
@@ -122,5 +134,4 @@ with tempfile.TemporaryDirectory() as tmp:
     if b"not found" not in p.stderr:
         fail(f"diff --against /nonexistent: {p.stderr!r} does not say 'not found'")
 
-print(f"{checked} result documents validated, {failures} problems")
-sys.exit(1 if failures or checked == 0 else 0)
+sys.exit(checks.finish("result documents validated"))

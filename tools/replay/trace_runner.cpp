@@ -42,6 +42,13 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
       }
       if (hook) hook(interp, backend, o);
     });
+    // A deadlock is in the state after the last step: reported at that step,
+    // as kqcheck explore reports it.
+    if (checker && !report.violation && report.outcomes.size() == report.trace.steps.size()) {
+      if (auto bad = checker->at_end(interp, backend.kernel())) {
+        report.violation = check::StepViolation{report.trace.steps.empty() ? 0 : report.trace.steps.size() - 1, *bad};
+      }
+    }
   } catch (const sim::InvariantViolation& e) {
     // On a mutated model, or in a counterexample, a broken invariant is the
     // failure the trace shows; on the faithful model it is a kqsim bug.
