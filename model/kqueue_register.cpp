@@ -6,13 +6,19 @@
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
+namespace {
+
+// EV_KEEPUDATA in a dialect that has it (elsewhere the bit means nothing):
+// refused with EV_ADD, and a modify keeps the knote's udata.
+bool keeps_udata(const DialectProfile& profile, const KEvent& kev) { return profile.has_keepudata && has(kev.flags, ev::kKeepUdata); }
+
+}  // namespace
 
 Kernel::RegisterOutcome Kernel::kqueue_register(std::uint32_t kq, KEvent& kev, Process& p) {
   if (has(kev.flags, ev::kEnable) && has(kev.flags, ev::kDisable)) return {Errno::kEINVAL, {}};
   // kqueue_fo_find: only -EVFILT_SYSCOUNT..-1 name a filter.
   if (kev.filter > 0 || kev.filter < -profile_->filter_syscount) return {Errno::kEINVAL, {}};
-  const bool keep_udata = profile_->has_keepudata && has(kev.flags, ev::kKeepUdata);
-  if (keep_udata && has(kev.flags, ev::kAdd)) return {Errno::kEINVAL, {}};
+  if (keeps_udata(*profile_, kev) && has(kev.flags, ev::kAdd)) return {Errno::kEINVAL, {}};
 
   FileIndex fp = kNoFile;
   if (filter_is_fd_based(kev.filter)) {
@@ -82,7 +88,7 @@ void Kernel::register_modify(KnoteRef ref, KEvent& kev) {
   } else if (has(kev.flags, ev::kDisable)) {
     kn.status |= kn::kDisabled;
   }
-  if (!(profile_->has_keepudata && has(kev.flags, ev::kKeepUdata))) kn.kev.udata = kev.udata;
+  if (!keeps_udata(*profile_, kev)) kn.kev.udata = kev.udata;
   if (filter_has_touch(kn)) {
     filter_touch_register(ref, kev);
   } else {

@@ -13,20 +13,12 @@
 #include "model/errno_code.hpp"
 #include "sim/host/aio_memory.hpp"
 #include "sim/host/host_kernel.hpp"
+#include "sim/host/model_call_result.hpp"
 
 namespace kqsim::host {
 namespace {
 
-HostCall finish(std::int64_t ret) {
-  HostCall c;
-  c.ret = ret;
-  if (ret >= 0) return c;
-  if (kqsim_last_status() == KQSIM_BLOCKED) c.completion = model::Completion::kBlockedForever;
-  if (kqsim_last_status() == KQSIM_UNSUPPORTED) c.completion = model::Completion::kUnsupported;
-  c.detail = kqsim_last_detail();
-  c.errno_name = strerrorname_np(errno);
-  return c;
-}
+HostCall finish(std::int64_t ret) { return model_call_result(ret); }
 
 AioMemory<kqsim_aiocb>& aio_memory() {
   static AioMemory<kqsim_aiocb> memory;
