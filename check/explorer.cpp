@@ -600,7 +600,7 @@ std::vector<traces::Step> waiting_calls(const Scenario& s, const ExploreResult& 
     if (next[i] >= thread.steps.size() || !interp.proc_alive(thread.process)) continue;
     traces::Step st = thread.steps[next[i]];
     st.proc = thread.process;
-    st.note = "thread " + thread.name + ": waits forever";
+    st.note = "thread " + thread.name;
     out.push_back(std::move(st));
   }
   return out;

@@ -157,6 +157,8 @@ violation=$(sed -n 's/^VIOLATION after [0-9]* steps: //p' "$work/explore")
 step=$(sed -n 's/.*violated at its step \([0-9]*\)$/\1/p' "$work/explore")
 if [[ $rc -eq 1 && "$violation" == "deadlock: every unfinished thread waits forever" && -n "$step" ]]; then
   replays_as "explore, deadlock" "$dcex" "$step" "$violation"
+  "$kqreplay" run "$dcex" >"$work/out" 2>&1
+  has "deadlock: kqreplay run names the waiting call" "waits forever: kevent(kq, [], nevents 1, timeout forever)  (thread waiter)"
   python3 - "$dcex" "$work/no-waiters.json" "$work/not-drained.json" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -9,6 +9,7 @@
 #include "tools/replay/explain_run.hpp"
 #include "tools/replay/explain_text.hpp"
 #include "tools/replay/knote_timeline.hpp"
+#include "tools/replay/step_text.hpp"
 
 namespace kqsim::replay {
 namespace {
@@ -23,7 +24,10 @@ std::string step_header(const ExplainedStep& s) {
 }
 
 int finish(const ExplainedRun& run) {
-  if (run.report.violation) fmt::print("PROPERTY VIOLATED at {}\n", violation_text(*run.report.violation));
+  if (run.report.violation) {
+    fmt::print("PROPERTY VIOLATED at {}\n", violation_text(*run.report.violation));
+    if (run.report.violation->violation.property == check::kDeadlock.property) fmt::print("{}", waiting_calls_text(run.report.trace));
+  }
   if (run.report.status != TraceStatus::kMatched && run.report.status != TraceStatus::kDivergent &&
       run.report.status != TraceStatus::kPropertyViolated) {
     std::cerr << "kqreplay: " << run.report.error << "\n";

@@ -36,6 +36,9 @@ int cmd_run(const std::string& path, const CommonOptions& opts) {
   if (report.violation) {
     // On stderr under --json, which keeps stdout one JSON document.
     fmt::print(opts.json ? stderr : stdout, "PROPERTY VIOLATED at {}\n", violation_text(*report.violation));
+    if (report.violation->violation.property == check::kDeadlock.property) {
+      fmt::print(opts.json ? stderr : stdout, "{}", waiting_calls_text(report.trace));
+    }
   }
   // run prints what the model does; it compares nothing (that is diff), so
   // only a broken property makes it fail.

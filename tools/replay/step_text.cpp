@@ -197,4 +197,13 @@ std::string divergence_text(const traces::Divergence& d) {
   return fmt::format("{}: trace {}, model {}{}", traces::divergence_kind_name(d.kind), d.expected, d.actual, what);
 }
 
+std::string waiting_calls_text(const traces::Trace& trace) {
+  std::string out;
+  if (!trace.properties) return out;
+  for (const traces::Step& w : trace.properties->deadlock_waiters) {
+    out += "  waits forever: " + (w.proc == "main" ? "" : w.proc + ": ") + call_text(w) + (w.note.empty() ? "" : "  (" + w.note + ")") + "\n";
+  }
+  return out;
+}
+
 }  // namespace kqsim::replay
