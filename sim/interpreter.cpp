@@ -579,6 +579,10 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   o.ret = pid_or_value(outcome.actual.ret, op == Op::kFork || op == Op::kPdfork || op == Op::kWait);
   if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
   const NameTable& table = procs_.at(outcome.step->proc).names;
+  // A trace that declares its events' order no part of the behaviour (the
+  // kernel's threads race to queue them) keeps saying so: the recording
+  // lists the events in the order seen, and a diff does not compare it.
+  if (outcome.step->observed && outcome.step->observed->order == traces::EventOrder::kAny) o.order = traces::EventOrder::kAny;
   for (const model::KEvent& ev : outcome.actual.events) {
     traces::ExpectedEvent e;
     auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;
