@@ -137,9 +137,10 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // with a RST when nobody listens there (tcp_input: ECONNREFUSED), else the
 // handshake completes: sonewconn clones the listener onto its completed
 // queue (solisten_enqueue wakes its readers) and soisconnected wakes the
-// client's writers. A non-blocking connect still answers EINPROGRESS (the
-// SYN was only sent when the call returned); a blocking one returns the
-// connection's so_error and clears it (kern_connectat).
+// client's writers. The handshake (or the RST) has been processed before
+// kern_connectat tests SS_ISCONNECTING, so a non-blocking connect answers
+// as a blocking one does, never EINPROGRESS: 0, or the connection's
+// so_error, cleared (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R15).
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   SyscallScope scope(*this);
   std::uint32_t id = 0;
@@ -170,10 +171,6 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
   if (!listener) {
     // tcp_input, SYN_SENT + RST: tcp_drop(tp, ECONNREFUSED).
-    // Settled loopback: the RST has been processed before kern_connectat
-    // looks at SS_ISCONNECTING, so a non-blocking connect does not answer
-    // EINPROGRESS either: both take so_error and clear it (recorded on 13.2
-    // and 15.1, docs/observed-real-kernels.md R15).
     tcp_drop(id, Errno::kECONNREFUSED);
     return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
   }
@@ -190,7 +187,8 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   sock(head).completed.push_back(conn);
   knote_post(sock(head).rd_knotes);  // solisten_wakeup
   knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
-  return nonblock ? SysResult::fail(Errno::kEINPROGRESS) : SysResult::ok(0);
+  (void)nonblock;  // see above: settled before kern_connectat looks
+  return SysResult::ok(0);
 }
 
 // soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers
