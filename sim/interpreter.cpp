@@ -43,7 +43,7 @@ namespace {
 std::set<std::int64_t> explicit_ports(const traces::Trace& trace) {
   std::set<std::int64_t> ports;
   for (const Step& step : trace.steps) {
-    if (step.sock.port && *step.sock.port != 0) ports.insert(*step.sock.port);
+    if (step.sock->port && *step.sock->port != 0) ports.insert(*step.sock->port);
   }
   return ports;
 }
