@@ -441,6 +441,7 @@ class Kernel {
   void tcp_settle(std::uint32_t id);
   void tcp_deliver(std::uint32_t from);
   void tcp_drop(std::uint32_t id, Errno error);
+  void tcp_mss_buffers(std::uint32_t id);
   SysResult unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags);
 
   // poll/select (poll_io.cpp): fo_poll of each kind of file.

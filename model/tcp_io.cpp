@@ -8,9 +8,9 @@
 // program sees once netisr has run. So a connect to a listener completes at
 // once, data moves into the peer's receive buffer as far as its window
 // allows (the rest stays in so_snd), and a FIN or RST has arrived.
-// Not modelled: tcp_mss rounding of the buffers to whole segments and
-// send/receive buffer autosizing (both can make a real EVFILT_WRITE data
-// larger than tcp_sendspace), Nagle, delayed ACKs, TIME_WAIT, SO_LINGER,
+// Modelled: tcp_mss rounding of the buffers to whole lo0 segments. Not
+// modelled: send/receive buffer autosizing (it can make a real EVFILT_WRITE
+// data larger after bulk transfers), Nagle, delayed ACKs, TIME_WAIT, SO_LINGER,
 // urgent data. Ephemeral ports are handed out in order from 10000
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
@@ -25,6 +25,14 @@ namespace {
 // defaults of net.inet.tcp.sendspace/recvspace (same on 13.2, 15.1, main).
 constexpr std::uint32_t kTcpSendspace = 32 * 1024;
 constexpr std::uint32_t kTcpRecvspace = 64 * 1024;
+// tcp_mss on lo0: the MSS is the interface's MTU (LOMTU 16384) less the
+// IP and TCP headers (sizeof(struct tcpiphdr), 40); options are taken off
+// per segment in tcp_output, not here. sb_max is kern.ipc.maxsockbuf
+// (SB_MAX); sbreserve refuses more than sb_max_adj, sb_max scaled by
+// MCLBYTES / (MSIZE + MCLBYTES). Same on 13.2, 15.1 and main.
+constexpr std::uint32_t kLoopbackMss = 16384 - 40;
+constexpr std::uint32_t kSbMax = 2 * 1024 * 1024;
+constexpr std::uint32_t kSbMaxAdj = static_cast<std::uint32_t>(std::uint64_t{kSbMax} * 2048 / (256 + 2048));
 constexpr std::uint16_t kPortFirstAuto = 10000;  // IPPORT_EPHEMERALFIRST
 constexpr std::uint32_t kPortLastAuto = 65535;   // IPPORT_EPHEMERALLAST
 
@@ -39,6 +47,24 @@ std::uint32_t Kernel::new_tcp_socket() {
   so.snd.lowat = std::min(profile_->sock_snd_lowat, so.snd.hiwat);
   so.rcv.lowat = profile_->sock_rcv_lowat;
   return id;
+}
+
+// tcp_mss, once the connection is established (the client on the SYN-ACK,
+// the server in syncache_socket): each buffer is grown to a whole number of
+// segments, roundup(sb_hiwat, mss) capped at sb_max - the send buffer when
+// it holds at least one segment, the receive buffer when it is larger than
+// one - and never shrunk. The default 32768/65536 become 49032/81720 on
+// lo0, which is what EVFILT_WRITE's data shows (docs/observed-real-kernels.md R13).
+void Kernel::tcp_mss_buffers(std::uint32_t id) {
+  auto grow = [](SockBuf& sb, bool rounds) {
+    if (!rounds) return;
+    const std::uint64_t rounded = std::min<std::uint64_t>(
+        (std::uint64_t{sb.hiwat} + kLoopbackMss - 1) / kLoopbackMss * kLoopbackMss, kSbMax);
+    if (rounded > sb.hiwat && rounded <= kSbMaxAdj) sb.hiwat = static_cast<std::uint32_t>(rounded);
+  };
+  Socket& so = sock(id);
+  grow(so.snd, so.snd.hiwat >= kLoopbackMss);
+  grow(so.rcv, so.rcv.hiwat > kLoopbackMss);
 }
 
 // in_pcbbind_setup: port 0 takes the next free ephemeral port
@@ -111,9 +137,10 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // with a RST when nobody listens there (tcp_input: ECONNREFUSED), else the
 // handshake completes: sonewconn clones the listener onto its completed
 // queue (solisten_enqueue wakes its readers) and soisconnected wakes the
-// client's writers. A non-blocking connect still answers EINPROGRESS (the
-// SYN was only sent when the call returned); a blocking one returns the
-// connection's so_error and clears it (kern_connectat).
+// client's writers. The handshake (or the RST) has been processed before
+// kern_connectat tests SS_ISCONNECTING, so a non-blocking connect answers
+// as a blocking one does, never EINPROGRESS: 0, or the connection's
+// so_error, cleared (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R15).
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   SyscallScope scope(*this);
   std::uint32_t id = 0;
@@ -145,7 +172,6 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   if (!listener) {
     // tcp_input, SYN_SENT + RST: tcp_drop(tp, ECONNREFUSED).
     tcp_drop(id, Errno::kECONNREFUSED);
-    if (nonblock) return SysResult::fail(Errno::kEINPROGRESS);
     return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
   }
   const std::uint32_t head = it->second;
@@ -155,11 +181,14 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   c.snd.lowat = std::min(sock(head).snd.lowat, c.snd.hiwat);
   c.port = port;
   unp_connect2(id, conn);  // both ends connected and linked
+  tcp_mss_buffers(id);
+  tcp_mss_buffers(conn);
   sock(conn).listener = head;
   sock(head).completed.push_back(conn);
   knote_post(sock(head).rd_knotes);  // solisten_wakeup
   knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
-  return nonblock ? SysResult::fail(Errno::kEINPROGRESS) : SysResult::ok(0);
+  (void)nonblock;  // see above: settled before kern_connectat looks
+  return SysResult::ok(0);
 }
 
 // soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers

@@ -37,11 +37,24 @@ bool host_failed(const traces::Observed& o) {
 
 }  // namespace
 
+namespace {
+
+// Ports the trace's bind steps name: never taken as ephemeral.
+std::set<std::int64_t> explicit_ports(const traces::Trace& trace) {
+  std::set<std::int64_t> ports;
+  for (const Step& step : trace.steps) {
+    if (step.sock->port && *step.sock->port != 0) ports.insert(*step.sock->port);
+  }
+  return ports;
+}
+
+}  // namespace
+
 Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation)
     : Interpreter(trace, backend, InterpreterOptions{unsupported_is_observation, false, false}) {}
 
 Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, const InterpreterOptions& options)
-    : trace_(trace), backend_(&backend), options_(options) {
+    : trace_(trace), backend_(&backend), options_(options), ports_(explicit_ports(trace)) {
   procs_["main"] = ProcState{backend_->initial_process(), true, {}, {}, {}};
 }
 
@@ -229,12 +242,25 @@ StepOutcome Interpreter::play_step(const Step& step) {
   if (step.observed) {
     outcome.compared = true;
     auto resolve = [&](const Ref& ref, model::FilterId filter) { return resolve_observed(step, ref, filter); };
-    for (traces::Divergence& d : traces::compare_observation(*step.observed, outcome.actual, resolve,
+    std::optional<traces::Observed> by_port_name;
+    if (follow && step.op == Op::kGetsockname && !unsupported) by_port_name = ports_as_names(*step.observed, r.sys);
+    for (traces::Divergence& d : traces::compare_observation(by_port_name ? *by_port_name : *step.observed, outcome.actual, resolve,
                                                              {traces::returns_descriptor(step.op), options_.raw_fds})) {
       outcome.divergences.push_back(traces::implementation_view(std::move(d)));
     }
   }
   return outcome;
+}
+
+// getsockname in follow mode: the host's ephemeral port, when it pairs with
+// the model's (sim/port_names.hpp), is compared as the model's.
+std::optional<traces::Observed> Interpreter::ports_as_names(const traces::Observed& host, const model::SysResult& model) {
+  if (!host.ret.exact() || !host.ret.pid_of.empty() || host.errno_name || model.err != model::Errno::kNone) return std::nullopt;
+  const std::int64_t port = ports_.model_port_for(host.ret.min, model.ret);
+  if (port == host.ret.min) return std::nullopt;
+  traces::Observed as_model = host;
+  as_model.ret = traces::IntExpect(port, port);
+  return as_model;
 }
 
 // The host could not make the call, or its process crashed or hung in it:
@@ -553,6 +579,10 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   o.ret = pid_or_value(outcome.actual.ret, op == Op::kFork || op == Op::kPdfork || op == Op::kWait);
   if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
   const NameTable& table = procs_.at(outcome.step->proc).names;
+  // A trace that declares its events' order no part of the behaviour (the
+  // kernel's threads race to queue them) keeps saying so: the recording
+  // lists the events in the order seen, and a diff does not compare it.
+  if (outcome.step->observed && outcome.step->observed->order == traces::EventOrder::kAny) o.order = traces::EventOrder::kAny;
   for (const model::KEvent& ev : outcome.actual.events) {
     traces::ExpectedEvent e;
     auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;

@@ -9,6 +9,7 @@
 
 #include "sim/backend.hpp"
 #include "sim/name_table.hpp"
+#include "sim/port_names.hpp"
 #include "traces/compare.hpp"
 #include "traces/trace.hpp"
 #include "traces/trace_error.hpp"
@@ -84,6 +85,7 @@ class Interpreter {
   StepOutcome play_step(const traces::Step& step);
   StepOutcome run_not_on_host(const traces::Step& step, ProcId p);
   void follow_bindings(const traces::Step& step, const CallResult& r);
+  std::optional<traces::Observed> ports_as_names(const traces::Observed& host, const model::SysResult& model);
   void unbind_results(const traces::Step& step, const std::string& why);
   void check_bound(const traces::Step& step, const std::string& name) const;
   StepOutcome failed_step(const traces::Step& step, const CallResult& r);
@@ -122,6 +124,8 @@ class Interpreter {
   // aiocb and list names and their addresses, in order of first mention
   // (a name means the same user memory in every process: fork copies it).
   mutable std::map<std::string, std::uint64_t> aiocbs_;
+  // Ephemeral ports the host returned, paired with the model's (follow mode).
+  PortNames ports_;
 };
 
 }  // namespace kqsim::sim

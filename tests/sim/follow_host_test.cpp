@@ -120,5 +120,55 @@ TEST(FollowHost, HostCrashIsADivergenceAndEndsTheRun) {
   EXPECT_EQ(kinds(out[1]), std::vector<DivergenceKind>{DivergenceKind::kCrash});
 }
 
+// Ephemeral ports compared as names (sim/port_names.hpp): a FreeBSD host
+// picks them at random (ports as a 15.1 guest returned them), the model
+// counts from 10000. Two listeners: each host port stands for one model port.
+const char* kTwoListeners = R"([
+  {"op": "socket", "domain": "inet", "type": "stream", "as": "a", "observed": {"ret": 3}},
+  {"op": "listen", "fd": "a", "backlog": 1, "observed": {"ret": 0}},
+  {"op": "socket", "domain": "inet", "type": "stream", "as": "b", "observed": {"ret": 4}},
+  {"op": "listen", "fd": "b", "backlog": 1, "observed": {"ret": 0}},
+  {"op": "getsockname", "fd": "a", "observed": {"ret": %A%}},
+  {"op": "getsockname", "fd": "b", "observed": {"ret": %B%}},
+  {"op": "getsockname", "fd": "a", "observed": {"ret": %A2%}}])";
+
+std::string two_listeners(const std::string& a, const std::string& b, const std::string& a2) {
+  std::string s = kTwoListeners;
+  auto put = [&](const std::string& key, const std::string& v) { s.replace(s.find(key), key.size(), v); };
+  put("%A2%", a2);
+  put("%A%", a);
+  put("%B%", b);
+  return s;
+}
+
+TEST(FollowHost, EphemeralPortsCompareAsNames) {
+  auto out = follow(trace_of(two_listeners("52113", "40001", "52113")));
+  for (const StepOutcome& o : out) EXPECT_TRUE(o.divergences.empty()) << o.step->index;
+}
+
+TEST(FollowHost, PortNamesMustStayConsistent) {
+  // a's port changed between two calls: the second is compared as a number.
+  auto out = follow(trace_of(two_listeners("52113", "40001", "40001")));
+  EXPECT_TRUE(out[4].divergences.empty());
+  EXPECT_TRUE(out[5].divergences.empty());
+  EXPECT_EQ(kinds(out[6]), std::vector<DivergenceKind>{DivergenceKind::kRet});
+  // Two sockets on one port where the model has two ports.
+  out = follow(trace_of(two_listeners("52113", "52113", "52113")));
+  EXPECT_EQ(kinds(out[5]), std::vector<DivergenceKind>{DivergenceKind::kRet});
+}
+
+TEST(FollowHost, PortOutsideTheEphemeralRangeIsANumber) {
+  auto out = follow(trace_of(two_listeners("80", "40001", "80")));
+  EXPECT_EQ(kinds(out[4]), std::vector<DivergenceKind>{DivergenceKind::kRet});
+}
+
+TEST(FollowHost, ExplicitlyBoundPortIsANumber) {
+  auto out = follow(trace_of(R"([
+    {"op": "socket", "domain": "inet", "type": "stream", "as": "a", "observed": {"ret": 3}},
+    {"op": "bind", "fd": "a", "port": 12345, "observed": {"ret": 0}},
+    {"op": "getsockname", "fd": "a", "observed": {"ret": 12346}}])"));
+  EXPECT_EQ(kinds(out[2]), std::vector<DivergenceKind>{DivergenceKind::kRet});
+}
+
 }  // namespace
 }  // namespace kqsim::sim

@@ -310,6 +310,8 @@ def parse_records(data_log):
     for line in text.split("\n"):
         if line.startswith("@@KQVM HELLO "):
             hello = line[len("@@KQVM HELLO "):]
+        elif line.startswith("@@KQVM WARN "):  # the guest's setup failed (lo0): say so before the traces' errors
+            log(f"guest: {line[len('@@KQVM WARN '):]}")
         elif line == "@@KQVM DONE":
             done = True
         elif m := re.match(r"@@KQVM BEGIN (\S+) ms=(\d+) status=(.*)$", line):

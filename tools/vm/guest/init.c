@@ -9,17 +9,28 @@
  * marker lines on the second serial port (the first is the console, where
  * kernel messages could interleave). Then it powers the machine off.
  *
+ * Before recording it configures lo0 as rc(8)'s ifconfig would (127.0.0.1/8,
+ * up): the kernel creates the loopback interface but leaves it down with no
+ * address, and the loopback TCP traces connect to 127.0.0.1.
+ *
  * /kq/manifest: first line "LIMIT_S STEP_TIMEOUT_MS", then one trace per
  * line: "ID TRACE_PATH" (paths relative to /kq/traces, no spaces).
  */
 #include <sys/param.h>
 #include <sys/event.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/sockio.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/in_var.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +160,43 @@ static int wait_limited(pid_t pid, int limit_s) {
   return status;
 }
 
+/* lo0: 127.0.0.1/8 added (SIOCAIFADDR, in_control -> in_aifaddr_ioctl) and
+ * the interface up (SIOCSIFFLAGS IFF_UP, ifhwioctl). Returns 0, or -1 with a
+ * message on the console naming the step that failed. */
+static int configure_loopback(void) {
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  if (s < 0) {
+    say("lo0: socket(AF_INET, SOCK_DGRAM): %s", strerror(errno));
+    return -1;
+  }
+  struct in_aliasreq ar;
+  memset(&ar, 0, sizeof ar);
+  strlcpy(ar.ifra_name, "lo0", sizeof ar.ifra_name);
+  ar.ifra_addr.sin_len = sizeof ar.ifra_addr;
+  ar.ifra_addr.sin_family = AF_INET;
+  ar.ifra_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ar.ifra_mask.sin_len = sizeof ar.ifra_mask;
+  ar.ifra_mask.sin_family = AF_INET;
+  ar.ifra_mask.sin_addr.s_addr = htonl(IN_CLASSA_NET);
+  int rc = -1;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strlcpy(ifr.ifr_name, "lo0", sizeof ifr.ifr_name);
+  if (ioctl(s, SIOCAIFADDR, &ar) != 0)
+    say("lo0: adding 127.0.0.1/8 (SIOCAIFADDR): %s; loopback TCP traces will fail with ENETUNREACH", strerror(errno));
+  else if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+    say("lo0: reading its flags (SIOCGIFFLAGS): %s", strerror(errno));
+  else {
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+      say("lo0: setting IFF_UP (SIOCSIFFLAGS): %s; loopback TCP traces will fail", strerror(errno));
+    else
+      rc = 0;
+  }
+  close(s);
+  return rc;
+}
+
 static void record_one(const char *id, const char *trace, int limit_s, const char *step_timeout) {
   char dir[PATH_MAX], tmp[PATH_MAX], sock[PATH_MAX], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
   snprintf(dir, sizeof dir, "/kq/run/%s", id);
@@ -215,9 +263,11 @@ int main(void) {
   open_console();
   if (mount_fs("ufs", "/", "/dev/md0", MNT_UPDATE) != 0) say("remounting / read-write: %s", strerror(errno));
   open_data_port();
+  int lo0 = configure_loopback();
   struct utsname u;
   uname(&u);
   fprintf(data_out, "@@KQVM HELLO %s %s %s\n", u.sysname, u.release, u.machine);
+  if (lo0 != 0) fprintf(data_out, "@@KQVM WARN lo0 not configured (see the serial console)\n");
   fflush(data_out);
 
   FILE *m = fopen("/kq/manifest", "r");
