@@ -22,7 +22,13 @@ namespace {
 std::mutex g_mu;            // guards the root and the list below
 int g_root = -1;            // asks the server for connections; never carries calls
 std::vector<int> g_fds;     // every connection of this process (for a forked child to drop)
-std::int32_t g_pid = 1;     // this process's model pid
+// This process's model pid: 1, or the one a kqsim system() gave the program
+// it exec'd (KQSIM_MODEL_PID, with KQSIM_MODEL_FD its root connection).
+std::int32_t initial_pid() {
+  const char* pid = std::getenv("KQSIM_MODEL_PID");
+  return pid != nullptr && std::getenv("KQSIM_MODEL_FD") != nullptr ? static_cast<std::int32_t>(std::atoi(pid)) : 1;
+}
+std::int32_t g_pid = initial_pid();
 
 [[noreturn]] void lost(const char* what) {
   std::fprintf(stderr, "kqsim: %s\n", what);
@@ -32,7 +38,9 @@ std::int32_t g_pid = 1;     // this process's model pid
 int root_locked() {
   if (g_root >= 0) return g_root;
   if (const char* fd = std::getenv("KQSIM_MODEL_FD")) {
-    g_root = std::atoi(fd);  // a recorder's worker: the recorder owns the server
+    // A recorder's worker (the recorder owns the server), or a program a
+    // kqsim system() started (it speaks as the model process it was given).
+    g_root = std::atoi(fd);
   } else {
     const char* dialect = std::getenv("KQSIM_DIALECT");
     g_root = start_model_server(dialect != nullptr ? dialect : "freebsd-main", Blocking::kWait).fd;
@@ -96,6 +104,11 @@ int call_connection() {
 }
 
 std::int32_t model_pid() { return g_pid; }
+
+int root_connection() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return root_locked();
+}
 
 // The child gets a root of its own before the host fork; in the child every
 // inherited connection is dropped (its threads are gone; its parent's

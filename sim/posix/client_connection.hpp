@@ -9,6 +9,9 @@ namespace kqsim::posix {
 
 // The calling thread's connection to the model server.
 int call_connection();
+// This process's root connection (made, or the model server started, on
+// first use); an exec'd program inherits it through KQSIM_MODEL_FD.
+int root_connection();
 // This process's model pid (1 until a fork makes it a child).
 std::int32_t model_pid();
 
