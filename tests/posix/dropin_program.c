@@ -16,14 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                    \
-    }                                                                \
-  } while (0)
+#include "check.h"
 
 /* The parent waits in kevent for NOTE_EXIT; the child exits with 64. */
 static void exit_status_reaches_note_exit(void) {
