@@ -70,7 +70,11 @@ bool CallTrace::fill(const RpcRequest& q, const RpcReply& r, Step& s) {
     case RpcOp::kKill: s.op = Op::kKill; s.target = proc_name(to_model_pid_(q.a)); s.signo = static_cast<std::int32_t>(q.b); return true;
     case RpcOp::kSigaction: s.op = Op::kSigaction; s.signo = static_cast<std::int32_t>(q.a); s.sig_action = static_cast<std::int32_t>(q.b); return true;
     case RpcOp::kSigmask: s.op = Op::kSigprocmask; s.signo = static_cast<std::int32_t>(q.a); s.block = q.b != 0; return true;
-    case RpcOp::kWait: s.op = Op::kWait; s.target = proc_name(to_model_pid_(q.a)); s.nohang = q.b != 0; return true;
+    case RpcOp::kWait:
+      s.op = Op::kWait;
+      s.target = q.a == -1 ? traces::kAnyChild : q.a == 0 ? traces::kGroupChild : proc_name(to_model_pid_(q.a));
+      s.nohang = q.b != 0;
+      return true;
     case RpcOp::kKevent:
       s.op = Op::kKevent;
       s.fd = fd;
