@@ -84,6 +84,10 @@ struct KernelConfig {
 class Kernel {
  public:
   static constexpr Pid kInitPid = 1;
+  // wait's targets other than a pid: any child (waitpid(-1), wait) and any
+  // child in the caller's process group (waitpid(0)).
+  static constexpr Pid kAnyChild = -1;
+  static constexpr Pid kGroupChild = 0;
 
   explicit Kernel(const DialectProfile& profile = default_profile(), KernelConfig config = {});
 
@@ -124,6 +128,9 @@ class Kernel {
   SysResult kill(Pid pid, Pid target, std::int32_t signo);
   // sigaction(2) reduced to the disposition: default, ignore or catch.
   SysResult sigaction(Pid pid, std::int32_t signo, SignalAction action);
+  // The caught signals delivered to pid since the last take, whose handlers
+  // the program is to run now (postsig); cleared by taking.
+  std::bitset<sig::kMax + 1> take_handlers_due(Pid pid);
   // sigprocmask(2) for one signal: block (true) or unblock it.
   SysResult sigprocmask(Pid pid, bool block, std::int32_t signo);
 
@@ -414,6 +421,7 @@ class Kernel {
   void soclose(std::uint32_t id);
   SysResult soo_read(const File& f, std::int64_t nbytes);
   SysResult soo_write(const File& f, std::int64_t nbytes);
+  SysResult file_write(Pid pid, std::int32_t fd, std::int64_t nbytes);  // write(2) but SIGPIPE
   SysResult uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes);
   SysResult uipc_soreceive_dgram(Socket& so, bool nonblock, std::int64_t nbytes);
   SysResult uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64_t nbytes);
@@ -499,6 +507,7 @@ class Kernel {
   void register_tracking_knote(KnoteRef parent, KEvent kev);
   void exit_process(Process& p, std::int32_t status);
   void reparent_children(Pid dying);
+  SysResult wait_any(Pid pid, bool same_group, bool nohang);
   bool procdesc_exit(Process& p);
   void procdesc_fork(const Process& p, Pid child);
   bool procdesc_kqops_event_main(Knote& kn, std::int64_t hint);

@@ -20,6 +20,10 @@ Kernel::Kernel(const DialectProfile& profile, KernelConfig config)
   ++vnodes_[kRootVnode].nlink;  // its ".."
   Process init;
   init.pid = kInitPid;
+  // A trace's processes run with SIGPIPE ignored (docs/trace-format.md; the
+  // recorder's workers ignore it), so a widowed pipe gives EPIPE; children
+  // inherit it. The C API sets it back to default for a C program.
+  init.actions[static_cast<std::size_t>(sig::kPipe)] = SignalAction::kIgnore;
   processes_.push_back(std::move(init));
   // A real process starts with stdin, stdout and stderr open, so the first
   // descriptor a program creates is 3; the model's numbers must match.

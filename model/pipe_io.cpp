@@ -48,8 +48,7 @@ SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
 // write of PIPE_MINDIRECT bytes or more goes direct and waits until the
 // reader has taken it all; non-blocking writes never do. Non-blocking writes
 // of at most PIPE_BUF bytes are all or nothing; longer ones are partial.
-SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
-  SyscallScope scope(*this);
+SysResult Kernel::file_write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);  // sys_write: above IOSIZE_MAX
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
@@ -59,8 +58,7 @@ SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   if (f.type == FileType::kVnode) return vn_write(f, nbytes);
   if (auto r = not_a_pipe(f)) return *r;
   PipeEnd& wpipe = end(pipe_write_end(f.object));
-  // The process runs with SIGPIPE ignored, so it sees EPIPE.
-  if (!wpipe.active || wpipe.eof) return SysResult::fail(Errno::kEPIPE);
+  if (!wpipe.active || wpipe.eof) return SysResult::fail(Errno::kEPIPE);  // write() raises SIGPIPE
 
   std::int64_t desired = std::max(profile_->small_pipe_size, wpipe.buffer_size);
   while (desired < wpipe.buffered + nbytes && desired < profile_->big_pipe_size) desired *= 2;
@@ -82,6 +80,20 @@ SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   }
   if (wpipe.buffered > 0) knote_post(wpipe.knotes);
   return result;
+}
+
+// write(2): dofilewrite raises SIGPIPE at the writer on EPIPE from a pipe,
+// FIFO or file; for a socket sousrsend does (SO_NOSIGPIPE is not modelled).
+// A process whose SIGPIPE is ignored (every process of a trace starts so:
+// kernel_fd.cpp) only sees the EPIPE; EVFILT_SIGNAL hears of it either way.
+SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
+  SyscallScope scope(*this);
+  SysResult r = file_write(pid, fd, nbytes);
+  if (r.err == Errno::kEPIPE) {
+    SysResult sig = psignal(proc(pid), sig::kPipe);
+    if (!sig.done()) return sig;
+  }
+  return r;
 }
 
 // pipeclose: EOF on the closing end and its knotes told, then EOF on the

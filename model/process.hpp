@@ -27,6 +27,9 @@ struct Process {
   std::array<SignalAction, sig::kMax + 1> actions{};  // sigaction dispositions
   std::bitset<sig::kMax + 1> blocked;                 // the signal mask
   std::bitset<sig::kMax + 1> pending;                 // generated while blocked
+  // Delivered to a handler the program has yet to run (postsig's work on
+  // the way back to user mode; the C API runs the handlers: docs/capi.md).
+  std::bitset<sig::kMax + 1> handlers_due;
   // p_aioinfo != NULL: the first aio call made it; exit and exec free it.
   bool aio_info = false;
   // The _aiocb_private words of the user aiocbs the kernel wrote, by

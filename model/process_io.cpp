@@ -110,6 +110,7 @@ SysResult Kernel::exec(Pid pid) {
   for (SignalAction& action : p.actions) {
     if (action == SignalAction::kCatch) action = SignalAction::kDefault;
   }
+  p.handlers_due.reset();  // execve: the handlers are gone
   knote_post(p.klist, note::kExec);
   return SysResult::ok(0);
 }
@@ -220,11 +221,33 @@ void Kernel::proc_reap(Process& p) {
   }
 }
 
+// kern_wait6 for any child (P_ALL: wait(2), waitpid(-1)) or the caller's
+// process group (P_PGID: waitpid(0); the model's processes share one): the
+// children are scanned in p_children's order - fork1 inserts at the head,
+// so the latest forked first - and the first zombie is reaped. proc_to_reap
+// skips, for P_ALL, a child with a process descriptor. ECHILD when no child
+// matched; 0 (WNOHANG) or a wait while every match still runs.
+SysResult Kernel::wait_any(Pid pid, bool same_group, bool nohang) {
+  bool found = false;
+  for (auto it = processes_.rbegin(); it != processes_.rend(); ++it) {
+    Process& child = *it;
+    if (child.parent != pid || child.reaped || (!same_group && child.procdesc >= 0)) continue;
+    found = true;
+    if (child.alive) continue;
+    proc_reap(child);
+    return SysResult::ok(child.pid);
+  }
+  if (!found) return SysResult::fail(Errno::kECHILD);
+  if (nohang) return SysResult::ok(0);
+  return SysResult::blocked("wait() waits forever: every child is still running and nothing else runs");
+}
+
 // kern_wait6 for one pid: ECHILD unless it is the caller's child. A child
 // with a process descriptor is waited for like any other when named by pid.
 SysResult Kernel::wait(Pid pid, Pid target, bool nohang) {
   SyscallScope scope(*this);
   (void)proc(pid);
+  if (target == kAnyChild || target == kGroupChild) return wait_any(pid, target == kGroupChild, nohang);
   Process* child = pfind(target, true);
   if (child == nullptr || child->parent != pid) return SysResult::fail(Errno::kECHILD);
   if (child->alive) {

@@ -45,7 +45,10 @@ SysResult Kernel::psignal(Process& p, std::int32_t signo) {
 // one usually ends the process.
 SysResult Kernel::deliver_signal(Process& p, std::int32_t signo) {
   const SignalAction action = unstoppable(signo) ? SignalAction::kDefault : p.actions[static_cast<std::size_t>(signo)];
-  if (action == SignalAction::kCatch) pause_wakeup(p);
+  if (action == SignalAction::kCatch) {
+    pause_wakeup(p);
+    p.handlers_due.set(static_cast<std::size_t>(signo));
+  }
   if (action != SignalAction::kDefault) return SysResult::ok(0);
   switch (default_action(signo)) {
     case DefaultAction::kIgnore:
@@ -54,6 +57,13 @@ SysResult Kernel::deliver_signal(Process& p, std::int32_t signo) {
     case DefaultAction::kTerminate: exit_process(p, signo); return SysResult::ok(0);
   }
   return SysResult::ok(0);
+}
+
+std::bitset<sig::kMax + 1> Kernel::take_handlers_due(Pid pid) {
+  Process& p = proc(pid);
+  const auto due = p.handlers_due;
+  p.handlers_due.reset();
+  return due;
 }
 
 SysResult Kernel::sigaction(Pid pid, std::int32_t signo, SignalAction action) {

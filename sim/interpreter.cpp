@@ -2,6 +2,7 @@
 
 #include <climits>
 
+#include "model/kernel.hpp"
 #include "model/kqueue.hpp"
 #include "model/signals.hpp"
 
@@ -157,6 +158,12 @@ ProcId Interpreter::target_of(const Step& step) const {
   auto target = procs_.find(step.target);
   if (target == procs_.end()) fail(step, "target", "no process named '" + step.target + "'");
   return target->second.id;
+}
+
+ProcId Interpreter::wait_target(const Step& step) const {
+  if (step.target == traces::kAnyChild) return model::Kernel::kAnyChild;
+  if (step.target == traces::kGroupChild) return model::Kernel::kGroupChild;
+  return target_of(step);
 }
 
 std::optional<std::string> Interpreter::proc_name(ProcId id) const {
@@ -368,7 +375,7 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kPdfork:
       if (procs_.count(step.as[0]) != 0) fail(step, "as", "a process named '" + step.as[0] + "' already exists");
       return backend_->pdfork(p, step.pd_flags);
-    case Op::kWait: return backend_->wait(p, target_of(step), step.nohang);
+    case Op::kWait: return backend_->wait(p, wait_target(step), step.nohang);
     case Op::kExec: return backend_->exec(p);
     case Op::kExit: return step.exit_status == 0 ? backend_->exit(p) : backend_->exit_with_code(p, step.exit_status);
     case Op::kSleep: return backend_->sleep(p, step.sleep_ns);

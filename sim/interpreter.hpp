@@ -101,6 +101,7 @@ class Interpreter {
   std::uint64_t ident_of(const traces::Step& step, const traces::Ref& ref, model::FilterId filter, const char* field) const;
   std::uint64_t resolve_observed(const traces::Step& step, const traces::Ref& ref, model::FilterId filter) const;
   ProcId target_of(const traces::Step& step) const;
+  ProcId wait_target(const traces::Step& step) const;  // a process, or any child
   [[nodiscard]] traces::IntExpect pid_or_value(std::int64_t value, bool is_pid) const;
   void bind_child(const traces::Step& step, ProcId child, const NameTable& names);
   [[noreturn]] void fail(const traces::Step& step, const std::string& field, const std::string& message) const;

@@ -94,16 +94,19 @@ std::string process_state_text(const model::Process& p) {
   return fmt::format("{} status {}", p.reaped ? "reaped" : "zombie", p.exit_status);
 }
 
-// The signals whose state differs from a fresh process's: "SIGUSR1
-// caught blocked pending, SIGCHLD ignored". Empty when none does.
+// The signals whose state differs from a fresh process's (every action the
+// default but SIGPIPE's, ignored: kernel_fd.cpp): "SIGUSR1 caught blocked
+// pending, SIGCHLD ignored, SIGPIPE default". Empty when none does.
 std::string signal_state_text(const model::Process& p) {
   std::string out;
   for (int signo = 1; signo <= model::sig::kMax; ++signo) {
     const auto i = static_cast<std::size_t>(signo);
     const model::SignalAction a = p.actions[i];
-    if (a == model::SignalAction::kDefault && !p.blocked.test(i) && !p.pending.test(i)) continue;
+    const model::SignalAction fresh = signo == model::sig::kPipe ? model::SignalAction::kIgnore : model::SignalAction::kDefault;
+    if (a == fresh && !p.blocked.test(i) && !p.pending.test(i)) continue;
     out += (out.empty() ? "" : ", ") + model::signal_name(signo);
-    if (a == model::SignalAction::kIgnore) out += " ignored";
+    if (a == model::SignalAction::kDefault && a != fresh) out += " default";
+    if (a == model::SignalAction::kIgnore && a != fresh) out += " ignored";
     if (a == model::SignalAction::kCatch) out += " caught";
     if (p.blocked.test(i)) out += " blocked";
     if (p.pending.test(i)) out += " pending";

@@ -67,6 +67,7 @@ class ModelBackend final : public Backend {
   [[nodiscard]] std::unique_ptr<Backend> scratch_copy() const override { return std::make_unique<ModelBackend>(*this); }
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }
+  std::bitset<model::sig::kMax + 1> take_handlers_due(ProcId p) { return kernel_.take_handlers_due(p); }
   void set_invariant_checks(InvariantChecks checks);
 
  private:

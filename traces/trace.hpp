@@ -156,6 +156,11 @@ struct AioArgs {
 // The file-system ops and the call each one makes.
 [[nodiscard]] std::optional<model::VfsOp> vfs_op_of(Op op);
 
+// wait's target other than a process name: any child (waitpid(-1), wait)
+// and any child in the caller's process group (waitpid(0)).
+inline constexpr const char* kAnyChild = "*";
+inline constexpr const char* kGroupChild = "*group";
+
 struct Step {
   std::size_t index = 0;          // position in the trace, from 0
   Op op = Op::kKevent;
@@ -170,7 +175,7 @@ struct Step {
   std::string fcntl_cmd;          // "F_GETFD" or "F_SETFD"
   std::int32_t fcntl_arg = 0;
   std::int64_t sleep_ns = 0;
-  std::string target;             // kill: the process signalled; wait: the child waited for
+  std::string target;             // kill: the process signalled; wait: the child waited for, or kAnyChild / kGroupChild
   std::int32_t signo = 0;         // kill / sigaction / sigprocmask
   std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
   bool block = false;             // sigprocmask

@@ -6,6 +6,7 @@
 
 #include "model/errno_code.hpp"
 #include "model/signals.hpp"
+#include "model/kernel.hpp"
 #include "sim/host/host_process.hpp"
 
 namespace kqsim::host {
@@ -191,6 +192,8 @@ sim::CallResult HostBackend::fork(sim::ProcId p) { return spawn(p, WorkerOp::kFo
 sim::CallResult HostBackend::pdfork(sim::ProcId p, std::uint32_t pd_flags) { return spawn(p, WorkerOp::kPdfork, pd_flags); }
 
 sim::CallResult HostBackend::wait(sim::ProcId p, sim::ProcId target, bool nohang) {
+  if (target == model::Kernel::kAnyChild || target == model::Kernel::kGroupChild)
+    return sim::CallResult::of(model::SysResult::unsupported("recording a wait for any child is not supported yet"));
   auto it = host_pids_.find(target);
   if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kECHILD));
   sim::CallResult r = simple(p, WorkerOp::kWait, it->second, nohang ? 1 : 0);

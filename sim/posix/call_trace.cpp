@@ -27,10 +27,19 @@ std::vector<std::string> bound(const Step& s, std::size_t n) {
 }
 
 std::optional<Op> op_of_vfs(model::VfsOp v) {
+  if (v == model::VfsOp::kUtimes) return Op::kUtimes;  // after the others in Op
   for (int o = static_cast<int>(Op::kOpen); o <= static_cast<int>(Op::kUnmount); ++o) {
     if (traces::vfs_op_of(static_cast<Op>(o)) == v) return static_cast<Op>(o);
   }
   return std::nullopt;
+}
+
+// The model's root is the trace's scratch directory: namei skips empty
+// components, so "/tmp/f" and "tmp/f" name one file.
+std::string scratch_relative(const std::string& path) {
+  if (path.empty() || path[0] != '/') return path;
+  const auto first = path.find_first_not_of('/');
+  return first == std::string::npos ? "." : path.substr(first);
 }
 
 }  // namespace
@@ -61,7 +70,11 @@ bool CallTrace::fill(const RpcRequest& q, const RpcReply& r, Step& s) {
     case RpcOp::kKill: s.op = Op::kKill; s.target = proc_name(to_model_pid_(q.a)); s.signo = static_cast<std::int32_t>(q.b); return true;
     case RpcOp::kSigaction: s.op = Op::kSigaction; s.signo = static_cast<std::int32_t>(q.a); s.sig_action = static_cast<std::int32_t>(q.b); return true;
     case RpcOp::kSigmask: s.op = Op::kSigprocmask; s.signo = static_cast<std::int32_t>(q.a); s.block = q.b != 0; return true;
-    case RpcOp::kWait: s.op = Op::kWait; s.target = proc_name(to_model_pid_(q.a)); s.nohang = q.b != 0; return true;
+    case RpcOp::kWait:
+      s.op = Op::kWait;
+      s.target = q.a == -1 ? traces::kAnyChild : q.a == 0 ? traces::kGroupChild : proc_name(to_model_pid_(q.a));
+      s.nohang = q.b != 0;
+      return true;
     case RpcOp::kKevent:
       s.op = Op::kKevent;
       s.fd = fd;
@@ -80,6 +93,8 @@ bool CallTrace::fill(const RpcRequest& q, const RpcReply& r, Step& s) {
       s.op = *op;
       if (v.fd >= 0) s.fd = number(v.fd);
       if (v.op == model::VfsOp::kOpen) s.as = bound(s, 1);
+      v.path = scratch_relative(v.path);
+      v.path2 = scratch_relative(v.path2);
       s.vfs = std::move(v);
       return true;
     }

@@ -1,6 +1,7 @@
 #include "sim/posix/client_connection.hpp"
 
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "sim/posix/fd_passing.hpp"
 #include "sim/posix/model_rpc.hpp"
 #include "sim/posix/model_server.hpp"
 
@@ -22,7 +24,15 @@ namespace {
 std::mutex g_mu;            // guards the root and the list below
 int g_root = -1;            // asks the server for connections; never carries calls
 std::vector<int> g_fds;     // every connection of this process (for a forked child to drop)
-std::int32_t g_pid = 1;     // this process's model pid
+pid_t g_server_pid = -1;    // the model server this process started, if it did
+pid_t g_server_parent = -1;
+// This process's model pid: 1, or the one a kqsim system() gave the program
+// it exec'd (KQSIM_MODEL_PID, with KQSIM_MODEL_FD its root connection).
+std::int32_t initial_pid() {
+  const char* pid = std::getenv("KQSIM_MODEL_PID");
+  return pid != nullptr && std::getenv("KQSIM_MODEL_FD") != nullptr ? static_cast<std::int32_t>(std::atoi(pid)) : 1;
+}
+std::int32_t g_pid = initial_pid();
 
 [[noreturn]] void lost(const char* what) {
   std::fprintf(stderr, "kqsim: %s\n", what);
@@ -32,11 +42,16 @@ std::int32_t g_pid = 1;     // this process's model pid
 int root_locked() {
   if (g_root >= 0) return g_root;
   if (const char* fd = std::getenv("KQSIM_MODEL_FD")) {
-    g_root = std::atoi(fd);  // a recorder's worker: the recorder owns the server
+    // A recorder's worker (the recorder owns the server), or a program a
+    // kqsim system() started (it speaks as the model process it was given).
+    g_root = std::atoi(fd);
   } else {
     const char* dialect = std::getenv("KQSIM_DIALECT");
-    g_root = start_model_server(dialect != nullptr ? dialect : "freebsd-main", Blocking::kWait).fd;
+    const ModelServer server = start_model_server(dialect != nullptr ? dialect : "freebsd-main", Blocking::kWait);
+    g_root = server.fd;
     if (g_root < 0) lost("cannot start the model server (unknown KQSIM_DIALECT?)");
+    g_server_pid = server.pid;
+    g_server_parent = getpid();
     on_exit(exit_hook, nullptr);  // exit(3) and a return from main tell the model their status
   }
   g_fds.push_back(g_root);
@@ -52,18 +67,8 @@ int connect_locked(std::int32_t pid, bool call) {
   const int root = root_locked();
   if (send(root, &q, sizeof q, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof q)) lost("lost the model server");
   RpcReply r;
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec iov{&r, sizeof r};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (recvmsg(root, &msg, MSG_CMSG_CLOEXEC) != static_cast<ssize_t>(sizeof r)) lost("lost the model server");
-  cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  if (cm == nullptr || cm->cmsg_type != SCM_RIGHTS) lost("the model server sent no connection");
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+  const int fd = recv_with_fd(root, &r, sizeof r);
+  if (fd < 0) lost("lost the model server, or it sent no connection");
   g_fds.push_back(fd);
   return fd;
 }
@@ -96,6 +101,30 @@ int call_connection() {
 }
 
 std::int32_t model_pid() { return g_pid; }
+
+// The server writes KQSIM_TRACE once the program's last connection is gone:
+// the process that started it drops its own and waits for it (as long as
+// any parked call may wait, KQSIM_WAIT_MS), so the trace is there when the
+// program has exited.
+void await_server_at_exit() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_server_pid < 0 || g_server_parent != getpid() || std::getenv("KQSIM_TRACE") == nullptr) return;
+  for (int fd : g_fds) close(fd);
+  g_fds.clear();
+  g_root = -1;
+  t_conn.fd = -1;
+  const char* ms = std::getenv("KQSIM_WAIT_MS");
+  const long bound_ms = ms != nullptr && std::atol(ms) > 0 ? std::atol(ms) : 10'000L;
+  for (long waited = 0; waited <= bound_ms; waited += 10) {
+    if (waitpid(g_server_pid, nullptr, WNOHANG) != 0) return;
+    usleep(10'000);
+  }
+}
+
+int root_connection() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return root_locked();
+}
 
 // The child gets a root of its own before the host fork; in the child every
 // inherited connection is dropped (its threads are gone; its parent's

@@ -9,6 +9,12 @@ namespace kqsim::posix {
 
 // The calling thread's connection to the model server.
 int call_connection();
+// At exit with KQSIM_TRACE set: the process that started the model server
+// waits for it to write the trace.
+void await_server_at_exit();
+// This process's root connection (made, or the model server started, on
+// first use); an exec'd program inherits it through KQSIM_MODEL_FD.
+int root_connection();
 // This process's model pid (1 until a fork makes it a child).
 std::int32_t model_pid();
 

@@ -20,7 +20,8 @@ namespace {
 
 constexpr int kMaxSignal = 64;  // what a host sigset_t holds (FreeBSD's real-time signals beyond are out of reach)
 
-std::mutex g_signal_mu;
+// Recursive: a call made under it may return with a handler to run (run_handler).
+std::recursive_mutex g_signal_mu;
 std::array<struct sigaction, kMaxSignal + 1> g_actions{};  // what the program installed, per FreeBSD signal
 sigset_t g_mask;                                           // the model's mask as the program set it
 bool g_mask_known = false;
@@ -35,7 +36,7 @@ bool valid_signal(int signo) { return signo > 0 && signo <= kMaxSignal; }
 
 // sigprocmask's how on the model, one signal at a time.
 int set_mask(int how, const sigset_t* set, sigset_t* old) {
-  std::lock_guard<std::mutex> lock(g_signal_mu);
+  std::lock_guard<std::recursive_mutex> lock(g_signal_mu);
   if (!g_mask_known) {
     sigemptyset(&g_mask);
     g_mask_known = true;
@@ -59,6 +60,27 @@ int set_mask(int how, const sigset_t* set, sigset_t* old) {
     if (!now) sigdelset(&g_mask, s);
   }
   return 0;
+}
+
+// The program's handler for a signal the model delivered (postsig): with
+// the signal's number in FreeBSD's numbering; SA_RESETHAND resets it first.
+// The handler runs with the mask unchanged (sa_mask is not applied).
+void run_handler(int signo) {
+  struct sigaction act {};
+  {
+    std::lock_guard<std::recursive_mutex> lock(g_signal_mu);
+    if (!valid_signal(signo)) return;
+    act = g_actions[static_cast<std::size_t>(signo)];
+    if ((act.sa_flags & SA_RESETHAND) != 0) g_actions[static_cast<std::size_t>(signo)] = {};
+  }
+  if ((act.sa_flags & SA_RESETHAND) != 0) kqsim_sigaction(signo, 0);
+  if ((act.sa_flags & SA_SIGINFO) != 0) {
+    siginfo_t info{};
+    info.si_signo = signo;
+    act.sa_sigaction(signo, &info, nullptr);
+  } else if (act.sa_handler != SIG_DFL && act.sa_handler != SIG_IGN && act.sa_handler != nullptr) {
+    act.sa_handler(signo);
+  }
 }
 
 }  // namespace
@@ -87,12 +109,16 @@ int kqsim_fcntl_v(int fd, int cmd, ...) {
   return kqsim_fcntl(fd, cmd, arg);
 }
 
+// waitpid(-1) and wait(): any child; waitpid(0): any child in the caller's
+// process group (all of the program's processes share one); other negative
+// pids name process groups the model does not have.
 pid_t kqsim_waitpid_bsd(pid_t pid, int* status, int options) {
-  if (pid <= 0) return kqsim::posix::unsupported_call("waitpid: only of one child named by its pid");
+  if (pid < -1) return kqsim::posix::unsupported_call("waitpid of a process group (pid < -1)");
+  if ((options & ~WNOHANG) != 0) return kqsim::posix::unsupported_call("waitpid options other than WNOHANG");
   return kqsim_waitpid_status(pid, status, (options & WNOHANG) != 0 ? 1 : 0);
 }
 
-pid_t kqsim_wait_bsd(int*) { return kqsim::posix::unsupported_call("wait: only waitpid of one child"); }
+pid_t kqsim_wait_bsd(int* status) { return kqsim_waitpid_status(-1, status, 0); }
 
 void kqsim_exit_bsd(int status) {
   kqsim_exit_status(status);
@@ -112,12 +138,13 @@ int kqsim_sigaction_bsd(int signo, const struct sigaction* act, struct sigaction
     errno = EINVAL;
     return -1;
   }
-  std::lock_guard<std::mutex> lock(g_signal_mu);
+  std::lock_guard<std::recursive_mutex> lock(g_signal_mu);
   if (old != nullptr) *old = g_actions[static_cast<std::size_t>(signo)];
   if (act == nullptr) return 0;
   const int action = (act->sa_flags & SA_SIGINFO) != 0 ? 2 : action_code(act->sa_handler);
   if (kqsim_sigaction(signo, action) != 0) return -1;
   g_actions[static_cast<std::size_t>(signo)] = *act;
+  kqsim::posix::set_handler_runner(run_handler);
   return 0;
 }
 

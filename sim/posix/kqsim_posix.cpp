@@ -43,6 +43,28 @@ int host_errno(kqsim::model::Errno e) { return kqsim::sim::host_errno_of(e); }
 
 std::int64_t call(RpcRequest& q, RpcReply& r);
 
+std::atomic<kqsim::posix::HandlerRunner> g_handler_runner{nullptr};
+
+std::int64_t finish_call(const RpcReply& r);
+
+// postsig: the handlers of the caught signals the model delivered, run as
+// the call returns, before the caller sees its result (errno, status and
+// detail kept).
+void run_handlers(std::uint64_t due) {
+  const kqsim::posix::HandlerRunner runner = g_handler_runner.load();
+  if (runner == nullptr) return;
+  const int saved = errno;
+  const int status = g_status;
+  char detail[sizeof g_detail];
+  std::memcpy(detail, g_detail, sizeof detail);
+  for (int s = 1; s <= 64; ++s) {
+    if ((due & (std::uint64_t{1} << (s - 1))) != 0) runner(s);
+  }
+  errno = saved;
+  g_status = status;
+  std::memcpy(g_detail, detail, sizeof detail);
+}
+
 // The server learns which host process plays this model process, so
 // kqsim_kill can name processes by their host pid.
 void bind_host_pid() {
@@ -67,6 +89,13 @@ std::int64_t call(RpcRequest& q, RpcReply& r) {
     std::fprintf(stderr, "kqsim: lost the model server\n");
     std::abort();
   }
+  std::int64_t ret = finish_call(r);
+  if (r.handlers != 0) run_handlers(r.handlers);
+  return ret;
+}
+
+// The reply as the call's C result: errno and kqsim_last_status set.
+std::int64_t finish_call(const RpcReply& r) {
   std::memcpy(g_detail, r.detail, sizeof g_detail);
   const auto completion = static_cast<kqsim::model::Completion>(r.completion);
   if (completion == kqsim::model::Completion::kBlockedForever) {
@@ -99,6 +128,8 @@ namespace kqsim::posix {
 
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r) { return call(q, r); }
 
+void set_handler_runner(HandlerRunner runner) { g_handler_runner.store(runner); }
+
 int host_errno_value(std::int32_t model_errno) { return host_errno(static_cast<kqsim::model::Errno>(model_errno)); }
 
 int unsupported_call(const char* what) {
@@ -109,7 +140,10 @@ int unsupported_call(const char* what) {
 }
 
 // on_exit(3): exit(status) or a return from main.
-void exit_hook(int status, void*) { kqsim_exit_status(status); }
+void exit_hook(int status, void*) {
+  kqsim_exit_status(status);
+  await_server_at_exit();
+}
 
 }  // namespace kqsim::posix
 

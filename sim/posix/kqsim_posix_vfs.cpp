@@ -1,9 +1,11 @@
 // The file-system calls of the kqueue C API on the model: host flag values
 // become FreeBSD's by name, then one request each.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "kqsim/posix.h"
@@ -53,6 +55,42 @@ VfsCall two_path_call(VfsOp op, const char* from, const char* to) {
   return c;
 }
 
+bool host_files_wanted() {
+  const char* v = std::getenv("KQSIM_HOST_FILES");
+  return v == nullptr || std::string(v) != "0";
+}
+
+// A read-only open of a host file the model lacks: the host's regular file
+// is imported, read-only to the program, as ordinary model calls made by the
+// caller (so a trace of the run holds them): its directories, then the file
+// with the host file's size and mode (the model keeps sizes, not bytes).
+// Only where the path's top directory is not the model's already (created
+// here), so /tmp and every directory the program made stay the model's alone.
+bool import_host_file(const std::string& path) {
+  struct stat st {};
+  if (!host_files_wanted() || path.size() < 2 || path[0] != '/' || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return false;
+  const int saved = errno;
+  const std::size_t top_end = path.find('/', 1);
+  if (top_end == std::string::npos || kqsim_mkdir(path.substr(0, top_end).c_str(), 0755) != 0) {
+    errno = saved;  // the top directory is the model's (or the file is at the root): no import
+    return false;
+  }
+  for (std::size_t slash = path.find('/', top_end + 1); slash != std::string::npos; slash = path.find('/', slash + 1))
+    kqsim_mkdir(path.substr(0, slash).c_str(), 0755);
+  const int fd = kqsim_open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, static_cast<int>(st.st_mode & 07777));
+  if (fd < 0) return false;
+  kqsim_ftruncate(fd, static_cast<long long>(st.st_size));
+  kqsim_close(fd);
+  return true;
+}
+
+int open_call(const char* path, std::int64_t oflags, int mode) {
+  VfsCall c = path_call(VfsOp::kOpen, path, static_cast<std::uint32_t>(mode));
+  c.flags = static_cast<std::uint32_t>(oflags);
+  return static_cast<int>(vfs_call(c));
+}
+
 }  // namespace
 
 extern "C" {
@@ -63,9 +101,9 @@ int kqsim_open(const char* path, int flags, int mode) {
     errno = EINVAL;  // a flag the model does not know
     return -1;
   }
-  VfsCall c = path_call(VfsOp::kOpen, path, static_cast<std::uint32_t>(mode));
-  c.flags = static_cast<std::uint32_t>(oflags);
-  return static_cast<int>(vfs_call(c));
+  const int fd = open_call(path, oflags, mode);
+  if (fd >= 0 || errno != ENOENT || (flags & (O_ACCMODE | O_CREAT)) != O_RDONLY) return fd;
+  return import_host_file(path) ? open_call(path, oflags, mode) : fd;
 }
 
 int kqsim_mkdir(const char* path, int mode) { return static_cast<int>(vfs_call(path_call(VfsOp::kMkdir, path, static_cast<std::uint32_t>(mode)))); }

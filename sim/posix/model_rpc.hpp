@@ -57,6 +57,7 @@ struct RpcReply {
   std::int32_t fds[2] = {-1, -1};
   std::int32_t nevents = 0;
   std::int32_t wait_status = 0;  // kWait: the reaped child's wait(2) status
+  std::uint64_t handlers = 0;    // bit signo-1 (signals 1-64): handlers the caller is to run now
   model::KEvent events[kMaxRecords];
 };
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/dialect_profile.hpp"
+#include "sim/posix/fd_passing.hpp"
 #include "sim/posix/model_rpc.hpp"
 #include "sim/posix/model_service.hpp"
 
@@ -122,19 +123,7 @@ class Server {
     n->pid = static_cast<std::int32_t>(q.a);
     n->call = q.b != 0;
     conns_.push_back(std::move(n));
-    char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec iov{&r, sizeof r};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cm), &sv[1], sizeof(int));
-    if (sendmsg(c.fd, &msg, MSG_NOSIGNAL) < 0) c.dead = true;
+    if (!send_with_fd(c.fd, &r, sizeof r, sv[1])) c.dead = true;
     close(sv[1]);
   }
 

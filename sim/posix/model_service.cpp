@@ -1,5 +1,7 @@
 #include "sim/posix/model_service.hpp"
 
+#include "model/signals.hpp"
+
 #include <signal.h>
 
 #include <algorithm>
@@ -47,10 +49,11 @@ sim::CallResult kevent_in_host_pids(sim::ModelBackend& m, const HostPids& pids, 
 
 // kern_wait6: the status is read before proc_reap lets the zombie go.
 sim::CallResult wait_in_host_pids(sim::ModelBackend& m, const HostPids& pids, const RpcRequest& q, std::int32_t& status) {
+  // -1 (any child) and 0 (the process group) pass unchanged.
   const auto target = static_cast<std::int32_t>(to_model_pid(pids, q.a));
-  const model::Process* child = m.kernel().process(target);
   sim::CallResult r = m.wait(q.pid, target, q.b != 0);
   if (r.sys.ret > 0) {
+    const model::Process* child = m.kernel().process(static_cast<std::int32_t>(r.sys.ret));
     status = child != nullptr ? child->exit_status : 0;
     r.sys.ret = to_host_pid(pids, r.sys.ret);
   }
@@ -166,6 +169,17 @@ ModelService::ModelService(const model::DialectProfile& profile, bool host_effec
     trace_ = std::make_unique<CallTrace>(std::string(profile.name),
                                          [this](std::int64_t host_pid) { return to_model_pid(host_to_model_, host_pid); });
   }
+  // A C program starts with every signal's default action, SIGPIPE's too
+  // (a trace's processes start with it ignored: kernel_fd.cpp); the call
+  // is the trace's first step, so the run replays.
+  if (host_effects) {
+    RpcRequest q;
+    q.op = RpcOp::kSigaction;
+    q.pid = model::Kernel::kInitPid;
+    q.a = model::sig::kPipe;
+    q.b = 0;
+    (void)answer(q);
+  }
 }
 
 void ModelService::finish() const {
@@ -184,6 +198,22 @@ RpcReply ModelService::answer(const RpcRequest& q) {
   if (host_effects_ && q.op == RpcOp::kKill && reply.ret == 0) {
     auto it = host_to_model_.find(q.a);
     if (it != host_to_model_.end() && !model_.alive(it->second)) ::kill(static_cast<pid_t>(it->first), SIGKILL);
+  }
+  // postsig: the caller runs the handlers of the caught signals delivered
+  // to its process (by this call or another process's) when a call returns.
+  const bool done = reply.completion != static_cast<std::uint8_t>(model::Completion::kBlockedForever);
+  if (host_effects_ && done && q.pid > 0 && model_.alive(q.pid)) {
+    const auto due = model_.take_handlers_due(q.pid);
+    for (int s = 1; s <= 64; ++s) {
+      if (due.test(static_cast<std::size_t>(s))) reply.handlers |= std::uint64_t{1} << (s - 1);
+    }
+  }
+  // So does a call that ended its own caller (a write's SIGPIPE, a kill of
+  // itself): the host process never sees the reply.
+  if (host_effects_ && q.op != RpcOp::kExit && q.op != RpcOp::kBindPid && q.pid > 0 && !model_.alive(q.pid)) {
+    for (const auto& [host, model_pid] : host_to_model_) {
+      if (model_pid == q.pid) ::kill(static_cast<pid_t>(host), SIGKILL);
+    }
   }
   return reply;
 }

@@ -12,6 +12,10 @@ namespace kqsim::posix {
 
 // Sends one request; returns the C return value, errno set as the call's.
 std::int64_t rpc_call(RpcRequest& q, RpcReply& r);
+// Who runs a caught signal's handler when the model delivered it (the
+// drop-in, which keeps the handlers the program installed).
+using HandlerRunner = void (*)(int signo);
+void set_handler_runner(HandlerRunner runner);
 // Fails the call as KQSIM_UNSUPPORTED (errno ENOSYS) with `what` as detail.
 int unsupported_call(const char* what);
 // AF_INET in the socket calls (kqsim_net.cpp): SOCK_STREAM only, 127.0.0.1.

@@ -267,6 +267,7 @@ TEST_F(NetTest, RecvFlagsOnUnixStream) {
 TEST_F(NetTest, SendEpipeRaisesSigpipeUnlessNosignal) {
   SysResult child = k.fork(pid);
   const Pid cp = static_cast<Pid>(child.ret);
+  k.sigaction(cp, sig::kPipe, SignalAction::kDefault);  // a trace's processes start with it ignored
   PipeResult p = k.socketpair(cp, SocketType::kStream, true);
   ASSERT_EQ(k.close(cp, p.fds[1]).ret, 0);
   EXPECT_EQ(k.send(cp, p.fds[0], 1, msgflag::kNosignal).err, Errno::kEPIPE);

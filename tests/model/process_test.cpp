@@ -194,6 +194,45 @@ TEST_F(ProcTest, SignalKnoteForNoSignalNeverFires) {
   EXPECT_EQ(poll(kq).sys.ret, 0);
 }
 
+// sys_generic.c dofilewrite: write(2)'s EPIPE on a pipe raises SIGPIPE at
+// the writer; ignored (as every trace process starts: docs/trace-format.md)
+// the writer sees EPIPE and EVFILT_SIGNAL still counts it (tdsendsignal
+// posts the knote before the ignore check); by default it ends the writer
+// (kern_sig.c sigproptbl: SIGPIPE terminates).
+TEST_F(ProcTest, WriteEpipeRaisesSigpipe) {
+  int kq = new_kq();
+  add(kq, kev(sig::kPipe, filt::kSignal, ev::kAdd));
+  auto p = new_pipe();
+  ASSERT_EQ(k.close(pid, p[0]).ret, 0);
+  EXPECT_EQ(k.write(pid, p[1], 1).err, Errno::kEPIPE);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].data, 1);
+  Pid child = fork_child();
+  k.sigaction(child, sig::kPipe, SignalAction::kDefault);
+  EXPECT_EQ(k.write(child, p[1], 1).err, Errno::kEPIPE);
+  EXPECT_FALSE(k.process(child)->alive);
+  EXPECT_EQ(k.process(child)->exit_status, sig::kPipe);
+}
+
+// kern_wait6 for P_ALL (waitpid(-1)): p_children is scanned from its head,
+// where fork1 inserts, so of two zombies the latest forked is reaped first;
+// 0 with WNOHANG while a child runs; ECHILD once none is left. A
+// grandchild is never the caller's.
+TEST_F(ProcTest, WaitAnyReapsLatestZombieFirst) {
+  EXPECT_EQ(k.wait(pid, Kernel::kAnyChild, true).err, Errno::kECHILD);
+  Pid first = fork_child();
+  Pid second = fork_child();
+  Pid grandchild = fork_child(second);
+  EXPECT_EQ(k.wait(pid, Kernel::kAnyChild, true).ret, 0);
+  k.exit(first);
+  k.exit(grandchild);
+  k.exit(second);
+  EXPECT_EQ(k.wait(pid, Kernel::kAnyChild, false).ret, second);
+  EXPECT_EQ(k.wait(pid, Kernel::kGroupChild, false).ret, first);
+  EXPECT_EQ(k.wait(pid, Kernel::kAnyChild, true).err, Errno::kECHILD);
+}
+
 // kern_wait6: ECHILD for a process that is not the caller's child, 0 with
 // WNOHANG while it runs, its pid once reaped; then it is gone.
 TEST_F(ProcTest, WaitReapsOnce) {
@@ -229,6 +268,16 @@ class ProcdescTest : public ProcTest {
     return r;
   }
 };
+
+// proc_to_reap: P_ALL passes over a child with a process descriptor (it is
+// waited for through the descriptor or by pid); P_PGID does not.
+TEST_F(ProcdescTest, WaitAnySkipsDescriptorChildren) {
+  PdforkResult c = pdfork();
+  const auto child = static_cast<Pid>(c.sys.ret);
+  k.exit(child);
+  EXPECT_EQ(k.wait(pid, Kernel::kAnyChild, true).err, Errno::kECHILD);
+  EXPECT_EQ(k.wait(pid, Kernel::kGroupChild, true).ret, child);
+}
 
 // procdesc_kqops_event: NOTE_EXIT with the status kept in the descriptor,
 // EV_EOF|EV_ONESHOT, EV_CLEAR forced (procdesc_kqfilter); the parent gets

@@ -16,14 +16,7 @@
 #include "kqsim/posix.h"
 #include "kqsim/sys/event.h"
 
-static int failures = 0;
-#define CHECK(cond)                                              \
-  do {                                                           \
-    if (!(cond)) {                                               \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                \
-    }                                                            \
-  } while (0)
+#include "check.h"
 
 static void check_sockets(int kq) {
   struct timespec poll_ts = {0, 0};

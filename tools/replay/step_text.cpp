@@ -136,7 +136,10 @@ std::string call_text(const traces::Step& s) {
     case traces::Op::kFcntl: return who + fmt::format("fcntl({}, {}, {})", ref_text(s.fd), s.fcntl_cmd, s.fcntl_arg);
     case traces::Op::kFork: return who + fmt::format("{} = fork()", s.as[0]);
     case traces::Op::kPdfork: return who + fmt::format("{} = pdfork(&{}, {:#x})", s.as[0], s.as[1], s.pd_flags);
-    case traces::Op::kWait: return who + fmt::format("waitpid({}{})", s.target, s.nohang ? ", WNOHANG" : "");
+    case traces::Op::kWait: {
+      const std::string target = s.target == traces::kAnyChild ? "-1" : s.target == traces::kGroupChild ? "0" : s.target;
+      return who + fmt::format("waitpid({}{})", target, s.nohang ? ", WNOHANG" : "");
+    }
     case traces::Op::kExec: return who + "exec()";
     case traces::Op::kExit: return who + "exit()";
     case traces::Op::kSleep: return who + fmt::format("sleep({})", sim::duration_text(s.sleep_ns));

@@ -87,6 +87,7 @@
 #define getsockname(fd, a, l)      kqsim_getsockname(fd, a, l)
 #define pause()                    kqsim_pause()
 #define utimes(path, tv)           kqsim_utimes(path, tv)
+#define system(cmd)                kqsim_system_bsd(cmd)
 
 /* FreeBSD's signal numbers, so kill(pid, SIGUSR1) means FreeBSD's SIGUSR1. */
 #undef SIGHUP

@@ -33,6 +33,8 @@ int kqsim_pthread_sigmask_bsd(int how, const sigset_t *set, sigset_t *old);
 unsigned int kqsim_sleep_bsd(unsigned int seconds);
 int kqsim_usleep_bsd(useconds_t usec);
 int kqsim_nanosleep_bsd(const struct timespec *d, struct timespec *rem);
+/* system(3): the shell and its programs on the model (docs/capi.md). */
+int kqsim_system_bsd(const char *command);
 int kqsim_accept4_bsd(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 #ifdef __cplusplus
