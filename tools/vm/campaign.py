@@ -146,14 +146,21 @@ def event_key(d):
     return (d.get("event") or {}).get("filter")
 
 
-def follows_timing(d, timed_steps, first_timed, displaced):
+def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     """Whether divergence d is a consequence of an expected (timing)
     divergence: at the same kevent step, a count, slot or order divergence;
     at any later step, the same event delivered late or early (its slot was
     taken: `displaced`), anything about a timer (a oneshot timer that already
     fired is gone, so a later change to it meets no knote), an order that
-    involves a timer, or a kqueue's EVFILT_READ count of pending events
-    (kqueue names start with "kq")."""
+    involves a timer, a kqueue's EVFILT_READ count of pending events (kqueue
+    names start with "kq"), or the receipt of a change to a knote whose event
+    was displaced. `timer_kqs` maps a kqueue's name to the first step that
+    armed a timer on it: that kqueue's readability, seen from another kqueue,
+    is the timer's timing even when nothing else diverged."""
+    ev = d.get("event") or {}
+    if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq") \
+            and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
+        return True  # filt_kqueue: the watched kqueue's count includes its timers
     if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
         return True  # when a timer activates, relative to the others, is timing itself
     if first_timed is None or d.get("step", -1) < first_timed:
@@ -162,27 +169,57 @@ def follows_timing(d, timed_steps, first_timed, displaced):
         return True
     if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
         return True
-    ev = d.get("event") or {}
+    # kqueue_register zeroes a change's fflags and data only when it creates
+    # the knote, so an EV_RECEIPT record tells whether a displaced oneshot
+    # event's knote still existed on that side.
+    if d.get("category") == "error-record" and event_key(d) in displaced:
+        return True
     if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
         return True
     return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
 
 
+def timers_by_kqueue(path):
+    """The first step that armed an EVFILT_TIMER on each kqueue of the
+    recording at `path`, by the kqueue's name."""
+    try:
+        steps = json.loads(Path(path).read_text())["steps"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    first = {}
+    for i, s in enumerate(steps):
+        if s.get("op") == "kevent" and any(c.get("filter") == "EVFILT_TIMER" and "EV_ADD" in (c.get("flags") or [])
+                                           for c in s.get("changes") or []):
+            first.setdefault(s.get("kq"), i)
+    return first
+
+
 def unexpected(t):
     """The divergences no expectation explains, directly or as a consequence
-    (follows_timing); other events' data, flags, fflags and udata stay compared."""
+    (follows_timing); other events' data, flags, fflags and udata stay compared.
+    A kevent step where one divergence follows timing is perturbed itself: an
+    error record there ends the call without a scan (kqueue_kevent) and an
+    event delivered late takes a slot, so the step's count and other events
+    follow too (repeated until nothing more follows)."""
     ds = t.get("divergences", [])
+    timer_kqs = timers_by_kqueue(t["path"]) if t.get("path") else {}
     timed = {d.get("step") for d in ds if d.get("known") is not None}
-    first = min(timed) if timed else None
-    out, displaced = [], set()
-    for d in ds:
-        if d.get("known") is not None:
-            continue
-        if follows_timing(d, timed, first, displaced):
-            if d.get("category") in ("missing-event", "extra-event"):
-                displaced.add(event_key(d))
-            continue
-        out.append(d)
+    while True:
+        first = min(timed) if timed else None
+        out, displaced, perturbed = [], set(), set()
+        for d in ds:
+            if d.get("known") is not None:
+                continue
+            if follows_timing(d, timed, first, displaced, timer_kqs):
+                if d.get("category") in ("missing-event", "extra-event"):
+                    displaced.add(event_key(d))
+                if d.get("op") == "kevent":
+                    perturbed.add(d.get("step"))
+                continue
+            out.append(d)
+        if perturbed <= timed:
+            break
+        timed |= perturbed
     # A kevent's count with nothing left beside it at its step follows too.
     steps_left = collections.Counter(d.get("step") for d in out)
     steps_all = collections.Counter(d.get("step") for d in ds)
