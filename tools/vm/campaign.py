@@ -348,9 +348,10 @@ def main():
     ap.add_argument("--shrink-passes", type=int, default=8, help="at most this many shrinking boots")
     ap.add_argument("--skip-record", action="store_true", help="reuse the recordings of a previous run (diff and shrink only)")
     ap.add_argument("--summary", help="write the result here (JSON)")
+    ap.add_argument("--binaries", help="the recorder's folder (as `kqvm.py build` prints) instead of building it")
     a = ap.parse_args()
     global BINARIES
-    BINARIES = build(a.build_dir)
+    BINARIES = a.binaries or build(a.build_dir)
     dialect = a.dialect or f"freebsd-{a.release}"
     expectations = Path(a.expectations) if a.expectations else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
