@@ -179,19 +179,32 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
 
 
-def timers_by_kqueue(path):
-    """The first step that armed an EVFILT_TIMER on each kqueue of the
-    recording at `path`, by the kqueue's name."""
+def timer_facts(path):
+    """From the recording at `path`: the first step that armed an
+    EVFILT_TIMER on each kqueue (by the kqueue's name), and the kevent steps
+    with any change to a timer."""
     try:
         steps = json.loads(Path(path).read_text())["steps"]
     except (OSError, ValueError, KeyError):
-        return {}
-    first = {}
+        return {}, set()
+    first, changing = {}, set()
     for i, s in enumerate(steps):
-        if s.get("op") == "kevent" and any(c.get("filter") == "EVFILT_TIMER" and "EV_ADD" in (c.get("flags") or [])
-                                           for c in s.get("changes") or []):
+        timer_changes = [c for c in s.get("changes") or [] if c.get("filter") == "EVFILT_TIMER"] \
+            if s.get("op") == "kevent" else []
+        if timer_changes:
+            changing.add(i)
+        if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
             first.setdefault(s.get("kq"), i)
-    return first
+    return first, changing
+
+
+def changes_gone_timer(d, first_timed, timer_steps):
+    """A kevent call after a timing divergence that changes a timer: where a
+    oneshot timer already fired on one side, the change meets no knote there
+    (ENOENT), as an error record or, with no event slot left, as the call's
+    own error (kqueue_kevent), so its count, errno and records follow."""
+    return first_timed is not None and d.get("op") == "kevent" and d.get("step", -1) > first_timed \
+        and d.get("step") in timer_steps and d.get("category") in ("ret", "errno", "error-record")
 
 
 def unexpected(t):
@@ -202,7 +215,7 @@ def unexpected(t):
     event delivered late takes a slot, so the step's count and other events
     follow too (repeated until nothing more follows)."""
     ds = t.get("divergences", [])
-    timer_kqs = timers_by_kqueue(t["path"]) if t.get("path") else {}
+    timer_kqs, timer_steps = timer_facts(t["path"]) if t.get("path") else ({}, set())
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
         first = min(timed) if timed else None
@@ -210,7 +223,8 @@ def unexpected(t):
         for d in ds:
             if d.get("known") is not None:
                 continue
-            if follows_timing(d, timed, first, displaced, timer_kqs):
+            if follows_timing(d, timed, first, displaced, timer_kqs) or \
+                    changes_gone_timer(d, first, timer_steps):
                 if d.get("category") in ("missing-event", "extra-event"):
                     displaced.add(event_key(d))
                 if d.get("op") == "kevent":
