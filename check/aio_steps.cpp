@@ -47,12 +47,12 @@ Step AioStepMaker::open_target(Prng& rng, const NameMaker& fresh, Ref& fd) {
     return s;
   }
   s.op = Op::kOpen;
-  s.vfs.op = model::VfsOp::kOpen;
-  s.vfs.path = kFiles[rng.below(kFiles.size())];
-  s.vfs.flags = model::oflag::kRdwr | model::oflag::kCreat | model::oflag::kNonblock;
-  if (rng.chance(10)) s.vfs.flags = model::oflag::kRdonly | model::oflag::kCreat;  // aio_write: EBADF
-  if (rng.chance(10)) s.vfs.flags |= model::oflag::kAppend;
-  s.vfs.mode = 0644;
+  s.vfs->op = model::VfsOp::kOpen;
+  s.vfs->path = kFiles[rng.below(kFiles.size())];
+  s.vfs->flags = model::oflag::kRdwr | model::oflag::kCreat | model::oflag::kNonblock;
+  if (rng.chance(10)) s.vfs->flags = model::oflag::kRdonly | model::oflag::kCreat;  // aio_write: EBADF
+  if (rng.chance(10)) s.vfs->flags |= model::oflag::kAppend;
+  s.vfs->mode = 0644;
   s.as = {fresh("af")};
   files_.push_back(s.as[0]);
   fd = rng.chance(5) ? Ref{kNeverOpen} : Ref{s.as[0]};
@@ -84,7 +84,7 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
     Ref fd{std::uint64_t{0}};
     out.push_back(open_target(rng, fresh, fd));
     Step s = aio_step(rng.chance(50) ? Op::kAioRead : Op::kAioWrite);
-    s.aio.cb = request(rng, fresh, kqs, fd);
+    s.aio->cb = request(rng, fresh, kqs, fd);
     out.push_back(s);
     if (fd.is_name() && rng.chance(20)) {
       Step close;
@@ -96,20 +96,20 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
     Ref fd{std::uint64_t{0}};
     out.push_back(open_target(rng, fresh, fd));
     Step s = aio_step(Op::kLioListio);
-    s.aio.mode = rng.chance(15) ? model::lio::kWait : model::lio::kNowait;
-    s.aio.list = Ref{fresh("list")};
-    aiocbs_.push_back(s.aio.list.name());
+    s.aio->mode = rng.chance(15) ? model::lio::kWait : model::lio::kNowait;
+    s.aio->list = Ref{fresh("list")};
+    aiocbs_.push_back(s.aio->list.name());
     const std::uint64_t n = rng.below(4);
     for (std::uint64_t i = 0; i < n; ++i) {
       if (rng.chance(10)) {
-        s.aio.entries.emplace_back();  // NULL
+        s.aio->entries.emplace_back();  // NULL
         continue;
       }
       traces::AioRequest q = request(rng, fresh, kqs, fd);
       static constexpr std::array<std::int32_t, 4> kOpcodes{model::lio::kRead, model::lio::kWrite, model::lio::kWrite,
                                                             model::lio::kNop};
       q.opcode = kOpcodes[rng.below(kOpcodes.size())];
-      s.aio.entries.push_back(q);
+      s.aio->entries.push_back(q);
     }
     if (!kqs.empty() && rng.chance(70)) {
       traces::AioSigevent sig;
@@ -117,22 +117,22 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       sig.has_kq = true;
       sig.kq = Ref{pick(rng, kqs)};
       sig.udata = rng.below(4);
-      s.aio.sig = sig;
+      s.aio->sig = sig;
     }
     out.push_back(s);
   } else if (what <= 5 || (!aio_run_ && !(what == 6 && !files_.empty()))) {  // without aio_run: its share too
     Step s = aio_step(rng.chance(50) ? Op::kAioError : Op::kAioReturn);
-    s.aio.cb.aiocb = Ref{pick(rng, aiocbs_)};
+    s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
     out.push_back(s);
   } else if (what == 6 && !files_.empty()) {
     Step s = aio_step(Op::kAioCancel);
-    s.aio.cb.fd = Ref{pick(rng, files_)};
-    s.aio.has_fd = true;
-    if (rng.chance(50)) s.aio.cb.aiocb = Ref{pick(rng, aiocbs_)};
+    s.aio->cb.fd = Ref{pick(rng, files_)};
+    s.aio->has_fd = true;
+    if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
     out.push_back(s);
   } else {
     Step s = aio_step(Op::kAioRun);
-    if (rng.chance(50)) s.aio.cb.aiocb = Ref{pick(rng, aiocbs_)};
+    if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
     out.push_back(s);
   }
 }

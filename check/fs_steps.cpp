@@ -30,8 +30,8 @@ std::string pick(Prng& rng, const std::array<const char*, N>& pool) {
 Step fs_step(Op op, std::string path) {
   Step s;
   s.op = op;
-  s.vfs.op = *traces::vfs_op_of(op);
-  s.vfs.path = std::move(path);
+  s.vfs->op = *traces::vfs_op_of(op);
+  s.vfs->path = std::move(path);
   return s;
 }
 
@@ -51,13 +51,13 @@ Step two_names(Prng& rng, Op op) {
   Step s;
   if (kind == 0) {
     s = fs_step(op, pick(rng, kFiles));
-    s.vfs.path2 = pick(rng, kFiles);
+    s.vfs->path2 = pick(rng, kFiles);
   } else if (kind == 1) {
     s = fs_step(op, pick(rng, kFifos));
-    s.vfs.path2 = pick(rng, kFifos);
+    s.vfs->path2 = pick(rng, kFifos);
   } else {
     s = fs_step(op, pick(rng, kDirs));
-    s.vfs.path2 = pick(rng, kDirs);
+    s.vfs->path2 = pick(rng, kDirs);
   }
   return s;
 }
@@ -80,8 +80,8 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
   const std::uint64_t kind = rng.below(5);
   if (kind < 3) {
     Step s = fs_step(Op::kOpen, pick(rng, kFiles));
-    s.vfs.flags = file_open_flags(rng);
-    s.vfs.mode = kFileModes[rng.below(kFileModes.size())];
+    s.vfs->flags = file_open_flags(rng);
+    s.vfs->mode = kFileModes[rng.below(kFileModes.size())];
     s.as = {fresh("f")};
     fds.push_back(s.as[0]);
     opened_.push_back(s.as[0]);
@@ -91,7 +91,7 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
   if (kind == 3 || next_dir_fd_ > kLastDirFd) {
     static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
     Step s = fs_step(Op::kOpen, pick(rng, kFifos));
-    s.vfs.flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
+    s.vfs->flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
     fifo_opened_ = true;
     s.as = {fresh("p")};
     fds.push_back(s.as[0]);
@@ -101,7 +101,7 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
   }
   // A directory: open, move to a high number, close the low one.
   Step open = fs_step(Op::kOpen, pick(rng, kDirs));
-  open.vfs.flags = oflag::kRdonly;
+  open.vfs->flags = oflag::kRdonly;
   open.as = {fresh("tmp")};
   Step move;
   move.op = Op::kDup2;
@@ -125,12 +125,12 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     laid_out_ = true;
     for (const char* dir : {"d", "e"}) {
       Step s = fs_step(Op::kMkdir, dir);
-      s.vfs.mode = 0755;
+      s.vfs->mode = 0755;
       out.push_back(std::move(s));
     }
     for (const char* fifo : kFifos) {
       Step s = fs_step(Op::kMkfifo, fifo);
-      s.vfs.mode = 0644;
+      s.vfs->mode = 0644;
       out.push_back(std::move(s));
     }
     return;
@@ -148,10 +148,10 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   if (revoke_and_unmount_ && unmount_ && rng.below(100) == 0) {
     const bool root = rng.chance(90);
     Step s = fs_step(Op::kUnmount, root ? "." : pick(rng, kDirs));
-    if (rng.chance(50)) s.vfs.flags = model::mntflag::kForce;
-    if (root && s.vfs.flags != 0) {
-      if (fifo_opened_) s.vfs.flags = 0;
-      unmounted_ = s.vfs.flags != 0;
+    if (rng.chance(50)) s.vfs->flags = model::mntflag::kForce;
+    if (root && s.vfs->flags != 0) {
+      if (fifo_opened_) s.vfs->flags = 0;
+      unmounted_ = s.vfs->flags != 0;
     }
     return out.push_back(std::move(s));
   }
@@ -161,13 +161,13 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     case 2: return make_open(rng, fresh, fds, dirs, out);
     case 3: {
       Step s = fs_step(Op::kMkdir, pick(rng, kDirs));
-      s.vfs.mode = kDirModes[rng.below(kDirModes.size())];
+      s.vfs->mode = kDirModes[rng.below(kDirModes.size())];
       return out.push_back(std::move(s));
     }
     case 4: return out.push_back(fs_step(Op::kRmdir, pick(rng, kDirs)));
     case 5: {
       Step s = fs_step(Op::kMkfifo, pick(rng, kFifos));
-      s.vfs.mode = 0644;
+      s.vfs->mode = 0644;
       return out.push_back(std::move(s));
     }
     case 6: return out.push_back(fs_step(Op::kUnlink, rng.chance(70) ? pick(rng, kFiles) : pick(rng, kFifos)));
@@ -175,27 +175,27 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     case 8: {
       const bool dir = rng.chance(30);
       Step s = fs_step(Op::kChmod, dir ? pick(rng, kDirs) : pick(rng, kFiles));
-      s.vfs.mode = dir ? kDirModes[rng.below(kDirModes.size())] : kFileModes[rng.below(kFileModes.size())];
+      s.vfs->mode = dir ? kDirModes[rng.below(kDirModes.size())] : kFileModes[rng.below(kFileModes.size())];
       return out.push_back(std::move(s));
     }
     case 9: {
       Step s = fs_step(Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? pick(rng, kFiles) : pick(rng, kFifos));
-      s.vfs.value = rng.between(0, 300);
+      s.vfs->value = rng.between(0, 300);
       return out.push_back(std::move(s));
     }
     case 10: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
       Step s = fs_step(Op::kFtruncate, "");
       s.fd = Ref{fds[rng.below(fds.size())]};
-      s.vfs.value = rng.between(-1, 300);
+      s.vfs->value = rng.between(-1, 300);
       return out.push_back(std::move(s));
     }
     default: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
       Step s = fs_step(Op::kLseek, "");
       s.fd = Ref{fds[rng.below(fds.size())]};
-      s.vfs.value = rng.between(-5, 200);
-      s.vfs.whence = static_cast<std::int32_t>(rng.below(3));
+      s.vfs->value = rng.between(-5, 200);
+      s.vfs->whence = static_cast<std::int32_t>(rng.below(3));
       return out.push_back(std::move(s));
     }
   }
@@ -207,8 +207,8 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
 void FsStepMaker::make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<Step>& out) {
   Step s = fs_step(Op::kLseek, "");
   s.fd = fds.empty() ? Ref{static_cast<std::uint64_t>(kLastDirFd + 50)} : Ref{fds[rng.below(fds.size())]};
-  s.vfs.value = rng.between(0, 200);
-  s.vfs.whence = rng.chance(50) ? model::kSeekSet : model::kSeekCur;
+  s.vfs->value = rng.between(0, 200);
+  s.vfs->whence = rng.chance(50) ? model::kSeekSet : model::kSeekCur;
   out.push_back(std::move(s));
 }
 

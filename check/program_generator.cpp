@@ -188,7 +188,7 @@ class Generator {
   Step make_fs(Step& s) {
     if (!options_.with_files) {
       make_pipe(s);
-      return s;
+      return std::move(s);  // next_step drops its own
     }
     const std::size_t opened = fs_.opened().size() + dirs_.size();
     fs_.make(rng_, [this](const char* prefix) { return fresh(prefix); }, fds_, dirs_, pending_);
@@ -205,7 +205,7 @@ class Generator {
     // Every aio action opens its file by name: none after a forced unmount.
     if (!options_.with_aio || !options_.with_files || fs_.unmounted()) {
       make_pipe(s);
-      return s;
+      return std::move(s);
     }
     aio_.make(rng_, [this](const char* prefix) { return fresh(prefix); }, kqs_, pending_);
     return take_pending();
@@ -224,7 +224,7 @@ class Generator {
     // Without the host OS's corners no datagram pairs: Linux's AF_UNIX
     // datagram errnos once the peer is gone are its own (ECONNREFUSED, EPIPE).
     const bool dgram = rng_.chance(30);
-    s.sock.type = dgram && options_.host_os_corners ? model::SocketType::kDgram : model::SocketType::kStream;
+    s.sock->type = dgram && options_.host_os_corners ? model::SocketType::kDgram : model::SocketType::kStream;
     s.nonblock = true;
     s.cloexec = rng_.chance(10);
     s.as = {fresh("sa"), fresh("sb")};
@@ -239,7 +239,7 @@ class Generator {
   void make_listener(Step& s) {
     if (!options_.with_sockets || listeners_.size() >= 2) return make_socketpair(s);
     s.op = Op::kSocket;
-    s.sock.type = model::SocketType::kStream;
+    s.sock->type = model::SocketType::kStream;
     s.nonblock = true;
     s.as = {fresh("l")};
     fds_.push_back(s.as[0]);
@@ -248,11 +248,11 @@ class Generator {
     Step bind;
     bind.op = Op::kBind;
     bind.fd = Ref{s.as[0]};
-    bind.sock.name = "kqcheck-" + s.as[0] + ".sock";
+    bind.sock->name = "kqcheck-" + s.as[0] + ".sock";
     Step listen;
     listen.op = Op::kListen;
     listen.fd = Ref{s.as[0]};
-    listen.sock.backlog = static_cast<std::int32_t>(rng_.below(3));
+    listen.sock->backlog = static_cast<std::int32_t>(rng_.below(3));
     pending_.push_back(bind);
     pending_.push_back(listen);
   }
@@ -261,7 +261,7 @@ class Generator {
   void make_connect(Step& s) {
     if (!options_.with_sockets || listeners_.empty()) return make_listener(s);
     s.op = Op::kSocket;
-    s.sock.type = model::SocketType::kStream;  // connecting datagram sockets is not modelled
+    s.sock->type = model::SocketType::kStream;  // connecting datagram sockets is not modelled
     s.nonblock = true;
     s.as = {fresh("c")};
     fds_.push_back(s.as[0]);
@@ -275,7 +275,7 @@ class Generator {
     // connection at most: how many more a backlog admits is the OS's arithmetic.
     const bool full = !options_.host_os_corners && !to_nobody && unaccepted_[listener] > 0;
     const bool nobody = to_nobody || full;
-    connect.sock.name = nobody ? "kqcheck-nobody.sock" : "kqcheck-" + listener + ".sock";
+    connect.sock->name = nobody ? "kqcheck-nobody.sock" : "kqcheck-" + listener + ".sock";
     if (!nobody) ++unaccepted_[listener];
     pending_.push_back(connect);
   }
@@ -294,15 +294,15 @@ class Generator {
     static constexpr std::array<model::ShutdownHow, 3> kHows{model::ShutdownHow::kRead, model::ShutdownHow::kWrite,
                                                              model::ShutdownHow::kReadWrite};
     s.fd = any_fd();
-    s.sock.how = kHows[rng_.below(kHows.size())];
+    s.sock->how = kHows[rng_.below(kHows.size())];
   }
 
   void make_setsockopt(Step& s) {
     if (!options_.with_sockets || !options_.low_water_and_revoke) return make_pipe(s);
     s.fd = connected_fds_.empty() || rng_.chance(10) ? any_fd() : Ref{pick(connected_fds_)};
-    s.sock.option = rng_.chance(50) ? model::SocketOption::kRcvLowat : model::SocketOption::kSndLowat;
+    s.sock->option = rng_.chance(50) ? model::SocketOption::kRcvLowat : model::SocketOption::kSndLowat;
     static constexpr std::array<std::int64_t, 5> kValues{0, 1, 3, 100, 70000};
-    s.sock.value = kValues[rng_.below(kValues.size())];
+    s.sock->value = kValues[rng_.below(kValues.size())];
   }
 
   // A child knows the names its parent had when it forked. It may also

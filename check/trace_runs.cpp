@@ -20,6 +20,7 @@ model::KernelConfig config_of(const ModelUnderTest& m) {
 std::optional<Failure> run_with_properties(const traces::Trace& trace, const ModelUnderTest& m,
                                            std::vector<traces::Observed>* observed) {
   sim::ModelBackend backend(*m.profile, config_of(m));
+  if (m.touched_checks) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
   sim::Interpreter interp(trace, backend);
   PropertyChecker checker(random_run_properties());
   checker.invariants_checked_by_backend();  // ModelBackend::checked, after every call

@@ -30,6 +30,10 @@ struct ModelUnderTest {
   const model::DialectProfile* profile = &model::default_profile();
   model::ModelMutations mutations;
   bool raw_fds = false;  // differential runs compare returned descriptor numbers
+  // run_with_properties: after each call only the invariants of what the
+  // call touched (sim::InvariantChecks::kTouched, as kqreplay does), not the
+  // whole state; kqcheck random's default, --full-checks turns it off.
+  bool touched_checks = false;
 };
 
 // Runs `trace` on the model, checking invariants and properties after each

@@ -1,27 +1,25 @@
 #include "model/activation_queue.hpp"
 
-#include <algorithm>
-
 namespace kqsim::model {
 
 bool ActivationQueue::remove(std::uint32_t slot) {
-  auto it = std::find(slots_.begin() + static_cast<std::ptrdiff_t>(head_), slots_.end(), slot);
-  if (it == slots_.end()) return false;
-  slots_.erase(it);
+  if (!contains(slot)) return false;
+  Link& l = links_[slot];
+  if (l.prev == kNone) head_ = l.next;
+  else links_[l.prev].next = l.next;
+  if (l.next == kNone) tail_ = l.prev;
+  else links_[l.next].prev = l.prev;
+  l = Link{};
+  --size_;
   return true;
 }
 
-std::optional<std::uint32_t> ActivationQueue::pop_front() {
-  if (empty()) return std::nullopt;
-  std::uint32_t slot = slots_[head_++];
-  if (head_ == slots_.size()) {
-    slots_.clear();
-    head_ = 0;
-  } else if (head_ >= 32 && head_ * 2 >= slots_.size()) {
-    slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
-  return slot;
+bool ActivationQueue::linked_consistently(std::uint32_t slot) const {
+  if (!contains(slot)) return false;
+  const Link& l = links_[slot];
+  const bool back = l.prev == kNone ? head_ == slot : l.prev < links_.size() && links_[l.prev].next == slot;
+  const bool fore = l.next == kNone ? tail_ == slot : l.next < links_.size() && links_[l.next].prev == slot;
+  return back && fore;
 }
 
 }  // namespace kqsim::model

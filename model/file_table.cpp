@@ -34,16 +34,6 @@ FdEntry FileTable::release(std::int32_t fd) {
   return entry;
 }
 
-const FdEntry* FileTable::find(std::int32_t fd) const {
-  if (fd < 0 || fd >= slot_count() || !slots_[fd].has_value()) return nullptr;
-  return &*slots_[fd];
-}
-
-FdEntry* FileTable::find(std::int32_t fd) {
-  if (fd < 0 || fd >= slot_count() || !slots_[fd].has_value()) return nullptr;
-  return &*slots_[fd];
-}
-
 std::int32_t FileTable::last_fd() const {
   for (std::int32_t fd = slot_count() - 1; fd >= 0; --fd) {
     if (slots_[fd].has_value()) return fd;

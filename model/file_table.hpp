@@ -25,8 +25,14 @@ class FileTable {
   void install(std::int32_t fd, FdEntry entry);
   // fdunused: frees the slot and lowers the hint.
   FdEntry release(std::int32_t fd);
-  [[nodiscard]] const FdEntry* find(std::int32_t fd) const;
-  FdEntry* find(std::int32_t fd);
+  [[nodiscard]] const FdEntry* find(std::int32_t fd) const {
+    if (fd < 0 || fd >= slot_count() || !slots_[fd].has_value()) return nullptr;
+    return &*slots_[fd];
+  }
+  FdEntry* find(std::int32_t fd) {
+    if (fd < 0 || fd >= slot_count() || !slots_[fd].has_value()) return nullptr;
+    return &*slots_[fd];
+  }
   // The highest open descriptor, -1 when none (fd_lastfile).
   [[nodiscard]] std::int32_t last_fd() const;
   [[nodiscard]] std::int32_t free_hint() const { return free_hint_; }

@@ -45,7 +45,12 @@ std::uint32_t* slot_counts(const Kernel& k, InvariantScratch& s) {
 // The queue holds each queued knote exactly once; KN_QUEUED is set exactly
 // on the knotes in it (kq_count == the queue's length follows).
 void check_queue(const Kqueue& kq, std::size_t index, std::uint32_t* seen, Report& out) {
+  std::size_t walked = 0;
   for (std::uint32_t slot : kq.queue().slots()) {
+    if (++walked > kq.queue().size()) {
+      out.fail([&] { return "kq#" + std::to_string(index) + " queue is longer than its count"; });
+      break;
+    }
     if (slot >= kq.slot_bound()) {
       out.fail([&] { return where(index, slot) + " is queued but never allocated"; });
       continue;
@@ -55,6 +60,7 @@ void check_queue(const Kqueue& kq, std::size_t index, std::uint32_t* seen, Repor
     if (!kn.live) out.fail([&] { return where(index, slot) + " is queued but freed"; });
     if (!kn.has_status(kn::kQueued)) out.fail([&] { return where(index, slot) + " is in the queue without KN_QUEUED"; });
   }
+  if (walked < kq.queue().size()) out.fail([&] { return "kq#" + std::to_string(index) + " queue is shorter than its count"; });
   for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
     if (kq.knote(slot).live && kq.knote(slot).has_status(kn::kQueued) && seen[slot] == 0) {
       out.fail([&] { return where(index, slot) + " has KN_QUEUED but is not in the queue"; });
@@ -382,54 +388,35 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
   check_objects(kernel, s, out);
 }
 
-// check_all restricted to the knotes noted since the last clear_touched and
-// the queues of their kqueues: the per-knote checks, the queue discipline
-// (both directions, for those knotes), and every check whose cost does not
-// grow with the number of knotes. Left to check_all: knlist membership, file
-// reference counts and kq_ncallouts, which need every knote.
+// check_all restricted to what the calls since the last clear_touched
+// reached: the per-knote checks and the queue discipline of the knotes they
+// touched (in the queue exactly when KN_QUEUED, linked consistently, the
+// queue's length its count of queued knotes only for a queue walked in
+// full by check_all), the closed kqueues among theirs, and the object checks
+// only when a call may have changed an object (Kernel::objects_touched).
+// Left to check_all: knlist membership, file reference counts and
+// kq_ncallouts, which need every knote.
 void check_touched(const Kernel& kernel, InvariantScratch& s, Report& out) {
   const auto& kqs = kernel.kqueues();
-  for (std::size_t i = 0; i < kqs.size(); ++i) {
-    if (kqs[i].closed() && kqs[i].knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(i) + " still has knotes"; });
-  }
-  std::vector<std::uint32_t>& kqs_touched = s.touched_kqueues;
-  kqs_touched.clear();
   for (KnoteRef ref : kernel.touched()) {
     if (ref.kq >= kqs.size() || ref.slot >= kqs[ref.kq].slot_bound()) {
       out.fail([&] { return where(ref.kq, ref.slot) + " was touched but does not exist"; });
       continue;
     }
-    if (kqs_touched.empty() || kqs_touched.back() != ref.kq) kqs_touched.push_back(ref.kq);
-    if (kqs[ref.kq].knote(ref.slot).live) check_knote(kernel, kqs[ref.kq], ref.kq, ref.slot, out);
+    const Kqueue& kq = kqs[ref.kq];
+    if (kq.closed() && kq.knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(ref.kq) + " still has knotes"; });
+    const Knote& kn = kq.knote(ref.slot);
+    const bool in_queue = kq.queue().contains(ref.slot);
+    if (in_queue && !kn.live) out.fail([&] { return where(ref.kq, ref.slot) + " is queued but freed"; });
+    if (in_queue && !kq.queue().linked_consistently(ref.slot)) out.fail([&] { return where(ref.kq, ref.slot) + " is linked into its queue inconsistently"; });
+    if (!kn.live) continue;
+    if (in_queue && !kn.has_status(kn::kQueued)) out.fail([&] { return where(ref.kq, ref.slot) + " is in the queue without KN_QUEUED"; });
+    if (!in_queue && kn.has_status(kn::kQueued)) out.fail([&] { return where(ref.kq, ref.slot) + " has KN_QUEUED but is not in the queue"; });
+    check_knote(kernel, kq, ref.kq, ref.slot, out);
   }
-  std::sort(kqs_touched.begin(), kqs_touched.end());
-  kqs_touched.erase(std::unique(kqs_touched.begin(), kqs_touched.end()), kqs_touched.end());
-  for (std::uint32_t i : kqs_touched) {
-    const Kqueue& kq = kqs[i];
-    // The marks are all zeros between checks; only the queued slots are
-    // raised and lowered again, so the cost is the queue's length.
-    std::vector<std::uint32_t>& marks = s.queue_marks;
-    if (marks.size() < kq.slot_bound()) marks.resize(kq.slot_bound(), 0);
-    for (std::uint32_t slot : kq.queue().slots()) {
-      if (slot >= kq.slot_bound()) {
-        out.fail([&] { return where(i, slot) + " is queued but never allocated"; });
-        continue;
-      }
-      if (++marks[slot] > 1) out.fail([&] { return where(i, slot) + " is queued twice"; });
-      const Knote& kn = kq.knote(slot);
-      if (!kn.live) out.fail([&] { return where(i, slot) + " is queued but freed"; });
-      if (!kn.has_status(kn::kQueued)) out.fail([&] { return where(i, slot) + " is in the queue without KN_QUEUED"; });
-    }
-    for (KnoteRef ref : kernel.touched()) {
-      if (ref.kq != i || ref.slot >= kq.slot_bound()) continue;
-      const Knote& kn = kq.knote(ref.slot);
-      if (kn.live && kn.has_status(kn::kQueued) && marks[ref.slot] == 0) {
-        out.fail([&] { return where(i, ref.slot) + " has KN_QUEUED but is not in the queue"; });
-      }
-    }
-    for (std::uint32_t slot : kq.queue().slots()) {
-      if (slot < kq.slot_bound()) marks[slot] = 0;
-    }
+  if (!kernel.objects_touched()) return;
+  for (std::size_t i = 0; i < kqs.size(); ++i) {
+    if (kqs[i].closed() && kqs[i].knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(i) + " still has knotes"; });
   }
   check_objects(kernel, s, out);
 }

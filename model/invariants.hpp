@@ -19,8 +19,6 @@ struct InvariantScratch {
   std::vector<std::uint32_t> counts;       // per knote slot, flattened over kqueues
   std::vector<std::uint32_t> kq_offsets;   // where each kqueue's slots start in counts
   std::vector<std::uint32_t> vnode_counts; // per vnode: links, FIFO readers, FIFO writers (3 each)
-  std::vector<std::uint32_t> touched_kqueues;  // check_touched_invariants: the kqueues it looks at
-  std::vector<std::uint32_t> queue_marks;      // check_touched_invariants: per slot, zero between checks
 };
 
 // The same checks as check_invariants, stopping at the first violation and
@@ -29,9 +27,10 @@ struct InvariantScratch {
 bool invariants_hold(const Kernel& kernel, InvariantScratch& scratch);
 
 // What a call can have broken, at a cost in proportion to what it touched
-// (the knotes Kernel::touched() lists since the last clear_touched, the
-// queues of their kqueues, and the objects that are not knotes) rather than
-// to every registered knote: kqreplay's default after each call. Knlist
+// (the knotes Kernel::touched() lists since the last clear_touched and their
+// places in their queues; the objects that are not knotes only when
+// Kernel::objects_touched()) rather than to every registered knote or
+// pending event: kqreplay's default after each call. Knlist
 // membership, file reference counts and kq_ncallouts need every knote and
 // are left to check_invariants (kqreplay --full-checks, the tests, the
 // explorer). Empty when all hold; needs Kernel::set_touch_tracking(true).

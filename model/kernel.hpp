@@ -28,6 +28,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <map>
 #include <cstdint>
 #include <optional>
@@ -113,6 +114,11 @@ class Kernel {
   SysResult exit(Pid pid, std::int32_t code = 0);
   KeventResult kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
                       std::int32_t nevents, const std::optional<Timespec>& timeout);
+  // The same call with the eventlist as kevent(2) takes it: nevents is
+  // eventlist.size() and the first ret records are written there. Allocates
+  // nothing; results identical to kevent() above.
+  SysResult kevent_into(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
+                        std::span<KEvent> eventlist, const std::optional<Timespec>& timeout);
   // Let virtual time pass with the process asleep (nanosleep).
   SysResult sleep(std::int64_t duration_ns);
   // kill(2): a signal from `pid` to `target`; signal 0 only checks.
@@ -208,11 +214,20 @@ class Kernel {
   // Off by default: the explorer copies whole kernels and checks them whole.
   void set_touch_tracking(bool on) {
     track_touched_ = on;
-    touched_.clear();
+    clear_touched();
   }
   [[nodiscard]] bool touch_tracking() const { return track_touched_; }
   [[nodiscard]] std::span<const KnoteRef> touched() const { return touched_; }
-  void clear_touched() { touched_.clear(); }
+  // Whether a call since the last clear_touched may have changed anything
+  // but knotes and their queues (pipes, sockets, processes, vnodes, aio,
+  // files, kqueues closing): every system call but kevent, and a kevent
+  // that closed a file or ran the aio daemons. The touched check looks at
+  // those objects only then.
+  [[nodiscard]] bool objects_touched() const { return objects_touched_; }
+  void clear_touched() {
+    touched_.clear();
+    objects_touched_ = false;
+  }
 
  private:
   struct RegisterOutcome {
@@ -225,8 +240,13 @@ class Kernel {
   // to user space (D31858), after everything the call itself did.
   class SyscallScope {
    public:
-    explicit SyscallScope(Kernel& k) : k_(k) {}
-    ~SyscallScope() { k_.run_kqueue_tasks(); }
+    enum Reach { kAnything, kKnotesOnly };  // see objects_touched()
+    explicit SyscallScope(Kernel& k, Reach reach = kAnything) : k_(k) {
+      if (reach == kAnything) k_.objects_touched_ = true;
+    }
+    ~SyscallScope() {
+      if (!k_.pending_kqueue_tasks_.empty()) k_.run_kqueue_tasks();
+    }
     SyscallScope(const SyscallScope&) = delete;
     SyscallScope& operator=(const SyscallScope&) = delete;
 
@@ -234,14 +254,18 @@ class Kernel {
     Kernel& k_;
   };
 
-  Process& proc(Pid pid);
+  Process& proc(Pid pid) {
+    assert(process(pid) != nullptr && process(pid)->alive);
+    return processes_[static_cast<std::size_t>(pid - 1)];
+  }
   Knote& at(KnoteRef ref) {
     note_touched(ref);
     return kqueues_[ref.kq].knote(ref.slot);
   }
   void note_touched(KnoteRef ref) {
-    if (track_touched_ && (touched_.empty() || !(touched_.back() == ref))) touched_.push_back(ref);
+    if (track_touched_) note_touched_tracked(ref);
   }
+  void note_touched_tracked(KnoteRef ref);  // out of line: keeps at() small enough to inline
   PipeEnd& end(std::uint32_t end_id) { return pipes_[end_id / 2].ends[end_id % 2]; }
   FileIndex new_file(FileType type, std::uint32_t object, bool nonblock);
   void fhold(FileIndex file) { ++files_[file].refcount; }
@@ -257,12 +281,29 @@ class Kernel {
   void register_modify(KnoteRef ref, KEvent& kev);
   void register_finish(KnoteRef ref);
 
-  // kqueue_kevent / kqueue_scan (kevent_call.cpp).
-  KeventResult apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes,
-                             std::int32_t nevents, bool& scan_needed, std::int32_t& nevents_left);
-  KeventResult scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
-                                 const std::optional<Timespec>& timeout);
-  std::vector<KEvent> scan_pass(std::uint32_t kq, std::int32_t nevents);
+  // kqueue_kevent / kqueue_scan (kevent_call.cpp). The records a call
+  // returns go to the caller's array (kevent_into) or to a vector (kevent).
+  struct EventOut {
+    KEvent* array;
+    std::vector<KEvent>* vec;
+    std::size_t count = 0;
+    void push(const KEvent& ev) {
+      if (vec != nullptr) vec->push_back(ev);
+      else array[count] = ev;
+      ++count;
+    }
+    void discard() {  // an early return: no records are counted
+      if (vec != nullptr) vec->clear();
+      count = 0;
+    }
+  };
+  SysResult kevent_call(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes, std::int32_t nevents,
+                        EventOut& out, const std::optional<Timespec>& timeout);
+  SysResult apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes, std::int32_t nevents,
+                          EventOut& out, bool& scan_needed, std::int32_t& nevents_left);
+  SysResult scan_with_timeout(std::uint32_t kq, std::int32_t nevents, EventOut& out,
+                              const std::optional<Timespec>& timeout);
+  void scan_pass(std::uint32_t kq, std::int32_t nevents, EventOut& out);
   std::optional<KEvent> scan_one(KnoteRef ref);
 
   // Knote life cycle (knote_lifecycle.cpp).
@@ -492,6 +533,7 @@ class Kernel {
   std::vector<AioLio> aio_lios_;   // every aioliojob ever made; freed ones stay, not live
   std::vector<std::uint32_t> aio_queue_;  // aio_jobs: queued for a daemon, oldest first
   bool track_touched_ = false;
+  bool objects_touched_ = false;   // see objects_touched
   std::vector<KnoteRef> touched_;  // see set_touch_tracking
 };
 

@@ -34,11 +34,6 @@ const Process* Kernel::process(Pid pid) const {
   return &processes_[static_cast<std::size_t>(pid - 1)];
 }
 
-Process& Kernel::proc(Pid pid) {
-  assert(process(pid) != nullptr && process(pid)->alive);
-  return processes_[static_cast<std::size_t>(pid - 1)];
-}
-
 const PipeEnd& Kernel::pipe_end(std::uint32_t end_id) const {
   return pipes_[end_id / 2].ends[end_id % 2];
 }
@@ -71,6 +66,7 @@ void Kernel::fdrop(FileIndex file) {
   File& f = files_[file];
   assert(f.refcount > 0);
   if (--f.refcount > 0) return;
+  objects_touched_ = true;  // a kevent dropping a file's last knote closes it
   f.closed = true;
   if (f.type == FileType::kPipe) pipe_close(f.object);
   if (f.type == FileType::kKqueue) kqueue_close(f.object);
@@ -194,6 +190,7 @@ SysResult Kernel::fcntl_getfd(Pid pid, std::int32_t fd) {
 SysResult Kernel::fcntl_setfd(Pid pid, std::int32_t fd, std::int32_t fd_flags) {
   FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
+  objects_touched_ = true;
   e->cloexec = (fd_flags & kFdCloexec) != 0;
   return SysResult::ok(0);
 }

@@ -1,5 +1,6 @@
 // kevent(2): kern_kevent -> kqueue_kevent (changes) -> kqueue_scan (events),
 // with the scan's sleep played out on the virtual clock.
+#include <algorithm>
 #include <cassert>
 #include <climits>
 
@@ -20,19 +21,43 @@ bool timeout_valid(const Timespec& ts) {
 
 KeventResult Kernel::kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
                             std::int32_t nevents, const std::optional<Timespec>& timeout) {
-  SyscallScope scope(*this);
+  KeventResult r;
+  EventOut out{nullptr, &r.events};
+  r.sys = kevent_call(pid, kqfd, changes, nevents, out, timeout);
+  return r;
+}
+
+SysResult Kernel::kevent_into(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes,
+                              std::span<KEvent> eventlist, const std::optional<Timespec>& timeout) {
+  // The records never outnumber nevents >= 0 (the change loop counts them
+  // down, a scan stops at nevents), so eventlist is never overrun.
+  const auto nevents = static_cast<std::int32_t>(std::min<std::size_t>(eventlist.size(), INT32_MAX));
+  EventOut out{eventlist.data(), nullptr};
+  return kevent_call(pid, kqfd, changes, nevents, out, timeout);
+}
+
+SysResult Kernel::kevent_call(Pid pid, std::int32_t kqfd, std::span<const KEvent> changes, std::int32_t nevents,
+                              EventOut& out, const std::optional<Timespec>& timeout) {
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);
   Process& p = proc(pid);
   const FdEntry* e = p.fds.find(kqfd);
-  if (e == nullptr) return {SysResult::fail(Errno::kEBADF), {}};
+  if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   // kqueue_acquire: an open descriptor of another type.
-  if (files_[e->file].type != FileType::kKqueue) return {SysResult::fail(profile_->non_kqueue_errno), {}};
-  std::uint32_t kq = files_[e->file].object;
+  const File& f = files_[e->file];
+  if (f.type != FileType::kKqueue) return SysResult::fail(profile_->non_kqueue_errno);
+  const std::uint32_t kq = f.object;
+  // A poll with nothing to change and nothing queued: what the general path
+  // below returns for it, without walking it (issue 14's empty poll).
+  if (changes.empty() && nevents > 0 && timeout && timeout->sec == 0 && timeout->nsec == 0 &&
+      kqueues_[kq].queue().empty()) {
+    return SysResult::ok(0);
+  }
 
   bool scan_needed = false;
   std::int32_t nevents_left = nevents;
-  KeventResult r = apply_changes(pid, kq, changes, nevents, scan_needed, nevents_left);
+  SysResult r = apply_changes(pid, kq, changes, nevents, out, scan_needed, nevents_left);
   if (!scan_needed) return r;
-  return scan_with_timeout(kq, nevents_left, timeout);
+  return scan_with_timeout(kq, nevents_left, out, timeout);
 }
 
 // kqueue_kevent's change loop. A failed change, or any change with
@@ -40,34 +65,33 @@ KeventResult Kernel::kevent(Pid pid, std::int32_t kqfd, std::span<const KEvent> 
 // no room left the call returns at once: -1/errno for a failure, 0 for a
 // receipt, and later changes are not applied (C2). Any record written
 // suppresses the scan (C1).
-KeventResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes,
-                                   std::int32_t nevents, bool& scan_needed,
-                                   std::int32_t& nevents_left) {
-  KeventResult r;
+SysResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes, std::int32_t nevents,
+                                EventOut& out, bool& scan_needed, std::int32_t& nevents_left) {
   std::int32_t left = nevents;
   for (KEvent kev : changes) {
     if (kev.filter == 0) continue;  // skipped silently, even with EV_RECEIPT (C3)
     kev.flags = static_cast<EventFlags>(kev.flags & ~ev::kSysFlags);
-    RegisterOutcome out = kqueue_register(kq, kev, proc(pid));
-    if (!out.unsupported.empty()) return {SysResult::unsupported(out.unsupported), {}};
-    if (out.err == Errno::kNone && !has(kev.flags, ev::kReceipt)) continue;
+    RegisterOutcome reg = kqueue_register(kq, kev, proc(pid));
+    if (!reg.unsupported.empty()) {
+      out.discard();
+      return SysResult::unsupported(reg.unsupported);
+    }
+    if (reg.err == Errno::kNone && !has(kev.flags, ev::kReceipt)) continue;
     if (left == 0) {
       // The early return leaves td_retval at 0: records already written
       // are not counted.
-      return {out.err == Errno::kNone ? SysResult::ok(0) : SysResult::fail(out.err), {}};
+      out.discard();
+      return reg.err == Errno::kNone ? SysResult::ok(0) : SysResult::fail(reg.err);
     }
     kev.flags = ev::kError;
-    kev.data = static_cast<std::int64_t>(out.err);
-    r.events.push_back(kev);
+    kev.data = static_cast<std::int64_t>(reg.err);
+    out.push(kev);
     --left;
   }
-  if (!r.events.empty()) {
-    r.sys = SysResult::ok(static_cast<std::int64_t>(r.events.size()));
-    return r;
-  }
+  if (out.count != 0) return SysResult::ok(static_cast<std::int64_t>(out.count));
   scan_needed = true;
   nevents_left = left;
-  return r;
+  return SysResult::ok(0);
 }
 
 // kqueue_scan. A pass that finds only stale or disabled knotes does not
@@ -76,11 +100,11 @@ KeventResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KE
 // deadline. Nothing else can wake a single-threaded program, so an infinite
 // wait with no timer armed is reported as blocked forever. A timer due
 // exactly at the deadline fires, but the timeout wins that race.
-KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
-                                       const std::optional<Timespec>& timeout) {
-  if (nevents == 0) return {SysResult::ok(0), {}};  // timeout not even validated
-  if (nevents < 0) return {SysResult::fail(Errno::kEINVAL), {}};
-  if (timeout && !timeout_valid(*timeout)) return {SysResult::fail(Errno::kEINVAL), {}};
+SysResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents, EventOut& out,
+                                    const std::optional<Timespec>& timeout) {
+  if (nevents == 0) return SysResult::ok(0);  // timeout not even validated
+  if (nevents < 0) return SysResult::fail(Errno::kEINVAL);
+  if (timeout && !timeout_valid(*timeout)) return SysResult::fail(Errno::kEINVAL);
   const bool poll = timeout && timeout->sec == 0 && timeout->nsec == 0;
   // tv_sec > INT32_MAX is treated as an infinite wait.
   const bool infinite = !timeout || timeout->sec > INT32_MAX;
@@ -91,42 +115,38 @@ KeventResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents,
   // Bounded: each round either returns or moves the clock to a timer expiry
   // that queues a knote this scan can see.
   for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
-    std::vector<KEvent> events = scan_pass(kq, nevents);
-    if (!events.empty()) {
-      auto n = static_cast<std::int64_t>(events.size());
-      return {SysResult::ok(n), std::move(events)};
-    }
-    if (poll) return {SysResult::ok(0), {}};
+    scan_pass(kq, nevents, out);
+    if (out.count != 0) return SysResult::ok(static_cast<std::int64_t>(out.count));
+    if (poll) return SysResult::ok(0);
     // The aio daemons run the queued jobs while the caller sleeps.
     if (!aio_queue_.empty()) {
+      objects_touched_ = true;
       while (aio_daemons_run()) {}
       run_kqueue_tasks();
       continue;
     }
     auto next = next_wakeup_ns(kq);
     if (!next || *next >= deadline) {
-      if (infinite) return {SysResult::blocked("kevent() waits forever: nothing that could wake it is pending or armed"), {}};
+      if (infinite) return SysResult::blocked("kevent() waits forever: nothing that could wake it is pending or armed");
       advance_clock_to(deadline);
-      return {SysResult::ok(0), {}};
+      return SysResult::ok(0);
     }
     advance_clock_to(*next);
     run_kqueue_tasks();  // the task thread runs while the caller sleeps
   }
-  return {SysResult::blocked("kevent() woke too often without an event"), {}};
+  return SysResult::blocked("kevent() woke too often without an event");
 }
 
 // One pass of kqueue_scan over the knotes that were queued when it began
 // (the kernel's marker); knotes it re-queues land behind that point.
-std::vector<KEvent> Kernel::scan_pass(std::uint32_t kq, std::int32_t nevents) {
-  std::vector<KEvent> out;
+void Kernel::scan_pass(std::uint32_t kq, std::int32_t nevents, EventOut& out) {
   std::size_t ahead_of_marker = kqueues_[kq].queue().size();
-  while (ahead_of_marker > 0 && static_cast<std::int32_t>(out.size()) < nevents) {
+  while (ahead_of_marker > 0 && static_cast<std::int32_t>(out.count) < nevents) {
     --ahead_of_marker;
     auto slot = kqueues_[kq].queue().pop_front();
     assert(slot.has_value());
-    if (auto ev = scan_one({kq, *slot})) out.push_back(*ev);
+    if (auto ev = scan_one({kq, *slot})) out.push(*ev);
   }
-  return out;
 }
 
 // One knote taken off the head of the queue.

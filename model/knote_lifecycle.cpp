@@ -7,6 +7,10 @@
 
 namespace kqsim::model {
 
+void Kernel::note_touched_tracked(KnoteRef ref) {
+  if (touched_.empty() || !(touched_.back() == ref)) touched_.push_back(ref);
+}
+
 // KNOTE_ACTIVATE
 void Kernel::activate(KnoteRef ref) {
   Knote& kn = at(ref);

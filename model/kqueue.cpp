@@ -8,13 +8,6 @@
 namespace kqsim::model {
 namespace {
 
-// KN_HASH's job: spread (ident, filter) over the buckets. A multiplicative
-// mix, so consecutive descriptors or user idents do not cluster.
-std::size_t identity_hash(std::uint64_t ident, FilterId filter) {
-  std::uint64_t h = (ident ^ (static_cast<std::uint64_t>(static_cast<std::uint16_t>(filter)) << 48)) * 0x9E3779B97F4A7C15ULL;
-  return static_cast<std::size_t>(h ^ (h >> 29));
-}
-
 // The fd-based filters in ascending numeric order: slots_on_fd's order is
 // the (ident, filter) order of live_slots.
 constexpr std::array<FilterId, 6> kFdFiltersAscending{filt::kJaildesc, filt::kEmpty, filt::kProcdesc,
@@ -25,16 +18,6 @@ constexpr std::array<FilterId, 6> kFdFiltersAscending{filt::kJaildesc, filt::kEm
 bool filter_is_fd_based(FilterId filter) {
   return filter == filt::kRead || filter == filt::kWrite || filter == filt::kVnode ||
          filter == filt::kEmpty || filter == filt::kProcdesc || filter == filt::kJaildesc;
-}
-
-std::size_t Kqueue::bucket_of(std::uint64_t ident, FilterId filter) const {
-  const std::size_t mask = buckets_.size() - 1;
-  for (std::size_t b = identity_hash(ident, filter) & mask;; b = (b + 1) & mask) {
-    const std::uint32_t head = buckets_[b];
-    if (head == 0) return b;
-    const KEvent& kev = knotes_[head - 1].kev;
-    if (kev.ident == ident && kev.filter == filter) return b;
-  }
 }
 
 // kqueue_expand / hashinit: double the table before it is half full, so a
@@ -115,13 +98,6 @@ void Kqueue::erase(std::uint32_t slot) {
   kn = Knote{};
   free_slots_.push_back(slot);
   --count_;
-}
-
-std::optional<std::uint32_t> Kqueue::lookup(std::uint64_t ident, FilterId filter) const {
-  if (buckets_.empty()) return std::nullopt;
-  const std::uint32_t head = buckets_[bucket_of(ident, filter)];
-  if (head == 0) return std::nullopt;
-  return head - 1;
 }
 
 bool Kqueue::indexed(std::uint32_t slot) const {

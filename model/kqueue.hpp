@@ -33,7 +33,12 @@ class Kqueue {
   void erase(std::uint32_t slot);
   // kqueue_register's lookup (kq_knlist / kq_knhash): the newest knote with
   // this identity.
-  [[nodiscard]] std::optional<std::uint32_t> lookup(std::uint64_t ident, FilterId filter) const;
+  [[nodiscard]] std::optional<std::uint32_t> lookup(std::uint64_t ident, FilterId filter) const {
+    if (buckets_.empty()) return std::nullopt;
+    const std::uint32_t head = buckets_[bucket_of(ident, filter)];
+    if (head == 0) return std::nullopt;
+    return head - 1;
+  }
   // Whether `slot` is on its identity's chain.
   [[nodiscard]] bool indexed(std::uint32_t slot) const;
 
@@ -79,7 +84,22 @@ class Kqueue {
  private:
   // The bucket holding this identity's chain head, or the empty bucket
   // where it would go.
-  [[nodiscard]] std::size_t bucket_of(std::uint64_t ident, FilterId filter) const;
+  // Inline with lookup: kevent's per-change cost is a few of these (issue 14).
+  [[nodiscard]] std::size_t bucket_of(std::uint64_t ident, FilterId filter) const {
+    const std::size_t mask = buckets_.size() - 1;
+    for (std::size_t b = identity_hash(ident, filter) & mask;; b = (b + 1) & mask) {
+      const std::uint32_t head = buckets_[b];
+      if (head == 0) return b;
+      const KEvent& kev = knotes_[head - 1].kev;
+      if (kev.ident == ident && kev.filter == filter) return b;
+    }
+  }
+  // KN_HASH's job: spread (ident, filter) over the buckets. A multiplicative
+  // mix, so consecutive descriptors or user idents do not cluster.
+  static std::size_t identity_hash(std::uint64_t ident, FilterId filter) {
+    std::uint64_t h = (ident ^ (static_cast<std::uint64_t>(static_cast<std::uint16_t>(filter)) << 48)) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
   void grow_buckets();
   void erase_bucket(std::size_t bucket);
 

@@ -367,12 +367,12 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
     case Op::kOpen: case Op::kMkdir: case Op::kRmdir: case Op::kMkfifo: case Op::kUnlink: case Op::kRename:
     case Op::kLink: case Op::kChmod: case Op::kTruncate: case Op::kRevoke: case Op::kUnmount:
     case Op::kUtimes:
-      return backend_->vfs(p, step.vfs);
+      return backend_->vfs(p, *step.vfs);
     case Op::kAioRead: case Op::kAioWrite: case Op::kAioError: case Op::kAioReturn: case Op::kAioCancel:
     case Op::kLioListio: case Op::kAioRun: return call_aio(step, p);
     case Op::kFtruncate:
     case Op::kLseek: {
-      model::VfsCall c = step.vfs;
+      model::VfsCall c = *step.vfs;
       c.fd = fd_of(step, step.fd, "fd");
       return backend_->vfs(p, c);
     }
@@ -396,32 +396,32 @@ CallResult Interpreter::call_socket(const Step& step, ProcId p) {
   SocketCall c;
   const bool has_fd = step.op != Op::kSocketpair && step.op != Op::kSocket && step.op != Op::kPause;
   if (has_fd) c.fd = fd_of(step, step.fd, "fd");
-  c.type = step.sock.type;
+  c.type = step.sock->type;
   c.nonblock = step.nonblock;
   c.cloexec = step.cloexec;
-  c.backlog = step.sock.backlog;
-  c.how = step.sock.how;
-  c.option = step.sock.option;
-  c.value = step.sock.value;
-  c.set_name(step.sock.name);
-  c.domain = step.sock.domain;
+  c.backlog = step.sock->backlog;
+  c.how = step.sock->how;
+  c.option = step.sock->option;
+  c.value = step.sock->value;
+  c.set_name(step.sock->name);
+  c.domain = step.sock->domain;
   c.nbytes = step.bytes;
-  c.msg_flags = step.sock.msg_flags;
-  c.poll_events = step.sock.poll_events;
-  c.select_sets = step.sock.select_sets;
-  c.timeout_ms = step.sock.timeout;
-  if (step.sock.port) {
+  c.msg_flags = step.sock->msg_flags;
+  c.poll_events = step.sock->poll_events;
+  c.select_sets = step.sock->select_sets;
+  c.timeout_ms = step.sock->timeout;
+  if (step.sock->port) {
     c.by_port = true;
-    c.port = *step.sock.port;
-  } else if (!step.sock.port_of.empty()) {
+    c.port = *step.sock->port;
+  } else if (!step.sock->port_of.empty()) {
     // The port another socket is bound to, asked of the backend (a host
     // hands out ephemeral ports of its own choosing).
     SocketCall q;
     q.op = SocketOp::kGetsockname;
-    q.fd = fd_of(step, Ref{step.sock.port_of}, "port_of");
+    q.fd = fd_of(step, Ref{step.sock->port_of}, "port_of");
     CallResult r = backend_->socket_call(p, q);
     if (!r.sys.done() || r.sys.err != model::Errno::kNone || r.sys.ret <= 0 || r.sys.ret > 65535) {
-      fail(step, "port_of", "'" + step.sock.port_of + "' is not bound to an AF_INET port");
+      fail(step, "port_of", "'" + step.sock->port_of + "' is not bound to an AF_INET port");
     }
     c.by_port = true;
     c.port = static_cast<std::uint16_t>(r.sys.ret);
@@ -469,7 +469,7 @@ model::AioCb Interpreter::aio_request(const Step& step, const traces::AioRequest
 }
 
 CallResult Interpreter::call_aio(const Step& step, ProcId p) {
-  const traces::AioArgs& a = step.aio;
+  const traces::AioArgs& a = *step.aio;
   model::AioCall c;
   c.op = *traces::aio_op_of(step.op);
   switch (c.op) {

@@ -107,7 +107,7 @@ std::optional<model::AioOp> aio_op_of(Op op) {
 }
 
 void parse_aio_fields(FieldReader& r, Step& s) {
-  AioArgs& a = s.aio;
+  AioArgs& a = *s.aio;
   switch (*aio_op_of(s.op)) {
     case model::AioOp::kRead:
     case model::AioOp::kWrite: a.cb = parse_request(r, false); break;
@@ -147,7 +147,7 @@ void parse_aio_fields(FieldReader& r, Step& s) {
 }
 
 void aio_fields_to_json(const Step& s, json& out) {
-  const AioArgs& a = s.aio;
+  const AioArgs& a = *s.aio;
   switch (*aio_op_of(s.op)) {
     case model::AioOp::kRead:
     case model::AioOp::kWrite: {

@@ -9,7 +9,7 @@
 
 namespace kqsim::traces {
 
-// Reads the fields of an aio op into s.aio.
+// Reads the fields of an aio op into s.aio->
 void parse_aio_fields(FieldReader& r, Step& s);
 void aio_fields_to_json(const Step& s, nlohmann::json& out);
 

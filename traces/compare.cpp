@@ -74,9 +74,11 @@ DivergenceKind field_kind(DivergenceKind kind, model::EventFlags want, model::Ev
 
 void compare_fields(const ExpectedEvent& want, const model::KEvent& got, const IdentResolver& resolve,
                     std::vector<Divergence>& out) {
-  const std::string what = event_text(want.ident, got.filter);
-  const json ev{{"ident", ref_json(want.ident)}, {"filter", model::filter_name(got.filter)}, {"flags", flags_json(want.flags)}};
+  // Named only when a field differs: a matching event costs no text (the
+  // replay path, issue 14).
   auto push = [&](DivergenceKind k, std::string e, std::string a, const char* field, json ev_value, json av_value) {
+    const std::string what = event_text(want.ident, got.filter);
+    const json ev{{"ident", ref_json(want.ident)}, {"filter", model::filter_name(got.filter)}, {"flags", flags_json(want.flags)}};
     const DivergenceKind kind = field_kind(k, want.flags, got.flags);
     const std::string detail = kind == k ? what : what + ", " + field;
     out.push_back({kind, std::move(e), std::move(a), detail, got.filter, std::move(ev_value), std::move(av_value), ev});
@@ -218,9 +220,11 @@ std::vector<Divergence> compare_observation(const Observed& expected, const Actu
     return out;
   }
   if (expected.unsupported) return out;
-  const std::string want_errno = expected.errno_name.value_or("0");
-  const std::string got_errno(model::errno_name(actual.err));
-  const bool same_errno = model::errno_from_name(want_errno) == model::errno_from_name(got_errno);
+  // No errno on either side, the common case, needs no names.
+  const bool both_none = !expected.errno_name && actual.err == model::Errno::kNone;
+  const std::string want_errno = both_none ? "0" : expected.errno_name.value_or("0");
+  const std::string got_errno = both_none ? "0" : std::string(model::errno_name(actual.err));
+  const bool same_errno = both_none || model::errno_from_name(want_errno) == model::errno_from_name(got_errno);
   if (!same_errno) {
     auto value = [](const std::string& e) { return e == "0" ? json(nullptr) : json(e); };
     out.push_back({DivergenceKind::kErrno, want_errno, got_errno, "", 0, value(want_errno), value(got_errno), nullptr});

@@ -11,10 +11,14 @@ namespace kqsim::traces {
 using nlohmann::json;
 
 FieldReader::FieldReader(std::string file, std::optional<std::size_t> step, std::string prefix, const json& obj)
+    : FieldReader(std::make_shared<const std::string>(std::move(file)), step, std::move(prefix), obj) {}
+
+FieldReader::FieldReader(std::shared_ptr<const std::string> file, std::optional<std::size_t> step, std::string prefix,
+                         const json& obj)
     : file_(std::move(file)), step_(step), prefix_(std::move(prefix)), obj_(&obj) {
   if (!obj.is_object()) {
     std::string where = prefix_.empty() ? "" : prefix_.substr(0, prefix_.size() - 1);
-    throw TraceError(file_, step_, where, "expected a JSON object");
+    throw TraceError(*file_, step_, where, "expected a JSON object");
   }
 }
 
@@ -33,19 +37,24 @@ std::vector<std::string> FieldReader::keys() const {
 }
 
 void FieldReader::fail(const std::string& key, const std::string& message) const {
-  throw TraceError(file_, step_, path(key), message);
+  throw TraceError(*file_, step_, path(key), message);
 }
 
 void FieldReader::finish() const {
-  for (const auto& [key, value] : obj_->items()) {
-    if (!used_.contains(key)) fail(key, "unknown field");
+  for (auto it = obj_->begin(); it != obj_->end(); ++it) {
+    if (!used_.contains(&it.key())) fail(it.key(), "unknown field");
   }
 }
 
+void FieldReader::skip(const std::string& key) {
+  auto it = obj_->find(key);
+  if (it != obj_->end()) used_.insert(&it.key());
+}
+
 const json& FieldReader::get(const std::string& key) {
-  used_.insert(key);
   auto it = obj_->find(key);
   if (it == obj_->end()) fail(key, "missing");
+  used_.insert(&it.key());
   return *it;
 }
 

@@ -3,7 +3,9 @@
 // ("obsreved") is an error rather than a silently ignored expectation.
 #pragma once
 
+#include <array>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,12 +21,14 @@ namespace kqsim::traces {
 class FieldReader {
  public:
   FieldReader(std::string file, std::optional<std::size_t> step, std::string prefix, const nlohmann::json& obj);
+  FieldReader(std::shared_ptr<const std::string> file, std::optional<std::size_t> step, std::string prefix,
+              const nlohmann::json& obj);
 
   FieldReader at_step(std::size_t step) &&;
   [[nodiscard]] bool has(const std::string& key) const;
   [[nodiscard]] std::vector<std::string> keys() const;
   [[nodiscard]] bool is_string(const std::string& key) const { return has(key) && obj_->at(key).is_string(); }
-  void skip(const std::string& key) { used_.insert(key); }
+  void skip(const std::string& key);
   void finish() const;
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
@@ -64,35 +68,41 @@ class FieldReader {
   template <typename Lookup, typename Known>
   std::uint32_t symbolic_bits(const std::string& key, Lookup lookup, const char* what, Known known);
 
-  std::string file_;
+  // Shared by an object's readers and its members' (a path is usually too
+  // long for the string's inline buffer: one allocation per reader).
+  std::shared_ptr<const std::string> file_;
   std::optional<std::size_t> step_;
   std::string prefix_;
   const nlohmann::json* obj_;
-  // The keys read so far: a short list (a step's object has a handful),
-  // then a set, so an object with very many keys stays n log n.
+  // The keys read so far, as pointers to the object's own key strings (a
+  // key the object lacks is never an unknown field, so it need not be
+  // kept): a short inline list (a step's object has a handful), then a set,
+  // so an object with very many keys stays n log n and a step allocates
+  // nothing here.
   class UsedKeys {
    public:
-    void insert(const std::string& key) {
+    void insert(const std::string* key) {
       if (contains(key)) return;
-      if (many_.empty() && few_.size() < 16) {
-        few_.push_back(key);
+      if (many_.empty() && count_ < few_.size()) {
+        few_[count_++] = key;
         return;
       }
-      many_.insert(few_.begin(), few_.end());
-      few_.clear();
+      many_.insert(few_.begin(), few_.begin() + static_cast<std::ptrdiff_t>(count_));
+      count_ = 0;
       many_.insert(key);
     }
-    [[nodiscard]] bool contains(const std::string& key) const {
+    [[nodiscard]] bool contains(const std::string* key) const {
       if (!many_.empty()) return many_.count(key) != 0;
-      for (const std::string& k : few_) {
-        if (k == key) return true;
+      for (std::size_t i = 0; i < count_; ++i) {
+        if (few_[i] == key) return true;
       }
       return false;
     }
 
    private:
-    std::vector<std::string> few_;
-    std::set<std::string> many_;
+    std::array<const std::string*, 16> few_{};
+    std::size_t count_ = 0;
+    std::set<const std::string*> many_;
   };
   UsedKeys used_;
 };

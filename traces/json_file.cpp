@@ -174,7 +174,9 @@ class DomBuilder {
       parent.push_back(std::move(v));
       return &parent.back();
     }
-    return &(parent[key_] = std::move(v));
+    // The key is new (KeyPath refused a repeat): inserted, not looked up
+    // and then assigned.
+    return &parent.get_ref<json::object_t&>().emplace(std::move(key_), std::move(v)).first->second;
   }
 
   const std::string& file_;

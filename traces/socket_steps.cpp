@@ -91,14 +91,14 @@ nlohmann::json bits_to_json(const Table& table, Bits bits) {
 void parse_address(FieldReader& r, Step& s) {
   if (r.has("port") || (s.op == Op::kConnect && r.has("port_of"))) {
     if (r.has("name")) r.fail("name", "give either a name (AF_UNIX) or a port (AF_INET), not both");
-    if (r.has("port")) s.sock.port = static_cast<std::uint16_t>(r.int_in_range("port", 0, 65535, 0));
+    if (r.has("port")) s.sock->port = static_cast<std::uint16_t>(r.int_in_range("port", 0, 65535, 0));
     if (s.op == Op::kConnect && r.has("port_of")) {
-      if (s.sock.port) r.fail("port_of", "give either port or port_of");
-      s.sock.port_of = r.string_required("port_of");
+      if (s.sock->port) r.fail("port_of", "give either port or port_of");
+      s.sock->port_of = r.string_required("port_of");
     }
     return;
   }
-  s.sock.name = socket_name(r);
+  s.sock->name = socket_name(r);
 }
 
 }  // namespace
@@ -113,11 +113,11 @@ void parse_socket_fields(FieldReader& r, Step& s) {
   switch (s.op) {
     case Op::kSocketpair:
     case Op::kSocket:
-      s.sock.type = one_of(r, "type", kTypes, "stream, dgram, seqpacket");
+      s.sock->type = one_of(r, "type", kTypes, "stream, dgram, seqpacket");
       if (s.op == Op::kSocket && r.has("domain")) {
         std::string d = r.string_required("domain");
         if (d != "unix" && d != "inet") r.fail("domain", "unknown value '" + d + "', expected unix or inet");
-        s.sock.domain = d == "inet" ? model::SocketDomain::kInet : model::SocketDomain::kUnix;
+        s.sock->domain = d == "inet" ? model::SocketDomain::kInet : model::SocketDomain::kUnix;
       }
       s.nonblock = r.bool_or("nonblock", false);
       s.cloexec = r.bool_or("cloexec", false);
@@ -131,33 +131,33 @@ void parse_socket_fields(FieldReader& r, Step& s) {
       s.fd = r.ref("fd");
       if (!r.has("bytes")) r.fail("bytes", "missing");
       s.bytes = r.int_in_range("bytes", 0, kMaxTransferBytes, 0);
-      s.sock.msg_flags = bits_of(r, "flags", kMsgFlags);
+      s.sock->msg_flags = bits_of(r, "flags", kMsgFlags);
       break;
     case Op::kPoll:
       s.fd = r.ref("fd");
-      s.sock.poll_events = bits_of(r, "events", kPollBits);
-      s.sock.timeout = r.int_in_range("timeout_ms", INT32_MIN, INT32_MAX, -1);
+      s.sock->poll_events = bits_of(r, "events", kPollBits);
+      s.sock->timeout = r.int_in_range("timeout_ms", INT32_MIN, INT32_MAX, -1);
       break;
     case Op::kSelect:
       s.fd = r.ref("fd");
-      s.sock.select_sets = static_cast<std::uint8_t>((r.bool_or("read", false) ? 1 : 0) | (r.bool_or("write", false) ? 2 : 0) |
+      s.sock->select_sets = static_cast<std::uint8_t>((r.bool_or("read", false) ? 1 : 0) | (r.bool_or("write", false) ? 2 : 0) |
                                                      (r.bool_or("except", false) ? 4 : 0));
-      if (s.sock.select_sets == 0) r.fail("read", "select needs at least one of read, write, except");
-      s.sock.timeout = r.int_in_range("timeout_us", -1, INT64_MAX / 1000, -1);
+      if (s.sock->select_sets == 0) r.fail("read", "select needs at least one of read, write, except");
+      s.sock->timeout = r.int_in_range("timeout_us", -1, INT64_MAX / 1000, -1);
       break;
     case Op::kPause: break;
     case Op::kListen:
       s.fd = r.ref("fd");
       if (!r.has("backlog")) r.fail("backlog", "missing");
-      s.sock.backlog = static_cast<std::int32_t>(r.int_in_range("backlog", INT32_MIN, INT32_MAX, 0));
+      s.sock->backlog = static_cast<std::int32_t>(r.int_in_range("backlog", INT32_MIN, INT32_MAX, 0));
       break;
     case Op::kAccept: s.fd = r.ref("fd"); s.as = r.names("as", 1); break;
-    case Op::kShutdown: s.fd = r.ref("fd"); s.sock.how = one_of(r, "how", kHows, "SHUT_RD, SHUT_WR, SHUT_RDWR"); break;
+    case Op::kShutdown: s.fd = r.ref("fd"); s.sock->how = one_of(r, "how", kHows, "SHUT_RD, SHUT_WR, SHUT_RDWR"); break;
     case Op::kSetsockopt:
       s.fd = r.ref("fd");
-      s.sock.option = one_of(r, "option", kOptions, "SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVBUF, SO_SNDBUF, SO_LINGER, SO_NOSIGPIPE, SO_REUSEADDR");
+      s.sock->option = one_of(r, "option", kOptions, "SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVBUF, SO_SNDBUF, SO_LINGER, SO_NOSIGPIPE, SO_REUSEADDR");
       if (!r.has("value")) r.fail("value", "missing");
-      s.sock.value = r.int_in_range("value", INT32_MIN, INT32_MAX, 0);
+      s.sock->value = r.int_in_range("value", INT32_MIN, INT32_MAX, 0);
       break;
     default: break;
   }
@@ -167,8 +167,8 @@ void socket_fields_to_json(const Step& s, nlohmann::json& out) {
   switch (s.op) {
     case Op::kSocketpair:
     case Op::kSocket:
-      out["type"] = name_of(kTypes, s.sock.type);
-      if (s.sock.domain == model::SocketDomain::kInet) out["domain"] = "inet";
+      out["type"] = name_of(kTypes, s.sock->type);
+      if (s.sock->domain == model::SocketDomain::kInet) out["domain"] = "inet";
       if (s.nonblock) out["nonblock"] = true;
       if (s.cloexec) out["cloexec"] = true;
       if (s.op == Op::kSocketpair) out["as"] = s.as;
@@ -176,31 +176,31 @@ void socket_fields_to_json(const Step& s, nlohmann::json& out) {
       break;
     case Op::kBind:
     case Op::kConnect:
-      if (!s.sock.port && s.sock.port_of.empty()) out["name"] = s.sock.name;
-      if (s.sock.port) out["port"] = *s.sock.port;
-      if (!s.sock.port_of.empty()) out["port_of"] = s.sock.port_of;
+      if (!s.sock->port && s.sock->port_of.empty()) out["name"] = s.sock->name;
+      if (s.sock->port) out["port"] = *s.sock->port;
+      if (!s.sock->port_of.empty()) out["port_of"] = s.sock->port_of;
       break;
     case Op::kGetsockname:
     case Op::kPause: break;
     case Op::kRecv:
     case Op::kSend:
       out["bytes"] = s.bytes;
-      if (s.sock.msg_flags != 0) out["flags"] = bits_to_json(kMsgFlags, s.sock.msg_flags);
+      if (s.sock->msg_flags != 0) out["flags"] = bits_to_json(kMsgFlags, s.sock->msg_flags);
       break;
     case Op::kPoll:
-      out["events"] = bits_to_json(kPollBits, s.sock.poll_events);
-      out["timeout_ms"] = s.sock.timeout;
+      out["events"] = bits_to_json(kPollBits, s.sock->poll_events);
+      out["timeout_ms"] = s.sock->timeout;
       break;
     case Op::kSelect:
-      if ((s.sock.select_sets & 1) != 0) out["read"] = true;
-      if ((s.sock.select_sets & 2) != 0) out["write"] = true;
-      if ((s.sock.select_sets & 4) != 0) out["except"] = true;
-      out["timeout_us"] = s.sock.timeout;
+      if ((s.sock->select_sets & 1) != 0) out["read"] = true;
+      if ((s.sock->select_sets & 2) != 0) out["write"] = true;
+      if ((s.sock->select_sets & 4) != 0) out["except"] = true;
+      out["timeout_us"] = s.sock->timeout;
       break;
-    case Op::kListen: out["backlog"] = s.sock.backlog; break;
+    case Op::kListen: out["backlog"] = s.sock->backlog; break;
     case Op::kAccept: out["as"] = s.as[0]; break;
-    case Op::kShutdown: out["how"] = name_of(kHows, s.sock.how); break;
-    case Op::kSetsockopt: out["option"] = name_of(kOptions, s.sock.option); out["value"] = s.sock.value; break;
+    case Op::kShutdown: out["how"] = name_of(kHows, s.sock->how); break;
+    case Op::kSetsockopt: out["option"] = name_of(kOptions, s.sock->option); out["value"] = s.sock->value; break;
     default: break;
   }
 }

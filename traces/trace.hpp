@@ -15,6 +15,7 @@
 #include "model/socket.hpp"
 #include "model/sys_result.hpp"
 #include "model/vfs.hpp"
+#include "traces/step_part.hpp"
 
 namespace kqsim::traces {
 
@@ -173,12 +174,12 @@ struct Step {
   std::int32_t signo = 0;         // kill / sigaction / sigprocmask
   std::int32_t sig_action = 0;    // sigaction: 0 default, 1 ignore, 2 catch
   bool block = false;             // sigprocmask
-  SocketArgs sock;                // socket steps
+  StepPart<SocketArgs> sock;      // socket steps
   std::uint32_t pd_flags = 0;     // pdfork: PD_DAEMON / PD_CLOEXEC
   bool nohang = false;            // wait: WNOHANG
   std::int32_t exit_status = 0;   // exit: _exit's status (0 to 255)
-  model::VfsCall vfs;             // file-system ops; ftruncate/lseek take their descriptor from `fd`
-  AioArgs aio;                    // aio ops
+  StepPart<model::VfsCall> vfs;   // file-system ops; ftruncate/lseek take their descriptor from `fd`
+  StepPart<AioArgs> aio;          // aio ops
   std::vector<Change> changes;
   std::int32_t nevents = 0;
   std::optional<model::Timespec> timeout;  // nullopt: wait forever

@@ -186,8 +186,9 @@ void parse_op_fields(FieldReader& r, Step& s) {
   }
 }
 
-Step parse_step(FieldReader r, std::size_t index) {
-  Step s;
+// Into a Step already in place (the trace's vector): a Step is moved
+// nowhere on the way (the replay path, issue 14).
+void parse_step_into(FieldReader r, std::size_t index, Step& s) {
   s.index = index;
   std::string op = r.string_required("op");
   auto it = kOps.find(op);
@@ -202,6 +203,11 @@ Step parse_step(FieldReader r, std::size_t index) {
   parse_op_fields(r, s);
   if (r.has("observed")) s.observed = parse_observed(r.object("observed"), s.op);
   r.finish();
+}
+
+Step parse_step(FieldReader r, std::size_t index) {
+  Step s;
+  parse_step_into(std::move(r), index, s);
   return s;
 }
 
@@ -473,15 +479,17 @@ Trace load_trace_file(const std::string& path) {
   std::vector<Step> steps;
   std::optional<TraceError> step_error;
   bool streamed = false;
+  const auto file = std::make_shared<const std::string>(path);  // one copy for every step's readers
   const json doc = load_json_object_streaming_steps(
       path, "a trace",
       [&](json&& step, std::size_t index) {
         if (step_error) return;
         try {
-          FieldReader r(path, std::nullopt, "steps[" + std::to_string(index) + "].", step);
-          steps.push_back(parse_step(std::move(r).at_step(index), index));
+          FieldReader r(file, std::nullopt, "steps[" + std::to_string(index) + "].", step);
+          parse_step_into(std::move(r).at_step(index), index, steps.emplace_back());
         } catch (const TraceError& e) {
           step_error = e;
+          steps.clear();  // never used: the error is thrown instead
         }
       },
       streamed);

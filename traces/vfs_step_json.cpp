@@ -79,7 +79,7 @@ std::optional<model::VfsOp> vfs_op_of(Op op) {
 }
 
 void parse_vfs_fields(FieldReader& r, Step& s) {
-  model::VfsCall& c = s.vfs;
+  model::VfsCall& c = *s.vfs;
   c.op = *vfs_op_of(s.op);
   switch (c.op) {
     case model::VfsOp::kOpen:
@@ -120,7 +120,7 @@ void parse_vfs_fields(FieldReader& r, Step& s) {
 }
 
 void vfs_fields_to_json(const Step& s, json& out) {
-  const model::VfsCall& c = s.vfs;
+  const model::VfsCall& c = *s.vfs;
   switch (c.op) {
     case model::VfsOp::kOpen:
       out["path"] = c.path;

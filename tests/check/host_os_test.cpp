@@ -45,13 +45,13 @@ TEST(HostOs, LinuxProgramsStayPortable) {
       }
       EXPECT_NE(s.op, Op::kSetsockopt) << t.name;
       if (s.op == Op::kSocketpair) {
-        EXPECT_EQ(s.sock.type, model::SocketType::kStream) << t.name;
+        EXPECT_EQ(s.sock->type, model::SocketType::kStream) << t.name;
       }
       if (s.op == Op::kWrite) {
         EXPECT_LE(s.bytes, 512) << t.name << " step " << s.index;
       }
       if (s.op == Op::kTruncate) {
-        EXPECT_EQ(s.vfs.path.find('p'), std::string::npos) << t.name << " truncates a FIFO";
+        EXPECT_EQ(s.vfs->path.find('p'), std::string::npos) << t.name << " truncates a FIFO";
       }
       if (s.op == Op::kListen) listeners.insert(s.fd.name());
       if ((s.op == Op::kRead || s.op == Op::kWrite) && s.fd.is_name()) {

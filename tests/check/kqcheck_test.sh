@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kqcheck end to end:
-# - a seeded campaign on the faithful model runs clean (properties and invariants),
-#   on every dialect;
+# - a seeded campaign on the faithful model runs clean (properties and invariants,
+#   touched or --full-checks), on every dialect;
 # - the same seed writes byte-identical failure traces (determinism);
 # - a deliberately broken model (test-only mutation) is caught and shrunk to
 #   a replayable trace of at most 6 steps, both by the properties and by a
@@ -22,6 +22,10 @@ bad() { failed=$((failed + 1)); echo "FAIL $*"; }
 steps_of() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["steps"]))' "$1"; }
 
 "$kqcheck" random --seed 20261123 --count "$count" --out "$out/clean" >"$out/log" 2>&1 && ok || bad "clean campaign: $(tail -3 "$out/log")"
+# --full-checks (every invariant of the whole state after each call, not
+# only what the call touched) runs the same programs, clean too.
+"$kqcheck" random --seed 20261123 --count 500 --full-checks --out "$out/full" >"$out/log" 2>&1 && ok || bad "full-checks campaign: $(tail -3 "$out/log")"
+grep -q "^500 traces, 25000 steps, 0 failure" "$out/log" && ok || bad "full-checks summary: $(tail -3 "$out/log")"
 # Every dialect's campaign is clean too: the generator offers only calls the
 # dialect has (no kqueuex before 14.0, sockets where modelled).
 for dialect in freebsd-15.1 freebsd-13.2; do

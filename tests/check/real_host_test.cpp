@@ -40,9 +40,9 @@ TEST(RealHost, NoDeferredRequests) {
     for (const traces::Step& s : generate_program(trace_seed(11, i), for_real_host(GeneratorOptions{})).steps) {
       if (s.op == Op::kAioRead || s.op == Op::kAioWrite) {
         ++requests;
-        EXPECT_FALSE(s.aio.cb.defer) << "program " << i;
+        EXPECT_FALSE(s.aio->cb.defer) << "program " << i;
       }
-      for (const auto& q : s.aio.entries) EXPECT_FALSE(q.defer) << "program " << i;
+      for (const auto& q : s.aio->entries) EXPECT_FALSE(q.defer) << "program " << i;
     }
   }
   EXPECT_GT(requests, 50U);

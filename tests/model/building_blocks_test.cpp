@@ -1,6 +1,8 @@
 // The small parts: descriptor allocation, the activation queue, names, profiles.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "model/activation_queue.hpp"
 #include "model/dialect_profile.hpp"
 #include "model/errno_code.hpp"
@@ -39,6 +41,29 @@ TEST(ActivationQueue, FifoWithRemoval) {
   EXPECT_EQ(q.pop_front(), 3U);
   EXPECT_EQ(q.pop_front(), 2U);
   EXPECT_EQ(q.pop_front(), std::nullopt);
+}
+
+// TAILQ_REMOVE from the head, the middle and the tail, then re-appending:
+// the order of what is left is the order of activation.
+TEST(ActivationQueue, RemoveAnywhereKeepsOrder) {
+  ActivationQueue q;
+  for (std::uint32_t s : {5U, 0U, 7U, 2U, 9U}) q.push_back(s);
+  EXPECT_TRUE(q.remove(5));  // head
+  EXPECT_TRUE(q.remove(2));  // middle
+  EXPECT_TRUE(q.remove(9));  // tail
+  q.push_back(5);
+  EXPECT_EQ(q.size(), 3U);
+  EXPECT_TRUE(q.contains(7));
+  EXPECT_FALSE(q.contains(2));
+  EXPECT_TRUE(q.linked_consistently(0));
+  EXPECT_TRUE(q.linked_consistently(5));
+  std::vector<std::uint32_t> order(q.slots().begin(), q.slots().end());
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{0, 7, 5}));
+  EXPECT_EQ(q.pop_front(), 0U);
+  EXPECT_EQ(q.pop_front(), 7U);
+  EXPECT_EQ(q.pop_front(), 5U);
+  EXPECT_TRUE(q.empty());
+  EXPECT_FALSE(q.remove(5));
 }
 
 TEST(Names, RoundTrip) {

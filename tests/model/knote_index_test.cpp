@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <string>
 #include <tuple>
 
 #include "model/invariants.hpp"
@@ -116,6 +117,80 @@ TEST_F(TouchedChecks, OffByDefault) {
   const int kq = new_kq();
   const KEvent add = kev(1, filt::kUser, ev::kAdd);
   k.kevent(pid, kq, std::span<const KEvent>(&add, 1), 0, kPoll);
+  EXPECT_TRUE(k.touched().empty());
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// kevent_into is kevent with the eventlist as kevent(2) takes it: over a
+// sequence that writes error and receipt records, runs out of room for
+// them (C2), scans fewer slots than are queued and re-queues level-
+// triggered knotes, both calls return the same results and leave equal
+// states.
+TEST(KeventInto, SameResultsAsKevent) {
+  Kernel a, b;
+  const Pid pid = Kernel::kInitPid;
+  const auto kq = static_cast<std::int32_t>(a.kqueue(pid).ret);
+  ASSERT_EQ(b.kqueue(pid).ret, kq);
+  const auto fds = a.pipe(pid).fds;
+  ASSERT_EQ(b.pipe(pid).fds, fds);
+  const auto rfd = static_cast<std::uint64_t>(fds[0]);
+  const std::vector<std::pair<std::vector<KEvent>, std::int32_t>> calls = {
+      {{kev(1, filt::kUser, ev::kAdd | ev::kClear), kev(2, filt::kUser, ev::kAdd | ev::kReceipt)}, 4},
+      {{kev(99, filt::kRead, ev::kAdd), kev(98, filt::kRead, ev::kAdd)}, 1},  // two EBADF, room for one
+      {{kev(3, filt::kUser, ev::kAdd | ev::kReceipt), kev(4, filt::kUser, ev::kAdd | ev::kReceipt)}, 1},
+      {{kev(rfd, filt::kRead, ev::kAdd)}, 0},
+      {{kev(1, filt::kUser, 0, note::kTrigger), kev(2, filt::kUser, 0, note::kTrigger)}, 0},
+      {{}, 2},
+      {{}, 4},
+      {{kev(7, filt::kUser, ev::kDelete)}, 2},  // ENOENT
+      {{}, 0},
+      {{}, 4},
+  };
+  for (const auto& [changes, nevents] : calls) {
+    a.write(pid, fds[1], 10);
+    b.write(pid, fds[1], 10);
+    const KeventResult want = a.kevent(pid, kq, changes, nevents, kPoll);
+    std::vector<KEvent> list(static_cast<std::size_t>(nevents));
+    const SysResult got = b.kevent_into(pid, kq, changes, list, kPoll);
+    ASSERT_EQ(got.ret, want.sys.ret);
+    ASSERT_EQ(got.err, want.sys.err);
+    ASSERT_EQ(got.completion, want.sys.completion);
+    const std::size_t n = want.sys.ret > 0 ? static_cast<std::size_t>(want.sys.ret) : 0;
+    ASSERT_EQ(want.events.size(), n);
+    EXPECT_EQ(std::vector<KEvent>(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(n)), want.events);
+    std::string ea, eb;
+    a.encode(ea);
+    b.encode(eb);
+    EXPECT_EQ(ea, eb);
+  }
+}
+
+// The object checks (pipes, sockets, processes, vnodes, aio) run after a
+// call only when it may have changed an object: not after a kevent that
+// only registers, triggers and scans.
+TEST(TouchedObjectChecks, OnlyAfterCallsThatMayChangeObjects) {
+  Kernel k;
+  const Pid pid = Kernel::kInitPid;
+  k.set_touch_tracking(true);
+  const auto kq = static_cast<std::int32_t>(k.kqueue(pid).ret);
+  const auto fds = k.pipe(pid).fds;
+  EXPECT_TRUE(k.objects_touched());
+  k.clear_touched();
+  const std::vector<KEvent> adds{kev(1, filt::kUser, ev::kAdd), kev(static_cast<std::uint64_t>(fds[0]), filt::kRead, ev::kAdd)};
+  ASSERT_EQ(k.kevent(pid, kq, adds, 0, kPoll).sys.ret, 0);
+  ASSERT_EQ(k.kevent(pid, kq, {}, 4, kPoll).sys.ret, 0);
+  EXPECT_FALSE(k.objects_touched());
+  ASSERT_EQ(k.write(pid, fds[1], 5).ret, 5);
+  EXPECT_TRUE(k.objects_touched());
+  InvariantScratch scratch;
+  EXPECT_TRUE(check_touched_invariants(k, scratch).empty());
+  k.clear_touched();
+  EXPECT_FALSE(k.objects_touched());
   EXPECT_TRUE(k.touched().empty());
 }
 

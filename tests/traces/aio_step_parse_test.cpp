@@ -27,7 +27,7 @@ std::string bad_field(const char* step) {
 TEST(AioStepParse, ReadFields) {
   Trace t = parse_trace(with_step(json::parse(R"({"op": "aio_read", "aiocb": "cb", "fd": "f", "offset": 8, "bytes": 16,
       "sigevent": {"notify": "SIGEV_KEVENT", "kq": "kq", "flags": ["EV_ONESHOT"], "udata": 7}, "defer": true})")), "x.json");
-  const AioArgs& a = t.steps[0].aio;
+  const AioArgs& a = *t.steps[0].aio;
   EXPECT_EQ(a.cb.aiocb->name(), "cb");
   EXPECT_EQ(a.cb.fd.name(), "f");
   EXPECT_EQ(a.cb.offset, 8);
@@ -79,7 +79,7 @@ TEST(AioStepParse, RoundTripThroughJson) {
      "sigevent": {"notify": 11}}]}])");
   json doc{{"format", "kqsim-trace/1"}, {"name", "t"}, {"dialect", "freebsd-main"}, {"steps", steps}};
   Trace t = parse_trace(doc, "x.json");
-  EXPECT_FALSE(t.steps[8].aio.entries[1].aiocb.has_value());
+  EXPECT_FALSE(t.steps[8].aio->entries[1].aiocb.has_value());
   json again = trace_to_json(t);
   EXPECT_EQ(again["steps"], steps);
 }

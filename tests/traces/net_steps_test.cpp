@@ -46,18 +46,18 @@ TraceError error_for(const json& steps) {
 TEST(NetSteps, AllParseAndRoundTrip) {
   Trace t = parse_trace(with_steps(all_net_steps()), "n.json");
   ASSERT_EQ(t.steps.size(), 13U);
-  EXPECT_EQ(t.steps[0].sock.domain, model::SocketDomain::kInet);
-  EXPECT_EQ(t.steps[1].sock.port, std::optional<std::uint16_t>(0));
-  EXPECT_EQ(t.steps[5].sock.port_of, "l");
-  EXPECT_EQ(t.steps[6].sock.port, std::optional<std::uint16_t>(10000));
-  EXPECT_EQ(t.steps[7].sock.msg_flags, model::msgflag::kPeek | model::msgflag::kDontwait);
-  EXPECT_EQ(t.steps[8].sock.msg_flags, model::msgflag::kNosignal);
-  EXPECT_EQ(t.steps[9].sock.poll_events, model::pollbit::kIn | model::pollbit::kRdnorm);
-  EXPECT_EQ(t.steps[9].sock.timeout, 5);
-  EXPECT_EQ(t.steps[10].sock.select_sets, 1 | 4);
-  EXPECT_EQ(t.steps[10].sock.timeout, 7);
+  EXPECT_EQ(t.steps[0].sock->domain, model::SocketDomain::kInet);
+  EXPECT_EQ(t.steps[1].sock->port, std::optional<std::uint16_t>(0));
+  EXPECT_EQ(t.steps[5].sock->port_of, "l");
+  EXPECT_EQ(t.steps[6].sock->port, std::optional<std::uint16_t>(10000));
+  EXPECT_EQ(t.steps[7].sock->msg_flags, model::msgflag::kPeek | model::msgflag::kDontwait);
+  EXPECT_EQ(t.steps[8].sock->msg_flags, model::msgflag::kNosignal);
+  EXPECT_EQ(t.steps[9].sock->poll_events, model::pollbit::kIn | model::pollbit::kRdnorm);
+  EXPECT_EQ(t.steps[9].sock->timeout, 5);
+  EXPECT_EQ(t.steps[10].sock->select_sets, 1 | 4);
+  EXPECT_EQ(t.steps[10].sock->timeout, 7);
   EXPECT_EQ(t.steps[11].op, Op::kPause);
-  EXPECT_EQ(t.steps[12].vfs.op, model::VfsOp::kUtimes);
+  EXPECT_EQ(t.steps[12].vfs->op, model::VfsOp::kUtimes);
   EXPECT_EQ(trace_to_json(parse_trace(trace_to_json(t), "again.json"))["steps"], trace_to_json(t)["steps"]);
 }
 

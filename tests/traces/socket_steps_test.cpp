@@ -39,13 +39,13 @@ TraceError error_for(const json& steps) {
 TEST(SocketSteps, AllParseAndRoundTrip) {
   Trace t = parse_trace(with_steps(all_socket_steps()), "s.json");
   ASSERT_EQ(t.steps.size(), 8U);
-  EXPECT_EQ(t.steps[0].sock.type, model::SocketType::kDgram);
+  EXPECT_EQ(t.steps[0].sock->type, model::SocketType::kDgram);
   EXPECT_TRUE(t.steps[0].nonblock);
-  EXPECT_EQ(t.steps[3].sock.backlog, 3);
-  EXPECT_EQ(t.steps[4].sock.name, "srv.sock");
-  EXPECT_EQ(t.steps[6].sock.how, model::ShutdownHow::kWrite);
-  EXPECT_EQ(t.steps[7].sock.option, model::SocketOption::kRcvLowat);
-  EXPECT_EQ(t.steps[7].sock.value, 7);
+  EXPECT_EQ(t.steps[3].sock->backlog, 3);
+  EXPECT_EQ(t.steps[4].sock->name, "srv.sock");
+  EXPECT_EQ(t.steps[6].sock->how, model::ShutdownHow::kWrite);
+  EXPECT_EQ(t.steps[7].sock->option, model::SocketOption::kRcvLowat);
+  EXPECT_EQ(t.steps[7].sock->value, 7);
   EXPECT_EQ(trace_to_json(parse_trace(trace_to_json(t), "again.json"))["steps"], trace_to_json(t)["steps"]);
 }
 

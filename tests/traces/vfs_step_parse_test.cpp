@@ -27,7 +27,7 @@ TraceError error_for(const json& step) {
 TEST(VfsStepParse, OpenFields) {
   Trace t = parse_trace(with_step(json::parse(
       R"({"op": "open", "path": "d/f", "flags": ["O_WRONLY", "O_CREAT", "O_APPEND"], "mode": "0600", "as": "f"})")), "x.json");
-  const model::VfsCall& c = t.steps[0].vfs;
+  const model::VfsCall& c = *t.steps[0].vfs;
   EXPECT_EQ(c.op, model::VfsOp::kOpen);
   EXPECT_EQ(c.path, "d/f");
   EXPECT_EQ(c.flags, 0x1U | 0x200U | 0x8U);  // FreeBSD sys/fcntl.h values

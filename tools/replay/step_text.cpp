@@ -35,35 +35,35 @@ std::string flags_suffix(const traces::Step& s) {
 }
 
 std::string socket_text(const traces::Step& s) {
-  const std::string type = std::string(model::socket_type_name(s.sock.type)) + flags_suffix(s);
+  const std::string type = std::string(model::socket_type_name(s.sock->type)) + flags_suffix(s);
   switch (s.op) {
     case traces::Op::kSocketpair: return fmt::format("[{}, {}] = socketpair(AF_UNIX, {})", s.as[0], s.as[1], type);
     case traces::Op::kSocket:
-      return fmt::format("{} = socket({}, {})", s.as[0], s.sock.domain == model::SocketDomain::kInet ? "AF_INET" : "AF_UNIX", type);
+      return fmt::format("{} = socket({}, {})", s.as[0], s.sock->domain == model::SocketDomain::kInet ? "AF_INET" : "AF_UNIX", type);
     case traces::Op::kBind:
-      if (s.sock.port) return fmt::format("bind({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock.port);
-      return fmt::format("bind({}, \"{}\")", ref_text(s.fd), s.sock.name);
-    case traces::Op::kListen: return fmt::format("listen({}, {})", ref_text(s.fd), s.sock.backlog);
+      if (s.sock->port) return fmt::format("bind({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock->port);
+      return fmt::format("bind({}, \"{}\")", ref_text(s.fd), s.sock->name);
+    case traces::Op::kListen: return fmt::format("listen({}, {})", ref_text(s.fd), s.sock->backlog);
     case traces::Op::kConnect:
-      if (s.sock.port) return fmt::format("connect({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock.port);
-      if (!s.sock.port_of.empty()) return fmt::format("connect({}, the address of {})", ref_text(s.fd), s.sock.port_of);
-      return fmt::format("connect({}, \"{}\")", ref_text(s.fd), s.sock.name);
+      if (s.sock->port) return fmt::format("connect({}, 127.0.0.1:{})", ref_text(s.fd), *s.sock->port);
+      if (!s.sock->port_of.empty()) return fmt::format("connect({}, the address of {})", ref_text(s.fd), s.sock->port_of);
+      return fmt::format("connect({}, \"{}\")", ref_text(s.fd), s.sock->name);
     case traces::Op::kGetsockname: return fmt::format("getsockname({})", ref_text(s.fd));
-    case traces::Op::kRecv: return fmt::format("recv({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock.msg_flags);
-    case traces::Op::kSend: return fmt::format("send({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock.msg_flags);
-    case traces::Op::kPoll: return fmt::format("poll({}, events {:#x}, {} ms)", ref_text(s.fd), s.sock.poll_events, s.sock.timeout);
+    case traces::Op::kRecv: return fmt::format("recv({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock->msg_flags);
+    case traces::Op::kSend: return fmt::format("send({}, {}, {:#x})", ref_text(s.fd), s.bytes, s.sock->msg_flags);
+    case traces::Op::kPoll: return fmt::format("poll({}, events {:#x}, {} ms)", ref_text(s.fd), s.sock->poll_events, s.sock->timeout);
     case traces::Op::kSelect:
-      return fmt::format("select({}{}{}{}, {} us)", ref_text(s.fd), (s.sock.select_sets & 1) != 0 ? " read" : "",
-                         (s.sock.select_sets & 2) != 0 ? " write" : "", (s.sock.select_sets & 4) != 0 ? " except" : "", s.sock.timeout);
+      return fmt::format("select({}{}{}{}, {} us)", ref_text(s.fd), (s.sock->select_sets & 1) != 0 ? " read" : "",
+                         (s.sock->select_sets & 2) != 0 ? " write" : "", (s.sock->select_sets & 4) != 0 ? " except" : "", s.sock->timeout);
     case traces::Op::kPause: return "pause()";
     case traces::Op::kAccept: return fmt::format("{} = accept({})", s.as[0], ref_text(s.fd));
-    case traces::Op::kShutdown: return fmt::format("shutdown({}, {})", ref_text(s.fd), model::shutdown_how_name(s.sock.how));
-    default: return fmt::format("setsockopt({}, {}, {})", ref_text(s.fd), model::socket_option_name(s.sock.option), s.sock.value);
+    case traces::Op::kShutdown: return fmt::format("shutdown({}, {})", ref_text(s.fd), model::shutdown_how_name(s.sock->how));
+    default: return fmt::format("setsockopt({}, {}, {})", ref_text(s.fd), model::socket_option_name(s.sock->option), s.sock->value);
   }
 }
 
 std::string vfs_text(const traces::Step& s) {
-  const model::VfsCall& c = s.vfs;
+  const model::VfsCall& c = *s.vfs;
   std::string flags;
   for (const std::string& f : model::open_flags_to_names(c.flags)) flags += (flags.empty() ? "" : "|") + f;
   switch (c.op) {
@@ -99,7 +99,7 @@ std::string aiocb_text(const traces::AioRequest& q, bool with_opcode) {
 }
 
 std::string aio_text(const traces::Step& s) {
-  const traces::AioArgs& a = s.aio;
+  const traces::AioArgs& a = *s.aio;
   const auto op = *traces::aio_op_of(s.op);
   const std::string name = model::aio_op_name(op);
   switch (op) {
