@@ -20,8 +20,8 @@ SysResult Kernel::fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags) 
   if (nonblock && wr && !rd && vnodes_[vnode].fifo_readers == 0) return SysResult::fail(Errno::kENXIO);
   if (vnodes_[vnode].fifo_pipe == kNoPipe) {  // pipe_named_ctor: rpipe of a new pair, PIPE_SIZE
     PipePair pp;
-    pp.ends[0].buffer_size = profile_->pipe_size;
-    pp.ends[1].buffer_size = profile_->reverse_pipe_size;
+    pipe_create(pp.ends[0], profile_->pipe_size);
+    pipe_create(pp.ends[1], profile_->reverse_pipe_size);
     pp.ends[0].named = true;
     pipes_.push_back(pp);
     vnodes_[vnode].fifo_pipe = static_cast<std::uint32_t>(pipes_.size() - 1);
@@ -68,6 +68,8 @@ void Kernel::fifo_close(const File& f) {
     pp.ends[0].active = false;
     pp.ends[1].active = false;
     pp.ends[0].buffered = 0;
+    pipe_free_kmem(pp.ends[0]);  // fifo_cleanup -> pipe_dtor: pipeclose of both ends
+    pipe_free_kmem(pp.ends[1]);
     v.fifo_pipe = kNoPipe;
   }
 }

@@ -43,6 +43,7 @@
 #include "model/kqueue.hpp"
 #include "model/net_constants.hpp"
 #include "model/pipe.hpp"
+#include "model/pipe_map.hpp"
 #include "model/process.hpp"
 #include "model/procdesc.hpp"
 #include "model/signals.hpp"
@@ -370,6 +371,10 @@ class Kernel {
 
   // Pipes (pipe_io.cpp).
   void pipe_close(std::uint32_t end_id);
+  // pipe_create / pipespace_new / pipe_free_kmem: a buffer in pipe_map.
+  void pipe_create(PipeEnd& pipe, std::uint32_t size);
+  bool pipespace(PipeEnd& cpipe, std::uint32_t size);
+  void pipe_free_kmem(PipeEnd& cpipe);
   // PIPE_PEER: the end a write fills; a FIFO's pipe is read and written on one end.
   [[nodiscard]] std::uint32_t pipe_write_end(std::uint32_t end_id) const {
     return pipe_end(end_id).named ? end_id : pipe_peer_id(end_id);
@@ -524,6 +529,7 @@ class Kernel {
   std::vector<File> files_;
   std::vector<Kqueue> kqueues_;
   std::vector<PipePair> pipes_;
+  PipeMap pipe_map_;
   std::vector<Socket> sockets_;
   std::map<std::string, std::uint32_t, std::less<>> socket_names_;  // bound path -> socket (kNoSocket once closed)
   std::map<std::uint16_t, std::uint32_t> inet_ports_;  // bound 127.0.0.1 port -> the socket that bound it

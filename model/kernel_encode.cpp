@@ -299,11 +299,19 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
   for (const PipePair& pp : pipes_) {
     for (const PipeEnd& e : pp.ends) {
       put(out, e.buffer_size);
+      put(out, e.buffer_page);
+      put_bits(out, e.mapped);
       put(out, e.buffered);
       put_bits(out, e.eof, e.active, e.named);
       put_list(out, e.knotes);
       put(out, e.wgen);
     }
+  }
+  put(out, pipe_map_.entries().size());
+  for (const PipeMapEntry& e : pipe_map_.entries()) {
+    put(out, e.first);
+    put(out, e.end);
+    put_bits(out, e.object);
   }
   out.end_part();
   put(out, sockets_.size());

@@ -107,8 +107,8 @@ PipeResult Kernel::pipe(Pid pid, bool nonblock, bool cloexec) {
   PipePair pp;
   // pipe_paircreate: pipe_create(rpipe, true) gets PIPE_SIZE; the reverse
   // direction gets a small buffer (observed 4096 on 13.2 and 15.1, C10).
-  pp.ends[0].buffer_size = profile_->pipe_size;
-  pp.ends[1].buffer_size = profile_->reverse_pipe_size;
+  pipe_create(pp.ends[0], profile_->pipe_size);
+  pipe_create(pp.ends[1], profile_->reverse_pipe_size);
   pipes_.push_back(pp);
   FileIndex f0 = new_file(FileType::kPipe, pipe_end_id(pair, 0), nonblock);
   FileIndex f1 = new_file(FileType::kPipe, pipe_end_id(pair, 1), nonblock);

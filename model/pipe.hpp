@@ -12,6 +12,8 @@ namespace kqsim::model {
 
 struct PipeEnd {
   std::uint32_t buffer_size = 0;  // pipe_buffer.size
+  std::uint32_t buffer_page = 0;  // pipe_buffer.buffer: first page in pipe_map
+  bool mapped = false;            // pipe_buffer.buffer != NULL (pipe_free_kmem clears it)
   std::uint32_t buffered = 0;     // pipe_buffer.cnt: bytes readable from this end
   bool eof = false;               // PIPE_EOF
   bool active = true;             // pipe_present == PIPE_ACTIVE

@@ -44,7 +44,8 @@ SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
 }
 
 // pipe_write. Before copying, a buffer too small for the request grows by
-// doubling from max(SMALL_PIPE_SIZE, size), up to BIG_PIPE_SIZE. A blocking
+// doubling from max(SMALL_PIPE_SIZE, size), up to BIG_PIPE_SIZE, when
+// pipe_map has room for the new buffer (pipe_map.hpp). A blocking
 // write of PIPE_MINDIRECT bytes or more goes direct and waits until the
 // reader has taken it all; non-blocking writes never do. Non-blocking writes
 // of at most PIPE_BUF bytes are all or nothing; longer ones are partial.
@@ -63,7 +64,8 @@ SysResult Kernel::file_write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   std::int64_t desired = std::max(profile_->small_pipe_size, wpipe.buffer_size);
   while (desired < wpipe.buffered + nbytes && desired < profile_->big_pipe_size) desired *= 2;
   desired = std::min<std::int64_t>(desired, profile_->big_pipe_size);
-  if (desired != wpipe.buffer_size) wpipe.buffer_size = static_cast<std::uint32_t>(desired);
+  // pipe_write ignores pipespace's ENOMEM: the write goes on with the old buffer.
+  if (desired != wpipe.buffer_size) pipespace(wpipe, static_cast<std::uint32_t>(desired));
 
   const std::int64_t space = wpipe.buffer_size - wpipe.buffered;
   SysResult result;
@@ -76,6 +78,7 @@ SysResult Kernel::file_write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   } else {
     std::int64_t n = std::min(nbytes, space);
     wpipe.buffered += static_cast<std::uint32_t>(n);
+    if (n > 0) pipe_map_.touch(wpipe.buffer_page);  // uiomove into the buffer faults its pages in
     result = (n == 0 && nbytes > 0) ? SysResult::fail(Errno::kEAGAIN) : SysResult::ok(n);
   }
   if (wpipe.buffered > 0) knote_post(wpipe.knotes);
@@ -109,7 +112,42 @@ void Kernel::pipe_close(std::uint32_t end_id) {
     knote_post(ppipe.knotes);
   }
   cpipe.active = false;
+  pipe_free_kmem(cpipe);
   knlist_clear(end(end_id).knotes);
+}
+
+// pipe_create: a new end's buffer; pipespace_new falls back to
+// SMALL_PIPE_SIZE when the size asked for finds no room, and a page always
+// fits in pipe_map (pipe_map.hpp), so creation never fails here.
+void Kernel::pipe_create(PipeEnd& pipe, std::uint32_t size) {
+  pipe.mapped = false;
+  pipespace(pipe, size);
+}
+
+// pipespace_new: the new buffer is mapped before the old one is unmapped, so
+// a resize never reuses its own pages; a resize that finds no room keeps the
+// old buffer (ENOMEM, kern.ipc.piperesizefail).
+bool Kernel::pipespace(PipeEnd& cpipe, std::uint32_t size) {
+  const std::uint32_t page = profile_->small_pipe_size;
+  for (;;) {
+    const std::uint32_t pages = (std::max(size, cpipe.mapped ? cpipe.buffered : 0U) + page - 1) / page;
+    if (auto at = pipe_map_.insert(pages)) {
+      pipe_free_kmem(cpipe);
+      cpipe.buffer_page = *at;
+      cpipe.buffer_size = pages * page;
+      cpipe.mapped = true;
+      return true;
+    }
+    if (cpipe.mapped || size <= page) return false;
+    size = page;
+  }
+}
+
+// pipe_free_kmem: unmaps the buffer; the size stays (pipe_buffer.size).
+void Kernel::pipe_free_kmem(PipeEnd& cpipe) {
+  if (!cpipe.mapped) return;
+  pipe_map_.remove(cpipe.buffer_page, cpipe.buffer_size / profile_->small_pipe_size);
+  cpipe.mapped = false;
 }
 
 }  // namespace kqsim::model

@@ -336,7 +336,10 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
 
 // unp_disconnect. Stream: both ends become disconnected and can receive no
 // more (unp_soisdisconnected -> socantrcvmore_locked posts each one's
-// readers; writers are not posted). Datagram: only this direction goes.
+// readers), and each one's writers are posted too: a queued oneshot
+// EVFILT_WRITE knote of the survivor carries EV_EOF when delivered, recorded
+// on 15.1 and 13.2 (regressions/stream-peer-close-posts-queued-writer).
+// Datagram: only this direction goes.
 void Kernel::unp_disconnect(std::uint32_t a) {
   const std::uint32_t b = sock(a).peer;
   if (b == kNoSocket) return;
@@ -352,11 +355,9 @@ void Kernel::unp_disconnect(std::uint32_t a) {
     so.disconnected = true;
     so.rcv.cant_more = true;
     knote_post(so.rd_knotes);
-    // 13.2: soisdisconnected also shuts the sending side and wakes writers.
-    if (profile_->unix_stream_own_send_buffer) {
-      so.snd.cant_more = true;
-      knote_post(so.wr_knotes);
-    }
+    // 13.2: soisdisconnected also shuts the sending side.
+    if (profile_->unix_stream_own_send_buffer) so.snd.cant_more = true;
+    knote_post(so.wr_knotes);
   }
 }
 

@@ -146,14 +146,21 @@ def event_key(d):
     return (d.get("event") or {}).get("filter")
 
 
-def follows_timing(d, timed_steps, first_timed, displaced):
+def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     """Whether divergence d is a consequence of an expected (timing)
     divergence: at the same kevent step, a count, slot or order divergence;
     at any later step, the same event delivered late or early (its slot was
     taken: `displaced`), anything about a timer (a oneshot timer that already
     fired is gone, so a later change to it meets no knote), an order that
-    involves a timer, or a kqueue's EVFILT_READ count of pending events
-    (kqueue names start with "kq")."""
+    involves a timer, a kqueue's EVFILT_READ count of pending events (kqueue
+    names start with "kq"), or the receipt of a change to a knote whose event
+    was displaced. `timer_kqs` maps a kqueue's name to the first step that
+    armed a timer on it: that kqueue's readability, seen from another kqueue,
+    is the timer's timing even when nothing else diverged."""
+    ev = d.get("event") or {}
+    if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq") \
+            and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
+        return True  # filt_kqueue: the watched kqueue's count includes its timers
     if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
         return True  # when a timer activates, relative to the others, is timing itself
     if first_timed is None or d.get("step", -1) < first_timed:
@@ -162,27 +169,71 @@ def follows_timing(d, timed_steps, first_timed, displaced):
         return True
     if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
         return True
-    ev = d.get("event") or {}
+    # kqueue_register zeroes a change's fflags and data only when it creates
+    # the knote, so an EV_RECEIPT record tells whether a displaced oneshot
+    # event's knote still existed on that side.
+    if d.get("category") == "error-record" and event_key(d) in displaced:
+        return True
     if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
         return True
     return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
 
 
+def timer_facts(path):
+    """From the recording at `path`: the first step that armed an
+    EVFILT_TIMER on each kqueue (by the kqueue's name), and the kevent steps
+    with any change to a timer."""
+    try:
+        steps = json.loads(Path(path).read_text())["steps"]
+    except (OSError, ValueError, KeyError):
+        return {}, set()
+    first, changing = {}, set()
+    for i, s in enumerate(steps):
+        timer_changes = [c for c in s.get("changes") or [] if c.get("filter") == "EVFILT_TIMER"] \
+            if s.get("op") == "kevent" else []
+        if timer_changes:
+            changing.add(i)
+        if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
+            first.setdefault(s.get("kq"), i)
+    return first, changing
+
+
+def changes_gone_timer(d, first_timed, timer_steps):
+    """A kevent call after a timing divergence that changes a timer: where a
+    oneshot timer already fired on one side, the change meets no knote there
+    (ENOENT), as an error record or, with no event slot left, as the call's
+    own error (kqueue_kevent), so its count, errno and records follow."""
+    return first_timed is not None and d.get("op") == "kevent" and d.get("step", -1) > first_timed \
+        and d.get("step") in timer_steps and d.get("category") in ("ret", "errno", "error-record")
+
+
 def unexpected(t):
     """The divergences no expectation explains, directly or as a consequence
-    (follows_timing); other events' data, flags, fflags and udata stay compared."""
+    (follows_timing); other events' data, flags, fflags and udata stay compared.
+    A kevent step where one divergence follows timing is perturbed itself: an
+    error record there ends the call without a scan (kqueue_kevent) and an
+    event delivered late takes a slot, so the step's count and other events
+    follow too (repeated until nothing more follows)."""
     ds = t.get("divergences", [])
+    timer_kqs, timer_steps = timer_facts(t["path"]) if t.get("path") else ({}, set())
     timed = {d.get("step") for d in ds if d.get("known") is not None}
-    first = min(timed) if timed else None
-    out, displaced = [], set()
-    for d in ds:
-        if d.get("known") is not None:
-            continue
-        if follows_timing(d, timed, first, displaced):
-            if d.get("category") in ("missing-event", "extra-event"):
-                displaced.add(event_key(d))
-            continue
-        out.append(d)
+    while True:
+        first = min(timed) if timed else None
+        out, displaced, perturbed = [], set(), set()
+        for d in ds:
+            if d.get("known") is not None:
+                continue
+            if follows_timing(d, timed, first, displaced, timer_kqs) or \
+                    changes_gone_timer(d, first, timer_steps):
+                if d.get("category") in ("missing-event", "extra-event"):
+                    displaced.add(event_key(d))
+                if d.get("op") == "kevent":
+                    perturbed.add(d.get("step"))
+                continue
+            out.append(d)
+        if perturbed <= timed:
+            break
+        timed |= perturbed
     # A kevent's count with nothing left beside it at its step follows too.
     steps_left = collections.Counter(d.get("step") for d in out)
     steps_all = collections.Counter(d.get("step") for d in ds)
@@ -311,9 +362,10 @@ def main():
     ap.add_argument("--shrink-passes", type=int, default=8, help="at most this many shrinking boots")
     ap.add_argument("--skip-record", action="store_true", help="reuse the recordings of a previous run (diff and shrink only)")
     ap.add_argument("--summary", help="write the result here (JSON)")
+    ap.add_argument("--binaries", help="the recorder's folder (as `kqvm.py build` prints) instead of building it")
     a = ap.parse_args()
     global BINARIES
-    BINARIES = build(a.build_dir)
+    BINARIES = a.binaries or build(a.build_dir)
     dialect = a.dialect or f"freebsd-{a.release}"
     expectations = Path(a.expectations) if a.expectations else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""tools/vm/campaign.py's sorting of divergences into timing and findings,
+on hand-made diff results (no VM): each case is a divergence pattern met in
+the real-kernel campaigns (docs/vm.md), and one that must stay a finding."""
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "vm"))
+import campaign  # noqa: E402
+
+TIMING = "timing of a real clock"
+failures = []
+
+
+def ev(filt, ident):
+    return {"filter": filt, "ident": ident}
+
+
+def check(name, trace, expect_unexplained):
+    got = [(d["step"], d["category"]) for d in campaign.unexpected(trace)]
+    if got != expect_unexplained:
+        failures.append(f"{name}: unexplained {got}, expected {expect_unexplained}")
+
+
+# A timer fired early and took the only slot: the AIO event comes one scan
+# later, and there it takes the slot of an EVFILT_WRITE event (13.2 p00063).
+check("displaced chain", {"divergences": [
+    {"step": 29, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 2), "known": TIMING},
+    {"step": 29, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_AIO", 1)},
+    {"step": 47, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_AIO", "cb5")},
+    {"step": 47, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_WRITE", 9)},
+]}, [])
+
+# A displaced oneshot event's knote still exists on the kernel, so a later
+# EV_ADD|EV_RECEIPT echoes the change's fflags (13.2 p01406).
+check("receipt of a displaced knote", {"divergences": [
+    {"step": 22, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 3), "known": TIMING},
+    {"step": 22, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_VNODE", 9)},
+    {"step": 26, "op": "kevent", "category": "error-record", "event": ev("EVFILT_VNODE", "f6")},
+]}, [])
+
+# A oneshot timer already delivered on the kernel: the change gets an error
+# record, which ends the call without a scan, so an AIO event is missing
+# there (15.1 p00732).
+check("error record ends the scan", {"divergences": [
+    {"step": 28, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 2), "known": TIMING},
+    {"step": 29, "op": "kevent", "category": "ret"},
+    {"step": 29, "op": "kevent", "category": "error-record", "event": ev("EVFILT_TIMER", 2)},
+    {"step": 29, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_AIO", 1)},
+]}, [])
+
+# A kqueue watched by another one is readable when its own timer fired
+# (13.2 p01134): timing only if a timer was armed on that kqueue before.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    rec.write_text(json.dumps({"steps": [{"op": "kqueue", "as": "kq1"}, {"op": "kevent", "kq": "kq1", "changes": [
+        {"ident": 2, "filter": "EVFILT_TIMER", "flags": ["EV_ADD", "EV_ONESHOT"]}]}]}))
+    kq_read = [{"step": 5, "op": "kevent", "category": "ret"},
+               {"step": 5, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_READ", "kq1")}]
+    check("kqueue with a timer", {"path": str(rec), "divergences": kq_read}, [])
+    check("kqueue without a timer", {"path": str(Path(tmp) / "none.json"), "divergences": kq_read},
+          [(5, "ret"), (5, "extra-event")])
+
+# A oneshot timer fired early on the kernel and is gone: a later call that
+# changes it meets ENOENT, here as the call's error (no slot left) (13.2
+# seed 2 p00006); the same call without a timer change stays a finding.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    steps = [{"op": "kqueue", "as": "kq"}] * 33 + [{"op": "kevent", "kq": "kq", "changes": [
+        {"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_DISABLE"]}]}]
+    rec.write_text(json.dumps({"steps": steps}))
+    gone = [{"step": 20, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 1), "known": TIMING},
+            {"step": 33, "op": "kevent", "category": "errno"},
+            {"step": 33, "op": "kevent", "category": "ret"},
+            {"step": 33, "op": "kevent", "category": "error-record", "event": ev("EVFILT_WRITE", 3)}]
+    check("change to a gone timer", {"path": str(rec), "divergences": gone}, [])
+    rec.write_text(json.dumps({"steps": steps[:33] + [{"op": "kevent", "kq": "kq", "changes": []}]}))
+    check("no timer change", {"path": str(rec), "divergences": gone}, [(33, "errno"), (33, "ret"), (33, "error-record")])
+
+# Nothing timed before: a short write stays a finding, and so does an event
+# of another filter after a timing divergence.
+check("short write", {"divergences": [{"step": 7, "op": "write", "category": "ret"}]}, [(7, "ret")])
+check("unrelated event", {"divergences": [
+    {"step": 3, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 1), "known": TIMING},
+    {"step": 9, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "w1")},
+]}, [(9, "data")])
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("campaign sorting: all cases as expected")
