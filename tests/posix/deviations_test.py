@@ -107,7 +107,11 @@ with tempfile.TemporaryDirectory() as tmp:
                   p.returncode == 0 and all(b["known"] for b in doc["behaviours"]) and len(doc["unmatched_expectations"]) == 1,
                   p.stdout[-400:])
         out = tmp / f"failures{i}"
-        p = run([kqcheck, "random", "--json", "--seed", "1", "--count", "300", "--against", "host", *options, "--out", out],
+        # --shrink-seconds: through workers shrinking stops after 2 s of wall time by default, which a
+        # sanitizer build on a loaded machine can need for this shrink alone; the bound here is a
+        # safety net, so the shrunk size does not depend on the machine's speed.
+        p = run([kqcheck, "random", "--json", "--seed", "1", "--count", "300", "--against", "host", "--shrink-seconds", "240",
+                 *options, "--out", out],
                 env=deviation)
         doc = json.loads(p.stdout) if p.stdout.strip() else {"traces": []}
         entries = doc["traces"]
