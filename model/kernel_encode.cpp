@@ -308,10 +308,20 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
     }
   }
   put(out, pipe_map_.entries().size());
-  for (const PipeMapEntry& e : pipe_map_.entries()) {
+  // Objects by identity relative to the entries (the index of the first
+  // entry holding the same object), so equal maps encode alike.
+  const std::vector<PipeMapEntry>& map_entries = pipe_map_.entries();
+  for (std::size_t i = 0; i < map_entries.size(); ++i) {
+    const PipeMapEntry& e = map_entries[i];
     put(out, e.first);
     put(out, e.end);
-    put_bits(out, e.object);
+    std::size_t same = i + 1;  // none
+    if (e.object != 0) {
+      same = 0;
+      while (map_entries[same].object != e.object) ++same;
+    }
+    put(out, same);
+    put(out, e.object != 0 ? e.offset : 0U);
   }
   out.end_part();
   put(out, sockets_.size());

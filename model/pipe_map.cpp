@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
-#include <limits>
+#include <iterator>
 
 namespace kqsim::model {
 namespace {
@@ -22,7 +22,19 @@ std::optional<std::uint32_t> findspace(const std::vector<PipeMapEntry>& entries,
   return entries.back().end;
 }
 
+// vm_map_mergeable_neighbors (pipe_map's entries differ in nothing else).
+bool mergeable(const PipeMapEntry& prev, const PipeMapEntry& next) {
+  return prev.end == next.first && prev.object == next.object &&
+         (prev.object == 0 || prev.offset + (prev.end - prev.first) == next.offset);
+}
+
 }  // namespace
+
+void PipeMap::back(PipeMapEntry& e) {
+  if (e.object != 0) return;
+  e.object = next_object_++;
+  e.offset = 0;
+}
 
 std::optional<std::uint32_t> PipeMap::insert(std::uint32_t pages) {
   auto at = findspace(entries_, pages);
@@ -31,12 +43,12 @@ std::optional<std::uint32_t> PipeMap::insert(std::uint32_t pages) {
   auto next = std::find_if(entries_.begin(), entries_.end(), [&](const PipeMapEntry& e) { return e.first >= end; });
   auto prev = next == entries_.begin() ? entries_.end() : std::prev(next);
   if (prev != entries_.end() && prev->end == *at) {
-    prev->end = end;  // vm_map_insert: vm_object_coalesce extends the entry
+    prev->end = end;  // vm_map_insert: vm_object_coalesce extends the entry (and its object)
   } else {
-    prev = entries_.insert(next, PipeMapEntry{*at, end, false});
+    prev = entries_.insert(next, PipeMapEntry{*at, end, 0, 0});
   }
   next = std::next(prev);
-  if (next != entries_.end() && next->first == end && !prev->object && !next->object) {
+  if (next != entries_.end() && mergeable(*prev, *next)) {  // vm_map_try_merge_entries
     prev->end = next->end;
     entries_.erase(next);
   }
@@ -47,16 +59,18 @@ void PipeMap::remove(std::uint32_t first, std::uint32_t pages) {
   const std::uint32_t end = first + pages;
   auto it = std::find_if(entries_.begin(), entries_.end(), [&](const PipeMapEntry& e) { return e.end > first; });
   assert(it != entries_.end() && it->first <= first && end <= it->end);
+  // vm_map_clip_start / vm_map_clip_end: vm_map_entry_clone backs the entry
+  // first, so every piece shares one object at its own offset.
+  if (it->first < first || end < it->end) back(*it);
   const PipeMapEntry e = *it;
   it = entries_.erase(it);
-  // vm_map_clip_start / vm_map_clip_end: both pieces keep the entry's object.
-  if (end < e.end) it = entries_.insert(it, PipeMapEntry{end, e.end, e.object});
-  if (e.first < first) entries_.insert(it, PipeMapEntry{e.first, first, e.object});
+  if (end < e.end) it = entries_.insert(it, PipeMapEntry{end, e.end, e.object, e.offset + (end - e.first)});
+  if (e.first < first) entries_.insert(it, PipeMapEntry{e.first, first, e.object, e.offset});
 }
 
 void PipeMap::touch(std::uint32_t page) {
   for (PipeMapEntry& e : entries_) {
-    if (e.first <= page && page < e.end) e.object = true;
+    if (e.first <= page && page < e.end) back(e);
   }
 }
 

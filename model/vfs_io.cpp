@@ -138,7 +138,11 @@ void Kernel::vn_close(File& f) {
 }
 
 // sys_lseek -> fo_seek: pipes, FIFOs and kqueues cannot seek (ESPIPE);
-// vn_seek refuses a negative result. Seeking posts nothing.
+// vn_seek refuses a negative result. A successful seek posts hint 0 on the
+// vnode (vn_seek: VFS_KNOTE_UNLOCKED(vp, 0)) before foffset_unlock stores
+// the new offset, so every READ and WRITE knote on the vnode is checked
+// again with the old offset: an EV_CLEAR EVFILT_WRITE knote fires again
+// (docs/observed-real-kernels.md R17).
 SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int32_t whence) {
   SyscallScope scope(*this);
   const FdEntry* e = proc(pid).fds.find(fd);
@@ -159,6 +163,7 @@ SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int3
   }
   const std::int64_t result = base + offset;
   if (result < 0) return SysResult::fail(Errno::kEINVAL);
+  vn_knote(f.vnode, 0);
   f.offset = result;
   return SysResult::ok(result);
 }
