@@ -16,10 +16,10 @@ first=$(printf '%s\n' "$commands" | sed -n 1p)
 expected_first='cmake -S . -B build -DKQSIM_BUILD_TESTS=OFF && cmake --build build -j && cmake --install build --prefix "$HOME/kqsim"'
 [ "$first" = "$expected_first" ] || { echo "FAIL: the first command changed; update this test: $first"; exit 1; }
 export HOME=$tmp/home
-mkdir -p "$HOME" "$tmp/work"
-cp "$repo/docs/examples/prog.c" "$tmp/work/prog.c"
+mkdir -p "$HOME" "$tmp/newcomer"
+cp "$repo/docs/examples/prog.c" "$tmp/newcomer/prog.c"
 cmake --install "$build" --prefix "$HOME/kqsim" >"$tmp/install.log" || { cat "$tmp/install.log"; echo "FAIL: install"; exit 1; }
-cd "$tmp/work" || exit 1
+cd "$tmp/newcomer" || exit 1
 printf '%s\n' "$commands" | sed -n 2p >"$tmp/second.sh"
 printf '%s\n' "$commands" | sed -n 3p >"$tmp/third.sh"
 bash -e "$tmp/second.sh" || { echo "FAIL: the second command (compile)"; exit 1; }
