@@ -87,6 +87,22 @@ check("unrelated event", {"divergences": [
     {"step": 9, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "w1")},
 ]}, [(9, "data")])
 
+# The summary's outcomes: an exact match, a program kqreplay calls matched
+# because its only divergence is an expectation, one explained by a rule,
+# and a finding; each timing rule is counted per program.
+timer_early = {"step": 3, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 1), "known": TIMING}
+got = campaign.outcomes({"traces": [
+    {"path": "a/p0.json", "status": "matched", "divergences": []},
+    {"path": "a/p1.json", "status": "matched", "divergences": [timer_early]},
+    {"path": "a/p2.json", "status": "divergent", "divergences": [
+        timer_early, {"step": 3, "op": "kevent", "category": "ret"},
+        {"step": 3, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_READ", 4)}]},
+    {"path": "a/p3.json", "status": "divergent", "divergences": [{"step": 7, "op": "write", "category": "ret"}]},
+]})
+want = {"matched_exactly": 1, "timing_only": 2, "timing_rules": {"expected": 2, "same-kevent": 1}}
+if got != want:
+    failures.append(f"outcomes: {got}, expected {want}")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)

@@ -147,8 +147,8 @@ def event_key(d):
 
 
 def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
-    """Whether divergence d is a consequence of an expected (timing)
-    divergence: at the same kevent step, a count, slot or order divergence;
+    """The rule (its name) by which divergence d is a consequence of an
+    expected (timing) divergence, or None: at the same kevent step, a count, slot or order divergence;
     at any later step, the same event delivered late or early (its slot was
     taken: `displaced`), anything about a timer (a oneshot timer that already
     fired is gone, so a later change to it meets no knote), an order that
@@ -160,23 +160,25 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     ev = d.get("event") or {}
     if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq") \
             and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
-        return True  # filt_kqueue: the watched kqueue's count includes its timers
+        return "kqueue-with-timer"  # filt_kqueue: the watched kqueue's count includes its timers
     if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
-        return True  # when a timer activates, relative to the others, is timing itself
+        return "timer-order"  # when a timer activates, relative to the others, is timing itself
     if first_timed is None or d.get("step", -1) < first_timed:
-        return False
+        return None
     if d.get("op") == "kevent" and d.get("step") in timed_steps and d.get("category") in FOLLOWERS:
-        return True
+        return "same-kevent"
     if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
-        return True
+        return "displaced"
     # kqueue_register zeroes a change's fflags and data only when it creates
     # the knote, so an EV_RECEIPT record tells whether a displaced oneshot
     # event's knote still existed on that side.
     if d.get("category") == "error-record" and event_key(d) in displaced:
-        return True
+        return "displaced-receipt"
     if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
-        return True
-    return ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq")
+        return "later-timer"
+    if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq"):
+        return "kqueue-count"
+    return None
 
 
 def timer_facts(path):
@@ -207,24 +209,28 @@ def changes_gone_timer(d, first_timed, timer_steps):
         and d.get("step") in timer_steps and d.get("category") in ("ret", "errno", "error-record")
 
 
-def unexpected(t):
+def unexpected(t, rules=None):
     """The divergences no expectation explains, directly or as a consequence
     (follows_timing); other events' data, flags, fflags and udata stay compared.
     A kevent step where one divergence follows timing is perturbed itself: an
     error record there ends the call without a scan (kqueue_kevent) and an
     event delivered late takes a slot, so the step's count and other events
-    follow too (repeated until nothing more follows)."""
+    follow too (repeated until nothing more follows). `rules`, a set, gets
+    the names of the rules that explained something (the expectations as
+    "expected")."""
     ds = t.get("divergences", [])
     timer_kqs, timer_steps = timer_facts(t["path"]) if t.get("path") else ({}, set())
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
         first = min(timed) if timed else None
-        out, displaced, perturbed = [], set(), set()
+        out, displaced, perturbed, used = [], set(), set(), set()
         for d in ds:
             if d.get("known") is not None:
                 continue
-            if follows_timing(d, timed, first, displaced, timer_kqs) or \
-                    changes_gone_timer(d, first, timer_steps):
+            rule = follows_timing(d, timed, first, displaced, timer_kqs) or \
+                ("gone-timer-change" if changes_gone_timer(d, first, timer_steps) else None)
+            if rule:
+                used.add(rule)
                 if d.get("category") in ("missing-event", "extra-event"):
                     displaced.add(event_key(d))
                 if d.get("op") == "kevent":
@@ -237,8 +243,13 @@ def unexpected(t):
     # A kevent's count with nothing left beside it at its step follows too.
     steps_left = collections.Counter(d.get("step") for d in out)
     steps_all = collections.Counter(d.get("step") for d in ds)
-    return [d for d in out if not (d.get("category") == "ret" and d.get("op") == "kevent"
-                                   and steps_left[d.get("step")] == 1 and steps_all[d.get("step")] > 1)]
+    alone = [d for d in out if d.get("category") == "ret" and d.get("op") == "kevent"
+             and steps_left[d.get("step")] == 1 and steps_all[d.get("step")] > 1]
+    if rules is not None:
+        rules.update(used)
+        rules.update(["expected"] if any(d.get("known") is not None for d in ds) else [])
+        rules.update(["count-alone"] if alone else [])
+    return [d for d in out if d not in alone]
 
 
 def first_finding(t):
@@ -256,6 +267,22 @@ def first_finding(t):
 
 def by_name(doc):
     return {Path(t["path"]).name: t for t in doc["traces"]}
+
+
+def outcomes(doc):
+    """The programs that matched with no divergence at all, those that
+    diverged only by timing (kqreplay counts those with only expected
+    divergences as matched), and in how many of the latter each sorting rule
+    (or the expectations: "expected") explained something."""
+    exact, timing, rules = 0, 0, collections.Counter()
+    for t in by_name(doc).values():
+        used = set()
+        if t["status"] == "matched" and not t.get("divergences"):
+            exact += 1
+        elif t["status"] in ("matched", "divergent") and not unexpected(t, used):
+            timing += 1
+            rules.update(used)
+    return {"matched_exactly": exact, "timing_only": timing, "timing_rules": dict(sorted(rules.items()))}
 
 
 def groups_of(doc):
@@ -393,6 +420,8 @@ def main():
               "boots": boots, "generate_seconds": round(t_gen, 1), "record_seconds": round(t_rec, 1),
               "programs_per_second": round(len(programs) / t_rec, 2) if t_rec > 1 else None,
               "not_recorded": failed, "diff": doc["summary"],
+              "outcomes": outcomes(doc),
+              "not_explained": sum(len(v) for v in groups.values()),
               "shrink": {"boots": shrink_boots, "passes": passes, "seconds": round(time.time() - t2, 1)},
               "divergences": [{"kind": k, "programs": len(v), "examples": v[:5], "shrunk": shrunk.get(k)}
                               for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))]}
