@@ -156,7 +156,20 @@ sim::CallResult HostBackend::simple(sim::ProcId p, WorkerOp op, std::int64_t a, 
 sim::CallResult HostBackend::kqueue(sim::ProcId p, std::uint32_t flags) { return simple(p, WorkerOp::kKqueue, flags); }
 sim::CallResult HostBackend::pipe(sim::ProcId p, bool nonblock, bool cloexec) { return simple(p, WorkerOp::kPipe, nonblock, cloexec); }
 sim::CallResult HostBackend::read(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kRead, fd, n); }
-sim::CallResult HostBackend::write(sim::ProcId p, std::int32_t fd, std::int64_t n) { return simple(p, WorkerOp::kWrite, fd, n); }
+// dofilewrite: an EPIPE from a pipe, FIFO or file raises SIGPIPE at the
+// writer; a writer whose SIGPIPE has its default action (a trace's processes
+// start with it ignored, so a sigaction step asked for this) dies in the
+// call. As for a kill of oneself, the call that ended its caller is recorded
+// as the model answers it: the call's own result, EPIPE, the process gone.
+sim::CallResult HostBackend::write(sim::ProcId p, std::int32_t fd, std::int64_t n) {
+  sim::CallResult r = simple(p, WorkerOp::kWrite, fd, n);
+  if (r.crash && *r.crash == "SIGPIPE") {
+    r = sim::CallResult::of(model::SysResult::fail(model::Errno::kEPIPE));
+    settle_death(p);
+    settle_procdesc_children();  // its process descriptors closed with it
+  }
+  return r;
+}
 sim::CallResult HostBackend::dup(sim::ProcId p, std::int32_t fd) { return simple(p, WorkerOp::kDup, fd); }
 sim::CallResult HostBackend::dup2(sim::ProcId p, std::int32_t from, std::int32_t to) {
   if (to >= kChannelFd) return sim::CallResult::of(model::SysResult::unsupported("descriptors from 1000 up are the recorder's own"));
