@@ -66,6 +66,14 @@ struct DialectProfile {
   // is sorflush and leaves the peer writing; a disconnect shuts both
   // directions of both ends (soisdisconnected). Recorded on 13.2: R5, R6.
   bool unix_stream_own_send_buffer = false;
+  // 13.2's unix stream sockets receive through soreceive_generic, where a
+  // read waits (or fails with EAGAIN) below the receive low-water mark only
+  // when it also asks for more than is buffered, and never when MSG_DONTWAIT
+  // is set, so_error is pending or the socket can receive no more, as long as
+  // any data is buffered. Main's uipc_soreceive_stream_or_seqpacket waits
+  // while the buffer holds less than the mark, whatever the request. Found
+  // by the 13.2 campaign (seed 3, program 1058): R18.
+  bool unix_stream_receive_generic = false;
   // The datagram implementation before the 2022 rewrite (13.2): a datagram
   // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the
   // sender's own buffer, whose size is the largest datagram, is what

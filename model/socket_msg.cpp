@@ -43,9 +43,10 @@ SysResult Kernel::unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbyte
       (so.connected || so.disconnected)) {
     return SysResult::blocked("recv(MSG_WAITALL) waits until the whole request is buffered");
   }
-  if (!peek) return uipc_soreceive_stream(so, nbio, nbytes);
+  const bool dontwait = (flags & msgflag::kDontwait) != 0;
+  if (!peek) return uipc_soreceive_stream(so, nbio, nbytes, dontwait);
   if (!so.connected && !so.disconnected) return SysResult::fail(Errno::kENOTCONN);
-  if (so.rcv.data_bytes < so.rcv.lowat) {
+  if (stream_receive_waits(so, nbytes, dontwait)) {
     if (so.error != Errno::kNone) return SysResult::fail(so.error);
     if (so.rcv.cant_more) return SysResult::ok(0);
     if (nbio) return SysResult::fail(Errno::kEAGAIN);

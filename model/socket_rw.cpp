@@ -37,13 +37,25 @@ SysResult Kernel::soo_write(const File& f, std::int64_t nbytes) {
   return uipc_sosend_stream(f.object, f.nonblock, nbytes);
 }
 
-// Never connected: ENOTCONN. Below the receive low-water mark the call
-// reports so_error (clearing it), then EOF (0), then EAGAIN, else it would
-// sleep. Taking data wakes the writer (uipc_wakeup_writer: the peer's
+// Whether a stream read must wait for more data (or fail without it).
+// uipc_soreceive_stream_or_seqpacket (main): while less than the receive
+// low-water mark is buffered. soreceive_generic (13.2): when nothing is
+// buffered, or when the request is larger than what is buffered, which is
+// below the mark, without MSG_DONTWAIT, so_error or SBS_CANTRCVMORE.
+bool Kernel::stream_receive_waits(const Socket& so, std::int64_t nbytes, bool dontwait) const {
+  if (!profile_->unix_stream_receive_generic) return so.rcv.data_bytes < so.rcv.lowat;
+  const std::int64_t buffered = so.rcv.data_bytes;
+  return buffered == 0 || (!dontwait && buffered < nbytes && buffered < so.rcv.lowat && so.error == Errno::kNone &&
+                           !so.rcv.cant_more);
+}
+
+// Never connected: ENOTCONN. When it must wait (stream_receive_waits) the
+// call reports so_error (clearing it), then EOF (0), then EAGAIN, else it
+// would sleep. Taking data wakes the writer (uipc_wakeup_writer: the peer's
 // EVFILT_WRITE/EMPTY knotes).
-SysResult Kernel::uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes) {
+SysResult Kernel::uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes, bool dontwait) {
   if (!so.connected && !so.disconnected) return SysResult::fail(Errno::kENOTCONN);
-  if (so.rcv.data_bytes < so.rcv.lowat) {
+  if (stream_receive_waits(so, nbytes, dontwait)) {
     if (so.error != Errno::kNone) return SysResult::fail(std::exchange(so.error, Errno::kNone));
     if (so.rcv.cant_more) return SysResult::ok(0);
     if (nonblock) return SysResult::fail(Errno::kEAGAIN);
