@@ -227,6 +227,12 @@ SysResult Kernel::accept(Pid pid, std::int32_t fd) {
   }
   so->completed.erase(so->completed.begin());
   sock(conn).listener = kNoSocket;
+  // kern_accept4: "connection has been removed from the listen queue" - a
+  // KNOTE on the listener's read list, so its knotes' data becomes the new
+  // queue length; a knote already queued stays queued (KNOTE only
+  // activates), and a queued EV_ONESHOT one is delivered with that data
+  // (15.1 campaign, seed 3, program 1602: data 0 after the accept; R19).
+  knote_post(sock(id).rd_knotes);
   return SysResult::ok(*nfd);
 }
 
