@@ -31,7 +31,7 @@ vnode/vnode-unmount-force-revokes.json|(dead: vgone'd, VBAD)
 aio/lio-listio-evfilt-lio.json|aio requests:
 aio/lio-listio-evfilt-lio.json|lio_listio L (0x10000000) main (pid 1)
 aio/lio-listio-evfilt-lio.json|L (0x10000000) EVFILT_LIO
-timer/timer-units.json|timer: due in 100000000 ns (100 ms)
+timer/timer-units.json|timer: due in 500000000 ns (500 ms)
 signal/signal-counts-while-disabled.json|EVFILT_SIGNAL
 signal/signal-counts-while-disabled.json|signals: SIGUSR1 blocked
 TABLE
