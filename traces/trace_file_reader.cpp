@@ -1,8 +1,9 @@
 #include "traces/trace_file_reader.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
-#include "traces/json_file.hpp"
 #include "traces/json_key_path.hpp"
 #include "traces/trace_error.hpp"
 
@@ -85,14 +86,22 @@ class TraceNodeReader {
 
 }  // namespace
 
-TraceNodes read_trace_nodes(const std::string& path, const StepNodesSink& sink) {
-  const std::string text = read_regular_file(path);
+TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink) {
   TraceNodeReader reader(path, sink);
   json::sax_parse(text, &reader);
   if (reader.out.doc.empty() || !reader.out.doc.is(0, JsonKind::kObject)) {
     throw TraceError(path, std::nullopt, "", "a trace is a JSON object");
   }
   return std::move(reader.out);
+}
+
+std::size_t count_op_keys(std::string_view text) {
+  constexpr std::string_view kOpKey = "\"op\"";
+  std::size_t n = 0;
+  for (std::size_t at = text.find(kOpKey); at != std::string_view::npos; at = text.find(kOpKey, at + kOpKey.size())) ++n;
+  // No more than the text can hold, should "op" be all a bad file holds:
+  // the shortest step, {"op":"dup"} and its comma, is 13 bytes.
+  return std::min(n, text.size() / 13);
 }
 
 }  // namespace kqsim::traces

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "traces/json_nodes.hpp"
 
@@ -21,9 +22,15 @@ struct TraceNodes {
   bool streamed_steps = false;  // there was a top-level "steps" array
 };
 
-// Throws TraceError for what load_json_object refuses (an unreadable or
-// irregular file, malformed JSON, a repeated key, a document that is not
-// an object), with the same messages.
-TraceNodes read_trace_nodes(const std::string& path, const StepNodesSink& sink);
+// `text` is the file's (read_regular_file), `path` names it in errors.
+// Throws TraceError for what parse_json_object refuses (malformed JSON, a
+// repeated key, a document that is not an object), with the same messages.
+TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink);
+
+// How many steps the text seems to hold: its "op" keys (every step has
+// one; an "op" elsewhere, in a string or a deadlock waiter, only makes it
+// larger, up to what the text could hold). For reserving the steps' vector, so a Step is built in place
+// and never moved as the vector grows; nothing depends on its exactness.
+std::size_t count_op_keys(std::string_view text);
 
 }  // namespace kqsim::traces

@@ -13,6 +13,7 @@
 #include "model/signals.hpp"
 #include "traces/json_fields.hpp"
 #include "traces/name_suggest.hpp"
+#include "traces/json_file.hpp"
 #include "traces/trace_file_reader.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/step_json.hpp"
@@ -505,7 +506,9 @@ Trace load_trace_file(const std::string& path) {
   std::vector<Step> steps;
   std::optional<TraceError> step_error;
   const auto file = std::make_shared<const std::string>(path);  // one copy for every step's readers
-  const TraceNodes doc = read_trace_nodes(path, [&](const JsonNodes& step, std::size_t index) {
+  const std::string text = read_regular_file(path);
+  steps.reserve(count_op_keys(text));
+  const TraceNodes doc = read_trace_nodes(text, path, [&](const JsonNodes& step, std::size_t index) {
     if (step_error) return;
     try {
       if (!step.is(0, JsonKind::kObject)) {
