@@ -108,6 +108,12 @@ void FieldReader::skip(std::string_view key) {
   if (m != JsonNodes::kNone) used_.insert(m);
 }
 
+JsonNodes::Index FieldReader::take(std::string_view key) {
+  const Index m = nodes_->find(node_, key);
+  if (m != JsonNodes::kNone) used_.insert(m);
+  return m;
+}
+
 JsonNodes::Index FieldReader::get(std::string_view key) {
   const Index m = nodes_->find(node_, key);
   if (m == JsonNodes::kNone) fail(key, "missing");
@@ -131,40 +137,44 @@ std::string FieldReader::string_required(std::string_view key) {
 }
 
 std::optional<std::string> FieldReader::optional_string(std::string_view key) {
-  if (!has(key)) return std::nullopt;
-  return string_required(key);
+  const Index v = take(key);
+  if (v == JsonNodes::kNone) return std::nullopt;
+  if (!nodes_->is(v, JsonKind::kString)) fail(key, "expected a string");
+  return std::string(nodes_->text(v));
 }
 
 std::int64_t FieldReader::int_required(std::string_view key) { return as_int(get(key), key); }
 
 std::int64_t FieldReader::int_or(std::string_view key, std::int64_t fallback) {
-  return has(key) ? int_required(key) : fallback;
+  const Index v = take(key);
+  return v == JsonNodes::kNone ? fallback : as_int(v, key);
 }
 
 std::int64_t FieldReader::int_in_range(std::string_view key, std::int64_t lo, std::int64_t hi, std::int64_t fallback) {
-  if (!has(key)) return fallback;
-  std::int64_t v = int_required(key);
+  const Index m = take(key);
+  if (m == JsonNodes::kNone) return fallback;
+  std::int64_t v = as_int(m, key);
   if (v < lo || v > hi) fail(key, "out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return v;
 }
 
 std::uint64_t FieldReader::uint_or(std::string_view key, std::uint64_t fallback) {
-  if (!has(key)) return fallback;
-  const Index v = get(key);
+  const Index v = take(key);
+  if (v == JsonNodes::kNone) return fallback;
   if (nodes_->is(v, JsonKind::kUint)) return nodes_->uinteger(v);
   fail(key, "expected a non-negative integer");
 }
 
 bool FieldReader::bool_or(std::string_view key, bool fallback) {
-  if (!has(key)) return fallback;
-  const Index v = get(key);
+  const Index v = take(key);
+  if (v == JsonNodes::kNone) return fallback;
   if (!nodes_->is(v, JsonKind::kBool)) fail(key, "expected true or false");
   return nodes_->boolean(v);
 }
 
 IntExpect FieldReader::int_expect_or(std::string_view key, IntExpect fallback) {
-  if (!has(key)) return fallback;
-  const Index v = get(key);
+  const Index v = take(key);
+  if (v == JsonNodes::kNone) return fallback;
   if (nodes_->is(v, JsonKind::kString)) {
     IntExpect e = IntExpect::pid(std::string(nodes_->text(v)));
     if (e.pid_of.empty()) fail(key, "a process name must not be empty");
@@ -342,8 +352,8 @@ FieldReader FieldReader::object(std::string_view key) { return FieldReader(*this
 
 std::vector<FieldReader> FieldReader::array_items(std::string_view key) {
   std::vector<FieldReader> out;
-  if (!has(key)) return out;
-  const Index v = get(key);
+  const Index v = take(key);
+  if (v == JsonNodes::kNone) return out;
   if (!nodes_->is(v, JsonKind::kArray)) fail(key, "expected an array");
   out.reserve(nodes_->size(v));
   for (Index item = nodes_->first(v); item != JsonNodes::kNone; item = nodes_->next(item)) out.push_back(FieldReader(*this, item));

@@ -76,6 +76,8 @@ class FieldReader {
   FieldReader(const FieldReader& parent, Index node);
   void require_object() const;
   Index get(std::string_view key);
+  // The member with this key, noted as read, or kNone when absent.
+  Index take(std::string_view key);
   // Where a node is, from the reader the prefix belongs to: "changes[0]."
   // (built only for an error message).
   [[nodiscard]] std::string path_to(Index node) const;

@@ -15,6 +15,7 @@ void KeyPath::open(bool array) {
   f.key.clear();
   f.keys.clear();
   f.many_keys.clear();
+  f.seen = 0;
 }
 
 void KeyPath::key(std::string_view k) {
@@ -33,9 +34,14 @@ void KeyPath::key(std::string_view k) {
 
 bool KeyPath::Frame::add_key(std::string_view k) {
   if (!many_keys.empty()) return many_keys.emplace(k).second;
-  for (const std::string& seen : keys) {
-    if (seen == k) return false;
+  const std::uint64_t bit = std::uint64_t{1} << ((k.size() * 7 + (k.empty() ? 0U : static_cast<unsigned char>(k.front()) * 3U +
+                                                                                  static_cast<unsigned char>(k.back()))) & 63U);
+  if ((seen & bit) != 0) {
+    for (const std::string& s : keys) {
+      if (s == k) return false;
+    }
   }
+  seen |= bit;
   keys.emplace_back(k);
   if (keys.size() > kShortList) {
     many_keys.insert(keys.begin(), keys.end());

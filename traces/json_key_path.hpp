@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ class KeyPath {
     // an object with very many keys stays linear-logarithmic.
     std::vector<std::string> keys;
     std::set<std::string, std::less<>> many_keys;
+    // One bit per hash of the keys in `keys`: most keys are compared with none.
+    std::uint64_t seen = 0;
     static constexpr std::size_t kShortList = 16;
 
     // False when the key was already there.

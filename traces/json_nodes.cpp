@@ -58,11 +58,24 @@ void JsonNodes::index_members(Index object) {
             [&](Index a, Index b) { return key_of(a) < key_of(b); });
 }
 
+namespace {
+
+// Keys are short ("op", "kq"): compared in line, not through a memcmp call.
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 JsonNodes::Index JsonNodes::find(Index object, std::string_view k) const {
   const Node& o = nodes_[object];
   if (o.sorted == kNone) {
     for (Index m = first(object); m != kNone; m = next(m)) {
-      if (key_of(m) == k) return m;
+      if (same_text(key_of(m), k)) return m;
     }
     return kNone;
   }

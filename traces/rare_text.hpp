@@ -43,6 +43,13 @@ class RareText {
     return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);
   }
   friend bool operator!=(const RareText& a, const RareText& b) { return !(a == b); }
+  // As two std::optional<std::string> compare: both absent, or both the same text.
+  friend bool operator==(const RareText& a, const std::optional<std::string>& b) {
+    return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);
+  }
+  friend bool operator!=(const RareText& a, const std::optional<std::string>& b) { return !(a == b); }
+  friend bool operator==(const std::optional<std::string>& a, const RareText& b) { return b == a; }
+  friend bool operator!=(const std::optional<std::string>& a, const RareText& b) { return !(b == a); }
   friend bool operator==(const RareText& a, const std::string& b) { return a.has_value() && *a == b; }
   friend bool operator==(const RareText& a, const char* b) { return a.has_value() && *a == b; }
 

@@ -1,6 +1,7 @@
 #include "traces/trace_file_reader.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -96,9 +97,15 @@ TraceNodes read_trace_nodes(const std::string& text, const std::string& path, co
 }
 
 std::size_t count_op_keys(std::string_view text) {
+  // memmem: string_view::find stops at every '"', a third of a trace's bytes.
   constexpr std::string_view kOpKey = "\"op\"";
   std::size_t n = 0;
-  for (std::size_t at = text.find(kOpKey); at != std::string_view::npos; at = text.find(kOpKey, at + kOpKey.size())) ++n;
+  const char* at = text.data();
+  const char* const end = text.data() + text.size();
+  while (const void* hit = ::memmem(at, static_cast<std::size_t>(end - at), kOpKey.data(), kOpKey.size())) {
+    ++n;
+    at = static_cast<const char*>(hit) + kOpKey.size();
+  }
   // No more than the text can hold, should "op" be all a bad file holds:
   // the shortest step, {"op":"dup"} and its comma, is 13 bytes.
   return std::min(n, text.size() / 13);
