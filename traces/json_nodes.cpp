@@ -1,6 +1,7 @@
 #include "traces/json_nodes.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace kqsim::traces {
 
@@ -18,7 +19,20 @@ JsonNodes::Span JsonNodes::store(std::string_view s) {
   return span;
 }
 
-void JsonNodes::key(std::string_view k) { pending_key_ = store(k); }
+namespace {
+
+std::uint64_t head_of(std::string_view k) {
+  std::uint64_t head = 0;
+  std::memcpy(&head, k.data(), std::min<std::size_t>(k.size(), sizeof head));
+  return head;
+}
+
+}  // namespace
+
+void JsonNodes::key(std::string_view k) {
+  pending_key_ = store(k);
+  pending_head_ = head_of(k);
+}
 
 void JsonNodes::string(std::string_view v) {
   const Span text = store(v);
@@ -33,7 +47,10 @@ JsonNodes::Index JsonNodes::add(JsonKind kind) {
   if (!open_.empty()) {
     n.parent = open_.back();
     ++nodes_[n.parent].size;
-    if (nodes_[n.parent].kind == JsonKind::kObject) n.key = pending_key_;
+    if (nodes_[n.parent].kind == JsonKind::kObject) {
+      n.key = pending_key_;
+      n.key_head = pending_head_;
+    }
   }
   return i;
 }
@@ -58,24 +75,14 @@ void JsonNodes::index_members(Index object) {
             [&](Index a, Index b) { return key_of(a) < key_of(b); });
 }
 
-namespace {
-
-// Keys are short ("op", "kq"): compared in line, not through a memcmp call.
-bool same_text(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 JsonNodes::Index JsonNodes::find(Index object, std::string_view k) const {
   const Node& o = nodes_[object];
   if (o.sorted == kNone) {
-    for (Index m = first(object); m != kNone; m = next(m)) {
-      if (same_text(key_of(m), k)) return m;
+    const std::uint64_t head = head_of(k);
+    for (Index m = object + 1; m < o.end; m = nodes_[m].end) {
+      const Node& n = nodes_[m];
+      if (n.key.length != k.size() || n.key_head != head) continue;
+      if (k.size() <= sizeof head || view(n.key) == k) return m;
     }
     return kNone;
   }

@@ -82,6 +82,7 @@ class JsonNodes {
     Index end = 0;         // one past this value's last node
     std::size_t size = 0;  // arrays, objects: direct members
     Span key;
+    std::uint64_t key_head = 0;  // the key's first 8 bytes: most keys are whole in it
     union {
       std::int64_t integer;
       std::uint64_t uinteger;
@@ -104,6 +105,7 @@ class JsonNodes {
   std::vector<Index> open_;
   std::vector<Index> sorted_;
   Span pending_key_;
+  std::uint64_t pending_head_ = 0;
 };
 
 }  // namespace kqsim::traces
