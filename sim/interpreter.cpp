@@ -266,10 +266,23 @@ StepOutcome Interpreter::play_step(const Step& step) {
     if (follow && step.op == Op::kGetsockname && !unsupported) by_port_name = ports_as_names(*step.observed, r.sys);
     for (traces::Divergence& d : traces::compare_observation(by_port_name ? *by_port_name : *step.observed, outcome.actual, resolve,
                                                              {traces::returns_descriptor(step.op), options_.raw_fds})) {
+      name_returned_pid(step, outcome.actual.ret, d);
       outcome.divergences.push_back(traces::implementation_view(std::move(d)));
     }
   }
   return outcome;
+}
+
+// A pid this backend returned (fork, pdfork, wait) is reported by the
+// process's name, as the trace writes it: "pid of second", not a number
+// that means nothing beside the trace's names.
+void Interpreter::name_returned_pid(const Step& step, std::int64_t ret, traces::Divergence& d) const {
+  const bool returns_pid = step.op == Op::kFork || step.op == Op::kPdfork || step.op == Op::kWait;
+  if (d.kind != traces::DivergenceKind::kRet || !returns_pid || ret <= 0) return;
+  const std::optional<std::string> name = proc_name(static_cast<ProcId>(ret));
+  if (!name) return;
+  d.actual = "pid of " + *name + " (" + std::to_string(ret) + ")";
+  d.actual_value = traces::int_expect_json(pid_or_value(ret, true));
 }
 
 // getsockname in follow mode: the host's ephemeral port, when it pairs with

@@ -91,6 +91,7 @@ class Interpreter {
   StepOutcome run_not_on_host(const traces::Step& step, ProcId p);
   void follow_bindings(const traces::Step& step, const CallResult& r);
   std::optional<traces::Observed> ports_as_names(const traces::Observed& host, const model::SysResult& model);
+  void name_returned_pid(const traces::Step& step, std::int64_t ret, traces::Divergence& d) const;
   void unbind_results(const traces::Step& step, const std::string& why);
   void check_bound(const traces::Step& step, const std::string& name) const;
   StepOutcome failed_step(const traces::Step& step, const CallResult& r);

@@ -191,12 +191,18 @@ sim::CallResult HostBackend::close(sim::ProcId p, std::int32_t fd) {
 sim::CallResult HostBackend::fork(sim::ProcId p) { return spawn(p, WorkerOp::kFork, 0); }
 sim::CallResult HostBackend::pdfork(sim::ProcId p, std::uint32_t pd_flags) { return spawn(p, WorkerOp::kPdfork, pd_flags); }
 
+// waitpid(-1) and waitpid(0) keep their meaning on the host: the worker's
+// children are exactly the trace's processes it forked, so the host kernel
+// picks the child (kern_wait6's order) and the reaped pid is named back.
 sim::CallResult HostBackend::wait(sim::ProcId p, sim::ProcId target, bool nohang) {
-  if (target == model::Kernel::kAnyChild || target == model::Kernel::kGroupChild)
-    return sim::CallResult::of(model::SysResult::unsupported("recording a wait for any child is not supported yet"));
-  auto it = host_pids_.find(target);
-  if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kECHILD));
-  sim::CallResult r = simple(p, WorkerOp::kWait, it->second, nohang ? 1 : 0);
+  static_assert(model::Kernel::kAnyChild == -1 && model::Kernel::kGroupChild == 0, "waitpid's own pid values");
+  std::int64_t host_target = target;
+  if (target != model::Kernel::kAnyChild && target != model::Kernel::kGroupChild) {
+    auto it = host_pids_.find(target);
+    if (it == host_pids_.end()) return sim::CallResult::of(model::SysResult::fail(model::Errno::kECHILD));
+    host_target = it->second;
+  }
+  sim::CallResult r = simple(p, WorkerOp::kWait, host_target, nohang ? 1 : 0);
   if (r.sys.ret > 0) r.sys.ret = to_proc_id(r.sys.ret);
   return r;
 }

@@ -27,6 +27,20 @@ check "identical recordings" 0 $rc "$text" "same"
 printf '{"expectations": [{"trace": 5}]}\n' > "$out/bad.json"
 text=$("$kqreplay" diff "$out/a.json" --against "$out/b.json" --expectations "$out/bad.json" 2>&1); rc=$?
 check "bad expectations file" 2 $rc "$text" "expectations[0].trace"
+# Names compare as names: two recordings whose wait(-1) reaped different
+# children (FreeBSD reaps the latest forked zombie first, Linux the earliest)
+# differ - a regression: each side's first name once resolved equal.
+wait_any=$(dirname "$0")/../../traces/conformance/proc/wait-any-latest-zombie-first.json
+"$kqrecord" "$wait_any" -o "$out/w.json" || exit 1
+python3 - "$out/w.json" "$out/w-swapped.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+waits = [s for s in t["steps"] if s["op"] == "wait" and isinstance(s["observed"].get("ret"), str)]
+waits[0]["observed"]["ret"], waits[1]["observed"]["ret"] = waits[1]["observed"]["ret"], waits[0]["observed"]["ret"]
+json.dump(t, open(sys.argv[2], "w"), indent=2)
+PY
+text=$("$kqreplay" diff "$out/w.json" --against "$out/w-swapped.json" 2>&1); rc=$?
+check "recordings that reaped different children" 1 $rc "$text" "pid of second"
 # A call the host cannot make is recorded as unsupported, not guessed, and
 # the recording replays (the model lacks EVFILT_FS too).
 unsupported_case=$(dirname "$0")/../cli/cases/unsupported-filter.json

@@ -2,6 +2,7 @@
 // and libkqueue) compared step by step; where they differ, the model's
 // answer shows which side behaves like the reference kernel.
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -56,6 +57,17 @@ traces::ActualObservation as_actual(const traces::Observed& o, SymbolicIdents& i
   return a;
 }
 
+// A returned pid is shown as the process's name on both sides (the
+// resolver's stand-in numbers mean nothing to a reader).
+void name_returned_pids(traces::Divergence& d, const traces::Observed& a, const traces::Observed& b) {
+  if (d.kind != traces::DivergenceKind::kRet) return;
+  if (!a.ret.pid_of.empty()) d.expected = "pid of " + a.ret.pid_of;
+  if (!b.ret.pid_of.empty()) {
+    d.actual = "pid of " + b.ret.pid_of;
+    d.actual_value = traces::int_expect_json(b.ret);
+  }
+}
+
 std::string host_label(const traces::Trace& t, const char* fallback) {
   return t.host ? t.host->os + " " + t.host->release : std::string(fallback);
 }
@@ -91,12 +103,16 @@ PairResult compare_pair(const std::string& a_path, const std::string& b_path, co
   for (std::size_t i = 0; i < a.steps.size(); ++i) {
     if (!a.steps[i].observed || !b.steps[i].observed) continue;
     ++summary.compared_steps;
+    // One name table for both sides, held by reference: a resolver holding a
+    // copy would give A's first name and B's first name the same number.
     SymbolicIdents ids;
-    auto divergences = traces::compare_observation(*a.steps[i].observed, as_actual(*b.steps[i].observed, ids), ids,
+    const traces::ActualObservation b_seen = as_actual(*b.steps[i].observed, ids);
+    auto divergences = traces::compare_observation(*a.steps[i].observed, b_seen, std::ref(ids),
                                                    {traces::returns_descriptor(a.steps[i].op), opts.raw_fds});
     const nlohmann::json model = i < model_view.size() ? traces::observation_json(model_view[i]) : nlohmann::json(nullptr);
     bool step_shown = false;
-    for (const traces::Divergence& d : divergences) {
+    for (traces::Divergence& d : divergences) {
+      name_returned_pids(d, *a.steps[i].observed, *b.steps[i].observed);
       const std::string* reason = summary.count(a.name, a.steps[i], d, known);
       if (reason == nullptr) ++result.unexpected;
       result.divergences.push_back(traces::divergence_json(a.steps[i], d, {d.expected_value, d.actual_value, model},
