@@ -187,11 +187,24 @@ std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOut
   for (const Step& step : trace_.steps) {
     out.push_back(run_step(step));
     if (after_step) after_step(out.back());
-    // After a crash or a hang the host's state is unknown: nothing later means anything.
-    if (out.back().actual.crash || out.back().actual.hang || out.back().host_stopped) break;
+    if (ends_run(out.back())) break;
   }
   return out;
 }
+
+std::size_t Interpreter::run_each(const std::function<void(const StepOutcome&)>& after_step) {
+  std::size_t played = 0;
+  for (const Step& step : trace_.steps) {
+    const StepOutcome outcome = run_step(step);
+    ++played;
+    after_step(outcome);
+    if (ends_run(outcome)) break;
+  }
+  return played;
+}
+
+// After a crash or a hang the host's state is unknown: nothing later means anything.
+bool Interpreter::ends_run(const StepOutcome& o) { return o.actual.crash || o.actual.hang || o.host_stopped; }
 
 StepOutcome Interpreter::run_step(const Step& step) {
   try {

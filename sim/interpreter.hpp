@@ -60,6 +60,10 @@ class Interpreter {
   // Runs every step; `after_step` sees each outcome as it happens. Stops after
   // a step whose process crashed or hung (host backends only).
   std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
+  // The same, keeping no outcome after `after_step` has seen it (kqreplay:
+  // a million steps' outcomes would be more memory than the trace's steps);
+  // the number of steps played.
+  std::size_t run_each(const std::function<void(const StepOutcome&)>& after_step);
 
   // The observation in trace form, idents named where a name is bound.
   [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;
@@ -81,6 +85,7 @@ class Interpreter {
   static constexpr std::uint64_t kAiocbStride = 0x100;
 
  private:
+  static bool ends_run(const StepOutcome& o);
   StepOutcome run_step(const traces::Step& step);
   StepOutcome play_step(const traces::Step& step);
   StepOutcome run_not_on_host(const traces::Step& step, ProcId p);

@@ -2,8 +2,6 @@
 // shares (cannot open, malformed, not an object), named after the file.
 #pragma once
 
-#include <cstddef>
-#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -18,11 +16,8 @@ nlohmann::json load_json_object(const std::string& path, const std::string& what
 // errors. Time and memory are linear in the text.
 nlohmann::json parse_json_object(const std::string& text, const std::string& name, const std::string& what);
 
-// load_json_object for a trace: each element of the top-level "steps" array
-// goes to `sink` (with its index) as soon as it is read, and is not kept;
-// `streamed` says whether there was such an array (it is left empty).
-using StepSink = std::function<void(nlohmann::json&& step, std::size_t index)>;
-nlohmann::json load_json_object_streaming_steps(const std::string& path, const std::string& what, const StepSink& sink,
-                                                bool& streamed);
+// The whole text of a regular file (anything else is refused: a FIFO or a
+// device could block forever); errors are TraceErrors naming the file.
+std::string read_regular_file(const std::string& path);
 
 }  // namespace kqsim::traces

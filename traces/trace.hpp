@@ -15,6 +15,7 @@
 #include "model/socket.hpp"
 #include "model/sys_result.hpp"
 #include "model/vfs.hpp"
+#include "traces/rare_text.hpp"
 #include "traces/step_part.hpp"
 
 namespace kqsim::traces {
@@ -77,13 +78,13 @@ struct Observed {
   EventOrder order = EventOrder::kExact;
   // The host could not make this call (e.g. a flag name its <sys/event.h>
   // lacks); the recorder's words. Such a step had no effect on the host.
-  std::optional<std::string> unsupported;
+  RareText unsupported;
   // The implementation under test failed at this call instead of answering
   // (recorders only; nothing after such a step was run). crash: the process
   // died of this signal during the call ("SIGSEGV"; an abort is "SIGABRT").
   // hang: the call did not return within the recorder's step timeout.
-  std::optional<std::string> crash;
-  std::optional<std::string> hang;
+  RareText crash;
+  RareText hang;
   // How long the call took on the host (virtual time on the model).
   // Informational: recorded to help choose ranges, never compared.
   std::optional<std::int64_t> elapsed_ns;

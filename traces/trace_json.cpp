@@ -14,6 +14,7 @@
 #include "traces/json_fields.hpp"
 #include "traces/name_suggest.hpp"
 #include "traces/json_file.hpp"
+#include "traces/trace_file_reader.hpp"
 #include "traces/socket_steps.hpp"
 #include "traces/step_json.hpp"
 #include "traces/trace_error.hpp"
@@ -272,12 +273,10 @@ namespace {
 // The steps already read while the document was (load_trace_file), or
 // nullptr to read them from the document. A step's error waits for the
 // header's, so a trace wrong in both is reported as before.
-Trace assemble_trace(const json& doc, const std::string& path, std::vector<Step>* streamed,
+Trace assemble_trace(FieldReader r, const std::string& path, std::vector<Step>* streamed,
                      const std::optional<TraceError>& step_error) {
-  if (!doc.is_object()) throw TraceError(path, std::nullopt, "", "a trace is a JSON object");
   Trace t;
   t.path = path;
-  FieldReader r(path, std::nullopt, "", doc);
   parse_header(r, t);
   if (!r.has("steps")) r.fail("steps", "missing");
   if (streamed != nullptr) {
@@ -294,7 +293,10 @@ Trace assemble_trace(const json& doc, const std::string& path, std::vector<Step>
 
 }  // namespace
 
-Trace parse_trace(const json& doc, const std::string& path) { return assemble_trace(doc, path, nullptr, std::nullopt); }
+Trace parse_trace(const json& doc, const std::string& path) {
+  if (!doc.is_object()) throw TraceError(path, std::nullopt, "", "a trace is a JSON object");
+  return assemble_trace(FieldReader(path, std::nullopt, "", doc), path, nullptr, std::nullopt);
+}
 
 namespace {
 
@@ -496,28 +498,30 @@ Trace parse_steps(const json& steps, const std::string& where, const std::string
   return parse_trace(doc, where);
 }
 
-// Each step becomes a Step as soon as its JSON is read, and its JSON is
-// dropped: the document never holds every step (issue 13: memory a small
-// multiple of the file).
+// Each step becomes a Step as soon as its JSON is read, straight from the
+// parser's events into nodes reused for every step (traces/trace_file_reader.hpp):
+// the document never holds every step (issue 13: memory a small multiple of
+// the file) and no nlohmann DOM is built per step (issue 14).
 Trace load_trace_file(const std::string& path) {
   std::vector<Step> steps;
   std::optional<TraceError> step_error;
-  bool streamed = false;
   const auto file = std::make_shared<const std::string>(path);  // one copy for every step's readers
-  const json doc = load_json_object_streaming_steps(
-      path, "a trace",
-      [&](json&& step, std::size_t index) {
-        if (step_error) return;
-        try {
-          FieldReader r(file, std::nullopt, "steps[" + std::to_string(index) + "].", step);
-          parse_step_into(std::move(r).at_step(index), index, steps.emplace_back());
-        } catch (const TraceError& e) {
-          step_error = e;
-          steps.clear();  // never used: the error is thrown instead
-        }
-      },
-      streamed);
-  return assemble_trace(doc, path, streamed ? &steps : nullptr, step_error);
+  const std::string text = read_regular_file(path);
+  steps.reserve(count_op_keys(text));
+  const TraceNodes doc = read_trace_nodes(text, path, [&](const JsonNodes& step, std::size_t index) {
+    if (step_error) return;
+    try {
+      if (!step.is(0, JsonKind::kObject)) {
+        throw TraceError(path, std::nullopt, "steps[" + std::to_string(index) + "]", "expected a JSON object");
+      }
+      parse_step_into(FieldReader(file, index, "", step), index, steps.emplace_back());
+    } catch (const TraceError& e) {
+      step_error = e;
+      steps.clear();  // never used: the error is thrown instead
+    }
+  });
+  return assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, doc.streamed_steps ? &steps : nullptr,
+                        step_error);
 }
 
 }  // namespace kqsim::traces

@@ -55,3 +55,35 @@ TEST(StepPart, ACopyIsIndependentOfTheOriginal) {
 
 }  // namespace
 }  // namespace kqsim::traces
+
+namespace kqsim::traces {
+namespace {
+
+// RareText reads and compares as the std::optional<std::string> it replaced.
+TEST(RareText, ComparesAsAnOptionalString) {
+  const std::optional<std::string> none;
+  const std::optional<std::string> segv = "SIGSEGV";
+  RareText absent;
+  RareText crash = segv;
+  EXPECT_FALSE(absent.has_value());
+  EXPECT_TRUE(absent == none);
+  EXPECT_FALSE(absent != none);
+  EXPECT_TRUE(absent != segv);
+  EXPECT_TRUE(crash == segv);
+  EXPECT_FALSE(crash != segv);
+  EXPECT_TRUE(crash != none);
+  EXPECT_TRUE(none != crash);
+  EXPECT_TRUE(crash == "SIGSEGV");
+  EXPECT_EQ(absent.value_or("returned"), "returned");
+  EXPECT_EQ(crash.value_or("returned"), "SIGSEGV");
+  const std::optional<std::string> back = crash;
+  EXPECT_EQ(back, segv);
+  RareText copy = crash;
+  EXPECT_TRUE(copy == crash);
+  copy = std::nullopt;
+  EXPECT_FALSE(copy.has_value());
+  EXPECT_TRUE(crash.has_value());
+}
+
+}  // namespace
+}  // namespace kqsim::traces

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
+#include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
 
@@ -63,6 +65,66 @@ TEST(TraceStream, HeaderErrorsComeBeforeStepErrors) {
 
 TEST(TraceStream, StepsThatAreNotAnArray) {
   EXPECT_EQ(load_error(R"({"format": "kqsim-trace/1", "name": "t", "steps": {}})"), "steps: expected an array");
+}
+
+}  // namespace
+}  // namespace kqsim::traces
+
+namespace kqsim::traces {
+namespace {
+
+// What a reader makes of a file: the trace as JSON, or its error in full.
+std::string outcome_text(const std::function<Trace()>& read) {
+  try {
+    return trace_to_json(read()).dump();
+  } catch (const TraceError& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+// load_trace_file reads a file's steps straight from the parser's events
+// into reused nodes (traces/trace_file_reader.hpp); parse_trace reads
+// nlohmann's document. Every trace kqsim has, good or bad, must read the
+// same both ways: the same steps or the same error, word for word.
+TEST(TraceStream, EveryTraceFileReadsAsTheDocumentParserReadsIt) {
+  namespace fs = std::filesystem;
+  const fs::path root = KQSIM_SOURCE_DIR;
+  std::size_t files = 0;
+  for (const char* dir : {"traces", "tests/cli/cases", "fuzz/regressions/trace"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      if (entry.path().extension() != ".json" || !entry.is_regular_file()) continue;
+      const std::string path = entry.path().string();
+      const std::string streamed = outcome_text([&] { return load_trace_file(path); });
+      const std::string whole = outcome_text([&] { return parse_trace(load_json_object(path, "a trace"), path); });
+      EXPECT_EQ(streamed, whole) << path;
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 1000U);
+}
+
+// The first unknown field named is the first in key order, whatever the
+// document's order (nlohmann's objects are sorted maps).
+TEST(TraceStream, UnknownFieldsAreNamedInKeyOrder) {
+  EXPECT_EQ(load_error(R"({"format": "kqsim-trace/1", "name": "t", "steps": [{"op": "kqueue", "as": "kq", "zz": 1, "ab": 2}]})"),
+            "ab: unknown field @0");
+  EXPECT_EQ(load_error(R"({"format": "kqsim-trace/1", "name": "t", "steps": [{"op": "kevent", "kq": "kq", "timeout": null,
+      "changes": [{"ident": 1, "filter": "EVFILT_USER"}, {"ident": 1, "filter": "EVFILT_USER", "y": 1, "x": 2}]}]})"),
+            "changes[1].x: unknown field @0");
+}
+
+// An object of many keys is looked up through a sorted index.
+TEST(TraceStream, ManyKeysInOneObject) {
+  std::string constants;
+  for (int i = 0; i < 100; ++i) constants += (i == 0 ? "" : ", ") + ("\"k" + std::to_string(99 - i) + "\": " + std::to_string(i));
+  const std::string text = R"({"format": "kqsim-trace/1", "name": "t", "constants": {)" + constants + R"(}, "steps": []})";
+  TraceFile f(text);
+  const Trace t = load_trace_file(f.path());
+  ASSERT_EQ(t.constants.size(), 100U);
+  EXPECT_EQ(t.constants.at("k0"), 99);
+  EXPECT_EQ(t.constants.at("k99"), 0);
+  EXPECT_EQ(load_error(R"({"format": "kqsim-trace/1", "name": "t", "constants": {)" + constants + R"(, "k5x": "no"}, "steps": []})"),
+            "constants.k5x: expected an integer");
 }
 
 }  // namespace

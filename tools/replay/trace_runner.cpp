@@ -13,6 +13,12 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
   TraceReport report;
   report.path = path;
   std::size_t next_step = 0;  // the step a call breaking an invariant belongs to
+  // Counted as the steps are played, kept only when the run ends normally
+  // (what a run that threw compared is not reported).
+  std::size_t played = 0;
+  std::size_t compared = 0;
+  bool divergent = false;
+  bool ran = false;
   try {
     report.trace = traces::load_trace_file(path);
     report.name = report.trace.name;
@@ -35,16 +41,20 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
                             sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
     std::optional<check::PropertyChecker> checker;
     if (report.trace.properties) checker.emplace(*report.trace.properties);
-    report.outcomes = interp.run([&](const sim::StepOutcome& o) {
+    played = interp.run_each([&](const sim::StepOutcome& o) {
       next_step = o.step->index + 1;
+      if (o.compared) ++compared;
+      if (!o.divergences.empty()) divergent = true;
       if (checker && !report.violation) {
         if (auto bad = checker->after_step(interp, backend.kernel(), o)) report.violation = check::StepViolation{o.step->index, *bad};
       }
       if (hook) hook(interp, backend, o);
     });
+    report.compared_steps = compared;
+    ran = true;
     // A deadlock is in the state after the last step: reported at that step,
     // as kqcheck explore reports it.
-    if (checker && !report.violation && report.outcomes.size() == report.trace.steps.size()) {
+    if (checker && !report.violation && played == report.trace.steps.size()) {
       if (auto bad = checker->at_end(interp, backend.kernel())) {
         report.violation = check::StepViolation{report.trace.steps.empty() ? 0 : report.trace.steps.size() - 1, *bad};
       }
@@ -70,10 +80,7 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
     report.error = path + ": cannot replay: " + e.what();
   }
   report.steps = report.trace.steps.size();
-  for (const sim::StepOutcome& o : report.outcomes) {
-    if (o.compared) ++report.compared_steps;
-    if (!o.divergences.empty() && report.status == TraceStatus::kMatched) report.status = TraceStatus::kDivergent;
-  }
+  if (ran && divergent && report.status == TraceStatus::kMatched) report.status = TraceStatus::kDivergent;
   if (report.violation && (report.status == TraceStatus::kMatched || report.status == TraceStatus::kDivergent)) {
     report.status = TraceStatus::kPropertyViolated;
     report.error = path + ": " + violation_text(*report.violation);

@@ -27,8 +27,7 @@ struct TraceReport {
   // The first property broken (check/trace_properties.hpp), whatever the status.
   std::optional<check::StepViolation> violation;
   std::size_t steps = 0;
-  std::size_t compared_steps = 0;
-  std::vector<sim::StepOutcome> outcomes;
+  std::size_t compared_steps = 0;  // of the steps played (each outcome is seen by the StepHook only)
   traces::Trace trace;
 };
 

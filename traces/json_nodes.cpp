@@ -1,0 +1,139 @@
+#include "traces/json_nodes.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kqsim::traces {
+
+void JsonNodes::clear() {
+  nodes_.clear();
+  chars_.clear();
+  open_.clear();
+  sorted_.clear();
+  pending_key_ = {};
+}
+
+JsonNodes::Span JsonNodes::store(std::string_view s) {
+  Span span{chars_.size(), s.size()};
+  chars_.append(s);
+  return span;
+}
+
+namespace {
+
+std::uint64_t head_of(std::string_view k) {
+  std::uint64_t head = 0;
+  std::memcpy(&head, k.data(), std::min<std::size_t>(k.size(), sizeof head));
+  return head;
+}
+
+}  // namespace
+
+void JsonNodes::key(std::string_view k) {
+  pending_key_ = store(k);
+  pending_head_ = head_of(k);
+}
+
+void JsonNodes::string(std::string_view v) {
+  const Span text = store(v);
+  nodes_[add(JsonKind::kString)].text = text;
+}
+
+JsonNodes::Index JsonNodes::add(JsonKind kind) {
+  const Index i = nodes_.size();
+  Node& n = nodes_.emplace_back();
+  n.kind = kind;
+  n.end = i + 1;
+  if (!open_.empty()) {
+    n.parent = open_.back();
+    ++nodes_[n.parent].size;
+    if (nodes_[n.parent].kind == JsonKind::kObject) {
+      n.key = pending_key_;
+      n.key_head = pending_head_;
+    }
+  }
+  return i;
+}
+
+void JsonNodes::open(JsonKind container) {
+  const Index i = add(container);
+  nodes_[i].sorted = kNone;
+  open_.push_back(i);
+}
+
+void JsonNodes::close() {
+  const Index i = open_.back();
+  open_.pop_back();
+  nodes_[i].end = nodes_.size();
+  if (nodes_[i].kind == JsonKind::kObject && nodes_[i].size > kLinearMembers) index_members(i);
+}
+
+void JsonNodes::index_members(Index object) {
+  nodes_[object].sorted = sorted_.size();
+  for (Index m = first(object); m != kNone; m = next(m)) sorted_.push_back(m);
+  std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(nodes_[object].sorted), sorted_.end(),
+            [&](Index a, Index b) { return key_of(a) < key_of(b); });
+}
+
+JsonNodes::Index JsonNodes::find(Index object, std::string_view k) const {
+  const Node& o = nodes_[object];
+  if (o.sorted == kNone) {
+    const std::uint64_t head = head_of(k);
+    for (Index m = object + 1; m < o.end; m = nodes_[m].end) {
+      const Node& n = nodes_[m];
+      if (n.key.length != k.size() || n.key_head != head) continue;
+      if (k.size() <= sizeof head || view(n.key) == k) return m;
+    }
+    return kNone;
+  }
+  const auto begin = sorted_.begin() + static_cast<std::ptrdiff_t>(o.sorted);
+  const auto end = begin + static_cast<std::ptrdiff_t>(o.size);
+  const auto it = std::lower_bound(begin, end, k, [&](Index m, std::string_view key) { return key_of(m) < key; });
+  return it != end && key_of(*it) == k ? *it : kNone;
+}
+
+std::size_t JsonNodes::position(Index element) const {
+  std::size_t n = 0;
+  for (Index m = first(parent(element)); m != element; m = next(m)) ++n;
+  return n;
+}
+
+// Iterative, so a deeply nested document (issue 13: a million levels) does
+// not exhaust the stack.
+JsonNodes JsonNodes::from_json(const nlohmann::json& value) {
+  JsonNodes out;
+  auto put = [&out](const nlohmann::json& v) {
+    switch (v.type()) {
+      case nlohmann::json::value_t::null: out.null(); return false;
+      case nlohmann::json::value_t::boolean: out.boolean(v.get<bool>()); return false;
+      case nlohmann::json::value_t::number_integer: out.integer(v.get<std::int64_t>()); return false;
+      case nlohmann::json::value_t::number_unsigned: out.uinteger(v.get<std::uint64_t>()); return false;
+      case nlohmann::json::value_t::number_float: out.real(v.get<double>()); return false;
+      case nlohmann::json::value_t::string: out.string(v.get_ref<const std::string&>()); return false;
+      case nlohmann::json::value_t::array: out.open(JsonKind::kArray); return true;
+      case nlohmann::json::value_t::object: out.open(JsonKind::kObject); return true;
+      default: out.other(); return false;
+    }
+  };
+  struct Frame {
+    const nlohmann::json* container;
+    nlohmann::json::const_iterator at;
+  };
+  std::vector<Frame> stack;
+  if (put(value)) stack.push_back({&value, value.cbegin()});
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.at == f.container->cend()) {
+      out.close();
+      stack.pop_back();
+      continue;
+    }
+    if (f.container->is_object()) out.key(f.at.key());
+    const nlohmann::json& member = *f.at;
+    ++f.at;
+    if (put(member)) stack.push_back({&member, member.cbegin()});
+  }
+  return out;
+}
+
+}  // namespace kqsim::traces

@@ -1,0 +1,36 @@
+// Reading a trace file into JsonNodes straight from nlohmann's SAX events,
+// with no nlohmann DOM: each element of the top-level "steps" array is
+// handed to a sink as soon as it is read, in one JsonNodes reused for every
+// step (issue 14: the replay path), and the rest of the document is kept.
+// Memory stays a small multiple of the file's (issue 13); time is linear.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "traces/json_nodes.hpp"
+
+namespace kqsim::traces {
+
+// Node 0 of `step` is the step's value (not necessarily an object).
+using StepNodesSink = std::function<void(const JsonNodes& step, std::size_t index)>;
+
+struct TraceNodes {
+  JsonNodes doc;                // node 0: the document; "steps" left empty when streamed
+  bool streamed_steps = false;  // there was a top-level "steps" array
+};
+
+// `text` is the file's (read_regular_file), `path` names it in errors.
+// Throws TraceError for what parse_json_object refuses (malformed JSON, a
+// repeated key, a document that is not an object), with the same messages.
+TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink);
+
+// How many steps the text seems to hold: its "op" keys (every step has
+// one; an "op" elsewhere, in a string or a deadlock waiter, only makes it
+// larger, up to what the text could hold). For reserving the steps' vector, so a Step is built in place
+// and never moved as the vector grows; nothing depends on its exactness.
+std::size_t count_op_keys(std::string_view text);
+
+}  // namespace kqsim::traces
