@@ -60,6 +60,8 @@ class Interpreter {
   // Runs every step; `after_step` sees each outcome as it happens. Stops after
   // a step whose process crashed or hung (host backends only).
   std::vector<StepOutcome> run(const std::function<void(const StepOutcome&)>& after_step = {});
+  // The same, keeping no outcome: each lives only while `after_step` sees it.
+  void run_each(const std::function<void(const StepOutcome&)>& after_step);
 
   // The observation in trace form, idents named where a name is bound.
   [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;
@@ -116,10 +118,17 @@ class Interpreter {
     std::map<std::int64_t, std::int64_t> host_fds;
   };
 
+  // procs_.at(name) (std::out_of_range when absent), remembering the last
+  // process found: a step asks for its own process several times.
+  [[nodiscard]] const ProcState& proc_state(const std::string& name) const;
+  ProcState& proc_state(const std::string& name);
+  [[nodiscard]] const ProcState* find_proc(const std::string& name) const;  // nullptr when absent
+
   const traces::Trace& trace_;
   Backend* backend_;
   InterpreterOptions options_;
-  std::map<std::string, ProcState> procs_;
+  std::map<std::string, ProcState> procs_;  // never erased from: pointers to its nodes stay valid
+  mutable const std::pair<const std::string, ProcState>* last_proc_ = nullptr;
   // Processes a step left unbound (a fork the host could not make), with why.
   std::map<std::string, std::string> unbound_procs_;
   // aiocb and list names and their addresses, in order of first mention
