@@ -38,6 +38,22 @@ constexpr std::array<Weighted, 22> kOps{{
     {2, Op::kSetsockopt}, {14, Op::kOpen}, {8, Op::kAioRead},
 }};
 
+constexpr std::uint32_t kOpWeights = [] {
+  std::uint32_t total = 0;
+  for (const Weighted& w : kOps) total += w.weight;
+  return total;
+}();
+
+// kOps laid out by draw: draw r picks the op whose weight's range holds r.
+constexpr std::array<Op, kOpWeights> kOpByDraw = [] {
+  std::array<Op, kOpWeights> ops{};
+  std::size_t r = 0;
+  for (const Weighted& w : kOps) {
+    for (std::uint32_t i = 0; i < w.weight; ++i) ops[r++] = w.op;
+  }
+  return ops;
+}();
+
 constexpr std::array<std::uint32_t, 6> kProcNotes{
     note::kExit, note::kExit | note::kFork, note::kFork | note::kExec, note::kTrack | note::kFork | note::kExit,
     note::kTrack, 0,
@@ -85,16 +101,8 @@ class Generator {
   }
 
  private:
-  Op pick_op() {
-    std::uint32_t total = 0;
-    for (const Weighted& w : kOps) total += w.weight;
-    std::uint64_t r = rng_.below(total);
-    for (const Weighted& w : kOps) {
-      if (r < w.weight) return w.op;
-      r -= w.weight;
-    }
-    return Op::kKevent;
-  }
+  // An op by weight: one draw below the total, looked up in kOpByDraw.
+  Op pick_op() { return kOpByDraw[rng_.below(kOpByDraw.size())]; }
 
   const std::string& pick(const std::vector<std::string>& pool) { return pool[rng_.below(pool.size())]; }
   // A new step at the end of the program, filled in place.
