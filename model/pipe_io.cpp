@@ -18,13 +18,18 @@ std::optional<SysResult> not_a_pipe(const File& f) {
 }  // namespace
 
 SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // what the descriptor is, once known
   // sys_read: a size above IOSIZE_MAX fails before the descriptor is looked
   // at; dofileread returns 0 for an empty request without calling fo_read.
   if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   File& f = files_[e->file];
+  touched_objects_ |= static_cast<std::uint8_t>(f.type == FileType::kSocket ? kSocketObjects
+                                                : f.type == FileType::kVnode ? kVnodeObjects
+                                                : f.type == FileType::kPipe  ? kPipeObjects
+                                                : f.type == FileType::kFifo  ? kPipeObjects | kVnodeObjects
+                                                                             : kAllObjects);
   if (!f.readable) return SysResult::fail(Errno::kEBADF);  // fget_read
   if (nbytes == 0) return SysResult::ok(0);
   if (f.type == FileType::kSocket) return soo_read(f, nbytes);

@@ -90,7 +90,7 @@ void Kernel::unp_connect2(std::uint32_t a, std::uint32_t b) {
 // kern_socketpair: two sockets connected to each other (datagram pairs with
 // soconnect2 both ways).
 PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloexec) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   PipeResult r;
   if (SysResult unsupported = not_modelled(*profile_, type); !unsupported.done()) {
     r.sys = unsupported;
@@ -106,7 +106,7 @@ PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloe
 }
 
 SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec, SocketDomain domain) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   if (SysResult unsupported = not_modelled(*profile_, type); !unsupported.done()) return unsupported;
   if (domain == SocketDomain::kInet && type != SocketType::kStream) {
     return SysResult::unsupported("AF_INET sockets other than SOCK_STREAM (TCP) are not modelled");
@@ -125,7 +125,7 @@ SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec, 
 // uipc_bindat: a socket is bound once; the name must not exist yet, even if
 // the socket that created it has gone (the socket file stays).
 SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -142,7 +142,7 @@ SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
 // listens; the backlog is clamped to somaxconn. listen() again only changes
 // the backlog.
 SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -168,7 +168,7 @@ SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
 // exceeds 3/2 of the backlog), connects to the clone and queues it
 // (solisten_enqueue wakes the listener's readers).
 SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -204,7 +204,7 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
 // cleared) first; accept() gives the new descriptor the listener's
 // O_NONBLOCK (ACCEPT4_INHERIT).
 SysResult Kernel::accept(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -287,7 +287,7 @@ void Kernel::shut_write(std::uint32_t id) {
 // when it answers ENOTCONN. SHUT_RD discards what was buffered
 // (unp_dispose); a stream SHUT_WR is the peer's "cannot receive more".
 SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -313,7 +313,7 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
 // the buffer size, which is 0 on a listener (uipc_listen), so a mark set
 // after listen() is 0 and the connections accepted later get the defaults.
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
