@@ -368,6 +368,7 @@ class Generator {
                                                            ev::kAdd | ev::kDispatch};
     c.flags = kAdd[rng_.below(kAdd.size())];
     c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke);
+    s.changes.reserve(2);
     s.changes.push_back(c);
     if (!dir && rng_.chance(50)) {
       c.filter = rng_.chance(70) ? filt::kRead : filt::kWrite;
@@ -539,6 +540,7 @@ class Generator {
     if (kqs_.empty()) return make_kqueue(s);
     s.fd = Ref{pick(kqs_)};
     std::size_t n = rng_.below(4);
+    s.changes.reserve(n);
     for (std::size_t i = 0; i < n; ++i) s.changes.push_back(make_change());
     s.nevents = rng_.chance(5) ? -1 : static_cast<std::int32_t>(rng_.below(7));
     s.timeout = rng_.chance(75) ? model::Timespec{0, 0} : model::Timespec{0, rng_.between(1, 20) * 1'000'000};

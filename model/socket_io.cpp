@@ -60,6 +60,9 @@ std::uint32_t Kernel::new_socket(SocketType type) {
   so.rcv.hiwat = stream ? profile_->unix_stream_recvspace : profile_->unix_dgram_recvspace;
   so.rcv.lowat = profile_->sock_rcv_lowat;
   so.snd.lowat = std::min(profile_->sock_snd_lowat, so.snd.hiwat);
+  // A Socket's deque makes its move throwing, so growing the vector copies
+  // every socket: room for a program's first few at once.
+  if (sockets_.capacity() == 0) sockets_.reserve(8);
   sockets_.push_back(std::move(so));
   return static_cast<std::uint32_t>(sockets_.size() - 1);
 }

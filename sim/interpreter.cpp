@@ -128,16 +128,16 @@ std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) con
 }
 
 std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
+  const ProcState& ps = proc_state(step.proc);
   if (!ref.is_name()) {
     if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");
     // A number the host returned means the descriptor it returned it for.
-    const auto& host_fds = proc_state(step.proc).host_fds;
-    auto it = host_fds.find(static_cast<std::int64_t>(ref.number()));
-    if (it != host_fds.end()) return static_cast<std::int32_t>(it->second);
+    auto it = ps.host_fds.find(static_cast<std::int64_t>(ref.number()));
+    if (it != ps.host_fds.end()) return static_cast<std::int32_t>(it->second);
     return static_cast<std::int32_t>(ref.number());
   }
-  check_bound(step, ref.name());
-  auto fd = proc_state(step.proc).names.lookup(ref.name());
+  if (!ps.unbound.empty() || !unbound_procs_.empty()) check_bound(step, ref.name());
+  auto fd = ps.names.lookup(ref.name());
   if (!fd) fail(step, field, "descriptor name '" + ref.name() + "' is not bound in process '" + step.proc + "'");
   return static_cast<std::int32_t>(*fd);
 }

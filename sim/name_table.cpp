@@ -24,6 +24,10 @@ void NameTable::bind(const std::string& name, std::int64_t fd) {
     bindings_[i].seq = next_seq_++;
     return;
   }
+  if (bindings_.empty()) {  // most programs name fewer; growing moves every name
+    hashes_.reserve(16);
+    bindings_.reserve(16);
+  }
   hashes_.push_back(h);
   bindings_.push_back(Binding{name, fd, next_seq_++});
 }
