@@ -100,3 +100,32 @@ TEST_F(NarrowedObjectChecks, VnodesOnlyAfterCallsThatMayChangeThem) {
 }  // namespace
 }  // namespace testing
 }  // namespace kqsim::model
+
+namespace kqsim::model::testing {
+namespace {
+
+// A write checks what its descriptor is; one that fails with EPIPE (SIGPIPE
+// may end the writer) checks every kind.
+TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
+  const auto fds = new_pipe();
+  const int file = open_file("f");
+  k.clear_touched();
+  ASSERT_EQ(k.write(pid, fds[1], 3).ret, 3);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kPipeObjects);
+  k.clear_touched();
+  ASSERT_EQ(k.write(pid, file, 3).ret, 3);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kVnodeObjects);
+  ++Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(k.write(pid, file, 3).ret, 3);
+  auto words = touched_check();
+  --Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
+  ASSERT_EQ(k.close(pid, fds[0]).err, Errno::kNone);
+  k.clear_touched();
+  EXPECT_EQ(k.write(pid, fds[1], 3).err, Errno::kEPIPE);  // the read end is gone (pipe_write)
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
