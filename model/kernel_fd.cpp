@@ -147,12 +147,13 @@ SysResult Kernel::close_fd(Process& p, std::int32_t fd) {
 void Kernel::closef(Process& p, std::int32_t fd) { fdrop(p.fds.release(fd).file); }
 
 SysResult Kernel::close(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  // Objects change only when a file's last reference goes: fdrop says so.
+  SyscallScope scope(*this, 0U);
   return close_fd(proc(pid), fd);
 }
 
 SysResult Kernel::dup(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // a new reference to a file, no object changed
   Process& p = proc(pid);
   const FdEntry* e = p.fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);

@@ -129,3 +129,28 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
 
 }  // namespace
 }  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// dup and a close that leaves the file open change no object; the close of
+// the last reference closes the file (fdrop) and checks every kind, and a
+// pipe broken on purpose is caught then.
+TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
+  const auto fds = new_pipe();
+  k.clear_touched();
+  const auto copy = static_cast<std::int32_t>(k.dup(pid, fds[0]).ret);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  ASSERT_EQ(k.close(pid, copy).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  Access::pipe_end(k, 0, 1).buffered = Access::pipe_end(k, 0, 1).buffer_size + 1;
+  ASSERT_EQ(k.close(pid, fds[0]).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  auto words = touched_check();
+  Access::pipe_end(k, 0, 1).buffered = 0;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("holds more than its buffer"), std::string::npos) << words[0];
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
