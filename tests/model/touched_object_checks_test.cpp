@@ -154,3 +154,38 @@ TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
 
 }  // namespace
 }  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// A sleep fires timers (knotes only) unless aio requests wait for the
+// daemons, which it runs (every kind then, as kevent does).
+TEST_F(NarrowedObjectChecks, SleepChecksObjectsOnlyWhenAioRequestsWait) {
+  const int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 5));
+  k.clear_touched();
+  ASSERT_EQ(k.sleep(10'000'000).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  EXPECT_FALSE(k.touched().empty()) << "the timer's knote fired";
+  k.clear_touched();
+
+  const int fd = open_file("f");
+  AioCall c;
+  c.op = AioOp::kRead;
+  c.cb.addr = 0x1000;
+  c.cb.fildes = fd;
+  c.cb.nbytes = 1;
+  c.cb.defer = true;  // queued for the daemons
+  ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  k.clear_touched();
+  ++Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(k.sleep(1).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  auto words = touched_check();
+  --Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
