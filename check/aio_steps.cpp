@@ -85,12 +85,12 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
     out.push_back(open_target(rng, fresh, fd));
     Step s = aio_step(rng.chance(50) ? Op::kAioRead : Op::kAioWrite);
     s.aio->cb = request(rng, fresh, kqs, fd);
-    out.push_back(s);
+    out.push_back(std::move(s));
     if (fd.is_name() && rng.chance(20)) {
       Step close;
       close.op = Op::kClose;
       close.fd = fd;
-      out.push_back(close);
+      out.push_back(std::move(close));
     }
   } else if (what == 3) {  // lio_listio
     Ref fd{std::uint64_t{0}};
@@ -109,7 +109,7 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       static constexpr std::array<std::int32_t, 4> kOpcodes{model::lio::kRead, model::lio::kWrite, model::lio::kWrite,
                                                             model::lio::kNop};
       q.opcode = kOpcodes[rng.below(kOpcodes.size())];
-      s.aio->entries.push_back(q);
+      s.aio->entries.push_back(std::move(q));
     }
     if (!kqs.empty() && rng.chance(70)) {
       traces::AioSigevent sig;
@@ -119,21 +119,21 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       sig.udata = rng.below(4);
       s.aio->sig = sig;
     }
-    out.push_back(s);
+    out.push_back(std::move(s));
   } else if (what <= 5 || (!aio_run_ && !(what == 6 && !files_.empty()))) {  // without aio_run: its share too
     Step s = aio_step(rng.chance(50) ? Op::kAioError : Op::kAioReturn);
     s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(s);
+    out.push_back(std::move(s));
   } else if (what == 6 && !files_.empty()) {
     Step s = aio_step(Op::kAioCancel);
     s.aio->cb.fd = Ref{pick(rng, files_)};
     s.aio->has_fd = true;
     if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(s);
+    out.push_back(std::move(s));
   } else {
     Step s = aio_step(Op::kAioRun);
     if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(s);
+    out.push_back(std::move(s));
   }
 }
 

@@ -27,7 +27,7 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   std::optional<Failure> failure;
   std::size_t next_step = 0;  // the step an invariant broken inside a call belongs to
   try {
-    interp.run([&](const sim::StepOutcome& o) {
+    interp.run_each([&](const sim::StepOutcome& o) {
       next_step = o.step->index + 1;
       if (observed != nullptr) observed->push_back(interp.to_observed(o));
       if (failure) return;

@@ -367,13 +367,14 @@ void check_aio(const Kernel& k, Report& out) {
   }
 }
 
-// The checks whose cost does not grow with the number of knotes.
-void check_objects(const Kernel& kernel, InvariantScratch& s, Report& out) {
-  if (!out.stop()) check_pipes(kernel, out);
-  if (!out.stop()) check_sockets(kernel, out);
-  if (!out.stop()) check_processes(kernel, out);
-  if (!out.stop()) check_vnodes(kernel, s, out);
-  if (!out.stop()) check_aio(kernel, out);
+// The checks whose cost does not grow with the number of knotes, of the
+// kinds of objects named (Kernel::ObjectKind bits).
+void check_objects(const Kernel& kernel, InvariantScratch& s, Report& out, unsigned kinds = Kernel::kAllObjects) {
+  if (!out.stop() && (kinds & Kernel::kPipeObjects) != 0) check_pipes(kernel, out);
+  if (!out.stop() && (kinds & Kernel::kSocketObjects) != 0) check_sockets(kernel, out);
+  if (!out.stop() && (kinds & Kernel::kProcessObjects) != 0) check_processes(kernel, out);
+  if (!out.stop() && (kinds & Kernel::kVnodeObjects) != 0) check_vnodes(kernel, s, out);
+  if (!out.stop() && (kinds & Kernel::kAioObjects) != 0) check_aio(kernel, out);
 }
 
 void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
@@ -393,7 +394,8 @@ void check_all(const Kernel& kernel, InvariantScratch& s, Report& out) {
 // touched (in the queue exactly when KN_QUEUED, linked consistently, the
 // queue's length its count of queued knotes only for a queue walked in
 // full by check_all), the closed kqueues among theirs, and the object checks
-// only when a call may have changed an object (Kernel::objects_touched).
+// only when a call may have changed an object (Kernel::objects_touched), of
+// the kinds it may have changed (Kernel::touched_object_kinds).
 // Left to check_all: knlist membership, file reference counts and
 // kq_ncallouts, which need every knote.
 void check_touched(const Kernel& kernel, InvariantScratch& s, Report& out) {
@@ -418,7 +420,7 @@ void check_touched(const Kernel& kernel, InvariantScratch& s, Report& out) {
   for (std::size_t i = 0; i < kqs.size(); ++i) {
     if (kqs[i].closed() && kqs[i].knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(i) + " still has knotes"; });
   }
-  check_objects(kernel, s, out);
+  check_objects(kernel, s, out, kernel.touched_object_kinds());
 }
 
 }  // namespace

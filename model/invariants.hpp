@@ -29,7 +29,8 @@ bool invariants_hold(const Kernel& kernel, InvariantScratch& scratch);
 // What a call can have broken, at a cost in proportion to what it touched
 // (the knotes Kernel::touched() lists since the last clear_touched and their
 // places in their queues; the objects that are not knotes only when
-// Kernel::objects_touched()) rather than to every registered knote or
+// Kernel::objects_touched(), and only of the kinds it names,
+// Kernel::touched_object_kinds()) rather than to every registered knote or
 // pending event: kqreplay's default after each call. Knlist
 // membership, file reference counts and kq_ncallouts need every knote and
 // are left to check_invariants (kqreplay --full-checks, the tests, the

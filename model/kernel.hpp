@@ -230,11 +230,27 @@ class Kernel {
   // files, kqueues closing): every system call but kevent, and a kevent
   // that closed a file or ran the aio daemons. The touched check looks at
   // those objects only then.
-  [[nodiscard]] bool objects_touched() const { return objects_touched_; }
+  [[nodiscard]] bool objects_touched() const { return touched_objects_ != 0; }
+  // Which kinds of objects those were: the touched check walks only these.
+  // Most calls may change any (kAllObjects); a few name what they reach
+  // (pipe(2) its pipes, the socket calls their sockets, read(2) what its
+  // descriptor is), and a file closed on the way adds every kind (fdrop).
+  enum ObjectKind : std::uint8_t {
+    kPipeObjects = 1,
+    kSocketObjects = 2,
+    kProcessObjects = 4,  // processes and process descriptors
+    kVnodeObjects = 8,    // vnodes, the namespace, FIFO counts
+    kAioObjects = 16,
+    kKqueueObjects = 32,  // kqueues closing
+    kAllObjects = 63,
+  };
+  [[nodiscard]] std::uint8_t touched_object_kinds() const { return touched_objects_; }
   void clear_touched() {
     touched_.clear();
-    objects_touched_ = false;
+    touched_objects_ = 0;
   }
+  // For tests of the invariant checks (tests/model): breaks the state on purpose.
+  friend struct InvariantTestAccess;
 
  private:
   struct RegisterOutcome {
@@ -249,8 +265,10 @@ class Kernel {
    public:
     enum Reach { kAnything, kKnotesOnly };  // see objects_touched()
     explicit SyscallScope(Kernel& k, Reach reach = kAnything) : k_(k) {
-      if (reach == kAnything) k_.objects_touched_ = true;
+      if (reach == kAnything) k_.touched_objects_ = kAllObjects;
     }
+    // A call that can change only these kinds of objects (and knotes).
+    SyscallScope(Kernel& k, unsigned kinds) : k_(k) { k_.touched_objects_ |= static_cast<std::uint8_t>(kinds); }
     ~SyscallScope() {
       if (!k_.pending_kqueue_tasks_.empty()) k_.run_kqueue_tasks();
     }
@@ -544,7 +562,7 @@ class Kernel {
   std::vector<AioLio> aio_lios_;   // every aioliojob ever made; freed ones stay, not live
   std::vector<std::uint32_t> aio_queue_;  // aio_jobs: queued for a daemon, oldest first
   bool track_touched_ = false;
-  bool objects_touched_ = false;   // see objects_touched
+  std::uint8_t touched_objects_ = 0;  // ObjectKind bits: see objects_touched
   std::vector<KnoteRef> touched_;  // see set_touch_tracking
 };
 

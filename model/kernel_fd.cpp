@@ -70,7 +70,7 @@ void Kernel::fdrop(FileIndex file) {
   File& f = files_[file];
   assert(f.refcount > 0);
   if (--f.refcount > 0) return;
-  objects_touched_ = true;  // a kevent dropping a file's last knote closes it
+  touched_objects_ = kAllObjects;  // a kevent dropping a file's last knote closes it
   f.closed = true;
   if (f.type == FileType::kPipe) pipe_close(f.object);
   if (f.type == FileType::kKqueue) kqueue_close(f.object);
@@ -80,7 +80,7 @@ void Kernel::fdrop(FileIndex file) {
 }
 
 SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kKqueueObjects);  // a new kqueue and its file
   // Before 14.0 there is no syscall 583: nosys() answers ENOSYS (and posts
   // SIGSYS, which the model does not: kqrecord ignores SIGSYS around the call,
   // so a recording on 13.2 shows ENOSYS - traces/recorded/freebsd-13.2,
@@ -101,7 +101,7 @@ SysResult Kernel::kqueue(Pid pid, std::uint32_t flags) {
 }
 
 PipeResult Kernel::pipe(Pid pid, bool nonblock, bool cloexec) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kPipeObjects);
   Process& p = proc(pid);
   auto pair = static_cast<std::uint32_t>(pipes_.size());
   PipePair pp;
@@ -147,12 +147,13 @@ SysResult Kernel::close_fd(Process& p, std::int32_t fd) {
 void Kernel::closef(Process& p, std::int32_t fd) { fdrop(p.fds.release(fd).file); }
 
 SysResult Kernel::close(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  // Objects change only when a file's last reference goes: fdrop says so.
+  SyscallScope scope(*this, 0U);
   return close_fd(proc(pid), fd);
 }
 
 SysResult Kernel::dup(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // a new reference to a file, no object changed
   Process& p = proc(pid);
   const FdEntry* e = p.fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
@@ -194,7 +195,7 @@ SysResult Kernel::fcntl_getfd(Pid pid, std::int32_t fd) {
 SysResult Kernel::fcntl_setfd(Pid pid, std::int32_t fd, std::int32_t fd_flags) {
   FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
-  objects_touched_ = true;
+  touched_objects_ = kAllObjects;
   e->cloexec = (fd_flags & kFdCloexec) != 0;
   return SysResult::ok(0);
 }

@@ -17,14 +17,31 @@ std::optional<SysResult> not_a_pipe(const File& f) {
 
 }  // namespace
 
+namespace {
+
+// What reading or writing a file may change, for the touched checks
+// (Kernel::touched_object_kinds): a FIFO is a pipe behind a vnode.
+std::uint8_t objects_of(const File& f) {
+  switch (f.type) {
+    case FileType::kSocket: return Kernel::kSocketObjects;
+    case FileType::kVnode: return Kernel::kVnodeObjects;
+    case FileType::kPipe: return Kernel::kPipeObjects;
+    case FileType::kFifo: return Kernel::kPipeObjects | Kernel::kVnodeObjects;
+    default: return Kernel::kAllObjects;
+  }
+}
+
+}  // namespace
+
 SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // what the descriptor is, once known
   // sys_read: a size above IOSIZE_MAX fails before the descriptor is looked
   // at; dofileread returns 0 for an empty request without calling fo_read.
   if (nbytes < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   File& f = files_[e->file];
+  touched_objects_ |= objects_of(f);
   if (!f.readable) return SysResult::fail(Errno::kEBADF);  // fget_read
   if (nbytes == 0) return SysResult::ok(0);
   if (f.type == FileType::kSocket) return soo_read(f, nbytes);
@@ -54,6 +71,7 @@ SysResult Kernel::file_write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   File& f = files_[e->file];
+  touched_objects_ |= objects_of(f);
   if (!f.writable) return SysResult::fail(Errno::kEBADF);  // fget_write
   if (f.type == FileType::kSocket) return soo_write(f, nbytes);
   if (f.type == FileType::kVnode) return vn_write(f, nbytes);
@@ -90,9 +108,10 @@ SysResult Kernel::file_write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
 // A process whose SIGPIPE is ignored (every process of a trace starts so:
 // kernel_fd.cpp) only sees the EPIPE; EVFILT_SIGNAL hears of it either way.
 SysResult Kernel::write(Pid pid, std::int32_t fd, std::int64_t nbytes) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // what the descriptor is (file_write), or anything a signal does
   SysResult r = file_write(pid, fd, nbytes);
   if (r.err == Errno::kEPIPE) {
+    touched_objects_ = kAllObjects;  // SIGPIPE may end the process
     SysResult sig = psignal(proc(pid), sig::kPipe);
     if (!sig.done()) return sig;
   }

@@ -67,7 +67,7 @@ std::bitset<sig::kMax + 1> Kernel::take_handlers_due(Pid pid) {
 }
 
 SysResult Kernel::sigaction(Pid pid, std::int32_t signo, SignalAction action) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kProcessObjects);  // a disposition; nothing is delivered
   Process& p = proc(pid);
   if (!valid(signo) || unstoppable(signo)) return SysResult::fail(Errno::kEINVAL);
   p.actions[static_cast<std::size_t>(signo)] = action;

@@ -60,6 +60,9 @@ std::uint32_t Kernel::new_socket(SocketType type) {
   so.rcv.hiwat = stream ? profile_->unix_stream_recvspace : profile_->unix_dgram_recvspace;
   so.rcv.lowat = profile_->sock_rcv_lowat;
   so.snd.lowat = std::min(profile_->sock_snd_lowat, so.snd.hiwat);
+  // A Socket's deque makes its move throwing, so growing the vector copies
+  // every socket: room for a program's first few at once.
+  if (sockets_.capacity() == 0) sockets_.reserve(8);
   sockets_.push_back(std::move(so));
   return static_cast<std::uint32_t>(sockets_.size() - 1);
 }
@@ -90,7 +93,7 @@ void Kernel::unp_connect2(std::uint32_t a, std::uint32_t b) {
 // kern_socketpair: two sockets connected to each other (datagram pairs with
 // soconnect2 both ways).
 PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloexec) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   PipeResult r;
   if (SysResult unsupported = not_modelled(*profile_, type); !unsupported.done()) {
     r.sys = unsupported;
@@ -106,7 +109,7 @@ PipeResult Kernel::socketpair(Pid pid, SocketType type, bool nonblock, bool cloe
 }
 
 SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec, SocketDomain domain) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   if (SysResult unsupported = not_modelled(*profile_, type); !unsupported.done()) return unsupported;
   if (domain == SocketDomain::kInet && type != SocketType::kStream) {
     return SysResult::unsupported("AF_INET sockets other than SOCK_STREAM (TCP) are not modelled");
@@ -125,7 +128,7 @@ SysResult Kernel::socket(Pid pid, SocketType type, bool nonblock, bool cloexec, 
 // uipc_bindat: a socket is bound once; the name must not exist yet, even if
 // the socket that created it has gone (the socket file stays).
 SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -142,7 +145,7 @@ SysResult Kernel::bind(Pid pid, std::int32_t fd, std::string_view name) {
 // listens; the backlog is clamped to somaxconn. listen() again only changes
 // the backlog.
 SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -168,7 +171,7 @@ SysResult Kernel::listen(Pid pid, std::int32_t fd, std::int32_t backlog) {
 // exceeds 3/2 of the backlog), connects to the clone and queues it
 // (solisten_enqueue wakes the listener's readers).
 SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -204,7 +207,7 @@ SysResult Kernel::connect(Pid pid, std::int32_t fd, std::string_view name) {
 // cleared) first; accept() gives the new descriptor the listener's
 // O_NONBLOCK (ACCEPT4_INHERIT).
 SysResult Kernel::accept(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -293,7 +296,7 @@ void Kernel::shut_write(std::uint32_t id) {
 // when it answers ENOTCONN. SHUT_RD discards what was buffered
 // (unp_dispose); a stream SHUT_WR is the peer's "cannot receive more".
 SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);
@@ -319,7 +322,7 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
 // the buffer size, which is 0 on a listener (uipc_listen), so a mark set
 // after listen() is 0 and the connections accepted later get the defaults.
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   Socket* so = &sock(id);

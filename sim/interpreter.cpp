@@ -1,6 +1,10 @@
 #include "sim/interpreter.hpp"
 
+#include <charconv>
 #include <climits>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
 
 #include "model/kernel.hpp"
 #include "model/kqueue.hpp"
@@ -32,6 +36,25 @@ class BackendSwap {
   Backend* saved_;
 };
 
+// "changes[i].ident", for messages, in a buffer of its own: made for every
+// change a kevent step names, so no std::string (it would not fit inline).
+class ChangeField {
+ public:
+  explicit ChangeField(std::size_t i) {
+    constexpr std::string_view kHead = "changes[";
+    constexpr std::string_view kTail = "].ident";
+    char* p = buf_;
+    std::memcpy(p, kHead.data(), kHead.size());
+    p = std::to_chars(p + kHead.size(), buf_ + sizeof buf_ - kTail.size() - 1, i).ptr;
+    std::memcpy(p, kTail.data(), kTail.size());
+    p[kTail.size()] = '\0';
+  }
+  [[nodiscard]] const char* c_str() const { return buf_; }
+
+ private:
+  char buf_[48];
+};
+
 bool host_failed(const traces::Observed& o) {
   return o.errno_name.has_value() || (o.ret.pid_of.empty() && o.ret.max < 0);
 }
@@ -60,7 +83,7 @@ Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, const Int
 }
 
 void Interpreter::check_bound(const Step& step, const std::string& name) const {
-  const auto& unbound = procs_.at(step.proc).unbound;
+  const auto& unbound = proc_state(step.proc).unbound;
   auto it = unbound.find(name);
   if (it != unbound.end()) throw SkipStep{"needs '" + name + "', left unbound: " + it->second};
   auto p = unbound_procs_.find(name);
@@ -71,8 +94,26 @@ void Interpreter::fail(const Step& step, const std::string& field, const std::st
   throw traces::TraceError(trace_.path, step.index, field, message);
 }
 
-const NameTable& Interpreter::names(const std::string& proc) const { return procs_.at(proc).names; }
-ProcId Interpreter::proc_id(const std::string& proc) const { return procs_.at(proc).id; }
+const Interpreter::ProcState* Interpreter::find_proc(const std::string& name) const {
+  if (last_proc_ != nullptr && last_proc_->first == name) return &last_proc_->second;
+  auto it = procs_.find(name);
+  if (it == procs_.end()) return nullptr;
+  last_proc_ = &*it;
+  return &it->second;
+}
+
+const Interpreter::ProcState& Interpreter::proc_state(const std::string& name) const {
+  const ProcState* p = find_proc(name);
+  if (p == nullptr) throw std::out_of_range("no process named " + name);
+  return *p;
+}
+
+Interpreter::ProcState& Interpreter::proc_state(const std::string& name) {
+  return const_cast<ProcState&>(std::as_const(*this).proc_state(name));
+}
+
+const NameTable& Interpreter::names(const std::string& proc) const { return proc_state(proc).names; }
+ProcId Interpreter::proc_id(const std::string& proc) const { return proc_state(proc).id; }
 
 bool Interpreter::proc_alive(const std::string& proc) const {
   auto it = procs_.find(proc);
@@ -87,16 +128,16 @@ std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) con
 }
 
 std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
+  const ProcState& ps = proc_state(step.proc);
   if (!ref.is_name()) {
     if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");
     // A number the host returned means the descriptor it returned it for.
-    const auto& host_fds = procs_.at(step.proc).host_fds;
-    auto it = host_fds.find(static_cast<std::int64_t>(ref.number()));
-    if (it != host_fds.end()) return static_cast<std::int32_t>(it->second);
+    auto it = ps.host_fds.find(static_cast<std::int64_t>(ref.number()));
+    if (it != ps.host_fds.end()) return static_cast<std::int32_t>(it->second);
     return static_cast<std::int32_t>(ref.number());
   }
-  check_bound(step, ref.name());
-  auto fd = procs_.at(step.proc).names.lookup(ref.name());
+  if (!ps.unbound.empty() || !unbound_procs_.empty()) check_bound(step, ref.name());
+  auto fd = ps.names.lookup(ref.name());
   if (!fd) fail(step, field, "descriptor name '" + ref.name() + "' is not bound in process '" + step.proc + "'");
   return static_cast<std::int32_t>(*fd);
 }
@@ -136,7 +177,7 @@ std::optional<std::string> Interpreter::aiocb_name(std::uint64_t addr) const {
 // descriptor, a signal, or a process.
 std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, model::FilterId filter) const {
   if (!ref.is_name()) {
-    const auto& host_fds = procs_.at(step.proc).host_fds;
+    const auto& host_fds = proc_state(step.proc).host_fds;
     auto it = model::filter_is_fd_based(filter) ? host_fds.find(static_cast<std::int64_t>(ref.number())) : host_fds.end();
     return it != host_fds.end() ? static_cast<std::uint64_t>(it->second) : ref.number();
   }
@@ -147,7 +188,7 @@ std::uint64_t Interpreter::resolve_observed(const Step& step, const Ref& ref, mo
     if (aiocbs_.count(ref.name()) == 0) fail(step, "observed", "aiocb name '" + ref.name() + "' was never submitted");
     return aiocb_addr(ref);
   }
-  if (auto fd = procs_.at(step.proc).names.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
+  if (auto fd = proc_state(step.proc).names.lookup(ref.name())) return static_cast<std::uint64_t>(*fd);
   if (auto signo = model::signal_from_name(ref.name())) return static_cast<std::uint64_t>(*signo);
   if (proc != procs_.end()) return static_cast<std::uint64_t>(proc->second.id);
   fail(step, "observed", "name '" + ref.name() + "' is not bound");
@@ -220,44 +261,45 @@ StepOutcome Interpreter::run_step(const Step& step) {
 
 StepOutcome Interpreter::play_step(const Step& step) {
   if (unbound_procs_.count(step.proc) != 0) throw SkipStep{"process '" + step.proc + "' left unbound: " + unbound_procs_.at(step.proc)};
-  auto it = procs_.find(step.proc);
-  if (it == procs_.end()) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
-  if (!it->second.alive) fail(step, "proc", "process '" + step.proc + "' has exited");
+  const ProcState* proc = find_proc(step.proc);
+  if (proc == nullptr) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
+  if (!proc->alive) fail(step, "proc", "process '" + step.proc + "' has exited");
   const bool follow = options_.follow_observed && step.observed.has_value();
   if (follow && (step.observed->unsupported || step.observed->crash || step.observed->hang)) {
-    return run_not_on_host(step, it->second.id);
+    return run_not_on_host(step, proc->id);
   }
-  CallResult r = call(step, it->second.id);
-  const std::string detail = r.detail.empty() ? std::string(r.sys.detail) : r.detail;
+  CallResult r = call(step, proc->id);
+  // Made only when a message needs it.
+  auto detail = [&r] { return r.detail.empty() ? std::string(r.sys.detail) : r.detail; };
   if (r.crash || r.hang) return failed_step(step, r);
   // A recorded hang and a model that says "never completes" agree.
   if (r.sys.completion == model::Completion::kBlockedForever && step.observed && step.observed->hang) {
-    r.hang = detail;
+    r.hang = detail();
     return failed_step(step, r);
   }
   StepOutcome outcome;
   outcome.step = &step;
   if (r.sys.completion == model::Completion::kBlockedForever) {
-    if (!follow) fail(step, "op", "this step can never complete: " + detail);
+    if (!follow) fail(step, "op", "this step can never complete: " + detail());
     // The host returned where this backend would wait forever: the states
     // parted earlier; nothing this step would bind can be followed.
     outcome.compared = true;
-    outcome.divergences.push_back({traces::DivergenceKind::kHang, "returns", "waits forever: " + detail, "", 0,
-                                   "returns", "waits forever: " + detail, nullptr});
+    outcome.divergences.push_back({traces::DivergenceKind::kHang, "returns", "waits forever: " + detail(), "", 0,
+                                   "returns", "waits forever: " + detail(), nullptr});
     unbind_results(step, "step " + std::to_string(step.index) + " would wait forever on the " + std::string(backend_->name()));
     return outcome;
   }
   const bool unsupported = r.sys.completion == model::Completion::kUnsupported;
   const bool expected_unsupported = step.observed && step.observed->unsupported;
   if (unsupported && !options_.unsupported_is_observation && !expected_unsupported) {
-    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_->name()) + ": " + detail);
+    throw UnsupportedStep(trace_.path, step.index, "op", "not supported by the " + std::string(backend_->name()) + ": " + detail());
   }
   if (unsupported) unbind_results(step, "step " + std::to_string(step.index) + " is not supported by the " + std::string(backend_->name()));
   else if (follow) follow_bindings(step, r);
   else bind_results(step, r);
   for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
   outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
-  if (unsupported) outcome.actual.unsupported = detail;
+  if (unsupported) outcome.actual.unsupported = detail();
   outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {
     outcome.compared = true;
@@ -340,7 +382,7 @@ void Interpreter::follow_bindings(const Step& step, const CallResult& r) {
     CallResult as_host = CallResult::of(model::SysResult::fail(model::errno_from_name(o.errno_name.value_or("EINVAL")).value_or(model::Errno::kEINVAL)));
     if (step.op == Op::kFork || step.op == Op::kPdfork) {
       unbind_results(step, "step " + std::to_string(step.index) + " failed on the host");
-      if (step.op == Op::kPdfork) procs_.at(step.proc).names.bind(step.as[1], -1);
+      if (step.op == Op::kPdfork) proc_state(step.proc).names.bind(step.as[1], -1);
       return;
     }
     as_host.sys.ret = -1;
@@ -354,7 +396,7 @@ void Interpreter::follow_bindings(const Step& step, const CallResult& r) {
   }
   bind_results(step, r);
   if (!model_failed && traces::returns_descriptor(step.op) && o.ret.pid_of.empty() && o.ret.exact()) {
-    procs_.at(step.proc).host_fds[o.ret.min] = r.sys.ret;
+    proc_state(step.proc).host_fds[o.ret.min] = r.sys.ret;
   }
 }
 
@@ -370,7 +412,7 @@ void Interpreter::unbind_results(const Step& step, const std::string& why) {
 // The implementation under test crashed or hung at this step: an observation
 // of its own, compared as such; the process is gone or stuck for good.
 StepOutcome Interpreter::failed_step(const Step& step, const CallResult& r) {
-  procs_.at(step.proc).alive = false;
+  proc_state(step.proc).alive = false;
   StepOutcome outcome;
   outcome.step = &step;
   outcome.actual.crash = r.crash;
@@ -444,8 +486,7 @@ CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
   changes.reserve(step.changes.size());
   for (std::size_t i = 0; i < step.changes.size(); ++i) {
     const traces::Change& c = step.changes[i];
-    std::string field = "changes[" + std::to_string(i) + "].ident";
-    std::uint64_t ident = c.ident.is_name() ? ident_of(step, c.ident, c.filter, field.c_str()) : c.ident.number();
+    std::uint64_t ident = c.ident.is_name() ? ident_of(step, c.ident, c.filter, ChangeField(i).c_str()) : c.ident.number();
     changes.push_back(model::KEvent{ident, c.filter, c.flags, c.fflags, c.data, c.udata});
   }
   return backend_->kevent(p, fd_of(step, step.fd, "kq"), changes, step.nevents, step.timeout);
@@ -558,7 +599,7 @@ CallResult Interpreter::call_aio(const Step& step, ProcId p) {
 // Names are bound to what the call returned, -1 for a failed call, as a C
 // variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
-  ProcState& ps = procs_.at(step.proc);
+  ProcState& ps = proc_state(step.proc);
   for (std::size_t i = 0; i < step.as.size(); ++i) {
     if ((step.op == Op::kFork || step.op == Op::kPdfork) && i == 0) unbound_procs_.erase(step.as[0]);
     else ps.unbound.erase(step.as[i]);
@@ -588,7 +629,7 @@ void Interpreter::bind_results(const Step& step, const CallResult& r) {
 }
 
 void Interpreter::bind_child(const Step& step, ProcId child, const NameTable& names) {
-  const ProcState& parent = procs_.at(step.proc);
+  const ProcState& parent = proc_state(step.proc);
   procs_[step.as[0]] = ProcState{child, true, names, parent.unbound, parent.host_fds};
 }
 
@@ -611,7 +652,7 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
   const Op op = outcome.step->op;
   o.ret = pid_or_value(outcome.actual.ret, op == Op::kFork || op == Op::kPdfork || op == Op::kWait);
   if (outcome.actual.err != model::Errno::kNone) o.errno_name = std::string(model::errno_name(outcome.actual.err));
-  const NameTable& table = procs_.at(outcome.step->proc).names;
+  const NameTable& table = proc_state(outcome.step->proc).names;
   // A trace that declares its events' order no part of the behaviour (the
   // kernel's threads race to queue them) keeps saying so: the recording
   // lists the events in the order seen, and a diff does not compare it.

@@ -122,10 +122,17 @@ class Interpreter {
     std::map<std::int64_t, std::int64_t> host_fds;
   };
 
+  // procs_.at(name) (std::out_of_range when absent), remembering the last
+  // process found: a step asks for its own process several times.
+  [[nodiscard]] const ProcState& proc_state(const std::string& name) const;
+  ProcState& proc_state(const std::string& name);
+  [[nodiscard]] const ProcState* find_proc(const std::string& name) const;  // nullptr when absent
+
   const traces::Trace& trace_;
   Backend* backend_;
   InterpreterOptions options_;
-  std::map<std::string, ProcState> procs_;
+  std::map<std::string, ProcState> procs_;  // never erased from: pointers to its nodes stay valid
+  mutable const std::pair<const std::string, ProcState>* last_proc_ = nullptr;
   // Processes a step left unbound (a fork the host could not make), with why.
   std::map<std::string, std::string> unbound_procs_;
   // aiocb and list names and their addresses, in order of first mention

@@ -1,0 +1,191 @@
+// The touched invariant check walks only the kinds of objects a call may
+// have changed (Kernel::touched_object_kinds): a pipe(2) its pipes, a socket
+// call its sockets, read(2) what its descriptor is. Each test breaks an
+// object on purpose (InvariantTestAccess) and shows that the narrowed check
+// still catches it after a call of that kind, and that a call closing a file
+// on the way widens the check to every kind. The broken states are ones the
+// full check (check_invariants) reports, so the tests end by repairing them.
+#include "model/invariants.hpp"
+#include "tests/model/kernel_fixture.hpp"
+
+namespace kqsim::model {
+
+struct InvariantTestAccess {
+  static PipeEnd& pipe_end(Kernel& k, std::uint32_t pair, int side) { return k.pipes_[pair].ends[side]; }
+  static Socket& socket(Kernel& k, std::uint32_t id) { return k.sockets_[id]; }
+  static Vnode& vnode(Kernel& k, std::uint32_t id) { return k.vnodes_[id]; }
+};
+
+namespace testing {
+namespace {
+
+using Access = InvariantTestAccess;
+
+class NarrowedObjectChecks : public KernelTest {
+ protected:
+  void SetUp() override { k.set_touch_tracking(true); }
+  std::vector<std::string> touched_check() {
+    auto words = check_touched_invariants(k, scratch);
+    k.clear_touched();
+    return words;
+  }
+  InvariantScratch scratch;
+};
+
+// check_pipes: a pipe end never holds more than its buffer.
+TEST_F(NarrowedObjectChecks, PipeCallStillChecksPipes) {
+  new_pipe();
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kPipeObjects);
+  k.clear_touched();
+  PipeEnd& e = Access::pipe_end(k, 0, 0);
+  e.buffered = e.buffer_size + 1;
+  EXPECT_EQ(touched_check().size(), 0U) << "nothing was called since the check cleared";
+  new_pipe();
+  auto words = touched_check();
+  Access::pipe_end(k, 0, 0).buffered = 0;  // the second pipe may have moved the first
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("pipe#0 holds more than its buffer"), std::string::npos) << words[0];
+}
+
+// A read of a pipe checks pipes; the same broken pipe is caught.
+TEST_F(NarrowedObjectChecks, ReadOfAPipeChecksPipes) {
+  const auto fds = new_pipe();
+  k.clear_touched();
+  PipeEnd& e = Access::pipe_end(k, 0, 1);
+  e.buffered = e.buffer_size + 1;
+  EXPECT_EQ(k.read(pid, fds[0], 1).err, Errno::kEAGAIN);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kPipeObjects);
+  auto words = touched_check();
+  e.buffered = 0;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("holds more than its buffer"), std::string::npos) << words[0];
+}
+
+// check_sockets: a connected stream's peer link is symmetric.
+TEST_F(NarrowedObjectChecks, SocketCallStillChecksSockets) {
+  ASSERT_EQ(k.socketpair(pid, SocketType::kStream, true, false).sys.err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kSocketObjects);
+  k.clear_touched();
+  const std::uint32_t peer = Access::socket(k, 0).peer;
+  Access::socket(k, 0).peer = 0;  // itself: its peer's peer is no longer it
+  ASSERT_EQ(k.socketpair(pid, SocketType::kStream, true, false).sys.err, Errno::kNone);
+  auto words = touched_check();
+  Access::socket(k, 0).peer = peer;  // the second pair may have moved the first
+  ASSERT_FALSE(words.empty());
+  EXPECT_NE(words[0].find("peer link is not symmetric"), std::string::npos) << words[0];
+}
+
+// A vnode's link count that disagrees with the namespace is not looked at
+// after a pipe(2), which cannot change one, but is after a read of a file,
+// and after a close (which may drop any object: every kind).
+TEST_F(NarrowedObjectChecks, VnodesOnlyAfterCallsThatMayChangeThem) {
+  const int fd = open_file("f");
+  const int closing = open_file("g");
+  k.clear_touched();
+  ++Access::vnode(k, kFirstVnode).nlink;
+  new_pipe();
+  EXPECT_TRUE(touched_check().empty());
+  EXPECT_FALSE(check_invariants(k).empty()) << "the full check sees it";
+  k.read(pid, fd, 1);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kVnodeObjects);
+  auto words = touched_check();
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
+  ASSERT_EQ(k.close(pid, closing).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  EXPECT_EQ(touched_check().size(), 1U);
+  --Access::vnode(k, kFirstVnode).nlink;
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace kqsim::model
+
+namespace kqsim::model::testing {
+namespace {
+
+// A write checks what its descriptor is; one that fails with EPIPE (SIGPIPE
+// may end the writer) checks every kind.
+TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
+  const auto fds = new_pipe();
+  const int file = open_file("f");
+  k.clear_touched();
+  ASSERT_EQ(k.write(pid, fds[1], 3).ret, 3);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kPipeObjects);
+  k.clear_touched();
+  ASSERT_EQ(k.write(pid, file, 3).ret, 3);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kVnodeObjects);
+  ++Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(k.write(pid, file, 3).ret, 3);
+  auto words = touched_check();
+  --Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
+  ASSERT_EQ(k.close(pid, fds[0]).err, Errno::kNone);
+  k.clear_touched();
+  EXPECT_EQ(k.write(pid, fds[1], 3).err, Errno::kEPIPE);  // the read end is gone (pipe_write)
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// dup and a close that leaves the file open change no object; the close of
+// the last reference closes the file (fdrop) and checks every kind, and a
+// pipe broken on purpose is caught then.
+TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
+  const auto fds = new_pipe();
+  k.clear_touched();
+  const auto copy = static_cast<std::int32_t>(k.dup(pid, fds[0]).ret);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  ASSERT_EQ(k.close(pid, copy).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  Access::pipe_end(k, 0, 1).buffered = Access::pipe_end(k, 0, 1).buffer_size + 1;
+  ASSERT_EQ(k.close(pid, fds[0]).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  auto words = touched_check();
+  Access::pipe_end(k, 0, 1).buffered = 0;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("holds more than its buffer"), std::string::npos) << words[0];
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
+
+namespace kqsim::model::testing {
+namespace {
+
+// A sleep fires timers (knotes only) unless aio requests wait for the
+// daemons, which it runs (every kind then, as kevent does).
+TEST_F(NarrowedObjectChecks, SleepChecksObjectsOnlyWhenAioRequestsWait) {
+  const int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 5));
+  k.clear_touched();
+  ASSERT_EQ(k.sleep(10'000'000).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  EXPECT_FALSE(k.touched().empty()) << "the timer's knote fired";
+  k.clear_touched();
+
+  const int fd = open_file("f");
+  AioCall c;
+  c.op = AioOp::kRead;
+  c.cb.addr = 0x1000;
+  c.cb.fildes = fd;
+  c.cb.nbytes = 1;
+  c.cb.defer = true;  // queued for the daemons
+  ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  k.clear_touched();
+  ++Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(k.sleep(1).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  auto words = touched_check();
+  --Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
