@@ -68,6 +68,12 @@ void JsonNodes::close() {
   if (nodes_[i].kind == JsonKind::kObject && nodes_[i].size > kLinearMembers) index_members(i);
 }
 
+JsonNodes JsonNodes::closed_copy() const {
+  JsonNodes out = *this;
+  while (!out.complete()) out.close();
+  return out;
+}
+
 void JsonNodes::index_members(Index object) {
   nodes_[object].sorted = sorted_.size();
   for (Index m = first(object); m != kNone; m = next(m)) sorted_.push_back(m);

@@ -40,6 +40,9 @@ class JsonNodes {
   // No container is open: the value begun is complete (or none was begun).
   [[nodiscard]] bool complete() const { return open_.empty(); }
   [[nodiscard]] bool empty() const { return nodes_.empty(); }
+  // What has been read so far, with every container still open closed: a
+  // document's members before the one being read (a trace's header).
+  [[nodiscard]] JsonNodes closed_copy() const;
 
   // The same value as an nlohmann document holds it (members in its order).
   static JsonNodes from_json(const nlohmann::json& value);

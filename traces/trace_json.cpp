@@ -524,4 +524,39 @@ Trace load_trace_file(const std::string& path) {
                         step_error);
 }
 
+// The steps as load_trace_file reads them, each handed over and dropped;
+// anything load_trace_file would refuse gives the stream up, and the
+// final document is checked as load_trace_file checks it.
+std::optional<StreamedTrace> stream_trace_file(const std::string& path, const TraceStreamSink& sink) {
+  try {
+    const auto file = std::make_shared<const std::string>(path);
+    const std::string text = read_regular_file(path);
+    bool began = false;
+    std::size_t count = 0;
+    auto on_step = [&](const JsonNodes& nodes, std::size_t index) {
+      if (!began || !nodes.is(0, JsonKind::kObject)) throw StopStream{};
+      Step s;
+      parse_step_into(FieldReader(file, index, "", nodes), index, s);
+      ++count;
+      sink.step(s);
+    };
+    auto on_steps_begin = [&](const JsonNodes& header_nodes) {
+      Trace header;
+      header.path = path;
+      FieldReader r(file, std::nullopt, "", header_nodes);
+      parse_header(r, header);
+      began = true;
+      sink.header(header);
+    };
+    const TraceNodes doc = read_trace_nodes(text, path, on_step, on_steps_begin);
+    if (!began || doc.members_after_steps) return std::nullopt;
+    std::vector<Step> none;
+    return StreamedTrace{assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, &none, std::nullopt), count};
+  } catch (const StopStream&) {
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace kqsim::traces
