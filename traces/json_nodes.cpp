@@ -27,6 +27,11 @@ std::uint64_t head_of(std::string_view k) {
   return head;
 }
 
+// One of 64 bits for a key of this length and head.
+std::uint64_t key_bit(std::size_t length, std::uint64_t head) {
+  return std::uint64_t{1} << (((head + length) * 0x9E3779B97F4A7C15ULL) >> 58);
+}
+
 }  // namespace
 
 void JsonNodes::key(std::string_view k) {
@@ -50,6 +55,7 @@ JsonNodes::Index JsonNodes::add(JsonKind kind) {
     if (nodes_[n.parent].kind == JsonKind::kObject) {
       n.key = pending_key_;
       n.key_head = pending_head_;
+      nodes_[n.parent].key_bits |= key_bit(n.key.length, n.key_head);
     }
   }
   return i;
@@ -85,6 +91,7 @@ JsonNodes::Index JsonNodes::find(Index object, std::string_view k) const {
   const Node& o = nodes_[object];
   if (o.sorted == kNone) {
     const std::uint64_t head = head_of(k);
+    if ((o.key_bits & key_bit(k.size(), head)) == 0) return kNone;
     for (Index m = object + 1; m < o.end; m = nodes_[m].end) {
       const Node& n = nodes_[m];
       if (n.key.length != k.size() || n.key_head != head) continue;

@@ -86,6 +86,9 @@ class JsonNodes {
     std::size_t size = 0;  // arrays, objects: direct members
     Span key;
     std::uint64_t key_head = 0;  // the key's first 8 bytes: most keys are whole in it
+    // Objects: a bit per member key's hash, so looking up a key it lacks
+    // (most optional fields of a step) usually compares with none.
+    std::uint64_t key_bits = 0;
     union {
       std::int64_t integer;
       std::uint64_t uinteger;

@@ -113,7 +113,7 @@ Observed parse_observed(FieldReader r, Op op) {
     o.errno_name = *name;
     if (!r.has("ret")) o.ret = IntExpect{-1, -1};
   }
-  for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
+  r.each_item("events", [&o](FieldReader ev) { o.events.push_back(parse_event(std::move(ev))); });
   o.unsupported = r.optional_string("unsupported");
   o.crash = r.optional_string("crash");
   if (o.crash && !is_crash_text(*o.crash)) {
@@ -131,7 +131,7 @@ Observed parse_observed(FieldReader r, Op op) {
 
 void parse_kevent_fields(FieldReader& r, Step& s) {
   s.fd = r.ref("kq");
-  for (FieldReader ch : r.array_items("changes")) s.changes.push_back(parse_change(std::move(ch)));
+  r.each_item("changes", [&s](FieldReader ch) { s.changes.push_back(parse_change(std::move(ch))); });
   s.nevents = static_cast<std::int32_t>(r.int_in_range("nevents", INT32_MIN, INT32_MAX, 0));
   if (!r.has("timeout")) r.fail("timeout", "required: null waits forever, {\"sec\": 0, \"nsec\": 0} polls");
   s.timeout = r.timespec("timeout");
