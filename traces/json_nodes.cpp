@@ -30,8 +30,24 @@ std::uint64_t head_of(std::string_view k) {
     std::memcpy(&head, k.data(), sizeof head);
     return head;
   }
-  for (std::size_t i = 0; i < k.size(); ++i) head |= std::uint64_t{static_cast<unsigned char>(k[i])} << (8 * i);
-  return head;
+  // Two overlapping loads of fixed size, no loop: the same bytes at the same bits.
+  const char* p = k.data();
+  const std::size_t n = k.size();
+  if (n >= 4) {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = 0;
+    std::memcpy(&lo, p, sizeof lo);
+    std::memcpy(&hi, p + n - 4, sizeof hi);
+    return std::uint64_t{lo} | (std::uint64_t{hi} << (8 * (n - 4)));
+  }
+  if (n >= 2) {
+    std::uint16_t lo = 0;
+    std::uint16_t hi = 0;
+    std::memcpy(&lo, p, sizeof lo);
+    std::memcpy(&hi, p + n - 2, sizeof hi);
+    return std::uint64_t{lo} | (std::uint64_t{hi} << (8 * (n - 2)));
+  }
+  return n == 1 ? static_cast<unsigned char>(p[0]) : 0;
 }
 
 // One of 64 bits for a key of this length and head.
