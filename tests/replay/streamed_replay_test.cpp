@@ -3,6 +3,7 @@
 // the steps, a port bound later - the hook is told to forget and the file is
 // replayed whole: the report, and what the hook keeps, are the whole file's.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,8 @@ class TraceFile {
  public:
   explicit TraceFile(const std::string& text)
       : path_(std::filesystem::temp_directory_path() /
-              ("kqsim-streamed-replay-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".json")) {
+              ("kqsim-streamed-replay-" + std::to_string(::getpid()) + "-" +
+               std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".json")) {
     std::ofstream(path_) << text;
   }
   ~TraceFile() { std::filesystem::remove(path_); }
