@@ -59,7 +59,7 @@ class TraceFile {
 void BM_ReplayTrace(benchmark::State& state) {
   const TraceFile file(state.range(0));
   for (auto _ : state) {
-    replay::TraceReport r = replay::replay_trace(file.path(), replay::ReplayOptions{std::nullopt, true, false, false});
+    replay::TraceReport r = replay::replay_trace(file.path(), replay::ReplayOptions{std::nullopt, true, false, false, true, {}});
     if (r.status != replay::TraceStatus::kMatched || r.compared_steps != static_cast<std::size_t>(state.range(0))) {
       state.SkipWithError(("the generated trace did not match: " + r.error).c_str());
       break;

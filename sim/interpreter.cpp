@@ -67,12 +67,14 @@ namespace {
 std::set<std::int64_t> explicit_ports(const traces::Trace& trace) {
   std::set<std::int64_t> ports;
   for (const Step& step : trace.steps) {
-    if (step.sock->port && *step.sock->port != 0) ports.insert(*step.sock->port);
+    if (names_explicit_port(step)) ports.insert(*step.sock->port);
   }
   return ports;
 }
 
 }  // namespace
+
+bool names_explicit_port(const traces::Step& step) { return step.sock->port && *step.sock->port != 0; }
 
 Interpreter::Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation)
     : Interpreter(trace, backend, InterpreterOptions{unsupported_is_observation, false, false}) {}
@@ -236,12 +238,16 @@ std::vector<StepOutcome> Interpreter::run(const std::function<void(const StepOut
 std::size_t Interpreter::run_each(const std::function<void(const StepOutcome&)>& after_step) {
   std::size_t played = 0;
   for (const Step& step : trace_.steps) {
-    const StepOutcome outcome = run_step(step);
     ++played;
-    after_step(outcome);
-    if (ends_run(outcome)) break;
+    if (!run_next(step, after_step)) break;
   }
   return played;
+}
+
+bool Interpreter::run_next(const Step& step, const std::function<void(const StepOutcome&)>& after_step) {
+  const StepOutcome outcome = run_step(step);
+  after_step(outcome);
+  return !ends_run(outcome);
 }
 
 // After a crash or a hang the host's state is unknown: nothing later means anything.

@@ -52,6 +52,11 @@ struct InterpreterOptions {
   bool raw_fds = false;
 };
 
+// A bind or connect step naming a port: the interpreter collects every
+// such port of the trace before the first step, never to hand it out as
+// an ephemeral one (a streamed trace, seen a step at a time, cannot).
+bool names_explicit_port(const traces::Step& step);
+
 class Interpreter {
  public:
   Interpreter(const traces::Trace& trace, Backend& backend, bool unsupported_is_observation = false);
@@ -64,6 +69,10 @@ class Interpreter {
   // a million steps' outcomes would be more memory than the trace's steps);
   // the number of steps played.
   std::size_t run_each(const std::function<void(const StepOutcome&)>& after_step);
+  // One step, which need not be in trace().steps: a trace streamed as it is
+  // read (kqreplay diff keeps no step, issue 14). False when the run ends
+  // there (a crash or a hang), as run_each stops.
+  bool run_next(const traces::Step& step, const std::function<void(const StepOutcome&)>& after_step);
 
   // The observation in trace form, idents named where a name is bound.
   [[nodiscard]] traces::Observed to_observed(const StepOutcome& outcome) const;

@@ -350,11 +350,16 @@ std::optional<model::Timespec> FieldReader::timespec(std::string_view key) {
 
 FieldReader FieldReader::object(std::string_view key) { return FieldReader(*this, get(key)); }
 
+JsonNodes::Index FieldReader::items_of(std::string_view key) {
+  const Index v = take(key);
+  if (v != JsonNodes::kNone && !nodes_->is(v, JsonKind::kArray)) fail(key, "expected an array");
+  return v;
+}
+
 std::vector<FieldReader> FieldReader::array_items(std::string_view key) {
   std::vector<FieldReader> out;
-  const Index v = take(key);
+  const Index v = items_of(key);
   if (v == JsonNodes::kNone) return out;
-  if (!nodes_->is(v, JsonKind::kArray)) fail(key, "expected an array");
   out.reserve(nodes_->size(v));
   for (Index item = nodes_->first(v); item != JsonNodes::kNone; item = nodes_->next(item)) out.push_back(FieldReader(*this, item));
   return out;

@@ -67,6 +67,18 @@ class FieldReader {
 
   FieldReader object(std::string_view key);
   std::vector<FieldReader> array_items(std::string_view key);
+  // The same items handed to `read` one by one, with no vector of readers
+  // (a step's changes and events: the replay path, issue 14). Every item is
+  // checked to be an object first, so the first error is array_items'.
+  template <typename Read>
+  void each_item(std::string_view key, Read read) {
+    const Index v = items_of(key);
+    if (v == JsonNodes::kNone) return;
+    for (Index item = nodes_->first(v); item != JsonNodes::kNone; item = nodes_->next(item)) {
+      if (!nodes_->is(item, JsonKind::kObject)) FieldReader(*this, item);  // throws as array_items does
+    }
+    for (Index item = nodes_->first(v); item != JsonNodes::kNone; item = nodes_->next(item)) read(FieldReader(*this, item));
+  }
   // An array whose items are objects or null (nullopt).
   std::vector<std::optional<FieldReader>> array_items_or_null(std::string_view key);
 
@@ -78,6 +90,8 @@ class FieldReader {
   Index get(std::string_view key);
   // The member with this key, noted as read, or kNone when absent.
   Index take(std::string_view key);
+  // The array under `key`, noted as read; kNone when absent.
+  Index items_of(std::string_view key);
   // Where a node is, from the reader the prefix belongs to: "changes[0]."
   // (built only for an error message).
   [[nodiscard]] std::string path_to(Index node) const;

@@ -40,6 +40,9 @@ class JsonNodes {
   // No container is open: the value begun is complete (or none was begun).
   [[nodiscard]] bool complete() const { return open_.empty(); }
   [[nodiscard]] bool empty() const { return nodes_.empty(); }
+  // What has been read so far, with every container still open closed: a
+  // document's members before the one being read (a trace's header).
+  [[nodiscard]] JsonNodes closed_copy() const;
 
   // The same value as an nlohmann document holds it (members in its order).
   static JsonNodes from_json(const nlohmann::json& value);
@@ -83,6 +86,9 @@ class JsonNodes {
     std::size_t size = 0;  // arrays, objects: direct members
     Span key;
     std::uint64_t key_head = 0;  // the key's first 8 bytes: most keys are whole in it
+    // Objects: a bit per member key's hash, so looking up a key it lacks
+    // (most optional fields of a step) usually compares with none.
+    std::uint64_t key_bits = 0;
     union {
       std::int64_t integer;
       std::uint64_t uinteger;

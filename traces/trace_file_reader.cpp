@@ -17,7 +17,8 @@ using nlohmann::json;
 // element of the top-level "steps" array, whose events go to the step's.
 class TraceNodeReader {
  public:
-  TraceNodeReader(const std::string& file, const StepNodesSink& sink) : file_(file), keys_(file), sink_(sink) {}
+  TraceNodeReader(const std::string& file, const StepNodesSink& sink, const StepsBeginSink& steps_begin)
+      : file_(file), keys_(file), sink_(sink), steps_begin_(steps_begin) {}
 
   bool null() { return value([](JsonNodes& n) { n.null(); }); }
   bool boolean(bool v) { return value([v](JsonNodes& n) { n.boolean(v); }); }
@@ -32,7 +33,10 @@ class TraceNodeReader {
   bool end_array() { return close(); }
   bool key(std::string& k) {
     keys_.key(k);
-    if (keys_.depth() == 1) top_key_ = k;
+    if (keys_.depth() == 1) {
+      top_key_ = k;
+      if (out.streamed_steps) out.members_after_steps = true;
+    }
     target().key(k);
     return true;
   }
@@ -59,6 +63,7 @@ class TraceNodeReader {
   bool open(bool array) {
     const bool steps = array && keys_.depth() == 1 && out.doc.is(0, JsonKind::kObject) && top_key_ == "steps";
     if (at_steps()) step_.clear();
+    if (steps && steps_begin_) steps_begin_(out.doc.closed_copy());
     target().open(array ? JsonKind::kArray : JsonKind::kObject);
     keys_.open(array);
     if (steps) {
@@ -79,6 +84,7 @@ class TraceNodeReader {
   const std::string& file_;
   KeyPath keys_;
   const StepNodesSink& sink_;
+  const StepsBeginSink& steps_begin_;
   std::string top_key_;  // the root object's member being read
   bool in_steps_ = false;
   JsonNodes step_;
@@ -87,8 +93,9 @@ class TraceNodeReader {
 
 }  // namespace
 
-TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink) {
-  TraceNodeReader reader(path, sink);
+TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink,
+                            const StepsBeginSink& steps_begin) {
+  TraceNodeReader reader(path, sink, steps_begin);
   json::sax_parse(text, &reader);
   if (reader.out.doc.empty() || !reader.out.doc.is(0, JsonKind::kObject)) {
     throw TraceError(path, std::nullopt, "", "a trace is a JSON object");

@@ -16,16 +16,21 @@ namespace kqsim::traces {
 
 // Node 0 of `step` is the step's value (not necessarily an object).
 using StepNodesSink = std::function<void(const JsonNodes& step, std::size_t index)>;
+// When the top-level "steps" array begins: the document's members before it
+// (a closed copy), so a reader can take the header before the first step.
+using StepsBeginSink = std::function<void(const JsonNodes& header)>;
 
 struct TraceNodes {
   JsonNodes doc;                // node 0: the document; "steps" left empty when streamed
   bool streamed_steps = false;  // there was a top-level "steps" array
+  bool members_after_steps = false;  // a top-level key followed it
 };
 
 // `text` is the file's (read_regular_file), `path` names it in errors.
 // Throws TraceError for what parse_json_object refuses (malformed JSON, a
 // repeated key, a document that is not an object), with the same messages.
-TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink);
+TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink,
+                            const StepsBeginSink& steps_begin = {});
 
 // How many steps the text seems to hold: its "op" keys (every step has
 // one; an "op" elsewhere, in a string or a deadlock waiter, only makes it

@@ -113,7 +113,7 @@ Observed parse_observed(FieldReader r, Op op) {
     o.errno_name = *name;
     if (!r.has("ret")) o.ret = IntExpect{-1, -1};
   }
-  for (FieldReader ev : r.array_items("events")) o.events.push_back(parse_event(std::move(ev)));
+  r.each_item("events", [&o](FieldReader ev) { o.events.push_back(parse_event(std::move(ev))); });
   o.unsupported = r.optional_string("unsupported");
   o.crash = r.optional_string("crash");
   if (o.crash && !is_crash_text(*o.crash)) {
@@ -131,7 +131,7 @@ Observed parse_observed(FieldReader r, Op op) {
 
 void parse_kevent_fields(FieldReader& r, Step& s) {
   s.fd = r.ref("kq");
-  for (FieldReader ch : r.array_items("changes")) s.changes.push_back(parse_change(std::move(ch)));
+  r.each_item("changes", [&s](FieldReader ch) { s.changes.push_back(parse_change(std::move(ch))); });
   s.nevents = static_cast<std::int32_t>(r.int_in_range("nevents", INT32_MIN, INT32_MAX, 0));
   if (!r.has("timeout")) r.fail("timeout", "required: null waits forever, {\"sec\": 0, \"nsec\": 0} polls");
   s.timeout = r.timespec("timeout");
@@ -522,6 +522,41 @@ Trace load_trace_file(const std::string& path) {
   });
   return assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, doc.streamed_steps ? &steps : nullptr,
                         step_error);
+}
+
+// The steps as load_trace_file reads them, each handed over and dropped;
+// anything load_trace_file would refuse gives the stream up, and the
+// final document is checked as load_trace_file checks it.
+std::optional<StreamedTrace> stream_trace_file(const std::string& path, const TraceStreamSink& sink) {
+  try {
+    const auto file = std::make_shared<const std::string>(path);
+    const std::string text = read_regular_file(path);
+    bool began = false;
+    std::size_t count = 0;
+    auto on_step = [&](const JsonNodes& nodes, std::size_t index) {
+      if (!began || !nodes.is(0, JsonKind::kObject)) throw StopStream{};
+      Step s;
+      parse_step_into(FieldReader(file, index, "", nodes), index, s);
+      ++count;
+      sink.step(s);
+    };
+    auto on_steps_begin = [&](const JsonNodes& header_nodes) {
+      Trace header;
+      header.path = path;
+      FieldReader r(file, std::nullopt, "", header_nodes);
+      parse_header(r, header);
+      began = true;
+      sink.header(header);
+    };
+    const TraceNodes doc = read_trace_nodes(text, path, on_step, on_steps_begin);
+    if (!began || doc.members_after_steps) return std::nullopt;
+    std::vector<Step> none;
+    return StreamedTrace{assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, &none, std::nullopt), count};
+  } catch (const StopStream&) {
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace kqsim::traces

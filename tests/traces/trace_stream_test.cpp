@@ -129,3 +129,66 @@ TEST(TraceStream, ManyKeysInOneObject) {
 
 }  // namespace
 }  // namespace kqsim::traces
+
+namespace kqsim::traces {
+namespace {
+
+// What stream_trace_file hands over, as one trace (nullopt: it gave up).
+std::optional<Trace> streamed_whole(const std::string& path) {
+  Trace t;
+  std::optional<StreamedTrace> out = stream_trace_file(path, {[&](const Trace& header) { t = header; },
+                                                              [&](const Step& step) { t.steps.push_back(step); }});
+  if (!out) return std::nullopt;
+  EXPECT_EQ(out->steps, t.steps.size()) << path;
+  Trace header = t;
+  header.steps.clear();
+  EXPECT_EQ(trace_to_json(out->header), trace_to_json(header)) << path;
+  return t;
+}
+
+// A trace streamed step by step (kqreplay diff) reads what load_trace_file
+// reads, or the stream gives up and the caller reads the file whole: it
+// never hands over a trace load_trace_file would read otherwise, or refuse.
+TEST(TraceStream, StreamedStepsAreTheLoadedSteps) {
+  namespace fs = std::filesystem;
+  const fs::path root = KQSIM_SOURCE_DIR;
+  std::size_t files = 0;
+  std::size_t streamed = 0;
+  for (const char* dir : {"traces", "tests/cli/cases", "fuzz/regressions/trace"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      if (entry.path().extension() != ".json" || !entry.is_regular_file()) continue;
+      const std::string path = entry.path().string();
+      ++files;
+      const std::optional<Trace> t = streamed_whole(path);
+      if (!t) continue;
+      ++streamed;
+      EXPECT_EQ(trace_to_json(*t).dump(), outcome_text([&] { return load_trace_file(path); })) << path;
+    }
+  }
+  EXPECT_GT(streamed, files / 2);
+}
+
+TEST(TraceStream, StreamGivesUpWhereTheWholeFileDecides) {
+  const std::string head = R"({"format": "kqsim-trace/1", "name": "t", "steps": )";
+  std::size_t seen = 0;
+  auto stream = [&](const std::string& text) {
+    TraceFile f(text);
+    seen = 0;
+    return stream_trace_file(f.path(), {[](const Trace&) {}, [&](const Step&) { ++seen; }}).has_value();
+  };
+  EXPECT_TRUE(stream(head + kSteps + "}"));
+  EXPECT_EQ(seen, 2U);
+  // A member after the steps: the header handed over may lack it.
+  EXPECT_FALSE(stream(std::string(R"({"format": "kqsim-trace/1", "steps": )") + kSteps + R"(, "name": "t"})"));
+  // An error in the last step, after the others were handed over.
+  EXPECT_FALSE(stream(head + R"([{"op": "kqueue", "as": "kq"}, {"op": "nosuchop"}]})"));
+  EXPECT_EQ(seen, 1U);
+  EXPECT_FALSE(stream(head + R"([{"op": "kqueue", "as": "kq"}])"));  // malformed JSON
+  EXPECT_FALSE(stream(head + R"([{"op": "kqueue", "as": "kq"}], "zz": 1})"));  // unknown field
+  // The sink gives up.
+  TraceFile f(head + kSteps + "}");
+  EXPECT_FALSE(stream_trace_file(f.path(), {[](const Trace&) {}, [](const Step&) { throw StopStream{}; }}).has_value());
+}
+
+}  // namespace
+}  // namespace kqsim::traces

@@ -97,7 +97,13 @@ nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
 // model's state at the first unexpected divergence.
 TraceReport replay_one(const std::string& path, const CommonOptions& opts, const Expectations* known,
                        DiffSummary& summary, TraceFindings& found) {
-  ReplayOptions ro{opts.dialect, true, opts.raw_fds, opts.full_checks};
+  // Each step is run as it is read and dropped; should the file need
+  // reading whole after all, what its streamed steps left is forgotten.
+  const DiffSummary before = summary;
+  ReplayOptions ro{opts.dialect, true, opts.raw_fds, opts.full_checks, true, [&] {
+                     summary = before;
+                     found = TraceFindings{};
+                   }};
   return replay_trace(path, ro, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
                                     const sim::StepOutcome& o) {
     if (o.skipped) {

@@ -8,64 +8,174 @@
 
 namespace kqsim::replay {
 
-TraceReport replay_trace(const std::string& path, const ReplayOptions& options, const StepHook& hook) {
-  const std::optional<std::string>& dialect_override = options.dialect;
-  TraceReport report;
-  report.path = path;
+namespace {
+
+// Counted as the steps are played, kept only when the run ends normally
+// (what a run that threw compared is not reported).
+struct RunCounts {
   std::size_t next_step = 0;  // the step a call breaking an invariant belongs to
-  // Counted as the steps are played, kept only when the run ends normally
-  // (what a run that threw compared is not reported).
   std::size_t played = 0;
   std::size_t compared = 0;
   bool divergent = false;
+};
+
+// Names the dialect in the report; throws TraceError for an unknown one.
+const model::DialectProfile& pick_dialect(TraceReport& report, const std::optional<std::string>& dialect_override) {
+  report.name = report.trace.name;
+  report.dialect = dialect_override.value_or(report.trace.dialect);
+  const model::DialectProfile* profile = model::find_profile(report.dialect);
+  if (profile == nullptr) {
+    std::string field = dialect_override ? "--dialect" : "dialect";
+    throw traces::TraceError(report.path, std::nullopt, field, "unknown dialect '" + report.dialect + "'");
+  }
+  return *profile;
+}
+
+// A counterexample found on a deliberately broken model runs on it (the
+// parser has checked the name).
+model::KernelConfig kernel_config(const traces::Trace& t) {
+  model::KernelConfig config;
+  config.mutations = *model::mutation_named(t.mutation);
+  return config;
+}
+
+// The model, the interpreter and the properties of one run of
+// report.trace, whose steps are either all there or handed over one by one.
+class ModelRun {
+ public:
+  ModelRun(TraceReport& report, const ReplayOptions& options, const model::DialectProfile& profile,
+           const StepHook& hook, RunCounts& counts)
+      : report_(report),
+        hook_(hook),
+        counts_(counts),
+        backend_(profile, kernel_config(report.trace)),
+        interp_(with_checks(backend_, options, report.trace), backend_,
+                sim::InterpreterOptions{false, options.follow_observed, options.raw_fds}),
+        after_step_([this](const sim::StepOutcome& o) { after_step(o); }) {
+    if (report.trace.properties) checker_.emplace(*report.trace.properties);
+  }
+
+  void run_all() { counts_.played = interp_.run_each(after_step_); }
+  // False once the run has ended (a crash or a hang).
+  bool run_next(const traces::Step& step) {
+    ++counts_.played;
+    return interp_.run_next(step, after_step_);
+  }
+  // A deadlock is in the state after the last step: reported at that step,
+  // as kqcheck explore reports it.
+  void at_end(std::size_t steps) {
+    if (!checker_ || report_.violation || counts_.played != steps) return;
+    if (auto bad = checker_->at_end(interp_, backend_.kernel())) {
+      report_.violation = check::StepViolation{steps == 0 ? 0 : steps - 1, *bad};
+    }
+  }
+
+ private:
+  void after_step(const sim::StepOutcome& o) {
+    counts_.next_step = o.step->index + 1;
+    if (o.compared) ++counts_.compared;
+    if (!o.divergences.empty()) counts_.divergent = true;
+    if (checker_ && !report_.violation) {
+      if (auto bad = checker_->after_step(interp_, backend_.kernel(), o)) report_.violation = check::StepViolation{o.step->index, *bad};
+    }
+    if (hook_) hook_(interp_, backend_, o);
+  }
+
+  // What each call touched is checked unless asked for everything; a
+  // counterexample (a mutation or properties) is checked whole, as found.
+  // Set before the interpreter starts the first process.
+  static const traces::Trace& with_checks(sim::ModelBackend& backend, const ReplayOptions& options, const traces::Trace& t) {
+    const bool counterexample = !t.mutation.empty() || t.properties;
+    if (!options.full_checks && !counterexample) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
+    return t;
+  }
+
+  TraceReport& report_;
+  const StepHook& hook_;
+  RunCounts& counts_;
+  sim::ModelBackend backend_;
+  sim::Interpreter interp_;
+  std::optional<check::PropertyChecker> checker_;
+  std::function<void(const sim::StepOutcome&)> after_step_;
+};
+
+// The status a run that ended normally (`ran`) or threw leaves.
+void settle_status(TraceReport& report, bool ran, bool divergent) {
+  if (ran && divergent && report.status == TraceStatus::kMatched) report.status = TraceStatus::kDivergent;
+  if (report.violation && (report.status == TraceStatus::kMatched || report.status == TraceStatus::kDivergent)) {
+    report.status = TraceStatus::kPropertyViolated;
+    report.error = report.path + ": " + violation_text(*report.violation);
+  }
+}
+
+// Each step run as it is read and dropped (memory O(1) in the steps, no
+// Step held or destroyed in bulk: issue 14). Anything but a clean file
+// and a run that throws nothing gives up (nullopt): the caller then
+// replays the file whole, so every error, and its order, is as before.
+std::optional<TraceReport> replay_streamed(const std::string& path, const ReplayOptions& options, const StepHook& hook) {
+  TraceReport report;
+  report.path = path;
+  RunCounts counts;
+  std::optional<ModelRun> run;
+  bool ended = false;
+  traces::TraceStreamSink sink{
+      [&](const traces::Trace& header) {
+        report.trace = header;
+        try {
+          run.emplace(report, options, pick_dialect(report, options.dialect), hook, counts);
+        } catch (...) {  // replayed whole, it fails there as it always did
+          throw traces::StopStream{};
+        }
+      },
+      [&](const traces::Step& step) {
+        if (ended) return;  // read, and checked, but not run: as run_each stops
+        // The interpreter keeps the ports every bind step names from the
+        // start (never ephemeral): such a trace is run whole, read first.
+        if (sim::names_explicit_port(step)) throw traces::StopStream{};
+        try {
+          ended = !run->run_next(step);
+        } catch (...) {  // replayed whole, it fails there as it always did
+          throw traces::StopStream{};
+        }
+      }};
+  const std::optional<traces::StreamedTrace> streamed = traces::stream_trace_file(path, sink);
+  if (!streamed) return std::nullopt;
+  report.compared_steps = counts.compared;
+  try {
+    run->at_end(streamed->steps);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  report.steps = streamed->steps;
+  settle_status(report, true, counts.divergent);
+  return report;
+}
+
+}  // namespace
+
+TraceReport replay_trace(const std::string& path, const ReplayOptions& options, const StepHook& hook) {
+  if (options.stream_steps) {
+    if (std::optional<TraceReport> streamed = replay_streamed(path, options, hook)) return std::move(*streamed);
+    if (options.forget) options.forget();
+  }
+  TraceReport report;
+  report.path = path;
+  RunCounts counts;
   bool ran = false;
   try {
     report.trace = traces::load_trace_file(path);
-    report.name = report.trace.name;
-    report.dialect = dialect_override.value_or(report.trace.dialect);
-    const model::DialectProfile* profile = model::find_profile(report.dialect);
-    if (profile == nullptr) {
-      std::string field = dialect_override ? "--dialect" : "dialect";
-      throw traces::TraceError(path, std::nullopt, field, "unknown dialect '" + report.dialect + "'");
-    }
-    // A counterexample found on a deliberately broken model runs on it
-    // (the parser has checked the name).
-    model::KernelConfig config;
-    config.mutations = *model::mutation_named(report.trace.mutation);
-    sim::ModelBackend backend(*profile, config);
-    // What each call touched is checked unless asked for everything; a
-    // counterexample (a mutation or properties) is checked whole, as found.
-    const bool counterexample = !report.trace.mutation.empty() || report.trace.properties;
-    if (!options.full_checks && !counterexample) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
-    sim::Interpreter interp(report.trace, backend,
-                            sim::InterpreterOptions{false, options.follow_observed, options.raw_fds});
-    std::optional<check::PropertyChecker> checker;
-    if (report.trace.properties) checker.emplace(*report.trace.properties);
-    played = interp.run_each([&](const sim::StepOutcome& o) {
-      next_step = o.step->index + 1;
-      if (o.compared) ++compared;
-      if (!o.divergences.empty()) divergent = true;
-      if (checker && !report.violation) {
-        if (auto bad = checker->after_step(interp, backend.kernel(), o)) report.violation = check::StepViolation{o.step->index, *bad};
-      }
-      if (hook) hook(interp, backend, o);
-    });
-    report.compared_steps = compared;
+    ModelRun run(report, options, pick_dialect(report, options.dialect), hook, counts);
+    run.run_all();
+    report.compared_steps = counts.compared;
     ran = true;
-    // A deadlock is in the state after the last step: reported at that step,
-    // as kqcheck explore reports it.
-    if (checker && !report.violation && played == report.trace.steps.size()) {
-      if (auto bad = checker->at_end(interp, backend.kernel())) {
-        report.violation = check::StepViolation{report.trace.steps.empty() ? 0 : report.trace.steps.size() - 1, *bad};
-      }
-    }
+    run.at_end(report.trace.steps.size());
   } catch (const sim::InvariantViolation& e) {
     // On a mutated model, or in a counterexample, a broken invariant is the
     // failure the trace shows; on the faithful model it is a kqsim bug.
-    if (!report.violation) report.violation = check::StepViolation{next_step, {"invariant", e.violation()}};
+    if (!report.violation) report.violation = check::StepViolation{counts.next_step, {"invariant", e.violation()}};
     if (report.trace.mutation.empty() && !report.trace.properties) {
       report.status = TraceStatus::kInternal;
-      report.error = path + ": step " + std::to_string(next_step) + ": " + e.what();
+      report.error = path + ": step " + std::to_string(counts.next_step) + ": " + e.what();
     }
   } catch (const sim::UnsupportedStep& e) {
     report.status = TraceStatus::kUnsupported;
@@ -80,11 +190,7 @@ TraceReport replay_trace(const std::string& path, const ReplayOptions& options, 
     report.error = path + ": cannot replay: " + e.what();
   }
   report.steps = report.trace.steps.size();
-  if (ran && divergent && report.status == TraceStatus::kMatched) report.status = TraceStatus::kDivergent;
-  if (report.violation && (report.status == TraceStatus::kMatched || report.status == TraceStatus::kDivergent)) {
-    report.status = TraceStatus::kPropertyViolated;
-    report.error = path + ": " + violation_text(*report.violation);
-  }
+  settle_status(report, ran, counts.divergent);
   return report;
 }
 

@@ -40,6 +40,13 @@ struct ReplayOptions {
   // Every invariant after every call (sim::InvariantChecks::kFull) instead
   // of only what the call touched.
   bool full_checks = false;
+  // Run each step as it is read and keep none (kqreplay diff; memory O(1)
+  // in the steps, issue 14): report.trace then holds no steps. A file the
+  // stream cannot take (any error, a member after "steps", a step the run
+  // throws at) is replayed whole, as without it, after `forget`: the hook
+  // must then forget what it saw, as it sees every step again.
+  bool stream_steps = false;
+  std::function<void()> forget{};
 };
 
 // Never throws for a bad trace: the problem is in the report.
