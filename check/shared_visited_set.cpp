@@ -22,9 +22,8 @@ std::uint64_t SharedStateSet::intern(std::string_view bytes) {
   return local * kShards + shard_of(hash);
 }
 
-bool SharedStateSet::insert(std::string_view key, std::uint64_t salt) {
+bool SharedStateSet::insert(std::string_view key, std::uint64_t hash, std::uint64_t salt) {
   if (fingerprint_) return insert_hash(state_hash(key, salt));
-  const std::uint64_t hash = state_hash(key);
   StateShard& shard = states_[shard_of(hash)];
   bool added;
   {

@@ -20,6 +20,7 @@
 #include <thread>
 #include <string_view>
 
+#include "check/state_hash.hpp"
 #include "check/visited_set.hpp"
 
 namespace kqsim::check {
@@ -32,7 +33,9 @@ class SharedStateSet {
   std::uint64_t intern(std::string_view bytes);
   // A state's key (kernel number and counters): stored exactly, or as the
   // 64-bit hash of the given salt with fingerprints. True when new.
-  bool insert(std::string_view key, std::uint64_t salt);
+  bool insert(std::string_view key, std::uint64_t salt) { return insert(key, state_hash(key), salt); }
+  // The same, given key's state_hash (unsalted).
+  bool insert(std::string_view key, std::uint64_t hash, std::uint64_t salt);
   // A 64-bit fingerprint computed by the caller. True when new.
   bool insert_hash(std::uint64_t fingerprint);
 

@@ -142,7 +142,7 @@ bool StateSpace::insert_state(const Node& n) {
   append_varint(key_, n.kernel_number);
   for (std::uint32_t v : n.pcs) append_varint(key_, v);
   for (std::uint32_t v : n.deliveries) append_varint(key_, v);
-  if (shared_ != nullptr) return shared_->insert(key_, o_.hash_salt);
+  if (shared_ != nullptr) return insert_shared();
   const bool added = o_.fingerprint ? fingerprints_.insert(state_hash(key_, o_.hash_salt)) : exact_.insert(key_, state_hash(key_));
   if (added && coverage_ != nullptr) {
     // Kernel numbers are this member's own: the coverage key names the
@@ -153,6 +153,16 @@ bool StateSpace::insert_state(const Node& n) {
     const std::uint64_t kernel = o_.fingerprint ? n.kernel_number : kernel_hashes_[n.kernel_number];
     coverage_->insert_hash(hash_detail::fold(kernel ^ hash_detail::kSecret1, state_hash(counters) ^ hash_detail::kSecret2));
   }
+  return added;
+}
+
+// key_ in the shared set, skipping the shared probe for a state this
+// worker has found there before.
+bool StateSpace::insert_shared() {
+  const std::uint64_t hash = state_hash(key_);
+  if (seen_.contains(key_, hash)) return false;
+  const bool added = shared_->insert(key_, hash, o_.hash_salt);
+  seen_.remember(key_, hash);
   return added;
 }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "check/explorer.hpp"
+#include "check/seen_state_cache.hpp"
 #include "check/shared_visited_set.hpp"
 #include "check/thread_steps.hpp"
 #include "check/visited_set.hpp"
@@ -60,7 +61,9 @@ class StateSpace {
   // workers share.
   StateSpace(const Scenario& s, const ExploreOptions& o, const std::vector<std::vector<ResolvedStep>>& steps,
              SharedStateSet& shared)
-      : s_(s), o_(o), steps_(steps), shared_(&shared) {}
+      : s_(s), o_(o), steps_(steps), shared_(&shared) {
+    seen_.enable(kSeenCacheSlotsLog2);
+  }
 
   [[nodiscard]] std::size_t threads() const { return steps_.size(); }
   // Thread t has no step left, or its process is gone (closing the last
@@ -107,6 +110,7 @@ class StateSpace {
 
   std::uint64_t kernel_number(const model::Kernel& k);
   bool insert_state(const Node& n);
+  bool insert_shared();
   const Effect* find_effect(std::uint64_t kernel, std::uint32_t step) const;
   void add_effect(const Effect& e);
   std::uint32_t count_deliveries(const model::KeventResult& r);
@@ -122,6 +126,9 @@ class StateSpace {
   FingerprintSet fingerprints_;
   std::vector<std::uint64_t> kernel_hashes_;  // of each kernel's encoding (swarm coverage)
   SharedStateSet* shared_ = nullptr;
+  // 2^19 slots, 16 MiB per worker: about a million states met recently.
+  static constexpr unsigned kSeenCacheSlotsLog2 = 16;
+  SeenStateCache seen_;  // a parallel worker's states found in shared_
   SharedStateSet* coverage_ = nullptr;
   std::vector<Effect> effects_;                     // open addressing, by key
   std::uint64_t effects_used_ = 0;
