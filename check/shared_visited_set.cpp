@@ -11,6 +11,12 @@ std::uint64_t SharedStateSet::bytes() const {
   return total;
 }
 
+std::uint64_t SharedStateSet::size() const {
+  std::uint64_t total = 0;
+  for (const StateShard& s : states_) total += s.stored.load(std::memory_order_relaxed);
+  return total;
+}
+
 std::uint64_t SharedStateSet::intern(std::string_view bytes) {
   const std::uint64_t hash = state_hash(bytes);
   KernelShard& shard = kernels_[shard_of(hash)];
@@ -29,8 +35,8 @@ bool SharedStateSet::insert(std::string_view key, std::uint64_t hash, std::uint6
   {
     const std::lock_guard<SpinLock> hold(shard.lock);
     added = shard.exact.insert(key, hash);
+    if (added) shard.stored.store(shard.stored.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
-  if (added) size_.fetch_add(1, std::memory_order_relaxed);
   return added;
 }
 
@@ -40,8 +46,8 @@ bool SharedStateSet::insert_hash(std::uint64_t fingerprint) {
   {
     const std::lock_guard<SpinLock> hold(shard.lock);
     added = shard.fingerprints.insert(fingerprint);
+    if (added) shard.stored.store(shard.stored.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
-  if (added) size_.fetch_add(1, std::memory_order_relaxed);
   return added;
 }
 

@@ -39,7 +39,14 @@ class SharedStateSet {
   // A 64-bit fingerprint computed by the caller. True when new.
   bool insert_hash(std::uint64_t fingerprint);
 
-  [[nodiscard]] std::uint64_t size() const { return size_.load(std::memory_order_relaxed); }
+  // The states stored: exact once no worker is inserting.
+  [[nodiscard]] std::uint64_t size() const;
+  // A running count for bounds and progress, which workers add to in
+  // batches (count_stored): a counter every worker wrote at each new state
+  // and read at each bound check moved its cache line between cores
+  // millions of times. Behind size() by at most a batch per worker.
+  [[nodiscard]] std::uint64_t approximate_size() const { return approximate_size_.load(std::memory_order_relaxed); }
+  void count_stored(std::uint64_t states) { approximate_size_.fetch_add(states, std::memory_order_relaxed); }
   // Only when no worker is inserting.
   [[nodiscard]] std::uint64_t bytes() const;
 
@@ -70,13 +77,15 @@ class SharedStateSet {
   };
   struct alignas(64) StateShard {
     SpinLock lock;
+    // Written under the lock, read by size() (relaxed: a count, no data).
+    std::atomic<std::uint64_t> stored{0};
     ShortKeyStateSet exact;
     FingerprintSet fingerprints;
   };
   bool fingerprint_;
   std::array<KernelShard, kShards> kernels_;
   std::array<StateShard, kShards> states_;
-  std::atomic<std::uint64_t> size_{0};
+  alignas(64) std::atomic<std::uint64_t> approximate_size_{0};
 };
 
 }  // namespace kqsim::check

@@ -163,6 +163,10 @@ bool StateSpace::insert_shared() {
   if (seen_.contains(key_, hash)) return false;
   const bool added = shared_->insert(key_, hash, o_.hash_salt);
   seen_.remember(key_, hash);
+  if (added && ++unpublished_ == kPublishEvery) {
+    shared_->count_stored(unpublished_);
+    unpublished_ = 0;
+  }
   return added;
 }
 
@@ -189,7 +193,7 @@ std::optional<std::string> StateSpace::violation_in(const Node& n) {
 }
 
 std::uint64_t StateSpace::visited() const {
-  if (shared_ != nullptr) return shared_->size();
+  if (shared_ != nullptr) return shared_->approximate_size() + unpublished_;
   return o_.fingerprint ? fingerprints_.size() : exact_.size();
 }
 

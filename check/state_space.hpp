@@ -129,6 +129,11 @@ class StateSpace {
   // 2^19 slots, 16 MiB per worker: about a million states met recently.
   static constexpr unsigned kSeenCacheSlotsLog2 = 16;
   SeenStateCache seen_;  // a parallel worker's states found in shared_
+  // States this worker stored in shared_ and has not yet added to its
+  // running count: visited() - the --max-states bound - may lag the other
+  // workers' by up to kPublishEvery each; the final count is exact.
+  static constexpr std::uint64_t kPublishEvery = 256;
+  std::uint64_t unpublished_ = 0;
   SharedStateSet* coverage_ = nullptr;
   std::vector<Effect> effects_;                     // open addressing, by key
   std::uint64_t effects_used_ = 0;

@@ -7,18 +7,23 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <string>
 
 #include "tools/replay/trace_runner.hpp"
 
 namespace kqsim::replay {
 namespace {
 
+// Named by the process and the text: the same text replayed both ways is
+// the same path, so errors naming the file compare equal (an address in the
+// name differed between the two under ASan).
 class TraceFile {
  public:
   explicit TraceFile(const std::string& text)
       : path_(std::filesystem::temp_directory_path() /
               ("kqsim-streamed-replay-" + std::to_string(::getpid()) + "-" +
-               std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".json")) {
+               std::to_string(std::hash<std::string>{}(text)) + ".json")) {
     std::ofstream(path_) << text;
   }
   ~TraceFile() { std::filesystem::remove(path_); }
