@@ -20,7 +20,6 @@
 #include <thread>
 #include <string_view>
 
-#include "check/state_hash.hpp"
 #include "check/visited_set.hpp"
 
 namespace kqsim::check {
@@ -31,10 +30,9 @@ class SharedStateSet {
 
   // The number of a kernel's encoding.
   std::uint64_t intern(std::string_view bytes);
-  // A state's key (kernel number and counters): stored exactly, or as the
-  // 64-bit hash of the given salt with fingerprints. True when new.
-  bool insert(std::string_view key, std::uint64_t salt) { return insert(key, state_hash(key), salt); }
-  // The same, given key's state_hash (unsalted).
+  // A state's key (kernel number and counters), given its state_hash
+  // (unsalted): stored exactly, or as the 64-bit hash of the given salt
+  // with fingerprints. True when new.
   bool insert(std::string_view key, std::uint64_t hash, std::uint64_t salt);
   // A 64-bit fingerprint computed by the caller. True when new.
   bool insert_hash(std::uint64_t fingerprint);

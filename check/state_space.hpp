@@ -126,7 +126,8 @@ class StateSpace {
   FingerprintSet fingerprints_;
   std::vector<std::uint64_t> kernel_hashes_;  // of each kernel's encoding (swarm coverage)
   SharedStateSet* shared_ = nullptr;
-  // 2^19 slots, 16 MiB per worker: about a million states met recently.
+  // 2^16 slots, 2 MiB per worker: kept in the core's L2 cache (larger and
+  // smaller caches measured slower; docs/performance.md).
   static constexpr unsigned kSeenCacheSlotsLog2 = 16;
   SeenStateCache seen_;  // a parallel worker's states found in shared_
   // States this worker stored in shared_ and has not yet added to its

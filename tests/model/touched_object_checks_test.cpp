@@ -97,12 +97,6 @@ TEST_F(NarrowedObjectChecks, VnodesOnlyAfterCallsThatMayChangeThem) {
   --Access::vnode(k, kFirstVnode).nlink;
 }
 
-}  // namespace
-}  // namespace testing
-}  // namespace kqsim::model
-
-namespace kqsim::model::testing {
-namespace {
 
 // A write checks what its descriptor is; one that fails with EPIPE (SIGPIPE
 // may end the writer) checks every kind.
@@ -127,11 +121,6 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
   EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
 }
 
-}  // namespace
-}  // namespace kqsim::model::testing
-
-namespace kqsim::model::testing {
-namespace {
 
 // dup and a close that leaves the file open change no object; the close of
 // the last reference closes the file (fdrop) and checks every kind, and a
@@ -152,11 +141,6 @@ TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
   EXPECT_NE(words[0].find("holds more than its buffer"), std::string::npos) << words[0];
 }
 
-}  // namespace
-}  // namespace kqsim::model::testing
-
-namespace kqsim::model::testing {
-namespace {
 
 // A sleep fires timers (knotes only) unless aio requests wait for the
 // daemons, which it runs (every kind then, as kevent does).
@@ -188,4 +172,5 @@ TEST_F(NarrowedObjectChecks, SleepChecksObjectsOnlyWhenAioRequestsWait) {
 }
 
 }  // namespace
-}  // namespace kqsim::model::testing
+}  // namespace testing
+}  // namespace kqsim::model

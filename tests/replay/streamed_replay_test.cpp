@@ -3,35 +3,16 @@
 // the steps, a port bound later - the hook is told to forget and the file is
 // replayed whole: the report, and what the hook keeps, are the whole file's.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <string>
 
+#include "tests/temp_trace_file.hpp"
 #include "tools/replay/trace_runner.hpp"
 
 namespace kqsim::replay {
 namespace {
 
-// Named by the process and the text: the same text replayed both ways is
-// the same path, so errors naming the file compare equal (an address in the
-// name differed between the two under ASan).
-class TraceFile {
- public:
-  explicit TraceFile(const std::string& text)
-      : path_(std::filesystem::temp_directory_path() /
-              ("kqsim-streamed-replay-" + std::to_string(::getpid()) + "-" +
-               std::to_string(std::hash<std::string>{}(text)) + ".json")) {
-    std::ofstream(path_) << text;
-  }
-  ~TraceFile() { std::filesystem::remove(path_); }
-  [[nodiscard]] std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TraceFile = kqsim::testing::TempTraceFile;
 
 constexpr const char* kKqueue = R"({"op": "kqueue", "as": "kq", "observed": {"ret": 3}})";
 // The model returns 0: a divergence.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 
+#include "tests/temp_trace_file.hpp"
 #include "traces/json_file.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
@@ -15,19 +16,7 @@
 namespace kqsim::traces {
 namespace {
 
-class TraceFile {
- public:
-  explicit TraceFile(const std::string& text)
-      : path_(std::filesystem::temp_directory_path() /
-              ("kqsim-stream-test-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ".json")) {
-    std::ofstream(path_) << text;
-  }
-  ~TraceFile() { std::filesystem::remove(path_); }
-  [[nodiscard]] std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TraceFile = kqsim::testing::TempTraceFile;
 
 std::string load_error(const std::string& text) {
   TraceFile f(text);
