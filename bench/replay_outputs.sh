@@ -11,7 +11,7 @@ out=$2
 repo=${3:-.}
 mkdir -p "$out"
 cd "$repo"
-find traces tests/cli/cases fuzz/regressions/trace fuzz/seeds/trace -name '*.json' 2>/dev/null | sort |
+find traces tests/cli/cases fuzz/regressions/trace fuzz/seeds/trace fuzz/seeds/trace_reader -name '*.json' 2>/dev/null | sort |
 while IFS= read -r trace; do
   name=$(printf '%s' "$trace" | tr '/' '_')
   for cmd in "run --json" "diff" "diff --json" "run"; do

@@ -12,12 +12,13 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${3:-$(mktemp -d)}
 declare -A seeds=(
   [trace]="$repo/traces/conformance $repo/traces/regressions $repo/tests/cli/cases"
+  [trace_reader]="$repo/fuzz/seeds/trace_reader $repo/traces/conformance $repo/tests/cli/cases"
   [scenario]="$repo/traces/scenarios"
   [history]="$repo/traces/histories"
   [expectations]="$repo/fuzz/seeds/expectations"
 )
 status=0
-for t in trace scenario history expectations; do
+for t in trace trace_reader scenario history expectations; do
   mkdir -p "$work/$t/corpus" "$work/$t/crashes"
   dirs=()
   for d in ${seeds[$t]} "$repo/fuzz/regressions/$t"; do [[ -d $d ]] && dirs+=("$d"); done

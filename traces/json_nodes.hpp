@@ -40,6 +40,8 @@ class JsonNodes {
   // No container is open: the value begun is complete (or none was begun).
   [[nodiscard]] bool complete() const { return open_.empty(); }
   [[nodiscard]] bool empty() const { return nodes_.empty(); }
+  // Nodes are 0 .. count() - 1, in document order, each after its parent.
+  [[nodiscard]] std::size_t count() const { return nodes_.size(); }
   // What has been read so far, with every container still open closed: a
   // document's members before the one being read (a trace's header).
   [[nodiscard]] JsonNodes closed_copy() const;

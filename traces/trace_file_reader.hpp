@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,25 @@ struct TraceNodes {
 // repeated key, a document that is not an object), with the same messages.
 TraceNodes read_trace_nodes(const std::string& text, const std::string& path, const StepNodesSink& sink,
                             const StepsBeginSink& steps_begin = {});
+
+// The same nodes as read_trace_nodes, from the same events, read by
+// RapidJSON's parser - several times faster than nlohmann's (issue 14: the
+// replay path) - but only for texts both parsers surely read alike: nullopt
+// for a JSON error, a number that is not an integer, a \u escape (RapidJSON
+// takes a lone low surrogate, nlohmann does not), a NUL byte or a text of
+// 4 GiB or more. Throws what read_trace_nodes would throw on reaching the
+// same event (a repeated key; what a sink throws). The caller then reads the
+// text with read_trace_nodes, whose errors and messages are the canonical
+// ones; the sink may already have seen steps.
+std::optional<TraceNodes> read_trace_nodes_fast(const std::string& text, const std::string& path,
+                                                const StepNodesSink& sink, const StepsBeginSink& steps_begin = {});
+
+// Whether RapidJSON was found at configure time; without it
+// read_trace_nodes_fast always gives up.
+bool fast_trace_reader_built();
+
+// The document's nodes, or a TraceError when it is not an object.
+TraceNodes checked_trace_nodes(TraceNodes nodes, const std::string& path);
 
 // How many steps the text seems to hold: its "op" keys (every step has
 // one; an "op" elsewhere, in a string or a deadlock waiter, only makes it

@@ -507,8 +507,7 @@ Trace load_trace_file(const std::string& path) {
   std::optional<TraceError> step_error;
   const auto file = std::make_shared<const std::string>(path);  // one copy for every step's readers
   const std::string text = read_regular_file(path);
-  steps.reserve(count_op_keys(text));
-  const TraceNodes doc = read_trace_nodes(text, path, [&](const JsonNodes& step, std::size_t index) {
+  auto on_step = [&](const JsonNodes& step, std::size_t index) {
     if (step_error) return;
     try {
       if (!step.is(0, JsonKind::kObject)) {
@@ -519,8 +518,20 @@ Trace load_trace_file(const std::string& path) {
       step_error = e;
       steps.clear();  // never used: the error is thrown instead
     }
-  });
-  return assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, doc.streamed_steps ? &steps : nullptr,
+  };
+  steps.reserve(count_op_keys(text));
+  std::optional<TraceNodes> doc;
+  try {
+    doc = read_trace_nodes_fast(text, path, on_step);
+  } catch (const std::exception&) {
+    doc.reset();  // read again below: its error is the canonical reader's
+  }
+  if (!doc) {
+    steps.clear();
+    step_error.reset();
+    doc = read_trace_nodes(text, path, on_step);
+  }
+  return assemble_trace(FieldReader(file, std::nullopt, "", doc->doc), path, doc->streamed_steps ? &steps : nullptr,
                         step_error);
 }
 
@@ -548,10 +559,12 @@ std::optional<StreamedTrace> stream_trace_file(const std::string& path, const Tr
       began = true;
       sink.header(header);
     };
-    const TraceNodes doc = read_trace_nodes(text, path, on_step, on_steps_begin);
-    if (!began || doc.members_after_steps) return std::nullopt;
+    std::optional<TraceNodes> doc = read_trace_nodes_fast(text, path, on_step, on_steps_begin);
+    if (!doc && began) return std::nullopt;  // steps went by: the caller reads the file again
+    if (!doc) doc = read_trace_nodes(text, path, on_step, on_steps_begin);
+    if (!began || doc->members_after_steps) return std::nullopt;
     std::vector<Step> none;
-    return StreamedTrace{assemble_trace(FieldReader(file, std::nullopt, "", doc.doc), path, &none, std::nullopt), count};
+    return StreamedTrace{assemble_trace(FieldReader(file, std::nullopt, "", doc->doc), path, &none, std::nullopt), count};
   } catch (const StopStream&) {
     return std::nullopt;
   } catch (const std::exception&) {

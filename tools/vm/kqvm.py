@@ -109,14 +109,19 @@ def prepare_sysroot(spec, cache):
     return dest
 
 
+HEADER_ONLY_DEPS = (("nlohmann", "nlohmann-json3-dev"), ("CLI", "libcli11-dev"), ("fmt", "libfmt-dev"),
+                    ("rapidjson", "rapidjson-dev"))
+
+
 def header_only_deps(cache):
-    """nlohmann-json, CLI11 and fmt headers in a private folder: the cross
-    compiler must never see Linux's /usr/include."""
+    """nlohmann-json, CLI11, fmt and RapidJSON headers in a private folder:
+    the cross compiler must never see Linux's /usr/include."""
     dest = cache / "deps-include"
-    if not (dest / ".complete").exists():
+    complete = (dest / ".complete").exists() and all((dest / name).is_dir() for name, _ in HEADER_ONLY_DEPS)
+    if not complete:
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
-        for name, pkg in (("nlohmann", "nlohmann-json3-dev"), ("CLI", "libcli11-dev"), ("fmt", "libfmt-dev")):
+        for name, pkg in HEADER_ONLY_DEPS:
             src = Path("/usr/include") / name
             if not src.is_dir():
                 raise VmError(f"no {src}; on Debian: apt-get install {pkg}", EXIT_USAGE)

@@ -1,0 +1,95 @@
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "traces/trace_file_reader.hpp"
+
+#if KQSIM_HAVE_RAPIDJSON
+#include <rapidjson/reader.h>
+
+#include "traces/trace_node_events.hpp"
+
+namespace kqsim::traces {
+namespace {
+
+// RapidJSON's SAX handler over the parser-neutral events. Its classes of
+// integer are nlohmann's: a non-negative integer is unsigned, a negative one
+// signed, one that fits neither a double - and a double gives the fast
+// reader up (returning false stops the parse), so no floating-point value is
+// ever read two ways.
+class RapidTraceReader {
+ public:
+  RapidTraceReader(const std::string& file, const StepNodesSink& sink, const StepsBeginSink& steps_begin)
+      : events(file, sink, steps_begin) {}
+
+  bool Null() { events.null(); return true; }
+  bool Bool(bool v) { events.boolean(v); return true; }
+  bool Int(int v) { events.integer(v); return true; }
+  bool Uint(unsigned v) { events.uinteger(v); return true; }
+  bool Int64(std::int64_t v) { events.integer(v); return true; }
+  bool Uint64(std::uint64_t v) { events.uinteger(v); return true; }
+  bool Double(double) { return false; }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // not asked for
+  bool String(const char* s, rapidjson::SizeType n, bool) { events.string({s, n}); return true; }
+  bool StartObject() { events.start_object(); return true; }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { events.key({s, n}); return true; }
+  bool EndObject(rapidjson::SizeType) { events.end_container(); return true; }
+  bool StartArray() { events.start_array(); return true; }
+  bool EndArray(rapidjson::SizeType) { events.end_container(); return true; }
+
+  TraceNodeEvents events;
+};
+
+// What the two parsers might read differently, found before parsing: a \u
+// escape (RapidJSON encodes a lone low surrogate, which nlohmann refuses),
+// a NUL byte (each ends the text there, by its own rules: not relied on),
+// string lengths beyond RapidJSON's 32-bit sizes.
+bool both_parsers_agree_on(const std::string& text) {
+  if (text.size() >= UINT32_MAX) return false;
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return false;
+  // memchr, not memmem: a trace has few backslashes, and glibc's memmem
+  // walks a two-byte needle a byte at a time (6 % of the replay path).
+  const char* const end = text.data() + text.size();
+  for (const char* at = text.data(); at < end; ++at) {
+    at = static_cast<const char*>(std::memchr(at, '\\', static_cast<std::size_t>(end - at)));
+    if (at == nullptr) return true;
+    if (at + 1 < end && at[1] == 'u') return false;
+    ++at;  // an escaped character, whatever it is, is not the start of an escape
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<TraceNodes> read_trace_nodes_fast(const std::string& text, const std::string& path,
+                                                const StepNodesSink& sink, const StepsBeginSink& steps_begin) {
+  if (!both_parsers_agree_on(text)) return std::nullopt;
+  // Validated UTF-8 as nlohmann validates it; iterative, so deep nesting
+  // costs heap, not stack; a single root value and only whitespace after it.
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  RapidTraceReader handler(path, sink, steps_begin);
+  rapidjson::StringStream in(text.c_str());
+  rapidjson::Reader reader;
+  if (reader.Parse<kFlags>(in, handler).IsError()) return std::nullopt;
+  return checked_trace_nodes(std::move(handler.events.out), path);
+}
+
+bool fast_trace_reader_built() { return true; }
+
+}  // namespace kqsim::traces
+
+#else  // no RapidJSON at configure time: nlohmann's parser reads every trace
+
+namespace kqsim::traces {
+
+std::optional<TraceNodes> read_trace_nodes_fast(const std::string&, const std::string&, const StepNodesSink&,
+                                                const StepsBeginSink&) {
+  return std::nullopt;
+}
+
+bool fast_trace_reader_built() { return false; }
+
+}  // namespace kqsim::traces
+
+#endif
