@@ -51,11 +51,12 @@ bool both_parsers_agree_on(const std::string& text) {
   // memchr, not memmem: a trace has few backslashes, and glibc's memmem
   // walks a two-byte needle a byte at a time (6 % of the replay path).
   const char* const end = text.data() + text.size();
-  for (const char* at = text.data(); at < end; ++at) {
-    at = static_cast<const char*>(std::memchr(at, '\\', static_cast<std::size_t>(end - at)));
-    if (at == nullptr) return true;
-    if (at + 1 < end && at[1] == 'u') return false;
-    ++at;  // an escaped character, whatever it is, is not the start of an escape
+  const char* at = text.data();
+  while (at < end) {
+    const auto* slash = static_cast<const char*>(std::memchr(at, '\\', static_cast<std::size_t>(end - at)));
+    if (slash == nullptr) return true;
+    if (slash + 1 < end && slash[1] == 'u') return false;
+    at = slash + 2;  // past the escaped character, which starts no escape of its own
   }
   return true;
 }
