@@ -1,15 +1,23 @@
-// The two trace readers against each other: whatever the fast reader
-// (RapidJSON) returns must be exactly what the canonical one (nlohmann)
-// makes of the same text - the same nodes for the document and for every
-// step, in the same order - and it must return nothing where the canonical
-// reader refuses the text (traces/trace_file_reader.hpp). Aborts otherwise.
+// The trace readers against each other. Aborts when
+// - the fast reader (RapidJSON) returns anything but exactly what the
+//   canonical one (nlohmann) makes of the same text - the same nodes for the
+//   document and for every step, in the same order - or returns where the
+//   canonical reader refuses the text (traces/trace_file_reader.hpp);
+// - the stream `kqreplay diff` reads (stream_trace_file) hands over anything
+//   but the trace load_trace_file reads from the same file, or streams a
+//   file load_trace_file refuses. Giving up is always allowed.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "traces/trace_error.hpp"
 #include "traces/trace_file_reader.hpp"
+#include "traces/trace_json.hpp"
 
 namespace {
 
@@ -55,6 +63,47 @@ std::optional<std::string> outcome(Read read) {
   return out;
 }
 
+// The text as a file of its own, in memory (no disk per input).
+class MemoryFile {
+ public:
+  explicit MemoryFile(const std::string& text) : fd_(::memfd_create("trace", MFD_CLOEXEC)) {
+    if (fd_ < 0) std::abort();
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n <= 0) std::abort();
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  ~MemoryFile() { ::close(fd_); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  [[nodiscard]] std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_;
+};
+
+void check_stream(const std::string& text) {
+  using namespace kqsim::traces;
+  const MemoryFile file(text);
+  std::optional<std::string> whole;
+  try {
+    whole = trace_to_json(load_trace_file(file.path())).dump();
+  } catch (const TraceError&) {
+  }
+  std::optional<Trace> early_header;
+  std::vector<Step> steps;
+  const std::optional<StreamedTrace> streamed = stream_trace_file(
+      file.path(), {[&](const Trace& h) { early_header = h; }, [&](const Step& s) { steps.push_back(s); }});
+  if (!streamed) return;
+  if (!whole || !early_header || streamed->steps != steps.size()) std::abort();
+  // The header handed over before the first step is the final one.
+  if (trace_to_json(*early_header).dump() != trace_to_json(streamed->header).dump()) std::abort();
+  Trace t = streamed->header;
+  t.steps = std::move(steps);
+  if (trace_to_json(t).dump() != *whole) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -71,5 +120,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // canonical reader reports at the same event; what it returns must agree.
   if (fast && fast->rfind("error: ", 0) != 0 && fast != canonical) std::abort();
   if (fast && fast->rfind("error: ", 0) == 0 && canonical->rfind("error: ", 0) != 0) std::abort();
+  check_stream(text);
   return 0;
 }
