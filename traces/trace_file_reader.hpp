@@ -1,8 +1,11 @@
-// Reading a trace file into JsonNodes straight from nlohmann's SAX events,
-// with no nlohmann DOM: each element of the top-level "steps" array is
-// handed to a sink as soon as it is read, in one JsonNodes reused for every
-// step (issue 14: the replay path), and the rest of the document is kept.
-// Memory stays a small multiple of the file's (issue 13); time is linear.
+// Reading a trace file into JsonNodes straight from a parser's SAX events,
+// with no DOM: each element of the top-level "steps" array is handed to a
+// sink as soon as it is read, in one JsonNodes reused for every step (issue
+// 14: the replay path), and the rest of the document is kept. Memory stays a
+// small multiple of the file's (issue 13); time is linear. Two parsers make
+// the same events (traces/trace_node_events.hpp): nlohmann's, the canonical
+// one whose errors users see, and RapidJSON's, faster, for the texts both
+// surely read alike (read_trace_nodes_fast; fuzz/trace_reader_fuzz.cpp).
 #pragma once
 
 #include <cstddef>
