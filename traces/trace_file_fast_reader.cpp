@@ -6,6 +6,7 @@
 #include "traces/trace_file_reader.hpp"
 
 #if KQSIM_HAVE_RAPIDJSON
+#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include "traces/trace_node_events.hpp"
@@ -70,7 +71,11 @@ std::optional<TraceNodes> read_trace_nodes_fast(const std::string& text, const s
   // costs heap, not stack; a single root value and only whitespace after it.
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
   RapidTraceReader handler(path, sink, steps_begin);
-  rapidjson::StringStream in(text.c_str());
+  // Bounded by the text's size, not its NUL: RapidJSON 1.1's UTF-8
+  // validation takes every byte a lead byte announces before judging them,
+  // so a sequence cut by the end of the text read past the terminator
+  // (fuzz/regressions/trace_reader/truncated-utf8-at-end-of-text.json).
+  rapidjson::MemoryStream in(text.data(), text.size());
   rapidjson::Reader reader;
   if (reader.Parse<kFlags>(in, handler).IsError()) return std::nullopt;
   return checked_trace_nodes(std::move(handler.events.out), path);
