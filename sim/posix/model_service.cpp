@@ -189,9 +189,10 @@ void ModelService::finish() const {
 RpcReply ModelService::answer(const RpcRequest& q) {
   // A call that reaches the model after its caller was killed (kill(2) from
   // another process raced the call's request): the kernel never sees it, so
-  // neither does the model nor the trace. The host process is dying (sent
-  // SIGKILL by the kill, or exiting with its process) and waits meanwhile.
-  if (caller_already_gone(q)) return gone_caller_reply();
+  // neither does the model nor the trace (an exit would be exit1 twice). The
+  // host process is dying (sent SIGKILL by the kill, or exiting with its
+  // process): an exit goes on, any other call waits meanwhile.
+  if (caller_already_gone(q)) return gone_caller_reply(q);
   RpcReply reply = answer_on(model_, host_to_model_, deviations_, q);
   if (trace_) {
     const bool blocked = reply.completion == static_cast<std::uint8_t>(model::Completion::kBlockedForever);
@@ -224,14 +225,14 @@ RpcReply ModelService::answer(const RpcRequest& q) {
 }
 
 bool ModelService::caller_already_gone(const RpcRequest& q) const {
-  return host_effects_ && q.op != RpcOp::kExit && q.op != RpcOp::kBindPid && q.pid > 0 && !model_.alive(q.pid);
+  return host_effects_ && q.op != RpcOp::kBindPid && q.pid > 0 && !model_.alive(q.pid);
 }
 
 // Not killed again here: the call may be retried while parked, after the
 // host process is gone and its pid reused.
-RpcReply ModelService::gone_caller_reply() {
+RpcReply ModelService::gone_caller_reply(const RpcRequest& q) {
   RpcReply reply;
-  reply.completion = static_cast<std::uint8_t>(model::Completion::kBlockedForever);
+  if (q.op != RpcOp::kExit) reply.completion = static_cast<std::uint8_t>(model::Completion::kBlockedForever);
   return reply;
 }
 

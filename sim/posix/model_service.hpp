@@ -37,7 +37,7 @@ class ModelService {
  private:
   // The caller's process ended before this call of it reached the model.
   [[nodiscard]] bool caller_already_gone(const RpcRequest& q) const;
-  static RpcReply gone_caller_reply();
+  static RpcReply gone_caller_reply(const RpcRequest& q);
 
   sim::ModelBackend model_;
   std::map<std::int64_t, std::int32_t> host_to_model_;  // learnt from kBindPid

@@ -62,12 +62,17 @@ TEST(ModelService, CallOfAKilledProcessIsNeitherAnsweredNorRecorded) {
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
   EXPECT_TRUE(blocked(service.answer(call(RpcOp::kRead, child, pipe.fds[0], 1))));
+  // Its exit(1), raced the same way, lets the host process go (exit1 ran).
+  const RpcReply exit = service.answer(call(RpcOp::kExit, child, 0, 1));
+  EXPECT_FALSE(blocked(exit));
+  EXPECT_EQ(exit.ret, 0);
   service.finish();  // writes KQSIM_TRACE's file
   unsetenv("KQSIM_TRACE");
 
   const traces::Trace trace = traces::load_trace_file(path);
   std::filesystem::remove(path);
-  for (const traces::Step& s : trace.steps) EXPECT_NE(s.op, traces::Op::kRead) << "step " << s.index;
+  const std::string child_name = "p" + std::to_string(child);
+  for (const traces::Step& s : trace.steps) EXPECT_NE(s.proc, child_name) << "step " << s.index;
   sim::ModelBackend backend(model::default_profile());
   sim::Interpreter interpreter(trace, backend);
   for (const sim::StepOutcome& o : interpreter.run()) EXPECT_TRUE(o.divergences.empty()) << "step " << o.step->index;
