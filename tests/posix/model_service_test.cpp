@@ -28,14 +28,23 @@ RpcRequest call(RpcOp op, std::int32_t pid, std::int64_t a = 0, std::int64_t b =
 
 bool blocked(const RpcReply& r) { return r.completion == static_cast<std::uint8_t>(model::Completion::kBlockedForever); }
 
-// A host process to play the model's child: it only waits to be killed.
-pid_t host_child() {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    for (;;) pause();
+// A host process to play the model's child: it only waits to be killed,
+// and is killed and reaped here if a failed assertion left it running.
+struct HostChild {
+  pid_t pid = fork();
+  HostChild() {
+    if (pid == 0) {
+      for (;;) pause();
+    }
   }
-  return pid;
-}
+  HostChild(const HostChild&) = delete;
+  HostChild& operator=(const HostChild&) = delete;
+  ~HostChild() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+};
 
 // Regression (CI of 2026-12-03, posix/trace-replay): a child's read()
 // reached the model after its parent's kill(SIGKILL) of it had; the trace
@@ -51,7 +60,8 @@ TEST(ModelService, CallOfAKilledProcessIsNeitherAnsweredNorRecorded) {
   const RpcReply fork = service.answer(call(RpcOp::kFork, parent));
   ASSERT_GT(fork.ret, 0);
   const auto child = static_cast<std::int32_t>(fork.ret);
-  const pid_t host = host_child();
+  HostChild host_child;
+  const pid_t host = host_child.pid;
   ASSERT_GT(host, 0);
   (void)service.answer(call(RpcOp::kBindPid, child, child, host));
 
@@ -59,6 +69,7 @@ TEST(ModelService, CallOfAKilledProcessIsNeitherAnsweredNorRecorded) {
   EXPECT_FALSE(service.alive(child));
   int status = 0;
   ASSERT_EQ(waitpid(host, &status, 0), host);
+  host_child.pid = -1;  // reaped
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
   EXPECT_TRUE(blocked(service.answer(call(RpcOp::kRead, child, pipe.fds[0], 1))));
