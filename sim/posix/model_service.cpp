@@ -216,7 +216,7 @@ RpcReply ModelService::answer(const RpcRequest& q) {
   }
   // So does a call that ended its own caller (a write's SIGPIPE, a kill of
   // itself): the host process never sees the reply.
-  if (host_effects_ && q.op != RpcOp::kExit && q.op != RpcOp::kBindPid && q.pid > 0 && !model_.alive(q.pid)) {
+  if (q.op != RpcOp::kExit && caller_already_gone(q)) {
     for (const auto& [host, model_pid] : host_to_model_) {
       if (model_pid == q.pid) ::kill(static_cast<pid_t>(host), SIGKILL);
     }
