@@ -118,6 +118,35 @@ BENCHMARK(BM_RegisterInOneCall)
     ->ArgNames({"knotes", "path"})
     ->Unit(benchmark::kMillisecond);
 
+// N knotes on one object: EVFILT_READ on N dups of a pipe's read end, so the
+// pipe's knote list (struct knlist) holds N. EV_ADD of one more on a further
+// dup, then its EV_DELETE: knlist_add links at the list's head and
+// knlist_remove finds the newest there, so both stay constant in N. (A write
+// that activates all N is linear in N in the kernel too: not measured.)
+void BM_AddDeleteOnSharedObject(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  model::DialectProfile profile = model::default_profile();
+  profile.max_files = static_cast<std::int32_t>(n + 16);
+  model::Kernel k(profile);
+  const auto kq = static_cast<std::int32_t>(k.kqueue(kPid).ret);
+  const model::PipeResult p = k.pipe(kPid, true);
+  std::vector<KEvent> adds;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto fd = static_cast<std::uint64_t>(k.dup(kPid, p.fds[0]).ret);
+    adds.push_back(KEvent{fd, model::filt::kRead, model::ev::kAdd, 0, 0, 0});
+  }
+  k.kevent(kPid, kq, adds, 0, kPoll);
+  const auto extra = static_cast<std::uint64_t>(k.dup(kPid, p.fds[0]).ret);
+  const std::vector<KEvent> add{KEvent{extra, model::filt::kRead, model::ev::kAdd, 0, 0, 0}};
+  const std::vector<KEvent> del{KEvent{extra, model::filt::kRead, model::ev::kDelete, 0, 0, 0}};
+  for (auto _ : state) {
+    k.kevent(kPid, kq, add, 0, kPoll);
+    if (k.kevent(kPid, kq, del, 0, kPoll).sys.ret != 0) state.SkipWithError("EV_DELETE failed");
+  }
+  state.SetItemsProcessed(state.iterations() * 2);
+}
+BENCHMARK(BM_AddDeleteOnSharedObject)->Arg(1)->Arg(1'000)->Arg(100'000)->ArgNames({"knotes"});
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -24,7 +24,7 @@ std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
     grew = false;
     for (std::uint32_t w = 0; w < kqueues_.size(); ++w) {
       if (std::find(reach.begin(), reach.end(), w) != reach.end()) continue;
-      for (KnoteRef ref : kqueues_[w].watchers().refs()) {
+      for (KnoteRef ref : kqueues_[w].watchers().newest_first()) {
         const bool enabled = !kqueues_[ref.kq].knote(ref.slot).has_status(kn::kDisabled);
         if (enabled && std::find(reach.begin(), reach.end(), ref.kq) != reach.end()) {
           reach.push_back(w);

@@ -95,7 +95,7 @@ void check_knlists(const Kernel& k, InvariantScratch& s, Report& out) {
   std::uint32_t* listed = slot_counts(k, s);
   auto count_of = [&](std::uint32_t kq, std::uint32_t slot) -> std::uint32_t& { return listed[s.kq_offsets[kq] + slot]; };
   auto visit = [&](const KnoteList& list) {
-    for (KnoteRef ref : list.refs()) {
+    for (KnoteRef ref : list.newest_first()) {
       // A freed slot may lie beyond the counters; it is reported below anyway.
       if (s.kq_offsets[ref.kq] + ref.slot < s.kq_offsets[ref.kq + 1]) ++count_of(ref.kq, ref.slot);
       const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
@@ -328,7 +328,7 @@ void check_aio(const Kernel& k, Report& out) {
     if (j.file == kNoFile || j.file >= k.files().size() || k.files()[j.file].closed) out.fail([&] { return who() + " holds no open file"; });
     if (j.finished == (j.error == Errno::kEINPROGRESS)) out.fail([&] { return who() + " is EINPROGRESS iff unfinished: violated"; });
     if (queued(static_cast<std::uint32_t>(i)) != (j.finished ? 0 : 1)) out.fail([&] { return who() + " is on the daemon queue iff unfinished (once): violated"; });
-    for (KnoteRef ref : j.knotes.refs()) {
+    for (KnoteRef ref : j.knotes.newest_first()) {
       const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
       if (kn.kind != FilterKind::kAio || kn.object != i || kn.kev.ident != j.ujob) out.fail([&] { return who() + " lists a knote that is not its EVFILT_AIO knote"; });
     }
@@ -354,7 +354,7 @@ void check_aio(const Kernel& k, Report& out) {
     if (lj.count != count[i] || lj.finished_count != finished[i]) out.fail([&] { return who() + " counts disagree with its jobs"; });
     if (lj.count == 0) out.fail([&] { return who() + " is live without jobs"; });
     if (lj.kevent_posted && lj.finished_count != lj.count) out.fail([&] { return who() + " posted its kevent before all jobs were done"; });
-    for (KnoteRef ref : lj.knotes.refs()) {
+    for (KnoteRef ref : lj.knotes.newest_first()) {
       const Knote& kn = k.kqueues()[ref.kq].knote(ref.slot);
       if (kn.kind != FilterKind::kLio || kn.object != i) out.fail([&] { return who() + " lists a knote that is not its EVFILT_LIO knote"; });
     }

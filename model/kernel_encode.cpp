@@ -133,8 +133,8 @@ template <typename... Bools>
 }
 
 [[gnu::always_inline]] inline void put_list(Writer& out, const KnoteList& list) {
-  put(out, list.refs().size());
-  for (KnoteRef r : list.refs()) {
+  put(out, list.size());
+  for (KnoteRef r : list.newest_first()) {
     put(out, r.kq);
     put(out, r.slot);
   }

@@ -62,7 +62,7 @@ void Kernel::dequeue(KnoteRef ref) {
 // knote(list, 0): every knote on the object's list is evaluated, disabled or
 // not, so a disabled knote accumulates state and is queued on EV_ENABLE.
 void Kernel::knote_post(KnoteList& list, std::int64_t hint) {
-  const std::vector<KnoteRef> refs = list.refs();  // activation may post further lists
+  const std::vector<KnoteRef> refs = list.snapshot();  // activation may post further lists
   for (KnoteRef ref : refs) {
     if (!kqueues_[ref.kq].knote(ref.slot).live) continue;
     if (filter_event(ref, hint)) activate(ref);

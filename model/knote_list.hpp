@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 #include <vector>
 
@@ -11,22 +12,40 @@ namespace kqsim::model {
 
 class KnoteList {
  public:
-  // knlist_add inserts at the head (SLIST_INSERT_HEAD), so knote() visits
-  // the newest registration first; that order decides which of two knotes
-  // activated by one write is queued first.
-  void add(KnoteRef ref) { refs_.insert(refs_.begin(), ref); }
+  // knlist_add inserts at the head (SLIST_INSERT_HEAD, constant time), so
+  // knote() visits the newest registration first; that order decides which
+  // of two knotes activated by one write is queued first. Kept oldest first
+  // here, so that adding stays constant time as in the kernel; every walk
+  // goes through newest_first(), the kernel's order.
+  void add(KnoteRef ref) { refs_.push_back(ref); }
+  // knlist_remove (SLIST_REMOVE): a walk from the head, linear as there.
   bool remove(KnoteRef ref) {
-    auto it = std::find(refs_.begin(), refs_.end(), ref);
-    if (it == refs_.end()) return false;
-    refs_.erase(it);
+    auto it = std::find(refs_.rbegin(), refs_.rend(), ref);
+    if (it == refs_.rend()) return false;
+    refs_.erase(std::next(it).base());
     return true;
   }
   [[nodiscard]] bool empty() const { return refs_.empty(); }
-  [[nodiscard]] const std::vector<KnoteRef>& refs() const { return refs_; }
-  std::vector<KnoteRef> take_all() { return std::exchange(refs_, {}); }
+  [[nodiscard]] std::size_t size() const { return refs_.size(); }
+  // The list in the kernel's order, head first (newest registration first),
+  // for a range-for. (Not std::views::reverse: clang 14 with GCC 12's
+  // <ranges>, the FreeBSD 13.2 compile check's pair, cannot build it.)
+  struct NewestFirst {
+    const std::vector<KnoteRef>& refs;
+    [[nodiscard]] auto begin() const { return refs.rbegin(); }
+    [[nodiscard]] auto end() const { return refs.rend(); }
+  };
+  [[nodiscard]] NewestFirst newest_first() const { return {refs_}; }
+  // A copy in that order, for a walk during which the list may change.
+  [[nodiscard]] std::vector<KnoteRef> snapshot() const { return {refs_.rbegin(), refs_.rend()}; }
+  // Empties the list, handing its knotes over in the kernel's order.
+  std::vector<KnoteRef> take_all() {
+    std::reverse(refs_.begin(), refs_.end());
+    return std::exchange(refs_, {});
+  }
 
  private:
-  std::vector<KnoteRef> refs_;
+  std::vector<KnoteRef> refs_;  // oldest first: refs_.back() is the list's head
 };
 
 }  // namespace kqsim::model

@@ -128,7 +128,7 @@ void describe_processes(const Kernel& k, const ProcNamer& proc_name, std::string
     std::string parent = p.parent == 0 ? "outside the program (the reaper)" : proc_text(p.parent, proc_name);
     out += fmt::format("  process {}: {}, parent {}", proc_text(p.pid, proc_name), process_state_text(p), parent);
     if (p.procdesc >= 0) out += ", has a process descriptor";
-    out += fmt::format(", {} knote(s) watching", p.klist.refs().size());
+    out += fmt::format(", {} knote(s) watching", p.klist.size());
     const std::string signals = signal_state_text(p);
     out += signals.empty() ? "\n" : "; signals: " + signals + "\n";
   }

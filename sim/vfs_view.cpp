@@ -30,7 +30,7 @@ std::string vnode_line(const Kernel& k, const std::string& path, std::uint32_t i
   const Vnode& v = k.vnodes()[index];
   std::string size = v.type == VnodeType::kRegular ? fmt::format(", size {}", v.size) : "";
   return fmt::format("    {:<20} vnode {} {}{} mode {:04o}, nlink {}{}, {} knote(s){}\n", path, index, type_text(v.type),
-                     v.dead ? " (dead: vgone'd, VBAD)" : "", v.mode, v.nlink, size, v.knotes.refs().size(),
+                     v.dead ? " (dead: vgone'd, VBAD)" : "", v.mode, v.nlink, size, v.knotes.size(),
                      fifo_text(k, v));
 }
 

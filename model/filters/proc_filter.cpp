@@ -68,7 +68,7 @@ bool record_process_event(Knote& kn, std::uint32_t event, std::int32_t exit_stat
 // NOTE_CHILD notice, then the tracking knote), each copying its udata.
 // A failed registration would add NOTE_TRACKERR; none can fail here.
 SysResult Kernel::knote_fork(KnoteList& list, Pid child) {
-  const std::vector<KnoteRef> refs = list.refs();
+  const std::vector<KnoteRef> refs = list.snapshot();
   for (KnoteRef ref : refs) {
     if (!kqueues_[ref.kq].knote(ref.slot).live) continue;
     Knote& kn = at(ref);

@@ -1,4 +1,4 @@
-// The small parts: descriptor allocation, the activation queue, names, profiles.
+// The small parts: descriptor allocation, the activation queue, knote lists, names, profiles.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -8,6 +8,7 @@
 #include "model/errno_code.hpp"
 #include "model/file_table.hpp"
 #include "model/kevent_names.hpp"
+#include "model/knote_list.hpp"
 
 namespace kqsim::model {
 namespace {
@@ -64,6 +65,31 @@ TEST(ActivationQueue, RemoveAnywhereKeepsOrder) {
   EXPECT_EQ(q.pop_front(), 5U);
   EXPECT_TRUE(q.empty());
   EXPECT_FALSE(q.remove(5));
+}
+
+// knlist_add links at the head, so every walk of the list (knote(),
+// knlist_clear, the state's encoding) meets the newest registration first;
+// knlist_remove unlinks wherever the knote is.
+std::vector<KnoteRef> walk(const KnoteList& l) {
+  std::vector<KnoteRef> out;
+  for (KnoteRef r : l.newest_first()) out.push_back(r);
+  return out;
+}
+
+TEST(KnoteList, NewestRegistrationFirst) {
+  KnoteList l;
+  const KnoteRef a{0, 1}, b{0, 2}, c{1, 1};
+  for (KnoteRef r : {a, b, c}) l.add(r);
+  EXPECT_EQ(walk(l), (std::vector<KnoteRef>{c, b, a}));
+  EXPECT_EQ(l.snapshot(), walk(l));
+  EXPECT_EQ(l.size(), 3U);
+  EXPECT_TRUE(l.remove(b));
+  EXPECT_FALSE(l.remove(b));
+  EXPECT_EQ(walk(l), (std::vector<KnoteRef>{c, a}));
+  l.add(b);
+  EXPECT_EQ(walk(l), (std::vector<KnoteRef>{b, c, a}));
+  EXPECT_EQ(l.take_all(), (std::vector<KnoteRef>{b, c, a}));
+  EXPECT_TRUE(l.empty());
 }
 
 TEST(Names, RoundTrip) {

@@ -181,7 +181,7 @@ TEST_F(VnodeFilterTest, CloseDetachesFromVnode) {
   int f = open_file("f");
   add(kq, kev(f, filt::kVnode, ev::kAdd, note::kWrite));
   add(kq, kev(f, filt::kRead, ev::kAdd));
-  ASSERT_EQ(k.vnodes()[kFirstVnode].knotes.refs().size(), 2U);
+  ASSERT_EQ(k.vnodes()[kFirstVnode].knotes.size(), 2U);
   k.close(pid, f);
   EXPECT_TRUE(k.vnodes()[kFirstVnode].knotes.empty());
 }
