@@ -10,11 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/build/fuzz"
 # A stand-in target: notes when it starts and ends, sleeps a little, and
 # fails (as libFuzzer does on a finding) when its name is in FAIL_TARGET.
+# A second long, so that two started together overlap on a loaded machine.
 for t in trace trace_reader scenario history expectations; do
   cat >"$tmp/build/fuzz/${t}_fuzz" <<STANDIN
 #!/usr/bin/env bash
 echo "start \$(date +%s%N) $t" >>"$tmp/events"
-sleep 0.3
+sleep 1
 echo "stat::number_of_executed_units: 42"
 echo "end \$(date +%s%N) $t" >>"$tmp/events"
 if [[ "\${FAIL_TARGET:-}" == $t ]]; then echo "==1==ERROR: AddressSanitizer: stand-in"; exit 1; fi
