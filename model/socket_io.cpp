@@ -348,6 +348,12 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
 // readers), and each one's writers are posted too: a queued oneshot
 // EVFILT_WRITE knote of the survivor carries EV_EOF when delivered, recorded
 // on 15.1 and 13.2 (regressions/stream-peer-close-posts-queued-writer).
+// The order differs: 13.2's soisdisconnected posts the readers, then shuts
+// the sending side and posts the writers; 15.1 (main's stream rewrite)
+// activates the survivor's EVFILT_WRITE/EMPTY knotes before its EVFILT_READ
+// ones, whatever order they were registered in - recorded on both kernels
+// (regressions/stream-peer-close-posts-writers-first; R20 in
+// docs/observed-real-kernels.md).
 // Datagram: only this direction goes.
 void Kernel::unp_disconnect(std::uint32_t a) {
   const std::uint32_t b = sock(a).peer;
@@ -363,10 +369,14 @@ void Kernel::unp_disconnect(std::uint32_t a) {
     so.connected = false;
     so.disconnected = true;
     so.rcv.cant_more = true;
-    knote_post(so.rd_knotes);
-    // 13.2: soisdisconnected also shuts the sending side.
-    if (profile_->unix_stream_own_send_buffer) so.snd.cant_more = true;
-    knote_post(so.wr_knotes);
+    if (profile_->unix_stream_own_send_buffer) {
+      knote_post(so.rd_knotes);
+      so.snd.cant_more = true;  // 13.2: soisdisconnected shuts the sending side too
+      knote_post(so.wr_knotes);
+    } else {
+      knote_post(so.wr_knotes);
+      knote_post(so.rd_knotes);
+    }
   }
 }
 
