@@ -240,6 +240,22 @@ def dir_bytes(d):
     return sum(f.stat().st_size for f in d.rglob("*") if f.is_file())
 
 
+# What one recording leaves on the root image: its folder with tmp/ and
+# sock/, stderr and out.json (15 KB on average in the campaigns of
+# 2026-12-04; a 2,000-program boot ran out of room at program 1,823 when the
+# room did not grow with the number of traces).
+RECORDING_KB = 32
+RECORDING_INODES = 10
+
+
+def image_size(content_bytes, n_traces, headroom_mb):
+    """The root image's size in MB and its inode count: the content plus
+    room for each recording and `headroom_mb` more. GRUB copies the whole
+    image into memory, slowly under TCG (about 0.2 s per MB), so no bigger."""
+    size_mb = content_bytes // (1 << 20) + headroom_mb + (n_traces * RECORDING_KB + 1023) // 1024
+    return size_mb, 6000 + n_traces * RECORDING_INODES
+
+
 def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, headroom_mb):
     root = work / "root"
     shutil.rmtree(root, ignore_errors=True)
@@ -254,13 +270,11 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
         shutil.copy2(trace, root / "kq/traces" / name)
         lines.append(f"t{i:04d} {name}")
     (root / "kq/manifest").write_text("\n".join(lines) + "\n")
-    # Sized to the content plus room for what the traces write: GRUB copies
-    # the whole image into memory, slowly under TCG (about 0.2 s per MB).
-    size_mb = dir_bytes(root) // (1 << 20) + headroom_mb
+    size_mb, inodes = image_size(dir_bytes(root), len(traces), headroom_mb)
     iso = work / "iso"
     shutil.rmtree(iso, ignore_errors=True)
     (iso / "boot/grub").mkdir(parents=True)
-    run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{size_mb}m", "-f", "6000",
+    run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{size_mb}m", "-f", str(inodes),
          str(iso / "boot/root.img"), str(root)])
     shutil.copy2(kernel, iso / "boot/kernel")
     # Seeds the kernel's random device as loader(8) does from /boot/entropy:
@@ -430,7 +444,7 @@ def main():
     rec.add_argument("--cpus", type=int, default=2)
     rec.add_argument("--binaries", help="use the kqrecord and init in this folder (as `build` prints) instead of building")
     rec.add_argument("--run-name", help="work folder BUILD_DIR/vm/run-NAME (default: one per kernel file)")
-    rec.add_argument("--headroom-mb", type=int, default=24, help="free space on the root image")
+    rec.add_argument("--headroom-mb", type=int, default=24, help="free space on the root image beyond the room each recording gets")
     rec.add_argument("traces", nargs="*", help="traces or folders (default: conformance and regressions)")
     args = ap.parse_args()
     try:
