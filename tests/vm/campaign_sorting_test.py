@@ -63,6 +63,32 @@ with tempfile.TemporaryDirectory() as tmp:
     check("kqueue without a timer", {"path": str(Path(tmp) / "none.json"), "divergences": kq_read},
           [(5, "ret"), (5, "extra-event")])
 
+# The same through a dup of the kqueue, made from the number kqueue()
+# returned (13.2 seed 5 p01692).
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    rec.write_text(json.dumps({"steps": [
+        {"op": "kqueue", "as": "kq1", "observed": {"ret": 4}}, {"op": "dup", "fd": 4, "as": "d2"},
+        {"op": "kevent", "kq": "kq1", "changes": [{"ident": 3, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}]}))
+    dup_read = [{"step": 48, "op": "kevent", "category": "ret"},
+                {"step": 48, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_READ", "d2")}]
+    check("dup of a kqueue with a timer", {"path": str(rec), "divergences": dup_read}, [])
+    rec.write_text(json.dumps({"steps": [
+        {"op": "kqueue", "as": "kq1", "observed": {"ret": 4}}, {"op": "dup", "fd": 5, "as": "d2"},
+        {"op": "kevent", "kq": "kq1", "changes": [{"ident": 3, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}]}))
+    check("dup of something else", {"path": str(rec), "divergences": dup_read}, [(48, "ret"), (48, "extra-event")])
+
+# A timer took a slot, so an EV_CLEAR EVFILT_VNODE event was not taken on the
+# kernel; when it came, later, it carried every note since (13.2 seed 5
+# p01803). The fflags of a filter that was not displaced stay compared.
+displaced_vnode = [
+    {"step": 31, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 1), "known": TIMING},
+    {"step": 31, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_VNODE", 8)}]
+check("fflags of a displaced knote", {"divergences": displaced_vnode + [
+    {"step": 42, "op": "kevent", "category": "fflags", "event": ev("EVFILT_VNODE", "f6")}]}, [])
+check("fflags of another filter", {"divergences": displaced_vnode + [
+    {"step": 42, "op": "kevent", "category": "fflags", "event": ev("EVFILT_PROC", "main")}]}, [(42, "fflags")])
+
 # A oneshot timer fired early on the kernel and is gone: a later call that
 # changes it meets ENOENT, here as the call's error (no slot left) (13.2
 # seed 2 p00006); the same call without a timer change stays a finding.

@@ -158,8 +158,7 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     armed a timer on it: that kqueue's readability, seen from another kqueue,
     is the timer's timing even when nothing else diverged."""
     ev = d.get("event") or {}
-    if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq") \
-            and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
+    if ev.get("filter") == "EVFILT_READ" and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
         return "kqueue-with-timer"  # filt_kqueue: the watched kqueue's count includes its timers
     if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
         return "timer-order"  # when a timer activates, relative to the others, is timing itself
@@ -180,9 +179,14 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     # event's knote still existed on that side.
     if d.get("category") == "error-record" and event_key(d) in displaced:
         return "displaced-receipt"
+    # An EV_CLEAR knote whose event was not taken on one side keeps gathering
+    # fflags and data there until its next delivery (13.2 seed 5 p01803:
+    # NOTE_OPEN|NOTE_READ|NOTE_ATTRIB on the kernel, NOTE_ATTRIB in the model).
+    if d.get("category") in ("fflags", "data") and event_key(d) in displaced:
+        return "displaced-accumulates"
     if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
         return "later-timer"
-    if ev.get("filter") == "EVFILT_READ" and str(ev.get("ident", "")).startswith("kq"):
+    if ev.get("filter") == "EVFILT_READ" and (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
         return "kqueue-count"
     return None
 
@@ -227,13 +231,16 @@ def lio_parallel(d, members):
 
 def timer_facts(path):
     """From the recording at `path`: the first step that armed an
-    EVFILT_TIMER on each kqueue (by the kqueue's name), the kevent steps
-    with any change to a timer, and the filters each kevent step changes."""
+    EVFILT_TIMER on each kqueue (by every name the kqueue has: a dup or dup2
+    of it, by name or by the number kqueue() returned, names it too - 13.2
+    seed 5 p01692), the kevent steps with any change to a timer, and the
+    filters each kevent step changes."""
     try:
         steps = json.loads(Path(path).read_text())["steps"]
     except (OSError, ValueError, KeyError):
         return {}, set(), {}
     first, changing, filters = {}, set(), {}
+    kq_of = kqueue_names(steps)
     for i, s in enumerate(steps):
         changes = s.get("changes") or [] if s.get("op") == "kevent" else []
         filters[i] = {c.get("filter") for c in changes}
@@ -241,8 +248,28 @@ def timer_facts(path):
         if timer_changes:
             changing.add(i)
         if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
-            first.setdefault(s.get("kq"), i)
-    return first, changing, filters
+            first.setdefault(kq_of.get(s.get("kq"), s.get("kq")), i)
+    return {name: first[kq] for name, kq in kq_of.items() if kq in first}, changing, filters
+
+
+def kqueue_names(steps):
+    """Each name a kqueue goes by, mapped to the name kqueue() gave it: the
+    kqueue's own, and what dup or dup2 made of it (by name, or by the
+    descriptor number kqueue() returned)."""
+    kq_of, number = {}, {}
+    for s in steps:
+        if s.get("op") == "kqueue" and isinstance(s.get("as"), str):
+            kq_of[s["as"]] = s["as"]
+            ret = (s.get("observed") or {}).get("ret")
+            if isinstance(ret, int):
+                number[ret] = s["as"]
+        elif s.get("op") in ("dup", "dup2"):
+            src = s.get("fd")
+            kq = kq_of.get(src) if isinstance(src, str) else number.get(src)
+            alias = s.get("as") if s.get("op") == "dup" else s.get("to")
+            if kq and isinstance(alias, str):
+                kq_of[alias] = kq
+    return kq_of
 
 
 def changes_gone_timer(d, first_timed, timer_steps):
