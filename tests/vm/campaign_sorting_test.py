@@ -163,6 +163,22 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a list's request past another filter", order(["EVFILT_AIO ident cb7", "EVFILT_WRITE ident w1"],
                                                         ["EVFILT_WRITE ident w1", "EVFILT_AIO ident cb7"]), [(19, "order")])
 
+# A timer knote whose re-add once failed keeps EV_ERROR in its flags, so its
+# expirations, here seen on the kernel only (timing), are error records
+# (15.1 seed 6 p00506). At a call that changes a timer, an error record stays
+# a finding: it may be that change's record.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    scan = {"op": "kevent", "kq": "kq0"}
+    change = {"op": "kevent", "kq": "kq0", "changes": [{"ident": 2, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}
+    sticky = [{"step": 1, "op": "kevent", "category": "ret"},
+              {"step": 1, "op": "kevent", "category": "error-record", "detail": "extra",
+               "event": {"filter": "EVFILT_TIMER", "ident": 2, "flags": ["EV_CLEAR", "EV_ERROR"]}}]
+    rec.write_text(json.dumps({"steps": [{"op": "kqueue", "as": "kq0"}, scan]}))
+    check("a timer event with a sticky EV_ERROR", {"path": str(rec), "divergences": sticky}, [])
+    rec.write_text(json.dumps({"steps": [{"op": "kqueue", "as": "kq0"}, change]}))
+    check("an error record of a timer change", {"path": str(rec), "divergences": sticky}, [(1, "ret"), (1, "error-record")])
+
 # Nothing timed before: a short write stays a finding, and so does an event
 # of another filter after a timing divergence.
 check("short write", {"divergences": [{"step": 7, "op": "write", "category": "ret"}]}, [(7, "ret")])
