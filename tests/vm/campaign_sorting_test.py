@@ -77,6 +77,13 @@ with tempfile.TemporaryDirectory() as tmp:
         {"op": "kqueue", "as": "kq1", "observed": {"ret": 4}}, {"op": "dup", "fd": 5, "as": "d2"},
         {"op": "kevent", "kq": "kq1", "changes": [{"ident": 3, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}]}))
     check("dup of something else", {"path": str(rec), "divergences": dup_read}, [(48, "ret"), (48, "extra-event")])
+    # The model's side names the watched kqueue by its number (13.2 seed 6 p01247).
+    rec.write_text(json.dumps({"steps": [
+        {"op": "kqueue", "as": "kq0", "observed": {"ret": 3}},
+        {"op": "kevent", "kq": "kq0", "changes": [{"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}]}))
+    check("a kqueue with a timer by its number", {"path": str(rec), "divergences": [
+        {"step": 30, "op": "kevent", "category": "ret"},
+        {"step": 30, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_READ", 3)}]}, [])
 
 # A timer took a slot, so an EV_CLEAR EVFILT_VNODE event was not taken on the
 # kernel; when it came, later, it carried every note since (13.2 seed 5

@@ -244,9 +244,8 @@ def timer_with_error_flag(d, step_filters):
 
 def timer_facts(path):
     """From the recording at `path`: the first step that armed an
-    EVFILT_TIMER on each kqueue (by every name the kqueue has: a dup or dup2
-    of it, by name or by the number kqueue() returned, names it too - 13.2
-    seed 5 p01692), the kevent steps with any change to a timer, and the
+    EVFILT_TIMER on each kqueue (by every name the kqueue has: its number, a
+    dup or dup2 of it - 13.2 seed 5 p01692, seed 6 p01247), the kevent steps with any change to a timer, and the
     filters each kevent step changes."""
     try:
         steps = json.loads(Path(path).read_text())["steps"]
@@ -267,22 +266,24 @@ def timer_facts(path):
 
 def kqueue_names(steps):
     """Each name a kqueue goes by, mapped to the name kqueue() gave it: the
-    kqueue's own, and what dup or dup2 made of it (by name, or by the
-    descriptor number kqueue() returned)."""
-    kq_of, number = {}, {}
+    kqueue's own, the descriptor number kqueue() returned (how the model's
+    side of a divergence names it), and what dup or dup2 made of it (by name
+    or by that number)."""
+    kq_of = {}
     for s in steps:
         if s.get("op") == "kqueue" and isinstance(s.get("as"), str):
             kq_of[s["as"]] = s["as"]
             ret = (s.get("observed") or {}).get("ret")
-            if isinstance(ret, int):
-                number[ret] = s["as"]
+            if isinstance(ret, int) and ret >= 0:
+                kq_of[ret] = s["as"]
         elif s.get("op") in ("dup", "dup2"):
-            src = s.get("fd")
-            kq = kq_of.get(src) if isinstance(src, str) else number.get(src)
+            kq = kq_of.get(s.get("fd"))
             alias = s.get("as") if s.get("op") == "dup" else s.get("to")
             if kq and isinstance(alias, str):
                 kq_of[alias] = kq
     return kq_of
+
+
 
 
 def changes_gone_timer(d, first_timed, timer_steps):
