@@ -186,7 +186,8 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
         return "displaced-accumulates"
     if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
         return "later-timer"
-    if ev.get("filter") == "EVFILT_READ" and (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
+    if ev.get("filter") == "EVFILT_READ" and \
+            (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
         return "kqueue-count"
     return None
 
@@ -201,13 +202,17 @@ def same_order_without(d, left_out):
     return sides[0] == sides[1]
 
 
-def lio_members(path):
-    """From the recording at `path`: each aiocb name listed in a lio_listio
-    call, mapped to that call's step."""
+def recording_steps(path):
+    """The steps of the recording at `path` ([] when it cannot be read)."""
     try:
-        steps = json.loads(Path(path).read_text())["steps"]
-    except (OSError, ValueError, KeyError):
-        return {}
+        return json.loads(Path(path).read_text())["steps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def lio_members(steps):
+    """Each aiocb name listed in a lio_listio call of the recording's steps,
+    mapped to that call's step."""
     return {e["aiocb"]: i for i, s in enumerate(steps) if s.get("op") == "lio_listio"
             for e in s.get("entries") or [] if isinstance(e, dict) and e.get("aiocb")}
 
@@ -242,15 +247,11 @@ def timer_with_error_flag(d, step_filters):
         and "EVFILT_TIMER" not in step_filters.get(d.get("step"), set())
 
 
-def timer_facts(path):
-    """From the recording at `path`: the first step that armed an
-    EVFILT_TIMER on each kqueue (by every name the kqueue has: its number, a
-    dup or dup2 of it - 13.2 seed 5 p01692, seed 6 p01247), the kevent steps with any change to a timer, and the
-    filters each kevent step changes."""
-    try:
-        steps = json.loads(Path(path).read_text())["steps"]
-    except (OSError, ValueError, KeyError):
-        return {}, set(), {}
+def timer_facts(steps):
+    """From a recording's steps: the first step that armed an EVFILT_TIMER on
+    each kqueue (by every name the kqueue has: its number, a dup or dup2 of
+    it - 13.2 seed 5 p01692, seed 6 p01247), the kevent steps with any change
+    to a timer, and the filters each kevent step changes."""
     first, changing, filters = {}, set(), {}
     kq_of = kqueue_names(steps)
     for i, s in enumerate(steps):
@@ -284,8 +285,6 @@ def kqueue_names(steps):
     return kq_of
 
 
-
-
 def changes_gone_timer(d, first_timed, timer_steps):
     """A kevent call after a timing divergence that changes a timer: where a
     oneshot timer already fired on one side, the change meets no knote there
@@ -317,8 +316,9 @@ def unexpected(t, rules=None):
     the names of the rules that explained something (the expectations as
     "expected")."""
     ds = t.get("divergences", [])
-    timer_kqs, timer_steps, step_filters = timer_facts(t["path"]) if t.get("path") else ({}, set(), {})
-    members = lio_members(t["path"]) if t.get("path") else {}
+    steps = recording_steps(t["path"]) if t.get("path") else []
+    timer_kqs, timer_steps, step_filters = timer_facts(steps)
+    members = lio_members(steps)
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
         first = min(timed) if timed else None
