@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "vm"))
 import kqvm  # noqa: E402
 
 MB = 1 << 20
-OBSERVED_RECORDING_BYTES = 15_616  # 30,424,993 bytes for 1,995 recordings, rounded up to 16 KB - 768
+OBSERVED_RECORDING_BYTES = 15_616  # 15.25 KiB: 30,424,993 bytes for 1,995 recordings
 FILES_PER_RECORDING = 7            # its folder, tmp/, sock/, stderr, out.json, and a little the program leaves
 
 failures = []
