@@ -210,6 +210,25 @@ want = {"matched_exactly": 1, "timing_only": 2, "timing_rules": {"expected": 2, 
 if got != want:
     failures.append(f"outcomes: {got}, expected {want}")
 
+# The fresh-boot recheck: a program whose second recording matched (13.2
+# seed 6: three pipe writes late in a 2,000-program boot) is not reproduced;
+# one that diverges again, one whose rerun diverges only by timing's
+# consequences, and one the rerun did not record are sorted accordingly.
+short_write = {"step": 7, "op": "write", "category": "ret"}
+groups = {"ret at write": ["p1.json", "p2.json", "p3.json", "p4.json"]}
+rerun = {"traces": [
+    {"path": "r/p1.json", "status": "matched", "divergences": []},
+    {"path": "r/p2.json", "status": "divergent", "divergences": [short_write]},
+    {"path": "r/p3.json", "status": "divergent", "divergences": [
+        timer_early, {"step": 3, "op": "kevent", "category": "ret"}]},
+]}
+kept, gone = campaign.split_reproduced(groups, rerun)
+if dict(kept) != {"ret at write": ["p2.json", "p4.json"]} or gone != ["p1.json", "p3.json"]:
+    failures.append(f"recheck: kept {dict(kept)}, not reproduced {gone}")
+kept, gone = campaign.split_reproduced(groups, None)
+if dict(kept) != groups or gone:
+    failures.append(f"recheck without a rerun: kept {dict(kept)}, not reproduced {gone}")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
