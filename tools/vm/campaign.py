@@ -90,7 +90,8 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
         rc = subprocess.run(cmd).returncode
         if rc >= 2 and not report.exists():
             raise SystemExit(f"campaign: the VM run for {tag} {start}-{start + len(chunk) - 1} failed ({rc})")
-        entries = json.loads(report.read_text())["traces"]
+        rep = json.loads(report.read_text())
+        entries = rep["traces"]
         for t in entries:
             if t.get("recorded") or t["status"].startswith("not run"):
                 continue
@@ -100,7 +101,7 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
             # The kernel died (a panic, docs/vm.md) in the program that was
             # running - the first not run, as a record is sent when a program
             # ends. It is kept as a finding; the ones after it get a boot.
-            failed[entries[not_run[0]]["trace"]] = "the VM stopped during this program (kernel panic? see the console log)"
+            failed[entries[not_run[0]]["trace"]] = panic_note(rep.get("panic"), release)
             rest = [chunk[i] for i in not_run[1:]]
             if rest:
                 b, f = record(rest, release, out, batch, build_dir, report_dir, run_name, f"{tag}-after{boots}")
@@ -112,15 +113,43 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
     return boots, failed
 
 
-def previous_boots(report_dir, out):
+def known_panic(panic, release, known=None):
+    """The entry of tools/vm/panics/known.json this panic is (same release and
+    message, its backtrace starting with the entry's frames), or None."""
+    if not panic:
+        return None
+    if known is None:
+        known = json.loads((HERE / "panics" / "known.json").read_text())["panics"]
+    for k in known:
+        if k["release"] == release and k["message"] == panic.get("message") \
+                and panic.get("frames", [])[:len(k["frames"])] == k["frames"]:
+            return k
+    return None
+
+
+def panic_note(panic, release):
+    """What the summary says of the program a boot died in."""
+    if not panic:
+        return "the VM stopped during this program (kernel panic? see the console log)"
+    where = " <- ".join(panic["frames"][:4]) or "?"
+    k = known_panic(panic, release)
+    return f"kernel panic during this program: {panic['message']} in {where}" + \
+        (f" - known: {k['id']}, reproducer tools/vm/panics/{k['reproducer']}" if k else " - not a known panic")
+
+
+def previous_boots(report_dir, out, release):
     """--skip-record: the boots of the recording run (its reports) and the
-    programs they did not record."""
+    programs they did not record (the one a boot died in named as record()
+    names it)."""
     reports = sorted(report_dir.glob("campaign*.json"))
     failed = {}
     for r in reports:
-        for t in json.loads(r.read_text())["traces"]:
-            if not (out / t["trace"]).exists():
-                failed[t["trace"]] = t["status"]
+        rep = json.loads(r.read_text())
+        died_in = next((t["trace"] for t in rep["traces"] if t["status"].startswith("not run")), None)
+        for t in rep["traces"]:
+            if not (out / t["trace"]).exists() and t["trace"] not in failed:
+                failed[t["trace"]] = panic_note(rep.get("panic"), release) if t["trace"] == died_in \
+                    else t["status"]
     return len(reports), failed
 
 
@@ -550,7 +579,7 @@ def main():
     (work / "reports").mkdir(parents=True, exist_ok=True)
     t1 = time.time()
     if a.skip_record:
-        boots, failed = previous_boots(work / "reports", out)
+        boots, failed = previous_boots(work / "reports", out, a.release)
     else:
         boots, failed = record(programs, a.release, out, a.batch, a.build_dir, work / "reports",
                                f"campaign-{a.release}", "campaign")

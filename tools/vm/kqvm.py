@@ -320,6 +320,31 @@ def tail(path, n=25):
     return "\n".join("    " + l for l in lines[-n:])
 
 
+# Frames of the kernel's own panic and trap handling, the same in every
+# backtrace; what is left says where the kernel died.
+PANIC_MACHINERY = {"kdb_backtrace", "vpanic", "panic", "trap", "trap_pfault", "trap_fatal", "calltrap",
+                   "dblfault_handler", "Xdblfault"}
+
+
+def parse_panic(console):
+    """The panic the serial console shows, or None: its message and the
+    functions of its backtrace (`KDB: stack backtrace`), innermost first,
+    without the panic machinery."""
+    try:
+        text = console.read_text(errors="replace").replace("\r", "")
+    except FileNotFoundError:
+        return None
+    message, frames = None, []
+    for line in text.splitlines():
+        m = re.match(r"\s*panic: (.*\S)", line)
+        if m and message is None:
+            message = m.group(1)
+        m = re.match(r"\s*#\d+ 0x[0-9a-f]+ at ([A-Za-z_][A-Za-z0-9_.]*)\+0x[0-9a-f]+", line)
+        if m and message is not None and m.group(1) not in PANIC_MACHINERY:
+            frames.append(m.group(1))
+    return {"message": message, "frames": frames} if message else None
+
+
 def parse_records(data_log):
     """The records kqvm-init sent on the data port: {id: {...}}, the kernel's
     uname line, and whether the run reached its end."""
@@ -414,6 +439,8 @@ def record(args):
         if entry["status"] != "exit 0" or not entry.get("recorded"):
             first = (entry.get("stderr") or "").strip().splitlines()[:1]
             log(f"  {name}: {entry['status']}{' - ' + first[0] if first else ''}")
+    if not done:
+        report["panic"] = parse_panic(console)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     log(f"{len(traces) - failed} of {len(traces)} recorded into {out_dir}")

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""tools/vm: a kernel panic on the guest's serial console is read into its
+message and backtrace (kqvm.parse_panic) and named when it is a known one
+(campaign.known_panic, tools/vm/panics/known.json). The console text is the
+real one of FreeBSD 15.1's R11 panic, met again by the 15.1 campaign of seed 7
+(program 415)."""
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools" / "vm"))
+import campaign  # noqa: E402
+import kqvm  # noqa: E402
+
+failures = []
+
+
+def expect(name, got, want):
+    if got != want:
+        failures.append(f"{name}: {got!r}, expected {want!r}")
+
+
+console = ROOT / "tests" / "vm" / "data" / "console-panic-soreceive-15.1.txt"
+panic = kqvm.parse_panic(console)
+expect("parsed", panic, {"message": "page fault",
+                         "frames": ["soreceive", "dofileread", "sys_read", "amd64_syscall", "fast_syscall_common"]})
+expect("known on 15.1", (campaign.known_panic(panic, "15.1") or {}).get("id"), "R11")
+expect("not known on 13.2", campaign.known_panic(panic, "13.2"), None)
+other = {"message": "page fault", "frames": ["sowakeup", "soreceive", "dofileread", "sys_read"]}
+expect("another place", campaign.known_panic(other, "15.1"), None)
+expect("another message", campaign.known_panic(dict(panic, message="general protection fault"), "15.1"), None)
+note = campaign.panic_note(panic, "15.1")
+expect("note", note.startswith("kernel panic during this program: page fault in soreceive <- dofileread")
+       and "known: R11" in note, True)
+expect("note of an unknown panic", campaign.panic_note(other, "15.1").endswith("not a known panic"), True)
+expect("note without a console", campaign.panic_note(None, "15.1").startswith("the VM stopped"), True)
+
+with tempfile.TemporaryDirectory() as tmp:
+    quiet = Path(tmp) / "console.log"
+    quiet.write_text("Booting...\n@@ all traces ran\n#0 0xffffffff80587e6d at kdb_backtrace+0x5d\n")
+    expect("no panic", kqvm.parse_panic(quiet), None)
+    expect("no console", kqvm.parse_panic(Path(tmp) / "missing.log"), None)
+
+for k in json.loads((ROOT / "tools" / "vm" / "panics" / "known.json").read_text())["panics"]:
+    if not (ROOT / "tools" / "vm" / "panics" / k["reproducer"]).is_file():
+        failures.append(f"known panic {k['id']}: no reproducer {k['reproducer']}")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("panics: all cases as expected")
