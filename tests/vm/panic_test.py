@@ -43,6 +43,25 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("no panic", kqvm.parse_panic(quiet), None)
     expect("no console", kqvm.parse_panic(Path(tmp) / "missing.log"), None)
 
+# --skip-record names the program a boot died in from the boot's report, as
+# the recording run did; the programs after it were recorded by the next boot.
+with tempfile.TemporaryDirectory() as tmp:
+    reports, out = Path(tmp) / "reports", Path(tmp) / "recorded"
+    reports.mkdir()
+    out.mkdir()
+    (out / "p0.json").write_text("{}")
+    (out / "p2.json").write_text("{}")
+    (reports / "campaign-boot1.json").write_text(json.dumps({"panic": panic, "traces": [
+        {"trace": "p0.json", "status": "exit 0", "recorded": True},
+        {"trace": "p1.json", "status": "not run (the VM stopped first)"},
+        {"trace": "p2.json", "status": "not run (the VM stopped first)"}]}))
+    (reports / "campaign-after1-boot1.json").write_text(json.dumps({"traces": [
+        {"trace": "p2.json", "status": "exit 0", "recorded": True}]}))
+    boots, failed = campaign.previous_boots(reports, out, "15.1")
+    expect("boots of the recording run", boots, 2)
+    expect("the program the boot died in", list(failed), ["p1.json"])
+    expect("named as known", "known: R11" in failed.get("p1.json", ""), True)
+
 for k in json.loads((ROOT / "tools" / "vm" / "panics" / "known.json").read_text())["panics"]:
     if not (ROOT / "tools" / "vm" / "panics" / k["reproducer"]).is_file():
         failures.append(f"known panic {k['id']}: no reproducer {k['reproducer']}")
