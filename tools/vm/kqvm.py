@@ -442,6 +442,7 @@ def record(args):
     if not done:
         report["panic"] = parse_panic(console)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     log(f"{len(traces) - failed} of {len(traces)} recorded into {out_dir}")
     if not done:
