@@ -85,6 +85,23 @@ with tempfile.TemporaryDirectory() as tmp:
         {"step": 30, "op": "kevent", "category": "ret"},
         {"step": 30, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_READ", 3)}]}, [])
 
+# A name used after its kqueue was closed and its number given to a new
+# kqueue: the timer armed through the old name is the new kqueue's, which the
+# kernel's side names by its own name (13.2 seed 8 p01749). A timer of the
+# closed kqueue does not count for the new one.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    timer_on = [{"op": "kevent", "kq": "kq1", "changes": [{"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}]}]
+    reused = [{"op": "kqueue", "as": "kq1", "observed": {"ret": 4}}, {"op": "close", "fd": "kq1", "observed": {"ret": 0}},
+              {"op": "kqueue", "as": "kq2", "observed": {"ret": 4}}]
+    watched = [{"step": 39, "op": "kevent", "category": "ret"},
+               {"step": 39, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_READ", "kq2")}]
+    rec.write_text(json.dumps({"steps": reused + timer_on}))
+    check("a timer armed through a reused name", {"path": str(rec), "divergences": watched}, [])
+    rec.write_text(json.dumps({"steps": reused[:1] + timer_on + reused[1:]}))
+    check("a timer of the closed kqueue", {"path": str(rec), "divergences": watched},
+          [(39, "ret"), (39, "extra-event")])
+
 # A timer took a slot, so an EV_CLEAR EVFILT_VNODE event was not taken on the
 # kernel; when it came, later, it carried every note since (13.2 seed 5
 # p01803). The fflags of a filter that was not displaced stay compared.

@@ -285,11 +285,11 @@ def timer_with_error_flag(d, step_filters):
 
 def timer_facts(steps):
     """From a recording's steps: the first step that armed an EVFILT_TIMER on
-    each kqueue (by every name the kqueue has: its number, a dup or dup2 of
-    it - 13.2 seed 5 p01692, seed 6 p01247), the kevent steps with any change
-    to a timer, and the filters each kevent step changes."""
+    each kqueue (by every name the kqueue has, kqueue_names), the kevent
+    steps with any change to a timer, and the filters each kevent step
+    changes."""
     first, changing, filters = {}, set(), {}
-    kq_of = kqueue_names(steps)
+    at, ever = kqueue_names(steps)
     for i, s in enumerate(steps):
         changes = s.get("changes") or [] if s.get("op") == "kevent" else []
         filters[i] = {c.get("filter") for c in changes}
@@ -297,28 +297,59 @@ def timer_facts(steps):
         if timer_changes:
             changing.add(i)
         if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
-            first.setdefault(kq_of.get(s.get("kq"), s.get("kq")), i)
-    return {name: first[kq] for name, kq in kq_of.items() if kq in first}, changing, filters
+            first.setdefault(at[i].get(s.get("kq"), s.get("kq")), i)
+    return {name: first[kq] for name, kq in ever.items() if kq in first}, changing, filters
 
 
 def kqueue_names(steps):
-    """Each name a kqueue goes by, mapped to the name kqueue() gave it: the
-    kqueue's own, the descriptor number kqueue() returned (how the model's
-    side of a divergence names it), and what dup or dup2 made of it (by name
-    or by that number)."""
-    kq_of = {}
+    """Which kqueue each name and descriptor number refers to, a kqueue being
+    known by the name kqueue() gave it: `at`, one dict per step (before the
+    step runs), and `ever`, every name or number that ever referred to a
+    kqueue (the latest one). By descriptor number, because that is how the
+    model's side of a divergence names a kqueue (13.2 seed 6 p01247), and
+    because the generator keeps using a name after its descriptor was closed
+    and given to a new kqueue: the recorder resolves the name to the number,
+    and the kernel's side names the number's new kqueue (13.2 seed 8 p01749).
+    dup and dup2 add names (13.2 seed 5 p01692); a name without a known
+    number (no observed ret) keeps its kqueue by name."""
+    number, holder, alias, at, ever = {}, {}, {}, [], {}
+
+    def kqueue_of(ref):
+        if isinstance(ref, str) and ref not in number:
+            return alias.get(ref)
+        return holder.get(number.get(ref, ref))
+
+    def view():
+        v = {name: holder[n] for name, n in number.items() if n in holder}
+        v.update(alias)
+        v.update(holder)
+        return v
     for s in steps:
-        if s.get("op") == "kqueue" and isinstance(s.get("as"), str):
-            kq_of[s["as"]] = s["as"]
-            ret = (s.get("observed") or {}).get("ret")
+        at.append(view())
+        op, ret = s.get("op"), (s.get("observed") or {}).get("ret")
+        if op == "kqueue" and isinstance(s.get("as"), str):
             if isinstance(ret, int) and ret >= 0:
-                kq_of[ret] = s["as"]
-        elif s.get("op") in ("dup", "dup2"):
-            kq = kq_of.get(s.get("fd"))
-            alias = s.get("as") if s.get("op") == "dup" else s.get("to")
-            if kq and isinstance(alias, str):
-                kq_of[alias] = kq
-    return kq_of
+                number[s["as"]], holder[ret] = ret, s["as"]
+            else:
+                alias[s["as"]] = s["as"]
+        elif op in ("dup", "dup2"):
+            kq = kqueue_of(s.get("fd"))
+            name = s.get("as") if op == "dup" else s.get("to")
+            to = ret if op == "dup" else number.get(name, name)
+            if isinstance(to, int) and to >= 0:
+                if kq:
+                    holder[to] = kq
+                else:
+                    holder.pop(to, None)  # dup2 onto a kqueue's number closes it
+                if isinstance(name, str):
+                    number[name] = to
+            elif kq and isinstance(name, str):
+                alias[name] = kq
+        elif op == "close" and ret == 0:
+            holder.pop(number.get(s.get("fd"), s.get("fd")), None)
+            alias.pop(s.get("fd"), None)
+        ever.update(view())
+    return at, ever
 
 
 def changes_gone_timer(d, first_timed, timer_steps):
