@@ -42,6 +42,9 @@ with tempfile.TemporaryDirectory() as tmp:
     quiet.write_text("Booting...\n@@ all traces ran\n#0 0xffffffff80587e6d at kdb_backtrace+0x5d\n")
     expect("no panic", kqvm.parse_panic(quiet), None)
     expect("no console", kqvm.parse_panic(Path(tmp) / "missing.log"), None)
+    twice = Path(tmp) / "twice.log"
+    twice.write_text(console.read_text() + "panic: another\n#0 0xffffffff80587e6d at sowakeup+0x5d\n")
+    expect("the first backtrace only", kqvm.parse_panic(twice), panic)
 
 # --skip-record names the program a boot died in from the boot's report, as
 # the recording run did; the programs after it were recorded by the next boot.

@@ -334,14 +334,18 @@ def parse_panic(console):
         text = console.read_text(errors="replace").replace("\r", "")
     except FileNotFoundError:
         return None
-    message, frames = None, []
+    message, frames, in_trace = None, [], False
     for line in text.splitlines():
         m = re.match(r"\s*panic: (.*\S)", line)
         if m and message is None:
             message = m.group(1)
         m = re.match(r"\s*#\d+ 0x[0-9a-f]+ at ([A-Za-z_][A-Za-z0-9_.]*)\+0x[0-9a-f]+", line)
-        if m and message is not None and m.group(1) not in PANIC_MACHINERY:
-            frames.append(m.group(1))
+        if m and message is not None:
+            in_trace = True
+            if m.group(1) not in PANIC_MACHINERY:
+                frames.append(m.group(1))
+        elif in_trace:
+            break  # the first backtrace only
     return {"message": message, "frames": frames} if message else None
 
 
