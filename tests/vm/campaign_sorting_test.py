@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tools/vm/campaign.py's sorting of divergences into timing and findings,
+"""tools/vm/campaign_sorting.py: how a campaign sorts divergences into timing and findings,
 on hand-made diff results (no VM): each case is a divergence pattern met in
 the real-kernel campaigns (docs/vm.md), and one that must stay a finding."""
 import json
@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "vm"))
-import campaign  # noqa: E402
+import campaign_sorting as sorting  # noqa: E402
 
 TIMING = "timing of a real clock"
 failures = []
@@ -19,7 +19,7 @@ def ev(filt, ident):
 
 
 def check(name, trace, expect_unexplained):
-    got = [(d["step"], d["category"]) for d in campaign.unexpected(trace)]
+    got = [(d["step"], d["category"]) for d in sorting.unexpected(trace)]
     if got != expect_unexplained:
         failures.append(f"{name}: unexplained {got}, expected {expect_unexplained}")
 
@@ -215,7 +215,7 @@ check("unrelated event", {"divergences": [
 # because its only divergence is an expectation, one explained by a rule,
 # and a finding; each timing rule is counted per program.
 timer_early = {"step": 3, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 1), "known": TIMING}
-got = campaign.outcomes({"traces": [
+got = sorting.outcomes({"traces": [
     {"path": "a/p0.json", "status": "matched", "divergences": []},
     {"path": "a/p1.json", "status": "matched", "divergences": [timer_early]},
     {"path": "a/p2.json", "status": "divergent", "divergences": [
@@ -239,10 +239,10 @@ rerun = {"traces": [
     {"path": "r/p3.json", "status": "divergent", "divergences": [
         timer_early, {"step": 3, "op": "kevent", "category": "ret"}]},
 ]}
-kept, gone = campaign.split_reproduced(groups, rerun)
+kept, gone = sorting.split_reproduced(groups, rerun)
 if dict(kept) != {"ret at write": ["p2.json", "p4.json"]} or gone != ["p1.json", "p3.json"]:
     failures.append(f"recheck: kept {dict(kept)}, not reproduced {gone}")
-kept, gone = campaign.split_reproduced(groups, None)
+kept, gone = sorting.split_reproduced(groups, None)
 if dict(kept) != groups or gone:
     failures.append(f"recheck without a rerun: kept {dict(kept)}, not reproduced {gone}")
 

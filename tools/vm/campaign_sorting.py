@@ -1,0 +1,329 @@
+"""How tools/vm/campaign.py sorts a real-kernel campaign's divergences: what
+is timing (an expectation, or what follows from one: follows_timing and the
+rules beside it), what is a finding, how findings are grouped, and what a
+fresh-boot recheck takes out. Pure functions of kqreplay's diff results and
+the recordings; docs/vm.md item 6 names every rule with the program that
+taught it, tests/vm/campaign_sorting_test.py holds a case of each."""
+import collections
+import json
+from pathlib import Path
+
+
+def signature(d):
+    """What makes two divergences the same finding: the category, the step
+    kind and the event's filter (unsupported: what the model could not run)."""
+    if d.get("category") == "unsupported":
+        return f"unsupported: {str(d.get('observed') or d.get('expected') or d.get('detail'))[:60]}"
+    ev = d.get("event") or {}
+    return f"{d.get('category')} at {d.get('op', '?')}" + (f" {ev['filter']}" if ev.get("filter") else "")
+
+
+# What an expected divergence at a kevent drags along at the same step: an
+# extra or missing timer event changes the count, takes or frees a slot of
+# nevents (so another event is missing or extra) and moves the others.
+FOLLOWERS = {"ret", "missing-event", "extra-event", "order"}
+
+
+def event_key(d):
+    # By filter only: the two sides name an ident differently (the model's
+    # number, the trace's name) in a missing and an extra event.
+    return (d.get("event") or {}).get("filter")
+
+
+def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
+    """The rule (its name) by which divergence d is a consequence of an
+    expected (timing) divergence, or None: at the same kevent step, a count, slot or order divergence;
+    at any later step, the same event delivered late or early (its slot was
+    taken: `displaced`), anything about a timer (a oneshot timer that already
+    fired is gone, so a later change to it meets no knote), an order that
+    involves a timer, a kqueue's EVFILT_READ count of pending events (kqueue
+    names start with "kq"), or the receipt of a change to a knote whose event
+    was displaced. `timer_kqs` maps a kqueue's name to the first step that
+    armed a timer on it: that kqueue's readability, seen from another kqueue,
+    is the timer's timing even when nothing else diverged."""
+    ev = d.get("event") or {}
+    if ev.get("filter") == "EVFILT_READ" and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
+        return "kqueue-with-timer"  # filt_kqueue: the watched kqueue's count includes its timers
+    if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
+        return "timer-order"  # when a timer activates, relative to the others, is timing itself
+    if first_timed is None or d.get("step", -1) < first_timed:
+        return None
+    if d.get("op") == "kevent" and d.get("step") in timed_steps and d.get("category") in FOLLOWERS:
+        return "same-kevent"
+    if d.get("category") in ("missing-event", "extra-event") and event_key(d) in displaced:
+        return "displaced"
+    # A displaced event's knote is queued again at a different place (a
+    # level-triggered knote goes back to the tail when delivered), so a later
+    # scan lists it elsewhere; the other events keep their order (15.1 seed 5 p00408).
+    if d.get("category") == "order" and displaced and \
+            same_order_without(d, lambda e: e.split(" ")[0] in displaced):
+        return "displaced-order"
+    # kqueue_register zeroes a change's fflags and data only when it creates
+    # the knote, so an EV_RECEIPT record tells whether a displaced oneshot
+    # event's knote still existed on that side.
+    if d.get("category") == "error-record" and event_key(d) in displaced:
+        return "displaced-receipt"
+    # An EV_CLEAR knote whose event was not taken on one side keeps gathering
+    # fflags and data there until its next delivery (13.2 seed 5 p01803:
+    # NOTE_OPEN|NOTE_READ|NOTE_ATTRIB on the kernel, NOTE_ATTRIB in the model).
+    if d.get("category") in ("fflags", "data") and event_key(d) in displaced:
+        return "displaced-accumulates"
+    if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
+        return "later-timer"
+    if ev.get("filter") == "EVFILT_READ" and \
+            (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
+        return "kqueue-count"
+    return None
+
+
+def same_order_without(d, left_out):
+    """Whether an order divergence's two sides (the kernel's `observed`, the
+    `model`'s; each event as "FILTER ident NAME") list the same events in the
+    same order once the events `left_out` picks are removed from both."""
+    if not all(isinstance(d.get(k), list) for k in ("observed", "model")):
+        return False
+    sides = [[e for e in d[k] if not left_out(e)] for k in ("observed", "model")]
+    return sides[0] == sides[1]
+
+
+def recording_steps(path):
+    """The steps of the recording at `path` ([] when it cannot be read)."""
+    try:
+        return json.loads(Path(path).read_text())["steps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def lio_members(steps):
+    """Each aiocb name listed in a lio_listio call of the recording's steps,
+    mapped to that call's step."""
+    return {e["aiocb"]: i for i, s in enumerate(steps) if s.get("op") == "lio_listio"
+            for e in s.get("entries") or [] if isinstance(e, dict) and e.get("aiocb")}
+
+
+def lio_parallel(d, members):
+    """An order divergence in which only EVFILT_AIO events of requests from
+    one lio_listio call changed places among themselves: the aio daemons run
+    a list's requests in parallel, so which finishes first is timing (R14 in
+    docs/observed-real-kernels.md; 15.1 seed 5 p00498)."""
+    if d.get("category") != "order" or not isinstance(d.get("observed"), list):
+        return False
+
+    def token(e):
+        parts = e.split(" ")
+        if parts[0] == "EVFILT_AIO" and len(parts) == 3 and parts[2] in members:
+            return f"lio@{members[parts[2]]}"
+        return e
+    sides = [[token(e) for e in d.get(k) or []] for k in ("observed", "model")]
+    return sides[0] == sides[1] and d.get("observed") != d.get("model")
+
+
+def timer_with_error_flag(d, step_filters):
+    """A timer's expiration seen on one side only (the timing the campaign
+    expectations accept for EVFILT_TIMER), whose knote keeps EV_ERROR in its
+    flags: a re-add that failed validation leaves it there (filt_timertouch),
+    and every later event of the knote carries it, so kqreplay files the
+    event as an error record. Only at a kevent call that changes no timer, so
+    that it cannot be the record of a change (15.1 seed 6 p00506)."""
+    ev = d.get("event") or {}
+    return d.get("category") == "error-record" and ev.get("filter") == "EVFILT_TIMER" \
+        and d.get("detail") in ("extra", "missing") and d.get("op") == "kevent" \
+        and "EVFILT_TIMER" not in step_filters.get(d.get("step"), set())
+
+
+def timer_facts(steps):
+    """From a recording's steps: the first step that armed an EVFILT_TIMER on
+    each kqueue (by every name the kqueue has, kqueue_names), the kevent
+    steps with any change to a timer, and the filters each kevent step
+    changes."""
+    first, changing, filters = {}, set(), {}
+    at, ever = kqueue_names(steps)
+    for i, s in enumerate(steps):
+        changes = s.get("changes") or [] if s.get("op") == "kevent" else []
+        filters[i] = {c.get("filter") for c in changes}
+        timer_changes = [c for c in changes if c.get("filter") == "EVFILT_TIMER"]
+        if timer_changes:
+            changing.add(i)
+        if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
+            first.setdefault(at[i].get(s.get("kq"), s.get("kq")), i)
+    return {name: first[kq] for name, kq in ever.items() if kq in first}, changing, filters
+
+
+def kqueue_names(steps):
+    """Which kqueue each name and descriptor number refers to, a kqueue being
+    known by the name kqueue() gave it: `at`, one dict per step (before the
+    step runs), and `ever`, every name or number that ever referred to a
+    kqueue (the latest one). By descriptor number, because that is how the
+    model's side of a divergence names a kqueue (13.2 seed 6 p01247), and
+    because the generator keeps using a name after its descriptor was closed
+    and given to a new kqueue: the recorder resolves the name to the number,
+    and the kernel's side names the number's new kqueue (13.2 seed 8 p01749).
+    dup and dup2 add names (13.2 seed 5 p01692); a name without a known
+    number (no observed ret) keeps its kqueue by name."""
+    number, holder, alias, at, ever = {}, {}, {}, [], {}
+
+    def kqueue_of(ref):
+        if isinstance(ref, str) and ref not in number:
+            return alias.get(ref)
+        return holder.get(number.get(ref, ref))
+
+    def view():
+        v = {name: holder[n] for name, n in number.items() if n in holder}
+        v.update(alias)
+        v.update(holder)
+        return v
+    for s in steps:
+        at.append(view())
+        op, ret = s.get("op"), (s.get("observed") or {}).get("ret")
+        if op == "kqueue" and isinstance(s.get("as"), str):
+            if isinstance(ret, int) and ret >= 0:
+                number[s["as"]], holder[ret] = ret, s["as"]
+            else:
+                alias[s["as"]] = s["as"]
+        elif op in ("dup", "dup2"):
+            kq = kqueue_of(s.get("fd"))
+            name = s.get("as") if op == "dup" else s.get("to")
+            to = ret if op == "dup" else number.get(name, name)
+            if isinstance(to, int) and to >= 0:
+                if kq:
+                    holder[to] = kq
+                else:
+                    holder.pop(to, None)  # dup2 onto a kqueue's number closes it
+                if isinstance(name, str):
+                    number[name] = to
+            elif kq and isinstance(name, str):
+                alias[name] = kq
+        elif op == "close" and ret == 0:
+            holder.pop(number.get(s.get("fd"), s.get("fd")), None)
+            alias.pop(s.get("fd"), None)
+        ever.update(view())
+    return at, ever
+
+
+def changes_gone_timer(d, first_timed, timer_steps):
+    """A kevent call after a timing divergence that changes a timer: where a
+    oneshot timer already fired on one side, the change meets no knote there
+    (ENOENT), as an error record or, with no event slot left, as the call's
+    own error (kqueue_kevent), so its count, errno and records follow."""
+    return first_timed is not None and d.get("op") == "kevent" and d.get("step", -1) > first_timed \
+        and d.get("step") in timer_steps and d.get("category") in ("ret", "errno", "error-record")
+
+
+def changes_displaced(d, first_timed, displaced, step_filters):
+    """A kevent call after a timing divergence that changes a knote of a
+    filter whose event was displaced: a oneshot event delivered on one side
+    only leaves its knote on the other, so kqueue_register finds it there
+    (an EV_ADD modifies it, no f_attach) and creates it anew here (whose
+    f_attach may refuse: EVFILT_AIO's EPERM), so the call's count, errno and
+    records follow (13.2 seed 3 p01815)."""
+    return first_timed is not None and d.get("op") == "kevent" and d.get("step", -1) > first_timed \
+        and d.get("category") in ("ret", "errno", "error-record") \
+        and bool(step_filters.get(d.get("step"), set()) & displaced)
+
+
+def unexpected(t, rules=None):
+    """The divergences no expectation explains, directly or as a consequence
+    (follows_timing); other events' data, flags, fflags and udata stay compared.
+    A kevent step where one divergence follows timing is perturbed itself: an
+    error record there ends the call without a scan (kqueue_kevent) and an
+    event delivered late takes a slot, so the step's count and other events
+    follow too (repeated until nothing more follows). `rules`, a set, gets
+    the names of the rules that explained something (the expectations as
+    "expected")."""
+    ds = t.get("divergences", [])
+    steps = recording_steps(t["path"]) if t.get("path") else []
+    timer_kqs, timer_steps, step_filters = timer_facts(steps)
+    members = lio_members(steps)
+    timed = {d.get("step") for d in ds if d.get("known") is not None}
+    while True:
+        first = min(timed) if timed else None
+        out, displaced, perturbed, used = [], set(), set(), set()
+        for d in ds:
+            if d.get("known") is not None:
+                continue
+            # lio-parallel and timer-error-flag first: timing by themselves, needing no timed step before.
+            rule = ("lio-parallel" if lio_parallel(d, members) else None) or \
+                ("timer-error-flag" if timer_with_error_flag(d, step_filters) else None) or \
+                follows_timing(d, timed, first, displaced, timer_kqs) or \
+                ("gone-timer-change" if changes_gone_timer(d, first, timer_steps) else None) or \
+                ("displaced-change" if changes_displaced(d, first, displaced, step_filters) else None)
+            if rule:
+                used.add(rule)
+                if d.get("category") in ("missing-event", "extra-event"):
+                    displaced.add(event_key(d))
+                if d.get("op") == "kevent":
+                    perturbed.add(d.get("step"))
+                continue
+            out.append(d)
+        if perturbed <= timed:
+            break
+        timed |= perturbed
+    # A kevent's count with nothing left beside it at its step follows too.
+    steps_left = collections.Counter(d.get("step") for d in out)
+    steps_all = collections.Counter(d.get("step") for d in ds)
+    alone = [d for d in out if d.get("category") == "ret" and d.get("op") == "kevent"
+             and steps_left[d.get("step")] == 1 and steps_all[d.get("step")] > 1]
+    if rules is not None:
+        rules.update(used)
+        rules.update(["expected"] if any(d.get("known") is not None for d in ds) else [])
+        rules.update(["count-alone"] if alone else [])
+    return [d for d in out if d not in alone]
+
+
+def first_finding(t):
+    """The divergence a program is grouped by: its first unexpected one, but
+    for a kevent's count the event divergence at the same step that causes it."""
+    u = unexpected(t)
+    if not u:
+        return None
+    if u[0].get("category") == "ret" and u[0].get("op") == "kevent":
+        same = [d for d in u[1:] if d.get("step") == u[0].get("step") and d.get("event")]
+        if same:
+            return same[0]
+    return u[0]
+
+
+def by_name(doc):
+    return {Path(t["path"]).name: t for t in doc["traces"]}
+
+
+def outcomes(doc):
+    """The programs that matched with no divergence at all, those that
+    diverged only by timing (kqreplay counts those with only expected
+    divergences as matched), and in how many of the latter each sorting rule
+    (or the expectations: "expected") explained something."""
+    exact, timing, rules = 0, 0, collections.Counter()
+    for t in by_name(doc).values():
+        used = set()
+        if t["status"] == "matched" and not t.get("divergences"):
+            exact += 1
+        elif t["status"] in ("matched", "divergent") and not unexpected(t, used):
+            timing += 1
+            rules.update(used)
+    return {"matched_exactly": exact, "timing_only": timing, "timing_rules": dict(sorted(rules.items()))}
+
+
+def groups_of(doc):
+    groups = collections.OrderedDict()
+    for name, t in sorted(by_name(doc).items()):
+        first = first_finding(t)
+        if t["status"] == "divergent" and first:
+            groups.setdefault(signature(first), []).append(name)
+    return groups
+
+
+def split_reproduced(groups, rerun):
+    """Splits the groups' programs by their second recording (`rerun`, a diff
+    result): a program whose rerun still has an unexplained divergence, or
+    that was not recorded again, stays in its group; the others are returned
+    as not reproduced."""
+    again = by_name(rerun) if rerun else {}
+    kept, gone = collections.OrderedDict(), []
+    for sig, names in groups.items():
+        for name in names:
+            t = again.get(name)
+            if t is not None and t["status"] in ("matched", "divergent") and not unexpected(t):
+                gone.append(name)
+            else:
+                kept.setdefault(sig, []).append(name)
+    return kept, sorted(gone)
