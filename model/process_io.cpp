@@ -98,8 +98,8 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
 // scheduled runs before the next descriptor closes: closef frees the file
 // (a pipe's buffer, a socket) while the task thread runs on another CPU, so
 // a kqueue's watchers see a knote the first close queued even when the next
-// close drops it. A race the task usually wins (R21: always on 13.2; on
-// 15.1 in 8 of 9 runs with sockets, 4 of 9 with pipes).
+// close drops it. A race the task usually wins (R21: 21 runs of 22 on 13.2;
+// on 15.1 8 of 10 with sockets, but only 4 of 10 with pipes).
 SysResult Kernel::exec(Pid pid) {
   SyscallScope scope(*this);
   Process& p = proc(pid);
