@@ -41,6 +41,7 @@
 #include "model/dialect_profile.hpp"
 #include "model/file.hpp"
 #include "model/kqueue.hpp"
+#include "model/kqueue_task_timing.hpp"
 #include "model/net_constants.hpp"
 #include "model/pipe.hpp"
 #include "model/pipe_map.hpp"
@@ -214,6 +215,19 @@ class Kernel {
   void encode(std::string& out, std::vector<std::uint32_t>* part_ends = nullptr) const;
   // kqueue_task work not yet run; always empty between system calls.
   [[nodiscard]] bool kqueue_tasks_pending() const { return !pending_kqueue_tasks_.empty(); }
+  // The kqueue_task race (kqueue_task_timing.hpp). Before a call: which of
+  // its task points (counted from 0 by the call) take the other outcome,
+  // sorted; this also starts counting and noting the races met. Never set
+  // (the explorer, kqcheck): every point takes the usual outcome. Not part
+  // of the state: it says how the next call runs, not what the kernel holds.
+  void set_task_timing(std::vector<std::uint32_t> other_points) {
+    other_task_points_ = std::move(other_points);
+    task_points_seen_ = 0;
+    task_races_.clear();
+    task_timing_set_ = true;
+  }
+  // The task points met with a task pending since set_task_timing.
+  [[nodiscard]] std::span<const TaskRace> task_races() const { return task_races_; }
 
   // For invariant checks that cost what a call touched (invariants.hpp
   // check_touched_invariants): while on, every knote the calls reach since
@@ -342,6 +356,7 @@ class Kernel {
   void kqueue_close(std::uint32_t kq);
   void schedule_kqueue_task(std::uint32_t kq);
   void run_kqueue_tasks();
+  void task_point(TaskPoint point, std::int64_t detail);
 
   // struct filterops, one row per FilterKind (filters/filter_ops.cpp).
   struct FilterOps {
@@ -556,6 +571,11 @@ class Kernel {
   std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate
+  // set_task_timing's plan for the current call, and what it met.
+  bool task_timing_set_ = false;
+  std::vector<std::uint32_t> other_task_points_;
+  std::uint32_t task_points_seen_ = 0;
+  std::vector<TaskRace> task_races_;
   std::vector<Vnode> vnodes_;  // index kRootVnode is "/"; removed vnodes stay, with nlink 0
   bool fs_unmounted_ = false;  // unmount(MNT_FORCE) succeeded: path calls are unsupported after it
   std::vector<AioJob> aio_jobs_;   // every kaiocb ever made; freed ones stay, not live

@@ -68,10 +68,13 @@ SysResult Kernel::kevent_call(Pid pid, std::int32_t kqfd, std::span<const KEvent
 SysResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KEvent> changes, std::int32_t nevents,
                                 EventOut& out, bool& scan_needed, std::int32_t& nevents_left) {
   std::int32_t left = nevents;
+  std::int64_t change_index = -1;
   for (KEvent kev : changes) {
+    ++change_index;
     if (kev.filter == 0) continue;  // skipped silently, even with EV_RECEIPT (C3)
     kev.flags = static_cast<EventFlags>(kev.flags & ~ev::kSysFlags);
     RegisterOutcome reg = kqueue_register(kq, kev, proc(pid));
+    task_point(TaskPoint::kKeventChange, change_index);
     if (!reg.unsupported.empty()) {
       out.discard();
       return SysResult::unsupported(reg.unsupported);

@@ -49,6 +49,19 @@ void Kernel::run_kqueue_tasks() {
   assert(pending_kqueue_tasks_.empty());
 }
 
+// A point inside a call where the task thread, on another CPU, may have
+// run the tasks scheduled so far, or not yet (kqueue_task_timing.hpp).
+void Kernel::task_point(TaskPoint point, std::int64_t detail) {
+  bool other = false;
+  if (task_timing_set_) {
+    const std::uint32_t index = task_points_seen_++;
+    if (pending_kqueue_tasks_.empty()) return;
+    task_races_.push_back(TaskRace{index, point, detail});
+    other = std::binary_search(other_task_points_.begin(), other_task_points_.end(), index);
+  }
+  if (!pending_kqueue_tasks_.empty() && usually_runs(point) != other) run_kqueue_tasks();
+}
+
 // knote_dequeue
 void Kernel::dequeue(KnoteRef ref) {
   Knote& kn = at(ref);

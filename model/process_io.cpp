@@ -99,7 +99,9 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
 // (a pipe's buffer, a socket) while the task thread runs on another CPU, so
 // a kqueue's watchers see a knote the first close queued even when the next
 // close drops it. A race the task usually wins (R21: 21 runs of 22 on 13.2;
-// on 15.1 8 of 10 with sockets, but only 4 of 10 with pipes).
+// on 15.1 8 of 10 with sockets, but only 4 of 10 with pipes): a task
+// point (kqueue_task_timing.hpp), whose other outcome leaves the tasks for
+// a later point or the call's end.
 SysResult Kernel::exec(Pid pid) {
   SyscallScope scope(*this);
   Process& p = proc(pid);
@@ -112,7 +114,7 @@ SysResult Kernel::exec(Pid pid) {
     const FdEntry* e = p.fds.find(fd);
     if (e == nullptr || !e->cloexec) continue;
     close_fd(p, fd);
-    run_kqueue_tasks();
+    task_point(TaskPoint::kExecClose, fd);
   }
   for (SignalAction& action : p.actions) {
     if (action == SignalAction::kCatch) action = SignalAction::kDefault;

@@ -69,6 +69,9 @@ class ModelBackend final : public Backend {
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }
   std::bitset<model::sig::kMax + 1> take_handlers_due(ProcId p) { return kernel_.take_handlers_due(p); }
   void set_invariant_checks(InvariantChecks checks);
+  // The kqueue_task race (model/kqueue_task_timing.hpp): which task points
+  // of the next call take the other outcome, and the races it met.
+  void set_task_timing(std::vector<std::uint32_t> other_points) { kernel_.set_task_timing(std::move(other_points)); }
 
  private:
   CallResult checked(CallResult r);

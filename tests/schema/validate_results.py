@@ -60,6 +60,11 @@ with tempfile.TemporaryDirectory() as tmp:
         if flags and not all(isinstance(d["observed"], list) and "EV_ADD" in d["observed"] for d in flags):
             fail("diff --json: a flags divergence's observed value is not the flag-name array with EV_ADD")
     validate("diff --json (clean)", run([kqreplay, "diff", "--json", tmp / "faithful"], want=0))
+    # A real recording kqreplay follows across the kqueue_task race (R21).
+    raced = pathlib.Path(source) / "traces/recorded/freebsd-15.1/regressions/exec-close-watcher-sees-count-between-closes.json"
+    doc = validate("diff --json (a race followed)", run([kqreplay, "diff", "--json", raced], want=0))
+    if doc and not doc["traces"][0].get("task_races_followed"):
+        fail("diff --json (a race followed): no task_races_followed")
     doc = validate("diff --against --json", run([kqreplay, "diff", "--json", tmp / "faithful", "--against", tmp / "buggy"], want=1))
     if doc and "flags" not in categories(doc):
         fail("diff --against --json: no flags divergence")

@@ -222,8 +222,10 @@ got = sorting.outcomes({"traces": [
         timer_early, {"step": 3, "op": "kevent", "category": "ret"},
         {"step": 3, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_READ", 4)}]},
     {"path": "a/p3.json", "status": "divergent", "divergences": [{"step": 7, "op": "write", "category": "ret"}]},
+    {"path": "a/p4.json", "status": "matched", "divergences": [],
+     "task_races_followed": [{"step": 18, "point": 0, "what": "exec(): after closing descriptor 5"}]},
 ]})
-want = {"matched_exactly": 1, "timing_only": 2, "timing_rules": {"expected": 2, "same-kevent": 1}}
+want = {"matched_exactly": 1, "timing_only": 3, "timing_rules": {"expected": 2, "kqueue-task-race": 1, "same-kevent": 1}}
 if got != want:
     failures.append(f"outcomes: {got}, expected {want}")
 

@@ -2,7 +2,9 @@
 // every divergence per trace (the model following the host's bindings, see
 // docs/kqreplay.md#following-the-host), the model's kqueue state at the first
 // one, the steps skipped, then a summary over the corpus.
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #include "tools/replay/commands.hpp"
 #include "tools/replay/diff_summary.hpp"
 #include "tools/replay/step_text.hpp"
+#include "tools/replay/task_race_follow.hpp"
 #include "tools/replay/trace_runner.hpp"
 #include "traces/compare_json.hpp"
 
@@ -39,8 +42,29 @@ struct TraceFindings {
   std::size_t unexpected = 0;
   std::string first_state;  // the model's knote tables after the first unexpected divergence
   std::size_t first_state_step = 0;
+  std::optional<std::size_t> first_unexpected;  // its step
+  // Race points replayed on the other outcome of the kqueue_task race, as
+  // the host took it, and what each was ("exec(): after closing descriptor 5").
+  std::vector<RacePoint> other_races;
+  std::map<RacePoint, std::string> other_race_texts;
   std::vector<std::pair<std::size_t, std::string>> notes;  // trace notes of divergent steps
 };
+
+// "after closing descriptor 5: the task had run" - what the other outcome was.
+std::string race_text(const model::TaskRace& race) {
+  if (race.kind == model::TaskPoint::kExecClose) {
+    return fmt::format("after closing descriptor {}: the task had not run yet (the model runs it here)", race.detail);
+  }
+  return fmt::format("after change {}: the task had already run (the model runs it when the call ends)", race.detail);
+}
+
+void print_races(const TraceFindings& f) {
+  for (const RacePoint& race : f.other_races) {
+    const auto text = f.other_race_texts.find(race);
+    fmt::print("  followed the host across the kqueue_task race (R21) at step {}: {}\n", race.step,
+               text == f.other_race_texts.end() ? std::string("(not played)") : text->second);
+  }
+}
 
 void print_findings(const TraceReport& r, const TraceFindings& f) {
   std::size_t last_step = SIZE_MAX;
@@ -50,6 +74,7 @@ void print_findings(const TraceReport& r, const TraceFindings& f) {
     fmt::print("    {}{}\n", divergence_text(d.divergence), d.known_reason.empty() ? "" : " [known: " + d.known_reason + "]");
   }
   for (const auto& [step, note] : f.notes) fmt::print("  trace note (step {}): {}\n", step, note);
+  print_races(f);
   for (const SkippedStep& s : f.skipped) fmt::print("  skipped step {}: {}: {}\n", s.step, s.call, s.why);
   if (!f.first_state.empty()) {
     fmt::print("  the model's kqueues after step {} (the first divergence):\n{}", f.first_state_step, f.first_state);
@@ -61,8 +86,10 @@ void print_text(const TraceReport& r, const TraceFindings& f) {
   if (r.status == TraceStatus::kMatched) {
     std::string known = f.divergences.empty() ? "" : fmt::format(", {} known difference(s)", f.divergences.size());
     std::string skipped = f.skipped.empty() ? "" : fmt::format(", {} skipped", f.skipped.size());
-    fmt::print("ok        {} ({} steps{}{})\n", r.path, r.steps, known, skipped);
-    if (!f.skipped.empty()) print_findings(r, TraceFindings{{}, f.skipped, 0, "", 0, {}});
+    std::string races = f.other_races.empty() ? "" : fmt::format(", {} race(s) followed", f.other_races.size());
+    fmt::print("ok        {} ({} steps{}{}{})\n", r.path, r.steps, known, skipped, races);
+    print_races(f);
+    for (const SkippedStep& s : f.skipped) fmt::print("  skipped step {}: {}: {}\n", s.step, s.call, s.why);
     return;
   }
   if (r.status != TraceStatus::kDivergent) {
@@ -73,6 +100,16 @@ void print_text(const TraceReport& r, const TraceFindings& f) {
   fmt::print("DIVERGES  {} ({} divergence(s){})\n", r.path, f.unexpected,
              f.skipped.empty() ? "" : fmt::format(", {} step(s) skipped", f.skipped.size()));
   print_findings(r, f);
+}
+
+nlohmann::json races_json(const TraceFindings& f) {
+  nlohmann::json races = nlohmann::json::array();
+  for (const RacePoint& race : f.other_races) {
+    const auto text = f.other_race_texts.find(race);
+    races.push_back({{"step", race.step}, {"point", race.point},
+                     {"what", text == f.other_race_texts.end() ? std::string() : text->second}});
+  }
+  return races;
 }
 
 nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
@@ -88,7 +125,8 @@ nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
                    {"compared_steps", r.compared_steps},
                    {"unexpected_divergences", f.unexpected},
                    {"divergences", divergences},
-                   {"skipped_steps", skipped}};
+                   {"skipped_steps", skipped},
+                   {"task_races_followed", races_json(f)}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
 }
@@ -96,16 +134,22 @@ nlohmann::json report_json(const TraceReport& r, const TraceFindings& f) {
 // Replays one trace, collecting every divergence and skipped step, and the
 // model's state at the first unexpected divergence.
 TraceReport replay_one(const std::string& path, const CommonOptions& opts, const Expectations* known,
-                       DiffSummary& summary, TraceFindings& found) {
+                       DiffSummary& summary, TraceFindings& found, const std::vector<RacePoint>& other_races) {
   // Each step is run as it is read and dropped; should the file need
   // reading whole after all, what its streamed steps left is forgotten.
   const DiffSummary before = summary;
   ReplayOptions ro{opts.dialect, true, opts.raw_fds, opts.full_checks, true, [&] {
                      summary = before;
                      found = TraceFindings{};
-                   }};
+                   }, other_races};
   return replay_trace(path, ro, [&](const sim::Interpreter& interp, const sim::ModelBackend& backend,
                                     const sim::StepOutcome& o) {
+    for (const model::TaskRace& race : backend.kernel().task_races()) {
+      const RacePoint point{o.step->index, race.point};
+      if (std::binary_search(other_races.begin(), other_races.end(), point)) {
+        found.other_race_texts[point] = call_text(*o.step) + ": " + race_text(race);
+      }
+    }
     if (o.skipped) {
       found.skipped.push_back({o.step->index, call_text(*o.step), *o.skipped});
       ++summary.skipped_steps;
@@ -119,6 +163,7 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
       found.divergences.push_back(std::move(found_d));
       if (reason != nullptr) continue;
       ++found.unexpected;
+      if (!found.first_unexpected) found.first_unexpected = o.step->index;
       if (!noted && !o.step->note.empty()) found.notes.emplace_back(o.step->index, o.step->note);
       noted = true;
       if (!found.first_state.empty()) continue;
@@ -128,6 +173,50 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
       found.first_state_step = o.step->index;
     }
   });
+}
+
+// The trace replayed as the host went at the kqueue_task race: when the
+// plain run diverges after a race step, the flips task_race_follow.hpp
+// keeps, and the run with them (its findings and counts replace the plain
+// run's).
+TraceReport replay_following_races(const std::string& path, const CommonOptions& opts, const Expectations* known,
+                                   DiffSummary& summary, TraceFindings& found) {
+  const DiffSummary before = summary;
+  const std::vector<std::size_t> matches_before = known != nullptr ? known->match_counts() : std::vector<std::size_t>{};
+  TraceReport r = replay_one(path, opts, known, summary, found, {});
+  if (!opts.follow_task_races || r.status != TraceStatus::kDivergent || !found.first_unexpected ||
+      r.task_races.empty() || r.task_races.front().step > *found.first_unexpected) {
+    return r;
+  }
+  struct Trial {
+    DiffSummary summary;
+    TraceFindings found;
+    TraceReport report;
+    std::vector<std::size_t> matches;  // the expectations' counts after it
+  };
+  const std::vector<std::size_t> matches_plain = known != nullptr ? known->match_counts() : std::vector<std::size_t>{};
+  std::optional<Trial> best;
+  auto replay = [&](const std::vector<RacePoint>& other) {
+    Trial t{before, {}, {}, {}};
+    if (known != nullptr) known->restore_match_counts(matches_before);
+    t.report = replay_one(path, opts, known, t.summary, t.found, other);
+    if (known != nullptr) t.matches = known->match_counts();
+    RaceRun run{t.found.first_unexpected, t.report.task_races};
+    t.found.other_races = other;
+    best = std::move(t);  // the last replay tried; kept only if its flips are
+    return run;
+  };
+  std::vector<RacePoint> kept = follow_task_races(RaceRun{found.first_unexpected, r.task_races}, replay);
+  if (kept.empty()) {
+    if (known != nullptr) known->restore_match_counts(matches_plain);
+    return r;
+  }
+  if (!best || best->found.other_races != kept) replay(kept);
+  if (known != nullptr) known->restore_match_counts(best->matches);
+  summary = best->summary;
+  found = std::move(best->found);
+  ++summary.task_races_followed;
+  return std::move(best->report);
 }
 
 }  // namespace
@@ -142,7 +231,7 @@ int cmd_diff(const std::vector<std::string>& args, const CommonOptions& opts) {
   nlohmann::json traces_json = nlohmann::json::array();
   for (const std::string& path : paths) {
     TraceFindings found;
-    TraceReport r = replay_one(path, opts, k, summary, found);
+    TraceReport r = replay_following_races(path, opts, k, summary, found);
     if (r.status == TraceStatus::kDivergent && found.unexpected == 0) r.status = TraceStatus::kMatched;
     code = std::max(code, static_cast<int>(exit_code_for(r.status)));
     ++summary.traces;

@@ -37,6 +37,10 @@ void DiffSummary::print_text(const Expectations* known) const {
   for (const auto& [status, n] : by_status) fmt::print(", {} {}", n, status);
   if (skipped_steps > 0) fmt::print(", {} step(s) skipped", skipped_steps);
   fmt::print("\n");
+  if (task_races_followed > 0) {
+    fmt::print("  {} trace(s) followed the host across the kqueue_task race (the other outcome at some steps)\n",
+               task_races_followed);
+  }
   if (expected_divergences > 0) fmt::print("  {} known difference(s) listed in the expectations file\n", expected_divergences);
   if (known != nullptr) {
     for (const Expectation* e : known->unmatched()) {
@@ -60,6 +64,7 @@ nlohmann::json DiffSummary::to_json(const Expectations* known) const {
           {"steps", steps},
           {"compared_steps", compared_steps},
           {"skipped_steps", skipped_steps},
+          {"task_races_followed", task_races_followed},
           {"by_status", by_status},
           {"divergences_by_category", by_category},
           {"divergences_by_filter", by_filter},

@@ -22,6 +22,9 @@ struct DiffSummary {
   std::map<std::string, std::size_t> by_filter;
 
   std::size_t skipped_steps = 0;  // steps needing a name the host never bound
+  // Traces matched or diverging later once replayed on the other outcome of
+  // the kqueue_task race at some steps (task_race_follow.hpp).
+  std::size_t task_races_followed = 0;
 
   // Counts one divergence; returns its known reason (null: unexpected).
   const std::string* count(const std::string& trace, const traces::Step& step, const traces::Divergence& d,

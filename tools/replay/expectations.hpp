@@ -47,6 +47,10 @@ class Expectations {
                                               const traces::Divergence& d) const;
   // Entries no divergence matched so far (stale or mistyped entries).
   [[nodiscard]] std::vector<const Expectation*> unmatched() const;
+  // The match counts, to put back after a replay whose findings are
+  // discarded (kqreplay diff's trials across the kqueue_task race).
+  [[nodiscard]] std::vector<std::size_t> match_counts() const { return matches_; }
+  void restore_match_counts(std::vector<std::size_t> counts) const { matches_ = std::move(counts); }
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:

@@ -51,14 +51,23 @@ class ModelRun {
         backend_(profile, kernel_config(report.trace)),
         interp_(with_checks(backend_, options, report.trace), backend_,
                 sim::InterpreterOptions{false, options.follow_observed, options.raw_fds}),
-        after_step_([this](const sim::StepOutcome& o) { after_step(o); }) {
+        after_step_([this](const sim::StepOutcome& o) { after_step(o); }),
+        other_races_(options.other_task_races) {
     if (report.trace.properties) checker_.emplace(*report.trace.properties);
   }
 
-  void run_all() { counts_.played = interp_.run_each(after_step_); }
+  void run_all() {
+    for (const traces::Step& step : report_.trace.steps) {
+      if (!run_next(step)) break;
+    }
+  }
   // False once the run has ended (a crash or a hang).
   bool run_next(const traces::Step& step) {
     ++counts_.played;
+    std::vector<std::uint32_t> other_points;
+    auto it = std::lower_bound(other_races_.begin(), other_races_.end(), RacePoint{step.index, 0});
+    for (; it != other_races_.end() && it->step == step.index; ++it) other_points.push_back(it->point);
+    backend_.set_task_timing(std::move(other_points));
     return interp_.run_next(step, after_step_);
   }
   // A deadlock is in the state after the last step: reported at that step,
@@ -73,6 +82,7 @@ class ModelRun {
  private:
   void after_step(const sim::StepOutcome& o) {
     counts_.next_step = o.step->index + 1;
+    for (const model::TaskRace& race : backend_.kernel().task_races()) report_.task_races.push_back({o.step->index, race.point});
     if (o.compared) ++counts_.compared;
     if (!o.divergences.empty()) counts_.divergent = true;
     if (checker_ && !report_.violation) {
@@ -97,6 +107,7 @@ class ModelRun {
   sim::Interpreter interp_;
   std::optional<check::PropertyChecker> checker_;
   std::function<void(const sim::StepOutcome&)> after_step_;
+  const std::vector<RacePoint>& other_races_;
 };
 
 // The status a run that ended normally (`ran`) or threw leaves.

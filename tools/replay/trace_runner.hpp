@@ -11,6 +11,7 @@
 #include "sim/model_backend.hpp"
 #include "traces/trace.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "tools/replay/task_race_follow.hpp"
 
 namespace kqsim::replay {
 
@@ -28,6 +29,10 @@ struct TraceReport {
   std::optional<check::StepViolation> violation;
   std::size_t steps = 0;
   std::size_t compared_steps = 0;  // of the steps played (each outcome is seen by the StepHook only)
+  // The kqueue_task races the calls met (a task point with a task pending:
+  // model/kqueue_task_timing.hpp), in order: a host may have taken the
+  // other outcome at each.
+  std::vector<RacePoint> task_races;
   traces::Trace trace;
 };
 
@@ -47,6 +52,9 @@ struct ReplayOptions {
   // must then forget what it saw, as it sees every step again.
   bool stream_steps = false;
   std::function<void()> forget{};
+  // Race points that take the other outcome of the kqueue_task race,
+  // sorted; every other task point the usual one.
+  std::vector<RacePoint> other_task_races{};
 };
 
 // Never throws for a bad trace: the problem is in the report.

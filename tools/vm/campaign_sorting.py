@@ -291,11 +291,13 @@ def outcomes(doc):
     """The programs that matched with no divergence at all, those that
     diverged only by timing (kqreplay counts those with only expected
     divergences as matched), and in how many of the latter each sorting rule
-    (or the expectations: "expected") explained something."""
+    (or the expectations: "expected") explained something. A program that
+    matched once kqreplay followed the host across the kqueue_task race
+    (task_races_followed, docs/kqreplay.md) is timing, rule "kqueue-task-race"."""
     exact, timing, rules = 0, 0, collections.Counter()
     for t in by_name(doc).values():
-        used = set()
-        if t["status"] == "matched" and not t.get("divergences"):
+        used = {"kqueue-task-race"} if t.get("task_races_followed") else set()
+        if t["status"] == "matched" and not t.get("divergences") and not used:
             exact += 1
         elif t["status"] in ("matched", "divergent") and not unexpected(t, used):
             timing += 1

@@ -1,0 +1,76 @@
+// follow_task_races: which flips of the kqueue_task race it keeps, against
+// a scripted replay (the real replays are in tests/cli/kqreplay_race_test.sh).
+#include "tools/replay/task_race_follow.hpp"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace kqsim::replay {
+namespace {
+
+using Flips = std::vector<RacePoint>;
+
+// A replay whose outcome per set of flips is scripted; counts its calls.
+struct ScriptedReplay {
+  std::map<Flips, RaceRun> outcomes;
+  RaceRun otherwise;
+  std::vector<Flips> asked;
+  RaceRun operator()(const Flips& flips) {
+    asked.push_back(flips);
+    auto it = outcomes.find(flips);
+    return it == outcomes.end() ? otherwise : it->second;
+  }
+};
+
+const std::vector<RacePoint> kRaces{{2, 0}, {5, 0}, {5, 1}, {9, 0}};
+
+TEST(FollowTaskRaces, NoDivergenceNoReplay) {
+  ScriptedReplay s;
+  EXPECT_TRUE(follow_task_races(RaceRun{std::nullopt, kRaces}, std::ref(s)).empty());
+  EXPECT_TRUE(s.asked.empty());
+}
+
+TEST(FollowTaskRaces, TriesTheLatestRaceBeforeTheDivergenceFirst) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces};
+  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces}, std::ref(s)), (Flips{{5, 1}}));
+  ASSERT_EQ(s.asked.size(), 1U);  // {9, 0} is after the divergence: never tried
+}
+
+TEST(FollowTaskRaces, KeepsAFlipThatMovesTheDivergenceAndGoesOn) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces};  // later, not gone
+  s.outcomes[{{5, 0}, {5, 1}}] = RaceRun{std::nullopt, kRaces};
+  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces}, std::ref(s)), (Flips{{5, 0}, {5, 1}}));
+}
+
+TEST(FollowTaskRaces, NothingKeptWhenNoFlipHelps) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  s.outcomes[{{2, 0}}] = RaceRun{4, kRaces};  // earlier: worse
+  EXPECT_TRUE(follow_task_races(RaceRun{6, kRaces}, std::ref(s)).empty());
+  EXPECT_EQ(s.asked.size(), 3U);  // {5, 1}, {5, 0}, {2, 0}
+}
+
+TEST(FollowTaskRaces, RaceOnTheDivergentStepItselfCounts) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{5, kRaces};
+  s.outcomes[{{5, 0}}] = RaceRun{std::nullopt, kRaces};
+  EXPECT_EQ(follow_task_races(RaceRun{5, kRaces}, std::ref(s)), (Flips{{5, 0}}));
+}
+
+TEST(FollowTaskRaces, BoundedReplays) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{100, {}};
+  std::vector<RacePoint> many;
+  for (std::size_t i = 0; i < 100; ++i) many.push_back({i, 0});
+  s.otherwise.races = many;
+  EXPECT_TRUE(follow_task_races(RaceRun{100, many}, std::ref(s), 10).empty());
+  EXPECT_EQ(s.asked.size(), 10U);
+}
+
+}  // namespace
+}  // namespace kqsim::replay

@@ -1,0 +1,45 @@
+// Following a host across the kqueue_task race (model/kqueue_task_timing.hpp,
+// docs/observed-real-kernels.md R21): a recording whose host took the rarer
+// outcome at some call diverges from the model's usual outcome there, though
+// the kernel does both. kqreplay diff replays such a trace again with the
+// other outcome at a race point (a task point of a call, met with a task
+// pending) before its first divergence, and keeps a flip when it moves the
+// first divergence later (or removes it): what is left is what no schedule
+// of the task thread that the model knows explains.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace kqsim::replay {
+
+// One task point of one step's call (model::TaskRace::point).
+struct RacePoint {
+  std::size_t step = 0;
+  std::uint32_t point = 0;
+  auto operator<=>(const RacePoint&) const = default;
+};
+
+// What one replay with some race points flipped found.
+struct RaceRun {
+  std::optional<std::size_t> first_divergence;  // the step of the first unexpected one; nullopt: none
+  std::vector<RacePoint> races;                  // the race points met, in order
+};
+
+// Replays the trace with these race points (sorted) on the other outcome.
+using RaceReplay = std::function<RaceRun(const std::vector<RacePoint>& other)>;
+
+// Bounds the replays one trace may cost: each race point is tried at most
+// once per divergence moved, and a trace rarely meets more than a few.
+inline constexpr std::size_t kMaxRaceReplays = 64;
+
+// Greedy, latest race point first: the flips kept (sorted; empty when the
+// first run has no divergence, or none helps). `first` is the unflipped run.
+std::vector<RacePoint> follow_task_races(const RaceRun& first, const RaceReplay& replay,
+                                         std::size_t max_replays = kMaxRaceReplays);
+
+}  // namespace kqsim::replay
