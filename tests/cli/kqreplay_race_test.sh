@@ -5,7 +5,8 @@
 # traces/recorded/freebsd-15.1/regressions/exec-close-watcher-sees-count-between-closes.json,
 # which matches once followed, and diverges with --no-follow-races. A
 # divergence no schedule of the task thread explains (the same recording
-# with one observation changed by hand) stays a divergence.
+# with one observation changed by hand) stays a divergence. Three more
+# recordings (data/task-race/) took the rarer outcome at other points.
 #   kqreplay_race_test.sh KQREPLAY REPO
 set -u
 kqreplay=$1
@@ -38,6 +39,22 @@ PY
 # 13.2 took the usual outcome at both closes: nothing to follow.
 out=$("$kqreplay" diff "$rec132" 2>&1); rc=$?
 [ "$rc" -eq 0 ] && [[ "$out" != *"followed the host"* ]] || fail "13.2 recording: exit $rc or a race followed"$'\n'"$out"
+
+# Fresh recordings of both kernels that took the rarer outcome elsewhere
+# (data/task-race/README.md): each matches once the race points named here
+# (step:point) are followed, and diverges without following.
+while IFS='|' read -r file dialect want; do
+  path=$repo/tests/cli/data/task-race/$file
+  json=$("$kqreplay" diff --json --dialect "$dialect" "$path" 2>/dev/null); rc=$?
+  got=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(" ".join("%d:%d" % (r["step"], r["point"]) for r in d["traces"][0]["task_races_followed"]))' "$json")
+  [ "$rc" -eq 0 ] && [ "$got" = "$want" ] || fail "$file: exit $rc, races '$got', want 0 and '$want'"
+  "$kqreplay" diff --no-follow-races --dialect "$dialect" "$path" >/dev/null 2>&1; rc=$?
+  [ "$rc" -eq 1 ] || fail "$file --no-follow-races: exit $rc, want 1"
+done <<'TABLE'
+exec-close-freebsd-15.1-socket-close-lost.json|freebsd-15.1|18:2
+exec-close-freebsd-13.2-both-closes-lost.json|freebsd-13.2|18:0 18:2
+nested-watcher-freebsd-13.2-task-ran-first.json|freebsd-13.2|4:0
+TABLE
 
 # Step 21 polls a1, empty on the host; claim it returned an event: no race explains that.
 tmp=$(mktemp -d)
