@@ -75,6 +75,13 @@ def build(build_dir):
     return r.stdout.strip().splitlines()[-1]
 
 
+def not_run(entries):
+    """The indexes of a boot's programs it did not run, in order. When the
+    kernel died (a panic, docs/vm.md), the first is the program that was
+    running: a record is sent when a program ends."""
+    return [i for i, t in enumerate(entries) if t["status"].startswith("not run")]
+
+
 def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
     """Records `files` on the kernel, `batch` per boot; the boots made and the
     files the VM did not record (with the recorder's status)."""
@@ -96,13 +103,12 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
             if t.get("recorded") or t["status"].startswith("not run"):
                 continue
             failed[t["trace"]] = t["status"] + (" - " + t["stderr"].strip().splitlines()[0] if t.get("stderr") else "")
-        not_run = [i for i, t in enumerate(entries) if t["status"].startswith("not run")]
-        if rc == kqvm.EXIT_VM and not_run:
-            # The kernel died (a panic, docs/vm.md) in the program that was
-            # running - the first not run, as a record is sent when a program
-            # ends. It is kept as a finding; the ones after it get a boot.
-            failed[entries[not_run[0]]["trace"]] = panic_note(rep.get("panic"), release)
-            rest = [chunk[i] for i in not_run[1:]]
+        missing = not_run(entries)
+        if rc == kqvm.EXIT_VM and missing:
+            # The program the kernel died in is kept as a finding; the ones
+            # after it get a boot.
+            failed[entries[missing[0]]["trace"]] = panic_note(rep.get("panic"), release)
+            rest = [chunk[i] for i in missing[1:]]
             if rest:
                 b, f = record(rest, release, out, batch, build_dir, report_dir, run_name, f"{tag}-after{boots}")
                 boots += b
@@ -145,7 +151,8 @@ def previous_boots(report_dir, out, release):
     failed = {}
     for r in reports:
         rep = json.loads(r.read_text())
-        died_in = next((t["trace"] for t in rep["traces"] if t["status"].startswith("not run")), None)
+        missing = not_run(rep["traces"])
+        died_in = rep["traces"][missing[0]]["trace"] if missing else None
         for t in rep["traces"]:
             if not (out / t["trace"]).exists() and t["trace"] not in failed:
                 failed[t["trace"]] = panic_note(rep.get("panic"), release) if t["trace"] == died_in \
