@@ -56,6 +56,16 @@ exec-close-freebsd-13.2-both-closes-lost.json|freebsd-13.2|18:0 18:2
 nested-watcher-freebsd-13.2-task-ran-first.json|freebsd-13.2|4:0
 TABLE
 
+# kqreplay report follows them the same way: no behaviour, every trace counted.
+for dialect in freebsd-13.2 freebsd-15.1; do
+  files=$(ls "$repo"/tests/cli/data/task-race/*-"${dialect#freebsd-}"-*.json)
+  [ "$dialect" = freebsd-15.1 ] && files="$files $rec"
+  want=$(echo $files | wc -w)
+  json=$("$kqreplay" report --json --dialect "$dialect" $files 2>/dev/null)
+  got=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["task_races_followed"], len(d["behaviours"]), d["divergent_traces"])' "$json")
+  [ "$got" = "$want 0 0" ] || fail "report --dialect $dialect: races, behaviours, divergent traces '$got', want '$want 0 0'"
+done
+
 # Step 21 polls a1, empty on the host; claim it returned an event: no race explains that.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

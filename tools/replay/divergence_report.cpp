@@ -8,6 +8,7 @@
 #include "model/kevent_names.hpp"
 #include "tools/replay/behaviour_signature.hpp"
 #include "tools/replay/step_text.hpp"
+#include "tools/replay/task_race_follow.hpp"
 #include "tools/replay/trace_runner.hpp"
 #include "traces/compare_json.hpp"
 #include "traces/trace_json.hpp"
@@ -86,12 +87,40 @@ struct Builder {
 
   // One trace's divergences. An example-only trace offers shorter examples
   // of behaviours already seen, nothing else.
+  TraceReport replay(const std::string& path, const std::vector<RacePoint>& other_races, std::vector<Found>& found) {
+    ReplayOptions options{in.dialect, true, in.raw_fds};
+    options.other_task_races = other_races;
+    return replay_trace(path, options, [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
+      for (const traces::Divergence& d : o.divergences) found.push_back({o.step->index, d, interp.to_observed(o)});
+    });
+  }
+
+  // As kqreplay diff: a divergence the other outcome of the kqueue_task race
+  // explains is not a behaviour of the implementation.
+  TraceReport replay_following_races(const std::string& path, std::vector<Found>& found) {
+    TraceReport r = replay(path, {}, found);
+    if (found.empty() || r.task_races.empty() || r.task_races.front().step > found.front().step) return r;
+    std::optional<std::pair<TraceReport, std::vector<Found>>> last;
+    std::vector<RacePoint> last_other;
+    auto trial = [&](const std::vector<RacePoint>& other) {
+      std::vector<Found> f;
+      TraceReport t = replay(path, other, f);
+      RaceRun run{f.empty() ? std::nullopt : std::optional<std::size_t>(f.front().step), t.task_races};
+      last.emplace(std::move(t), std::move(f));
+      last_other = other;
+      return run;
+    };
+    const std::vector<RacePoint> kept = follow_task_races(RaceRun{found.front().step, r.task_races}, trial);
+    if (kept.empty()) return r;
+    if (last_other != kept) trial(kept);
+    ++report.races_followed;
+    found = std::move(last->second);
+    return std::move(last->first);
+  }
+
   void add_trace(const std::string& path, bool example_only) {
     std::vector<Found> found;
-    TraceReport r = replay_trace(path, ReplayOptions{in.dialect, true, in.raw_fds},
-                                 [&](const sim::Interpreter& interp, const sim::ModelBackend&, const sim::StepOutcome& o) {
-                                   for (const traces::Divergence& d : o.divergences) found.push_back({o.step->index, d, interp.to_observed(o)});
-                                 });
+    TraceReport r = replay_following_races(path, found);
     if (!example_only) count_trace(r, found.empty());
     bool first = true;
     for (const Found& f : found) {
@@ -265,6 +294,12 @@ std::string report_markdown(const Report& r, const Expectations* known, const Re
                     "A campaign failure and a `kqcheck shrink` output are shrunk: no step, change or number of them "
                     "can go with the behaviour kept (within kqcheck's shrinking budget); a recording is only cut.\n\n",
                     r.traces, r.recordings, r.traces - r.recordings, r.divergent_traces, r.dialect);
+  if (r.races_followed > 0) {
+    md += fmt::format("{} trace(s) were replayed on the other outcome of the kqueue_task race where their host took "
+                      "it (a FreeBSD kernel takes either: docs/kqreplay.md#the-kqueue_task-race), as `kqreplay diff` "
+                      "does.\n\n",
+                      r.races_followed);
+  }
   const std::pair<ReportSection, const char*> sections[] = {
       {ReportSection::kKqueue, "## kqueue divergences\n\n"},
       {ReportSection::kHostOs, "## Host OS differences (not kqueue's: pipes, sockets, files, processes)\n\n"},
@@ -323,6 +358,7 @@ json report_json(const Report& r, const Expectations* known, const ReportNotes* 
           {"traces", r.traces},
           {"recordings", r.recordings},
           {"divergent_traces", r.divergent_traces},
+          {"task_races_followed", r.races_followed},
           {"behaviours", behaviours},
           {"unmatched_expectations", unmatched},
           {"unmatched_notes", notes != nullptr ? json(notes->unmatched()) : json::array()},
