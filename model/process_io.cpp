@@ -98,8 +98,9 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
 // scheduled runs before the next descriptor closes: closef frees the file
 // (a pipe's buffer, a socket) while the task thread runs on another CPU, so
 // a kqueue's watchers see a knote the first close queued even when the next
-// close drops it. A race the task usually wins (R21: 21 runs of 22 on 13.2;
-// on 15.1 8 of 10 with sockets, but only 4 of 10 with pipes): a task
+// close drops it. A race the task usually wins (R21, counting every
+// recording to 2026-12-05: 13.2 16 of 18 with pipes, 13 of 16 with sockets;
+// 15.1 13 of 16 with sockets, 10 of 16 with pipes): a task
 // point (kqueue_task_timing.hpp), whose other outcome leaves the tasks for
 // a later point or the call's end.
 SysResult Kernel::exec(Pid pid) {
