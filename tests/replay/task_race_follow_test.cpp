@@ -72,5 +72,12 @@ TEST(FollowTaskRaces, BoundedReplays) {
   EXPECT_EQ(s.asked.size(), 10U);
 }
 
+TEST(FollowTaskRaces, LongTracesGetFewerReplays) {
+  EXPECT_EQ(race_replays_for(100), kMaxRaceReplays);
+  EXPECT_EQ(race_replays_for(1'000'000), 10U);
+  EXPECT_EQ(race_replays_for(50'000'000), 1U);
+  EXPECT_EQ(race_replays_for(0), kMaxRaceReplays);
+}
+
 }  // namespace
 }  // namespace kqsim::replay

@@ -206,7 +206,8 @@ TraceReport replay_following_races(const std::string& path, const CommonOptions&
     best = std::move(t);  // the last replay tried; kept only if its flips are
     return run;
   };
-  std::vector<RacePoint> kept = follow_task_races(RaceRun{found.first_unexpected, r.task_races}, replay);
+  std::vector<RacePoint> kept =
+      follow_task_races(RaceRun{found.first_unexpected, r.task_races}, replay, race_replays_for(r.steps));
   if (kept.empty()) {
     if (known != nullptr) known->restore_match_counts(matches_plain);
     return r;

@@ -110,7 +110,8 @@ struct Builder {
       last_other = other;
       return run;
     };
-    const std::vector<RacePoint> kept = follow_task_races(RaceRun{found.front().step, r.task_races}, trial);
+    const std::vector<RacePoint> kept =
+        follow_task_races(RaceRun{found.front().step, r.task_races}, trial, race_replays_for(r.steps));
     if (kept.empty()) return r;
     if (last_other != kept) trial(kept);
     ++report.races_followed;

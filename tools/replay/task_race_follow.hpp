@@ -34,8 +34,15 @@ struct RaceRun {
 using RaceReplay = std::function<RaceRun(const std::vector<RacePoint>& other)>;
 
 // Bounds the replays one trace may cost: each race point is tried at most
-// once per divergence moved, and a trace rarely meets more than a few.
+// once per divergence moved, and a trace rarely meets more than a few. A
+// long recording gets fewer: at most kMaxRaceReplaySteps steps replayed in
+// all (some 20 s on this project's machine), and at least one replay.
 inline constexpr std::size_t kMaxRaceReplays = 64;
+inline constexpr std::size_t kMaxRaceReplaySteps = 10'000'000;
+[[nodiscard]] constexpr std::size_t race_replays_for(std::size_t steps) {
+  const std::size_t by_size = steps == 0 ? kMaxRaceReplays : kMaxRaceReplaySteps / steps;
+  return by_size < 1 ? 1 : by_size > kMaxRaceReplays ? kMaxRaceReplays : by_size;
+}
 
 // Greedy, latest race point first: the flips kept (sorted; empty when the
 // first run has no divergence, or none helps). `first` is the unflipped run.
