@@ -7,7 +7,8 @@
 //   kernel_fd.cpp        descriptors: kqueue(), pipe(), close, dup, dup2, fcntl, fork's fdcopy
 //   kqueue_register.cpp  kqueue_register: applying one change
 //   kevent_call.cpp      kern_kevent / kqueue_kevent / kqueue_scan and the virtual-time wait
-//   knote_lifecycle.cpp  activation, enqueue, knote(), drop, knote_fdclose, kqueue close
+//   knote_lifecycle.cpp  activation, enqueue, knote(), drop, knote_fdclose, kqueue close,
+//                        kqueue_task and its task points (kqueue_task_timing.hpp)
 //   filters/*.cpp        the filterops: pipe read/write, kqueue read, timer, user, signal, jail,
 //                        proc (with knote_fork's NOTE_TRACK), procdesc
 //   pipe_io.cpp          pipe_read / pipe_write / pipeclose
