@@ -190,7 +190,7 @@ void check_sockets(const Kernel& k, Report& out) {
   for (std::size_t i = 0; i < sockets.size(); ++i) {
     const Socket& so = sockets[i];
     auto who = [&] { return "socket#" + std::to_string(i); };
-    std::uint64_t data = 0, ctl = 0;
+    std::uint64_t data = so.disposed.data_bytes, ctl = so.disposed.addr_bytes;
     for (const Datagram& d : so.records) data += d.data_bytes, ctl += d.addr_bytes;
     if (so.type == SocketType::kDgram && (data != so.rcv.data_bytes || ctl != so.rcv.ctl_bytes)) {
       out.fail([&] { return who() + " receive counts differ from its datagram records"; });

@@ -181,6 +181,8 @@ void put_socket(Writer& out, const Socket& so) {
     put(out, d.data_bytes);
     put(out, d.addr_bytes);
   }
+  put(out, so.disposed.data_bytes);
+  put(out, so.disposed.addr_bytes);
   put(out, so.qlimit);
   put(out, so.completed.size());
   for (std::uint32_t c : so.completed) put(out, c);

@@ -66,6 +66,9 @@ struct Socket {
   SockBuf rcv;
   SockBuf snd;
   std::deque<Datagram> records;    // SOCK_DGRAM receive queue, oldest first
+  // Main's unp_dispose (SHUT_RD) frees a datagram socket's queue but leaves
+  // its byte counts: what rcv still counts that no record holds (R22).
+  Datagram disposed;
   std::int32_t qlimit = 0;                 // sol_qlimit
   std::vector<std::uint32_t> completed;    // sol_comp: connections awaiting accept
   std::uint32_t listener = kNoSocket;      // so_listen while on a listen queue

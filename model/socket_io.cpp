@@ -261,9 +261,21 @@ void Kernel::shut_read(std::uint32_t id) {
     uipc_cantrcvmore(id);
   }
   Socket& so = sock(id);
+  so.rcv.hiwat = 0;
+  if (so.type == SocketType::kDgram && !profile_->unix_dgram_receiver_space) {
+    // Main's unp_dispose takes the datagrams (its own queue and each
+    // connected sender's) and frees them, but leaves the receive buffer's
+    // counts: EVFILT_READ goes on reporting their bytes, and a read finds
+    // nothing (R22: recorded on 15.1, regressions/dgram-shutdown-rd-keeps-count).
+    for (const Datagram& d : so.records) {
+      so.disposed.data_bytes += d.data_bytes;
+      so.disposed.addr_bytes += d.addr_bytes;
+    }
+    so.records.clear();
+    return;
+  }
   so.rcv.data_bytes = 0;
   so.rcv.ctl_bytes = 0;
-  so.rcv.hiwat = 0;
   so.records.clear();
 }
 
@@ -420,6 +432,7 @@ void Kernel::soclose(std::uint32_t id) {
   closed.rcv.data_bytes = 0;
   closed.rcv.ctl_bytes = 0;
   closed.records.clear();
+  closed.disposed = Datagram{};
   if (!closed.name.empty()) socket_names_[closed.name] = kNoSocket;
   assert(closed.rd_knotes.empty() && closed.wr_knotes.empty());
 }

@@ -165,8 +165,10 @@ SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   Socket& peer = sock(so.peer);
   const std::uint32_t addr = so.name.empty() ? profile_->unix_noname_len : static_cast<std::uint32_t>(2 + so.name.size());
   // One sender per receiver here (socketpair), so what this socket has
-  // queued is everything in the peer's buffer.
-  const std::int64_t queued = static_cast<std::int64_t>(peer.rcv.data_bytes) + peer.rcv.ctl_bytes;
+  // queued is everything in the peer's buffer but what unp_dispose left
+  // counted there (the sender's own counts were zeroed).
+  const std::int64_t queued = static_cast<std::int64_t>(peer.rcv.data_bytes) + peer.rcv.ctl_bytes -
+                              peer.disposed.data_bytes - peer.disposed.addr_bytes;
   // Before the 2022 rewrite (13.2) sbappendaddr checks the receiver's own
   // buffer instead.
   const std::int64_t limit = profile_->unix_dgram_receiver_space ? peer.rcv.hiwat : so.snd.hiwat;

@@ -54,7 +54,13 @@ SysResult Kernel::rename_checked(const Lookup& src, const Lookup& dst) {
     const Vnode& t = vnodes_[*dst.vnode];
     if (fvp_dir && t.type != VnodeType::kDirectory) return SysResult::fail(Errno::kENOTDIR);
     if (!fvp_dir && t.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
-    if (t.type == VnodeType::kDirectory && !t.entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
+    if (t.type == VnodeType::kDirectory) {
+      // ufs_rename's ufs_dirempty reads the target through vn_rdwr, whose
+      // VOP_READ posts NOTE_READ on it, empty or not, as ufs_rmdir's does
+      // (R23: 13.2 and 15.1, regressions/rename-onto-directory-reads-it).
+      vn_knote(*dst.vnode, note::kRead);
+      if (!t.entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
+    }
   }
   if (fvp_dir) {  // a directory cannot move below itself
     for (std::uint32_t d = dst.dir;; d = vnodes_[d].parent) {
