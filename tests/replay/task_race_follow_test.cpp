@@ -79,5 +79,47 @@ TEST(FollowTaskRaces, LongTracesGetFewerReplays) {
   EXPECT_EQ(race_replays_for(0), kMaxRaceReplays);
 }
 
+// run_with_followed_races: the outcome handed back is the kept flips' run.
+struct Outcome {
+  Flips flips;
+  RaceRun run;
+};
+
+std::optional<Outcome> run_following(ScriptedReplay& s, const RaceRun& first) {
+  auto replay = [&](const Flips& flips) { return Outcome{flips, s(flips)}; };
+  auto run_of = [](const Outcome& o) { return o.run; };
+  return run_with_followed_races<Outcome>(first, kMaxRaceReplays, replay, run_of);
+}
+
+TEST(RunWithFollowedRaces, NoneKeptNoOutcome) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  EXPECT_FALSE(run_following(s, RaceRun{6, kRaces}).has_value());
+}
+
+TEST(RunWithFollowedRaces, TheLastTrialKeptIsNotReplayedAgain) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces};
+  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces});
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->flips, (Flips{{5, 1}}));
+  EXPECT_FALSE(o->run.first_divergence.has_value());
+  EXPECT_EQ(s.asked.size(), 1U);
+}
+
+TEST(RunWithFollowedRaces, AnUnkeptLaterTrialMeansOneMoreReplayOfTheKept) {
+  ScriptedReplay s;
+  s.otherwise = RaceRun{6, kRaces};
+  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces};  // kept; nothing after helps
+  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces});
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->flips, (Flips{{5, 1}}));
+  EXPECT_EQ(o->run.first_divergence, std::optional<std::size_t>(7));
+  // {5,1}; then {5,0}+{5,1} and {2,0}+{5,1}, neither kept; then {5,1} again.
+  ASSERT_EQ(s.asked.size(), 4U);
+  EXPECT_EQ(s.asked.back(), (Flips{{5, 1}}));
+}
+
 }  // namespace
 }  // namespace kqsim::replay

@@ -195,24 +195,21 @@ TraceReport replay_following_races(const std::string& path, const CommonOptions&
     std::vector<std::size_t> matches;  // the expectations' counts after it
   };
   const std::vector<std::size_t> matches_plain = known != nullptr ? known->match_counts() : std::vector<std::size_t>{};
-  std::optional<Trial> best;
   auto replay = [&](const std::vector<RacePoint>& other) {
     Trial t{before, {}, {}, {}};
     if (known != nullptr) known->restore_match_counts(matches_before);
     t.report = replay_one(path, opts, known, t.summary, t.found, other);
     if (known != nullptr) t.matches = known->match_counts();
-    RaceRun run{t.found.first_unexpected, t.report.task_races};
     t.found.other_races = other;
-    best = std::move(t);  // the last replay tried; kept only if its flips are
-    return run;
+    return t;
   };
-  std::vector<RacePoint> kept =
-      follow_task_races(RaceRun{found.first_unexpected, r.task_races}, replay, race_replays_for(r.steps));
-  if (kept.empty()) {
+  auto run_of = [](const Trial& t) { return RaceRun{t.found.first_unexpected, t.report.task_races}; };
+  std::optional<Trial> best = run_with_followed_races<Trial>(RaceRun{found.first_unexpected, r.task_races},
+                                                             race_replays_for(r.steps), replay, run_of);
+  if (!best) {
     if (known != nullptr) known->restore_match_counts(matches_plain);
     return r;
   }
-  if (!best || best->found.other_races != kept) replay(kept);
   if (known != nullptr) known->restore_match_counts(best->matches);
   summary = best->summary;
   found = std::move(best->found);

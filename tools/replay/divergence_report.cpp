@@ -100,20 +100,19 @@ struct Builder {
   TraceReport replay_following_races(const std::string& path, std::vector<Found>& found) {
     TraceReport r = replay(path, {}, found);
     if (found.empty() || r.task_races.empty() || r.task_races.front().step > found.front().step) return r;
-    std::optional<std::pair<TraceReport, std::vector<Found>>> last;
-    std::vector<RacePoint> last_other;
+    using Trial = std::pair<TraceReport, std::vector<Found>>;
     auto trial = [&](const std::vector<RacePoint>& other) {
-      std::vector<Found> f;
-      TraceReport t = replay(path, other, f);
-      RaceRun run{f.empty() ? std::nullopt : std::optional<std::size_t>(f.front().step), t.task_races};
-      last.emplace(std::move(t), std::move(f));
-      last_other = other;
-      return run;
+      Trial t;
+      t.first = replay(path, other, t.second);
+      return t;
     };
-    const std::vector<RacePoint> kept =
-        follow_task_races(RaceRun{found.front().step, r.task_races}, trial, race_replays_for(r.steps));
-    if (kept.empty()) return r;
-    if (last_other != kept) trial(kept);
+    auto run_of = [](const Trial& t) {
+      const std::optional<std::size_t> first = t.second.empty() ? std::nullopt : std::optional(t.second.front().step);
+      return RaceRun{first, t.first.task_races};
+    };
+    std::optional<Trial> last = run_with_followed_races<Trial>(RaceRun{found.front().step, r.task_races},
+                                                               race_replays_for(r.steps), trial, run_of);
+    if (!last) return r;
     ++report.races_followed;
     found = std::move(last->second);
     return std::move(last->first);

@@ -49,4 +49,25 @@ inline constexpr std::size_t kMaxRaceReplaySteps = 10'000'000;
 std::vector<RacePoint> follow_task_races(const RaceRun& first, const RaceReplay& replay,
                                          std::size_t max_replays = kMaxRaceReplays);
 
+// What a caller wants from following: the outcome (a report, findings,
+// counts: whatever `replay` returns) of the run with the kept flips, or
+// nullopt when none is kept. `run_of` reads an outcome's RaceRun. The last
+// trial is that run unless a later, unkept trial followed it; then the kept
+// flips are replayed once more.
+template <class Outcome, class Replay, class RunOf>
+std::optional<Outcome> run_with_followed_races(const RaceRun& first, std::size_t max_replays, Replay&& replay,
+                                               RunOf&& run_of) {
+  std::optional<Outcome> last;
+  std::vector<RacePoint> last_flips;
+  auto trial = [&](const std::vector<RacePoint>& other) {
+    last.emplace(replay(other));
+    last_flips = other;
+    return run_of(*last);
+  };
+  const std::vector<RacePoint> kept = follow_task_races(first, trial, max_replays);
+  if (kept.empty()) return std::nullopt;
+  if (last_flips != kept) trial(kept);
+  return last;
+}
+
 }  // namespace kqsim::replay
