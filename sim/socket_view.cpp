@@ -30,6 +30,16 @@ std::string state_text(const model::Socket& so) {
   return s;
 }
 
+// A datagram socket's bytes by where they are; main's unp_dispose (SHUT_RD)
+// frees the datagrams and leaves their bytes counted (R22).
+std::string datagram_text(const model::Socket& so) {
+  std::string s = fmt::format(" in {} datagram(s)", so.records.size());
+  if (so.disposed.data_bytes > 0) {
+    s += fmt::format(" ({} of them freed by SHUT_RD: unp_dispose)", so.disposed.data_bytes);
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string describe_sockets(const model::Kernel& k, const FdNamer& name_of) {
@@ -45,7 +55,7 @@ std::string describe_sockets(const model::Kernel& k, const FdNamer& name_of) {
       continue;
     }
     out += fmt::format("    receive: {} bytes{} of {}, SO_RCVLOWAT {}; SO_SNDLOWAT {}; peer {}\n", so.rcv.data_bytes,
-                       so.type == model::SocketType::kDgram ? fmt::format(" in {} datagram(s)", so.records.size()) : "",
+                       so.type == model::SocketType::kDgram ? datagram_text(so) : "",
                        so.rcv.hiwat, so.rcv.lowat, so.snd.lowat,
                        so.peer == model::kNoSocket ? std::string("none") : socket_label(k, so.peer, name_of));
   }

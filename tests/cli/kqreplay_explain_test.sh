@@ -24,6 +24,7 @@ done <<'TABLE'
 kevent/clear-pipe-edge.json|activation queue: [
 kevent/clear-pipe-edge.json|status ACTIVE|QUEUED
 socket/dgram-peer-close-error.json|socket a (fd 4) (dgram): connected
+../regressions/dgram-shutdown-rd-keeps-count.json|8 bytes in 0 datagram(s) (8 of them freed by SHUT_RD: unp_dispose)
 proc/procdesc-note-fork-pdsigchld.json|has a process descriptor
 fifo/fifo-shared-buffer-filters.json|fifo: 1 reader(s)
 vnode/vnode-unmount-force-revokes.json|file system (force-unmounted; its vnodes are dead):
