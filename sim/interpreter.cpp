@@ -667,7 +667,12 @@ traces::Observed Interpreter::to_observed(const StepOutcome& outcome) const {
     traces::ExpectedEvent e;
     auto name = model::filter_is_fd_based(ev.filter) ? table.name_of(static_cast<std::int64_t>(ev.ident)) : std::nullopt;
     const bool is_error = (ev.flags & model::ev::kError) != 0;
-    if (ev.filter == model::filt::kSignal && !is_error) name = model::signal_name(static_cast<std::int32_t>(ev.ident));
+    // By name only where the signal has one: signal 0 and the real-time
+    // signals are written as numbers (a name must read back as the same ident).
+    if (ev.filter == model::filt::kSignal && !is_error) {
+      std::string signal = model::signal_name(static_cast<std::int32_t>(ev.ident));
+      if (model::signal_from_name(signal)) name = std::move(signal);
+    }
     if (ev.filter == model::filt::kProc && ev.ident <= static_cast<std::uint64_t>(INT32_MAX)) name = proc_name(static_cast<ProcId>(ev.ident));
     if (ev.filter == model::filt::kAio || ev.filter == model::filt::kLio) name = aiocb_name(ev.ident);
     e.ident = name ? Ref{*name} : Ref{ev.ident};
