@@ -41,14 +41,14 @@ void Kernel::aio_process_rw(std::uint32_t id) {
   std::int64_t offset = j.offset;
   if (j.opcode == lio::kRead) {
     if (j.nbytes == 0) return aio_complete(id, 0, Errno::kNone);
-    // fo_read on a vnode a forced unmount took away: dead_read, EIO.
-    if (vnodes_[f.vnode].dead) return aio_complete(id, -1, Errno::kEIO);
+    // fo_read on a vnode a forced unmount took away: dead_read.
+    if (vnodes_[f.vnode].dead) return aio_complete(id, -1, dead_read_errno());
     // vn_read of a directory: EISDIR (security.bsd.allow_read_dir off), as read(2).
     if (vnodes_[f.vnode].type == VnodeType::kDirectory) return aio_complete(id, -1, Errno::kEISDIR);
     const std::int64_t n = vn_read_at(f.vnode, offset, j.nbytes);
     return aio_complete(id, n, Errno::kNone);
   }
-  if (vnodes_[f.vnode].dead) return aio_complete(id, -1, Errno::kEIO);  // dead_write
+  if (vnodes_[f.vnode].dead) return aio_complete(id, -1, dead_write_errno(f.vnode));
   const std::int64_t n = vn_write_at(f.vnode, f.append, offset, j.nbytes);
   aio_complete(id, n, Errno::kNone);
 }

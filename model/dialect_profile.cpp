@@ -47,6 +47,7 @@ constexpr DialectProfile make_13_2() {
   p.unix_dgram_recvspace = 4096;
   p.fifo_other_filters_to_vnode = false;
   p.procdesc_fork_notes = false;
+  p.dead_vnode_io_errno = Errno::kEIO;
   return p;
 }
 

@@ -47,6 +47,11 @@ struct DialectProfile {
   // on 13.2 and 15.1 (procdesc-fork-not-posted-13.2, step 4).
   bool procdesc_fork_notes = true;
 
+  // deadfs (dead_vnops.c): what dead_read (but for a tty) and dead_write
+  // answer once a forced unmount vgone'd the vnode. ENXIO on main and 15.1,
+  // EIO on 13.2; recorded on both after unmount(MNT_FORCE) (R24).
+  Errno dead_vnode_io_errno = Errno::kENXIO;
+
   // sys_pipe.c / sys/pipe.h constants.
   std::uint32_t pipe_size = 16384;          // PIPE_SIZE: buffer of fd[0]
   std::uint32_t small_pipe_size = 4096;     // SMALL_PIPE_SIZE (PAGE_SIZE)

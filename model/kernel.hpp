@@ -433,6 +433,9 @@ class Kernel {
   // aio its aio_offset), which moves past what was transferred.
   std::int64_t vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::int64_t nbytes);
   std::int64_t vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes);
+  // What VOP_READ and VOP_WRITE answer on a vnode vgonel made dead (R24).
+  [[nodiscard]] Errno dead_read_errno() const;
+  [[nodiscard]] Errno dead_write_errno(std::uint32_t vnode) const;
   void vn_close(File& f);
   SysResult fifo_open(File& f, std::uint32_t vnode, std::uint32_t oflags);
   void fifo_close(const File& f);

@@ -80,12 +80,22 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
   return SysResult::ok(*fd);
 }
 
+// dead_read: EOF for a tty (none is modelled), the profile's errno else.
+Errno Kernel::dead_read_errno() const { return profile_->dead_vnode_io_errno; }
+
+// VOP_WRITE_PRE asks VOP_GETATTR for the old size when knotes are attached
+// (for NOTE_EXTEND), and deadfs answers getattr with EBADF before dead_write
+// runs; with no knote dead_write answers (R24, recorded on 13.2 and 15.1).
+Errno Kernel::dead_write_errno(std::uint32_t vnode) const {
+  return vnodes_[vnode].knotes.empty() ? profile_->dead_vnode_io_errno : Errno::kEBADF;
+}
+
 // vn_read -> VOP_READ at f_offset; vop_read_post posts NOTE_READ whenever the
 // read succeeds, also at end of file. read(2) of a directory is EISDIR
 // unless security.bsd.allow_read_dir is set (FreeBSD 13 and later; the
 // model assumes the default).
 SysResult Kernel::vn_read(File& f, std::int64_t nbytes) {
-  if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEIO);  // dead_read: EIO but for a tty
+  if (vnodes_[f.vnode].dead) return SysResult::fail(dead_read_errno());
   if (vnodes_[f.vnode].type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
   return SysResult::ok(vn_read_at(f.vnode, f.offset, nbytes));
 }
@@ -107,7 +117,7 @@ std::int64_t Kernel::vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::
 // NOTE_EXTEND when it moved past the old size. A write of 0 bytes posts
 // nothing.
 SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
-  if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEIO);  // dead_write
+  if (vnodes_[f.vnode].dead) return SysResult::fail(dead_write_errno(f.vnode));
   return SysResult::ok(vn_write_at(f.vnode, f.append, f.offset, nbytes));
 }
 

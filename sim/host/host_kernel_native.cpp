@@ -462,8 +462,9 @@ HostCall host_revoke(const char* path) {
 
 // unmount(2) of the simulated file system: the model's "." is a mount point,
 // so a recording that expects the model's answers needs the scratch
-// directory to be a file system of its own (e.g. a tmpfs mounted there) and
-// a privileged recorder; otherwise the host answers EINVAL or EPERM.
+// directory to be a file system of its own ($KQSIM_SCRATCH_DIR naming a UFS
+// mounted there, as the VM runner does) and a privileged recorder; otherwise
+// the host answers EINVAL or EPERM.
 HostCall host_unmount(const char* path, std::uint32_t flags) {
   const bool force = (flags & model::mntflag::kForce) != 0;
 #if defined(KQSIM_HOST_HAS_REVOKE)

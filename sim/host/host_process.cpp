@@ -44,23 +44,49 @@ bool peer_gone(int channel) {
   return (p.revents & POLLIN) != 0 && recv(channel, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+// $KQSIM_SCRATCH_DIR, when set: a directory the caller made for this one
+// recording - a file system of its own mounted there, so that the trace's
+// unmount(".") meets a mount point as the model's root is one (the VM
+// runner's kqvm-init does this, docs/vm.md).
+namespace {
+const char* given_scratch_dir() {
+  const char* given = std::getenv("KQSIM_SCRATCH_DIR");
+  return given != nullptr && *given != '\0' ? given : nullptr;
+}
+}  // namespace
+
 std::string make_scratch_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kqsim-rec-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr) return {};
+  std::string dir;
+  if (const char* given = given_scratch_dir()) {
+    dir = given;
+  } else {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kqsim-rec-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (mkdtemp(buf.data()) == nullptr) return {};
+    dir = buf.data();
+  }
   // The model's file system starts with a tmp directory (a FreeBSD root has
   // /tmp); the scratch directory that stands for that root gets one too.
-  const std::string tmpdir = std::string(buf.data()) + "/tmp";
+  const std::string tmpdir = dir + "/tmp";
   if (mkdir(tmpdir.c_str(), 01777) == 0) chmod(tmpdir.c_str(), 01777);
-  return buf.data();
+  return dir;
 }
 
+// A given directory stays (it may be a mount point); only what the program
+// left in it goes.
 void remove_scratch_dir(const std::string& dir) {
   if (dir.empty()) return;
   std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
+  const char* given = given_scratch_dir();
+  if (given == nullptr || dir != given) {
+    std::filesystem::remove_all(dir, ignored);
+    return;
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+    std::filesystem::remove_all(entry.path(), ignored);
+  }
 }
 
 SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir, const char* exec_path) {

@@ -22,8 +22,10 @@ struct SpawnedWorker {
 // exec_path, the worker is that program (`exec_path --kqsim-worker`), e.g.
 // kqrecord built on a native kqueue serving kqcheck; else this process's code.
 SpawnedWorker spawn_worker(const char* self_path, int keep_fd, const char* work_dir, const char* exec_path = nullptr);
-// A fresh private directory under $TMPDIR (or /tmp) for one recording, and
-// its removal with everything the program left in it; "" if none could be made.
+// A fresh private directory under $TMPDIR (or /tmp) for one recording, or
+// $KQSIM_SCRATCH_DIR when set (an existing, empty directory), and its
+// removal with everything the program left in it (a given directory itself
+// stays); "" if none could be made.
 std::string make_scratch_dir();
 void remove_scratch_dir(const std::string& dir);
 // Makes orphaned workers (whose parent worker left first) children of the

@@ -9,6 +9,7 @@ namespace {
 
 class RevokeTest : public KernelTest {
  protected:
+  using KernelTest::KernelTest;
   SysResult force_unmount() { return k.unmount(pid, ".", mntflag::kForce); }
   static bool unsupported(const SysResult& r) { return r.completion == Completion::kUnsupported; }
 };
@@ -94,8 +95,9 @@ TEST_F(RevokeTest, LevelVnodeKnoteKeepsFiringWithoutRevokeInterest) {
   }
 }
 
-// deadfs: read and write through a descriptor still open are EIO
-// (dead_read: EIO unless a tty; dead_write); a new knote on the dead vnode
+// deadfs: read and write through a descriptor still open are main's
+// dead_read and dead_write, ENXIO (unless a tty; recorded on 15.1, R24) -
+// no knote is attached yet, so VOP_WRITE_PRE asks nothing; a new knote on the dead vnode
 // fires at once with EV_EOF (vfs_kqfilter attaches, hint 0 sees VBAD), a
 // directory's READ knote included; path calls are no longer modelled.
 TEST_F(RevokeTest, DeadVnodeAfterUnmount) {
@@ -104,9 +106,9 @@ TEST_F(RevokeTest, DeadVnodeAfterUnmount) {
   ASSERT_EQ(k.mkdir(pid, "d").err, Errno::kNone);
   int d = open_file("d", oflag::kRdonly);
   ASSERT_EQ(force_unmount().ret, 0);
-  EXPECT_EQ(k.read(pid, f, 1).err, Errno::kEIO);
-  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kEIO);
-  EXPECT_EQ(k.read(pid, d, 1).err, Errno::kEIO);
+  EXPECT_EQ(k.read(pid, f, 1).err, Errno::kENXIO);
+  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kENXIO);
+  EXPECT_EQ(k.read(pid, d, 1).err, Errno::kENXIO);
   add(kq, kev(f, filt::kVnode, ev::kAdd | ev::kClear, note::kRevoke));
   add(kq, kev(d, filt::kRead, ev::kAdd));
   KeventResult r = poll(kq);
@@ -144,6 +146,37 @@ TEST_F(RevokeTest, ForcedUnmountWithOpenFifoIsUnsupported) {
   ASSERT_EQ(k.open(pid, "p", oflag::kRdwr).err, Errno::kNone);
   EXPECT_TRUE(unsupported(force_unmount()));
   EXPECT_FALSE(k.fs_unmounted());
+}
+
+// VOP_WRITE_PRE: with a knote on the dead vnode's list the write asks
+// VOP_GETATTR for the old size, which deadfs refuses with EBADF before
+// dead_write runs; a read is dead_read's whatever the knotes (R24).
+TEST_F(RevokeTest, DeadVnodeWriteWithAKnoteIsEbadf) {
+  int kq = new_kq();
+  int f = open_file("f");
+  add(kq, kev(f, filt::kVnode, ev::kAdd | ev::kClear, note::kWrite));
+  ASSERT_EQ(force_unmount().ret, 0);
+  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kEBADF);
+  EXPECT_EQ(k.read(pid, f, 1).err, Errno::kENXIO);
+  add(kq, kev(f, filt::kVnode, ev::kDelete, 0));
+  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kENXIO);
+}
+
+// 13.2's deadfs answers EIO (dead_vnops.c of 13.2; recorded, R24).
+class Revoke13Test : public RevokeTest {
+ protected:
+  Revoke13Test() : RevokeTest(*find_profile("freebsd-13.2")) {}
+};
+
+TEST_F(Revoke13Test, DeadVnodeIoIsEio) {
+  int kq = new_kq();
+  int f = open_file("f");
+  add(kq, kev(f, filt::kVnode, ev::kAdd | ev::kClear, note::kWrite));
+  ASSERT_EQ(force_unmount().ret, 0);
+  EXPECT_EQ(k.read(pid, f, 1).err, Errno::kEIO);
+  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kEBADF);
+  add(kq, kev(f, filt::kVnode, ev::kDelete, 0));
+  EXPECT_EQ(k.write(pid, f, 1).err, Errno::kEIO);
 }
 
 }  // namespace

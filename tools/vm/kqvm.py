@@ -256,6 +256,41 @@ def image_size(content_bytes, n_traces, headroom_mb):
     return size_mb, 6000 + n_traces * RECORDING_INODES
 
 
+# A trace that unmounts its file system gets one of its own: a blank UFS1
+# image (makefs's UFS2 images failed to mount here with ENOENT) the loader preloads as a memory disk (md1, md2, ... after the root's
+# md0), which kqvm-init mounts where the recorder runs the program. Each is
+# used once (a forced unmount leaves its vnodes dead) and GRUB copies each
+# into memory at boot, so their number is bounded; past it a trace records
+# on the root file system (its unmount steps then answer EINVAL).
+TRACE_FS_MB = 4
+MAX_TRACE_FILE_SYSTEMS = 8
+
+
+def unmounts(trace):
+    """Whether the trace has an unmount step (it needs a mount point of its own)."""
+    try:
+        steps = json.loads(Path(trace).read_text()).get("steps", [])
+    except (OSError, ValueError, AttributeError):
+        return False  # the recorder reports what is wrong with it
+    return isinstance(steps, list) and any(isinstance(s, dict) and s.get("op") == "unmount" for s in steps)
+
+
+def add_trace_file_systems(iso, traces):
+    """The blank images under iso/boot and, per trace index, its md name."""
+    empty = iso / "fs-empty"
+    empty.mkdir()
+    disks = {}
+    for i, (trace, _) in enumerate(traces):
+        if len(disks) == MAX_TRACE_FILE_SYSTEMS or not unmounts(trace):
+            continue
+        n = len(disks) + 1
+        run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{TRACE_FS_MB}m", "-f", "256",
+             str(iso / f"boot/fs{n}.img"), str(empty)])
+        disks[i] = f"md{n}"
+    empty.rmdir()
+    return disks
+
+
 def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, headroom_mb):
     root = work / "root"
     shutil.rmtree(root, ignore_errors=True)
@@ -263,17 +298,18 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
         (root / d).mkdir(parents=True)
     shutil.copy2(bins / "init", root / "sbin/init")
     shutil.copy2(bins / "kqrecord", root / "kq/kqrecord")
+    iso = work / "iso"
+    shutil.rmtree(iso, ignore_errors=True)
+    (iso / "boot/grub").mkdir(parents=True)
+    disks = add_trace_file_systems(iso, traces)
     lines = [f"{limit_s} {step_timeout_ms}"]
     for i, (trace, name) in enumerate(traces):
         # Under its corpus name, so the recorder's messages name the trace.
         (root / "kq/traces" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(trace, root / "kq/traces" / name)
-        lines.append(f"t{i:04d} {name}")
+        lines.append(f"t{i:04d} {name} {disks[i]}" if i in disks else f"t{i:04d} {name}")
     (root / "kq/manifest").write_text("\n".join(lines) + "\n")
     size_mb, inodes = image_size(dir_bytes(root), len(traces), headroom_mb)
-    iso = work / "iso"
-    shutil.rmtree(iso, ignore_errors=True)
-    (iso / "boot/grub").mkdir(parents=True)
     run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{size_mb}m", "-f", str(inodes),
          str(iso / "boot/root.img"), str(root)])
     shutil.copy2(kernel, iso / "boot/kernel")
@@ -284,7 +320,8 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
         "serial --speed=115200 --unit=0\nterminal_input serial\nterminal_output serial\n"
         "set timeout=0\n"
         "kfreebsd /boot/kernel -h\nkfreebsd_module /boot/root.img type=mfs_root\n"
-        "kfreebsd_module /boot/entropy type=boot_entropy_cache\n"
+        + "".join(f"kfreebsd_module /boot/fs{n}.img type=md_image\n" for n in range(1, len(disks) + 1))
+        + "kfreebsd_module /boot/entropy type=boot_entropy_cache\n"
         "set kFreeBSD.vfs.root.mountfrom=ufs:/dev/md0\nboot\n")
     run(["grub-mkrescue", "-d", str(grub), "-o", str(work / "boot.iso"), str(iso)])
     return work / "boot.iso", size_mb

@@ -14,7 +14,11 @@
  * address, and the loopback TCP traces connect to 127.0.0.1.
  *
  * /kq/manifest: first line "LIMIT_S STEP_TIMEOUT_MS", then one trace per
- * line: "ID TRACE_PATH" (paths relative to /kq/traces, no spaces).
+ * line: "ID TRACE_PATH [MD]" (paths relative to /kq/traces, no spaces). A
+ * trace that unmounts its file system names a memory disk (md1, md2, ...: a
+ * blank UFS1 image the loader preloaded for it alone): it is mounted on the
+ * trace's fs/ folder, which the recorder takes as the program's root
+ * (KQSIM_SCRATCH_DIR), so unmount(".") meets a mount point as in the model.
  */
 #include <sys/param.h>
 #include <sys/event.h>
@@ -61,9 +65,12 @@ static void power_off(void) {
   for (;;) pause();
 }
 
+static char mount_errmsg[256]; /* the kernel's word on the last nmount that failed */
+
 static int mount_fs(const char *fstype, const char *fspath, const char *from, int flags) {
-  struct iovec iov[8];
+  struct iovec iov[10];
   int n = 0;
+  mount_errmsg[0] = '\0';
 #define OPT(k, v)                                   \
   do {                                              \
     iov[n].iov_base = (void *)(k);                  \
@@ -76,6 +83,10 @@ static int mount_fs(const char *fstype, const char *fspath, const char *from, in
   if (from) OPT("from", from);
   if (flags & MNT_UPDATE) OPT("noro", (const char *)NULL);
 #undef OPT
+  iov[n].iov_base = (void *)"errmsg";
+  iov[n++].iov_len = sizeof "errmsg";
+  iov[n].iov_base = mount_errmsg;
+  iov[n++].iov_len = sizeof mount_errmsg;
   return nmount(iov, (unsigned)n, flags);
 }
 
@@ -197,9 +208,27 @@ static int configure_loopback(void) {
   return rc;
 }
 
-static void record_one(const char *id, const char *trace, int limit_s, const char *step_timeout) {
-  char dir[PATH_MAX], tmp[PATH_MAX], sock[PATH_MAX], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
+/* The trace's own file system: the preloaded blank UFS on /dev/MD mounted on
+ * fs (made here). 0, or -1 with a message (the trace then records on the
+ * root file system, and its unmount steps answer EINVAL). */
+static int mount_trace_fs(const char *fs, const char *md) {
+  char from[64];
+  snprintf(from, sizeof from, "/dev/%s", md);
+  if (mkdir(fs, 0755) != 0) {
+    say("cannot make %s: %s", fs, strerror(errno));
+    return -1;
+  }
+  if (mount_fs("ufs", fs, from, 0) != 0) {
+    say("mounting %s on %s: %s%s%s", from, fs, strerror(errno), mount_errmsg[0] ? ": " : "", mount_errmsg);
+    return -1;
+  }
+  return 0;
+}
+
+static void record_one(const char *id, const char *trace, const char *md, int limit_s, const char *step_timeout) {
+  char dir[PATH_MAX], tmp[PATH_MAX], sock[PATH_MAX], in[PATH_MAX], out[PATH_MAX], err[PATH_MAX], fs[PATH_MAX];
   snprintf(dir, sizeof dir, "/kq/run/%s", id);
+  snprintf(fs, sizeof fs, "%s/fs", dir);
   snprintf(tmp, sizeof tmp, "%s/tmp", dir);
   snprintf(sock, sizeof sock, "%s/sock", dir);
   snprintf(in, sizeof in, "/kq/traces/%s", trace);
@@ -209,6 +238,7 @@ static void record_one(const char *id, const char *trace, int limit_s, const cha
     say("cannot make %s: %s", dir, strerror(errno));
     power_off();
   }
+  const int own_fs = md[0] != '\0' && mount_trace_fs(fs, md) == 0;
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   pid_t pid = fork();
@@ -222,10 +252,11 @@ static void record_one(const char *id, const char *trace, int limit_s, const cha
     closefrom(3);
     chdir(dir);
     char *argv[] = {"/kq/kqrecord", in, "-o", out, "--step-timeout-ms", (char *)step_timeout, NULL};
-    char env_tmp[PATH_MAX + 8], env_sock[PATH_MAX + 20];
+    char env_tmp[PATH_MAX + 8], env_sock[PATH_MAX + 20], env_scratch[PATH_MAX + 20];
     snprintf(env_tmp, sizeof env_tmp, "TMPDIR=%s", tmp);
     snprintf(env_sock, sizeof env_sock, "KQSIM_SOCKET_DIR=%s", sock);
-    char *envp[] = {env_tmp, env_sock, "PATH=/kq", "HOME=/", NULL};
+    snprintf(env_scratch, sizeof env_scratch, "KQSIM_SCRATCH_DIR=%s", fs);
+    char *envp[] = {env_tmp, env_sock, "PATH=/kq", "HOME=/", own_fs ? env_scratch : NULL, NULL};
     execve(argv[0], argv, envp);
     dprintf(2, "kqvm-init: execve /kq/kqrecord: %s\n", strerror(errno));
     _exit(127);
@@ -236,6 +267,7 @@ static void record_one(const char *id, const char *trace, int limit_s, const cha
   if (pid > 0) kill(-pid, SIGKILL); /* workers the recording left behind */
   if (status == -1) waitpid(pid, NULL, 0);
   reap_orphans();
+  if (own_fs) unmount(fs, MNT_FORCE); /* unless the trace did: then EINVAL */
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   char what[64];
   if (status == -2)
@@ -280,8 +312,8 @@ int main(void) {
   }
   mkdir("/kq/run", 0755);
   while (fgets(line, sizeof line, m) != NULL) {
-    char id[64], trace[PATH_MAX];
-    if (sscanf(line, "%63s %1023s", id, trace) == 2) record_one(id, trace, limit_s, step_timeout);
+    char id[64], trace[PATH_MAX], md[16] = "";
+    if (sscanf(line, "%63s %1023s %15s", id, trace, md) >= 2) record_one(id, trace, md, limit_s, step_timeout);
   }
   fclose(m);
   fprintf(data_out, "@@KQVM DONE\n");
