@@ -248,6 +248,16 @@ kept, gone = sorting.split_reproduced(groups, None)
 if dict(kept) != groups or gone:
     failures.append(f"recheck without a rerun: kept {dict(kept)}, not reproduced {gone}")
 
+# A recording kqreplay cannot replay is a finding of its own, grouped by its
+# message without the path and step (15.1 seed 11, program 1199).
+bad = {"path": "a/p01199.json", "status": "bad-input", "divergences": [],
+       "error": "a/p01199.json: step 32: field 'observed': name '0' is not bound"}
+groups = sorting.groups_of({"traces": [bad, {"path": "a/p2.json", "status": "matched", "divergences": []}]})
+if dict(groups) != {"bad-input: field 'observed': name '0' is not bound": ["p01199.json"]}:
+    failures.append(f"replay failure: groups {dict(groups)}")
+if sorting.outcomes({"traces": [bad]}) != {"matched_exactly": 0, "timing_only": 0, "timing_rules": {}}:
+    failures.append("replay failure: counted as matched or timing")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)

@@ -5,6 +5,7 @@ fresh-boot recheck takes out. Pure functions of kqreplay's diff results and
 the recordings; docs/vm.md item 6 names every rule with the program that
 taught it, tests/vm/campaign_sorting_test.py holds a case of each."""
 import collections
+import re
 import json
 from pathlib import Path
 
@@ -305,12 +306,22 @@ def outcomes(doc):
     return {"matched_exactly": exact, "timing_only": timing, "timing_rules": dict(sorted(rules.items()))}
 
 
+def replay_failure(t):
+    """The group of a recording kqreplay could not replay at all (bad input,
+    an internal error, an unsupported step): a recorder or reader bug, never
+    timing. Grouped by status and message without the file and step (15.1
+    seed 11, program 1199: a signal-0 event written as the name "0")."""
+    return f"{t['status']}: " + re.sub(r"^.*?: step \d+: ", "", t.get("error", "").strip())
+
+
 def groups_of(doc):
     groups = collections.OrderedDict()
     for name, t in sorted(by_name(doc).items()):
         first = first_finding(t)
         if t["status"] == "divergent" and first:
             groups.setdefault(signature(first), []).append(name)
+        elif t["status"] not in ("matched", "divergent"):
+            groups.setdefault(replay_failure(t), []).append(name)
     return groups
 
 
