@@ -165,8 +165,8 @@ SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int3
     case kSeekSet: base = 0; break;
     case kSeekCur: base = f.offset; break;
     case kSeekEnd:
-      // vn_seek asks VOP_GETATTR, which deadfs refuses.
-      if (vnodes_[f.vnode].dead) return SysResult::unsupported("lseek SEEK_END on a revoked vnode");
+      // vn_seek asks VOP_GETATTR, which deadfs refuses (R24).
+      if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEBADF);
       base = vnodes_[f.vnode].size;
       break;
     default: return SysResult::fail(Errno::kEINVAL);
@@ -198,7 +198,8 @@ SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
     return SysResult::ok(0);
   }
   if (f.type != FileType::kVnode || !f.writable) return SysResult::fail(Errno::kEINVAL);
-  if (vnodes_[f.vnode].dead) return SysResult::unsupported("ftruncate on a revoked vnode");
+  // vn_truncate_locked: VOP_SETATTR, which deadfs refuses (R24).
+  if (vnodes_[f.vnode].dead) return SysResult::fail(Errno::kEBADF);
   return vn_truncate(f.vnode, length);
 }
 

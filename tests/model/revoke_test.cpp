@@ -162,6 +162,17 @@ TEST_F(RevokeTest, DeadVnodeWriteWithAKnoteIsEbadf) {
   EXPECT_EQ(k.write(pid, f, 1).err, Errno::kENXIO);
 }
 
+// vn_seek's SEEK_END asks VOP_GETATTR and vn_truncate_locked calls
+// VOP_SETATTR: deadfs refuses both with EBADF; SEEK_SET asks nothing (R24).
+TEST_F(RevokeTest, DeadVnodeSeekEndAndTruncateAreEbadf) {
+  int f = open_file("f");
+  ASSERT_EQ(k.write(pid, f, 10).ret, 10);
+  ASSERT_EQ(force_unmount().ret, 0);
+  EXPECT_EQ(k.lseek(pid, f, 0, kSeekEnd).err, Errno::kEBADF);
+  EXPECT_EQ(k.lseek(pid, f, 2, kSeekSet).ret, 2);
+  EXPECT_EQ(k.ftruncate(pid, f, 0).err, Errno::kEBADF);
+}
+
 // 13.2's deadfs answers EIO (dead_vnops.c of 13.2; recorded, R24).
 class Revoke13Test : public RevokeTest {
  protected:
