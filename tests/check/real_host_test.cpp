@@ -34,6 +34,17 @@ TEST(RealHost, NoAioRunNorUnmount) {
   EXPECT_GT(real[Op::kRevoke], 0U);
 }
 
+// kqcheck generate --real-host --with-unmount (VM campaigns, where each
+// program that unmounts gets a file system of its own): unmount comes back,
+// aio_run stays out.
+TEST(RealHost, WithUnmountOnRequest) {
+  GeneratorOptions o = for_real_host(GeneratorOptions{});
+  o.with_unmount = true;
+  auto n = count_ops(o);
+  EXPECT_GT(n[Op::kUnmount], 0U);
+  EXPECT_EQ(n[Op::kAioRun], 0U);
+}
+
 TEST(RealHost, NoDeferredRequests) {
   std::size_t requests = 0;
   for (std::uint64_t i = 0; i < 400; ++i) {

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """tools/vm/kqvm.py gives each trace with an unmount step a file system of its
-own (a preloaded memory disk kqvm-init mounts where the program runs), at most
-MAX_TRACE_FILE_SYSTEMS per boot, and none to any other trace. Checks which
-traces get one and the md names they are told; makefs must be installed (it
-is a dependency of kqvm.py). No VM needed."""
+own: the manifest names the preloaded disk for it (and for no other trace),
+and the ISO carries the blank image while the root carries its pristine copy
+(kqvm-init writes it over the disk before each such trace). Needs makefs (a
+dependency of kqvm.py); no VM."""
 import json
 import shutil
 import sys
@@ -14,35 +14,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "vm"))
 import kqvm  # noqa: E402
 
 
-def trace(folder, name, ops):
+def trace(folder, name, doc):
     path = folder / f"{name}.json"
-    path.write_text(json.dumps({"format": "kqsim-trace/1", "name": name, "steps": [{"op": op} for op in ops]}))
-    return (path, f"{name}.json")
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    return path
 
 
 failures = []
 with tempfile.TemporaryDirectory() as tmp:
     d = Path(tmp)
-    (d / "bad.json").write_text("{ not json")
-    traces = [trace(d, "plain", ["kqueue", "kevent"]), trace(d, "unmounts", ["kqueue", "unmount"]),
-              ((d / "bad.json"), "bad.json"), trace(d, "steps-not-a-list", [])]
-    (d / "steps-not-a-list.json").write_text(json.dumps({"steps": {"op": "unmount"}}))
-    traces += [trace(d, f"more{i}", ["unmount"]) for i in range(kqvm.MAX_TRACE_FILE_SYSTEMS)]
+    cases = {
+        "plain": ({"steps": [{"op": "kqueue"}, {"op": "kevent"}]}, False),
+        "unmounts": ({"steps": [{"op": "kqueue"}, {"op": "unmount"}]}, True),
+        "bad-json": ("{ not json", False),
+        "steps-not-a-list": ({"steps": {"op": "unmount"}}, False),
+        "step-not-an-object": ({"steps": ["unmount"]}, False),
+    }
+    for name, (doc, want) in cases.items():
+        if kqvm.unmounts(trace(d, name, doc)) != want:
+            failures.append(f"{name}: unmounts() is {not want}")
     if shutil.which("makefs") is None:
         print("makefs not installed (apt-get install makefs): skipping the image part")
-        sys.exit(0)
-    iso = d / "iso"
-    (iso / "boot").mkdir(parents=True)
-    disks = kqvm.add_trace_file_systems(iso, traces)
-    # The trace with an unmount step first, then the first seven "moreN": eight in all.
-    want = {1: "md1"} | {4 + i: f"md{i + 2}" for i in range(kqvm.MAX_TRACE_FILE_SYSTEMS - 1)}
-    if disks != want:
-        failures.append(f"disks {disks}, expected {want}")
-    images = sorted(p.name for p in (iso / "boot").glob("fs*.img"))
-    if len(images) != kqvm.MAX_TRACE_FILE_SYSTEMS:
-        failures.append(f"{len(images)} images made: {images}")
-    if (iso / "fs-empty").exists():
-        failures.append("the empty source folder was left in the ISO tree")
+    else:
+        iso, root = d / "iso", d / "root"
+        (iso / "boot").mkdir(parents=True)
+        (root / "kq").mkdir(parents=True)
+        kqvm.make_trace_fs_image(iso, root)
+        image, copy = iso / "boot/fs1.img", root / "kq/fs.img"
+        if not image.is_file() or image.stat().st_size != kqvm.TRACE_FS_MB << 20:
+            failures.append(f"no {kqvm.TRACE_FS_MB} MB image at {image}")
+        elif not copy.is_file() or copy.read_bytes() != image.read_bytes():
+            failures.append("the root's copy differs from the preloaded image")
+        if (iso / "fs-empty").exists():
+            failures.append("the empty source folder was left in the ISO tree")
 
 if failures:
     print("\n".join(failures))

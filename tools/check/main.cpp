@@ -112,6 +112,7 @@ struct Options {
   std::string self;
   std::string host_os;        // restrict programs to what a kqueue controls on this OS
   bool real_host = false;     // programs a real kernel can run: no aio_run, no unmount
+  bool with_unmount = false;  // ... but unmount: the host mounts a file system for each program (kqvm.py)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -233,6 +234,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
                             .with_aio = profile.has_aio_kevent};
   if (!o.host_os.empty()) g = *check::restrict_to_host_os(g, o.host_os);
   if (o.real_host) g = check::for_real_host(g);
+  if (o.real_host && o.with_unmount) g.with_unmount = true;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
   if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;
@@ -545,6 +547,10 @@ int main(int argc, char** argv) {
                      "(no FreeBSD-only names or calls, no aio/kqueuex, pipe I/O on the right end only)");
   random->add_flag("--real-host", o.real_host,
                    "Only programs a real kernel can run too: no aio_run nor deferred aio requests (driving the aio daemons), no unmount");
+  random->add_flag("--with-unmount", o.with_unmount,
+                   "With --real-host: unmount steps too, for a host that mounts a file system of its own where each "
+                   "program runs (the VM runner, docs/vm.md)")
+      ->needs("--real-host");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -575,6 +581,10 @@ int main(int argc, char** argv) {
   generate->add_option("--steps", o.steps, "Steps per program")->check(cli::decimal_in(1, kMaxSteps));
   generate->add_option("--host-os", o.host_os, "As for random: freebsd or linux");
   generate->add_flag("--real-host", o.real_host, "As for random: no aio_run nor deferred aio requests, no unmount");
+  generate->add_flag("--with-unmount", o.with_unmount,
+                     "With --real-host: unmount steps too, for a host that mounts a file system of its own where each "
+                     "program runs (the VM runner, docs/vm.md)")
+      ->needs("--real-host");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");

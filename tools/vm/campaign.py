@@ -45,18 +45,25 @@ from campaign_sorting import by_name, groups_of, outcomes, signature, split_repr
 
 # What --real-host must never emit; checked on every program, so a generator
 # change that lets one through stops the campaign instead of polluting it.
+# unmount is possible with --with-unmount: kqvm.py gives each program that
+# unmounts a fresh file system of its own.
 HOST_IMPOSSIBLE = {"aio_run", "unmount"}
 BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generate(kqcheck, seed, count, steps, dialect, dest):
+def generator_flags(with_unmount):
+    return ["--real-host"] + (["--with-unmount"] if with_unmount else [])
+
+
+def generate(kqcheck, seed, count, steps, dialect, dest, with_unmount=False):
     dest.mkdir(parents=True, exist_ok=True)
     programs = []
+    impossible = HOST_IMPOSSIBLE - ({"unmount"} if with_unmount else set())
     for i in range(count):
-        text = subprocess.run([kqcheck, "generate", "--real-host", "--dialect", dialect, "--seed", str(seed),
-                               "--index", str(i), "--steps", str(steps)],
+        text = subprocess.run([kqcheck, "generate", *generator_flags(with_unmount), "--dialect", dialect,
+                               "--seed", str(seed), "--index", str(i), "--steps", str(steps)],
                               check=True, stdout=subprocess.PIPE, text=True).stdout
-        bad = {s["op"] for s in json.loads(text)["steps"]} & HOST_IMPOSSIBLE
+        bad = {s["op"] for s in json.loads(text)["steps"]} & impossible
         if bad:
             raise SystemExit(f"campaign: kqcheck generate --real-host emitted {sorted(bad)} (program {i})")
         f = dest / f"p{i:05d}.json"
@@ -271,6 +278,10 @@ def main():
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--with-unmount", action="store_true",
+                    help="programs may unmount their file system (kqcheck generate --with-unmount); each such "
+                         "program gets one of its own in the VM. Off by default, so that seeds run before it "
+                         "existed generate the same programs")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -292,7 +303,7 @@ def main():
     t0 = time.time()
     if not a.skip_record:
         shutil.rmtree(work, ignore_errors=True)
-    programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs")
+    programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", a.with_unmount)
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
     t1 = time.time()
@@ -311,7 +322,7 @@ def main():
     t2 = time.time()
     shrunk, shrink_boots, passes = shrink(groups, work / "programs", a, work, dialect, expectations) if groups else ({}, 0, 0)
     result = {"release": a.release, "seed": a.seed, "programs": len(programs), "dialect": dialect,
-              "steps_per_program": a.steps, "generator": "kqcheck generate --real-host",
+              "steps_per_program": a.steps, "generator": "kqcheck generate " + " ".join(generator_flags(a.with_unmount)),
               "expectations": str(expectations) if expectations.is_file() else None,
               "boots": boots, "generate_seconds": round(t_gen, 1), "record_seconds": round(t_rec, 1),
               "programs_per_second": round(len(programs) / t_rec, 2) if t_rec > 1 else None,

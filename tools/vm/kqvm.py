@@ -257,13 +257,14 @@ def image_size(content_bytes, n_traces, headroom_mb):
 
 
 # A trace that unmounts its file system gets one of its own: a blank UFS1
-# image (makefs's UFS2 images failed to mount here with ENOENT) the loader preloads as a memory disk (md1, md2, ... after the root's
-# md0), which kqvm-init mounts where the recorder runs the program. Each is
-# used once (a forced unmount leaves its vnodes dead) and GRUB copies each
-# into memory at boot, so their number is bounded; past it a trace records
-# on the root file system (its unmount steps then answer EINVAL).
+# image (makefs's UFS2 images failed to mount here with ENOENT) the loader
+# preloads as a memory disk (md1, after the root's md0). kqvm-init writes the
+# blank image (a copy on the root, /kq/fs.img) over the disk again before each
+# such trace and mounts it where the recorder runs the program, so any number
+# of traces in a boot get a fresh one (a campaign of 2,000 programs made with
+# --with-unmount has some 60).
 TRACE_FS_MB = 4
-MAX_TRACE_FILE_SYSTEMS = 8
+TRACE_FS_DISK = "md1"
 
 
 def unmounts(trace):
@@ -275,20 +276,14 @@ def unmounts(trace):
     return isinstance(steps, list) and any(isinstance(s, dict) and s.get("op") == "unmount" for s in steps)
 
 
-def add_trace_file_systems(iso, traces):
-    """The blank images under iso/boot and, per trace index, its md name."""
+def make_trace_fs_image(iso, root):
+    """The blank image: preloaded from the ISO, and its pristine copy on the root."""
     empty = iso / "fs-empty"
     empty.mkdir()
-    disks = {}
-    for i, (trace, _) in enumerate(traces):
-        if len(disks) == MAX_TRACE_FILE_SYSTEMS or not unmounts(trace):
-            continue
-        n = len(disks) + 1
-        run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{TRACE_FS_MB}m", "-f", "256",
-             str(iso / f"boot/fs{n}.img"), str(empty)])
-        disks[i] = f"md{n}"
+    run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{TRACE_FS_MB}m", "-f", "256",
+         str(iso / "boot/fs1.img"), str(empty)])
     empty.rmdir()
-    return disks
+    shutil.copy2(iso / "boot/fs1.img", root / "kq/fs.img")
 
 
 def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, headroom_mb):
@@ -301,13 +296,15 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
     iso = work / "iso"
     shutil.rmtree(iso, ignore_errors=True)
     (iso / "boot/grub").mkdir(parents=True)
-    disks = add_trace_file_systems(iso, traces)
+    own_fs = {i for i, (trace, _) in enumerate(traces) if unmounts(trace)}
+    if own_fs:
+        make_trace_fs_image(iso, root)
     lines = [f"{limit_s} {step_timeout_ms}"]
     for i, (trace, name) in enumerate(traces):
         # Under its corpus name, so the recorder's messages name the trace.
         (root / "kq/traces" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(trace, root / "kq/traces" / name)
-        lines.append(f"t{i:04d} {name} {disks[i]}" if i in disks else f"t{i:04d} {name}")
+        lines.append(f"t{i:04d} {name} {TRACE_FS_DISK}" if i in own_fs else f"t{i:04d} {name}")
     (root / "kq/manifest").write_text("\n".join(lines) + "\n")
     size_mb, inodes = image_size(dir_bytes(root), len(traces), headroom_mb)
     run(["makefs", "-t", "ffs", "-o", "version=1", "-s", f"{size_mb}m", "-f", str(inodes),
@@ -320,7 +317,7 @@ def build_image(work, bins, kernel, grub, traces, limit_s, step_timeout_ms, head
         "serial --speed=115200 --unit=0\nterminal_input serial\nterminal_output serial\n"
         "set timeout=0\n"
         "kfreebsd /boot/kernel -h\nkfreebsd_module /boot/root.img type=mfs_root\n"
-        + "".join(f"kfreebsd_module /boot/fs{n}.img type=md_image\n" for n in range(1, len(disks) + 1))
+        + ("kfreebsd_module /boot/fs1.img type=md_image\n" if own_fs else "")
         + "kfreebsd_module /boot/entropy type=boot_entropy_cache\n"
         "set kFreeBSD.vfs.root.mountfrom=ufs:/dev/md0\nboot\n")
     run(["grub-mkrescue", "-d", str(grub), "-o", str(work / "boot.iso"), str(iso)])

@@ -15,10 +15,11 @@
  *
  * /kq/manifest: first line "LIMIT_S STEP_TIMEOUT_MS", then one trace per
  * line: "ID TRACE_PATH [MD]" (paths relative to /kq/traces, no spaces). A
- * trace that unmounts its file system names a memory disk (md1, md2, ...: a
- * blank UFS1 image the loader preloaded for it alone): it is mounted on the
- * trace's fs/ folder, which the recorder takes as the program's root
- * (KQSIM_SCRATCH_DIR), so unmount(".") meets a mount point as in the model.
+ * trace that unmounts its file system names a memory disk the loader
+ * preloaded (md1): the blank UFS1 image /kq/fs.img is written over it again
+ * and it is mounted on the trace's fs/ folder, which the recorder takes as
+ * the program's root (KQSIM_SCRATCH_DIR), so unmount(".") meets a mount
+ * point as in the model, and every such trace starts from an empty one.
  */
 #include <sys/param.h>
 #include <sys/event.h>
@@ -208,12 +209,31 @@ static int configure_loopback(void) {
   return rc;
 }
 
-/* The trace's own file system: the preloaded blank UFS on /dev/MD mounted on
- * fs (made here). 0, or -1 with a message (the trace then records on the
- * root file system, and its unmount steps answer EINVAL). */
+/* Writes the blank image over the disk: whatever the last trace left (or a
+ * forced unmount left dirty) is gone. 0, or -1 with a message. */
+static int restore_blank_fs(const char *disk) {
+  int in = open("/kq/fs.img", O_RDONLY);
+  int out = open(disk, O_WRONLY);
+  static char buf[1 << 16];
+  ssize_t n = 0;
+  int rc = in >= 0 && out >= 0 ? 0 : -1;
+  while (rc == 0 && (n = read(in, buf, sizeof buf)) > 0) {
+    if (write(out, buf, (size_t)n) != n) rc = -1;
+  }
+  if (n < 0) rc = -1;
+  if (rc != 0) say("writing /kq/fs.img over %s: %s", disk, strerror(errno));
+  if (in >= 0) close(in);
+  if (out >= 0) close(out);
+  return rc;
+}
+
+/* The trace's own file system: the preloaded disk /dev/MD, blank again,
+ * mounted on fs (made here). 0, or -1 with a message (the trace then records
+ * on the root file system, and its unmount steps answer EINVAL). */
 static int mount_trace_fs(const char *fs, const char *md) {
   char from[64];
   snprintf(from, sizeof from, "/dev/%s", md);
+  if (restore_blank_fs(from) != 0) return -1;
   if (mkdir(fs, 0755) != 0) {
     say("cannot make %s: %s", fs, strerror(errno));
     return -1;
