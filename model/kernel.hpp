@@ -456,6 +456,7 @@ class Kernel {
   SysResult socket_fd(Pid pid, std::int32_t fd, std::uint32_t& id);
   void unp_connect2(std::uint32_t a, std::uint32_t b);
   void unp_disconnect(std::uint32_t a);
+  void unp_dgram_sender_gone(std::uint32_t receiver);
   void uipc_cantrcvmore(std::uint32_t id);
   void shut_read(std::uint32_t id);
   void shut_write(std::uint32_t id);
