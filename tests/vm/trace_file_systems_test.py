@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """tools/vm/kqvm.py gives each trace with an unmount step a file system of its
-own: the manifest names the preloaded disk for it (and for no other trace),
-and the ISO carries the blank image while the root carries its pristine copy
-(kqvm-init writes it over the disk before each such trace). Needs makefs (a
-dependency of kqvm.py); no VM."""
+own. Checked here: which traces count as unmounting (malformed ones do not),
+and that the ISO carries the blank image while the root carries an identical
+pristine copy (kqvm-init writes it over the disk before each such trace; the
+boot itself is covered by vm/record-corpus-on-freebsd). Needs makefs (a
+dependency of kqvm.py) for the image part; no VM."""
 import json
 import shutil
 import sys
