@@ -12,20 +12,20 @@ void KeyPath::open(bool array) {
   Frame& f = frames_[depth_++];
   f.array = array;
   f.elements = 0;
-  f.key.clear();
-  f.keys.clear();
+  f.names.clear();
+  f.ends.clear();
   f.many_keys.clear();
   f.seen = 0;
+  f.last_key_at = 0;
 }
 
 void KeyPath::key(std::string_view k) {
   Frame& f = frames_[depth_ - 1];
-  f.key = k;
   if (f.add_key(k)) return;
   // A trace's steps are named as every other error names them.
   std::optional<std::size_t> step;
   std::size_t from = 0;
-  if (depth_ >= 3 && frames_[0].key == "steps" && frames_[1].array) {
+  if (depth_ >= 3 && frames_[0].last_key() == "steps" && frames_[1].array) {
     step = frames_[1].elements - 1;
     from = 2;
   }
@@ -33,19 +33,32 @@ void KeyPath::key(std::string_view k) {
 }
 
 bool KeyPath::Frame::add_key(std::string_view k) {
-  if (!many_keys.empty()) return many_keys.emplace(k).second;
+  // Kept whether or not it is new: a repeat is named in the error's path.
+  if (!many_keys.empty()) {
+    names.assign(k);  // the set holds the others
+    last_key_at = 0;
+    return many_keys.emplace(k).second;
+  }
+  last_key_at = names.size();
+  names.append(k);
   const std::uint64_t bit = std::uint64_t{1} << ((k.size() * 7 + (k.empty() ? 0U : static_cast<unsigned char>(k.front()) * 3U +
                                                                                   static_cast<unsigned char>(k.back()))) & 63U);
   if ((seen & bit) != 0) {
-    for (const std::string& s : keys) {
-      if (s == k) return false;
+    std::size_t begin = 0;
+    for (const std::size_t end : ends) {
+      if (std::string_view(names).substr(begin, end - begin) == k) return false;
+      begin = end;
     }
   }
   seen |= bit;
-  keys.emplace_back(k);
-  if (keys.size() > kShortList) {
-    many_keys.insert(keys.begin(), keys.end());
-    keys.clear();
+  ends.push_back(names.size());
+  if (ends.size() > kShortList) {
+    std::size_t begin = 0;
+    for (const std::size_t end : ends) {
+      many_keys.emplace(std::string_view(names).substr(begin, end - begin));
+      begin = end;
+    }
+    ends.clear();
   }
   return true;
 }
@@ -55,7 +68,7 @@ std::string KeyPath::path_from(std::size_t from) const {
   for (std::size_t i = from; i < depth_; ++i) {
     const Frame& f = frames_[i];
     if (f.array) out += "[" + std::to_string(f.elements - 1) + "]";
-    else out += (out.empty() ? "" : ".") + f.key;
+    else out += (out.empty() ? "" : ".") + std::string(f.last_key());
   }
   return out;
 }

@@ -33,17 +33,24 @@ class KeyPath {
   struct Frame {
     bool array = false;
     std::size_t elements = 0;  // arrays: elements begun so far
-    std::string key;           // objects: the member being read
-    // The keys seen: a short list (a step has a dozen), then a set, so
-    // an object with very many keys stays linear-logarithmic.
-    std::vector<std::string> keys;
+    // Objects: the keys seen, end to end in one buffer (a step has a dozen;
+    // clearing it frees nothing and builds no string per key); the last is
+    // the member being read.
+    std::string names;
+    std::vector<std::size_t> ends;  // where each key in `names` ends
+    // Past kShortList keys, a set instead of the list, so an object with
+    // very many keys stays linear-logarithmic.
     std::set<std::string, std::less<>> many_keys;
-    // One bit per hash of the keys in `keys`: most keys are compared with none.
+    // One bit per hash of the keys in the list: most keys are compared with none.
     std::uint64_t seen = 0;
+    std::size_t last_key_at = 0;
     static constexpr std::size_t kShortList = 16;
 
     // False when the key was already there.
     bool add_key(std::string_view k);
+    [[nodiscard]] std::string_view last_key() const {
+      return std::string_view(names).substr(last_key_at);
+    }
   };
 
   [[nodiscard]] std::string path_from(std::size_t from) const;

@@ -61,6 +61,19 @@ TEST(TraceFastReader, GivesUpWhereTheParsersMightDiffer) {
   EXPECT_FALSE(fast("{\"name\": \"\xC0\xAF\"}").has_value());  // overlong UTF-8
 }
 
+// A text with bytes past ASCII is validated; one without them has nothing to
+// validate and is read without it (all_ascii): both read the same nodes.
+TEST(TraceFastReader, ReadsValidUtf8BesideAsciiOnlyTexts) {
+  if (!fast_trace_reader_built()) GTEST_SKIP() << "built without RapidJSON";
+  for (const std::string name : {"plain", "caf\xC3\xA9", "\xF0\x9F\x98\x80 at the end\xE2\x82\xAC"}) {
+    const auto doc = fast(R"({"name": ")" + name + R"(", "steps": []})");
+    ASSERT_TRUE(doc.has_value()) << name;
+    EXPECT_EQ(doc->doc.text(doc->doc.find(0, "name")), name);
+  }
+  EXPECT_FALSE(fast("{\"name\": \"caf\xC3\"}").has_value());  // a lead byte without its continuation
+  EXPECT_FALSE(fast("{\"name\": \"x\xFF\"}").has_value());
+}
+
 TEST(TraceFastReader, ReadsIntegersAsNlohmannClassesThem) {
   if (!fast_trace_reader_built()) GTEST_SKIP() << "built without RapidJSON";
   const auto doc = fast(R"({"a": 0, "b": -0, "c": 18446744073709551615, "d": -9223372036854775808})");
