@@ -499,6 +499,7 @@ class Kernel {
   // poll/select (poll_io.cpp): fo_poll of each kind of file.
   std::optional<std::int16_t> fo_poll(const File& f, std::int16_t events, std::string_view& unsupported) const;
   [[nodiscard]] std::int16_t pipe_poll(const File& f, std::int16_t events) const;
+  [[nodiscard]] static std::int16_t dead_poll(std::int16_t events);
   [[nodiscard]] std::int16_t sopoll(const Socket& so, std::int16_t events) const;
   SysResult pollscan(Pid pid, std::span<PollFd> fds);
   SysResult selscan(Pid pid, std::span<SelectFd> fds);

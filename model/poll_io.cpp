@@ -95,6 +95,14 @@ std::int16_t Kernel::sopoll(const Socket& so, std::int16_t events) const {
   return revents;
 }
 
+// dead_poll (deadfs, a vnode a forced unmount killed): the descriptor is
+// gone - POLLHUP, with the reading bits asked for; POLLNVAL for a bit beyond
+// POLLSTANDARD (regressions/dead-vnode-polls-hangup).
+std::int16_t Kernel::dead_poll(std::int16_t events) {
+  if ((events & ~kStandard) != 0) return pollbit::kNval;
+  return static_cast<std::int16_t>(pollbit::kHup | (events & kInBits));
+}
+
 // fo_poll by file type; nullopt (with why) where the model has no answer.
 std::optional<std::int16_t> Kernel::fo_poll(const File& f, std::int16_t events, std::string_view& unsupported) const {
   switch (f.type) {
@@ -110,10 +118,7 @@ std::optional<std::int16_t> Kernel::fo_poll(const File& f, std::int16_t events, 
       }
       return sopoll(sockets_[f.object], events);
     case FileType::kVnode:
-      if (fs_unmounted_ || vnodes_[f.vnode].dead) {
-        unsupported = "poll/select on a file of an unmounted or revoked file system is not modelled";
-        return std::nullopt;
-      }
+      if (vnodes_[f.vnode].dead) return dead_poll(events);
       if ((events & ~kStandard) != 0) return 0;  // vn_pollrecord: extension bits wait for an event
       return static_cast<std::int16_t>(events & (kInBits | kOutBits));
     case FileType::kProcdesc:  // procdesc_poll
