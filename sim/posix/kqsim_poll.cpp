@@ -23,9 +23,24 @@ constexpr BitPair kBits[] = {{POLLIN, pb::kIn},     {POLLPRI, pb::kPri},       {
                              {POLLERR, pb::kErr},   {POLLHUP, pb::kHup},       {POLLNVAL, pb::kNval},
                              {POLLRDNORM, pb::kRdnorm}, {POLLRDBAND, pb::kRdband}, {POLLWRBAND, pb::kWrband}};
 
+// The bits only some hosts name: POLLRDHUP (Linux with _GNU_SOURCE, and
+// FreeBSD) and POLLINIGNEOF (FreeBSD). Without them a program asking for
+// POLLRDHUP on Linux had it dropped, so the model answered as if never asked.
+constexpr BitPair kHostOnlyBits[] = {
+#ifdef POLLRDHUP
+    {POLLRDHUP, pb::kRdhup},
+#endif
+#ifdef POLLINIGNEOF
+    {POLLINIGNEOF, pb::kIgnEof},
+#endif
+    {0, 0}};
+
 std::int16_t to_model(short host) {
   std::int16_t out = 0;
   for (const BitPair& b : kBits) {
+    if ((host & b.host) != 0) out = static_cast<std::int16_t>(out | b.model);
+  }
+  for (const BitPair& b : kHostOnlyBits) {
     if ((host & b.host) != 0) out = static_cast<std::int16_t>(out | b.model);
   }
   return out;
@@ -34,6 +49,9 @@ std::int16_t to_model(short host) {
 short to_host(std::uint32_t model) {
   short out = 0;
   for (const BitPair& b : kBits) {
+    if ((model & static_cast<std::uint16_t>(b.model)) != 0) out = static_cast<short>(out | b.host);
+  }
+  for (const BitPair& b : kHostOnlyBits) {
     if ((model & static_cast<std::uint16_t>(b.model)) != 0) out = static_cast<short>(out | b.host);
   }
   return out;

@@ -6,6 +6,7 @@
  * pollscan (POLLNVAL) and selscan, kern_event.c kqueue_poll, kern_sig.c
  * (pause returns EINTR after a handled signal), vfs_subr.c vop_setattr_post.
  */
+#define _GNU_SOURCE 1 /* POLLRDHUP */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -76,6 +77,10 @@ static void check_pause_and_utimes(int kq) {
   CHECK(kevent(kq, NULL, 0, ev, 2, &poll_ts) == 1 && ev[0].fflags == NOTE_ATTRIB);
   struct pollfd p = {kq, POLLIN, 0};
   CHECK(kqsim_poll(&p, 1, 0) == 0);
+  /* A host-only bit reaches the model: POLLRDHUP is outside POLLSTANDARD, so
+   * a regular file's poll waits for an event (vn_pollrecord) - not POLLIN. */
+  struct pollfd q = {f, POLLIN | POLLRDHUP, 0};
+  CHECK(kqsim_poll(&q, 1, 0) == 0 && q.revents == 0);
 }
 
 int main(void) {
