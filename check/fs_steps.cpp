@@ -201,6 +201,11 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   }
 }
 
+void FsStepMaker::make_utimes(Prng& rng, std::vector<Step>& out) {
+  const std::uint64_t kind = rng.below(4);
+  out.push_back(fs_step(Op::kUtimes, kind < 2 ? pick(rng, kFiles) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs)));
+}
+
 // After a forced unmount the names are gone: only seeks that do not ask the
 // dead vnode anything (SEEK_SET, SEEK_CUR) remain; with nothing open, a
 // descriptor number nobody holds (EBADF).

@@ -28,6 +28,9 @@ class FsStepMaker {
   // reach of the low numbers the rest of the program names.
   void make(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
             std::vector<traces::Step>& out);
+  // Appends utimes(2) of one of the names the file system may hold (it may
+  // not exist yet: ENOENT).
+  void make_utimes(Prng& rng, std::vector<traces::Step>& out);
   // The names of the file and FIFO descriptors opened so far (also in `fds`).
   [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
   // A closed file's name, never used again.

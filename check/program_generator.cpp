@@ -10,6 +10,7 @@
 #include "check/fs_steps.hpp"
 #include "check/prng.hpp"
 #include "model/kevent_constants.hpp"
+#include "model/net_constants.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -38,19 +39,38 @@ constexpr std::array<Weighted, 22> kOps{{
     {2, Op::kSetsockopt}, {14, Op::kOpen}, {8, Op::kAioRead},
 }};
 
-constexpr std::uint32_t kOpWeights = [] {
-  std::uint32_t total = 0;
-  for (const Weighted& w : kOps) total += w.weight;
-  return total;
-}();
+// With GeneratorOptions::with_extra_calls, drawn from beside kOps.
+constexpr std::array<Weighted, 6> kExtraOps{{
+    {3, Op::kPoll}, {2, Op::kSelect}, {3, Op::kFcntl}, {2, Op::kRecv}, {2, Op::kSend}, {1, Op::kUtimes},
+}};
 
-// kOps laid out by draw: draw r picks the op whose weight's range holds r.
+template <std::size_t N>
+constexpr std::uint32_t total_weight(const std::array<Weighted, N>& ops) {
+  std::uint32_t total = 0;
+  for (const Weighted& w : ops) total += w.weight;
+  return total;
+}
+constexpr std::uint32_t kOpWeights = total_weight(kOps);
+constexpr std::uint32_t kExtraOpWeights = total_weight(kExtraOps);
+
+// Ops laid out by draw: draw r picks the op whose weight's range holds r.
+template <std::size_t kDraws, std::size_t N>
+constexpr void lay_out(std::array<Op, kDraws>& ops, std::size_t& r, const std::array<Weighted, N>& table) {
+  for (const Weighted& w : table) {
+    for (std::uint32_t i = 0; i < w.weight; ++i) ops[r++] = w.op;
+  }
+}
 constexpr std::array<Op, kOpWeights> kOpByDraw = [] {
   std::array<Op, kOpWeights> ops{};
   std::size_t r = 0;
-  for (const Weighted& w : kOps) {
-    for (std::uint32_t i = 0; i < w.weight; ++i) ops[r++] = w.op;
-  }
+  lay_out(ops, r, kOps);
+  return ops;
+}();
+constexpr std::array<Op, kOpWeights + kExtraOpWeights> kOpByDrawWithExtras = [] {
+  std::array<Op, kOpWeights + kExtraOpWeights> ops{};
+  std::size_t r = 0;
+  lay_out(ops, r, kOps);
+  lay_out(ops, r, kExtraOps);
   return ops;
 }();
 
@@ -102,7 +122,10 @@ class Generator {
 
  private:
   // An op by weight: one draw below the total, looked up in kOpByDraw.
-  Op pick_op() { return kOpByDraw[rng_.below(kOpByDraw.size())]; }
+  Op pick_op() {
+    if (options_.with_extra_calls) return kOpByDrawWithExtras[rng_.below(kOpByDrawWithExtras.size())];
+    return kOpByDraw[rng_.below(kOpByDraw.size())];
+  }
 
   const std::string& pick(const std::vector<std::string>& pool) { return pool[rng_.below(pool.size())]; }
   // A new step at the end of the program, filled in place.
@@ -196,8 +219,72 @@ class Generator {
       case Op::kOpen: return make_fs(s);
       case Op::kAioRead: return make_aio(s);
       case Op::kWait: make_wait(s); break;
+      case Op::kPoll: make_poll(s); break;
+      case Op::kSelect: make_select(s); break;
+      case Op::kFcntl: make_fcntl(s); break;
+      case Op::kRecv: make_recv(s); break;
+      case Op::kSend: make_send(s); break;
+      case Op::kUtimes: return make_utimes(s);
       default: break;
     }
+  }
+
+  // The extra calls (GeneratorOptions::with_extra_calls). A zero timeout:
+  // poll and select never wait. A kqueue is polled often: kqueue_poll
+  // answers from kq_count, knotes queued whether or not still true.
+  Ref poll_target() {
+    if (!kqs_.empty() && rng_.chance(40)) return Ref{pick(kqs_)};
+    if (!dirs_.empty() && rng_.chance(10)) return Ref{pick(dirs_)};
+    return any_fd();
+  }
+  void make_poll(Step& s) {
+    namespace pb = model::pollbit;
+    static constexpr std::array<std::int16_t, 8> kEvents{
+        pb::kIn, pb::kOut, pb::kIn | pb::kOut, pb::kIn | pb::kRdnorm | pb::kOut, pb::kIn | pb::kRdhup,
+        pb::kPri | pb::kRdband, pb::kIn | pb::kIgnEof, pb::kWrband};
+    s.fd = poll_target();
+    s.sock->poll_events = kEvents[rng_.below(kEvents.size())];
+    s.sock->timeout = 0;
+  }
+  void make_select(Step& s) {
+    s.fd = poll_target();
+    s.sock->select_sets = static_cast<std::uint8_t>(1 + rng_.below(7));  // read 1, write 2, except 4
+    s.sock->timeout = 0;
+  }
+  // F_SETFD decides what a later exec closes (fdcloseexec).
+  void make_fcntl(Step& s) {
+    s.fd = !kqs_.empty() && rng_.chance(25) ? Ref{pick(kqs_)} : any_fd();
+    const bool set = rng_.chance(60);
+    s.fcntl_cmd = set ? "F_SETFD" : "F_GETFD";
+    s.fcntl_arg = set ? static_cast<std::int32_t>(rng_.below(2)) : 0;
+    if (!set || !s.fd.is_name()) return;
+    const std::string& name = s.fd.name();
+    cloexec_.erase(std::remove(cloexec_.begin(), cloexec_.end(), name), cloexec_.end());
+    if (s.fcntl_arg == 1) cloexec_.push_back(name);
+  }
+  Ref socket_or_any_fd() {
+    return connected_fds_.empty() || rng_.chance(15) ? any_fd() : Ref{pick(connected_fds_)};
+  }
+  // Every socket is non-blocking, so MSG_WAITALL cannot wait either.
+  void make_recv(Step& s) {
+    namespace mf = model::msgflag;
+    static constexpr std::array<std::uint32_t, 5> kFlags{0, mf::kPeek, mf::kDontwait, mf::kPeek | mf::kDontwait, mf::kWaitall};
+    s.fd = socket_or_any_fd();
+    s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
+    s.sock->msg_flags = kFlags[rng_.below(kFlags.size())];
+  }
+  void make_send(Step& s) {
+    namespace mf = model::msgflag;
+    static constexpr std::array<std::uint32_t, 4> kFlags{0, mf::kDontwait, mf::kNosignal, mf::kDontwait | mf::kNosignal};
+    s.fd = socket_or_any_fd();
+    s.bytes = kWriteSizes[rng_.below(write_sizes())];
+    s.sock->msg_flags = kFlags[rng_.below(kFlags.size())];
+  }
+  // utimes(2) of a name in the file system: NOTE_ATTRIB. Its step replaces `s`.
+  void make_utimes(Step& s) {
+    if (!options_.with_files || fs_.unmounted()) return make_pipe(s);
+    out_->pop_back();
+    fs_.make_utimes(rng_, *out_);
   }
 
   // One file-system action: its steps replace `s`, the program's last.
@@ -595,6 +682,7 @@ std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, co
   options.with_kqueuex = false;  // FreeBSD 14.0 and later
   options.low_water_and_revoke = false;
   options.host_os_corners = false;
+  options.with_extra_calls = false;  // poll, select, fcntl, recv, send: Linux's answers
   return options;
 }
 

@@ -54,12 +54,19 @@ struct GeneratorOptions {
   // recorded on a real kernel.
   bool with_aio_run = true;
   bool with_unmount = true;
+  // poll(2) and select(2) with a zero timeout on any descriptor (kqueues
+  // often: kqueue_poll), fcntl(2) F_GETFD/F_SETFD, recv(2) and send(2) with
+  // MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL or MSG_NOSIGNAL, utimes(2). Off by
+  // default, so each earlier seed still gives the programs it gave; a
+  // different table of ops is drawn from when on. FreeBSD hosts only.
+  bool with_extra_calls = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)
 // or "linux" (libkqueue: no FreeBSD extensions, no aio nor kqueuex, pipe I/O
 // on the right end only, no low descriptor numbers, no low-water marks nor
-// NOTE_REVOKE, none of the host OS's corners). nullopt for an OS this does not know.
+// NOTE_REVOKE, none of the host OS's corners, no extra calls: their answers
+// are Linux's). nullopt for an OS this does not know.
 std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, const std::string& os);
 
 // Programs a real host can run too (--real-host): no aio_run nor deferred

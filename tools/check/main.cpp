@@ -113,6 +113,7 @@ struct Options {
   std::string host_os;        // restrict programs to what a kqueue controls on this OS
   bool real_host = false;     // programs a real kernel can run: no aio_run, no unmount
   bool with_unmount = false;  // ... but unmount: the host mounts a file system for each program (kqvm.py)
+  bool with_extra_calls = false;  // poll, select, fcntl, recv, send, utimes (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -227,6 +228,10 @@ std::string signature(const traces::Trace& t, const check::Failure& f) {
   return f.kind + " " + op + " " + message;
 }
 
+constexpr const char* kExtraCallsHelp =
+    "Programs also call poll and select (zero timeout; kqueues often), fcntl F_GETFD/F_SETFD, recv and send with "
+    "flags, and utimes. Off by default so each seed keeps its programs; FreeBSD hosts only (not with --host-os)";
+
 check::GeneratorOptions generator_options(const Options& o, const model::DialectProfile& profile) {
   check::GeneratorOptions g{.steps = o.steps,
                             .with_sockets = profile.models_unix_sockets,
@@ -235,6 +240,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   if (!o.host_os.empty()) g = *check::restrict_to_host_os(g, o.host_os);
   if (o.real_host) g = check::for_real_host(g);
   if (o.real_host && o.with_unmount) g.with_unmount = true;
+  g.with_extra_calls = o.with_extra_calls;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
   if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;
@@ -551,6 +557,7 @@ int main(int argc, char** argv) {
                    "With --real-host: unmount steps too, for a host that mounts a file system of its own where each "
                    "program runs (the VM runner, docs/vm.md)")
       ->needs("--real-host");
+  random->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -585,6 +592,7 @@ int main(int argc, char** argv) {
                      "With --real-host: unmount steps too, for a host that mounts a file system of its own where each "
                      "program runs (the VM runner, docs/vm.md)")
       ->needs("--real-host");
+  generate->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
