@@ -257,6 +257,15 @@ if dict(groups) != {"bad-input: field 'observed': name '0' is not bound": ["p011
     failures.append(f"replay failure: groups {dict(groups)}")
 if sorting.outcomes({"traces": [bad]}) != {"matched_exactly": 0, "timing_only": 0, "timing_rules": {}}:
     failures.append("replay failure: counted as matched or timing")
+# A shrinking candidate keeps such a group's finding when it fails to replay
+# the same way (until 2026-12-05 no candidate ever did, so such a group kept
+# its unshrunk program); a divergent one keeps the groups of its findings.
+bad_candidate = dict(bad, path="s/g00-p0-c001.json", error="s/g00-p0-c001.json: step 5: field 'observed': name '0' is not bound")
+if sorting.finding_signatures(bad_candidate) != {"bad-input: field 'observed': name '0' is not bound"}:
+    failures.append(f"replay failure while shrinking: {sorting.finding_signatures(bad_candidate)}")
+short = {"status": "divergent", "divergences": [short_write, timer_early]}
+if sorting.finding_signatures(short) != {"ret at write"}:
+    failures.append(f"findings of a divergent candidate: {sorting.finding_signatures(short)}")
 
 if failures:
     print("\n".join(failures))

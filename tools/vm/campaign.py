@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import kqvm  # noqa: E402
-from campaign_sorting import by_name, groups_of, outcomes, signature, split_reproduced, unexpected  # noqa: E402
+from campaign_sorting import by_name, finding_signatures, groups_of, outcomes, split_reproduced  # noqa: E402
 
 # What --real-host must never emit; checked on every program, so a generator
 # change that lets one through stops the campaign instead of polluting it.
@@ -244,7 +244,7 @@ def shrink(groups, programs_dir, a, work, dialect, expectations):
         best = {}
         for name, sig in owner.items():
             t = results.get(name)
-            if t is None or sig not in {signature(d) for d in unexpected(t)}:
+            if t is None or sig not in finding_signatures(t):
                 continue
             steps = json.loads((cand_dir / name).read_text())["steps"]
             if sig not in best or len(steps) < len(best[sig]["steps"]):

@@ -314,6 +314,15 @@ def replay_failure(t):
     return f"{t['status']}: " + re.sub(r"^.*?: step \d+: ", "", t.get("error", "").strip())
 
 
+def finding_signatures(t):
+    """The groups a diff result of one recording falls in: its unexplained
+    divergences' signatures, or its replay failure. A shrinking candidate
+    keeps its group's finding when the group is among them."""
+    if t["status"] not in ("matched", "divergent"):
+        return {replay_failure(t)}
+    return {signature(d) for d in unexpected(t)}
+
+
 def groups_of(doc):
     groups = collections.OrderedDict()
     for name, t in sorted(by_name(doc).items()):
