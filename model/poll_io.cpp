@@ -92,6 +92,8 @@ std::int16_t Kernel::sopoll(const Socket& so, std::int16_t events) const {
     revents |= static_cast<std::int16_t>(events & kInBits);
     if (so.snd.cant_more) revents |= pollbit::kHup;
   }
+  // POLLRDHUP whether or not POLLINIGNEOF was asked (regressions/socket-poll-rdhup).
+  if (so.rcv.cant_more) revents |= static_cast<std::int16_t>(events & pollbit::kRdhup);
   return revents;
 }
 
@@ -152,15 +154,20 @@ SysResult Kernel::pollscan(Pid pid, std::span<PollFd> fds) {
 }
 
 // selscan: a descriptor that is not open fails the call with EBADF; each
-// set it is ready in counts once.
+// set it is ready in counts once. A negative descriptor (a name a failed call
+// bound) is in no set - an fd_set cannot hold it - so it is skipped: the
+// call a program can make is select(0, ...) (regressions/select-negative-
+// descriptor-sets-nothing).
 SysResult Kernel::selscan(Pid pid, std::span<SelectFd> fds) {
   for (const SelectFd& s : fds) {
-    if ((s.read || s.write || s.except) && proc(pid).fds.find(s.fd) == nullptr) return SysResult::fail(Errno::kEBADF);
+    if ((s.read || s.write || s.except) && s.fd >= 0 && proc(pid).fds.find(s.fd) == nullptr) {
+      return SysResult::fail(Errno::kEBADF);
+    }
   }
   std::int64_t n = 0;
   for (SelectFd& s : fds) {
     s.read_ready = s.write_ready = s.except_ready = false;
-    if (!(s.read || s.write || s.except)) continue;
+    if (!(s.read || s.write || s.except) || s.fd < 0) continue;
     const std::int16_t events = static_cast<std::int16_t>((s.read ? kSelectRead : 0) | (s.write ? kSelectWrite : 0) |
                                                           (s.except ? kSelectExcept : 0));
     std::string_view why;

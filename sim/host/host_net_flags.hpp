@@ -78,24 +78,28 @@ inline HostCall unsupported_net(const std::string& what) {
 }
 
 // select() on one descriptor through `sel`; ret = 1 read | 2 write | 4 except;
-// a failure is `finish(-1)` with errno as select left it.
+// a failure is `finish(-1)` with errno as select left it. A negative
+// descriptor (a name a failed call bound) cannot be put in an fd_set: the
+// call made is select(0, ...) with every set empty, as the model takes it.
 template <typename Select, typename Finish>
 HostCall host_select_one(const sim::SocketCall& c, Select sel, Finish finish) {
   fd_set r, w, e;
   FD_ZERO(&r);
   FD_ZERO(&w);
   FD_ZERO(&e);
-  if (c.fd < 0 || c.fd >= FD_SETSIZE) return unsupported_net("select() on a descriptor beyond FD_SETSIZE");
-  if ((c.select_sets & 1) != 0) FD_SET(c.fd, &r);
-  if ((c.select_sets & 2) != 0) FD_SET(c.fd, &w);
-  if ((c.select_sets & 4) != 0) FD_SET(c.fd, &e);
+  if (c.fd >= FD_SETSIZE) return unsupported_net("select() on a descriptor beyond FD_SETSIZE");
+  const bool in_sets = c.fd >= 0;
+  if (in_sets && (c.select_sets & 1) != 0) FD_SET(c.fd, &r);
+  if (in_sets && (c.select_sets & 2) != 0) FD_SET(c.fd, &w);
+  if (in_sets && (c.select_sets & 4) != 0) FD_SET(c.fd, &e);
   struct timeval tv{};
   if (c.timeout_ms >= 0) {
     tv.tv_sec = static_cast<time_t>(c.timeout_ms / 1'000'000);
     tv.tv_usec = static_cast<suseconds_t>(c.timeout_ms % 1'000'000);
   }
-  const int n = sel(c.fd + 1, &r, &w, &e, c.timeout_ms >= 0 ? &tv : nullptr);
+  const int n = sel(in_sets ? c.fd + 1 : 0, &r, &w, &e, c.timeout_ms >= 0 ? &tv : nullptr);
   if (n < 0) return finish(-1);
+  if (!in_sets) return finish(0);
   return finish((FD_ISSET(c.fd, &r) ? 1 : 0) | (FD_ISSET(c.fd, &w) ? 2 : 0) | (FD_ISSET(c.fd, &e) ? 4 : 0));
 }
 

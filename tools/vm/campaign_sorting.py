@@ -150,6 +150,17 @@ def timer_facts(steps):
     return {name: first[kq] for name, kq in ever.items() if kq in first}, changing, filters
 
 
+def polls_kqueue_with_timer(d, steps, timer_kqs):
+    """A poll or select of a kqueue on which a timer was armed before: its
+    readiness is kqueue_poll's kq_count, which holds the timer's activation
+    as soon as the real clock fired it (15.1 seed 13 p00014: a 13 ns timer,
+    POLLIN on the kernel, nothing yet on the model's clock)."""
+    i = d.get("step", -1)
+    if d.get("op") not in ("poll", "select") or d.get("category") != "ret" or not 0 <= i < len(steps):
+        return False
+    return timer_kqs.get(steps[i].get("fd"), 1 << 30) < i
+
+
 def kqueue_names(steps):
     """Which kqueue each name and descriptor number refers to, a kqueue being
     known by the name kqueue() gave it: `at`, one dict per step (before the
@@ -245,6 +256,7 @@ def unexpected(t, rules=None):
             # lio-parallel and timer-error-flag first: timing by themselves, needing no timed step before.
             rule = ("lio-parallel" if lio_parallel(d, members) else None) or \
                 ("timer-error-flag" if timer_with_error_flag(d, step_filters) else None) or \
+                ("poll-kqueue-with-timer" if polls_kqueue_with_timer(d, steps, timer_kqs) else None) or \
                 follows_timing(d, timed, first, displaced, timer_kqs) or \
                 ("gone-timer-change" if changes_gone_timer(d, first, timer_steps) else None) or \
                 ("displaced-change" if changes_displaced(d, first, displaced, step_filters) else None)
