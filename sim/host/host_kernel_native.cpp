@@ -683,6 +683,7 @@ HostCall host_net_call(const sim::SocketCall& c) {
       return finish(send(c.fd, buf.data(), static_cast<std::size_t>(c.nbytes), host_msg_flags(c.msg_flags)));
     }
     case sim::SocketOp::kPoll: {
+      if (const char* why = poll_bit_missing_on_host(c.poll_events)) return unsupported_net(why);
       struct pollfd p{c.fd, host_poll_bits(c.poll_events), 0};
       const int r = ::poll(&p, 1, static_cast<int>(c.timeout_ms));
       return r < 0 ? finish(r) : finish(model_poll_bits(p.revents));

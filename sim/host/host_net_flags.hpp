@@ -37,7 +37,7 @@ inline int host_msg_flags(std::uint32_t model_flags) {
   return out;
 }
 
-// POLLINIGNEOF exists on FreeBSD only; elsewhere it is dropped.
+// POLLINIGNEOF exists on FreeBSD only (poll_bit_missing_on_host).
 inline constexpr std::array<std::pair<std::int16_t, int>, 9> poll_pairs() {
   return {{{model::pollbit::kIn, POLLIN}, {model::pollbit::kPri, POLLPRI}, {model::pollbit::kOut, POLLOUT},
            {model::pollbit::kErr, POLLERR}, {model::pollbit::kHup, POLLHUP}, {model::pollbit::kNval, POLLNVAL},
@@ -57,6 +57,19 @@ inline short host_poll_bits(std::int16_t model_bits) {
   if ((model_bits & model::pollbit::kRdhup) != 0) out |= POLLRDHUP;
 #endif
   return static_cast<short>(out);
+}
+
+// What a poll asks that this host's <poll.h> cannot name, or nullptr: the
+// step is then unsupported here rather than made without the bit (which
+// records an answer to another question).
+inline const char* poll_bit_missing_on_host(std::int16_t model_bits) {
+#ifndef POLLINIGNEOF
+  if ((model_bits & model::pollbit::kIgnEof) != 0) return "POLLINIGNEOF is not defined on this host";
+#endif
+#ifndef POLLRDHUP
+  if ((model_bits & model::pollbit::kRdhup) != 0) return "POLLRDHUP is not defined on this host";
+#endif
+  return nullptr;
 }
 
 inline std::int64_t model_poll_bits(short host_bits) {
