@@ -62,7 +62,7 @@ inline short host_poll_bits(std::int16_t model_bits) {
 // What a poll asks that this host's <poll.h> cannot name, or nullptr: the
 // step is then unsupported here rather than made without the bit (which
 // records an answer to another question).
-inline const char* poll_bit_missing_on_host(std::int16_t model_bits) {
+inline const char* poll_bit_missing_on_host([[maybe_unused]] std::int16_t model_bits) {
 #ifndef POLLINIGNEOF
   if ((model_bits & model::pollbit::kIgnEof) != 0) return "POLLINIGNEOF is not defined on this host";
 #endif
