@@ -248,6 +248,23 @@ kept, gone = sorting.split_reproduced(groups, None)
 if dict(kept) != groups or gone:
     failures.append(f"recheck without a rerun: kept {dict(kept)}, not reproduced {gone}")
 
+# A poll of a kqueue armed with a timer earlier answers from kq_count, which
+# the real clock's expiration changed (15.1 seed 13 p00014); a poll of a
+# kqueue without one, or before the timer was armed, stays a finding.
+poll_steps = [
+    {"op": "kqueue", "as": "kq1", "observed": {"ret": 4}},
+    {"op": "poll", "fd": "kq1", "events": ["POLLIN"], "timeout_ms": 0, "observed": {"ret": 0}},
+    {"op": "kevent", "kq": "kq1", "changes": [{"ident": 2, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"], "data": 13}],
+     "observed": {"ret": 0}},
+    {"op": "poll", "fd": "kq1", "events": ["POLLIN"], "timeout_ms": 0, "observed": {"ret": 1}},
+    {"op": "select", "fd": 4, "read": True, "timeout_us": 0, "observed": {"ret": 1}},
+]
+poll_kqs, _, _ = sorting.timer_facts(poll_steps)
+for step, op, expect in ((3, "poll", True), (4, "select", True), (1, "poll", False)):
+    d = {"step": step, "op": op, "category": "ret"}
+    if sorting.polls_kqueue_with_timer(d, poll_steps, poll_kqs) != expect:
+        failures.append(f"poll of a kqueue with a timer: step {step} should be {'timing' if expect else 'a finding'}")
+
 # A recording kqreplay cannot replay is a finding of its own, grouped by its
 # message without the path and step (15.1 seed 11, program 1199).
 bad = {"path": "a/p01199.json", "status": "bad-input", "divergences": [],
