@@ -265,13 +265,14 @@ class Generator {
   Ref socket_or_any_fd() {
     return connected_fds_.empty() || rng_.chance(15) ? any_fd() : Ref{pick(connected_fds_)};
   }
-  // Every socket is non-blocking, so MSG_WAITALL cannot wait either.
+  // Every socket is non-blocking; MSG_WAITALL only where that keeps it from
+  // waiting too (GeneratorOptions::recv_waitall).
   void make_recv(Step& s) {
     namespace mf = model::msgflag;
     static constexpr std::array<std::uint32_t, 5> kFlags{0, mf::kPeek, mf::kDontwait, mf::kPeek | mf::kDontwait, mf::kWaitall};
     s.fd = socket_or_any_fd();
     s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
-    s.sock->msg_flags = kFlags[rng_.below(kFlags.size())];
+    s.sock->msg_flags = kFlags[rng_.below(options_.recv_waitall ? kFlags.size() : kFlags.size() - 1)];
   }
   void make_send(Step& s) {
     namespace mf = model::msgflag;

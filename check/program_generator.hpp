@@ -60,6 +60,9 @@ struct GeneratorOptions {
   // default, so each earlier seed still gives the programs it gave; a
   // different table of ops is drawn from when on. FreeBSD hosts only.
   bool with_extra_calls = false;
+  // recv(MSG_WAITALL) among the extra calls: off where it can sleep on a
+  // non-blocking socket (13.2's soreceive_generic), which nothing would wake.
+  bool recv_waitall = true;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -467,6 +467,7 @@ class Kernel {
   SysResult file_write(Pid pid, std::int32_t fd, std::int64_t nbytes);  // write(2) but SIGPIPE
   SysResult uipc_soreceive_stream(Socket& so, bool nonblock, std::int64_t nbytes, bool dontwait = false);
   bool stream_receive_waits(const Socket& so, std::int64_t nbytes, bool dontwait) const;
+  bool generic_waitall_sleeps(const Socket& so, std::int64_t nbytes, bool dontwait) const;
   SysResult uipc_soreceive_dgram(Socket& so, bool nonblock, std::int64_t nbytes);
   SysResult uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64_t nbytes);
   SysResult sosend_stream_own_buffer(std::uint32_t id, bool nonblock, std::int64_t nbytes);

@@ -44,6 +44,10 @@ SysResult Kernel::unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbyte
     return SysResult::blocked("recv(MSG_WAITALL) waits until the whole request is buffered");
   }
   const bool dontwait = (flags & msgflag::kDontwait) != 0;
+  if (!peek && waitall && generic_waitall_sleeps(so, nbytes, dontwait)) {
+    return SysResult::blocked("soreceive_generic: MSG_WAITALL takes what is buffered, then sleeps for the rest even on a "
+                              "non-blocking socket (the model keeps the bytes it would have taken)");
+  }
   if (!peek) return uipc_soreceive_stream(so, nbio, nbytes, dontwait);
   if (!so.connected && !so.disconnected) return SysResult::fail(Errno::kENOTCONN);
   if (stream_receive_waits(so, nbytes, dontwait)) {
@@ -53,6 +57,17 @@ SysResult Kernel::unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbyte
     return SysResult::blocked("recv(MSG_PEEK) on a socket below its receive low-water mark waits for a writer");
   }
   return SysResult::ok(std::min<std::int64_t>(nbytes, so.rcv.data_bytes));
+}
+
+// 13.2's unix streams receive through soreceive_generic, whose MSG_WAITALL
+// loop sleeps for the rest of the request once it took what was buffered,
+// without looking at SS_NBIO or MSG_DONTWAIT; only an error or the end of
+// input ends it (recorded on 13.2 as a hang: regressions/recv-waitall-
+// nonblocking-sleeps-13.2). Main's uipc_soreceive_stream_or_seqpacket goes
+// back to its non-blocking check and returns the short count.
+bool Kernel::generic_waitall_sleeps(const Socket& so, std::int64_t nbytes, bool dontwait) const {
+  if (!profile_->unix_stream_receive_generic || stream_receive_waits(so, nbytes, dontwait)) return false;
+  return so.rcv.data_bytes < nbytes && so.error == Errno::kNone && !so.rcv.cant_more && (so.connected || so.disconnected);
 }
 
 // kern_sendit / sousrsend: the protocol's send with MSG_DONTWAIT as

@@ -75,6 +75,27 @@ TEST(ExtraCalls, PollsNeverWaitAndReachKqueues) {
   EXPECT_GT(kqueue_polls, 40U);
 }
 
+// Where MSG_WAITALL can sleep on a non-blocking socket (13.2), no recv asks
+// for it; elsewhere some do.
+TEST(ExtraCalls, WaitallOnlyWhereItCannotSleep) {
+  GeneratorOptions o = with_extras();
+  std::size_t waitall = 0;
+  for (const bool allowed : {true, false}) {
+    o.recv_waitall = allowed;
+    waitall = 0;
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      for (const traces::Step& s : generate_program(trace_seed(13, i), o).steps) {
+        if (s.op == Op::kRecv && (s.sock->msg_flags & model::msgflag::kWaitall) != 0) ++waitall;
+      }
+    }
+    if (allowed) {
+      EXPECT_GT(waitall, 10U);
+    } else {
+      EXPECT_EQ(waitall, 0U);
+    }
+  }
+}
+
 // Without low descriptor numbers a name is never used once an exec closed
 // it: a name F_SETFD made close-on-exec is forgotten at main's exec, and
 // one F_SETFD cleared again is not.

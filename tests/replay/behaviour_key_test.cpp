@@ -75,5 +75,18 @@ TEST(BehaviourKey, MissingEventsByFilterAndErrnoTitlesRead) {
   EXPECT_EQ(behaviour_keys(s, e)[0].title, "kevent() fails with ENOENT where FreeBSD's fails with EBADF");
 }
 
+// A hang either way: the implementation never returned, or it returned where
+// FreeBSD waits forever (a 13.2 recv(MSG_WAITALL) on Linux).
+TEST(BehaviourKey, HangsSayWhichSideWaits) {
+  traces::Step recv;
+  recv.op = traces::Op::kRecv;
+  Divergence waits{DivergenceKind::kHang, "", "", "", 0, json("never returned"), json("returns"), nullptr};
+  Divergence returns{DivergenceKind::kHang, "", "", "", 0, json("returns"), json("waits forever: ..."), nullptr};
+  EXPECT_EQ(behaviour_keys(recv, waits)[0].signature, "hang|recv");
+  EXPECT_EQ(behaviour_keys(recv, waits)[0].title, "The implementation hangs in recv()");
+  EXPECT_EQ(behaviour_keys(recv, returns)[0].signature, "hang|recv|returns");
+  EXPECT_EQ(behaviour_keys(recv, returns)[0].title, "recv() returns where FreeBSD's waits forever");
+}
+
 }  // namespace
 }  // namespace kqsim::replay

@@ -241,6 +241,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   if (o.real_host) g = check::for_real_host(g);
   if (o.real_host && o.with_unmount) g.with_unmount = true;
   g.with_extra_calls = o.with_extra_calls;
+  g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
   if (o.against == "native" && !o.raw_fds) g.low_descriptor_numbers = false;

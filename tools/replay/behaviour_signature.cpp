@@ -136,9 +136,12 @@ BehaviourKey single_key(const traces::Step& step, const traces::Divergence& d) {
       return {cat + "|" + filter, fmt::format("An {} event is returned where FreeBSD returns none", filter)};
     case DivergenceKind::kUnsupported:
       return {cat + "|" + op + "|" + value_text(impl), fmt::format("{}() cannot be made: {}", op, value_text(impl))};
-    case DivergenceKind::kCrash:
     case DivergenceKind::kHang:
-      return {cat + "|" + op, fmt::format("The implementation {} in {}()", d.kind == DivergenceKind::kCrash ? "crashes" : "hangs", op)};
+      // The other way round: FreeBSD (the model) waits forever, the implementation returned.
+      if (impl == json("returns")) return {cat + "|" + op + "|returns", fmt::format("{}() returns where FreeBSD's waits forever", op)};
+      return {cat + "|" + op, fmt::format("The implementation hangs in {}()", op)};
+    case DivergenceKind::kCrash:
+      return {cat + "|" + op, fmt::format("The implementation crashes in {}()", op)};
     case DivergenceKind::kFflags:
     case DivergenceKind::kData:
     case DivergenceKind::kUdata:
