@@ -41,6 +41,7 @@ struct Behaviour {
   bool example_is_recording = false;  // a recording, cut but not shrunk
   std::size_t example_step = 0;
   std::string example_path;
+  std::string example_dialect;  // the model's dialect the example was replayed as (its own, or --dialect)
   nlohmann::json divergence;  // the example's divergence (result format)
   nlohmann::json model_observation;
   std::vector<traces::SourceRef> freebsd_sources;
@@ -69,7 +70,8 @@ struct Report {
   std::vector<std::string> problems;  // traces that could not be replayed, with why
   int worst_exit = 0;                 // the highest exit code of those (bad input 2, unsupported 3, ...)
   std::string implementation;  // from the recordings' host headers
-  std::string dialect;
+  std::string dialect;         // --dialect, or the first trace's own
+  std::set<std::string> dialects;  // every dialect a trace was replayed as (a trace names its own)
 };
 
 Report build_report(const ReportInput& in);
