@@ -38,6 +38,7 @@ constexpr DialectProfile make_13_2() {
   // and a 4 KiB datagram receive buffer (R5).
   p.unix_stream_own_send_buffer = true;
   p.unix_stream_receive_generic = true;
+  p.sorflush_clears_sb_flags = true;
   p.unix_dgram_receiver_space = true;
   p.unix_abort_errno = Errno::kECONNRESET;
   p.unix_stream_sendspace = 8192;

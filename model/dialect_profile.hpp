@@ -79,6 +79,16 @@ struct DialectProfile {
   // while the buffer holds less than the mark, whatever the request. Found
   // by the 13.2 campaign (seed 3, program 1058): R18.
   bool unix_stream_receive_generic = false;
+  // 13.2's sorflush (shutdown SHUT_RD of a unix or TCP socket) zeroes the
+  // receive buffer from sb_startzero on, sb_flags included: SB_KNOTE goes,
+  // and sorwakeup tells knotes nothing (sb_notify is false) until a new
+  // EVFILT_READ knote's soo_kqfilter sets it again. An EV_CLEAR knote then
+  // misses the peer's close and its data. SO_RCVLOWAT becomes 0 too. Main's
+  // sorflush keeps both. Recorded on both kernels: R29 (13.2 campaign, seed
+  // 14, programs 1839 and 1973). Not modelled: the other sb_notify flags
+  // (SB_SEL of a poll that found nothing, SB_WAIT of a sleeping reader,
+  // SB_AIO) that would let one wakeup through.
+  bool sorflush_clears_sb_flags = false;
   // The datagram implementation before the 2022 rewrite (13.2): a datagram
   // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the
   // sender's own buffer, whose size is the largest datagram, is what

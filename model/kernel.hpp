@@ -458,6 +458,8 @@ class Kernel {
   void unp_disconnect(std::uint32_t a);
   void unp_dgram_sender_gone(std::uint32_t receiver);
   void uipc_cantrcvmore(std::uint32_t id);
+  void sorwakeup(Socket& so);
+  void sorflush_zeroes(Socket& so);
   void shut_read(std::uint32_t id);
   void shut_write(std::uint32_t id);
   void soabort(std::uint32_t id);

@@ -164,7 +164,7 @@ void put_signal_state(Writer& out, const Process& p) {
   put(out, sb.lowat);
   put(out, sb.data_bytes);
   put(out, sb.ctl_bytes);
-  put(out, sb.cant_more);
+  put(out, static_cast<std::uint8_t>((sb.cant_more ? 1 : 0) | (sb.knotes_unhooked ? 2 : 0)));
 }
 
 void put_socket(Writer& out, const Socket& so) {

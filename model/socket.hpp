@@ -51,6 +51,9 @@ struct SockBuf {
   std::uint32_t ctl_bytes = 0;   // sb_ctl: datagram source addresses
   bool cant_more = false;        // SBS_CANTRCVMORE on so_rcv, SBS_CANTSENDMORE on so_snd
   bool stopped = false;          // SB_STOP on so_snd (unix_stream_own_send_buffer)
+  // so_rcv only: SB_KNOTE is gone (13.2's sorflush zeroed sb_flags), so
+  // sorwakeup skips the knotes until soo_kqfilter attaches one (R29).
+  bool knotes_unhooked = false;
 };
 
 struct Socket {

@@ -239,11 +239,29 @@ SysResult Kernel::accept(Pid pid, std::int32_t fd) {
   return SysResult::ok(*nfd);
 }
 
+// sorwakeup: a receive buffer's wakeup reaches its knotes only while
+// sb_notify sees SB_KNOTE, which 13.2's sorflush cleared (R29). A listener's
+// wakeups (solisten_wakeup, kern_accept4's KNOTE) do not come here.
+void Kernel::sorwakeup(Socket& so) {
+  if (!so.rcv.knotes_unhooked) knote_post(so.rd_knotes);
+}
+
+// sorflush's end on 13.2: the receive buffer zeroed from sb_startzero on:
+// SB_KNOTE with the other flags, and sb_lowat and sb_hiwat, so a poll with
+// POLLINIGNEOF finds 0 bytes at the mark of 0 readable (13.2 campaign, seed
+// 14, program 1973). Main keeps the flags and the mark.
+void Kernel::sorflush_zeroes(Socket& so) {
+  if (!profile_->sorflush_clears_sb_flags) return;
+  so.rcv.knotes_unhooked = true;
+  so.rcv.lowat = 0;
+  so.rcv.hiwat = 0;
+}
+
 // uipc_cantrcvmore: the socket can receive no more; its readers are told,
 // then the writer sending into it (its peer).
 void Kernel::uipc_cantrcvmore(std::uint32_t id) {
   sock(id).rcv.cant_more = true;
-  knote_post(sock(id).rd_knotes);
+  sorwakeup(sock(id));
   if (sock(id).peer != kNoSocket) knote_post(sock(sock(id).peer).wr_knotes);
 }
 
@@ -256,11 +274,12 @@ void Kernel::shut_read(std::uint32_t id) {
   // zeroed; the peer is not told (R6).
   if (sock(id).type == SocketType::kDgram || profile_->unix_stream_own_send_buffer) {
     sock(id).rcv.cant_more = true;
-    knote_post(sock(id).rd_knotes);
+    sorwakeup(sock(id));
   } else {
     uipc_cantrcvmore(id);
   }
   Socket& so = sock(id);
+  sorflush_zeroes(so);
   so.rcv.hiwat = 0;
   if (so.type == SocketType::kDgram && !profile_->unix_dgram_receiver_space) {
     // Main's unp_dispose takes the datagrams (its own queue and each
@@ -296,7 +315,7 @@ void Kernel::shut_write(std::uint32_t id) {
   if (sock(id).peer == kNoSocket) return;
   if (profile_->unix_stream_own_send_buffer) {
     sock(sock(id).peer).rcv.cant_more = true;
-    knote_post(sock(sock(id).peer).rd_knotes);
+    sorwakeup(sock(sock(id).peer));
   } else {
     uipc_cantrcvmore(sock(id).peer);
   }
@@ -383,12 +402,12 @@ void Kernel::unp_disconnect(std::uint32_t a) {
     so.disconnected = true;
     so.rcv.cant_more = true;
     if (profile_->unix_stream_own_send_buffer) {
-      knote_post(so.rd_knotes);
+      sorwakeup(so);
       so.snd.cant_more = true;  // 13.2: soisdisconnected shuts the sending side too
       knote_post(so.wr_knotes);
     } else {
       knote_post(so.wr_knotes);
-      knote_post(so.rd_knotes);
+      sorwakeup(so);
     }
   }
 }

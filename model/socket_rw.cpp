@@ -111,7 +111,7 @@ SysResult Kernel::uipc_sosend_stream(std::uint32_t id, bool nonblock, std::int64
     const std::int64_t n = std::min(nbytes - sent, space);
     peer.rcv.data_bytes += static_cast<std::uint32_t>(n);
     sent += n;
-    knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+    sorwakeup(peer);  // sorwakeup_locked(so2)
   }
   return SysResult::ok(sent);
 }
@@ -139,7 +139,7 @@ SysResult Kernel::sosend_stream_own_buffer(std::uint32_t id, bool nonblock, std:
     const std::int64_t n = std::min(nbytes - sent, space);
     peer.rcv.data_bytes += static_cast<std::uint32_t>(n);
     sent += n;
-    knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+    sorwakeup(peer);  // sorwakeup_locked(so2)
     if (peer.rcv.data_bytes >= so.snd.hiwat) so.snd.stopped = true;
   }
   return SysResult::ok(sent);
@@ -176,7 +176,7 @@ SysResult Kernel::uipc_sosend_dgram(std::uint32_t id, std::int64_t nbytes) {
   peer.records.push_back(Datagram{static_cast<std::uint32_t>(nbytes), addr});
   peer.rcv.data_bytes += static_cast<std::uint32_t>(nbytes);
   peer.rcv.ctl_bytes += addr;
-  knote_post(peer.rd_knotes);  // sorwakeup_locked(so2)
+  sorwakeup(peer);  // sorwakeup_locked(so2)
   return SysResult::ok(nbytes);
 }
 

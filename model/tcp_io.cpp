@@ -205,7 +205,7 @@ void Kernel::tcp_drop(std::uint32_t id, Errno error) {
   so.rcv.cant_more = true;
   so.snd.cant_more = true;
   so.snd.data_bytes = 0;
-  knote_post(so.rd_knotes);
+  sorwakeup(so);
   knote_post(so.wr_knotes);
 }
 
@@ -236,17 +236,18 @@ void Kernel::tcp_deliver(std::uint32_t from) {
       if (n > 0) {
         r.rcv.data_bytes += n;
         s.snd.data_bytes -= n;
-        knote_post(r.rd_knotes);
+        sorwakeup(r);
         knote_post(s.wr_knotes);
       }
     }
   }
+  // tcp_input calls socantrcvmore at the connection's first FIN even when
+  // shutdown(SHUT_RD) already set SBS_CANTRCVMORE: its readers are woken
+  // again (R29, recorded on 15.1).
   if (sock(from).fin_pending && sock(from).snd.data_bytes == 0) {
     sock(from).fin_pending = false;
-    if (!sock(to).rcv.cant_more) {
-      sock(to).rcv.cant_more = true;
-      knote_post(sock(to).rd_knotes);
-    }
+    sock(to).rcv.cant_more = true;
+    sorwakeup(sock(to));
   }
 }
 
@@ -324,7 +325,8 @@ SysResult Kernel::tcp_shutdown(std::uint32_t id, ShutdownHow how) {
     Socket& so = sock(id);
     so.rcv.cant_more = true;
     so.rcv.data_bytes = 0;
-    knote_post(so.rd_knotes);
+    sorwakeup(so);
+    sorflush_zeroes(so);
   }
   if (how != ShutdownHow::kRead && !sock(id).snd.cant_more) {
     sock(id).snd.cant_more = true;

@@ -34,6 +34,7 @@ Kernel::RegisterOutcome Kernel::soo_kqfilter(KnoteRef ref) {
     default: return {Errno::kEINVAL, {}};
   }
   (kn.kev.filter == filt::kRead ? so.rd_knotes : so.wr_knotes).add(ref);
+  if (kn.kev.filter == filt::kRead) so.rcv.knotes_unhooked = false;  // sb_flags |= SB_KNOTE
   kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kDetached);
   return {};
 }

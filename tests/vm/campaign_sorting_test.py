@@ -265,6 +265,25 @@ for step, op, expect in ((3, "poll", True), (4, "select", True), (1, "poll", Fal
     if sorting.polls_kqueue_with_timer(d, poll_steps, poll_kqs) != expect:
         failures.append(f"poll of a kqueue with a timer: step {step} should be {'timing' if expect else 'a finding'}")
 
+# The same through a dup of a name a file was opened under, made after the
+# file was closed and a kqueue took its number (13.2 seed 14 p01557); a dup
+# made while the file still held the number is no kqueue.
+def reused_number_steps(close_before_dup):
+    opened = [{"op": "open", "as": "f4", "path": "f", "observed": {"ret": 5}}]
+    closed = [{"op": "close", "fd": "f4", "observed": {"ret": 0}}, {"op": "kqueue", "as": "kq5", "observed": {"ret": 5}}]
+    dup = [{"op": "dup", "fd": "f4", "as": "d7", "observed": {"ret": 7}}]
+    timer = [{"op": "kevent", "kq": "kq5", "changes": [{"ident": 3, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}],
+              "observed": {"ret": 0}}]
+    middle = closed + dup if close_before_dup else dup + closed
+    return opened + middle + timer + [{"op": "poll", "fd": "d7", "events": ["POLLIN"], "observed": {"ret": 65}}]
+for close_before_dup in (True, False):
+    steps = reused_number_steps(close_before_dup)
+    kqs, _, _ = sorting.timer_facts(steps)
+    got = sorting.polls_kqueue_with_timer({"step": 5, "op": "poll", "category": "ret"}, steps, kqs)
+    if got != close_before_dup:
+        failures.append(f"poll of a dup of a reused number (dup {'after' if close_before_dup else 'before'} the close): "
+                        f"{'timing' if got else 'a finding'}")
+
 # A recording kqreplay cannot replay is a finding of its own, grouped by its
 # message without the path and step (15.1 seed 11, program 1199).
 bad = {"path": "a/p01199.json", "status": "bad-input", "divergences": [],

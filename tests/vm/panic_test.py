@@ -34,6 +34,12 @@ expect("another message", campaign.known_panic(dict(panic, message="general prot
 note = campaign.panic_note(panic, "15.1")
 expect("note", note.startswith("kernel panic during this program: page fault in soreceive <- dofileread")
        and "known: R11" in note, True)
+# The same bug through recv(2) (15.1 seed 15, program 516): its own entry,
+# the recvfrom path, with a reproducer of its own.
+recv_panic = kqvm.parse_panic(ROOT / "tests" / "vm" / "data" / "console-panic-soreceive-recvfrom-15.1.txt")
+expect("parsed recvfrom", (recv_panic or {}).get("frames", [])[:3], ["soreceive", "kern_recvit", "sys_recvfrom"])
+expect("recvfrom known on 15.1", (campaign.known_panic(recv_panic, "15.1") or {}).get("reproducer"),
+       "shutdown-rd-rcvlowat-recv-panics-15.1.json")
 expect("note of an unknown panic", campaign.panic_note(other, "15.1").endswith("not a known panic"), True)
 expect("note without a console", campaign.panic_note(None, "15.1").startswith("the VM stopped"), True)
 

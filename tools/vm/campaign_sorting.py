@@ -170,8 +170,9 @@ def kqueue_names(steps):
     because the generator keeps using a name after its descriptor was closed
     and given to a new kqueue: the recorder resolves the name to the number,
     and the kernel's side names the number's new kqueue (13.2 seed 8 p01749).
-    dup and dup2 add names (13.2 seed 5 p01692); a name without a known
-    number (no observed ret) keeps its kqueue by name."""
+    dup and dup2 add names (13.2 seed 5 p01692), also of a name some other
+    call (open, socket) gave a number that a kqueue took after it was closed;
+    a name without a known number (no observed ret) keeps its kqueue by name."""
     number, holder, alias, at, ever = {}, {}, {}, [], {}
 
     def kqueue_of(ref):
@@ -208,6 +209,12 @@ def kqueue_names(steps):
         elif op == "close" and ret == 0:
             holder.pop(number.get(s.get("fd"), s.get("fd")), None)
             alias.pop(s.get("fd"), None)
+        elif isinstance(s.get("as"), str) and isinstance(ret, int) and ret >= 0:
+            # open, socket, accept: a name for a number that is no kqueue now,
+            # which a later dup may find a kqueue under once the number is
+            # reused (13.2 seed 14 p01557: dup of a closed file's name).
+            number[s["as"]] = ret
+            holder.pop(ret, None)
         ever.update(view())
     return at, ever
 
