@@ -38,8 +38,12 @@ HostCall host_net_call(const sim::SocketCall& c) {
       return model_call_result(kqsim_send(c.fd, buf.data(), static_cast<std::size_t>(c.nbytes), host_msg_flags(c.msg_flags)));
     }
     case sim::SocketOp::kPoll: {
-      if (const char* why = poll_bit_missing_on_host(c.poll_events)) return unsupported_net(why);
-      struct pollfd p{c.fd, host_poll_bits(c.poll_events), 0};
+      // The C API names POLLINIGNEOF on every host (KQSIM_POLLINIGNEOF).
+      const std::int16_t ign_eof = model::pollbit::kIgnEof;
+      const std::int16_t others = static_cast<std::int16_t>(c.poll_events & ~ign_eof);
+      if (const char* why = poll_bit_missing_on_host(others)) return unsupported_net(why);
+      const short asked = static_cast<short>(host_poll_bits(others) | ((c.poll_events & ign_eof) != 0 ? KQSIM_POLLINIGNEOF : 0));
+      struct pollfd p{c.fd, asked, 0};
       const int r = kqsim_poll(&p, 1, static_cast<int>(c.timeout_ms));
       return r < 0 ? model_call_result(r) : model_call_result(model_poll_bits(p.revents));
     }

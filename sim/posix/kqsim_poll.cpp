@@ -24,16 +24,21 @@ constexpr BitPair kBits[] = {{POLLIN, pb::kIn},     {POLLPRI, pb::kPri},       {
                              {POLLRDNORM, pb::kRdnorm}, {POLLRDBAND, pb::kRdband}, {POLLWRBAND, pb::kWrband}};
 
 // The bits only some hosts name: POLLRDHUP (Linux with _GNU_SOURCE, and
-// FreeBSD) and POLLINIGNEOF (FreeBSD). Without them a program asking for
-// POLLRDHUP on Linux had it dropped, so the model answered as if never asked.
+// FreeBSD) and POLLINIGNEOF (FreeBSD; KQSIM_POLLINIGNEOF elsewhere).
+// Without them a program asking for POLLRDHUP on Linux had it dropped, so
+// the model answered as if never asked.
 constexpr BitPair kHostOnlyBits[] = {
 #ifdef POLLRDHUP
     {POLLRDHUP, pb::kRdhup},
 #endif
-#ifdef POLLINIGNEOF
-    {POLLINIGNEOF, pb::kIgnEof},
+    {KQSIM_POLLINIGNEOF, pb::kIgnEof}};
+static_assert(KQSIM_POLLINIGNEOF != POLLIN && KQSIM_POLLINIGNEOF != POLLPRI && KQSIM_POLLINIGNEOF != POLLOUT &&
+              KQSIM_POLLINIGNEOF != POLLERR && KQSIM_POLLINIGNEOF != POLLHUP && KQSIM_POLLINIGNEOF != POLLNVAL &&
+              KQSIM_POLLINIGNEOF != POLLRDNORM && KQSIM_POLLINIGNEOF != POLLRDBAND && KQSIM_POLLINIGNEOF != POLLWRBAND
+#ifdef POLLRDHUP
+              && KQSIM_POLLINIGNEOF != POLLRDHUP
 #endif
-    {0, 0}};
+              , "KQSIM_POLLINIGNEOF must be a bit the host's <poll.h> leaves free");
 
 std::int16_t to_model(short host) {
   std::int16_t out = 0;

@@ -83,11 +83,26 @@ static void check_pause_and_utimes(int kq) {
   CHECK(kqsim_poll(&q, 1, 0) == 0 && q.revents == 0);
 }
 
+/* KQSIM_POLLINIGNEOF reaches the model as POLLINIGNEOF on a host without
+ * one: a datagram socket that shut down reading is readable by EOF
+ * (sopoll_generic, SBS_CANTRCVMORE), but not when EOF is to be ignored and
+ * nothing is buffered (0 bytes, below SO_RCVLOWAT 1). */
+static void check_poll_ignoring_eof(void) {
+  int sv[2];
+  CHECK(kqsim_socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+  CHECK(kqsim_shutdown(sv[0], SHUT_RD) == 0);
+  struct pollfd eof = {sv[0], POLLIN, 0};
+  CHECK(kqsim_poll(&eof, 1, 0) == 1 && eof.revents == POLLIN);
+  struct pollfd ignored = {sv[0], POLLIN | KQSIM_POLLINIGNEOF, 0};
+  CHECK(kqsim_poll(&ignored, 1, 0) == 0 && ignored.revents == 0);
+}
+
 int main(void) {
   int kq = kqueue();
   CHECK(kq >= 0);
   check_tcp(kq);
   check_pause_and_utimes(kq);
+  check_poll_ignoring_eof();
   if (failures != 0) fprintf(stderr, "net_program_test: %d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }

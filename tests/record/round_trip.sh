@@ -3,7 +3,8 @@
 # kqrecord-model (the real recorder, its workers and the kqueue C API, with the
 # model playing the host) and the recording must replay on the model with no
 # divergence. Prints "N passed, N failed". EXPECTATIONS (optional) lists the
-# steps this host cannot make (a FreeBSD-only name), each with its reason.
+# steps this host cannot make, each with its reason (none today: the C API
+# names FreeBSD's POLLINIGNEOF as KQSIM_POLLINIGNEOF).
 # Usage: round_trip.sh KQRECORD KQREPLAY CORPUS [EXPECTATIONS]
 set -u
 kqrecord=$1

@@ -81,6 +81,9 @@
 #define lseek(fd, off, whence)     kqsim_lseek(fd, off, whence)
 /* poll/select, socket calls with flags, pause and utimes on model descriptors. */
 #define poll(fds, n, ms)           kqsim_poll(fds, n, ms)
+#ifndef POLLINIGNEOF
+#define POLLINIGNEOF               KQSIM_POLLINIGNEOF
+#endif
 #define select(n, r, w, e, t)      kqsim_select(n, r, w, e, t)
 #define recv(fd, b, n, f)          kqsim_recv(fd, b, n, f)
 #define send(fd, b, n, f)          kqsim_send(fd, b, n, f)

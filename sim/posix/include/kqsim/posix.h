@@ -84,7 +84,15 @@ int kqsim_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 ssize_t kqsim_recv(int fd, void *buf, size_t len, int flags);
 ssize_t kqsim_send(int fd, const void *buf, size_t len, int flags);
 /* poll(2) and select(2) on model descriptors, with the host's POLL*
- * constants and fd_set; FreeBSD's answers (POLLNVAL, EBADF, ...). */
+ * constants and fd_set; FreeBSD's answers (POLLNVAL, EBADF, ...).
+ * KQSIM_POLLINIGNEOF asks for FreeBSD's POLLINIGNEOF (EOF alone does not
+ * make a descriptor readable) on a host whose <poll.h> has none: a bit
+ * Linux's leaves free; FreeBSD's own value there. */
+#if defined(__FreeBSD__)
+#define KQSIM_POLLINIGNEOF 0x2000
+#else
+#define KQSIM_POLLINIGNEOF 0x4000
+#endif
 struct pollfd;
 struct timeval;
 int kqsim_poll(struct pollfd *fds, unsigned long nfds, int timeout);
