@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,11 @@ constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
 // close) and watching it; laying out the file system (four).
 constexpr std::size_t kLongestAction = 4;
 
+// GeneratorOptions::with_tcp: how long a step that sends a TCP segment is
+// given to cross lo0 on a real host: past the 40 ms delayed ACK
+// (net.inet.tcp.delacktime), after which the sender's buffer is free.
+constexpr std::int64_t kTcpSettleNs = 50'000'000;
+
 class Generator {
  public:
   Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {
@@ -185,7 +191,11 @@ class Generator {
     s.op = pick_op();
     if (!pending_exits_.empty() && rng_.chance(20)) return grandchild_exit(s);
     // Children, once forked, sometimes act: close, write or leave.
-    if (!children_.empty() && rng_.chance(12)) return child_step(s);
+    if (!children_.empty() && rng_.chance(12)) {
+      child_step(s);
+      if (options_.with_tcp) settle_tcp(s);
+      return;
+    }
     switch (s.op) {
       case Op::kKqueue: make_kqueue(s); break;
       case Op::kPipe: make_pipe(s); break;
@@ -227,6 +237,24 @@ class Generator {
       case Op::kUtimes: return make_utimes(s);
       default: break;
     }
+    if (options_.with_tcp) settle_tcp(s);
+  }
+
+  // GeneratorOptions::with_tcp: a step through a TCP socket's name that may
+  // send a segment lets it cross lo0 on a real host before the next step
+  // (the model delivers at once). `s` is the action's only step here.
+  void settle_tcp(const Step& s) {
+    static constexpr std::array<Op, 8> kSending{Op::kConnect, Op::kWrite, Op::kSend, Op::kRead,
+                                                Op::kRecv,    Op::kShutdown, Op::kClose, Op::kDup2};
+    if (std::find(kSending.begin(), kSending.end(), s.op) == kSending.end()) return;
+    const bool tcp = (s.fd.is_name() && tcp_names_.contains(s.fd.name())) || (s.to.is_name() && tcp_names_.contains(s.to.name()));
+    if (tcp) new_step_sleep();
+  }
+
+  void new_step_sleep() {
+    Step& sleep = new_step();
+    sleep.op = Op::kSleep;
+    sleep.sleep_ns = kTcpSettleNs;
   }
 
   // The extra calls (GeneratorOptions::with_extra_calls). A zero timeout:
@@ -327,16 +355,27 @@ class Generator {
     connected_fds_.push_back(s.as[1]);
   }
 
-  // socket + bind + listen, spread over three steps.
+  // socket + bind + listen, spread over three steps; a TCP listener is
+  // bound by listen(2) itself, to an ephemeral port (in_pcbbind).
   void make_listener(Step& s) {
     if (!options_.with_sockets || listeners_.size() >= 2) return make_socketpair(s);
     s.op = Op::kSocket;
     s.sock->type = model::SocketType::kStream;
     s.nonblock = true;
-    s.as = {fresh("l")};
+    const bool tcp = options_.with_tcp && rng_.chance(50);
+    s.as = {fresh(tcp ? "t" : "l")};
     fds_.push_back(s.as[0]);
     listeners_.push_back(s.as[0]);
     ever_listeners_.push_back(s.as[0]);
+    if (tcp) {
+      s.sock->domain = model::SocketDomain::kInet;
+      tcp_names_.insert(s.as[0]);
+      Step& listen = new_step();
+      listen.op = Op::kListen;
+      listen.fd = Ref{s.as[0]};
+      listen.sock->backlog = static_cast<std::int32_t>(rng_.below(3));
+      return;
+    }
     Step& bind = new_step();  // room was reserved: `s` stays where it is
     bind.op = Op::kBind;
     bind.fd = Ref{s.as[0]};
@@ -361,6 +400,7 @@ class Generator {
     connect.fd = Ref{s.as[0]};
     const bool to_nobody = rng_.chance(10);
     const std::string listener = to_nobody ? "" : pick(listeners_);
+    if (tcp_names_.contains(listener)) return connect_tcp(s, connect, listener);
     // Without the host OS's corners a listener holds one unaccepted
     // connection at most: how many more a backlog admits is the OS's arithmetic.
     const bool full = !options_.host_os_corners && !to_nobody && unaccepted_[listener] > 0;
@@ -369,11 +409,27 @@ class Generator {
     if (!nobody) ++unaccepted_[listener];
   }
 
+  // The client of a TCP listener, by the port listen(2) gave it, then time
+  // for the handshake's last ACK to reach the listener on a real host.
+  // A TCP listener takes one connection in its life: a SYN to a full listen
+  // queue is retried on a timer, which the model does not have, and whether
+  // an accept emptied the queue the program cannot tell (so_error makes it
+  // fail first). Later clients name their own port, none: port 0,
+  // EADDRNOTAVAIL (in_pcbconnect_setup).
+  void connect_tcp(Step& socket, Step& connect, const std::string& listener) {
+    socket.sock->domain = model::SocketDomain::kInet;
+    tcp_names_.insert(socket.as[0]);
+    const bool taken = !tcp_connected_listeners_.insert(listener).second;
+    connect.sock->port_of = taken ? socket.as[0] : listener;
+    new_step_sleep();
+  }
+
   void make_accept(Step& s) {
     if (!options_.with_sockets || listeners_.empty()) return make_listener(s);
     s.fd = Ref{pick(listeners_)};
     if (unaccepted_[s.fd.name()] > 0) --unaccepted_[s.fd.name()];
     s.as = {fresh("a")};
+    if (tcp_names_.contains(s.fd.name())) tcp_names_.insert(s.as[0]);
     fds_.push_back(s.as[0]);
     connected_fds_.push_back(s.as[0]);
   }
@@ -644,6 +700,8 @@ class Generator {
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included
+  std::set<std::string> tcp_names_;                  // names of TCP sockets (with_tcp)
+  std::set<std::string> tcp_connected_listeners_;    // TCP listeners a client connected to
   std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
@@ -684,6 +742,7 @@ std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, co
   options.low_water_and_revoke = false;
   options.host_os_corners = false;
   options.with_extra_calls = false;  // poll, select, fcntl, recv, send: Linux's answers
+  options.with_tcp = false;          // loopback TCP: Linux's buffers and timers
   return options;
 }
 

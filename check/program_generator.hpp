@@ -63,6 +63,14 @@ struct GeneratorOptions {
   // recv(MSG_WAITALL) among the extra calls: off where it can sleep on a
   // non-blocking socket (13.2's soreceive_generic), which nothing would wake.
   bool recv_waitall = true;
+  // Loopback TCP (AF_INET on 127.0.0.1): half the listeners are TCP ones,
+  // bound to an ephemeral port by listen(2), and a client connects to one
+  // by its port (port_of). A step through a TCP socket's name that sends a
+  // segment (connect, write, send, read, recv, shutdown, close, dup2) is
+  // followed by a 100 ms sleep, so that on a real host the segment has
+  // crossed lo0 before the next step, as the model's delivery is at once.
+  // Off by default, so each earlier seed keeps its programs; FreeBSD hosts only.
+  bool with_tcp = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -352,6 +352,10 @@ void Kernel::tcp_close(std::uint32_t id) {
       sock(conn).peer = kNoSocket;
       sock(conn).closed = true;
       sock(conn).fd_gone = true;
+      // sofree: what the client sent it is freed with it (a kqcheck
+      // campaign with --with-tcp: a write before the listener's close).
+      sock(conn).rcv.data_bytes = 0;
+      sock(conn).snd.data_bytes = 0;
       if (client != kNoSocket) {
         sock(client).peer = kNoSocket;
         tcp_drop(client, Errno::kECONNRESET);

@@ -114,6 +114,7 @@ struct Options {
   bool real_host = false;     // programs a real kernel can run: no aio_run, no unmount
   bool with_unmount = false;  // ... but unmount: the host mounts a file system for each program (kqvm.py)
   bool with_extra_calls = false;  // poll, select, fcntl, recv, send, utimes (GeneratorOptions)
+  bool with_tcp = false;          // loopback TCP listeners and clients (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -231,6 +232,9 @@ std::string signature(const traces::Trace& t, const check::Failure& f) {
 constexpr const char* kExtraCallsHelp =
     "Programs also call poll and select (zero timeout; kqueues often), fcntl F_GETFD/F_SETFD, recv and send with "
     "flags, and utimes. Off by default so each seed keeps its programs; FreeBSD hosts only (not with --host-os)";
+constexpr const char* kTcpHelp =
+    "Half the listeners are loopback TCP ones, connected to by port; a step that sends a TCP segment is followed by "
+    "a 50 ms sleep (lo0 on a real host). Off by default so each seed keeps its programs; FreeBSD hosts only";
 
 check::GeneratorOptions generator_options(const Options& o, const model::DialectProfile& profile) {
   check::GeneratorOptions g{.steps = o.steps,
@@ -241,6 +245,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   if (o.real_host) g = check::for_real_host(g);
   if (o.real_host && o.with_unmount) g.with_unmount = true;
   g.with_extra_calls = o.with_extra_calls;
+  g.with_tcp = o.with_tcp;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -559,6 +564,7 @@ int main(int argc, char** argv) {
                    "program runs (the VM runner, docs/vm.md)")
       ->needs("--real-host");
   random->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
+  random->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -594,6 +600,7 @@ int main(int argc, char** argv) {
                      "program runs (the VM runner, docs/vm.md)")
       ->needs("--real-host");
   generate->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
+  generate->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
