@@ -137,10 +137,12 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // with a RST when nobody listens there (tcp_input: ECONNREFUSED), else the
 // handshake completes: sonewconn clones the listener onto its completed
 // queue (solisten_enqueue wakes its readers) and soisconnected wakes the
-// client's writers. The handshake (or the RST) has been processed before
-// kern_connectat tests SS_ISCONNECTING, so a non-blocking connect answers
-// as a blocking one does, never EINPROGRESS: 0, or the connection's
-// so_error, cleared (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R15).
+// client's writers. A blocking connect waits for that and answers 0 or the
+// connection's so_error, cleared. A non-blocking one answers EINPROGRESS:
+// lo0 queues the SYN to the netisr thread, so kern_connectat still finds
+// SS_ISCONNECTING; the model lets the handshake (or the RST, whose so_error
+// stays for the program to find) complete right after the call (recorded
+// on 13.2 and 15.1: docs/observed-real-kernels.md R15, corrected 2026-12-05).
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   SyscallScope scope(*this);
   std::uint32_t id = 0;
@@ -172,6 +174,7 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   if (!listener) {
     // tcp_input, SYN_SENT + RST: tcp_drop(tp, ECONNREFUSED).
     tcp_drop(id, Errno::kECONNREFUSED);
+    if (nonblock) return SysResult::fail(Errno::kEINPROGRESS);
     return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
   }
   const std::uint32_t head = it->second;
@@ -187,8 +190,7 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   sock(head).completed.push_back(conn);
   knote_post(sock(head).rd_knotes);  // solisten_wakeup
   knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
-  (void)nonblock;  // see above: settled before kern_connectat looks
-  return SysResult::ok(0);
+  return nonblock ? SysResult::fail(Errno::kEINPROGRESS) : SysResult::ok(0);
 }
 
 // soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers

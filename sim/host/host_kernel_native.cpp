@@ -661,7 +661,9 @@ HostCall host_net_call(const sim::SocketCall& c) {
   switch (c.op) {
     case sim::SocketOp::kSocket: {
       if (c.domain != model::SocketDomain::kInet) break;
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      // With SOCK_NONBLOCK/SOCK_CLOEXEC, as for AF_UNIX: until 2026-12-05
+      // this made every TCP socket blocking whatever the trace said.
+      int fd = socket(AF_INET, native_socket_type(c), 0);
       native_socket_flags(fd, c);
       return finish(fd);
     }
