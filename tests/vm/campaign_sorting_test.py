@@ -284,6 +284,23 @@ for close_before_dup in (True, False):
         failures.append(f"poll of a dup of a reused number (dup {'after' if close_before_dup else 'before'} the close): "
                         f"{'timing' if got else 'a finding'}")
 
+# A name the program used for another kqueue later: the select at step 3
+# looked at the first kqueue, which held a timer (15.1 seed 16 p01117).
+reused = [
+    {"op": "kqueue", "as": "kq0", "observed": {"ret": 3}},
+    {"op": "kevent", "kq": "kq0", "changes": [{"ident": 2, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"], "data": 10}],
+     "observed": {"ret": 0}},
+    {"op": "sleep", "ns": 1},
+    {"op": "select", "fd": "kq0", "read": True, "timeout_us": 0, "observed": {"ret": 1}},
+    {"op": "close", "fd": "kq0", "observed": {"ret": 0}},
+    {"op": "kqueue", "as": "kq8", "observed": {"ret": 3}},
+    {"op": "select", "fd": "kq0", "read": True, "timeout_us": 0, "observed": {"ret": 1}},
+]
+reused_kqs, _, _ = sorting.timer_facts(reused)
+for step, expect in ((3, True), (6, False)):
+    if sorting.polls_kqueue_with_timer({"step": step, "op": "select", "category": "ret"}, reused, reused_kqs) != expect:
+        failures.append(f"select through a reused name: step {step} should be {'timing' if expect else 'a finding'}")
+
 # A recording kqreplay cannot replay is a finding of its own, grouped by its
 # message without the path and step (15.1 seed 11, program 1199).
 bad = {"path": "a/p01199.json", "status": "bad-input", "divergences": [],

@@ -137,17 +137,26 @@ def timer_facts(steps):
     each kqueue (by every name the kqueue has, kqueue_names), the kevent
     steps with any change to a timer, and the filters each kevent step
     changes."""
-    first, changing, filters = {}, set(), {}
+    changing, filters = set(), {}
     at, ever = kqueue_names(steps)
+    first = first_timer_of_each_kqueue(steps, at)
     for i, s in enumerate(steps):
         changes = s.get("changes") or [] if s.get("op") == "kevent" else []
         filters[i] = {c.get("filter") for c in changes}
-        timer_changes = [c for c in changes if c.get("filter") == "EVFILT_TIMER"]
-        if timer_changes:
+        if any(c.get("filter") == "EVFILT_TIMER" for c in changes):
             changing.add(i)
-        if any("EV_ADD" in (c.get("flags") or []) for c in timer_changes):
-            first.setdefault(at[i].get(s.get("kq"), s.get("kq")), i)
     return {name: first[kq] for name, kq in ever.items() if kq in first}, changing, filters
+
+
+def first_timer_of_each_kqueue(steps, at):
+    """The first step that armed an EVFILT_TIMER on each kqueue, by the
+    kqueue's own name (`at`: kqueue_names, the names before each step)."""
+    first = {}
+    for i, s in enumerate(steps):
+        changes = s.get("changes") or [] if s.get("op") == "kevent" else []
+        if any(c.get("filter") == "EVFILT_TIMER" and "EV_ADD" in (c.get("flags") or []) for c in changes):
+            first.setdefault(at[i].get(s.get("kq"), s.get("kq")), i)
+    return first
 
 
 def polls_kqueue_with_timer(d, steps, timer_kqs):
@@ -158,7 +167,13 @@ def polls_kqueue_with_timer(d, steps, timer_kqs):
     i = d.get("step", -1)
     if d.get("op") not in ("poll", "select") or d.get("category") != "ret" or not 0 <= i < len(steps):
         return False
-    return timer_kqs.get(steps[i].get("fd"), 1 << 30) < i
+    if timer_kqs.get(steps[i].get("fd"), 1 << 30) < i:
+        return True
+    # By what the name held at that step: a name the program reuses for a
+    # later kqueue (15.1 seed 16 p01117: kq0 closed, its number a new kqueue's).
+    at, _ = kqueue_names(steps)
+    kq = at[i].get(steps[i].get("fd"))
+    return kq is not None and first_timer_of_each_kqueue(steps, at).get(kq, 1 << 30) < i
 
 
 def kqueue_names(steps):
