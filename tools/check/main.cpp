@@ -234,7 +234,8 @@ constexpr const char* kExtraCallsHelp =
     "flags, and utimes. Off by default so each seed keeps its programs; FreeBSD hosts only (not with --host-os)";
 constexpr const char* kTcpHelp =
     "Half the listeners are loopback TCP ones, connected to by port; a step that sends a TCP segment is followed by "
-    "a 50 ms sleep (lo0 on a real host). Off by default so each seed keeps its programs; FreeBSD hosts only";
+    "a 50 ms sleep (lo0 on a real host), and a write to one is at most 20,000 bytes. Off by default so each seed keeps "
+    "its programs; FreeBSD hosts only";
 
 check::GeneratorOptions generator_options(const Options& o, const model::DialectProfile& profile) {
   check::GeneratorOptions g{.steps = o.steps,
