@@ -353,13 +353,7 @@ class Generator {
     const bool dgram = rng_.chance(30);
     s.sock->type = dgram && options_.host_os_corners ? model::SocketType::kDgram : model::SocketType::kStream;
     s.nonblock = true;
-    s.cloexec = rng_.chance(10);
-    s.as = {fresh("sa"), fresh("sb")};
-    if (s.cloexec) cloexec_.insert(cloexec_.end(), {s.as[0], s.as[1]});
-    fds_.push_back(s.as[0]);
-    fds_.push_back(s.as[1]);
-    connected_fds_.push_back(s.as[0]);
-    connected_fds_.push_back(s.as[1]);
+    bind_pair(s, "sa", "sb", connected_fds_, connected_fds_);
   }
 
   // socket + bind + listen, spread over three steps; a TCP listener is
@@ -552,13 +546,19 @@ class Generator {
   void make_pipe(Step& s) {
     s.op = Op::kPipe;
     s.nonblock = true;  // a blocking pipe call could wait forever
+    bind_pair(s, "r", "w", read_ends_, write_ends_);
+  }
+
+  // A call that returns two descriptors (pipe, socketpair): fresh names for
+  // both, close-on-exec one time in ten, appended to `first` and `second`.
+  void bind_pair(Step& s, const char* a, const char* b, std::vector<std::string>& first, std::vector<std::string>& second) {
     s.cloexec = rng_.chance(10);
-    s.as = {fresh("r"), fresh("w")};
+    s.as = {fresh(a), fresh(b)};
     if (s.cloexec) cloexec_.insert(cloexec_.end(), {s.as[0], s.as[1]});
     fds_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
-    read_ends_.push_back(s.as[0]);
-    write_ends_.push_back(s.as[1]);
+    first.push_back(s.as[0]);
+    second.push_back(s.as[1]);
   }
 
   // Signals go to main only once main catches, ignores or blocks them, so a
