@@ -442,6 +442,7 @@ class Kernel {
   SysResult vn_truncate(std::uint32_t vnode, std::int64_t length);
   void vgonel(std::uint32_t vnode);
   SysResult rename_checked(const Lookup& from, const Lookup& to);
+  Errno ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t tdvp);
   void rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp);
   RegisterOutcome vfs_kqfilter(KnoteRef ref);
   bool filt_vfsread(Knote& kn, std::int64_t hint);

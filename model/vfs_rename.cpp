@@ -1,5 +1,7 @@
 // kern_renameat and vop_rename_post (vfs_subr.c): which directory and which
 // vnodes a rename tells, and with what.
+#include <cassert>
+
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
@@ -29,6 +31,28 @@ void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t f
   if (tvp) vn_knote(*tvp, note::kDelete);
 }
 
+// ufs_checkpath: a directory moving to a new parent must not move below
+// itself, so the target's ancestors are walked up to the file system's root
+// (the model's root is one) or the source's parent. Each step asks for a
+// directory's parent: the name cache answers (ufs_dir_dd_ino's
+// vn_dir_dd_ino: the rename's own lookup of the target path entered every
+// directory on it) unless that parent is locked by the rename itself - the
+// source's parent or the source - when the directory's ".." is read through
+// vn_rdwr, whose VOP_READ posts NOTE_READ on it (R32: 13.2 and 15.1,
+// regressions/rename-directory-to-new-parent-reads-it). EINVAL when the
+// source is an ancestor.
+Errno Kernel::ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t tdvp) {
+  if (tdvp == kRootVnode) return Errno::kNone;
+  for (std::uint32_t vp = tdvp, steps = 0;; ++steps) {
+    assert(steps < vnodes_.size());  // every walk ends at the root
+    const std::uint32_t parent = vnodes_[vp].parent;
+    if (parent == fdvp || parent == fvp) vn_knote(vp, note::kRead);
+    if (parent == fvp) return Errno::kEINVAL;
+    if (parent == kRootVnode || parent == fdvp) return Errno::kNone;
+    vp = parent;
+  }
+}
+
 SysResult Kernel::rename(Pid, std::string_view from, std::string_view to) {
   SyscallScope scope(*this);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
@@ -54,19 +78,17 @@ SysResult Kernel::rename_checked(const Lookup& src, const Lookup& dst) {
     const Vnode& t = vnodes_[*dst.vnode];
     if (fvp_dir && t.type != VnodeType::kDirectory) return SysResult::fail(Errno::kENOTDIR);
     if (!fvp_dir && t.type == VnodeType::kDirectory) return SysResult::fail(Errno::kEISDIR);
-    if (t.type == VnodeType::kDirectory) {
-      // ufs_rename's ufs_dirempty reads the target through vn_rdwr, whose
-      // VOP_READ posts NOTE_READ on it, empty or not, as ufs_rmdir's does
-      // (R23: 13.2 and 15.1, regressions/rename-onto-directory-reads-it).
-      vn_knote(*dst.vnode, note::kRead);
-      if (!t.entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
-    }
   }
-  if (fvp_dir) {  // a directory cannot move below itself
-    for (std::uint32_t d = dst.dir;; d = vnodes_[d].parent) {
-      if (d == fvp) return SysResult::fail(Errno::kEINVAL);
-      if (d == kRootVnode) break;
-    }
+  if (dst.dir == fvp) return SysResult::fail(Errno::kEINVAL);  // kern_renameat: into itself
+  if (fvp_dir && src.dir != dst.dir) {
+    if (Errno e = ufs_checkpath(src.dir, fvp, dst.dir); e != Errno::kNone) return SysResult::fail(e);
+  }
+  if (dst.vnode && vnodes_[*dst.vnode].type == VnodeType::kDirectory) {
+    // ufs_rename's ufs_dirempty reads the target through vn_rdwr, whose
+    // VOP_READ posts NOTE_READ on it, empty or not, as ufs_rmdir's does
+    // (R23: 13.2 and 15.1, regressions/rename-onto-directory-reads-it).
+    vn_knote(*dst.vnode, note::kRead);
+    if (!vnodes_[*dst.vnode].entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
   }
   if (dst.vnode) {
     Vnode& t = vnodes_[*dst.vnode];

@@ -129,6 +129,32 @@ with tempfile.TemporaryDirectory() as tmp:
     rec.write_text(json.dumps({"steps": steps[:33] + [{"op": "kevent", "kq": "kq", "changes": []}]}))
     check("no timer change", {"path": str(rec), "divergences": gone}, [(33, "errno"), (33, "ret"), (33, "error-record")])
 
+# A oneshot timer fired on the kernel only (timing), so a later EV_ADD of it
+# with invalid fflags met no knote there and failed the whole call (nevents
+# 0: EINVAL), where the model modified its knote (filt_timertouch keeps the
+# error in the knote). The EVFILT_USER change after it in that call ran on
+# the model only, so a later EV_ADD|EV_RECEIPT of that knote modifies it on
+# the model and creates it on the kernel, and the receipts differ (13.2
+# seed 17 p00545). A receipt of a filter the failed call did not change
+# stays a finding.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    steps = [{"op": "kqueue", "as": "kq"}] * 19 + [{"op": "kevent", "kq": "kq", "changes": [
+        {"ident": 3, "filter": "EVFILT_TIMER", "flags": ["EV_ADD", "EV_ONESHOT"], "fflags": 5},
+        {"ident": 1, "filter": "EVFILT_USER", "flags": ["EV_ADD", "EV_DISABLE"]}]}]
+    steps += [{"op": "kqueue", "as": "kq"}] * 25 + [{"op": "kevent", "kq": "kq", "changes": [
+        {"ident": 1, "filter": "EVFILT_USER", "flags": ["EV_ADD", "EV_RECEIPT"]}]}]
+    rec.write_text(json.dumps({"steps": steps}))
+    failed_call = [{"step": 17, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_TIMER", 3), "known": TIMING},
+                   {"step": 19, "op": "kevent", "category": "errno"},
+                   {"step": 19, "op": "kevent", "category": "ret"}]
+    check("change after a failed change", {"path": str(rec), "divergences": failed_call + [
+        {"step": 45, "op": "kevent", "category": "error-record", "event": ev("EVFILT_USER", 1)}]}, [])
+    steps[45] = {"op": "kevent", "kq": "kq", "changes": [{"ident": 9, "filter": "EVFILT_READ", "flags": ["EV_ADD", "EV_RECEIPT"]}]}
+    rec.write_text(json.dumps({"steps": steps}))
+    check("change of a filter the failed call did not change", {"path": str(rec), "divergences": failed_call + [
+        {"step": 45, "op": "kevent", "category": "error-record", "event": ev("EVFILT_READ", 9)}]}, [(45, "error-record")])
+
 # A oneshot timer fired early and took the only slot, so a oneshot AIO
 # event was delivered on the model only; a later EV_ADD of that AIO knote
 # modifies the kernel's surviving knote but meets EVFILT_AIO's EPERM in the
