@@ -34,11 +34,13 @@ void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t f
 // ufs_checkpath: a directory moving to a new parent must not move below
 // itself, so the target's ancestors are walked up to the file system's root
 // (the model's root is one) or the source's parent. Each step asks for a
-// directory's parent: the name cache answers (ufs_dir_dd_ino's
-// vn_dir_dd_ino: the rename's own lookup of the target path entered every
-// directory on it) unless that parent is locked by the rename itself - the
-// source's parent or the source - when the directory's ".." is read through
-// vn_rdwr, whose VOP_READ posts NOTE_READ on it (R32: 13.2 and 15.1,
+// directory's parent. The name cache answers (ufs_dir_dd_ino's
+// vn_dir_dd_ino): the rename's own lookup of the target path entered every
+// directory on it, whatever an earlier rename's cache_purge(fdvp) took out,
+// and the walk ends at the root before it needs a name above the path. But
+// not when the rename itself holds that parent locked - the source's parent
+// or the source - and then the directory's ".." is read through vn_rdwr,
+// whose VOP_READ posts NOTE_READ on it (R32: 13.2 and 15.1,
 // regressions/rename-directory-to-new-parent-reads-it). EINVAL when the
 // source is an ancestor.
 Errno Kernel::ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t tdvp) {
