@@ -358,6 +358,7 @@ class Kernel {
   void schedule_kqueue_task(std::uint32_t kq);
   void run_kqueue_tasks();
   void task_point(TaskPoint point, std::int64_t detail);
+  bool race_point(TaskPoint point, std::int64_t detail);
 
   // struct filterops, one row per FilterKind (filters/filter_ops.cpp).
   struct FilterOps {
@@ -489,7 +490,7 @@ class Kernel {
   std::uint32_t new_tcp_socket();
   std::uint16_t in_pcbbind_port(std::uint16_t wanted, Errno& err);
   SysResult tcp_listen(std::uint32_t id, std::int32_t backlog);
-  SysResult tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t port);
+  SysResult tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port);
   SysResult tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags);
   SysResult tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes);
   SysResult tcp_shutdown(std::uint32_t id, ShutdownHow how);

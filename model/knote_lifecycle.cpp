@@ -52,14 +52,21 @@ void Kernel::run_kqueue_tasks() {
 // A point inside a call where the task thread, on another CPU, may have
 // run the tasks scheduled so far, or not yet (kqueue_task_timing.hpp).
 void Kernel::task_point(TaskPoint point, std::int64_t detail) {
-  bool other = false;
-  if (task_timing_set_) {
-    const std::uint32_t index = task_points_seen_++;
-    if (pending_kqueue_tasks_.empty()) return;
-    task_races_.push_back(TaskRace{index, point, detail});
-    other = std::binary_search(other_task_points_.begin(), other_task_points_.end(), index);
+  if (pending_kqueue_tasks_.empty()) {
+    if (task_timing_set_) ++task_points_seen_;  // a point all the same: the count names points by position
+    return;
   }
-  if (!pending_kqueue_tasks_.empty() && usually_runs(point) != other) run_kqueue_tasks();
+  if (usually_runs(point) != race_point(point, detail)) run_kqueue_tasks();
+}
+
+// A point where the call races another kernel thread: noted when the
+// caller set the timing, and true when the caller named it for the other
+// outcome (kqueue_task_timing.hpp).
+bool Kernel::race_point(TaskPoint point, std::int64_t detail) {
+  if (!task_timing_set_) return false;
+  const std::uint32_t index = task_points_seen_++;
+  task_races_.push_back(TaskRace{index, point, detail});
+  return std::binary_search(other_task_points_.begin(), other_task_points_.end(), index);
 }
 
 // knote_dequeue

@@ -14,6 +14,13 @@
 // points of that call that take the other outcome - one a host also shows,
 // more rarely. Replaying a recording, kqreplay diff names those where the
 // host took it (tools/replay/task_race_follow.hpp).
+//
+// The same points name the other race with a kernel thread that recordings
+// show: a non-blocking loopback TCP connect. lo0 hands the SYN to the
+// netisr thread, and kern_connectat usually finds the socket still
+// connecting (EINPROGRESS); on another CPU netisr may finish the handshake,
+// or take the RST, first, and the call answers as a blocking one would: 0,
+// or ECONNREFUSED with so_error cleared (R15: seen on 15.1).
 #pragma once
 
 #include <cstdint>
@@ -22,8 +29,9 @@ namespace kqsim::model {
 
 // A point inside a call where the task thread may or may not have run.
 enum class TaskPoint : std::uint8_t {
-  kExecClose,     // fdcloseexec, after closing a descriptor: usually run
-  kKeventChange,  // kqueue_kevent, after applying a change: usually not run
+  kExecClose,        // fdcloseexec, after closing a descriptor: usually run
+  kKeventChange,     // kqueue_kevent, after applying a change: usually not run
+  kLoopbackConnect,  // kern_connectat, non-blocking, after tcp_usr_connect: netisr usually not run yet
 };
 
 [[nodiscard]] constexpr bool usually_runs(TaskPoint point) { return point == TaskPoint::kExecClose; }
@@ -32,7 +40,7 @@ enum class TaskPoint : std::uint8_t {
 struct TaskRace {
   std::uint32_t point = 0;  // which task point of the call, from 0, counting every one
   TaskPoint kind = TaskPoint::kExecClose;
-  std::int64_t detail = 0;  // kExecClose: the descriptor closed; kKeventChange: the change's index
+  std::int64_t detail = 0;  // kExecClose, kLoopbackConnect: the descriptor; kKeventChange: the change's index
 };
 
 }  // namespace kqsim::model

@@ -143,16 +143,18 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // SS_ISCONNECTING; the model lets the handshake (or the RST, whose so_error
 // stays for the program to find) complete right after the call (recorded
 // on 13.2 and 15.1: docs/observed-real-kernels.md R15, corrected 2026-12-05).
+// That is a race with netisr (a race point, kqueue_task_timing.hpp): on its
+// other outcome the non-blocking call answers as a blocking one.
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   SyscallScope scope(*this);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_connectat: not AF_UNIX
   const bool nonblock = files_[proc(pid).fds.find(fd)->file].nonblock;
-  return tcp_connect(id, nonblock, port);
+  return tcp_connect(id, fd, nonblock, port);
 }
 
-SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t port) {
+SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port) {
   if (sock(id).listening) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (sock(id).connected) return SysResult::fail(Errno::kEISCONN);
   if (sock(id).disconnected) return SysResult::unsupported("connect() again on a TCP socket whose connection ended is not modelled");
@@ -171,10 +173,12 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
     inet_ports_[local] = id;
   }
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
+  // Decided here, in the call's order of race points; the outcome shows once the segment is answered.
+  const bool waits = !nonblock || race_point(TaskPoint::kLoopbackConnect, fd);
   if (!listener) {
     // tcp_input, SYN_SENT + RST: tcp_drop(tp, ECONNREFUSED).
     tcp_drop(id, Errno::kECONNREFUSED);
-    if (nonblock) return SysResult::fail(Errno::kEINPROGRESS);
+    if (!waits) return SysResult::fail(Errno::kEINPROGRESS);
     return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
   }
   const std::uint32_t head = it->second;
@@ -190,7 +194,7 @@ SysResult Kernel::tcp_connect(std::uint32_t id, bool nonblock, std::uint16_t por
   sock(head).completed.push_back(conn);
   knote_post(sock(head).rd_knotes);  // solisten_wakeup
   knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
-  return nonblock ? SysResult::fail(Errno::kEINPROGRESS) : SysResult::ok(0);
+  return waits ? SysResult::ok(0) : SysResult::fail(Errno::kEINPROGRESS);
 }
 
 // soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kqreplay diff follows a host across the kqueue_task race (R21,
-# model/kqueue_task_timing.hpp) on real recordings: FreeBSD 15.1 took the
+# model/kqueue_task_timing.hpp) and the netisr race of a non-blocking
+# loopback connect (R15) on real recordings: FreeBSD 15.1 took the
 # rarer outcome at exec's first close (the pipe) in
 # traces/recorded/freebsd-15.1/regressions/exec-close-watcher-sees-count-between-closes.json,
 # which matches once followed, and diverges with --no-follow-races. A
@@ -54,7 +55,19 @@ done <<'TABLE'
 exec-close-freebsd-15.1-socket-close-lost.json|freebsd-15.1|18:2
 exec-close-freebsd-13.2-both-closes-lost.json|freebsd-13.2|18:0 18:2
 nested-watcher-freebsd-13.2-task-ran-first.json|freebsd-13.2|4:0
+tcp-connect-freebsd-15.1-handshake-first.json|freebsd-15.1|5:0
 TABLE
+
+# The netisr race (R15) at a non-blocking loopback connect: the committed
+# 15.1 recordings where the call answered as a blocking one (ECONNREFUSED,
+# so_error cleared; 0 with a listener) match once followed, named as that race.
+for file in conformance/tcp/tcp-shutdown-wr-and-refused.json regressions/tcp-listener-close-frees-unaccepted-data.json; do
+  out=$("$kqreplay" diff "$repo/traces/recorded/freebsd-15.1/$file" 2>&1); rc=$?
+  [ "$rc" -eq 0 ] && [[ "$out" == *"followed the host across the netisr race (R15)"*"netisr had answered the SYN"* ]] ||
+    fail "$file: exit $rc or the netisr race not named"$'\n'"$out"
+  "$kqreplay" diff --no-follow-races "$repo/traces/recorded/freebsd-15.1/$file" >/dev/null 2>&1; rc=$?
+  [ "$rc" -eq 1 ] || fail "$file --no-follow-races: exit $rc, want 1"
+done
 
 # kqreplay report follows them the same way: no behaviour, every trace counted.
 for dialect in freebsd-13.2 freebsd-15.1; do

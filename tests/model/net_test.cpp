@@ -168,6 +168,34 @@ TEST_F(NetTest, ConnectRefused) {
   EXPECT_EQ(k.read(pid, nb, 1).ret, 0);
 }
 
+// The netisr race (R15, model/kqueue_task_timing.hpp): a non-blocking
+// loopback connect is a race point. Named for the other outcome it answers
+// as a blocking connect: ECONNREFUSED with so_error cleared (15.1's
+// recording: the read then finds the end of the stream), 0 to a listener.
+// A blocking connect is no race point.
+TEST_F(NetTest, NonBlockingConnectIsARacePoint) {
+  int closed = tcp();
+  ASSERT_EQ(k.bind_port(pid, closed, 0).ret, 0);
+  const int refused = tcp(true);
+  k.set_task_timing({0});
+  EXPECT_EQ(k.connect_port(pid, refused, port_of(closed)).err, Errno::kECONNREFUSED);
+  ASSERT_EQ(k.task_races().size(), 1U);
+  EXPECT_EQ(k.task_races()[0].kind, TaskPoint::kLoopbackConnect);
+  EXPECT_EQ(k.task_races()[0].detail, refused);
+  EXPECT_EQ(k.read(pid, refused, 1).ret, 0);
+  const int l = listener();
+  const int nb = tcp(true);
+  k.set_task_timing({0});
+  EXPECT_EQ(k.connect_port(pid, nb, port_of(l)).ret, 0);
+  const int again = tcp(true);
+  k.set_task_timing({});  // the usual outcome, the race still reported
+  EXPECT_EQ(k.connect_port(pid, again, port_of(l)).err, Errno::kEINPROGRESS);
+  EXPECT_EQ(k.task_races().size(), 1U);
+  k.set_task_timing({0});
+  EXPECT_EQ(k.connect_port(pid, tcp(), port_of(closed)).err, Errno::kECONNREFUSED);
+  EXPECT_TRUE(k.task_races().empty());
+}
+
 // A non-blocking connect to a listener: EINPROGRESS, lo0 having queued the
 // SYN to the netisr thread; the handshake completes right after the call,
 // so a second connect is EISCONN (docs/observed-real-kernels.md R15).

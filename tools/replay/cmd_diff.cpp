@@ -46,23 +46,35 @@ struct TraceFindings {
   // Race points replayed on the other outcome of the kqueue_task race, as
   // the host took it, and what each was ("exec(): after closing descriptor 5").
   std::vector<RacePoint> other_races;
-  std::map<RacePoint, std::string> other_race_texts;
+  std::map<RacePoint, std::pair<std::string, std::string>> other_race_texts;  // the race's name, what happened
   std::vector<std::pair<std::size_t, std::string>> notes;  // trace notes of divergent steps
 };
 
+// Which race, for the line naming a followed one.
+std::string race_name(const model::TaskRace& race) {
+  return race.kind == model::TaskPoint::kLoopbackConnect ? "netisr race (R15)" : "kqueue_task race (R21)";
+}
+
 // "after closing descriptor 5: the task had run" - what the other outcome was.
 std::string race_text(const model::TaskRace& race) {
-  if (race.kind == model::TaskPoint::kExecClose) {
-    return fmt::format("after closing descriptor {}: the task had not run yet (the model runs it here)", race.detail);
+  switch (race.kind) {
+    case model::TaskPoint::kExecClose:
+      return fmt::format("after closing descriptor {}: the task had not run yet (the model runs it here)", race.detail);
+    case model::TaskPoint::kKeventChange:
+      return fmt::format("after change {}: the task had already run (the model runs it when the call ends)", race.detail);
+    case model::TaskPoint::kLoopbackConnect:
+      break;
   }
-  return fmt::format("after change {}: the task had already run (the model runs it when the call ends)", race.detail);
+  return fmt::format("descriptor {}: netisr had answered the SYN before the call returned (the model answers EINPROGRESS)",
+                     race.detail);
 }
 
 void print_races(const TraceFindings& f) {
   for (const RacePoint& race : f.other_races) {
     const auto text = f.other_race_texts.find(race);
-    fmt::print("  followed the host across the kqueue_task race (R21) at step {}: {}\n", race.step,
-               text == f.other_race_texts.end() ? std::string("(not played)") : text->second);
+    const bool played = text != f.other_race_texts.end();
+    fmt::print("  followed the host across the {} at step {}: {}\n", played ? text->second.first : std::string("race"),
+               race.step, played ? text->second.second : std::string("(not played)"));
   }
 }
 
@@ -107,7 +119,7 @@ nlohmann::json races_json(const TraceFindings& f) {
   for (const RacePoint& race : f.other_races) {
     const auto text = f.other_race_texts.find(race);
     races.push_back({{"step", race.step}, {"point", race.point},
-                     {"what", text == f.other_race_texts.end() ? std::string() : text->second}});
+                     {"what", text == f.other_race_texts.end() ? std::string() : text->second.second}});
   }
   return races;
 }
@@ -147,7 +159,7 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
     for (const model::TaskRace& race : backend.kernel().task_races()) {
       const RacePoint point{o.step->index, race.point};
       if (std::binary_search(other_races.begin(), other_races.end(), point)) {
-        found.other_race_texts[point] = call_text(*o.step) + ": " + race_text(race);
+        found.other_race_texts[point] = {race_name(race), call_text(*o.step) + ": " + race_text(race)};
       }
     }
     if (o.skipped) {

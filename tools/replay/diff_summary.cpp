@@ -38,7 +38,7 @@ void DiffSummary::print_text(const Expectations* known) const {
   if (skipped_steps > 0) fmt::print(", {} step(s) skipped", skipped_steps);
   fmt::print("\n");
   if (task_races_followed > 0) {
-    fmt::print("  {} trace(s) followed the host across the kqueue_task race (the other outcome at some steps)\n",
+    fmt::print("  {} trace(s) followed the host across a race with a kernel thread (kqueue_task, netisr: the other outcome at some steps)\n",
                task_races_followed);
   }
   if (expected_divergences > 0) fmt::print("  {} known difference(s) listed in the expectations file\n", expected_divergences);

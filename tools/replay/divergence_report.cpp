@@ -95,8 +95,8 @@ struct Builder {
     });
   }
 
-  // As kqreplay diff: a divergence the other outcome of the kqueue_task race
-  // explains is not a behaviour of the implementation.
+  // As kqreplay diff: a divergence the other outcome of a race with a kernel
+  // thread (kqueue_task, netisr) explains is not a behaviour of the implementation.
   TraceReport replay_following_races(const std::string& path, std::vector<Found>& found) {
     TraceReport r = replay(path, {}, found);
     if (found.empty() || r.task_races.empty() || r.task_races.front().step > found.front().step) return r;
@@ -306,9 +306,9 @@ std::string report_markdown(const Report& r, const Expectations* known, const Re
                     "can go with the behaviour kept (within kqcheck's shrinking budget); a recording is only cut.\n\n",
                     r.traces, r.recordings, r.traces - r.recordings, r.divergent_traces, dialects_text(r));
   if (r.races_followed > 0) {
-    md += fmt::format("{} trace(s) were replayed on the other outcome of the kqueue_task race where their host took "
-                      "it (a FreeBSD kernel takes either: docs/kqreplay.md#the-kqueue_task-race), as `kqreplay diff` "
-                      "does.\n\n",
+    md += fmt::format("{} trace(s) were replayed on the other outcome of a race with a kernel thread (the kqueue_task "
+                      "and netisr races) where their host took it (a FreeBSD kernel takes either: "
+                      "docs/kqreplay.md#the-kqueue_task-race), as `kqreplay diff` does.\n\n",
                       r.races_followed);
   }
   const std::pair<ReportSection, const char*> sections[] = {

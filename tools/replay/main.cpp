@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   diff->add_option("--expectations", expectations, "JSON file of known differences, each with a reason");
   diff->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
   diff->add_flag("--no-follow-races{false}", opts.follow_task_races,
-                 "Compare with the model's usual outcome of the kqueue_task race only, never the other one a host "
-                 "may take (docs/kqreplay.md#the-kqueue_task-race)");
+                 "Compare with the model's usual outcome of the races with kernel threads (kqueue_task, netisr) "
+                 "only, never the other one a host may take (docs/kqreplay.md#the-kqueue_task-race)");
   add_common(diff, true);
   CLI::App* report = app.add_subcommand("report", "Distinct divergences of recordings and campaign failures, as Markdown (or --json)");
   report->add_option("TRACES", traces, "Recordings, campaign failures, or folders of them")->required();
