@@ -27,49 +27,71 @@ const std::vector<RacePoint> kRaces{{2, 0}, {5, 0}, {5, 1}, {9, 0}};
 
 TEST(FollowTaskRaces, NoDivergenceNoReplay) {
   ScriptedReplay s;
-  EXPECT_TRUE(follow_task_races(RaceRun{std::nullopt, kRaces}, std::ref(s)).empty());
+  EXPECT_TRUE(follow_task_races(RaceRun{std::nullopt, kRaces, {}}, std::ref(s)).empty());
   EXPECT_TRUE(s.asked.empty());
 }
 
 TEST(FollowTaskRaces, TriesTheLatestRaceBeforeTheDivergenceFirst) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces};
-  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces}, std::ref(s)), (Flips{{5, 1}}));
+  s.otherwise = RaceRun{6, kRaces, {}};
+  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces, {}};
+  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces, {}}, std::ref(s)), (Flips{{5, 1}}));
   ASSERT_EQ(s.asked.size(), 1U);  // {9, 0} is after the divergence: never tried
 }
 
 TEST(FollowTaskRaces, KeepsAFlipThatMovesTheDivergenceAndGoesOn) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces};  // later, not gone
-  s.outcomes[{{5, 0}, {5, 1}}] = RaceRun{std::nullopt, kRaces};
-  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces}, std::ref(s)), (Flips{{5, 0}, {5, 1}}));
+  s.otherwise = RaceRun{6, kRaces, {}};
+  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces, {}};  // later, not gone
+  s.outcomes[{{5, 0}, {5, 1}}] = RaceRun{std::nullopt, kRaces, {}};
+  EXPECT_EQ(follow_task_races(RaceRun{6, kRaces, {}}, std::ref(s)), (Flips{{5, 0}, {5, 1}}));
 }
 
 TEST(FollowTaskRaces, NothingKeptWhenNoFlipHelps) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  s.outcomes[{{2, 0}}] = RaceRun{4, kRaces};  // earlier: worse
-  EXPECT_TRUE(follow_task_races(RaceRun{6, kRaces}, std::ref(s)).empty());
+  s.otherwise = RaceRun{6, kRaces, {}};
+  s.outcomes[{{2, 0}}] = RaceRun{4, kRaces, {}};  // earlier: worse
+  EXPECT_TRUE(follow_task_races(RaceRun{6, kRaces, {}}, std::ref(s)).empty());
   EXPECT_EQ(s.asked.size(), 3U);  // {5, 1}, {5, 0}, {2, 0}
 }
 
 TEST(FollowTaskRaces, RaceOnTheDivergentStepItselfCounts) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{5, kRaces};
-  s.outcomes[{{5, 0}}] = RaceRun{std::nullopt, kRaces};
-  EXPECT_EQ(follow_task_races(RaceRun{5, kRaces}, std::ref(s)), (Flips{{5, 0}}));
+  s.otherwise = RaceRun{5, kRaces, {}};
+  s.outcomes[{{5, 0}}] = RaceRun{std::nullopt, kRaces, {}};
+  EXPECT_EQ(follow_task_races(RaceRun{5, kRaces, {}}, std::ref(s)), (Flips{{5, 0}}));
 }
 
 TEST(FollowTaskRaces, BoundedReplays) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{100, {}};
+  s.otherwise = RaceRun{100, {}, {}};
   std::vector<RacePoint> many;
   for (std::size_t i = 0; i < 100; ++i) many.push_back({i, 0});
   s.otherwise.races = many;
-  EXPECT_TRUE(follow_task_races(RaceRun{100, many}, std::ref(s), 10).empty());
+  EXPECT_TRUE(follow_task_races(RaceRun{100, many, {}}, std::ref(s), 10).empty());
   EXPECT_EQ(s.asked.size(), 10U);
+}
+
+// A first divergence of another cause (a timer the real clock fired early)
+// is left as it is, and a race after it still followed: a flip is kept
+// when the divergences before the one it moves stay the same (15.1 seed 19
+// p01537: a timing divergence at step 22, the netisr race at 34).
+TEST(FollowTaskRaces, ARaceAfterAnUnexplainedDivergenceIsFollowed) {
+  ScriptedReplay s;
+  const RaceRun plain{3, kRaces, {6}};
+  s.otherwise = plain;
+  s.outcomes[{{5, 1}}] = RaceRun{3, kRaces, {}};  // {2, 0}, the only race before step 3, changes nothing
+  EXPECT_EQ(follow_task_races(plain, std::ref(s)), (Flips{{5, 1}}));
+}
+
+// The divergences before the one a flip moves must not change: a flip that
+// removes step 6 but adds one at step 4 is not kept.
+TEST(FollowTaskRaces, AFlipThatAddsAnEarlierDivergenceIsNotKept) {
+  ScriptedReplay s;
+  const RaceRun plain{3, kRaces, {6}};
+  s.otherwise = plain;
+  s.outcomes[{{5, 1}}] = RaceRun{3, kRaces, {4}};
+  EXPECT_TRUE(follow_task_races(plain, std::ref(s)).empty());
 }
 
 TEST(FollowTaskRaces, LongTracesGetFewerReplays) {
@@ -93,15 +115,15 @@ std::optional<Outcome> run_following(ScriptedReplay& s, const RaceRun& first) {
 
 TEST(RunWithFollowedRaces, NoneKeptNoOutcome) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  EXPECT_FALSE(run_following(s, RaceRun{6, kRaces}).has_value());
+  s.otherwise = RaceRun{6, kRaces, {}};
+  EXPECT_FALSE(run_following(s, RaceRun{6, kRaces, {}}).has_value());
 }
 
 TEST(RunWithFollowedRaces, TheLastTrialKeptIsNotReplayedAgain) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces};
-  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces});
+  s.otherwise = RaceRun{6, kRaces, {}};
+  s.outcomes[{{5, 1}}] = RaceRun{std::nullopt, kRaces, {}};
+  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces, {}});
   ASSERT_TRUE(o.has_value());
   EXPECT_EQ(o->flips, (Flips{{5, 1}}));
   EXPECT_FALSE(o->run.first_divergence.has_value());
@@ -110,9 +132,9 @@ TEST(RunWithFollowedRaces, TheLastTrialKeptIsNotReplayedAgain) {
 
 TEST(RunWithFollowedRaces, AnUnkeptLaterTrialMeansOneMoreReplayOfTheKept) {
   ScriptedReplay s;
-  s.otherwise = RaceRun{6, kRaces};
-  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces};  // kept; nothing after helps
-  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces});
+  s.otherwise = RaceRun{6, kRaces, {}};
+  s.outcomes[{{5, 1}}] = RaceRun{7, kRaces, {}};  // kept; nothing after helps
+  const std::optional<Outcome> o = run_following(s, RaceRun{6, kRaces, {}});
   ASSERT_TRUE(o.has_value());
   EXPECT_EQ(o->flips, (Flips{{5, 1}}));
   EXPECT_EQ(o->run.first_divergence, std::optional<std::size_t>(7));

@@ -187,6 +187,16 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
   });
 }
 
+// What a replay found, for following races: its unexpected divergences by step.
+RaceRun race_run_of(const TraceFindings& f, const TraceReport& r) {
+  RaceRun run{f.first_unexpected, r.task_races, {}};
+  for (const FoundDivergence& d : f.divergences) {
+    if (!d.known_reason.empty() || (f.first_unexpected && d.step == *f.first_unexpected)) continue;
+    if (run.later_divergences.empty() || run.later_divergences.back() != d.step) run.later_divergences.push_back(d.step);
+  }
+  return run;
+}
+
 // The trace replayed as the host went at the kqueue_task race: when the
 // plain run diverges after a race step, the flips task_race_follow.hpp
 // keeps, and the run with them (its findings and counts replace the plain
@@ -196,8 +206,10 @@ TraceReport replay_following_races(const std::string& path, const CommonOptions&
   const DiffSummary before = summary;
   const std::vector<std::size_t> matches_before = known != nullptr ? known->match_counts() : std::vector<std::size_t>{};
   TraceReport r = replay_one(path, opts, known, summary, found, {});
+  const RaceRun plain = race_run_of(found, r);
+  const std::size_t last_divergence = plain.later_divergences.empty() ? plain.first_divergence.value_or(0) : plain.later_divergences.back();
   if (!opts.follow_task_races || r.status != TraceStatus::kDivergent || !found.first_unexpected ||
-      r.task_races.empty() || r.task_races.front().step > *found.first_unexpected) {
+      r.task_races.empty() || r.task_races.front().step > last_divergence) {
     return r;
   }
   struct Trial {
@@ -215,8 +227,8 @@ TraceReport replay_following_races(const std::string& path, const CommonOptions&
     t.found.other_races = other;
     return t;
   };
-  auto run_of = [](const Trial& t) { return RaceRun{t.found.first_unexpected, t.report.task_races}; };
-  std::optional<Trial> best = run_with_followed_races<Trial>(RaceRun{found.first_unexpected, r.task_races},
+  auto run_of = [](const Trial& t) { return race_run_of(t.found, t.report); };
+  std::optional<Trial> best = run_with_followed_races<Trial>(plain,
                                                              race_replays_for(r.steps), replay, run_of);
   if (!best) {
     if (known != nullptr) known->restore_match_counts(matches_plain);

@@ -95,23 +95,31 @@ struct Builder {
     });
   }
 
+  // The divergences of a replay by step, for following races.
+  static RaceRun race_run_of(const TraceReport& r, const std::vector<Found>& found) {
+    RaceRun run{std::nullopt, r.task_races, {}};
+    for (const Found& f : found) {
+      if (!run.first_divergence) run.first_divergence = f.step;
+      else if (f.step != *run.first_divergence && (run.later_divergences.empty() || run.later_divergences.back() != f.step)) {
+        run.later_divergences.push_back(f.step);
+      }
+    }
+    return run;
+  }
+
   // As kqreplay diff: a divergence the other outcome of a race with a kernel
   // thread (kqueue_task, netisr) explains is not a behaviour of the implementation.
   TraceReport replay_following_races(const std::string& path, std::vector<Found>& found) {
     TraceReport r = replay(path, {}, found);
-    if (found.empty() || r.task_races.empty() || r.task_races.front().step > found.front().step) return r;
+    if (found.empty() || r.task_races.empty() || r.task_races.front().step > found.back().step) return r;
     using Trial = std::pair<TraceReport, std::vector<Found>>;
     auto trial = [&](const std::vector<RacePoint>& other) {
       Trial t;
       t.first = replay(path, other, t.second);
       return t;
     };
-    auto run_of = [](const Trial& t) {
-      const std::optional<std::size_t> first = t.second.empty() ? std::nullopt : std::optional(t.second.front().step);
-      return RaceRun{first, t.first.task_races};
-    };
-    std::optional<Trial> last = run_with_followed_races<Trial>(RaceRun{found.front().step, r.task_races},
-                                                               race_replays_for(r.steps), trial, run_of);
+    auto run_of = [](const Trial& t) { return race_run_of(t.first, t.second); };
+    std::optional<Trial> last = run_with_followed_races<Trial>(race_run_of(r, found), race_replays_for(r.steps), trial, run_of);
     if (!last) return r;
     ++report.races_followed;
     found = std::move(last->second);

@@ -5,9 +5,22 @@
 namespace kqsim::replay {
 namespace {
 
-// Whether `after` diverges later than `before` (no divergence is latest).
-bool later(const std::optional<std::size_t>& after, std::size_t before) {
-  return !after || *after > before;
+// Every unexpected divergence of a run, by step.
+std::vector<std::size_t> divergences_of(const RaceRun& run) {
+  std::vector<std::size_t> out;
+  if (run.first_divergence) out.push_back(*run.first_divergence);
+  out.insert(out.end(), run.later_divergences.begin(), run.later_divergences.end());
+  return out;
+}
+
+// Whether `after` fixes the divergence at `target` of `before`: the same
+// divergences before it, and the first one from it on later (or none).
+bool moves(const RaceRun& before, const RaceRun& after, std::size_t target) {
+  const std::vector<std::size_t> b = divergences_of(before), a = divergences_of(after);
+  const auto b_end = std::lower_bound(b.begin(), b.end(), target);
+  const auto a_end = std::lower_bound(a.begin(), a.end(), target);
+  if (!std::equal(b.begin(), b_end, a.begin(), a_end)) return false;
+  return a_end == a.end() || *a_end > target;
 }
 
 }  // namespace
@@ -16,23 +29,26 @@ std::vector<RacePoint> follow_task_races(const RaceRun& first, const RaceReplay&
   std::vector<RacePoint> kept;
   RaceRun current = first;
   std::size_t replays = 0;
-  while (current.first_divergence) {
-    const std::size_t diverged = *current.first_divergence;
+  // The divergence being explained, by its position among current's.
+  for (std::size_t at = 0;;) {
+    const std::vector<std::size_t> divergences = divergences_of(current);
+    if (at >= divergences.size()) break;
+    const std::size_t target = divergences[at];
     bool moved = false;
     // The latest race before the divergence is the likeliest cause: try it first.
     for (auto it = current.races.rbegin(); it != current.races.rend() && !moved; ++it) {
       const RacePoint race = *it;
-      if (race.step > diverged || std::binary_search(kept.begin(), kept.end(), race)) continue;
+      if (race.step > target || std::binary_search(kept.begin(), kept.end(), race)) continue;
       if (replays++ == max_replays) return kept;
       std::vector<RacePoint> trial = kept;
       trial.insert(std::upper_bound(trial.begin(), trial.end(), race), race);
       RaceRun run = replay(trial);
-      if (!later(run.first_divergence, diverged)) continue;
+      if (!moves(current, run, target)) continue;
       kept = std::move(trial);
       current = std::move(run);
       moved = true;
     }
-    if (!moved) break;
+    if (!moved) ++at;  // no race explains this one: the next divergence
   }
   return kept;
 }

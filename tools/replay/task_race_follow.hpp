@@ -28,6 +28,7 @@ struct RacePoint {
 struct RaceRun {
   std::optional<std::size_t> first_divergence;  // the step of the first unexpected one; nullopt: none
   std::vector<RacePoint> races;                  // the race points met, in order
+  std::vector<std::size_t> later_divergences;    // the steps of the other unexpected ones, sorted, distinct
 };
 
 // Replays the trace with these race points (sorted) on the other outcome.
@@ -46,6 +47,9 @@ inline constexpr std::size_t kMaxRaceReplaySteps = 10'000'000;
 
 // Greedy, latest race point first: the flips kept (sorted; empty when the
 // first run has no divergence, or none helps). `first` is the unflipped run.
+// A divergence no flip moves is left for the next one: a race after an
+// earlier divergence of another cause (a timer the real clock fired first)
+// is still followed, as long as the divergences before it stay as they were.
 std::vector<RacePoint> follow_task_races(const RaceRun& first, const RaceReplay& replay,
                                          std::size_t max_replays = kMaxRaceReplays);
 
