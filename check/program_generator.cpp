@@ -532,7 +532,9 @@ class Generator {
     kqs_.push_back(s.as[0]);
   }
 
-  // A dup of a pipe's end is that end too.
+  // A dup of a pipe's end is that end too, and a dup of a TCP socket a TCP
+  // name (its writes capped, its sending steps settled: 13.2 seed 18 p00766
+  // wrote 70,000 bytes through a dup of a TCP socket's descriptor, R31).
   void make_dup(Step& s) {
     s.fd = any_fd();
     s.as = {fresh("d")};
@@ -541,6 +543,7 @@ class Generator {
     for (std::vector<std::string>* ends : {&read_ends_, &write_ends_}) {
       if (std::find(ends->begin(), ends->end(), s.fd.name()) != ends->end()) ends->push_back(s.as[0]);
     }
+    if (tcp_names_.contains(s.fd.name())) tcp_names_.insert(s.as[0]);
   }
 
   void make_pipe(Step& s) {
