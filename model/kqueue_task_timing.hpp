@@ -20,7 +20,7 @@
 // netisr thread, and kern_connectat usually finds the socket still
 // connecting (EINPROGRESS); on another CPU netisr may finish the handshake,
 // or take the RST, first, and the call answers as a blocking one would: 0,
-// or ECONNREFUSED with so_error cleared (R15: seen on 15.1).
+// or ECONNREFUSED with so_error cleared (R15: seen on 13.2 and 15.1).
 #pragma once
 
 #include <cstdint>
