@@ -333,8 +333,9 @@ def outcomes(doc):
     diverged only by timing (kqreplay counts those with only expected
     divergences as matched), and in how many of the latter each sorting rule
     (or the expectations: "expected") explained something. A program that
-    matched once kqreplay followed the host across the kqueue_task race
-    (task_races_followed, docs/kqreplay.md) is timing, rule "kqueue-task-race"."""
+    matched once kqreplay followed the host across a race with a kernel
+    thread (the kqueue_task race, a loopback connect's netisr race:
+    task_races_followed, docs/kqreplay.md) is timing, rule "kqueue-task-race"."""
     exact, timing, rules = 0, 0, collections.Counter()
     for t in by_name(doc).values():
         used = {"kqueue-task-race"} if t.get("task_races_followed") else set()
