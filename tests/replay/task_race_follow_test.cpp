@@ -94,6 +94,14 @@ TEST(FollowTaskRaces, AFlipThatAddsAnEarlierDivergenceIsNotKept) {
   EXPECT_TRUE(follow_task_races(plain, std::ref(s)).empty());
 }
 
+TEST(RaceRunFrom, FirstAndDistinctLaterSteps) {
+  const RaceRun run = race_run_from(kRaces, {3, 3, 6, 6, 9});
+  EXPECT_EQ(run.first_divergence, std::optional<std::size_t>(3));
+  EXPECT_EQ(run.later_divergences, (std::vector<std::size_t>{6, 9}));
+  EXPECT_EQ(run.races, kRaces);
+  EXPECT_FALSE(race_run_from(kRaces, {}).first_divergence.has_value());
+}
+
 TEST(FollowTaskRaces, LongTracesGetFewerReplays) {
   EXPECT_EQ(race_replays_for(100), kMaxRaceReplays);
   EXPECT_EQ(race_replays_for(1'000'000), 10U);

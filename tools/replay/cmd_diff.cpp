@@ -189,12 +189,11 @@ TraceReport replay_one(const std::string& path, const CommonOptions& opts, const
 
 // What a replay found, for following races: its unexpected divergences by step.
 RaceRun race_run_of(const TraceFindings& f, const TraceReport& r) {
-  RaceRun run{f.first_unexpected, r.task_races, {}};
+  std::vector<std::size_t> steps;
   for (const FoundDivergence& d : f.divergences) {
-    if (!d.known_reason.empty() || (f.first_unexpected && d.step == *f.first_unexpected)) continue;
-    if (run.later_divergences.empty() || run.later_divergences.back() != d.step) run.later_divergences.push_back(d.step);
+    if (d.known_reason.empty()) steps.push_back(d.step);
   }
-  return run;
+  return race_run_from(r.task_races, steps);
 }
 
 // The trace replayed as the host went at the kqueue_task race: when the

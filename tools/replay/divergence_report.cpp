@@ -97,14 +97,9 @@ struct Builder {
 
   // The divergences of a replay by step, for following races.
   static RaceRun race_run_of(const TraceReport& r, const std::vector<Found>& found) {
-    RaceRun run{std::nullopt, r.task_races, {}};
-    for (const Found& f : found) {
-      if (!run.first_divergence) run.first_divergence = f.step;
-      else if (f.step != *run.first_divergence && (run.later_divergences.empty() || run.later_divergences.back() != f.step)) {
-        run.later_divergences.push_back(f.step);
-      }
-    }
-    return run;
+    std::vector<std::size_t> steps;
+    for (const Found& f : found) steps.push_back(f.step);
+    return race_run_from(r.task_races, steps);
   }
 
   // As kqreplay diff: a divergence the other outcome of a race with a kernel

@@ -1,6 +1,7 @@
 #include "tools/replay/task_race_follow.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace kqsim::replay {
 namespace {
@@ -24,6 +25,18 @@ bool moves(const RaceRun& before, const RaceRun& after, std::size_t target) {
 }
 
 }  // namespace
+
+RaceRun race_run_from(std::vector<RacePoint> races, const std::vector<std::size_t>& divergent_steps) {
+  RaceRun run{std::nullopt, std::move(races), {}};
+  for (const std::size_t step : divergent_steps) {
+    assert(!run.first_divergence || step >= *run.first_divergence);
+    if (!run.first_divergence) run.first_divergence = step;
+    else if (step != *run.first_divergence && (run.later_divergences.empty() || run.later_divergences.back() != step)) {
+      run.later_divergences.push_back(step);
+    }
+  }
+  return run;
+}
 
 std::vector<RacePoint> follow_task_races(const RaceRun& first, const RaceReplay& replay, std::size_t max_replays) {
   std::vector<RacePoint> kept;

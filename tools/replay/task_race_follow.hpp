@@ -31,6 +31,10 @@ struct RaceRun {
   std::vector<std::size_t> later_divergences;    // the steps of the other unexpected ones, sorted, distinct
 };
 
+// A run's RaceRun from the steps of its unexpected divergences, in step
+// order (a step may repeat), and the race points it met.
+RaceRun race_run_from(std::vector<RacePoint> races, const std::vector<std::size_t>& divergent_steps);
+
 // Replays the trace with these race points (sorted) on the other outcome.
 using RaceReplay = std::function<RaceRun(const std::vector<RacePoint>& other)>;
 
