@@ -43,7 +43,7 @@ struct TraceFindings {
   std::string first_state;  // the model's knote tables after the first unexpected divergence
   std::size_t first_state_step = 0;
   std::optional<std::size_t> first_unexpected;  // its step
-  // Race points replayed on the other outcome of the kqueue_task race, as
+  // Race points replayed on the other outcome of their race, as
   // the host took it, and what each was ("exec(): after closing descriptor 5").
   std::vector<RacePoint> other_races;
   std::map<RacePoint, std::pair<std::string, std::string>> other_race_texts;  // the race's name, what happened
@@ -196,8 +196,8 @@ RaceRun race_run_of(const TraceFindings& f, const TraceReport& r) {
   return race_run_from(r.task_races, steps);
 }
 
-// The trace replayed as the host went at the kqueue_task race: when the
-// plain run diverges after a race step, the flips task_race_follow.hpp
+// The trace replayed as the host went at the races with kernel threads: when
+// the plain run diverges at or after a race step, the flips task_race_follow.hpp
 // keeps, and the run with them (its findings and counts replace the plain
 // run's).
 TraceReport replay_following_races(const std::string& path, const CommonOptions& opts, const Expectations* known,

@@ -13,7 +13,7 @@ struct CommonOptions {
   bool json = false;
   bool raw_fds = false;  // compare returned descriptors by number
   bool full_checks = false;  // every invariant after every call, not only what it touched
-  // diff: replay again with the other outcome of the kqueue_task race where
+  // diff: replay again with the other outcome of a race with a kernel thread where
   // that explains a divergence (tools/replay/task_race_follow.hpp).
   bool follow_task_races = true;
 };

@@ -23,7 +23,7 @@ struct DiffSummary {
 
   std::size_t skipped_steps = 0;  // steps needing a name the host never bound
   // Traces matched or diverging later once replayed on the other outcome of
-  // the kqueue_task race at some steps (task_race_follow.hpp).
+  // a race with a kernel thread at some steps (task_race_follow.hpp).
   std::size_t task_races_followed = 0;
 
   // Counts one divergence; returns its known reason (null: unexpected).

@@ -64,7 +64,7 @@ struct Report {
   std::size_t traces = 0;
   std::size_t recordings = 0;
   std::size_t divergent_traces = 0;
-  // Traces replayed on the other outcome of the kqueue_task race at some
+  // Traces replayed on the other outcome of a race with a kernel thread at some
   // points, as their host took it (task_race_follow.hpp), as kqreplay diff does.
   std::size_t races_followed = 0;
   std::vector<std::string> problems;  // traces that could not be replayed, with why

@@ -1,11 +1,12 @@
-// Following a host across the kqueue_task race (model/kqueue_task_timing.hpp,
-// docs/observed-real-kernels.md R21): a recording whose host took the rarer
+// Following a host across a race with a kernel thread - the kqueue_task race
+// (R21) or a loopback connect's netisr race (R15); model/kqueue_task_timing.hpp,
+// docs/observed-real-kernels.md: a recording whose host took the rarer
 // outcome at some call diverges from the model's usual outcome there, though
 // the kernel does both. kqreplay diff replays such a trace again with the
-// other outcome at a race point (a task point of a call, met with a task
-// pending) before its first divergence, and keeps a flip when it moves the
-// first divergence later (or removes it): what is left is what no schedule
-// of the task thread that the model knows explains.
+// other outcome at a race point before a divergence, and keeps a flip when it
+// moves that divergence later (or removes it) and leaves the ones before it
+// as they were: what is left is what no schedule of those threads that the
+// model knows explains.
 #pragma once
 
 #include <compare>

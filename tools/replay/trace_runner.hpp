@@ -29,9 +29,9 @@ struct TraceReport {
   std::optional<check::StepViolation> violation;
   std::size_t steps = 0;
   std::size_t compared_steps = 0;  // of the steps played (each outcome is seen by the StepHook only)
-  // The kqueue_task races the calls met (a task point with a task pending:
-  // model/kqueue_task_timing.hpp), in order: a host may have taken the
-  // other outcome at each.
+  // The races with kernel threads the calls met (a task point with a task
+  // pending, a non-blocking loopback connect: model/kqueue_task_timing.hpp),
+  // in order: a host may have taken the other outcome at each.
   std::vector<RacePoint> task_races;
   traces::Trace trace;
 };
@@ -52,7 +52,7 @@ struct ReplayOptions {
   // must then forget what it saw, as it sees every step again.
   bool stream_steps = false;
   std::function<void()> forget{};
-  // Race points that take the other outcome of the kqueue_task race,
+  // Race points that take the other outcome of their race,
   // sorted; every other task point the usual one.
   std::vector<RacePoint> other_task_races{};
 };
