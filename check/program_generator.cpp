@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <map>
 #include <set>
 #include <string>
@@ -111,6 +112,10 @@ class Generator {
     if (!o.host_os_corners) fs_.without_fifo_truncate();
     if (!o.with_unmount) fs_.without_unmount();
     if (!o.with_aio_run) aio_.without_aio_run();
+    // Room for the names a fifty-step program usually holds at once: the
+    // pools would otherwise reallocate as they fill (issue 14).
+    fds_.reserve(16);
+    connected_fds_.reserve(8);
   }
 
   traces::Trace run(std::uint64_t seed) {
@@ -151,12 +156,20 @@ class Generator {
   // end; without the host OS's corners, never a listening socket.
   Ref io_fd(const std::vector<std::string>& wrong_ends) {
     if (options_.two_way_pipes && options_.host_os_corners) return any_fd();
-    std::vector<std::string> ok;
-    for (const std::string& fd : fds_) {
+    auto fits = [&](const std::string& fd) {
       const bool wrong = !options_.two_way_pipes && among(wrong_ends, fd);
-      if (!wrong && (options_.host_os_corners || !among(listeners_, fd))) ok.push_back(fd);
+      return !wrong && (options_.host_os_corners || !among(listeners_, fd));
+    };
+    // The same draw as picking from a vector of the names that fit, without
+    // copying them (issue 14: a read or write step's cost).
+    const auto fitting = static_cast<std::size_t>(std::count_if(fds_.begin(), fds_.end(), fits));
+    if (fitting == 0) return Ref{std::uint64_t{100 + rng_.below(6)}};
+    std::size_t skip = rng_.below(fitting);
+    for (const std::string& fd : fds_) {
+      if (fits(fd) && skip-- == 0) return Ref{fd};
     }
-    return ok.empty() ? Ref{std::uint64_t{100 + rng_.below(6)}} : Ref{pick(ok)};
+    assert(false && "io_fd: fewer fitting names than counted");
+    return Ref{std::uint64_t{100}};
   }
 
   // Without low descriptor numbers a closed name is never used again: its

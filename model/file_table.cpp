@@ -19,7 +19,12 @@ std::optional<std::int32_t> FileTable::allocate(FdEntry entry, std::int32_t minf
 
 void FileTable::install(std::int32_t fd, FdEntry entry) {
   assert(fd >= 0);
-  if (fd >= slot_count()) slots_.resize(static_cast<std::size_t>(fd) + 1);
+  if (fd >= slot_count()) {
+    // Room at once for the descriptors a process usually holds, rather than
+    // a reallocation per descriptor opened or copied by fork (issue 14).
+    if (slots_.capacity() == 0) slots_.reserve(kInitialSlots);
+    slots_.resize(static_cast<std::size_t>(fd) + 1);
+  }
   assert(!slots_[fd].has_value());
   slots_[fd] = entry;
   // fdused: only a hint that pointed exactly here moves on.

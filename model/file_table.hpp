@@ -40,6 +40,7 @@ class FileTable {
   [[nodiscard]] std::int32_t slot_count() const { return static_cast<std::int32_t>(slots_.size()); }
 
  private:
+  static constexpr std::size_t kInitialSlots = 16;
   [[nodiscard]] std::int32_t first_free_at_or_above(std::int32_t fd) const;
 
   std::vector<std::optional<FdEntry>> slots_;

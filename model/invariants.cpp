@@ -232,7 +232,11 @@ void check_sockets(const Kernel& k, Report& out) {
 // dead exactly when the file system was unmounted.
 void check_vnodes(const Kernel& k, InvariantScratch& scratch, Report& out) {
   std::vector<std::uint32_t>& counts = scratch.vnode_counts;
-  counts.assign(k.vnodes().size() * 3, 0);
+  // Grown by doubling: the vnodes grow one at a time, and assign() past the
+  // capacity would reallocate for each new one (issue 14).
+  const std::size_t need = k.vnodes().size() * 3;
+  if (counts.capacity() < need) counts.reserve(std::max(need, counts.capacity() * 2));
+  counts.assign(need, 0);
   auto links = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3]; };
   auto readers = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3 + 1]; };
   auto writers = [&](std::size_t v) -> std::uint32_t& { return counts[v * 3 + 2]; };

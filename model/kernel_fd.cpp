@@ -12,6 +12,14 @@ constexpr std::int32_t kStdioCount = 3;
 
 Kernel::Kernel(const DialectProfile& profile, KernelConfig config)
     : profile_(&profile), config_(config) {
+  // Room for what a short program makes, so that its first calls do not
+  // reallocate each table at 1, 2 and 4 (issue 14: random testing builds a
+  // kernel per program). A copied kernel (the explorer) is sized as usual.
+  processes_.reserve(4);
+  files_.reserve(16);
+  kqueues_.reserve(4);
+  pipes_.reserve(4);
+  vnodes_.reserve(8);
   new_vnode(VnodeType::kDirectory, 0755, kRootVnode);  // "/", its own parent
   // Every FreeBSD system has /tmp (hier(7): sticky, world-writable), and
   // programs create their files there: the model's file system starts with it.

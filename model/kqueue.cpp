@@ -58,6 +58,12 @@ std::uint32_t Kqueue::insert(const Knote& knote) {
     knotes_[slot] = knote;
   } else {
     slot = static_cast<std::uint32_t>(knotes_.size());
+    // A kqueue usually holds a few knotes: room for them at once rather
+    // than a reallocation of both vectors at 1, 2 and 4 (issue 14).
+    if (knotes_.capacity() == 0) {
+      knotes_.reserve(kInitialSlots);
+      older_.reserve(kInitialSlots);
+    }
     knotes_.push_back(knote);
     older_.push_back(kNoSlot);
   }

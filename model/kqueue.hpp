@@ -103,6 +103,8 @@ class Kqueue {
   void grow_buckets();
   void erase_bucket(std::size_t bucket);
 
+  static constexpr std::size_t kInitialSlots = 8;
+
   std::vector<Knote> knotes_;
   std::vector<std::uint32_t> older_;  // per slot: the next-older knote with the same identity
   std::vector<std::uint32_t> free_slots_;

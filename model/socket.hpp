@@ -5,11 +5,11 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/datagram_queue.hpp"
 #include "model/errno_code.hpp"
 #include "model/knote_list.hpp"
 
@@ -33,13 +33,6 @@ enum class ShutdownHow : std::uint8_t { kRead = 0, kWrite = 1, kReadWrite = 2 };
 enum class SocketOption : std::uint8_t { kRcvLowat, kSndLowat, kRcvBuf, kSndBuf, kLinger, kNoSigpipe, kReuseAddr };
 
 inline constexpr std::uint32_t kNoSocket = UINT32_MAX;
-
-// One datagram on a receive queue: its data and the sender's address that
-// precedes it (counted in sb_acc and sb_ctl, never in EVFILT_READ data).
-struct Datagram {
-  std::uint32_t data_bytes = 0;
-  std::uint32_t addr_bytes = 0;
-};
 
 // struct sockbuf, as counts. For unix stream sockets data lives only in the
 // receiver's buffer (the send buffer is bypassed); unix datagrams sent on a
@@ -68,7 +61,7 @@ struct Socket {
   std::string name;                // unp_addr path; empty when unbound
   SockBuf rcv;
   SockBuf snd;
-  std::deque<Datagram> records;    // SOCK_DGRAM receive queue, oldest first
+  DatagramQueue records;           // SOCK_DGRAM receive queue, oldest first
   // Main's unp_dispose (SHUT_RD) frees a datagram socket's queue but leaves
   // its byte counts: what rcv still counts that no record holds (R22).
   Datagram disposed;

@@ -488,8 +488,8 @@ CallResult Interpreter::call(const Step& step, ProcId p) {
 }
 
 CallResult Interpreter::call_kevent(const Step& step, ProcId p) {
-  std::vector<model::KEvent> changes;
-  changes.reserve(step.changes.size());
+  std::vector<model::KEvent>& changes = kevent_changes_;
+  changes.clear();
   for (std::size_t i = 0; i < step.changes.size(); ++i) {
     const traces::Change& c = step.changes[i];
     std::uint64_t ident = c.ident.is_name() ? ident_of(step, c.ident, c.filter, ChangeField(i).c_str()) : c.ident.number();

@@ -149,6 +149,9 @@ class Interpreter {
   mutable std::map<std::string, std::uint64_t> aiocbs_;
   // Ephemeral ports the host returned, paired with the model's (follow mode).
   PortNames ports_;
+  // call_kevent's changelist, kept between calls so that a kevent step
+  // allocates nothing once it has grown (issue 14: random testing).
+  std::vector<model::KEvent> kevent_changes_;
 };
 
 }  // namespace kqsim::sim

@@ -27,7 +27,7 @@ CallResult ModelBackend::pipe(ProcId p, bool nonblock, bool cloexec) {
   model::PipeResult r = kernel_.pipe(p, nonblock, cloexec);
   CallResult out = CallResult::of(r.sys);
   out.fds = r.fds;
-  return checked(out);
+  return checked(std::move(out));
 }
 
 CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked(CallResult::of(kernel_.read(p, fd, n))); }
@@ -44,7 +44,7 @@ CallResult ModelBackend::pdfork(ProcId p, std::uint32_t pd_flags) {
   model::PdforkResult r = kernel_.pdfork(p, pd_flags);
   CallResult out = CallResult::of(r.sys);
   out.fds[0] = r.fd;
-  return checked(out);
+  return checked(std::move(out));
 }
 CallResult ModelBackend::wait(ProcId p, ProcId target, bool nohang) {
   return checked(CallResult::of(kernel_.wait(p, target, nohang)));
@@ -56,17 +56,29 @@ CallResult ModelBackend::sleep(ProcId, std::int64_t ns) {
   const std::int64_t start_ns = kernel_.now_ns();
   CallResult r = CallResult::of(kernel_.sleep(ns));
   r.elapsed_ns = kernel_.now_ns() - start_ns;
-  return checked(r);
+  return checked(std::move(r));
 }
 
 CallResult ModelBackend::kevent(ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                                 std::int32_t nevents, const std::optional<model::Timespec>& timeout) {
   const std::int64_t start_ns = kernel_.now_ns();
-  model::KeventResult r = kernel_.kevent(p, kqfd, changes, nevents, timeout);
-  CallResult out = CallResult::of(r.sys);
-  out.events = std::move(r.events);
+  CallResult out;
+  if (nevents >= 0 && nevents <= kEventBufferMax) {
+    // Through an eventlist kept between calls, so that the result's vector is
+    // allocated once, at its size, and only when records come back (issue 14).
+    if (event_buffer_.size() < static_cast<std::size_t>(nevents)) event_buffer_.resize(static_cast<std::size_t>(nevents));
+    const std::span<model::KEvent> eventlist(event_buffer_.data(), static_cast<std::size_t>(nevents));
+    out = CallResult::of(kernel_.kevent_into(p, kqfd, changes, eventlist, timeout));
+    if (out.sys.done() && out.sys.err == model::Errno::kNone && out.sys.ret > 0) {
+      out.events.assign(event_buffer_.begin(), event_buffer_.begin() + out.sys.ret);
+    }
+  } else {
+    model::KeventResult r = kernel_.kevent(p, kqfd, changes, nevents, timeout);
+    out = CallResult::of(r.sys);
+    out.events = std::move(r.events);
+  }
   out.elapsed_ns = kernel_.now_ns() - start_ns;
-  return checked(out);
+  return checked(std::move(out));
 }
 
 CallResult ModelBackend::kill(ProcId p, ProcId target, std::int32_t signo) {

@@ -79,6 +79,10 @@ class ModelBackend final : public Backend {
   model::Kernel kernel_;
   InvariantChecks checks_ = InvariantChecks::kFull;
   model::InvariantScratch scratch_;
+  // kevent's eventlist, for nevents up to kEventBufferMax (larger ones take
+  // Kernel::kevent's growing vector).
+  static constexpr std::int32_t kEventBufferMax = 4096;
+  std::vector<model::KEvent> event_buffer_;
 };
 
 }  // namespace kqsim::sim

@@ -1,9 +1,11 @@
-// The small parts: descriptor allocation, the activation queue, knote lists, names, profiles.
+// The small parts: descriptor allocation, the activation queue, a datagram
+// queue, knote lists, names, profiles.
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "model/activation_queue.hpp"
+#include "model/datagram_queue.hpp"
 #include "model/dialect_profile.hpp"
 #include "model/errno_code.hpp"
 #include "model/file_table.hpp"
@@ -42,6 +44,32 @@ TEST(ActivationQueue, FifoWithRemoval) {
   EXPECT_EQ(q.pop_front(), 3U);
   EXPECT_EQ(q.pop_front(), 2U);
   EXPECT_EQ(q.pop_front(), std::nullopt);
+}
+
+// A receive queue read from the front while datagrams still arrive keeps
+// arrival order, including across the point where it reclaims the records
+// already read.
+TEST(DatagramQueue, ArrivalOrderAcrossReclaims) {
+  DatagramQueue q;
+  EXPECT_TRUE(q.empty());
+  std::uint32_t next_sent = 1;
+  std::uint32_t next_read = 1;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 3; ++i) q.push_back(Datagram{next_sent++, 16});
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_FALSE(q.empty());
+      EXPECT_EQ(q.front().data_bytes, next_read++);
+      q.pop_front();
+    }
+    EXPECT_EQ(q.size(), static_cast<std::size_t>(next_sent - next_read));
+  }
+  std::vector<std::uint32_t> left;
+  for (const Datagram& d : q) left.push_back(d.data_bytes);
+  ASSERT_EQ(left.size(), q.size());
+  for (std::size_t i = 0; i < left.size(); ++i) EXPECT_EQ(left[i], next_read + i);
+  q.clear();
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.begin(), q.end());
 }
 
 // TAILQ_REMOVE from the head, the middle and the tail, then re-appending:
