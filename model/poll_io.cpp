@@ -26,7 +26,8 @@ constexpr std::int16_t kSelectExcept = pollbit::kRdband | pollbit::kErr;
 
 }  // namespace
 
-// pipe_poll: readable with bytes buffered; writable (FWRITE) when the
+// pipe_poll: readable (FREAD: not a FIFO opened O_WRONLY, campaign 15.1
+// seed 20 program 114) with bytes buffered; writable (FWRITE) when the
 // reader is gone or at EOF, or with PIPE_BUF free (or no buffer yet); at
 // EOF readable (FREAD) and, once the other side is gone too, POLLHUP. A
 // FIFO reader that has not seen a writer leave since its open polls as if
@@ -35,7 +36,7 @@ std::int16_t Kernel::pipe_poll(const File& f, std::int16_t events) const {
   const PipeEnd& rpipe = pipe_end(f.object);
   const PipeEnd& wpipe = pipe_end(pipe_write_end(f.object));
   std::int16_t revents = 0;
-  if ((events & kInBits) != 0 && rpipe.buffered > 0) revents |= static_cast<std::int16_t>(events & kInBits);
+  if ((events & kInBits) != 0 && f.readable && rpipe.buffered > 0) revents |= static_cast<std::int16_t>(events & kInBits);
   if ((events & kOutBits) != 0 && f.writable &&
       (!wpipe.active || wpipe.eof || wpipe.buffer_size == 0 || wpipe.buffer_size - wpipe.buffered >= profile_->pipe_buf)) {
     revents |= static_cast<std::int16_t>(events & kOutBits);

@@ -14,6 +14,8 @@
 // urgent data. Ephemeral ports are handed out in order from 10000
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
+#include <cassert>
+#include <optional>
 #include <utility>
 
 #include "model/kernel.hpp"
@@ -34,6 +36,8 @@ constexpr std::uint32_t kLoopbackMss = 16384 - 40;
 constexpr std::uint32_t kSbMax = 2 * 1024 * 1024;
 constexpr std::uint32_t kSbMaxAdj = static_cast<std::uint32_t>(std::uint64_t{kSbMax} * 2048 / (256 + 2048));
 constexpr std::uint16_t kPortFirstAuto = 10000;  // IPPORT_EPHEMERALFIRST
+// tcp_waitall_rest's bound: far above the window updates one recv can see.
+constexpr std::uint32_t kMaxWaitallPasses = 1u << 20;
 constexpr std::uint32_t kPortLastAuto = 65535;   // IPPORT_EPHEMERALLAST
 
 }  // namespace
@@ -295,12 +299,14 @@ SysResult Kernel::tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes) {
   return SysResult::ok(sent);
 }
 
-// soreceive_generic for a TCP stream. It waits while nothing is buffered,
-// or (unless MSG_DONTWAIT) while less than asked is buffered and that is
-// below SO_RCVLOWAT or MSG_WAITALL asks for all. Before waiting: so_error
-// (cleared unless MSG_PEEK) or EOF end the call unless data is there;
-// ENOTCONN when never connected; EWOULDBLOCK when non-blocking. Taking data
-// opens the window: what the peer had queued moves in (tcp_usr_rcvd).
+// soreceive for a TCP stream. It waits while nothing is buffered, or
+// (unless MSG_DONTWAIT) while less than asked is buffered and that is below
+// SO_RCVLOWAT. Before waiting: so_error (cleared unless MSG_PEEK) or EOF
+// end the call unless data is there; ENOTCONN when never connected;
+// EWOULDBLOCK when non-blocking. Taking data opens the window: what the
+// peer had queued moves in (tcp_usr_rcvd). MSG_WAITALL does not make the
+// first wait earlier: with some bytes buffered, a non-blocking socket takes
+// them and then sleeps for the rest (tcp_waitall_rest).
 SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags) {
   Socket& so = sock(id);
   // SOCK_IO_RECV_LOCK (soiolock): a listener is ENOTCONN before anything is
@@ -310,7 +316,7 @@ SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std:
   const bool peek = (flags & msgflag::kPeek) != 0;
   const bool waitall = (flags & msgflag::kWaitall) != 0;
   const std::int64_t avail = so.rcv.data_bytes;
-  const bool must_wait = avail == 0 || (!dontwait && avail < nbytes && (avail < so.rcv.lowat || waitall));
+  const bool must_wait = avail == 0 || (!dontwait && avail < nbytes && avail < so.rcv.lowat);
   if (must_wait && !(avail > 0 && (so.error != Errno::kNone || so.rcv.cant_more))) {
     if (so.error != Errno::kNone) {
       const Errno e = so.error;
@@ -321,14 +327,46 @@ SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std:
     if (!so.connected) return SysResult::fail(Errno::kENOTCONN);
     if (nbytes == 0) return SysResult::ok(0);
     if (nbio) return SysResult::fail(Errno::kEAGAIN);
-    if (peek && waitall) return SysResult::unsupported("MSG_PEEK with MSG_WAITALL on a TCP socket is not modelled");
     return SysResult::blocked("a TCP read waits for data from the peer");
   }
   const std::int64_t n = std::min(nbytes, avail);
+  if (peek && waitall && n < nbytes && so.error == Errno::kNone && !so.rcv.cant_more) {
+    return SysResult::unsupported("MSG_PEEK with MSG_WAITALL on a TCP socket holding less than asked is not modelled");
+  }
   if (peek) return SysResult::ok(n);
   so.rcv.data_bytes -= static_cast<std::uint32_t>(n);
   if (so.peer != kNoSocket) tcp_deliver(so.peer);
-  return SysResult::ok(n);
+  if (!waitall || n == nbytes) return SysResult::ok(n);
+  const std::optional<std::int64_t> more = tcp_waitall_rest(id, nbytes - n);
+  if (!more) {
+    return SysResult::blocked("soreceive_generic: MSG_WAITALL takes what is buffered, then sleeps for the rest even on a "
+                              "non-blocking socket (the model keeps the bytes it would have taken)");
+  }
+  return SysResult::ok(n + *more);
+}
+
+// MSG_WAITALL once the first data is taken: neither SS_NBIO nor
+// MSG_DONTWAIT is looked at again. Each pass takes what the window update
+// moved in (the bytes taken are returned); with the request still short and
+// nothing buffered it sleeps (nullopt): in a single-threaded program, for
+// ever. An error or the end of input ends the call with the short count.
+// Recorded on 13.2 and 15.1 (regressions/tcp-recv-waitall-nonblocking-
+// sleeps; found by the 15.1 campaign, seed 20, program 663): 1 byte
+// buffered, 10 asked, a non-blocking socket: no return.
+std::optional<std::int64_t> Kernel::tcp_waitall_rest(std::uint32_t id, std::int64_t still_wanted) {
+  Socket& so = sock(id);
+  std::int64_t taken = 0;
+  // Bounded: each pass takes at least a byte the peer had queued.
+  for (std::uint32_t pass = 0; pass < kMaxWaitallPasses && taken < still_wanted; ++pass) {
+    if (so.error != Errno::kNone || so.rcv.cant_more) return taken;
+    if (so.rcv.data_bytes == 0) return std::nullopt;
+    const std::int64_t n = std::min<std::int64_t>(still_wanted - taken, so.rcv.data_bytes);
+    so.rcv.data_bytes -= static_cast<std::uint32_t>(n);
+    taken += n;
+    if (so.peer != kNoSocket) tcp_deliver(so.peer);
+  }
+  assert(taken == still_wanted && "tcp_waitall_rest: more passes than a peer's queue can refill");
+  return taken;
 }
 
 // soshutdown for TCP (a listener is soshutdown's, in socket_io.cpp): not
