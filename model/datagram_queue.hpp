@@ -1,8 +1,7 @@
 // A SOCK_DGRAM receive queue (the records of so_rcv's sockbuf), oldest
-// first. A std::deque allocated twice per socket at construction, for the
-// few datagrams a socket ever holds (issue 14: random testing makes every
-// socket a program names); this allocates only on the first push, and a
-// queue emptied by reads reuses its storage.
+// first. It allocates nothing until the first datagram, since most sockets
+// never hold one (issue 14: random testing makes every socket a program
+// names), and a queue emptied by reads reuses its storage.
 #pragma once
 
 #include <cassert>

@@ -492,7 +492,7 @@ class Kernel {
   SysResult tcp_listen(std::uint32_t id, std::int32_t backlog);
   SysResult tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port);
   SysResult tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags);
-  std::optional<std::int64_t> tcp_waitall_rest(std::uint32_t id, std::int64_t still_wanted);
+  [[nodiscard]] bool tcp_waitall_sleeps(const Socket& so, std::int64_t nbytes) const;
   SysResult tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes);
   SysResult tcp_shutdown(std::uint32_t id, ShutdownHow how);
   void tcp_close(std::uint32_t id);

@@ -15,7 +15,6 @@
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
 #include <cassert>
-#include <optional>
 #include <utility>
 
 #include "model/kernel.hpp"
@@ -36,8 +35,6 @@ constexpr std::uint32_t kLoopbackMss = 16384 - 40;
 constexpr std::uint32_t kSbMax = 2 * 1024 * 1024;
 constexpr std::uint32_t kSbMaxAdj = static_cast<std::uint32_t>(std::uint64_t{kSbMax} * 2048 / (256 + 2048));
 constexpr std::uint16_t kPortFirstAuto = 10000;  // IPPORT_EPHEMERALFIRST
-// tcp_waitall_rest's bound: far above the window updates one recv can see.
-constexpr std::uint32_t kMaxWaitallPasses = 1u << 20;
 constexpr std::uint32_t kPortLastAuto = 65535;   // IPPORT_EPHEMERALLAST
 
 }  // namespace
@@ -306,7 +303,7 @@ SysResult Kernel::tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes) {
 // EWOULDBLOCK when non-blocking. Taking data opens the window: what the
 // peer had queued moves in (tcp_usr_rcvd). MSG_WAITALL does not make the
 // first wait earlier: with some bytes buffered, a non-blocking socket takes
-// them and then sleeps for the rest (tcp_waitall_rest).
+// them and then sleeps for the rest (tcp_waitall_sleeps).
 SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags) {
   Socket& so = sock(id);
   // SOCK_IO_RECV_LOCK (soiolock): a listener is ENOTCONN before anything is
@@ -334,39 +331,42 @@ SysResult Kernel::tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std:
     return SysResult::unsupported("MSG_PEEK with MSG_WAITALL on a TCP socket holding less than asked is not modelled");
   }
   if (peek) return SysResult::ok(n);
-  so.rcv.data_bytes -= static_cast<std::uint32_t>(n);
-  if (so.peer != kNoSocket) tcp_deliver(so.peer);
-  if (!waitall || n == nbytes) return SysResult::ok(n);
-  const std::optional<std::int64_t> more = tcp_waitall_rest(id, nbytes - n);
-  if (!more) {
-    return SysResult::blocked("soreceive_generic: MSG_WAITALL takes what is buffered, then sleeps for the rest even on a "
-                              "non-blocking socket (the model keeps the bytes it would have taken)");
+  if (waitall && n < nbytes && tcp_waitall_sleeps(so, nbytes)) {
+    return SysResult::blocked("MSG_WAITALL waits for the rest of the request, even on a non-blocking socket (the kernel "
+                              "takes what is buffered first; the model takes nothing, so a retry starts afresh)");
   }
-  return SysResult::ok(n + *more);
+  // Each pass opens the window (tcp_usr_rcvd: what the peer had queued moves
+  // in), and with MSG_WAITALL the next takes that. It ends: a pass takes at
+  // least a byte of a supply nothing refills during the call.
+  std::int64_t taken = 0;
+  do {
+    const std::int64_t part = std::min<std::int64_t>(nbytes - taken, so.rcv.data_bytes);
+    so.rcv.data_bytes -= static_cast<std::uint32_t>(part);
+    taken += part;
+    if (so.peer != kNoSocket) tcp_deliver(so.peer);
+  } while (waitall && taken < nbytes && so.rcv.data_bytes > 0);
+  assert((!waitall || taken == nbytes || so.error != Errno::kNone || so.rcv.cant_more) &&
+         "tcp_soreceive: MSG_WAITALL ended short with nothing to end it: tcp_waitall_sleeps disagrees");
+  return SysResult::ok(taken);
 }
 
-// MSG_WAITALL once the first data is taken: neither SS_NBIO nor
-// MSG_DONTWAIT is looked at again. Each pass takes what the window update
-// moved in (the bytes taken are returned); with the request still short and
-// nothing buffered it sleeps (nullopt): in a single-threaded program, for
-// ever. An error or the end of input ends the call with the short count.
-// Recorded on 13.2 and 15.1 (regressions/tcp-recv-waitall-nonblocking-
-// sleeps; found by the 15.1 campaign, seed 20, program 663): 1 byte
-// buffered, 10 asked, a non-blocking socket: no return.
-std::optional<std::int64_t> Kernel::tcp_waitall_rest(std::uint32_t id, std::int64_t still_wanted) {
-  Socket& so = sock(id);
-  std::int64_t taken = 0;
-  // Bounded: each pass takes at least a byte the peer had queued.
-  for (std::uint32_t pass = 0; pass < kMaxWaitallPasses && taken < still_wanted; ++pass) {
-    if (so.error != Errno::kNone || so.rcv.cant_more) return taken;
-    if (so.rcv.data_bytes == 0) return std::nullopt;
-    const std::int64_t n = std::min<std::int64_t>(still_wanted - taken, so.rcv.data_bytes);
-    so.rcv.data_bytes -= static_cast<std::uint32_t>(n);
-    taken += n;
-    if (so.peer != kNoSocket) tcp_deliver(so.peer);
+// MSG_WAITALL with fewer bytes buffered than asked: once the first data is
+// taken neither SS_NBIO nor MSG_DONTWAIT is looked at again, so the call
+// sleeps unless what the peer has queued completes the request, or an error
+// or the end of input (so_error, SBS_CANTRCVMORE, a FIN queued behind the
+// peer's data) ends it with the short count. Read-only: a blocked call leaves
+// the state as it was. Recorded on 13.2 and 15.1 (regressions/tcp-recv-
+// waitall-nonblocking-sleeps; found by the 15.1 campaign, seed 20, program
+// 663): 1 byte buffered, 10 asked, a non-blocking socket: no return.
+bool Kernel::tcp_waitall_sleeps(const Socket& so, std::int64_t nbytes) const {
+  if (so.error != Errno::kNone || so.rcv.cant_more) return false;
+  std::int64_t coming = so.rcv.data_bytes;
+  if (so.peer != kNoSocket) {
+    const Socket& sender = sockets_[so.peer];
+    if (sender.fin_pending) return false;
+    coming += sender.snd.data_bytes;
   }
-  assert(taken == still_wanted && "tcp_waitall_rest: more passes than a peer's queue can refill");
-  return taken;
+  return coming < nbytes;
 }
 
 // soshutdown for TCP (a listener is soshutdown's, in socket_io.cpp): not

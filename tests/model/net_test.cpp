@@ -294,6 +294,26 @@ TEST_F(NetTest, RecvFlagsOnUnixStream) {
   EXPECT_EQ(k.recv(pid, a, 1, msgflag::kOob).completion, Completion::kUnsupported);
 }
 
+// MSG_WAITALL on TCP (R34, recorded on 13.2 and 15.1): short of the request
+// with nothing on the way the call sleeps - taking nothing in the model, so
+// the bytes are still there after it - even on a non-blocking socket. What
+// the peer has queued behind the window completes a request; a FIN queued
+// behind the data ends one short.
+TEST_F(NetTest, RecvWaitallOnTcp) {
+  auto [c, s] = connection(listener());
+  ASSERT_EQ(k.write(pid, c, 5).ret, 5);
+  EXPECT_EQ(k.recv(pid, s, 10, msgflag::kWaitall).completion, Completion::kBlockedForever);
+  EXPECT_EQ(k.recv(pid, s, 10, msgflag::kWaitall | msgflag::kDontwait).completion, Completion::kBlockedForever);
+  EXPECT_EQ(k.recv(pid, s, 5, msgflag::kWaitall).ret, 5);  // still all there
+  EXPECT_EQ(k.recv(pid, s, 10, msgflag::kWaitall | msgflag::kDontwait).err, Errno::kEAGAIN);  // nothing buffered
+  // 81,720 in s's receive buffer (its whole window), 18,280 queued at c.
+  ASSERT_EQ(k.write(pid, c, 100000).ret, 100000);
+  EXPECT_EQ(k.recv(pid, s, 90000, msgflag::kWaitall).ret, 90000);
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(k.recv(pid, s, 20000, msgflag::kWaitall).ret, 10000);
+  EXPECT_EQ(k.recv(pid, s, 20000, msgflag::kWaitall).ret, 0);  // EOF
+}
+
 // kern_sendit: EPIPE raises SIGPIPE (default action: the process ends)
 // unless MSG_NOSIGNAL.
 TEST_F(NetTest, SendEpipeRaisesSigpipeUnlessNosignal) {
