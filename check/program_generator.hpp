@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -85,5 +86,12 @@ std::optional<GeneratorOptions> restrict_to_host_os(GeneratorOptions options, co
 GeneratorOptions for_real_host(GeneratorOptions options);
 
 traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& options);
+// generate_program's name and description, without steps.
+traces::Trace program_header(std::uint64_t seed);
+// generate_program's steps, in order and with their indices, each handed to
+// `take` as soon as it is made, none kept (issue 14: random testing runs a
+// program while it is generated). `take` returns false to stop.
+void generate_program_steps(std::uint64_t seed, const GeneratorOptions& options,
+                            const std::function<bool(const traces::Step&)>& take);
 
 }  // namespace kqsim::check

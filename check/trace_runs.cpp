@@ -41,6 +41,27 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   return failure;
 }
 
+bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const std::string& dialect,
+                            const ModelUnderTest& m) {
+  traces::Trace header = program_header(seed);
+  header.dialect = dialect;
+  sim::ModelBackend backend(*m.profile, config_of(m));
+  if (m.touched_checks) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
+  sim::Interpreter interp(header, backend);
+  PropertyChecker checker(random_run_properties());
+  checker.invariants_checked_by_backend();
+  bool failed = false;
+  const std::function<void(const sim::StepOutcome&)> check = [&](const sim::StepOutcome& o) {
+    if (!failed && checker.after_step(interp, backend.kernel(), o)) failed = true;
+  };
+  try {
+    generate_program_steps(seed, options, [&](const traces::Step& step) { return interp.run_next(step, check) && !failed; });
+  } catch (const sim::InvariantViolation&) {
+    return false;
+  }
+  return !failed;
+}
+
 traces::TraceProperties random_run_properties() {
   traces::TraceProperties p;
   p.step_properties = true;

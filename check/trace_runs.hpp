@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check/program_generator.hpp"
 #include "model/kernel.hpp"
 #include "sim/backend.hpp"
 #include "traces/trace.hpp"
@@ -44,6 +45,13 @@ traces::TraceProperties random_run_properties();
 
 std::optional<Failure> run_with_properties(const traces::Trace& trace, const ModelUnderTest& m,
                                            std::vector<traces::Observed>* observed = nullptr);
+
+// run_with_properties on the program generate_program(seed, options) makes,
+// with `dialect`, run while it is generated and never held whole (issue 14:
+// random testing): whether it passes. The caller regenerates a failing
+// program whole for run_with_properties's failure and for shrinking.
+bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const std::string& dialect,
+                            const ModelUnderTest& m);
 
 using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 

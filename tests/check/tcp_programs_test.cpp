@@ -67,6 +67,15 @@ TEST(TcpPrograms, ConnectsByPortAndSettles) {
         EXPECT_TRUE(first || s.sock->port_of == s.fd.name()) << t.name << " step " << k;
         EXPECT_TRUE(k + 1 == t.steps.size() || settled(t, k)) << t.name << " step " << k;
       }
+      // Once a TCP socket exists any name may reach one (a closed name's
+      // number is reused): every write stays below the send buffer.
+      if ((s.op == Op::kWrite || s.op == Op::kSend) && !tcp.empty()) {
+        EXPECT_LE(s.bytes, 20000) << t.name << " step " << k;
+      }
+      // MSG_WAITALL short of data sleeps on TCP (R34): never through a TCP name.
+      if (s.op == Op::kRecv && s.fd.is_name() && tcp.contains(s.fd.name())) {
+        EXPECT_EQ(s.sock->msg_flags & model::msgflag::kWaitall, 0U) << t.name << " step " << k;
+      }
       const bool sends = s.op == Op::kWrite || s.op == Op::kSend || s.op == Op::kRead || s.op == Op::kRecv ||
                          s.op == Op::kShutdown || s.op == Op::kClose;
       if (sends && s.fd.is_name() && tcp.contains(s.fd.name())) {
