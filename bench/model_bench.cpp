@@ -153,9 +153,8 @@ void BM_RandomProgramsStreamed(benchmark::State& state) {
   const check::GeneratorOptions g{.steps = 50, .with_sockets = true, .with_kqueuex = true, .with_aio = true};
   check::ModelUnderTest m;
   m.touched_checks = state.range(0) == 1;
-  const std::string dialect(m.profile->name);
   std::uint64_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(check::passes_with_properties(check::trace_seed(20261123, i++), g, dialect, m));
+  for (auto _ : state) benchmark::DoNotOptimize(check::passes_with_properties(check::trace_seed(20261123, i++), g, m));
   state.SetItemsProcessed(state.iterations());  // programs per second
 }
 BENCHMARK(BM_RandomProgramsStreamed)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);

@@ -127,7 +127,11 @@ class Generator {
     // action is reserved so that a step being filled never moves.
     t.steps.reserve(options_.steps + kLongestAction);
     out_ = &t.steps;
-    while (t.steps.size() < options_.steps) next_step();
+    while (t.steps.size() < options_.steps) {
+      [[maybe_unused]] const std::size_t before = t.steps.size();
+      next_step();
+      assert(t.steps.size() <= before + kLongestAction && "Generator: an action longer than kLongestAction");
+    }
     t.steps.erase(t.steps.begin() + static_cast<std::ptrdiff_t>(options_.steps), t.steps.end());
     for (std::size_t i = 0; i < t.steps.size(); ++i) t.steps[i].index = i;
     return t;
@@ -137,14 +141,16 @@ class Generator {
   // final once next_step returns (nothing later looks back at them), so the
   // program is never held whole.
   void stream(const std::function<bool(const Step&)>& take) {
+    // More room than the longest action, as run() has: a step being filled
+    // never moves even if an action outgrew kLongestAction by a step.
     std::vector<Step> action;
-    action.reserve(kLongestAction);
+    action.reserve(2 * kLongestAction);
     out_ = &action;
     std::size_t index = 0;
     while (index < options_.steps) {
       action.clear();
       next_step();
-      assert(action.capacity() == kLongestAction && "Generator::stream: an action longer than kLongestAction");
+      assert(action.size() <= kLongestAction && "Generator: an action longer than kLongestAction");
       for (Step& s : action) {
         if (index == options_.steps) break;  // cut at the program's length, as run() does
         s.index = index++;
@@ -344,11 +350,13 @@ class Generator {
     static constexpr std::array<std::uint32_t, 5> kFlags{0, mf::kPeek, mf::kDontwait, mf::kPeek | mf::kDontwait, mf::kWaitall};
     s.fd = socket_or_any_fd();
     s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
-    // Nor through a TCP name: there MSG_WAITALL short of data sleeps on every
-    // release (R34), which a real host's recorder waits out to its step
-    // timeout, ending the program.
-    const bool tcp = s.fd.is_name() && tcp_names_.contains(s.fd.name());
-    s.sock->msg_flags = kFlags[rng_.below(options_.recv_waitall && !tcp ? kFlags.size() : kFlags.size() - 1)];
+    // Nor with TCP sockets about: there MSG_WAITALL short of data sleeps on
+    // every release (R34), which a real host's recorder waits out to its
+    // step timeout, ending the program.
+    // Once a TCP socket exists any descriptor may be one (a closed name's
+    // number is reused), as for the write cap in settle_tcp.
+    const bool maybe_tcp = !tcp_names_.empty();
+    s.sock->msg_flags = kFlags[rng_.below(options_.recv_waitall && !maybe_tcp ? kFlags.size() : kFlags.size() - 1)];
   }
   void make_send(Step& s) {
     namespace mf = model::msgflag;

@@ -41,10 +41,10 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
   return failure;
 }
 
-bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const std::string& dialect,
-                            const ModelUnderTest& m) {
-  traces::Trace header = program_header(seed);
-  header.dialect = dialect;
+bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const ModelUnderTest& m) {
+  // The interpreter reads no more of the trace than its steps (the model's
+  // dialect is m.profile): the header stands for the program.
+  const traces::Trace header = program_header(seed);
   sim::ModelBackend backend(*m.profile, config_of(m));
   if (m.touched_checks) backend.set_invariant_checks(sim::InvariantChecks::kTouched);
   sim::Interpreter interp(header, backend);

@@ -47,11 +47,10 @@ std::optional<Failure> run_with_properties(const traces::Trace& trace, const Mod
                                            std::vector<traces::Observed>* observed = nullptr);
 
 // run_with_properties on the program generate_program(seed, options) makes,
-// with `dialect`, run while it is generated and never held whole (issue 14:
-// random testing): whether it passes. The caller regenerates a failing
-// program whole for run_with_properties's failure and for shrinking.
-bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const std::string& dialect,
-                            const ModelUnderTest& m);
+// run while it is generated and never held whole (issue 14: random
+// testing): whether it passes. The caller regenerates a failing program
+// whole for run_with_properties's failure and for shrinking.
+bool passes_with_properties(std::uint64_t seed, const GeneratorOptions& options, const ModelUnderTest& m);
 
 using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 

@@ -295,7 +295,7 @@ int campaign(Options o) {
   for (std::uint64_t i = range.first; i < range.end && (o.max_failures == 0 || tally.failures < o.max_failures); ++i) {
     // On the model alone a program runs as it is generated; only one that
     // fails is made whole, for its failure and for shrinking (issue 14).
-    if (o.against.empty() && check::passes_with_properties(check::trace_seed(o.seed, i), gen, o.dialect, m)) {
+    if (o.against.empty() && check::passes_with_properties(check::trace_seed(o.seed, i), gen, m)) {
       tally.steps += gen.steps;
       ++tally.runs;
       progress.update(i + 1 - range.first, fmt::format("{} failure(s)", tally.failures));
