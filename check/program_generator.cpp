@@ -350,11 +350,10 @@ class Generator {
     static constexpr std::array<std::uint32_t, 5> kFlags{0, mf::kPeek, mf::kDontwait, mf::kPeek | mf::kDontwait, mf::kWaitall};
     s.fd = socket_or_any_fd();
     s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
-    // Nor with TCP sockets about: there MSG_WAITALL short of data sleeps on
-    // every release (R34), which a real host's recorder waits out to its
-    // step timeout, ending the program.
-    // Once a TCP socket exists any descriptor may be one (a closed name's
-    // number is reused), as for the write cap in settle_tcp.
+    // Nor once a TCP socket exists (any descriptor may then be one: a closed
+    // name's number is reused, as for settle_tcp's write cap): on TCP,
+    // MSG_WAITALL short of data sleeps on every release (R34), which a real
+    // host's recorder waits out to its step timeout, ending the program.
     const bool maybe_tcp = !tcp_names_.empty();
     s.sock->msg_flags = kFlags[rng_.below(options_.recv_waitall && !maybe_tcp ? kFlags.size() : kFlags.size() - 1)];
   }
