@@ -247,9 +247,11 @@ class Kernel {
   // those objects only then.
   [[nodiscard]] bool objects_touched() const { return touched_objects_ != 0; }
   // Which kinds of objects those were: the touched check walks only these.
-  // Most calls may change any (kAllObjects); a few name what they reach
-  // (pipe(2) its pipes, the socket calls their sockets, read(2) what its
-  // descriptor is), and a file closed on the way adds every kind (fdrop).
+  // A call names what it may reach (pipe(2) its pipes, the socket calls
+  // their sockets, the namespace calls the vnodes, read(2) what its
+  // descriptor is); one that may reach anything (fork, exit, kill, aio)
+  // names kAllObjects, and a file closed on the way adds what its close
+  // may change (fdrop, objects_closed_with).
   enum ObjectKind : std::uint8_t {
     kPipeObjects = 1,
     kSocketObjects = 2,
@@ -310,6 +312,11 @@ class Kernel {
   FileIndex new_file(FileType type, std::uint32_t object, bool nonblock);
   void fhold(FileIndex file) { ++files_[file].refcount; }
   void fdrop(FileIndex file);
+  // The kinds of objects (ObjectKind bits) that reading or writing a file
+  // may change, and that its last close (fo_close) may change: the touched
+  // checks walk only those.
+  [[nodiscard]] static std::uint8_t objects_of(const File& f);
+  [[nodiscard]] static std::uint8_t objects_closed_with(const File& f);
   std::optional<std::int32_t> install_fd(Process& p, FileIndex file, bool cloexec);
   PipeResult install_pair(Process& p, FileIndex first, FileIndex second, bool cloexec);
   SysResult close_fd(Process& p, std::int32_t fd);

@@ -73,12 +73,39 @@ std::optional<std::int32_t> Kernel::install_fd(Process& p, FileIndex file, bool 
   return fd;
 }
 
+// A FIFO is a pipe behind a vnode; a kqueue's, a process descriptor's and
+// the terminal's fo_read/fo_write change nothing but are counted as
+// anything (invfo_rdwr is not worth a kind of its own).
+std::uint8_t Kernel::objects_of(const File& f) {
+  switch (f.type) {
+    case FileType::kSocket: return kSocketObjects;
+    case FileType::kVnode: return kVnodeObjects;
+    case FileType::kPipe: return kPipeObjects;
+    case FileType::kFifo: return kPipeObjects | kVnodeObjects;
+    default: return kAllObjects;
+  }
+}
+
+// fo_close of each type: a kqueue's drops its knotes (kqueue_close ->
+// knote_drop), which leaves the aio jobs' and batches' knote lists and
+// may drop other files' last references (those add their own kinds); a
+// process descriptor's may kill its process (procdesc_close), and exit
+// reaches anything.
+std::uint8_t Kernel::objects_closed_with(const File& f) {
+  switch (f.type) {
+    case FileType::kKqueue: return kKqueueObjects | kAioObjects;
+    case FileType::kProcdesc:
+    case FileType::kTerminal: return kAllObjects;
+    default: return objects_of(f);
+  }
+}
+
 // fdrop: the last reference closes the object (fo_close).
 void Kernel::fdrop(FileIndex file) {
   File& f = files_[file];
   assert(f.refcount > 0);
   if (--f.refcount > 0) return;
-  touched_objects_ = kAllObjects;  // a kevent dropping a file's last knote closes it
+  touched_objects_ |= objects_closed_with(f);  // also from a kevent dropping a file's last knote
   f.closed = true;
   if (f.type == FileType::kPipe) pipe_close(f.object);
   if (f.type == FileType::kKqueue) kqueue_close(f.object);

@@ -17,21 +17,6 @@ std::optional<SysResult> not_a_pipe(const File& f) {
 
 }  // namespace
 
-namespace {
-
-// What reading or writing a file may change, for the touched checks
-// (Kernel::touched_object_kinds): a FIFO is a pipe behind a vnode.
-std::uint8_t objects_of(const File& f) {
-  switch (f.type) {
-    case FileType::kSocket: return Kernel::kSocketObjects;
-    case FileType::kVnode: return Kernel::kVnodeObjects;
-    case FileType::kPipe: return Kernel::kPipeObjects;
-    case FileType::kFifo: return Kernel::kPipeObjects | Kernel::kVnodeObjects;
-    default: return Kernel::kAllObjects;
-  }
-}
-
-}  // namespace
 
 SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   SyscallScope scope(*this, 0U);  // what the descriptor is, once known

@@ -18,7 +18,7 @@ bool wants_read(std::uint32_t oflags) { return (oflags & oflag::kAccmode) != ofl
 // the directory); O_EXCL refuses an existing name; a directory opens for
 // reading only.
 SysResult Kernel::open(Pid pid, std::string_view path, std::uint32_t oflags, std::uint32_t mode) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects | kPipeObjects);  // fifo_open makes a FIFO's pipe
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if ((oflags & ~oflag::kKnown) != 0) return SysResult::unsupported("open flags other than O_RDONLY/WRONLY/RDWR/CREAT/EXCL/TRUNC/APPEND/NONBLOCK/CLOEXEC");
   if ((oflags & oflag::kAccmode) == oflag::kAccmode) return SysResult::fail(Errno::kEINVAL);
@@ -154,7 +154,7 @@ void Kernel::vn_close(File& f) {
 // again with the old offset: an EV_CLEAR EVFILT_WRITE knote fires again
 // (docs/observed-real-kernels.md R17).
 SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int32_t whence) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // the file's offset; no object changes
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);
   File& f = files_[e->file];
@@ -181,7 +181,7 @@ SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int3
 // kern_ftruncate: a negative length first, then the descriptor; only a
 // vnode opened for writing can be truncated (EINVAL otherwise).
 SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (length < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);

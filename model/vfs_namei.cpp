@@ -70,7 +70,7 @@ bool names_entry(const std::string& name) { return !name.empty() && name != "." 
 // kern_mkdirat; vop_mkdir_post: NOTE_WRITE|NOTE_LINK on the parent (a new
 // subdirectory changes its link count).
 SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);  // the namespace and vnodes only
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -88,7 +88,7 @@ SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
 // NOTE_READ on it - also when it is not empty (recorded on 13.2 and 15.1:
 // regressions/rmdir-reads-the-directory).
 SysResult Kernel::rmdir(Pid, std::string_view path) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -108,7 +108,7 @@ SysResult Kernel::rmdir(Pid, std::string_view path) {
 
 // kern_mkfifoat -> VOP_MKNOD; vop_mknod_post: NOTE_WRITE on the parent.
 SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -122,7 +122,7 @@ SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
 // parent, NOTE_DELETE on the file - for every name removed, even when other
 // links remain.
 SysResult Kernel::unlink(Pid, std::string_view path) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -138,7 +138,7 @@ SysResult Kernel::unlink(Pid, std::string_view path) {
 // kern_linkat: directories cannot be linked (EPERM). vop_link_post:
 // NOTE_LINK on the file, NOTE_WRITE on the target directory.
 SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);
@@ -156,7 +156,7 @@ SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
 
 // kern_fchmodat -> VOP_SETATTR; vop_setattr_post: NOTE_ATTRIB.
 SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -169,7 +169,7 @@ SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
 // kern_utimesat -> setutimes -> VOP_SETATTR(va_atime, va_mtime);
 // vop_setattr_post posts NOTE_ATTRIB (any vnode type, directories too).
 SysResult Kernel::utimes(Pid, std::string_view path) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -183,7 +183,7 @@ SysResult Kernel::utimes(Pid, std::string_view path) {
 // size and succeeds (POSIX leaves it unspecified; other file systems may
 // differ - verify-on-host), so only NOTE_ATTRIB remains.
 SysResult Kernel::truncate(Pid, std::string_view path, std::int64_t length) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if (length < 0) return SysResult::fail(Errno::kEINVAL);
   Lookup l = namei(path);

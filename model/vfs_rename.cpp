@@ -56,7 +56,7 @@ Errno Kernel::ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t
 }
 
 SysResult Kernel::rename(Pid, std::string_view from, std::string_view to) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kVnodeObjects);  // the namespace and vnodes only
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);

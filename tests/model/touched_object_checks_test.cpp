@@ -1,9 +1,10 @@
 // The touched invariant check walks only the kinds of objects a call may
 // have changed (Kernel::touched_object_kinds): a pipe(2) its pipes, a socket
-// call its sockets, read(2) what its descriptor is. Each test breaks an
-// object on purpose (InvariantTestAccess) and shows that the narrowed check
-// still catches it after a call of that kind, and that a call closing a file
-// on the way widens the check to every kind. The broken states are ones the
+// call its sockets, a namespace call the vnodes, read(2) what its
+// descriptor is. Each test breaks an object on purpose (InvariantTestAccess)
+// and shows that the narrowed check still catches it after a call of that
+// kind, and that a call closing a file on the way widens the check to what
+// that file's close may change (Kernel::objects_closed_with). The broken states are ones the
 // full check (check_invariants) reports, so the tests end by repairing them.
 #include "model/invariants.hpp"
 #include "tests/model/kernel_fixture.hpp"
@@ -77,7 +78,7 @@ TEST_F(NarrowedObjectChecks, SocketCallStillChecksSockets) {
 
 // A vnode's link count that disagrees with the namespace is not looked at
 // after a pipe(2), which cannot change one, but is after a read of a file,
-// and after a close (which may drop any object: every kind).
+// and after the last close of a file (vn_close).
 TEST_F(NarrowedObjectChecks, VnodesOnlyAfterCallsThatMayChangeThem) {
   const int fd = open_file("f");
   const int closing = open_file("g");
@@ -92,9 +93,29 @@ TEST_F(NarrowedObjectChecks, VnodesOnlyAfterCallsThatMayChangeThem) {
   ASSERT_EQ(words.size(), 1U);
   EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
   ASSERT_EQ(k.close(pid, closing).err, Errno::kNone);
-  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kVnodeObjects);
   EXPECT_EQ(touched_check().size(), 1U);
   --Access::vnode(k, kFirstVnode).nlink;
+}
+
+// The namespace calls change vnodes only: a broken socket is not looked at
+// after mkdir (the full check sees it), a broken vnode is.
+TEST_F(NarrowedObjectChecks, NamespaceCallsCheckVnodesOnly) {
+  ASSERT_EQ(k.socketpair(pid, SocketType::kStream, true, false).sys.err, Errno::kNone);
+  k.clear_touched();
+  const std::uint32_t peer = Access::socket(k, 0).peer;
+  Access::socket(k, 0).peer = 0;
+  ASSERT_EQ(k.mkdir(pid, "d", 0755).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kVnodeObjects);
+  EXPECT_TRUE(touched_check().empty());
+  EXPECT_FALSE(check_invariants(k).empty()) << "the full check sees it";
+  Access::socket(k, 0).peer = peer;
+  ++Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(k.mkfifo(pid, "p", 0644).err, Errno::kNone);
+  auto words = touched_check();
+  --Access::vnode(k, kFirstVnode).nlink;
+  ASSERT_EQ(words.size(), 1U);
+  EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
 }
 
 
@@ -123,8 +144,8 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
 
 
 // dup and a close that leaves the file open change no object; the close of
-// the last reference closes the file (fdrop) and checks every kind, and a
-// pipe broken on purpose is caught then.
+// the last reference closes the file (fdrop) and checks what its close may
+// change (a pipe's: pipes), and a pipe broken on purpose is caught then.
 TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
   const auto fds = new_pipe();
   k.clear_touched();
@@ -134,11 +155,29 @@ TEST_F(NarrowedObjectChecks, CloseChecksObjectsWhenTheLastReferenceGoes) {
   EXPECT_EQ(k.touched_object_kinds(), 0U);
   Access::pipe_end(k, 0, 1).buffered = Access::pipe_end(k, 0, 1).buffer_size + 1;
   ASSERT_EQ(k.close(pid, fds[0]).err, Errno::kNone);
-  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kPipeObjects);
   auto words = touched_check();
   Access::pipe_end(k, 0, 1).buffered = 0;
   ASSERT_EQ(words.size(), 1U);
   EXPECT_NE(words[0].find("holds more than its buffer"), std::string::npos) << words[0];
+}
+
+// A kqueue's close drops its knotes, which leaves the aio lists: kqueues
+// and aio (a knote's file, still open elsewhere, adds nothing). A process
+// descriptor's close may kill its process: every kind.
+TEST_F(NarrowedObjectChecks, ClosesOfKqueuesAndProcessDescriptorsWidenTheCheck) {
+  const int kq = new_kq();
+  const auto fds = new_pipe();
+  add(kq, kev(static_cast<std::uint64_t>(fds[0]), filt::kRead, ev::kAdd));
+  k.clear_touched();
+  ASSERT_EQ(k.close(pid, kq).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kKqueueObjects | Kernel::kAioObjects);
+  k.clear_touched();
+  const PdforkResult pd = k.pdfork(pid, 0);
+  ASSERT_EQ(pd.sys.err, Errno::kNone);
+  k.clear_touched();
+  ASSERT_EQ(k.close(pid, pd.fd).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
 }
 
 
