@@ -17,7 +17,6 @@ std::optional<SysResult> not_a_pipe(const File& f) {
 
 }  // namespace
 
-
 SysResult Kernel::read(Pid pid, std::int32_t fd, std::int64_t nbytes) {
   SyscallScope scope(*this, 0U);  // what the descriptor is, once known
   // sys_read: a size above IOSIZE_MAX fails before the descriptor is looked

@@ -143,6 +143,39 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
 }
 
 
+// Each namespace call names the vnodes alone; lseek names nothing (an
+// offset is no object); opening a FIFO makes its pipe (fifo_open), and the
+// last close of a FIFO's or a socket's file names what that close changes.
+TEST_F(NarrowedObjectChecks, EachCallNamesTheKindsItReaches) {
+  ASSERT_EQ(k.mkdir(pid, "d", 0755).err, Errno::kNone);
+  ASSERT_EQ(k.mkfifo(pid, "p", 0644).err, Errno::kNone);
+  const int file = open_file("f");
+  k.clear_touched();
+  auto kinds_of = [&](const char* what, SysResult r) {
+    EXPECT_EQ(r.err, Errno::kNone) << what;
+    const unsigned kinds = k.touched_object_kinds();
+    k.clear_touched();
+    return kinds;
+  };
+  EXPECT_EQ(kinds_of("link", k.link(pid, "f", "g")), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("unlink", k.unlink(pid, "g")), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("chmod", k.chmod(pid, "f", 0600)), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("utimes", k.utimes(pid, "f")), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("truncate", k.truncate(pid, "f", 3)), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("ftruncate", k.ftruncate(pid, file, 2)), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("rename", k.rename(pid, "d", "e")), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("rmdir", k.rmdir(pid, "e")), Kernel::kVnodeObjects);
+  EXPECT_EQ(kinds_of("lseek", k.lseek(pid, file, 1, kSeekSet)), 0U);
+  const SysResult fifo = k.open(pid, "p", oflag::kRdwr | oflag::kNonblock);
+  EXPECT_EQ(kinds_of("open of a FIFO", fifo), Kernel::kVnodeObjects | Kernel::kPipeObjects);
+  EXPECT_EQ(kinds_of("close of a FIFO", k.close(pid, static_cast<std::int32_t>(fifo.ret))),
+            Kernel::kVnodeObjects | Kernel::kPipeObjects);
+  const PipeResult pair = k.socketpair(pid, SocketType::kStream, true, false);
+  ASSERT_EQ(pair.sys.err, Errno::kNone);
+  k.clear_touched();
+  EXPECT_EQ(kinds_of("close of a socket", k.close(pid, pair.fds[0])), Kernel::kSocketObjects);
+}
+
 // dup and a close that leaves the file open change no object; the close of
 // the last reference closes the file (fdrop) and checks what its close may
 // change (a pipe's: pipes), and a pipe broken on purpose is caught then.
