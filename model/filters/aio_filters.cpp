@@ -21,7 +21,12 @@ Kernel::RegisterOutcome Kernel::filt_aioattach(KnoteRef ref) {
   return {};
 }
 
-void Kernel::filt_aiodetach(KnoteRef ref) { aio_jobs_[at(ref).object].knotes.remove(ref); }
+// The job's knote list changes: the touched check walks the aio objects
+// after it (a scan dropping an EV_ONESHOT knote, an EV_DELETE).
+void Kernel::filt_aiodetach(KnoteRef ref) {
+  aio_jobs_[at(ref).object].knotes.remove(ref);
+  touched_objects_ |= kAioObjects;
+}
 
 // filt_aio: data is the job's error (0 on success, EINPROGRESS while queued
 // if anything re-evaluates it then); true once finished, with EV_EOF.
@@ -33,7 +38,10 @@ bool Kernel::filt_aio(Knote& kn, std::int64_t) {
   return true;
 }
 
-void Kernel::filt_liodetach(KnoteRef ref) { aio_lios_[at(ref).object].knotes.remove(ref); }
+void Kernel::filt_liodetach(KnoteRef ref) {
+  aio_lios_[at(ref).object].knotes.remove(ref);
+  touched_objects_ |= kAioObjects;  // as filt_aiodetach
+}
 
 // filt_lio: true once the batch posted its kevent; data untouched (0), no EV_EOF.
 bool Kernel::filt_lio(Knote& kn, std::int64_t) { return aio_lios_[kn.object].kevent_posted; }

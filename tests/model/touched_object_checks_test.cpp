@@ -214,6 +214,28 @@ TEST_F(NarrowedObjectChecks, ClosesOfKqueuesAndProcessDescriptorsWidenTheCheck) 
 }
 
 
+// A kevent that drops an EVFILT_AIO knote (EV_DELETE here; a scan of an
+// EV_ONESHOT one alike) leaves the job's knote list (filt_aiodetach): the
+// aio objects are checked after it, a kevent that only reads none.
+TEST_F(NarrowedObjectChecks, DroppingAnAioKnoteChecksAio) {
+  const int kq = new_kq();
+  const int fd = open_file("f");
+  AioCall c;
+  c.op = AioOp::kRead;
+  c.cb.addr = 0x1000;
+  c.cb.fildes = fd;
+  c.cb.nbytes = 1;
+  c.cb.defer = true;
+  c.cb.sigevent.notify = sigev::kKevent;
+  c.cb.sigevent.kqueue = kq;
+  ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  k.clear_touched();
+  ASSERT_EQ(k.kevent(pid, kq, {}, 4, kPoll).sys.err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+  add(kq, kev(0x1000, filt::kAio, ev::kDelete));
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAioObjects);
+}
+
 // A sleep fires timers (knotes only) unless aio requests wait for the
 // daemons, which it runs (every kind then, as kevent does).
 TEST_F(NarrowedObjectChecks, SleepChecksObjectsOnlyWhenAioRequestsWait) {
