@@ -207,7 +207,10 @@ void check_sockets(const Kernel& k, Report& out) {
       // SS_NOFDREF), so an inet socket may be linked to a closed one.
       if (so.peer >= sockets.size() || (sockets[so.peer].closed && so.domain != SocketDomain::kInet)) out.fail([&] { return who() + " is connected to a closed socket"; });
       else if (so.type == SocketType::kStream && sockets[so.peer].peer != i) out.fail([&] { return who() + " peer link is not symmetric"; });
-      if (!so.connected) out.fail([&] { return who() + " has a peer but is not connected"; });
+      // A TCP connection also outlives soisdisconnected (FIN_WAIT_2 after
+      // a SHUT_RD, TIME_WAIT): both directions are shut by then.
+      const bool lingering = so.domain == SocketDomain::kInet && so.disconnected && so.rcv.cant_more && so.snd.cant_more;
+      if (!so.connected && !lingering) out.fail([&] { return who() + " has a peer but is not connected"; });
     }
     if (so.closed && ((so.peer != kNoSocket && so.domain != SocketDomain::kInet) || so.rcv.data_bytes != 0 ||
                       !so.completed.empty())) {

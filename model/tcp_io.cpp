@@ -10,7 +10,8 @@
 // allows (the rest stays in so_snd), and a FIN or RST has arrived.
 // Modelled: tcp_mss rounding of the buffers to whole lo0 segments. Not
 // modelled: send/receive buffer autosizing (it can make a real EVFILT_WRITE
-// data larger after bulk transfers), Nagle, delayed ACKs, TIME_WAIT, SO_LINGER,
+// data larger after bulk transfers), Nagle, delayed ACKs, TIME_WAIT's timer
+// (past both FINs a socket is disconnected and its connection lingers), SO_LINGER,
 // urgent data. Ephemeral ports are handed out in order from 10000
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
@@ -255,7 +256,37 @@ void Kernel::tcp_deliver(std::uint32_t from) {
     sock(from).fin_pending = false;
     sock(to).rcv.cant_more = true;
     sorwakeup(sock(to));
+    tcp_fin_acked(from, to);
   }
+}
+
+// `to` took `from`'s FIN and answers it with an ACK at once (settled
+// loopback). tcp_input on `to`: in FIN_WAIT_2 (its own FIN acked) the FIN
+// ends the connection, TIME_WAIT (tcp_twstart -> soisdisconnected). Then
+// the ACK at `from`: its FIN acked leaves it in FIN_WAIT_2, disconnected
+// at once if it can receive no more (tcp_input's FIN_WAIT_1 case, after a
+// SHUT_RD or its close), or ends LAST_ACK (tcp_close -> soisdisconnected).
+// The connection itself lingers (the model keeps the peer link), which the
+// socket no longer shows: shutdown(2) is ENOTCONN, and both ends' readers
+// and writers are woken once more. Recorded on 13.2 and 15.1: regressions/
+// tcp-both-fins-disconnect (found by the 13.2 campaign, seed 25, program
+// 643: 150 steps).
+void Kernel::tcp_fin_acked(std::uint32_t from, std::uint32_t to) {
+  const Socket& receiver = sock(to);
+  if (receiver.connected && receiver.snd.cant_more && !receiver.fin_pending) tcp_soisdisconnected(to);
+  if (sock(from).connected && sock(from).rcv.cant_more) tcp_soisdisconnected(from);
+}
+
+// soisdisconnected: not connected any more, both buffers shut (they are by
+// now: both FINs went, or this end's FIN and a SHUT_RD), readers and writers
+// woken (socantrcvmore_locked, socantsendmore_locked); no so_error.
+void Kernel::tcp_soisdisconnected(std::uint32_t id) {
+  Socket& so = sock(id);
+  assert(so.rcv.cant_more && so.snd.cant_more && so.snd.data_bytes == 0);
+  so.connected = false;
+  so.disconnected = true;
+  sorwakeup(so);
+  knote_post(so.wr_knotes);
 }
 
 // Both directions of the connection until nothing moves.
