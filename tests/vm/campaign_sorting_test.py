@@ -327,6 +327,50 @@ for step, expect in ((3, True), (6, False)):
     if sorting.polls_kqueue_with_timer({"step": step, "op": "select", "category": "ret"}, reused, reused_kqs) != expect:
         failures.append(f"select through a reused name: step {step} should be {'timing' if expect else 'a finding'}")
 
+# A socketpair end's name, whose number the recording does not carry (ret 0),
+# reaches a kqueue with a timer once the end is closed and a kqueue takes its
+# number: the lowest-free rule gives sb2 descriptor 6 (15.1 seed 26 p00166).
+# A call before it whose outcome the recording lacks stops the inference:
+# a finding.
+def pair_then_kqueue(known):
+    return [
+        {"op": "kqueue", "as": "kq0", "observed": {"ret": 3}},
+        {"op": "open", "as": "f", "path": "f", "observed": {"ret": 4} if known else {}},
+        {"op": "socketpair", "as": ["sa1", "sb2"], "type": "stream", "observed": {"ret": 0}},
+        {"op": "close", "fd": "sb2", "observed": {"ret": 0}},
+        {"op": "kqueue", "as": "kq9", "observed": {"ret": 6}},
+        {"op": "kevent", "kq": "kq9", "changes": [{"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}],
+         "observed": {"ret": 0}},
+        {"op": "poll", "fd": "sb2", "events": ["POLLIN"], "timeout_ms": 0, "observed": {"ret": 1}},
+    ]
+for known in (True, False):
+    steps = pair_then_kqueue(known)
+    kqs, _, _ = sorting.timer_facts(steps)
+    got = sorting.polls_kqueue_with_timer({"step": 6, "op": "poll", "category": "ret"}, steps, kqs)
+    if got != known:
+        failures.append(f"poll through a socketpair end's reused number ({'known' if known else 'unknown'} open): "
+                        f"{'timing' if got else 'a finding'}")
+if sorting.kqueue_names(pair_then_kqueue(True))[0][6].get("sb2") != "kq9":
+    failures.append("socketpair numbers: sb2 should name kq9 at the poll")
+
+# A select of a kqueue that watches (EVFILT_READ) a kqueue holding a timer:
+# filt_kqueue carries the timer's activation into the watcher's count (15.1
+# seed 27 p00488); without the timer it stays a finding.
+def watcher_steps(timer):
+    arm = [{"op": "kevent", "kq": "kq0", "changes": [{"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}],
+            "observed": {"ret": 0}}] if timer else [{"op": "sleep", "ns": 1}]
+    return [{"op": "kqueue", "as": "kq0", "observed": {"ret": 3}}] + arm + [
+        {"op": "kqueue", "as": "kq1", "observed": {"ret": 4}},
+        {"op": "kevent", "kq": "kq1", "changes": [{"ident": "kq0", "filter": "EVFILT_READ", "flags": ["EV_ADD"]}],
+         "observed": {"ret": 0}},
+        {"op": "select", "fd": "kq1", "read": True, "timeout_us": 0, "observed": {"ret": 1}},
+    ]
+for timer in (True, False):
+    steps = watcher_steps(timer)
+    kqs, _, _ = sorting.timer_facts(steps)
+    if sorting.polls_kqueue_with_timer({"step": 4, "op": "select", "category": "ret"}, steps, kqs) != timer:
+        failures.append(f"select of a kqueue watching a kqueue {'with' if timer else 'without'} a timer")
+
 # A recording kqreplay cannot replay is a finding of its own, grouped by its
 # message without the path and step (15.1 seed 11, program 1199).
 bad = {"path": "a/p01199.json", "status": "bad-input", "divergences": [],

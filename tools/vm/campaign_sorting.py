@@ -173,7 +173,97 @@ def polls_kqueue_with_timer(d, steps, timer_kqs):
     # later kqueue (15.1 seed 16 p01117: kq0 closed, its number a new kqueue's).
     at, _ = kqueue_names(steps)
     kq = at[i].get(steps[i].get("fd"))
-    return kq is not None and first_timer_of_each_kqueue(steps, at).get(kq, 1 << 30) < i
+    if kq is None:
+        return False
+    timers = first_timer_of_each_kqueue(steps, at)
+    return timers.get(kq, 1 << 30) < i or watches_kqueue_with_timer(steps, at, timers, kq, i)
+
+
+def watches_kqueue_with_timer(steps, at, timers, kq, i):
+    """Whether kqueue kq, before step i, was given an EVFILT_READ knote on a
+    kqueue holding a timer by then: filt_kqueue puts that kqueue's count in
+    kq's, so kq's readiness is the timer's timing too (15.1 seed 27 p00488:
+    a select through a closed pipe end's name, whose number a kqueue
+    watching kq0 had taken)."""
+    for j, s in enumerate(steps[:i]):
+        if s.get("op") != "kevent" or at[j].get(s.get("kq"), s.get("kq")) != kq:
+            continue
+        for c in s.get("changes") or []:
+            watched = at[j].get(c.get("ident"))
+            if c.get("filter") == "EVFILT_READ" and "EV_ADD" in (c.get("flags") or []) and \
+                    watched is not None and timers.get(watched, 1 << 30) < i:
+                return True
+    return False
+
+
+class MainDescriptors:
+    """The main process's open descriptor numbers, followed through a
+    recording so that the names pipe(2), socketpair(2) and pdfork(2) bind
+    get numbers too: their recordings carry only 0 or a pid, and a kqueue
+    may later take such a number (15.1 seed 26 p00166: a poll through a
+    closed socketpair end's name reached a kqueue holding a timer). Each
+    call takes the lowest free number (fdalloc); a call whose number the
+    recording shows checks the count, and from a disagreement on (or a call
+    whose outcome is unknown) nothing more is inferred."""
+    ALLOCATING = ("kqueue", "open", "socket", "accept", "dup")
+
+    def __init__(self):
+        self.open, self.cloexec, self.trusted = {0, 1, 2}, set(), True
+
+    def lowest_free(self):
+        n = 0
+        while n in self.open:
+            n += 1
+        return n
+
+    def take(self, cloexec):
+        n = self.lowest_free()
+        self.open.add(n)
+        (self.cloexec.add if cloexec else self.cloexec.discard)(n)
+        return n
+
+    def step(self, s, number_of):
+        """Follows main's step s; returns {name: number} for the names it
+        bound by the lowest-free rule (pipe, socketpair, pdfork)."""
+        if s.get("proc", "main") != "main" or not self.trusted:
+            return {}
+        op, obs = s.get("op"), s.get("observed") or {}
+        ret, failed = obs.get("ret"), bool(obs.get("errno")) or obs.get("ret") == -1
+        if op in self.ALLOCATING:
+            if not failed and not (isinstance(ret, int) and ret == self.lowest_free()):
+                self.trusted = False
+            elif not failed:
+                flags = s.get("flags")
+                if op == "kqueue":
+                    cloexec = isinstance(flags, int) and bool(flags & 1)  # KQUEUE_CLOEXEC
+                else:
+                    cloexec = bool(s.get("cloexec")) or (isinstance(flags, list) and "O_CLOEXEC" in flags)
+                self.take(cloexec)
+        elif op in ("pipe", "socketpair", "pdfork"):
+            names = s.get("as") if isinstance(s.get("as"), list) else []
+            if ret is None or len(names) != 2:
+                self.trusted = False
+            elif not failed:
+                if op == "pdfork":
+                    return {names[1]: self.take("PD_CLOEXEC" in (s.get("flags") if isinstance(s.get("flags"), list) else []))}
+                return {name: self.take(bool(s.get("cloexec"))) for name in names}
+        elif op == "dup2" and isinstance(ret, int) and ret >= 0:
+            self.open.add(ret)
+            self.cloexec.discard(ret)
+        elif op == "close" and ret == 0:
+            n = number_of(s.get("fd"))
+            if isinstance(n, int):
+                self.open.discard(n)
+            else:
+                self.trusted = False
+        elif op == "fcntl" and s.get("cmd") == "F_SETFD" and ret == 0:
+            n = number_of(s.get("fd"))
+            if isinstance(n, int):
+                (self.cloexec.add if s.get("arg", 0) & 1 else self.cloexec.discard)(n)
+        elif op == "exec" and ret == 0:
+            self.open -= self.cloexec
+            self.cloexec = set()
+        return {}
 
 
 def kqueue_names(steps):
@@ -200,9 +290,13 @@ def kqueue_names(steps):
         v.update(alias)
         v.update(holder)
         return v
+    main = MainDescriptors()
     for s in steps:
         at.append(view())
         op, ret = s.get("op"), (s.get("observed") or {}).get("ret")
+        for name, n in main.step(s, lambda ref: number.get(ref, ref)).items():
+            number[name] = n
+            holder.pop(n, None)
         if op == "kqueue" and isinstance(s.get("as"), str):
             if isinstance(ret, int) and ret >= 0:
                 number[s["as"]], holder[ret] = ret, s["as"]
