@@ -37,6 +37,7 @@ constexpr DialectProfile make_13_2() {
   // The pre-rewrite uipc_usrreq.c: PIPSIZ 8192 for streams, 2 KiB datagrams
   // and a 4 KiB datagram receive buffer (R5).
   p.unix_stream_own_send_buffer = true;
+  p.unix_listener_keeps_buffer_sizes = true;
   p.unix_stream_receive_generic = true;
   p.sorflush_clears_sb_flags = true;
   p.unix_dgram_receiver_space = true;

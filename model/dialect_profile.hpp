@@ -71,6 +71,14 @@ struct DialectProfile {
   // is sorflush and leaves the peer writing; a disconnect shuts both
   // directions of both ends (soisdisconnected). Recorded on 13.2: R5, R6.
   bool unix_stream_own_send_buffer = false;
+  // What caps SO_RCVLOWAT/SO_SNDLOWAT set on a unix stream listener
+  // (sbsetopt: the mark is at most the buffer's size). 13.2's solisten_proto
+  // saved the socket's buffer sizes (sol_sbrcv_hiwat, sol_sbsnd_hiwat) before
+  // releasing the buffers, so the mark passes to the connections it clones;
+  // on main the listener has no size and the mark set after listen() is 0
+  // (the clones get the defaults). Recorded on 13.2 and 15.1 (regressions/
+  // unix-listener-lowat-after-listen; 13.2 campaign, seed 25, program 619).
+  bool unix_listener_keeps_buffer_sizes = false;
   // 13.2's unix stream sockets receive through soreceive_generic, where a
   // read waits (or fails with EAGAIN) below the receive low-water mark only
   // when it also asks for more than is buffered, and never when MSG_DONTWAIT

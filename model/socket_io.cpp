@@ -350,8 +350,10 @@ SysResult Kernel::shutdown(Pid pid, std::int32_t fd, ShutdownHow how) {
 }
 
 // sosetopt: values below 1 are EINVAL; sbsetopt caps a low-water mark at
-// the buffer size, which is 0 on a listener (uipc_listen), so a mark set
-// after listen() is 0 and the connections accepted later get the defaults.
+// the buffer size. A unix listener's is 0 on main (uipc_listen), so a mark
+// set after listen() is 0 and the connections accepted later get the
+// defaults; 13.2's listener kept its sizes (unix_listener_keeps_buffer_sizes)
+// and a TCP listener keeps them, so there the mark passes on.
 SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std::int64_t value) {
   SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
@@ -370,7 +372,11 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
   }
   if (value < 1 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
   SockBuf& sb = option == SocketOption::kRcvLowat ? so->rcv : so->snd;
-  sb.lowat = static_cast<std::uint32_t>(std::min<std::int64_t>(value, sb.hiwat));
+  std::uint32_t size = sb.hiwat;
+  if (so->listening && so->domain == SocketDomain::kUnix && profile_->unix_listener_keeps_buffer_sizes) {
+    size = option == SocketOption::kRcvLowat ? profile_->unix_stream_recvspace : profile_->unix_stream_sendspace;
+  }
+  sb.lowat = static_cast<std::uint32_t>(std::min<std::int64_t>(value, size));
   return SysResult::ok(0);
 }
 
