@@ -25,6 +25,21 @@ using Access = InvariantTestAccess;
 class NarrowedObjectChecks : public KernelTest {
  protected:
   void SetUp() override { k.set_touch_tracking(true); }
+  // aio_read of one byte at aiocb 0x1000, queued for the daemons; with a
+  // kqueue, announced there by an EVFILT_AIO knote (SIGEV_KEVENT).
+  void queue_aio_read(int fd, int kq = -1) {
+    AioCall c;
+    c.op = AioOp::kRead;
+    c.cb.addr = 0x1000;
+    c.cb.fildes = fd;
+    c.cb.nbytes = 1;
+    c.cb.defer = true;
+    if (kq >= 0) {
+      c.cb.sigevent.notify = sigev::kKevent;
+      c.cb.sigevent.kqueue = kq;
+    }
+    ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  }
   std::vector<std::string> touched_check() {
     auto words = check_touched_invariants(k, scratch);
     k.clear_touched();
@@ -118,7 +133,6 @@ TEST_F(NarrowedObjectChecks, NamespaceCallsCheckVnodesOnly) {
   EXPECT_NE(words[0].find("nlink"), std::string::npos) << words[0];
 }
 
-
 // A write checks what its descriptor is; one that fails with EPIPE (SIGPIPE
 // may end the writer) checks every kind.
 TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
@@ -141,7 +155,6 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
   EXPECT_EQ(k.write(pid, fds[1], 3).err, Errno::kEPIPE);  // the read end is gone (pipe_write)
   EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
 }
-
 
 // Each namespace call names the vnodes alone; lseek names nothing (an
 // offset is no object); opening a FIFO makes its pipe (fifo_open), and the
@@ -213,22 +226,12 @@ TEST_F(NarrowedObjectChecks, ClosesOfKqueuesAndProcessDescriptorsWidenTheCheck) 
   EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
 }
 
-
 // A kevent that drops an EVFILT_AIO knote (EV_DELETE here; a scan of an
 // EV_ONESHOT one alike) leaves the job's knote list (filt_aiodetach): the
 // aio objects are checked after it, a kevent that only reads none.
 TEST_F(NarrowedObjectChecks, DroppingAnAioKnoteChecksAio) {
   const int kq = new_kq();
-  const int fd = open_file("f");
-  AioCall c;
-  c.op = AioOp::kRead;
-  c.cb.addr = 0x1000;
-  c.cb.fildes = fd;
-  c.cb.nbytes = 1;
-  c.cb.defer = true;
-  c.cb.sigevent.notify = sigev::kKevent;
-  c.cb.sigevent.kqueue = kq;
-  ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  queue_aio_read(open_file("f"), kq);
   k.clear_touched();
   ASSERT_EQ(k.kevent(pid, kq, {}, 4, kPoll).sys.err, Errno::kNone);
   EXPECT_EQ(k.touched_object_kinds(), 0U);
@@ -247,14 +250,7 @@ TEST_F(NarrowedObjectChecks, SleepChecksObjectsOnlyWhenAioRequestsWait) {
   EXPECT_FALSE(k.touched().empty()) << "the timer's knote fired";
   k.clear_touched();
 
-  const int fd = open_file("f");
-  AioCall c;
-  c.op = AioOp::kRead;
-  c.cb.addr = 0x1000;
-  c.cb.fildes = fd;
-  c.cb.nbytes = 1;
-  c.cb.defer = true;  // queued for the daemons
-  ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
+  queue_aio_read(open_file("f"));
   k.clear_touched();
   ++Access::vnode(k, kFirstVnode).nlink;
   ASSERT_EQ(k.sleep(1).err, Errno::kNone);
