@@ -271,9 +271,12 @@ void Kernel::tcp_deliver(std::uint32_t from) {
 // and writers are woken once more. Recorded on 13.2 and 15.1: regressions/
 // tcp-both-fins-disconnect (found by the 13.2 campaign, seed 25, program
 // 643: 150 steps).
+// An end already disconnected in FIN_WAIT_2 (after a SHUT_RD) goes through
+// soisdisconnected again at TIME_WAIT, which wakes its writers (and readers)
+// once more (recorded on 13.2 and 15.1: regressions/tcp-timewait-wakes-again).
 void Kernel::tcp_fin_acked(std::uint32_t from, std::uint32_t to) {
   const Socket& receiver = sock(to);
-  if (receiver.connected && receiver.snd.cant_more && !receiver.fin_pending) tcp_soisdisconnected(to);
+  if (receiver.snd.cant_more && !receiver.fin_pending) tcp_soisdisconnected(to);
   if (sock(from).connected && sock(from).rcv.cant_more) tcp_soisdisconnected(from);
 }
 
