@@ -353,6 +353,25 @@ for known in (True, False):
 if sorting.kqueue_names(pair_then_kqueue(True))[0][6].get("sb2") != "kq9":
     failures.append("socketpair numbers: sb2 should name kq9 at the poll")
 
+# An inferred number counts only while it holds the kqueue: p0's number goes
+# to kq9 (a timer) and, once kq9 is closed, to a socketpair end; a poll
+# through p0 then is a finding, and p0 never counts as a kqueue with a
+# timer for its own earlier events (`ever`).
+gone = [
+    {"op": "kqueue", "as": "kq0", "observed": {"ret": 3}},
+    {"op": "pipe", "as": ["p0", "p1"], "observed": {"ret": 0}},
+    {"op": "close", "fd": "p0", "observed": {"ret": 0}},
+    {"op": "kqueue", "as": "kq9", "observed": {"ret": 4}},
+    {"op": "kevent", "kq": "kq9", "changes": [{"ident": 1, "filter": "EVFILT_TIMER", "flags": ["EV_ADD"]}],
+     "observed": {"ret": 0}},
+    {"op": "close", "fd": "kq9", "observed": {"ret": 0}},
+    {"op": "socketpair", "as": ["s0", "s1"], "observed": {"ret": 0}},
+    {"op": "poll", "fd": "p0", "events": ["POLLIN"], "timeout_ms": 0, "observed": {"ret": 1}},
+]
+gone_kqs, _, _ = sorting.timer_facts(gone)
+if "p0" in gone_kqs or sorting.polls_kqueue_with_timer({"step": 7, "op": "poll", "category": "ret"}, gone, gone_kqs):
+    failures.append(f"an inferred number kept a closed kqueue's timer: {gone_kqs}")
+
 # A select of a kqueue that watches (EVFILT_READ) a kqueue holding a timer:
 # filt_kqueue carries the timer's activation into the watcher's count (15.1
 # seed 27 p00488); without the timer it stays a finding.

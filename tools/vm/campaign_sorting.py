@@ -234,8 +234,9 @@ class MainDescriptors:
                 self.trusted = False
             elif not failed:
                 flags = s.get("flags")
-                if op == "kqueue":
-                    cloexec = isinstance(flags, int) and bool(flags & 1)  # KQUEUE_CLOEXEC
+                if op == "kqueue":  # KQUEUE_CLOEXEC, as a number (recordings) or a name
+                    cloexec = (isinstance(flags, int) and bool(flags & 1)) or \
+                        (isinstance(flags, list) and "KQUEUE_CLOEXEC" in flags)
                 else:
                     cloexec = bool(s.get("cloexec")) or (isinstance(flags, list) and "O_CLOEXEC" in flags)
                 self.take(cloexec)
@@ -247,6 +248,8 @@ class MainDescriptors:
                 if op == "pdfork":
                     return {names[1]: self.take("PD_CLOEXEC" in (s.get("flags") if isinstance(s.get("flags"), list) else []))}
                 return {name: self.take(bool(s.get("cloexec"))) for name in names}
+        elif op in ("dup2", "close", "exec") and ret is None:
+            self.trusted = False  # an outcome the recording lacks
         elif op == "dup2" and isinstance(ret, int) and ret >= 0:
             self.open.add(ret)
             self.cloexec.discard(ret)
@@ -260,6 +263,8 @@ class MainDescriptors:
             n = number_of(s.get("fd"))
             if isinstance(n, int):
                 (self.cloexec.add if s.get("arg", 0) & 1 else self.cloexec.discard)(n)
+            else:
+                self.trusted = False
         elif op == "exec" and ret == 0:
             self.open -= self.cloexec
             self.cloexec = set()
@@ -290,13 +295,18 @@ def kqueue_names(steps):
         v.update(alias)
         v.update(holder)
         return v
-    main = MainDescriptors()
+    # Names whose numbers were inferred (MainDescriptors) count only step by
+    # step (`at`), never in `ever`: `ever` has no step range, and such a
+    # name's number going to a kqueue later must not make the name's own
+    # earlier events a kqueue's.
+    main, inferred = MainDescriptors(), set()
     for s in steps:
         at.append(view())
         op, ret = s.get("op"), (s.get("observed") or {}).get("ret")
         for name, n in main.step(s, lambda ref: number.get(ref, ref)).items():
             number[name] = n
             holder.pop(n, None)
+            inferred.add(name)
         if op == "kqueue" and isinstance(s.get("as"), str):
             if isinstance(ret, int) and ret >= 0:
                 number[s["as"]], holder[ret] = ret, s["as"]
@@ -324,7 +334,7 @@ def kqueue_names(steps):
             # reused (13.2 seed 14 p01557: dup of a closed file's name).
             number[s["as"]] = ret
             holder.pop(ret, None)
-        ever.update(view())
+        ever.update({name: kq for name, kq in view().items() if name not in inferred})
     return at, ever
 
 
