@@ -268,12 +268,11 @@ void Kernel::tcp_deliver(std::uint32_t from) {
 // SHUT_RD or its close), or ends LAST_ACK (tcp_close -> soisdisconnected).
 // The connection itself lingers (the model keeps the peer link), which the
 // socket no longer shows: shutdown(2) is ENOTCONN, and both ends' readers
-// and writers are woken once more. Recorded on 13.2 and 15.1: regressions/
-// tcp-both-fins-disconnect (found by the 13.2 campaign, seed 25, program
-// 643: 150 steps).
-// An end already disconnected in FIN_WAIT_2 (after a SHUT_RD) goes through
-// soisdisconnected again at TIME_WAIT, which wakes its writers (and readers)
-// once more (recorded on 13.2 and 15.1: regressions/tcp-timewait-wakes-again).
+// and writers are woken once more - also an end already disconnected in
+// FIN_WAIT_2 (after a SHUT_RD), which tcp_twstart disconnects again.
+// Recorded on 13.2 and 15.1: regressions/tcp-both-fins-disconnect (found by
+// the 13.2 campaign, seed 25, program 643: 150 steps) and regressions/
+// tcp-timewait-wakes-again.
 void Kernel::tcp_fin_acked(std::uint32_t from, std::uint32_t to) {
   const Socket& receiver = sock(to);
   if (receiver.snd.cant_more && !receiver.fin_pending) tcp_soisdisconnected(to);
