@@ -62,6 +62,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check("kqueue with a timer", {"path": str(rec), "divergences": kq_read}, [])
     check("kqueue without a timer", {"path": str(Path(tmp) / "none.json"), "divergences": kq_read},
           [(5, "ret"), (5, "extra-event")])
+    # Where that readability stands among the watcher's other events is the
+    # timer's timing too (15.1 seed 27 p00602); any other event moved stays a finding.
+    def kq_order(observed, model):
+        return [{"step": 5, "op": "kevent", "category": "order", "observed": observed, "model": model}]
+    kq_first = kq_order(["EVFILT_READ ident kq1", "EVFILT_WRITE ident w2", "EVFILT_AIO ident cb3"],
+                        ["EVFILT_WRITE ident w2", "EVFILT_AIO ident cb3", "EVFILT_READ ident kq1"])
+    check("order of a kqueue with a timer", {"path": str(rec), "divergences": kq_first}, [])
+    check("order of a kqueue without a timer", {"path": str(Path(tmp) / "none.json"), "divergences": kq_first},
+          [(5, "order")])
+    check("order of a kqueue with a timer, and another event moved", {"path": str(rec), "divergences": kq_order(
+        ["EVFILT_READ ident kq1", "EVFILT_AIO ident cb3", "EVFILT_WRITE ident w2"],
+        ["EVFILT_WRITE ident w2", "EVFILT_AIO ident cb3", "EVFILT_READ ident kq1"])}, [(5, "order")])
 
 # The same through a dup of the kqueue, made from the number kqueue()
 # returned (13.2 seed 5 p01692).

@@ -47,6 +47,8 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
         return "kqueue-with-timer"  # filt_kqueue: the watched kqueue's count includes its timers
     if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
         return "timer-order"  # when a timer activates, relative to the others, is timing itself
+    if d.get("category") == "order" and same_order_without(d, lambda e: reads_kqueue_with_timer(e, d, timer_kqs)):
+        return "kqueue-with-timer-order"  # so is when the timer makes its kqueue readable (15.1 seed 27 p00602)
     if first_timed is None or d.get("step", -1) < first_timed:
         return None
     if d.get("op") == "kevent" and d.get("step") in timed_steps and d.get("category") in FOLLOWERS:
@@ -75,6 +77,16 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
             (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
         return "kqueue-count"
     return None
+
+
+def reads_kqueue_with_timer(e, d, timer_kqs):
+    """Whether the event `e` of an order divergence ("FILTER ident NAME") is
+    an EVFILT_READ of a kqueue on which a timer was armed before d's step:
+    filt_kqueue activates it when the real clock fires the timer (a callout),
+    so where it stands among the watching kqueue's other events is timing."""
+    parts = e.split(" ")
+    return len(parts) == 3 and parts[0] == "EVFILT_READ" and \
+        d.get("step", -1) > (timer_kqs or {}).get(parts[2], 1 << 30)
 
 
 def same_order_without(d, left_out):
