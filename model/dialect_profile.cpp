@@ -50,6 +50,8 @@ constexpr DialectProfile make_13_2() {
   p.fifo_other_filters_to_vnode = false;
   p.procdesc_fork_notes = false;
   p.dead_vnode_io_errno = Errno::kEIO;
+  p.tcp_timewait_connect_errno = Errno::kEADDRINUSE;
+  p.tcp_finwait2_connect_reuses_pcb = true;
   return p;
 }
 

@@ -97,6 +97,15 @@ struct DialectProfile {
   // (SB_SEL of a poll that found nothing, SB_WAIT of a sleeping reader,
   // SB_AIO) that would let one wakeup through.
   bool sorflush_clears_sb_flags = false;
+  // connect(2) of a loopback TCP socket whose connection ended
+  // (tcp_usr_connect). In TIME_WAIT: ECONNREFUSED on 15.1, EADDRINUSE on 13.2
+  // (INP_TIMEWAIT). Disconnected in FIN_WAIT_2 (its FIN acked after a
+  // SHUT_RD): 15.1 answers EISCONN; 13.2 reuses the tcpcb for a new
+  // connection (EADDRINUSE to the address it is still connected to). A
+  // dropped connection is ECONNREFUSED on both. Recorded on both kernels
+  // (regressions/tcp-connect-after-end, R37).
+  Errno tcp_timewait_connect_errno = Errno::kECONNREFUSED;
+  bool tcp_finwait2_connect_reuses_pcb = false;
   // The datagram implementation before the 2022 rewrite (13.2): a datagram
   // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the
   // sender's own buffer, whose size is the largest datagram, is what

@@ -212,6 +212,10 @@ void check_sockets(const Kernel& k, Report& out) {
       const bool lingering = so.domain == SocketDomain::kInet && so.disconnected && so.rcv.cant_more && so.snd.cant_more;
       if (!so.connected && !lingering) out.fail([&] { return who() + " has a peer but is not connected"; });
     }
+    // tcp_drop and soisdisconnected name what is left of a TCP connection.
+    if ((so.tcp_end != TcpEnd::kOpen) != (so.domain == SocketDomain::kInet && so.disconnected)) {
+      out.fail([&] { return who() + " is disconnected exactly when its TCP connection ended: violated"; });
+    }
     if (so.closed && ((so.peer != kNoSocket && so.domain != SocketDomain::kInet) || so.rcv.data_bytes != 0 ||
                       !so.completed.empty())) {
       out.fail([&] { return who() + " is closed but keeps a peer, data or a listen queue"; });

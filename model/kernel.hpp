@@ -507,7 +507,8 @@ class Kernel {
   void tcp_deliver(std::uint32_t from);
   void tcp_drop(std::uint32_t id, Errno error);
   void tcp_fin_acked(std::uint32_t from, std::uint32_t to);
-  void tcp_soisdisconnected(std::uint32_t id);
+  void tcp_soisdisconnected(std::uint32_t id, TcpEnd end);
+  SysResult tcp_connect_ended(std::uint32_t id, std::uint16_t port);
   void tcp_mss_buffers(std::uint32_t id);
   SysResult unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags);
 

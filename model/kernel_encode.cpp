@@ -173,6 +173,7 @@ void put_socket(Writer& out, const Socket& so) {
                                      (so.closed ? 8 : 0)));
   put(out, so.peer);
   put(out, so.error);
+  put(out, so.tcp_end);
   out.text(so.name);
   put_sockbuf(out, so.rcv);
   put_sockbuf(out, so.snd);

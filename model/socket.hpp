@@ -34,6 +34,13 @@ enum class SocketOption : std::uint8_t { kRcvLowat, kSndLowat, kRcvBuf, kSndBuf,
 
 inline constexpr std::uint32_t kNoSocket = UINT32_MAX;
 
+// What is left of a loopback TCP connection once soisdisconnected ran, as
+// far as connect(2) can tell (tcp_usr_connect, tcp_connect): the inpcb
+// dropped (INP_DROPPED: tcp_drop after a RST, tcp_close ending LAST_ACK),
+// in TIME_WAIT (tcp_twstart), or in FIN_WAIT_2 after a SHUT_RD (the tcpcb
+// alive, its FIN acked). kOpen for every other socket.
+enum class TcpEnd : std::uint8_t { kOpen, kFinWait2, kTimeWait, kDropped };
+
 // struct sockbuf, as counts. For unix stream sockets data lives only in the
 // receiver's buffer (the send buffer is bypassed); unix datagrams sent on a
 // connection are counted in the receiver's buffer too.
@@ -74,6 +81,7 @@ struct Socket {
   std::uint16_t port = 0;
   bool fin_pending = false;   // shutdown(SHUT_WR)/close queued a FIN behind snd data
   bool fd_gone = false;       // SS_NOFDREF: closed, the connection lingers (FIN_WAIT)
+  TcpEnd tcp_end = TcpEnd::kOpen;  // set with `disconnected` on an inet socket
   KnoteList rd_knotes;  // so_rdsel.si_note: EVFILT_READ
   KnoteList wr_knotes;  // so_wrsel.si_note: EVFILT_WRITE, EVFILT_EMPTY
 };
@@ -82,5 +90,6 @@ const char* socket_type_name(SocketType t);
 const char* socket_domain_name(SocketDomain d);
 const char* socket_option_name(SocketOption o);
 const char* shutdown_how_name(ShutdownHow h);
+const char* tcp_end_name(TcpEnd e);  // "FIN_WAIT_2", "TIME_WAIT", "CLOSED"; "" for kOpen
 
 }  // namespace kqsim::model

@@ -11,7 +11,7 @@
 // Modelled: tcp_mss rounding of the buffers to whole lo0 segments. Not
 // modelled: send/receive buffer autosizing (it can make a real EVFILT_WRITE
 // data larger after bulk transfers), Nagle, delayed ACKs, TIME_WAIT's timer
-// (past both FINs a socket is disconnected and its connection lingers), SO_LINGER,
+// (past both FINs a socket is disconnected and its connection lingers: TcpEnd), SO_LINGER,
 // urgent data. Ephemeral ports are handed out in order from 10000
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
@@ -159,7 +159,7 @@ SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
 SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port) {
   if (sock(id).listening) return SysResult::fail(Errno::kEOPNOTSUPP);
   if (sock(id).connected) return SysResult::fail(Errno::kEISCONN);
-  if (sock(id).disconnected) return SysResult::unsupported("connect() again on a TCP socket whose connection ended is not modelled");
+  if (sock(id).tcp_end != TcpEnd::kOpen) return tcp_connect_ended(id, port);
   if (port == 0) return SysResult::fail(Errno::kEADDRNOTAVAIL);
   auto it = inet_ports_.find(port);
   const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
@@ -199,6 +199,47 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   return waits ? SysResult::ok(0) : SysResult::fail(Errno::kEINPROGRESS);
 }
 
+// connect(2) of a socket whose connection ended. soconnectat clears so_error
+// before pru_connect, which then fails: a dropped inpcb is ECONNREFUSED;
+// TIME_WAIT is EADDRINUSE on 13.2 (INP_TIMEWAIT) and ECONNREFUSED on 15.1;
+// FIN_WAIT_2 is EISCONN on 15.1 (tcp_connect refuses a disconnected
+// socket), while 13.2 reuses the tcpcb: to the same address
+// in_pcbconnect_setup finds the old connection (EADDRINUSE), elsewhere it
+// sends a new SYN (not modelled). Recorded on 13.2 and 15.1, whatever the
+// target (regressions/tcp-connect-after-end).
+SysResult Kernel::tcp_connect_ended(std::uint32_t id, std::uint16_t port) {
+  Socket& so = sock(id);
+  switch (so.tcp_end) {
+    case TcpEnd::kOpen: break;
+    case TcpEnd::kDropped: so.error = Errno::kNone; return SysResult::fail(Errno::kECONNREFUSED);
+    case TcpEnd::kTimeWait: so.error = Errno::kNone; return SysResult::fail(profile_->tcp_timewait_connect_errno);
+    case TcpEnd::kFinWait2: {
+      if (!profile_->tcp_finwait2_connect_reuses_pcb) {
+        so.error = Errno::kNone;
+        return SysResult::fail(Errno::kEISCONN);
+      }
+      if (port == 0) return SysResult::fail(Errno::kEADDRNOTAVAIL);
+      if (so.peer == kNoSocket || sock(so.peer).port != port) {
+        return SysResult::unsupported("connect() of a FIN_WAIT_2 TCP socket to a new address (13.2 reuses the tcpcb) is not modelled");
+      }
+      so.error = Errno::kNone;
+      return SysResult::fail(Errno::kEADDRINUSE);
+    }
+  }
+  assert(false && "tcp_connect_ended on an open connection");
+  return SysResult::fail(Errno::kEISCONN);
+}
+
+const char* tcp_end_name(TcpEnd e) {
+  switch (e) {
+    case TcpEnd::kOpen: return "";
+    case TcpEnd::kFinWait2: return "FIN_WAIT_2";
+    case TcpEnd::kTimeWait: return "TIME_WAIT";
+    case TcpEnd::kDropped: return "CLOSED";
+  }
+  return "?";
+}
+
 // soisdisconnected after tcp_drop/tcp_close: so_error set, both buffers
 // shut (SBS_CANTRCVMORE, SBS_CANTSENDMORE), what was unsent dropped, every
 // reader and writer woken. The peer link goes.
@@ -209,6 +250,7 @@ void Kernel::tcp_drop(std::uint32_t id, Errno error) {
   so.error = error;
   so.connected = false;
   so.disconnected = true;
+  so.tcp_end = TcpEnd::kDropped;
   so.fin_pending = false;
   so.rcv.cant_more = true;
   so.snd.cant_more = true;
@@ -275,18 +317,24 @@ void Kernel::tcp_deliver(std::uint32_t from) {
 // tcp-timewait-wakes-again.
 void Kernel::tcp_fin_acked(std::uint32_t from, std::uint32_t to) {
   const Socket& receiver = sock(to);
-  if (receiver.snd.cant_more && !receiver.fin_pending) tcp_soisdisconnected(to);
-  if (sock(from).connected && sock(from).rcv.cant_more) tcp_soisdisconnected(from);
+  // `to` sent its FIN first, so `from` was in LAST_ACK, not FIN_WAIT_1.
+  const bool to_closed_first = receiver.snd.cant_more && !receiver.fin_pending;
+  if (to_closed_first) tcp_soisdisconnected(to, TcpEnd::kTimeWait);
+  if (sock(from).connected && sock(from).rcv.cant_more) {
+    tcp_soisdisconnected(from, to_closed_first ? TcpEnd::kDropped : TcpEnd::kFinWait2);
+  }
 }
 
 // soisdisconnected: not connected any more, both buffers shut (they are by
 // now: both FINs went, or this end's FIN and a SHUT_RD), readers and writers
 // woken (socantrcvmore_locked, socantsendmore_locked); no so_error.
-void Kernel::tcp_soisdisconnected(std::uint32_t id) {
+void Kernel::tcp_soisdisconnected(std::uint32_t id, TcpEnd end) {
   Socket& so = sock(id);
   assert(so.rcv.cant_more && so.snd.cant_more && so.snd.data_bytes == 0);
+  assert(end != TcpEnd::kOpen);
   so.connected = false;
   so.disconnected = true;
+  so.tcp_end = end;
   sorwakeup(so);
   knote_post(so.wr_knotes);
 }

@@ -9,6 +9,7 @@ namespace {
 
 class NetTest : public KernelTest {
  protected:
+  using KernelTest::KernelTest;
   int tcp(bool nonblock = false) {
     SysResult r = k.socket(pid, SocketType::kStream, nonblock, false, SocketDomain::kInet);
     EXPECT_EQ(r.err, Errno::kNone);
@@ -349,6 +350,66 @@ TEST_F(NetTest, TmpExistsAndUtimesPostsAttrib) {
   ASSERT_EQ(r.sys.ret, 1);
   EXPECT_EQ(r.events[0].fflags, note::kAttrib);
   EXPECT_EQ(k.utimes(pid, "/tmp/none").err, Errno::kENOENT);
+}
+
+// connect(2) of a socket whose connection ended (R37, recorded on 13.2 and
+// 15.1: regressions/tcp-connect-after-end). soconnectat clears so_error
+// first; tcp_usr_connect refuses a dropped inpcb (ECONNREFUSED); TIME_WAIT
+// and FIN_WAIT_2 differ by kernel (profile fields below).
+class ConnectAfterEnd : public NetTest {
+ protected:
+  using NetTest::NetTest;
+  // c shut both directions (FIN_WAIT_2, disconnected), s is in CLOSE_WAIT.
+  std::array<int, 2> fin_wait_2(int l) {
+    auto cs = connection(l);
+    EXPECT_EQ(k.shutdown(pid, cs[0], ShutdownHow::kReadWrite).ret, 0);
+    return cs;
+  }
+};
+
+TEST_F(ConnectAfterEnd, DroppedIsRefusedAndClearsSoError) {
+  const int l = listener();
+  int closed = tcp();
+  ASSERT_EQ(k.bind_port(pid, closed, 0).ret, 0);
+  const int refused = tcp();
+  EXPECT_EQ(k.connect_port(pid, refused, port_of(closed)).err, Errno::kECONNREFUSED);
+  EXPECT_EQ(k.connect_port(pid, refused, port_of(l)).err, Errno::kECONNREFUSED);
+  // Reset: data reaching a closed peer; so_error ECONNRESET until connect clears it.
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.close(pid, s).ret, 0);
+  ASSERT_EQ(k.write(pid, c, 5).ret, 5);
+  EXPECT_EQ(k.connect_port(pid, c, port_of(l)).err, Errno::kECONNREFUSED);
+  EXPECT_EQ(k.read(pid, c, 1).ret, 0);
+}
+
+TEST_F(ConnectAfterEnd, TimeWaitLastAckAndFinWait2OnMain) {
+  const int l = listener();
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.shutdown(pid, s, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(k.connect_port(pid, c, port_of(l)).err, Errno::kECONNREFUSED);  // TIME_WAIT (15.1)
+  EXPECT_EQ(k.connect_port(pid, s, port_of(l)).err, Errno::kECONNREFUSED);  // closed from LAST_ACK
+  auto [c2, s2] = fin_wait_2(l);
+  EXPECT_EQ(k.connect_port(pid, c2, port_of(l)).err, Errno::kEISCONN);
+  EXPECT_EQ(k.connect_port(pid, s2, port_of(l)).err, Errno::kEISCONN);  // CLOSE_WAIT: still connected
+}
+
+class ConnectAfterEnd13 : public ConnectAfterEnd {
+ protected:
+  ConnectAfterEnd13() : ConnectAfterEnd(*find_profile("freebsd-13.2")) {}
+};
+
+TEST_F(ConnectAfterEnd13, TimeWaitAndFinWait2ReuseTheInpcb) {
+  const int l = listener();
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.shutdown(pid, s, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(k.connect_port(pid, c, 0).err, Errno::kEADDRINUSE);  // INP_TIMEWAIT, whatever the address
+  EXPECT_EQ(k.connect_port(pid, s, port_of(l)).err, Errno::kECONNREFUSED);
+  auto [c2, s2] = fin_wait_2(l);
+  EXPECT_EQ(k.connect_port(pid, c2, port_of(l)).err, Errno::kEADDRINUSE);  // its own connection
+  const int other = listener();
+  EXPECT_FALSE(k.connect_port(pid, c2, port_of(other)).done());  // a new SYN: not modelled
 }
 
 }  // namespace
