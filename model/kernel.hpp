@@ -461,6 +461,7 @@ class Kernel {
 
   // Sockets (socket_io.cpp, socket_rw.cpp, filters/socket_filters.cpp).
   Socket& sock(std::uint32_t id) { return sockets_[id]; }
+  const Socket& sock(std::uint32_t id) const { return sockets_[id]; }
   std::uint32_t new_socket(SocketType type);
   SysResult socket_fd(Pid pid, std::int32_t fd, std::uint32_t& id);
   void unp_connect2(std::uint32_t a, std::uint32_t b);
@@ -509,6 +510,8 @@ class Kernel {
   void tcp_fin_acked(std::uint32_t from, std::uint32_t to);
   void tcp_soisdisconnected(std::uint32_t id, TcpEnd end);
   SysResult tcp_connect_ended(std::uint32_t id, std::uint16_t port);
+  bool listen_queue_over(std::uint32_t head) const;
+  SysResult tcp_connect_overflow(std::uint32_t id, bool nonblock, bool waits);
   void tcp_mss_buffers(std::uint32_t id);
   SysResult unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags);
 

@@ -163,10 +163,6 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   if (port == 0) return SysResult::fail(Errno::kEADDRNOTAVAIL);
   auto it = inet_ports_.find(port);
   const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
-  if (listener && static_cast<std::int64_t>(sock(it->second).completed.size()) >
-                      3 * static_cast<std::int64_t>(sock(it->second).qlimit) / 2) {
-    return SysResult::unsupported("a SYN to a full TCP listen queue is dropped and retried on a timer, which is not modelled");
-  }
   if (sock(id).port == 0) {  // in_pcbconnect: an implicit bind to an ephemeral port
     Errno err = Errno::kNone;
     const std::uint16_t local = in_pcbbind_port(0, err);
@@ -184,6 +180,7 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
     return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
   }
   const std::uint32_t head = it->second;
+  if (listen_queue_over(head)) return tcp_connect_overflow(id, nonblock, waits);
   const std::uint32_t conn = new_tcp_socket();  // sonewconn: the clone inherits the listener's marks
   Socket& c = sock(conn);
   c.rcv.lowat = sock(head).rcv.lowat;
@@ -197,6 +194,31 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   knote_post(sock(head).rd_knotes);  // solisten_wakeup
   knote_post(sock(id).wr_knotes);    // soisconnected: sowwakeup
   return waits ? SysResult::ok(0) : SysResult::fail(Errno::kEINPROGRESS);
+}
+
+// sonewconn's limit: more completed connections than 3/2 of the backlog.
+bool Kernel::listen_queue_over(std::uint32_t head) const {
+  return static_cast<std::int64_t>(sock(head).completed.size()) > 3 * static_cast<std::int64_t>(sock(head).qlimit) / 2;
+}
+
+// A connect to a listener whose queue is over its limit. The syncache
+// answers the SYN all the same, so the client is connected (soisconnected,
+// tcp_mss); the handshake's last ACK then finds sonewconn failing and
+// tcp_input answers it with a RST (net.inet.tcp.syncache.rst_on_sock_fail),
+// which resets the client: EV_EOF with fflags ECONNRESET, nothing queued on
+// the listener. A blocking connect returns ECONNRESET (so_error, cleared);
+// a non-blocking one EINPROGRESS, or on the netisr race's other outcome 0:
+// the SYN-ACK taken, the RST not yet. Recorded on 13.2 and 15.1
+// (regressions/tcp-connect-full-listen-queue; 15.1 campaign seed 28,
+// program 131, for the 0).
+SysResult Kernel::tcp_connect_overflow(std::uint32_t id, bool nonblock, bool waits) {
+  tcp_mss_buffers(id);
+  sock(id).connected = true;       // soisconnected, with no peer to link: the RST follows at once
+  knote_post(sock(id).wr_knotes);  // its sowwakeup: writable, so the writers are queued first
+  tcp_drop(id, Errno::kECONNRESET);
+  if (!waits) return SysResult::fail(Errno::kEINPROGRESS);
+  if (nonblock) return SysResult::ok(0);
+  return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
 }
 
 // connect(2) of a socket whose connection ended. soconnectat clears so_error

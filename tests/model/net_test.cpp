@@ -352,6 +352,36 @@ TEST_F(NetTest, TmpExistsAndUtimesPostsAttrib) {
   EXPECT_EQ(k.utimes(pid, "/tmp/none").err, Errno::kENOENT);
 }
 
+// A connect to a listener over sonewconn's limit (backlog 0: one connection
+// fits): the syncache answers, the client is connected for a moment, then
+// reset by the RST that answers the last ACK (R38, recorded on 13.2 and
+// 15.1: regressions/tcp-connect-full-listen-queue). Writers were queued at
+// soisconnected, before the readers.
+TEST_F(NetTest, ConnectToAFullListenQueueIsReset) {
+  const int kq = new_kq();
+  const int l = tcp(true);
+  ASSERT_EQ(k.listen(pid, l, 0).ret, 0);
+  const int first = tcp();
+  ASSERT_EQ(k.connect_port(pid, first, port_of(l)).ret, 0);
+  const int c = tcp(true);
+  add(kq, kev(c, filt::kRead, ev::kAdd));
+  add(kq, kev(c, filt::kWrite, ev::kAdd));
+  EXPECT_EQ(k.connect_port(pid, c, port_of(l)).err, Errno::kEINPROGRESS);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 2);
+  EXPECT_EQ(r.events[0].filter, filt::kWrite);
+  EXPECT_EQ(r.events[1].filter, filt::kRead);
+  for (const KEvent& e : r.events) {
+    EXPECT_EQ(e.flags & ev::kEof, ev::kEof);
+    EXPECT_EQ(e.fflags, static_cast<std::uint32_t>(Errno::kECONNRESET));
+  }
+  EXPECT_EQ(k.write(pid, c, 1).err, Errno::kEPIPE);  // SBS_CANTSENDMORE before so_error
+  EXPECT_EQ(k.read(pid, c, 1).err, Errno::kECONNRESET);
+  EXPECT_EQ(k.connect_port(pid, tcp(), port_of(l)).err, Errno::kECONNRESET);  // blocking
+  EXPECT_EQ(k.accept(pid, l).err, Errno::kNone);  // only the first was queued
+  EXPECT_EQ(k.accept(pid, l).err, Errno::kEAGAIN);
+}
+
 // connect(2) of a socket whose connection ended (R37, recorded on 13.2 and
 // 15.1: regressions/tcp-connect-after-end). soconnectat clears so_error
 // first; tcp_usr_connect refuses a dropped inpcb (ECONNREFUSED); TIME_WAIT
