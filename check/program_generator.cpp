@@ -460,11 +460,11 @@ class Generator {
 
   // The client of a TCP listener, by the port listen(2) gave it, then time
   // for the handshake's last ACK to reach the listener on a real host.
-  // A TCP listener takes one connection in its life: a SYN to a full listen
-  // queue is retried on a timer, which the model does not have, and whether
-  // an accept emptied the queue the program cannot tell (so_error makes it
-  // fail first). Later clients name their own port, none: port 0,
-  // EADDRNOTAVAIL (in_pcbconnect_setup).
+  // A TCP listener takes one connection in its life: whether a second one
+  // finds the queue full (and is reset, R38) depends on whether an accept
+  // emptied it, which the program cannot tell (so_error makes it fail
+  // first). Later clients name their own port, none: port 0, EADDRNOTAVAIL
+  // (in_pcbconnect_setup).
   void connect_tcp(Step& socket, Step& connect, const std::string& listener) {
     socket.sock->domain = model::SocketDomain::kInet;
     tcp_names_.insert(socket.as[0]);

@@ -82,6 +82,9 @@ struct Socket {
   bool fin_pending = false;   // shutdown(SHUT_WR)/close queued a FIN behind snd data
   bool fd_gone = false;       // SS_NOFDREF: closed, the connection lingers (FIN_WAIT)
   TcpEnd tcp_end = TcpEnd::kOpen;  // set with `disconnected` on an inet socket
+  // TCPS_CLOSING: the peer's FIN arrived while this end's own FIN still
+  // waited behind unsent data; once that FIN is acked, TIME_WAIT.
+  bool tcp_closing = false;
   KnoteList rd_knotes;  // so_rdsel.si_note: EVFILT_READ
   KnoteList wr_knotes;  // so_wrsel.si_note: EVFILT_WRITE, EVFILT_EMPTY
 };

@@ -146,7 +146,8 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // stays for the program to find) complete right after the call (recorded
 // on 13.2 and 15.1: docs/observed-real-kernels.md R15, corrected 2026-12-05).
 // That is a race with netisr (a race point, kqueue_task_timing.hpp): on its
-// other outcome the non-blocking call answers as a blocking one.
+// other outcome the non-blocking call answers as a blocking one (but for a
+// full listen queue: tcp_connect_overflow).
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   SyscallScope scope(*this);
   std::uint32_t id = 0;
@@ -208,7 +209,8 @@ bool Kernel::listen_queue_over(std::uint32_t head) const {
 // which resets the client: EV_EOF with fflags ECONNRESET, nothing queued on
 // the listener. A blocking connect returns ECONNRESET (so_error, cleared);
 // a non-blocking one EINPROGRESS, or on the netisr race's other outcome 0:
-// the SYN-ACK taken, the RST not yet. Recorded on 13.2 and 15.1
+// the SYN-ACK taken, the RST not yet (were the RST taken too, it would be
+// ECONNRESET: a third outcome, not seen yet). Recorded on 13.2 and 15.1
 // (regressions/tcp-connect-full-listen-queue; 15.1 campaign seed 28,
 // program 131, for the 0).
 SysResult Kernel::tcp_connect_overflow(std::uint32_t id, bool nonblock, bool waits) {
@@ -227,8 +229,8 @@ SysResult Kernel::tcp_connect_overflow(std::uint32_t id, bool nonblock, bool wai
 // FIN_WAIT_2 is EISCONN on 15.1 (tcp_connect refuses a disconnected
 // socket), while 13.2 reuses the tcpcb: to the same address
 // in_pcbconnect_setup finds the old connection (EADDRINUSE), elsewhere it
-// sends a new SYN (not modelled). Recorded on 13.2 and 15.1, whatever the
-// target (regressions/tcp-connect-after-end).
+// sends a new SYN (not modelled). Recorded on 13.2 and 15.1
+// (regressions/tcp-connect-after-end).
 SysResult Kernel::tcp_connect_ended(std::uint32_t id, std::uint16_t port) {
   Socket& so = sock(id);
   switch (so.tcp_end) {
@@ -318,6 +320,8 @@ void Kernel::tcp_deliver(std::uint32_t from) {
   // again (R29, recorded on 15.1).
   if (sock(from).fin_pending && sock(from).snd.data_bytes == 0) {
     sock(from).fin_pending = false;
+    // tcp_do_segment, a FIN in FIN_WAIT_1: this end's own FIN is not acked yet.
+    if (sock(to).snd.cant_more && sock(to).fin_pending) sock(to).tcp_closing = true;
     sock(to).rcv.cant_more = true;
     sorwakeup(sock(to));
     tcp_fin_acked(from, to);
@@ -329,7 +333,8 @@ void Kernel::tcp_deliver(std::uint32_t from) {
 // ends the connection, TIME_WAIT (tcp_twstart -> soisdisconnected). Then
 // the ACK at `from`: its FIN acked leaves it in FIN_WAIT_2, disconnected
 // at once if it can receive no more (tcp_input's FIN_WAIT_1 case, after a
-// SHUT_RD or its close), or ends LAST_ACK (tcp_close -> soisdisconnected).
+// SHUT_RD or its close), ends LAST_ACK (tcp_close -> soisdisconnected),
+// or ends CLOSING, the FINs crossed (tcp_twstart -> soisdisconnected).
 // The connection itself lingers (the model keeps the peer link), which the
 // socket no longer shows: shutdown(2) is ENOTCONN, and both ends' readers
 // and writers are woken once more - also an end already disconnected in
@@ -339,11 +344,15 @@ void Kernel::tcp_deliver(std::uint32_t from) {
 // tcp-timewait-wakes-again.
 void Kernel::tcp_fin_acked(std::uint32_t from, std::uint32_t to) {
   const Socket& receiver = sock(to);
-  // `to` sent its FIN first, so `from` was in LAST_ACK, not FIN_WAIT_1.
+  // `to` sent its FIN first: `from` had taken it in LAST_ACK (tcp_close) or,
+  // when its own FIN was already waiting behind data, in CLOSING (tcp_twstart).
   const bool to_closed_first = receiver.snd.cant_more && !receiver.fin_pending;
   if (to_closed_first) tcp_soisdisconnected(to, TcpEnd::kTimeWait);
   if (sock(from).connected && sock(from).rcv.cant_more) {
-    tcp_soisdisconnected(from, to_closed_first ? TcpEnd::kDropped : TcpEnd::kFinWait2);
+    const TcpEnd end = sock(from).tcp_closing ? TcpEnd::kTimeWait
+                       : to_closed_first      ? TcpEnd::kDropped
+                                              : TcpEnd::kFinWait2;
+    tcp_soisdisconnected(from, end);
   }
 }
 

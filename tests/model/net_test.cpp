@@ -438,6 +438,17 @@ TEST_F(ConnectAfterEnd13, TimeWaitAndFinWait2ReuseTheInpcb) {
   EXPECT_EQ(k.connect_port(pid, s, port_of(l)).err, Errno::kECONNREFUSED);
   auto [c2, s2] = fin_wait_2(l);
   EXPECT_EQ(k.connect_port(pid, c2, port_of(l)).err, Errno::kEADDRINUSE);  // its own connection
+  // The FINs crossed: c3's FIN waited behind data the peer's window had
+  // not taken when s3's FIN came (FIN_WAIT_1 -> CLOSING), so c3 ends in
+  // TIME_WAIT, not CLOSED (tcp_do_segment: CLOSING, our FIN acked -> tcp_twstart).
+  auto [c3, s3] = connection(l);
+  ASSERT_EQ(k.write(pid, c3, 100000).ret, 100000);  // 81,720 in s3's buffer, the rest in c3's
+  ASSERT_EQ(k.shutdown(pid, c3, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.shutdown(pid, s3, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.read(pid, s3, 100000).ret, 81720);
+  ASSERT_EQ(k.read(pid, s3, 100000).ret, 100000 - 81720);
+  EXPECT_EQ(k.connect_port(pid, c3, port_of(l)).err, Errno::kEADDRINUSE);
+  EXPECT_EQ(k.connect_port(pid, s3, port_of(l)).err, Errno::kEADDRINUSE);
   const int other = listener();
   EXPECT_FALSE(k.connect_port(pid, c2, port_of(other)).done());  // a new SYN: not modelled
 }
