@@ -401,6 +401,16 @@ for timer in (True, False):
     kqs, _, _ = sorting.timer_facts(steps)
     if sorting.polls_kqueue_with_timer({"step": 4, "op": "select", "category": "ret"}, steps, kqs) != timer:
         failures.append(f"select of a kqueue watching a kqueue {'with' if timer else 'without'} a timer")
+# Once the watching knote is gone - deleted, or its ident closed - the
+# select is a finding again.
+for gone in ({"op": "kevent", "kq": "kq1", "observed": {"ret": 0},
+              "changes": [{"ident": "kq0", "filter": "EVFILT_READ", "flags": ["EV_DELETE"]}]},
+             {"op": "close", "fd": "kq0", "observed": {"ret": 0}}):
+    steps = watcher_steps(True)
+    steps.insert(4, gone)
+    kqs, _, _ = sorting.timer_facts(steps)
+    if sorting.polls_kqueue_with_timer({"step": 5, "op": "select", "category": "ret"}, steps, kqs):
+        failures.append(f"select of a kqueue whose watching knote went ({gone['op']})")
 
 # A recording kqreplay cannot replay is a finding of its own, grouped by its
 # message without the path and step (15.1 seed 11, program 1199).

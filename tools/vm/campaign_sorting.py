@@ -196,16 +196,22 @@ def watches_kqueue_with_timer(steps, at, timers, kq, i):
     kqueue holding a timer by then: filt_kqueue puts that kqueue's count in
     kq's, so kq's readiness is the timer's timing too (15.1 seed 27 p00488:
     a select through a closed pipe end's name, whose number a kqueue
-    watching kq0 had taken)."""
+    watching kq0 had taken). The knote counts until an EV_DELETE of it, or
+    until its ident no longer names that kqueue (knote_fdclose at its close).
+    A oneshot knote delivered, or a change that failed, still counts."""
+    watching = {}  # a knote's ident -> the kqueue it named when added
     for j, s in enumerate(steps[:i]):
         if s.get("op") != "kevent" or at[j].get(s.get("kq"), s.get("kq")) != kq:
             continue
         for c in s.get("changes") or []:
-            watched = at[j].get(c.get("ident"))
-            if c.get("filter") == "EVFILT_READ" and "EV_ADD" in (c.get("flags") or []) and \
-                    watched is not None and timers.get(watched, 1 << 30) < i:
-                return True
-    return False
+            ident, flags = c.get("ident"), c.get("flags") or []
+            if c.get("filter") != "EVFILT_READ":
+                continue
+            if "EV_DELETE" in flags:  # with EV_ADD too: kqueue_register adds, then drops
+                watching.pop(ident, None)
+            elif "EV_ADD" in flags and at[j].get(ident) is not None:
+                watching[ident] = at[j][ident]
+    return any(timers.get(w, 1 << 30) < i and at[i].get(ident) == w for ident, w in watching.items())
 
 
 class MainDescriptors:
