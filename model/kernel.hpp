@@ -511,7 +511,7 @@ class Kernel {
   void tcp_soisdisconnected(std::uint32_t id, TcpEnd end);
   SysResult tcp_connect_ended(std::uint32_t id, std::uint16_t port);
   bool listen_queue_over(std::uint32_t head) const;
-  SysResult tcp_connect_overflow(std::uint32_t id, bool nonblock, bool waits);
+  SysResult tcp_connect_overflow(std::uint32_t id, std::int32_t fd, bool nonblock, bool waits);
   void tcp_mss_buffers(std::uint32_t id);
   SysResult unix_soreceive_flags(Socket& so, bool nbio, std::int64_t nbytes, std::uint32_t flags);
 

@@ -32,6 +32,11 @@ enum class TaskPoint : std::uint8_t {
   kExecClose,        // fdcloseexec, after closing a descriptor: usually run
   kKeventChange,     // kqueue_kevent, after applying a change: usually not run
   kLoopbackConnect,  // kern_connectat, non-blocking, after tcp_usr_connect: netisr usually not run yet
+  // kern_connectat, blocking, woken by the SYN-ACK of a connection a full
+  // listen queue resets (R38): netisr has usually taken the RST as well when
+  // the thread looks (ECONNRESET); on the other outcome not yet (0, so_error
+  // left for a read: 15.1, CI of 2026-12-06).
+  kLoopbackReset,
 };
 
 [[nodiscard]] constexpr bool usually_runs(TaskPoint point) { return point == TaskPoint::kExecClose; }
@@ -40,7 +45,7 @@ enum class TaskPoint : std::uint8_t {
 struct TaskRace {
   std::uint32_t point = 0;  // which task point of the call, from 0, counting every one
   TaskPoint kind = TaskPoint::kExecClose;
-  std::int64_t detail = 0;  // kExecClose, kLoopbackConnect: the descriptor; kKeventChange: the change's index
+  std::int64_t detail = 0;  // kExecClose, kLoopback*: the descriptor; kKeventChange: the change's index
 };
 
 }  // namespace kqsim::model

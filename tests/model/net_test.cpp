@@ -382,6 +382,26 @@ TEST_F(NetTest, ConnectToAFullListenQueueIsReset) {
   EXPECT_EQ(k.accept(pid, l).err, Errno::kEAGAIN);
 }
 
+// The blocking connect to a full queue races netisr too: woken by the
+// SYN-ACK, the thread usually finds the RST taken (ECONNRESET); on the other
+// outcome it answers 0 and so_error waits for a read (recorded on 15.1).
+TEST_F(NetTest, BlockingConnectToAFullListenQueueIsARacePoint) {
+  const int l = tcp(true);
+  ASSERT_EQ(k.listen(pid, l, 0).ret, 0);
+  ASSERT_EQ(k.connect_port(pid, tcp(), port_of(l)).ret, 0);
+  const int usual = tcp();
+  k.set_task_timing({});
+  EXPECT_EQ(k.connect_port(pid, usual, port_of(l)).err, Errno::kECONNRESET);
+  ASSERT_EQ(k.task_races().size(), 1U);
+  EXPECT_EQ(k.task_races()[0].kind, TaskPoint::kLoopbackReset);
+  EXPECT_EQ(k.task_races()[0].detail, usual);
+  const int early = tcp();
+  k.set_task_timing({0});
+  EXPECT_EQ(k.connect_port(pid, early, port_of(l)).ret, 0);
+  EXPECT_EQ(k.read(pid, early, 1).err, Errno::kECONNRESET);
+  EXPECT_EQ(k.read(pid, early, 1).ret, 0);
+}
+
 // connect(2) of a socket whose connection ended (R37, recorded on 13.2 and
 // 15.1: regressions/tcp-connect-after-end). soconnectat clears so_error
 // first; tcp_usr_connect refuses a dropped inpcb (ECONNREFUSED); TIME_WAIT

@@ -52,7 +52,13 @@ struct TraceFindings {
 
 // Which race, for the line naming a followed one.
 std::string race_name(const model::TaskRace& race) {
-  return race.kind == model::TaskPoint::kLoopbackConnect ? "netisr race (R15)" : "kqueue_task race (R21)";
+  switch (race.kind) {
+    case model::TaskPoint::kLoopbackConnect: return "netisr race (R15)";
+    case model::TaskPoint::kLoopbackReset: return "netisr race (R38)";
+    case model::TaskPoint::kExecClose:
+    case model::TaskPoint::kKeventChange: break;
+  }
+  return "kqueue_task race (R21)";
 }
 
 // "after closing descriptor 5: the task had run" - what the other outcome was.
@@ -62,6 +68,9 @@ std::string race_text(const model::TaskRace& race) {
       return fmt::format("after closing descriptor {}: the task had not run yet (the model runs it here)", race.detail);
     case model::TaskPoint::kKeventChange:
       return fmt::format("after change {}: the task had already run (the model runs it when the call ends)", race.detail);
+    case model::TaskPoint::kLoopbackReset:
+      return fmt::format("descriptor {}: the call saw the SYN-ACK before netisr took the RST (the model answers ECONNRESET)",
+                         race.detail);
     case model::TaskPoint::kLoopbackConnect:
       break;
   }
