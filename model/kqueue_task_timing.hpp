@@ -37,6 +37,12 @@ enum class TaskPoint : std::uint8_t {
   // the thread looks (ECONNRESET); on the other outcome not yet (0, so_error
   // left for a read: 15.1, CI of 2026-12-06).
   kLoopbackReset,
+  // kern_connectat, non-blocking, to a full listen queue: netisr has usually
+  // not taken the handshake and its RST before the call looks; on the other
+  // outcome it has, and the call answers ECONNRESET (so_error cleared; 15.1,
+  // recorded 2026-12-06). A point of its own so that each of the call's
+  // three outcomes is one flip from the usual one.
+  kLoopbackResetFirst,
 };
 
 [[nodiscard]] constexpr bool usually_runs(TaskPoint point) { return point == TaskPoint::kExecClose; }

@@ -209,19 +209,23 @@ bool Kernel::listen_queue_over(std::uint32_t head) const {
 // which resets the client: EV_EOF with fflags ECONNRESET, nothing queued on
 // the listener. A blocking connect returns ECONNRESET (so_error, cleared);
 // a non-blocking one EINPROGRESS, or on the netisr race's other outcome 0:
-// the SYN-ACK taken, the RST not yet (were the RST taken too, it would be
-// ECONNRESET: a third outcome, not seen yet). The blocking call races too
+// the SYN-ACK taken, the RST not yet; or, the RST taken too, ECONNRESET
+// (TaskPoint::kLoopbackResetFirst, a second point so that each outcome is
+// one flip from the usual one). The blocking call races too
 // (TaskPoint::kLoopbackReset): woken by the SYN-ACK, it usually finds the
 // RST taken as well, and otherwise answers 0 with so_error left. Recorded
 // on 13.2 and 15.1 (regressions/tcp-connect-full-listen-queue; 15.1
-// campaign seed 28, program 131, and a CI recording of 2026-12-06 for the 0s).
+// campaign seed 28, program 131, and recordings of 2026-12-06 for the races).
 SysResult Kernel::tcp_connect_overflow(std::uint32_t id, std::int32_t fd, bool nonblock, bool waits) {
   tcp_mss_buffers(id);
   sock(id).connected = true;       // soisconnected, with no peer to link: the RST follows at once
   knote_post(sock(id).wr_knotes);  // its sowwakeup: writable, so the writers are queued first
   tcp_drop(id, Errno::kECONNRESET);
-  if (!waits) return SysResult::fail(Errno::kEINPROGRESS);
-  if (nonblock || race_point(TaskPoint::kLoopbackReset, fd)) return SysResult::ok(0);
+  if (nonblock) {
+    if (race_point(TaskPoint::kLoopbackResetFirst, fd)) return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
+    return waits ? SysResult::ok(0) : SysResult::fail(Errno::kEINPROGRESS);
+  }
+  if (race_point(TaskPoint::kLoopbackReset, fd)) return SysResult::ok(0);
   return SysResult::fail(std::exchange(sock(id).error, Errno::kNone));
 }
 

@@ -400,6 +400,19 @@ TEST_F(NetTest, BlockingConnectToAFullListenQueueIsARacePoint) {
   EXPECT_EQ(k.connect_port(pid, early, port_of(l)).ret, 0);
   EXPECT_EQ(k.read(pid, early, 1).err, Errno::kECONNRESET);
   EXPECT_EQ(k.read(pid, early, 1).ret, 0);
+  // Non-blocking: two points, each outcome one flip away - the SYN
+  // answered (0), or the RST taken too (ECONNRESET, cleared).
+  const int answered = tcp(true);
+  k.set_task_timing({0});
+  EXPECT_EQ(k.connect_port(pid, answered, port_of(l)).ret, 0);
+  ASSERT_EQ(k.task_races().size(), 2U);
+  EXPECT_EQ(k.task_races()[0].kind, TaskPoint::kLoopbackConnect);
+  EXPECT_EQ(k.task_races()[1].kind, TaskPoint::kLoopbackResetFirst);
+  EXPECT_EQ(k.read(pid, answered, 1).err, Errno::kECONNRESET);
+  const int reset = tcp(true);
+  k.set_task_timing({1});
+  EXPECT_EQ(k.connect_port(pid, reset, port_of(l)).err, Errno::kECONNRESET);
+  EXPECT_EQ(k.read(pid, reset, 1).ret, 0);
 }
 
 // connect(2) of a socket whose connection ended (R37, recorded on 13.2 and

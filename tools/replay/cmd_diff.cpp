@@ -54,7 +54,8 @@ struct TraceFindings {
 std::string race_name(const model::TaskRace& race) {
   switch (race.kind) {
     case model::TaskPoint::kLoopbackConnect: return "netisr race (R15)";
-    case model::TaskPoint::kLoopbackReset: return "netisr race (R38)";
+    case model::TaskPoint::kLoopbackReset:
+    case model::TaskPoint::kLoopbackResetFirst: return "netisr race (R38)";
     case model::TaskPoint::kExecClose:
     case model::TaskPoint::kKeventChange: break;
   }
@@ -71,6 +72,8 @@ std::string race_text(const model::TaskRace& race) {
     case model::TaskPoint::kLoopbackReset:
       return fmt::format("descriptor {}: the call saw the SYN-ACK before netisr took the RST (the model answers ECONNRESET)",
                          race.detail);
+    case model::TaskPoint::kLoopbackResetFirst:
+      return fmt::format("descriptor {}: netisr had taken the handshake and its RST before the call returned", race.detail);
     case model::TaskPoint::kLoopbackConnect:
       break;
   }
