@@ -460,15 +460,15 @@ class Generator {
 
   // The client of a TCP listener, by the port listen(2) gave it, then time
   // for the handshake's last ACK to reach the listener on a real host.
-  // A TCP listener takes one connection in its life: whether a second one
-  // finds the queue full (and is reset, R38) depends on whether an accept
-  // emptied it, which the program cannot tell (so_error makes it fail
-  // first). Later clients name their own port, none: port 0, EADDRNOTAVAIL
-  // (in_pcbconnect_setup).
+  // A TCP listener takes GeneratorOptions::tcp_clients_per_listener clients
+  // in its life (by default one); whether a later one finds the queue full
+  // and is reset (R38) is the model's to say, from the backlog and the
+  // accepts before it. Clients past the limit name their own port, none:
+  // port 0, EADDRNOTAVAIL (in_pcbconnect_setup).
   void connect_tcp(Step& socket, Step& connect, const std::string& listener) {
     socket.sock->domain = model::SocketDomain::kInet;
     tcp_names_.insert(socket.as[0]);
-    const bool taken = !tcp_connected_listeners_.insert(listener).second;
+    const bool taken = ++tcp_clients_[listener] > options_.tcp_clients_per_listener;
     connect.sock->port_of = taken ? socket.as[0] : listener;
     new_step_sleep();
   }
@@ -759,7 +759,7 @@ class Generator {
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included
   std::set<std::string> tcp_names_;                  // names of TCP sockets (with_tcp)
-  std::set<std::string> tcp_connected_listeners_;    // TCP listeners a client connected to
+  std::map<std::string, std::size_t> tcp_clients_;  // clients that connected to each TCP listener by its port
   std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit

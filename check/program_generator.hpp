@@ -68,10 +68,15 @@ struct GeneratorOptions {
   // bound to an ephemeral port by listen(2), and a client connects to one
   // by its port (port_of). A step through a TCP socket's name that sends a
   // segment (connect, write, send, read, recv, shutdown, close, dup2) is
-  // followed by a 100 ms sleep, so that on a real host the segment has
+  // followed by a 50 ms sleep, so that on a real host the segment has
   // crossed lo0 before the next step, as the model's delivery is at once.
   // Off by default, so each earlier seed keeps its programs; FreeBSD hosts only.
   bool with_tcp = false;
+  // with_tcp: how many clients may connect to one TCP listener by its port
+  // in the listener's life. Above one, a later client may find the listen
+  // queue full and be reset (R38: sonewconn refuses, the syncache's RST) or
+  // queue behind the first. 1 keeps each earlier seed's programs.
+  std::size_t tcp_clients_per_listener = 1;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -51,17 +51,19 @@ HOST_IMPOSSIBLE = {"aio_run", "unmount"}
 BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False):
+def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
-            + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else []))
+            + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
+            + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else []))
 
 
-def generate(kqcheck, seed, count, steps, dialect, dest, with_unmount=False, with_extra_calls=False, with_tcp=False):
+def generate(kqcheck, seed, count, steps, dialect, dest, flags):
+    """Programs `kqcheck generate FLAGS` makes (FLAGS from generator_flags)."""
     dest.mkdir(parents=True, exist_ok=True)
     programs = []
-    impossible = HOST_IMPOSSIBLE - ({"unmount"} if with_unmount else set())
+    impossible = HOST_IMPOSSIBLE - ({"unmount"} if "--with-unmount" in flags else set())
     for i in range(count):
-        text = subprocess.run([kqcheck, "generate", *generator_flags(with_unmount, with_extra_calls, with_tcp), "--dialect", dialect,
+        text = subprocess.run([kqcheck, "generate", *flags, "--dialect", dialect,
                                "--seed", str(seed), "--index", str(i), "--steps", str(steps)],
                               check=True, stdout=subprocess.PIPE, text=True).stdout
         bad = {s["op"] for s in json.loads(text)["steps"]} & impossible
@@ -289,6 +291,9 @@ def main():
     ap.add_argument("--with-tcp", action="store_true",
                     help="half the listeners are loopback TCP ones, and steps that send a segment are followed by "
                          "a 50 ms sleep (kqcheck generate --with-tcp); off by default for the same reason")
+    ap.add_argument("--tcp-clients", type=int, default=1, choices=range(1, 5), metavar="N",
+                    help="with --with-tcp: how many clients may connect to one TCP listener (kqcheck generate "
+                         "--tcp-clients; 1 to 4, default 1), so that a later one may find the listen queue full")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -310,8 +315,10 @@ def main():
     t0 = time.time()
     if not a.skip_record:
         shutil.rmtree(work, ignore_errors=True)
-    programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", a.with_unmount,
-                        a.with_extra_calls, a.with_tcp)
+    if a.tcp_clients != 1 and not a.with_tcp:
+        ap.error("--tcp-clients needs --with-tcp")
+    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients)
+    programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", flags)
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
     t1 = time.time()
@@ -330,7 +337,7 @@ def main():
     t2 = time.time()
     shrunk, shrink_boots, passes = shrink(groups, work / "programs", a, work, dialect, expectations) if groups else ({}, 0, 0)
     result = {"release": a.release, "seed": a.seed, "programs": len(programs), "dialect": dialect,
-              "steps_per_program": a.steps, "generator": "kqcheck generate " + " ".join(generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp)),
+              "steps_per_program": a.steps, "generator": "kqcheck generate " + " ".join(flags),
               "expectations": str(expectations) if expectations.is_file() else None,
               "boots": boots, "generate_seconds": round(t_gen, 1), "record_seconds": round(t_rec, 1),
               "programs_per_second": round(len(programs) / t_rec, 2) if t_rec > 1 else None,
