@@ -710,8 +710,23 @@ class Generator {
     if (!options_.freebsd_extensions) c.flags &= static_cast<model::EventFlags>(~(ev::kForceOneshot | ev::kKeepUdata));
     c.fflags = make_fflags(c.filter);
     c.data = c.filter == filt::kTimer ? rng_.between(-1, 25) : rng_.between(0, 4);
+    if (options_.stable_timers && c.filter == filt::kTimer && c.data >= 0) c.data = stable_timer_period(c.fflags, c.data);
     c.udata = rng_.below(4);
     return c;
+  }
+
+  // GeneratorOptions::stable_timers: a period of 600 + `draw` seconds in the
+  // unit `fflags` names (timer2sbintime: milliseconds when none). Two units
+  // at once stay as drawn: EINVAL whatever the period.
+  static std::int64_t stable_timer_period(std::uint32_t fflags, std::int64_t draw) {
+    const std::int64_t seconds = 600 + draw;
+    switch (fflags & note::kTimerPrecMask) {
+      case 0: case note::kMseconds: return seconds * 1'000;
+      case note::kSeconds: return seconds;
+      case note::kUseconds: return seconds * 1'000'000;
+      case note::kNseconds: return seconds * 1'000'000'000;
+      default: return draw;
+    }
   }
 
   std::uint32_t make_fflags(model::FilterId filter) {

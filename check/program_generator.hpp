@@ -77,6 +77,13 @@ struct GeneratorOptions {
   // queue full and be reset (R38: sonewconn refuses, the syncache's RST) or
   // queue behind the first. 1 keeps each earlier seed's programs.
   std::size_t tcp_clients_per_listener = 1;
+  // EVFILT_TIMER periods of ten minutes and more (and -1, EINVAL): no timer
+  // fires while a program runs, so on a real host no step races a timer's
+  // expiry (the campaigns' largest source of timing divergences, which
+  // weaken the comparison of the steps around them). Registering,
+  // modifying, deleting and copying timers stays; firing is left to the
+  // campaigns without it. Off by default, so each earlier seed keeps its programs.
+  bool stable_timers = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

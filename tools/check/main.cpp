@@ -116,6 +116,7 @@ struct Options {
   bool with_extra_calls = false;  // poll, select, fcntl, recv, send, utimes (GeneratorOptions)
   bool with_tcp = false;          // loopback TCP listeners and clients (GeneratorOptions)
   std::size_t tcp_clients = 1;    // clients per TCP listener (GeneratorOptions::tcp_clients_per_listener)
+  bool stable_timers = false;     // timers that never fire in a program (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -240,6 +241,9 @@ constexpr const char* kTcpHelp =
 constexpr const char* kTcpClientsHelp =
     "With --with-tcp: how many clients may connect to one TCP listener in its life (1 to 4); a later one may find "
     "the listen queue full and be reset. The default 1 keeps each seed's programs";
+constexpr const char* kStableTimersHelp =
+    "EVFILT_TIMER periods of ten minutes and more, so that no timer fires while a program runs: on a real host no "
+    "step races a timer. Off by default so each seed keeps its programs";
 
 check::GeneratorOptions generator_options(const Options& o, const model::DialectProfile& profile) {
   check::GeneratorOptions g{.steps = o.steps,
@@ -252,6 +256,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.with_extra_calls = o.with_extra_calls;
   g.with_tcp = o.with_tcp;
   g.tcp_clients_per_listener = o.tcp_clients;
+  g.stable_timers = o.stable_timers;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -580,6 +585,7 @@ int main(int argc, char** argv) {
   random->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   random->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   random->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
+  random->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -617,6 +623,7 @@ int main(int argc, char** argv) {
   generate->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   generate->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   generate->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
+  generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");

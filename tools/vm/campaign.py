@@ -51,10 +51,11 @@ HOST_IMPOSSIBLE = {"aio_run", "unmount"}
 BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1):
+def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
             + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
-            + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else []))
+            + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
+            + (["--stable-timers"] if stable_timers else []))
 
 
 def generate(kqcheck, seed, count, steps, dialect, dest, flags):
@@ -294,6 +295,9 @@ def main():
     ap.add_argument("--tcp-clients", type=int, default=1, choices=range(1, 5), metavar="N",
                     help="with --with-tcp: how many clients may connect to one TCP listener (kqcheck generate "
                          "--tcp-clients; 1 to 4, default 1), so that a later one may find the listen queue full")
+    ap.add_argument("--stable-timers", action="store_true",
+                    help="timers of ten minutes and more, which never fire while a program runs (kqcheck generate "
+                         "--stable-timers): no step races a timer, so the comparison stays strict around them")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -317,7 +321,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     if a.tcp_clients != 1 and not a.with_tcp:
         ap.error("--tcp-clients needs --with-tcp")
-    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients)
+    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
     programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", flags)
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
