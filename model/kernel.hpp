@@ -503,6 +503,7 @@ class Kernel {
   [[nodiscard]] bool tcp_waitall_sleeps(const Socket& so, std::int64_t nbytes) const;
   SysResult tcp_sosend(std::uint32_t id, bool nbio, std::int64_t nbytes);
   SysResult tcp_shutdown(std::uint32_t id, ShutdownHow how);
+  void tcp_shutdown_in_fin_wait_2(std::uint32_t id);
   void tcp_close(std::uint32_t id);
   void tcp_settle(std::uint32_t id);
   void tcp_deliver(std::uint32_t from);

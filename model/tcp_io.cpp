@@ -292,7 +292,10 @@ void Kernel::tcp_drop(std::uint32_t id, Errno error) {
 // What one end's output reaches at the other (tcp_output -> lo0 ->
 // tcp_input): data up to the receiver's free window (sbappendstream,
 // sorwakeup; the ACK frees so_snd: sowwakeup), dropped but acknowledged
-// after the receiver shut reading (SBS_CANTRCVMORE); data reaching a socket
+// after the receiver shut reading (SBS_CANTRCVMORE), its readers woken all
+// the same (tcp_do_segment frees the data, then TF_WAKESOR: an EV_CLEAR
+// knote reports EV_EOF again; recorded on 13.2 and 15.1,
+// regressions/tcp-second-shutdown-wr-disconnects); data reaching a socket
 // already closed by its program (SS_NOFDREF past CLOSE_WAIT) is answered by
 // a RST, which resets the sender (tcp_input: so_error ECONNRESET). A FIN
 // follows the data: the receiver can receive no more (socantrcvmore).
@@ -309,6 +312,7 @@ void Kernel::tcp_deliver(std::uint32_t from) {
     }
     if (r.rcv.cant_more) {
       s.snd.data_bytes = 0;
+      sorwakeup(r);
       knote_post(s.wr_knotes);
     } else {
       const std::uint32_t window = r.rcv.hiwat > r.rcv.data_bytes ? r.rcv.hiwat - r.rcv.data_bytes : 0;
@@ -490,7 +494,9 @@ bool Kernel::tcp_waitall_sleeps(const Socket& so, std::int64_t nbytes) const {
 // soshutdown for TCP (a listener is soshutdown's, in socket_io.cpp): not
 // connected is ENOTCONN. SHUT_RD: sorflush - no more to receive, the
 // buffer emptied, nothing sent. SHUT_WR: tcp_usr_shutdown - socantsendmore
-// (this socket's writers see EOF) and a FIN after the queued data.
+// (this socket's writers see EOF) and a FIN after the queued data; once
+// that FIN was acknowledged (FIN_WAIT_2), tcp_usrclosed disconnects the
+// socket instead (tcp_shutdown_in_fin_wait_2).
 SysResult Kernel::tcp_shutdown(std::uint32_t id, ShutdownHow how) {
   if (!sock(id).connected) return SysResult::fail(Errno::kENOTCONN);
   if (how != ShutdownHow::kWrite) {
@@ -505,8 +511,26 @@ SysResult Kernel::tcp_shutdown(std::uint32_t id, ShutdownHow how) {
     sock(id).fin_pending = true;
     knote_post(sock(id).wr_knotes);
     tcp_settle(id);
+  } else if (how != ShutdownHow::kRead && !sock(id).fin_pending) {
+    tcp_shutdown_in_fin_wait_2(id);
   }
   return SysResult::ok(0);
+}
+
+// A second SHUT_WR (or SHUT_RDWR) after this end's FIN was acknowledged:
+// tcp_usr_shutdown calls tcp_usrclosed again, which finds FIN_WAIT_2 and
+// disconnects the socket (soisdisconnected: what is buffered stays to be
+// read, then EOF; shutdown(2) is ENOTCONN from then on). Only the socket
+// changes: no segment is sent, and the peer's data and FIN still come
+// (dropped, then TIME_WAIT). A FIN still waiting behind data (FIN_WAIT_1)
+// leaves the call without effect. Found by the 13.2 campaign (seed 30,
+// program 25); probed on 13.2 and 15.1, the same on both:
+// regressions/tcp-second-shutdown-wr-disconnects.
+void Kernel::tcp_shutdown_in_fin_wait_2(std::uint32_t id) {
+  Socket& so = sock(id);
+  assert(so.connected && so.snd.cant_more && !so.fin_pending);
+  so.rcv.cant_more = true;
+  tcp_soisdisconnected(id, TcpEnd::kFinWait2);
 }
 
 // soclose -> tcp_usr_close. A listener aborts the connections nobody

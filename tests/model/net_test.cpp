@@ -223,6 +223,77 @@ TEST_F(NetTest, ShutdownWrite) {
   EXPECT_EQ(k.write(pid, c, 1).err, Errno::kEPIPE);
 }
 
+// tcp_usr_shutdown -> tcp_usrclosed: a second SHUT_WR once the first FIN was
+// acknowledged (FIN_WAIT_2) disconnects the socket (soisdisconnected): the
+// buffered bytes stay to be read, then EOF, and shutdown(2) is ENOTCONN.
+// Data the peer sends later is dropped but wakes the readers
+// (tcp_do_segment, TF_WAKESOR). Recorded on 13.2 and 15.1 (R39).
+TEST_F(NetTest, SecondShutdownWriteInFinWait2Disconnects) {
+  int kq = new_kq();
+  auto [c, s] = connection(listener());
+  ASSERT_EQ(k.write(pid, s, 10).ret, 10);
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  add(kq, kev(c, filt::kRead, ev::kAdd | ev::kClear));
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags & ev::kEof, 0);  // FIN_WAIT_2, still connected
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);
+  EXPECT_EQ(r.events[0].flags & ev::kEof, ev::kEof);
+  EXPECT_EQ(r.events[0].data, 10);
+  EXPECT_EQ(k.read(pid, c, 512).ret, 10);
+  EXPECT_EQ(k.read(pid, c, 512).ret, 0);
+  EXPECT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).err, Errno::kENOTCONN);
+  EXPECT_EQ(k.shutdown(pid, c, ShutdownHow::kRead).err, Errno::kENOTCONN);
+  ASSERT_EQ(k.write(pid, s, 7).ret, 7);
+  r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 1);  // woken by the dropped data
+  EXPECT_EQ(r.events[0].data, 0);
+  EXPECT_EQ(k.read(pid, c, 512).ret, 0);
+}
+
+// In FIN_WAIT_1 (the FIN waits behind data the peer's window refused)
+// tcp_usrclosed changes nothing; SHUT_RD alone never calls it.
+TEST_F(NetTest, SecondShutdownWriteBeforeTheFinIsAckedOrAfterShutRdKeepsTheConnection) {
+  const int l = listener();
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.write(pid, c, 100000).ret, 100000);  // 81,720 in s's buffer, the rest in c's
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kWrite).ret, 0);
+  EXPECT_EQ(poll1(c, pollbit::kIn), 0);  // no EOF: still connected
+  EXPECT_EQ(k.shutdown(pid, c, ShutdownHow::kRead).ret, 0);
+  auto [c2, s2] = connection(l);
+  ASSERT_EQ(k.shutdown(pid, c2, ShutdownHow::kWrite).ret, 0);
+  ASSERT_EQ(k.shutdown(pid, c2, ShutdownHow::kRead).ret, 0);
+  EXPECT_EQ(k.shutdown(pid, c2, ShutdownHow::kRead).ret, 0);  // still connected
+  EXPECT_EQ(k.shutdown(pid, c2, ShutdownHow::kReadWrite).ret, 0);  // this one disconnects
+  EXPECT_EQ(k.shutdown(pid, c2, ShutdownHow::kRead).err, Errno::kENOTCONN);
+}
+
+// Data dropped after SHUT_RD wakes the readers on main and 15.1; 13.2's
+// sorflush had unhooked the receive buffer's knotes (R29). Recorded on both.
+class ShutReadThenData : public NetTest {
+ protected:
+  using NetTest::NetTest;
+  std::int64_t events_after_data() {
+    int kq = new_kq();
+    auto [c, s] = connection(listener());
+    add(kq, kev(c, filt::kRead, ev::kAdd | ev::kClear));
+    EXPECT_EQ(k.shutdown(pid, c, ShutdownHow::kRead).ret, 0);
+    EXPECT_EQ(poll(kq).sys.ret, 1);
+    EXPECT_EQ(poll(kq).sys.ret, 0);
+    EXPECT_EQ(k.write(pid, s, 5).ret, 5);
+    return poll(kq).sys.ret;
+  }
+};
+TEST_F(ShutReadThenData, WakesTheReaders) { EXPECT_EQ(events_after_data(), 1); }
+class ShutReadThenData13 : public ShutReadThenData {
+ protected:
+  ShutReadThenData13() : ShutReadThenData(*find_profile("freebsd-13.2")) {}
+};
+TEST_F(ShutReadThenData13, ReachesNoKnote) { EXPECT_EQ(events_after_data(), 0); }
+
 // pipe_poll, pollscan (POLLNVAL, POLLHUP clears POLLOUT), kern_poll EINVAL.
 TEST_F(NetTest, PollOnPipes) {
   auto [r, w] = new_pipe();
