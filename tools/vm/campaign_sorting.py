@@ -131,6 +131,25 @@ def lio_parallel(d, members):
     return sides[0] == sides[1] and d.get("observed") != d.get("model")
 
 
+def lio_slot_swaps(ds, members):
+    """The kevent steps at which a request of a lio_listio call of several
+    requests took, on one side, the eventlist slot another request's event
+    took on the other: an extra and a missing EVFILT_AIO event at the same
+    step (the kernel's one named, a member of such a call made before; the
+    model's is a number). Which request finishes first is timing (R14), and
+    with nevents cut short it decides which event comes back (15.1 seed 32
+    p00074: cb45's event where the model returned cb44's)."""
+    steps = collections.defaultdict(set)
+    for d in ds:
+        ev = d.get("event") or {}
+        if d.get("op") == "kevent" and ev.get("filter") == "EVFILT_AIO" and \
+                d.get("category") in ("extra-event", "missing-event"):
+            member = ev.get("ident") in members and members[ev.get("ident")] < d.get("step", -1)
+            steps[d.get("step")].add((d.get("category"), member))
+    return {step for step, seen in steps.items()
+            if ("extra-event", True) in seen and any(c == "missing-event" for c, _ in seen)}
+
+
 def timer_with_error_flag(d, step_filters):
     """A timer's expiration seen on one side only (the timing the campaign
     expectations accept for EVFILT_TIMER), whose knote keeps EV_ERROR in its
@@ -390,6 +409,7 @@ def unexpected(t, rules=None):
     steps = recording_steps(t["path"]) if t.get("path") else []
     timer_kqs, timer_steps, step_filters = timer_facts(steps)
     members = lio_members(steps)
+    swaps = lio_slot_swaps(ds, members)
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
         first = min(timed) if timed else None
@@ -397,8 +417,12 @@ def unexpected(t, rules=None):
         for d in ds:
             if d.get("known") is not None:
                 continue
+            swapped = d.get("step") in swaps and (d.get("event") or {}).get("filter") == "EVFILT_AIO" and \
+                d.get("category") in ("extra-event", "missing-event")
+            if swapped:
+                displaced.add("EVFILT_LIO")  # the list's own event comes when its last request is done
             # lio-parallel and timer-error-flag first: timing by themselves, needing no timed step before.
-            rule = ("lio-parallel" if lio_parallel(d, members) else None) or \
+            rule = ("lio-parallel" if lio_parallel(d, members) or swapped else None) or \
                 ("timer-error-flag" if timer_with_error_flag(d, step_filters) else None) or \
                 ("poll-kqueue-with-timer" if polls_kqueue_with_timer(d, steps, timer_kqs) else None) or \
                 follows_timing(d, timed, first, displaced, timer_kqs) or \
