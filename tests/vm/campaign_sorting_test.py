@@ -225,20 +225,43 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a list's request past another filter", order(["EVFILT_AIO ident cb7", "EVFILT_WRITE ident w1"],
                                                         ["EVFILT_WRITE ident w1", "EVFILT_AIO ident cb7"]), [(19, "order")])
 
-    # With nevents cut short, which of the list's requests finished first
-    # decides which event comes back: an extra and a missing EVFILT_AIO event
-    # at one step (15.1 seed 32 p00074), the list's EVFILT_LIO then displaced
-    # too. A request of a separate call, or an event missing alone, stays a finding.
+
+# With nevents cut short, which of a list's requests finished first decides
+# which events come back: as many extra EVFILT_AIO events, all of one list
+# of two requests or more that notify a kqueue, as missing ones, at a scan
+# that filled its eventlist (15.1 seed 32 p00074); the list's EVFILT_LIO is
+# then displaced too. A one-request list, a separate call's request, an
+# event extra alone, or a scan with room left stays a finding.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    kev = {"notify": "SIGEV_KEVENT", "kq": "kq0"}
+    def program(nevents=2, ret=2):
+        rec.write_text(json.dumps({"steps": [
+            {"op": "lio_listio", "mode": "LIO_NOWAIT", "sigevent": kev, "entries": [
+                {"aiocb": "cb7", "opcode": "LIO_WRITE", "sigevent": kev},
+                {"aiocb": "cb8", "opcode": "LIO_READ", "sigevent": kev}]},
+            {"op": "lio_listio", "mode": "LIO_NOWAIT", "entries": [
+                {"aiocb": "cb5", "opcode": "LIO_WRITE", "sigevent": kev},
+                {"aiocb": "cb6", "opcode": "LIO_NOP", "sigevent": kev}]},
+            {"op": "aio_read", "aiocb": "cb9"}]
+            + [{"op": "pipe"}] * 16
+            + [{"op": "kevent", "kq": "kq0", "nevents": nevents, "observed": {"ret": ret}}]
+            + [{"op": "pipe"}] * 4 + [{"op": "kevent", "kq": "kq0", "nevents": 4, "observed": {"ret": 1}}]}))
     def slot(extra_ident, with_missing=True):
         return {"path": str(rec), "divergences": [
             {"step": 19, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_AIO", extra_ident)}]
             + ([{"step": 19, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_AIO", 268436480)}]
                if with_missing else [])
             + [{"step": 24, "op": "kevent", "category": "missing-event", "event": ev("EVFILT_LIO", 268435968)}]}
+    program()
     check("one list's requests swapping a slot", slot("cb8"), [])
     check("a separate call's request in the slot", slot("cb9"),
           [(19, "extra-event"), (19, "missing-event"), (24, "missing-event")])
+    check("a one-request list's request in the slot", slot("cb5"),
+          [(19, "extra-event"), (19, "missing-event"), (24, "missing-event")])
     check("a list's event extra alone", slot("cb8", with_missing=False), [(19, "extra-event"), (24, "missing-event")])
+    program(nevents=4, ret=2)
+    check("a swap with room left", slot("cb8"), [(19, "extra-event"), (19, "missing-event"), (24, "missing-event")])
 
 # A timer knote whose re-add once failed keeps EV_ERROR in its flags, so its
 # expirations, here seen on the kernel only (timing), are error records
@@ -274,8 +297,31 @@ with tempfile.TemporaryDirectory() as tmp:
                                                    "event": ev("EVFILT_WRITE", ident), "observed": kernel, "model": model}]}
     check("a TCP write not yet acknowledged", space("a2", 44936, 49032), [])
     check("less space than was written", space("a2", 40000, 49032), [(6, "data")])
+    # Nothing else at that scan follows from it: the event came on both sides.
+    check("a TCP write's ACK beside an extra event", {"path": str(rec), "divergences": [
+        {"step": 6, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "a2"), "observed": 44936, "model": 49032},
+        {"step": 6, "op": "kevent", "category": "extra-event", "event": ev("EVFILT_READ", "r3")}]}, [(6, "extra-event")])
     check("more space than the model", space("a2", 49032, 44936), [(6, "data")])
     check("a pipe's space", space("w4", 12288, 16384), [(6, "data")])
+    rec.write_text(json.dumps({"steps": [
+        {"op": "socket", "as": "t1", "domain": "inet", "type": "stream"},
+        {"op": "accept", "fd": "t1", "as": "a2"},
+        {"op": "write", "fd": "a2", "bytes": 20000, "observed": {"ret": 20000}},
+        {"op": "kevent", "kq": "kq0"}]}))
+    check("more than one segment short", {"path": str(rec), "divergences": [
+        {"step": 3, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "a2"), "observed": 29032, "model": 49032}]},
+        [(3, "data")])
+
+# Programs of --stable-timers (campaign.py marks their traces "timers_fire":
+# false): no timer fires, so a timer's event, order or kqueue count is a
+# finding, not timing.
+check("a timer event where timers fire", {"divergences": [
+    {"step": 3, "op": "kevent", "category": "order",
+     "observed": ["EVFILT_TIMER ident 1", "EVFILT_READ ident r1"], "model": ["EVFILT_READ ident r1", "EVFILT_TIMER ident 1"]}]}, [])
+check("a timer event where none fires", {"timers_fire": False, "divergences": [
+    {"step": 3, "op": "kevent", "category": "order",
+     "observed": ["EVFILT_TIMER ident 1", "EVFILT_READ ident r1"], "model": ["EVFILT_READ ident r1", "EVFILT_TIMER ident 1"]}]},
+    [(3, "order")])
 
 # Nothing timed before: a short write stays a finding, and so does an event
 # of another filter after a timing divergence.

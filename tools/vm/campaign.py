@@ -171,12 +171,17 @@ def previous_boots(report_dir, out, release):
     return len(reports), failed
 
 
-def diff(kqreplay, out, dialect, expectations):
+def diff(kqreplay, out, dialect, expectations, timers_fire=True):
+    """kqreplay diff's document, each trace marked with whether its program's
+    timers may fire (not with --stable-timers: campaign_sorting.unexpected)."""
     cmd = [kqreplay, "diff", str(out), "--dialect", dialect, "--json"]
-    if expectations.is_file():
+    if expectations is not None and expectations.is_file():
         cmd += ["--expectations", str(expectations)]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-    return json.loads(r.stdout)
+    doc = json.loads(r.stdout)
+    for t in doc.get("traces", []):
+        t["timers_fire"] = timers_fire
+    return doc
 
 
 def recheck(groups, programs_dir, a, work, dialect, expectations):
@@ -190,7 +195,7 @@ def recheck(groups, programs_dir, a, work, dialect, expectations):
     if missing:
         boots, _ = record(missing, a.release, out, a.batch, a.build_dir, work / "reports",
                           f"campaign-{a.release}-recheck", "recheck")
-    rerun = diff(a.kqreplay, out, dialect, expectations) if out.exists() else None
+    rerun = diff(a.kqreplay, out, dialect, expectations, not a.stable_timers) if out.exists() else None
     kept, gone = split_reproduced(groups, rerun)
     return kept, gone, boots
 
@@ -243,7 +248,7 @@ def shrink(groups, programs_dir, a, work, dialect, expectations):
         b, _ = record(sorted(cand_dir.iterdir()), a.release, out, 100000, a.build_dir, work / "reports",
                       f"campaign-{a.release}-shrink", f"shrink{p}")
         boots += b
-        results = by_name(diff(a.kqreplay, out, dialect, expectations)) if out.exists() else {}
+        results = by_name(diff(a.kqreplay, out, dialect, expectations, not a.stable_timers)) if out.exists() else {}
         best = {}
         for name, sig in owner.items():
             t = results.get(name)
@@ -301,7 +306,7 @@ def main():
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
-    ap.add_argument("--expectations", help="known differences (default tools/vm/expectations/campaign-DIALECT.json)")
+    ap.add_argument("--expectations", help="known differences (default tools/vm/expectations/campaign-DIALECT.json; none with --stable-timers)")
     ap.add_argument("--shrink-groups", type=int, default=12, help="shrink one program of at most this many groups")
     ap.add_argument("--shrink-passes", type=int, default=8, help="at most this many shrinking boots")
     ap.add_argument("--skip-record", action="store_true", help="reuse the recordings of a previous run (diff and shrink only)")
@@ -310,18 +315,27 @@ def main():
     ap.add_argument("--summary", help="write the result here (JSON)")
     ap.add_argument("--binaries", help="the recorder's folder (as `kqvm.py build` prints) instead of building it")
     a = ap.parse_args()
-    global BINARIES
-    BINARIES = a.binaries or build(a.build_dir)
+    if a.tcp_clients != 1 and not a.with_tcp:
+        ap.error("--tcp-clients needs --with-tcp")
     dialect = a.dialect or f"freebsd-{a.release}"
-    expectations = Path(a.expectations) if a.expectations else HERE / "expectations" / f"campaign-{dialect}.json"
+    # The default expectations are a real clock's timer timing, which
+    # --stable-timers programs cannot meet: none for them.
+    expectations = Path(a.expectations) if a.expectations else \
+        None if a.stable_timers else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
     out = work / "recorded"
+    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
+    flags_file = work / "generator-flags.json"
+    if a.skip_record and flags_file.is_file() and json.loads(flags_file.read_text()) != flags:
+        ap.error(f"--skip-record: {work} was recorded from `kqcheck generate {' '.join(json.loads(flags_file.read_text()))}`, "
+                 f"not `{' '.join(flags)}`")
+    global BINARIES
+    BINARIES = a.binaries or build(a.build_dir)
     t0 = time.time()
     if not a.skip_record:
         shutil.rmtree(work, ignore_errors=True)
-    if a.tcp_clients != 1 and not a.with_tcp:
-        ap.error("--tcp-clients needs --with-tcp")
-    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
+        work.mkdir(parents=True, exist_ok=True)
+        flags_file.write_text(json.dumps(flags))
     programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", flags)
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
@@ -332,7 +346,7 @@ def main():
         boots, failed = record(programs, a.release, out, a.batch, a.build_dir, work / "reports",
                                f"campaign-{a.release}", "campaign")
     t_rec = time.time() - t1
-    doc = diff(a.kqreplay, out, dialect, expectations)
+    doc = diff(a.kqreplay, out, dialect, expectations, not a.stable_timers)
     groups = groups_of(doc)
     unexplained = sum(len(v) for v in groups.values())
     not_reproduced, recheck_boots = [], 0
@@ -342,7 +356,7 @@ def main():
     shrunk, shrink_boots, passes = shrink(groups, work / "programs", a, work, dialect, expectations) if groups else ({}, 0, 0)
     result = {"release": a.release, "seed": a.seed, "programs": len(programs), "dialect": dialect,
               "steps_per_program": a.steps, "generator": "kqcheck generate " + " ".join(flags),
-              "expectations": str(expectations) if expectations.is_file() else None,
+              "expectations": str(expectations) if expectations is not None and expectations.is_file() else None,
               "boots": boots, "generate_seconds": round(t_gen, 1), "record_seconds": round(t_rec, 1),
               "programs_per_second": round(len(programs) / t_rec, 2) if t_rec > 1 else None,
               "not_recorded": failed, "diff": doc["summary"],

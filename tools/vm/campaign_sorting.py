@@ -31,7 +31,7 @@ def event_key(d):
     return (d.get("event") or {}).get("filter")
 
 
-def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
+def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None, timers_fire=True):
     """The rule (its name) by which divergence d is a consequence of an
     expected (timing) divergence, or None: at the same kevent step, a count, slot or order divergence;
     at any later step, the same event delivered late or early (its slot was
@@ -41,11 +41,12 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     names start with "kq"), or the receipt of a change to a knote whose event
     was displaced. `timer_kqs` maps a kqueue's name to the first step that
     armed a timer on it: that kqueue's readability, seen from another kqueue,
-    is the timer's timing even when nothing else diverged."""
+    is the timer's timing even when nothing else diverged. `timers_fire`
+    False: no timer rule applies (no timer fires in such a program)."""
     ev = d.get("event") or {}
     if ev.get("filter") == "EVFILT_READ" and d.get("step", -1) > (timer_kqs or {}).get(ev.get("ident"), 1 << 30):
         return "kqueue-with-timer"  # filt_kqueue: the watched kqueue's count includes its timers
-    if d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
+    if timers_fire and d.get("category") == "order" and "EVFILT_TIMER" in json.dumps([d.get("expected"), d.get("observed")]):
         return "timer-order"  # when a timer activates, relative to the others, is timing itself
     if d.get("category") == "order" and same_order_without(d, lambda e: reads_kqueue_with_timer(e, d, timer_kqs)):
         return "kqueue-with-timer-order"  # so is when the timer makes its kqueue readable (15.1 seed 27 p00602)
@@ -71,7 +72,7 @@ def follows_timing(d, timed_steps, first_timed, displaced, timer_kqs=None):
     # NOTE_OPEN|NOTE_READ|NOTE_ATTRIB on the kernel, NOTE_ATTRIB in the model).
     if d.get("category") in ("fflags", "data") and event_key(d) in displaced:
         return "displaced-accumulates"
-    if ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
+    if timers_fire and ev.get("filter") == "EVFILT_TIMER" and d.get("step", -1) > first_timed:
         return "later-timer"
     if ev.get("filter") == "EVFILT_READ" and \
             (str(ev.get("ident", "")).startswith("kq") or ev.get("ident") in (timer_kqs or {})):
@@ -114,6 +115,23 @@ def lio_members(steps):
             for e in s.get("entries") or [] if isinstance(e, dict) and e.get("aiocb")}
 
 
+def kevent_lists(steps):
+    """The lio_listio calls (by step) of two requests or more that each
+    notify a kqueue (LIO_NOP and NULL entries are no requests), mapped to
+    whether the list itself notifies one too (its EVFILT_LIO event)."""
+    def notifies(sev):
+        return isinstance(sev, dict) and sev.get("notify") == "SIGEV_KEVENT"
+    lists = {}
+    for i, s in enumerate(steps):
+        if s.get("op") != "lio_listio":
+            continue
+        real = [e for e in s.get("entries") or [] if isinstance(e, dict) and e.get("opcode") != "LIO_NOP"
+                and notifies(e.get("sigevent"))]
+        if len(real) >= 2:
+            lists[i] = notifies(s.get("sigevent"))
+    return lists
+
+
 def lio_parallel(d, members):
     """An order divergence in which only EVFILT_AIO events of requests from
     one lio_listio call changed places among themselves: the aio daemons run
@@ -131,23 +149,34 @@ def lio_parallel(d, members):
     return sides[0] == sides[1] and d.get("observed") != d.get("model")
 
 
-def lio_slot_swaps(ds, members):
-    """The kevent steps at which a request of a lio_listio call of several
-    requests took, on one side, the eventlist slot another request's event
-    took on the other: an extra and a missing EVFILT_AIO event at the same
-    step (the kernel's one named, a member of such a call made before; the
-    model's is a number). Which request finishes first is timing (R14), and
-    with nevents cut short it decides which event comes back (15.1 seed 32
-    p00074: cb45's event where the model returned cb44's)."""
-    steps = collections.defaultdict(set)
+def lio_slot_swaps(ds, members, steps):
+    """The kevent steps at which requests of one lio_listio call of several
+    requests took, on one side, the eventlist slots other requests' events
+    took on the other: as many extra EVFILT_AIO events (the kernel's, named,
+    all of one such call made before) as missing ones (the model's, by
+    number), and nothing else missing or extra, at a scan that filled its
+    eventlist. Which request finishes first is timing (R14), and with
+    nevents cut short it decides which events come back (15.1 seed 32
+    p00074: cb45's event where the model returned cb44's). Maps each such
+    step to its list's step."""
+    lists = kevent_lists(steps)
+    by_step = collections.defaultdict(list)
     for d in ds:
-        ev = d.get("event") or {}
-        if d.get("op") == "kevent" and ev.get("filter") == "EVFILT_AIO" and \
-                d.get("category") in ("extra-event", "missing-event"):
-            member = ev.get("ident") in members and members[ev.get("ident")] < d.get("step", -1)
-            steps[d.get("step")].add((d.get("category"), member))
-    return {step for step, seen in steps.items()
-            if ("extra-event", True) in seen and any(c == "missing-event" for c, _ in seen)}
+        if d.get("op") == "kevent" and d.get("category") in ("extra-event", "missing-event"):
+            by_step[d.get("step")].append(d)
+    swaps = {}
+    for step, found in by_step.items():
+        if not 0 <= step < len(steps) or any((d.get("event") or {}).get("filter") != "EVFILT_AIO" for d in found):
+            continue
+        extras = [(d.get("event") or {}).get("ident") for d in found if d["category"] == "extra-event"]
+        missing = sum(1 for d in found if d["category"] == "missing-event")
+        origins = {members.get(e) for e in extras}
+        full = (steps[step].get("observed") or {}).get("ret") == steps[step].get("nevents")
+        if extras and len(extras) == missing and full and len(origins) == 1:
+            origin = origins.pop()
+            if origin in lists and origin < step:
+                swaps[step] = origin
+    return swaps
 
 
 def tcp_names(steps):
@@ -162,15 +191,20 @@ def tcp_names(steps):
     return names
 
 
-# How far back tcp_delayed_ack looks for the writes whose ACK may be late.
+# How far back tcp_delayed_ack looks for the writes whose ACK may be late,
+# and the most a delayed ACK holds back: one segment (tcp_input's DELAY_ACK
+# delays the first; the second is acknowledged at once), at most lo0's MSS
+# (16,384-byte MTU less 40 bytes of headers).
 TCP_ACK_WINDOW_STEPS = 8
+LOOPBACK_MSS = 16344
 
 
 def tcp_delayed_ack(d, steps, tcp):
     """An EVFILT_WRITE event of a TCP socket reporting less send space on the
     kernel than in the model by no more than what the program wrote to that
-    socket in the last few steps: the peer's ACK had not come back yet. The
-    generator's 50 ms settle sleep is just past the 40 ms delayed ACK
+    socket in the last few steps, and by one segment at most: the peer's
+    (delayed) ACK had not come back yet. The event itself came back on both
+    sides, so nothing else at that scan follows from it. The generator's 50 ms settle sleep is just past the 40 ms delayed ACK
     (net.inet.tcp.delacktime), which a loaded host can overrun (15.1 seed 32
     p00219: 4,096 bytes still unacknowledged, the model's buffer empty)."""
     ev = d.get("event") or {}
@@ -183,7 +217,7 @@ def tcp_delayed_ack(d, steps, tcp):
                   for s in steps[max(0, step - TCP_ACK_WINDOW_STEPS):step]
                   if s.get("op") in ("write", "send") and s.get("fd") == ident
                   and isinstance((s.get("observed") or {}).get("ret"), int) and s["observed"]["ret"] > 0)
-    return 0 < d["model"] - d["observed"] <= written
+    return 0 < d["model"] - d["observed"] <= min(written, LOOPBACK_MSS)
 
 
 def timer_with_error_flag(d, step_filters):
@@ -432,7 +466,7 @@ def changes_displaced(d, first_timed, displaced, step_filters):
         and bool(step_filters.get(d.get("step"), set()) & displaced)
 
 
-def unexpected(t, rules=None):
+def unexpected(t, rules=None, timers_fire=None):
     """The divergences no expectation explains, directly or as a consequence
     (follows_timing); other events' data, flags, fflags and udata stay compared.
     A kevent step where one divergence follows timing is perturbed itself: an
@@ -440,12 +474,19 @@ def unexpected(t, rules=None):
     event delivered late takes a slot, so the step's count and other events
     follow too (repeated until nothing more follows). `rules`, a set, gets
     the names of the rules that explained something (the expectations as
-    "expected")."""
+    "expected"). `timers_fire` False (programs of `--stable-timers`, whose
+    timers never fire; by default the trace's own "timers_fire", which
+    campaign.py sets): no rule takes a timer's timing for granted."""
+    if timers_fire is None:
+        timers_fire = t.get("timers_fire", True)
     ds = t.get("divergences", [])
     steps = recording_steps(t["path"]) if t.get("path") else []
     timer_kqs, timer_steps, step_filters = timer_facts(steps)
+    if not timers_fire:
+        timer_kqs, timer_steps = {}, set()
     members = lio_members(steps)
-    swaps = lio_slot_swaps(ds, members)
+    swaps = lio_slot_swaps(ds, members, steps)
+    lists = kevent_lists(steps)
     tcp = tcp_names(steps)
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
@@ -454,16 +495,18 @@ def unexpected(t, rules=None):
         for d in ds:
             if d.get("known") is not None:
                 continue
+            if tcp_delayed_ack(d, steps, tcp):
+                used.add("tcp-delayed-ack")  # timing, but the event came on both sides: perturbs nothing
+                continue
             swapped = d.get("step") in swaps and (d.get("event") or {}).get("filter") == "EVFILT_AIO" and \
                 d.get("category") in ("extra-event", "missing-event")
-            if swapped:
+            if swapped and lists[swaps[d["step"]]]:
                 displaced.add("EVFILT_LIO")  # the list's own event comes when its last request is done
             # lio-parallel and timer-error-flag first: timing by themselves, needing no timed step before.
             rule = ("lio-parallel" if lio_parallel(d, members) or swapped else None) or \
-                ("timer-error-flag" if timer_with_error_flag(d, step_filters) else None) or \
-                ("tcp-delayed-ack" if tcp_delayed_ack(d, steps, tcp) else None) or \
+                ("timer-error-flag" if timers_fire and timer_with_error_flag(d, step_filters) else None) or \
                 ("poll-kqueue-with-timer" if polls_kqueue_with_timer(d, steps, timer_kqs) else None) or \
-                follows_timing(d, timed, first, displaced, timer_kqs) or \
+                follows_timing(d, timed, first, displaced, timer_kqs, timers_fire) or \
                 ("gone-timer-change" if changes_gone_timer(d, first, timer_steps) else None) or \
                 ("displaced-change" if changes_displaced(d, first, displaced, step_filters) else None)
             if rule:
