@@ -204,7 +204,8 @@ def tcp_delayed_ack(d, steps, tcp):
     kernel than in the model by no more than what the program wrote to that
     socket in the last few steps, and by one segment at most: the peer's
     (delayed) ACK had not come back yet. The event itself came back on both
-    sides, so nothing else at that scan follows from it. The generator's 50 ms settle sleep is just past the 40 ms delayed ACK
+    sides, so nothing else at that scan follows from it. The generator's
+    50 ms settle sleep is just past the 40 ms delayed ACK
     (net.inet.tcp.delacktime), which a loaded host can overrun (15.1 seed 32
     p00219: 4,096 bytes still unacknowledged, the model's buffer empty)."""
     ev = d.get("event") or {}
