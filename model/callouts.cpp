@@ -44,11 +44,20 @@ std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
       if (can_enqueue && kn.timer.deadline_ns >= 0 && (!best || kn.timer.deadline_ns < *best)) best = kn.timer.deadline_ns;
     }
   }
+  // A TIME_WAIT end wakes its socket's knotes (15.1): the wait looks again
+  // then, whether or not one of them is this kqueue's.
+  if (profile_->tcp_timewait_end_wakes) {
+    for (std::uint32_t id : timewait_sockets_) {
+      const std::int64_t end_ns = sock(id).timewait_end_ns;
+      if (!best || end_ns < *best) best = end_ns;
+    }
+  }
   return best;
 }
 
 // Callouts fire in deadline order; equal deadlines fire in kqueue creation
-// order, then knote (ident) order. Real kernels leave that order open.
+// order, then knote (ident) order, then TIME_WAIT ends in socket order.
+// Real kernels leave that order open.
 void Kernel::advance_clock_to(std::int64_t target_ns) {
   assert(target_ns >= now_ns_);
   for (;;) {
@@ -67,6 +76,13 @@ void Kernel::advance_clock_to(std::int64_t target_ns) {
           due_ns = kn.timer.deadline_ns;
         }
       }
+    }
+    // TIME_WAIT's 2MSL callouts run in the same deadline order; a timer due
+    // at the same instant runs first.
+    if (auto tw = timewait_due(due ? due_ns - 1 : target_ns)) {
+      now_ns_ = std::max(now_ns_, sock(*tw).timewait_end_ns);
+      tcp_timewait_end(*tw);
+      continue;
     }
     if (!due) break;
     now_ns_ = std::max(now_ns_, due_ns);

@@ -216,6 +216,11 @@ void check_sockets(const Kernel& k, Report& out) {
     if ((so.tcp_end != TcpEnd::kOpen) != (so.domain == SocketDomain::kInet && so.disconnected)) {
       out.fail([&] { return who() + " is disconnected exactly when its TCP connection ended: violated"; });
     }
+    // tcp_twstart arms the 2MSL callout; its end (or a drop) disarms it.
+    const bool armed = std::find(k.timewait_sockets().begin(), k.timewait_sockets().end(), i) != k.timewait_sockets().end();
+    if ((so.tcp_end == TcpEnd::kTimeWait) != (so.timewait_end_ns >= 0) || armed != (so.timewait_end_ns >= 0)) {
+      out.fail([&] { return who() + " has TIME_WAIT's callout armed exactly while in TIME_WAIT: violated"; });
+    }
     if (so.closed && ((so.peer != kNoSocket && so.domain != SocketDomain::kInet) || so.rcv.data_bytes != 0 ||
                       !so.completed.empty())) {
       out.fail([&] { return who() + " is closed but keeps a peer, data or a listen queue"; });

@@ -18,6 +18,8 @@
 //                        accept, shutdown, setsockopt, soclose
 //   socket_rw.cpp        AF_UNIX socket read/write (uipc_soreceive_*, uipc_sosend_*)
 //   callouts.cpp         EVFILT_TIMER callouts on the virtual clock
+//   tcp_io.cpp           loopback TCP: connect, accept, send, receive, shutdown, close
+//   tcp_timewait.cpp     TIME_WAIT's 2MSL callout, the other callout on the virtual clock
 //   vfs_namei.cpp        the simulated file system's names: mkdir, rmdir, mkfifo, unlink, rename, link, chmod, truncate
 //   vfs_io.cpp           open, reads and writes of regular files, lseek, ftruncate, vn_close
 //   fifo_io.cpp          fifo_open / fifo_close: FIFOs on the pipe code
@@ -198,6 +200,7 @@ class Kernel {
   [[nodiscard]] std::span<const Procdesc> procdescs() const { return procdescs_; }
   [[nodiscard]] const PipeEnd& pipe_end(std::uint32_t end_id) const;
   [[nodiscard]] std::span<const Socket> sockets() const { return sockets_; }
+  [[nodiscard]] std::span<const std::uint32_t> timewait_sockets() const { return timewait_sockets_; }
   [[nodiscard]] const std::map<std::string, std::uint32_t, std::less<>>& socket_names() const { return socket_names_; }
   [[nodiscard]] std::uint32_t callout_count() const { return callouts_; }
   [[nodiscard]] std::span<const Vnode> vnodes() const { return vnodes_; }
@@ -510,6 +513,11 @@ class Kernel {
   void tcp_drop(std::uint32_t id, Errno error);
   void tcp_fin_acked(std::uint32_t from, std::uint32_t to);
   void tcp_soisdisconnected(std::uint32_t id, TcpEnd end);
+  // TIME_WAIT's 2MSL callout (tcp_timewait.cpp).
+  void tcp_timewait_arm(std::uint32_t id);
+  void tcp_timewait_disarm(std::uint32_t id);
+  [[nodiscard]] std::optional<std::uint32_t> timewait_due(std::int64_t by_ns) const;
+  void tcp_timewait_end(std::uint32_t id);
   SysResult tcp_connect_ended(std::uint32_t id, std::uint16_t port);
   bool listen_queue_over(std::uint32_t head) const;
   SysResult tcp_connect_overflow(std::uint32_t id, std::int32_t fd, bool nonblock, bool waits);
@@ -594,6 +602,7 @@ class Kernel {
   std::map<std::string, std::uint32_t, std::less<>> socket_names_;  // bound path -> socket (kNoSocket once closed)
   std::map<std::uint16_t, std::uint32_t> inet_ports_;  // bound 127.0.0.1 port -> the socket that bound it
   std::uint16_t next_ephemeral_port_ = 10000;          // ipport_firstauto; see tcp_io.cpp
+  std::vector<std::uint32_t> timewait_sockets_;        // sockets whose 2MSL callout is armed
   std::vector<Procdesc> procdescs_;
   std::uint32_t callouts_ = 0;  // kq_ncallouts
   std::vector<std::uint32_t> pending_kqueue_tasks_;  // kqueues whose watchers must re-evaluate

@@ -174,6 +174,7 @@ void put_socket(Writer& out, const Socket& so) {
   put(out, so.peer);
   put(out, so.error);
   put(out, so.tcp_end);
+  put(out, so.timewait_end_ns);
   out.text(so.name);
   put_sockbuf(out, so.rcv);
   put_sockbuf(out, so.snd);

@@ -99,9 +99,10 @@ SysResult Kernel::apply_changes(Pid pid, std::uint32_t kq, std::span<const KEven
 
 // kqueue_scan. A pass that finds only stale or disabled knotes does not
 // return 0: the call sleeps on for the rest of its timeout. Sleeping is
-// virtual: the clock jumps to the next timer expiry that falls before the
-// deadline. Nothing else can wake a single-threaded program, so an infinite
-// wait with no timer armed is reported as blocked forever. A timer due
+// virtual: the clock jumps to the next timer expiry (or TIME_WAIT end) that
+// falls before the deadline. Nothing else can wake a single-threaded
+// program, so an infinite wait with neither armed is reported as blocked
+// forever. A timer due
 // exactly at the deadline fires, but the timeout wins that race.
 SysResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents, EventOut& out,
                                     const std::optional<Timespec>& timeout) {
@@ -116,7 +117,7 @@ SysResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents, Even
   const std::int64_t deadline = infinite || wait_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + wait_ns;
 
   // Bounded: each round either returns or moves the clock to a timer expiry
-  // that queues a knote this scan can see.
+  // that queues a knote this scan can see, or to a TIME_WAIT end (one fewer).
   for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
     scan_pass(kq, nevents, out);
     if (out.count != 0) return SysResult::ok(static_cast<std::int64_t>(out.count));

@@ -10,9 +10,10 @@
 // allows (the rest stays in so_snd), and a FIN or RST has arrived.
 // Modelled: tcp_mss rounding of the buffers to whole lo0 segments. Not
 // modelled: send/receive buffer autosizing (it can make a real EVFILT_WRITE
-// data larger after bulk transfers), Nagle, delayed ACKs, TIME_WAIT's timer
-// (past both FINs a socket is disconnected and its connection lingers: TcpEnd), SO_LINGER,
-// urgent data. Ephemeral ports are handed out in order from 10000
+// data larger after bulk transfers), Nagle, delayed ACKs, SO_LINGER, urgent
+// data. Past both FINs a socket is disconnected and what is left of its
+// connection lingers (TcpEnd); TIME_WAIT ends on the virtual clock
+// (tcp_timewait.cpp). Ephemeral ports are handed out in order from 10000
 // (ipport_firstauto); a real kernel randomises them (ipport_randomized).
 #include <algorithm>
 #include <cassert>
@@ -230,8 +231,9 @@ SysResult Kernel::tcp_connect_overflow(std::uint32_t id, std::int32_t fd, bool n
 }
 
 // connect(2) of a socket whose connection ended. soconnectat clears so_error
-// before pru_connect, which then fails: a dropped inpcb is ECONNREFUSED;
-// TIME_WAIT is EADDRINUSE on 13.2 (INP_TIMEWAIT) and ECONNREFUSED on 15.1;
+// before pru_connect, which then fails: a dropped inpcb is ECONNREFUSED
+// (also once TIME_WAIT ended); TIME_WAIT is EADDRINUSE on 13.2
+// (INP_TIMEWAIT) and EISCONN on 15.1 (regressions/tcp-timewait-ends);
 // FIN_WAIT_2 is EISCONN on 15.1 (tcp_connect refuses a disconnected
 // socket), while 13.2 reuses the tcpcb: to the same address
 // in_pcbconnect_setup finds the old connection (EADDRINUSE), elsewhere it
@@ -280,6 +282,7 @@ void Kernel::tcp_drop(std::uint32_t id, Errno error) {
   so.error = error;
   so.connected = false;
   so.disconnected = true;
+  tcp_timewait_disarm(id);
   so.tcp_end = TcpEnd::kDropped;
   so.fin_pending = false;
   so.rcv.cant_more = true;
@@ -376,6 +379,7 @@ void Kernel::tcp_soisdisconnected(std::uint32_t id, TcpEnd end) {
   so.connected = false;
   so.disconnected = true;
   so.tcp_end = end;
+  if (end == TcpEnd::kTimeWait) tcp_timewait_arm(id);
   sorwakeup(so);
   knote_post(so.wr_knotes);
 }

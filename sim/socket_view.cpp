@@ -24,7 +24,11 @@ std::string socket_label(const model::Kernel& k, std::uint32_t id, const FdNamer
 
 std::string state_text(const model::Socket& so) {
   std::string s = so.listening ? "listening" : so.connected ? "connected" : so.disconnected ? "disconnected" : "unconnected";
-  if (so.tcp_end != model::TcpEnd::kOpen) s += fmt::format(" ({})", model::tcp_end_name(so.tcp_end));
+  if (so.timewait_end_ns >= 0) {
+    s += fmt::format(" (TIME_WAIT until {} ms)", so.timewait_end_ns / 1'000'000);
+  } else if (so.tcp_end != model::TcpEnd::kOpen) {
+    s += fmt::format(" ({})", model::tcp_end_name(so.tcp_end));
+  }
   if (so.rcv.cant_more) s += ", cannot receive more";
   if (so.snd.cant_more) s += ", cannot send more";
   if (so.error != model::Errno::kNone) s += fmt::format(", so_error {}", model::errno_name(so.error));

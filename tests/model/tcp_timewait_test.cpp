@@ -1,0 +1,85 @@
+// TIME_WAIT's end (tcp_timewait.cpp): the 2MSL callout on the virtual clock.
+// 15.1 ends a loopback connection's TIME_WAIT within tens of milliseconds
+// (8 to 92 ms in probes; the model takes 20 ms), and tcp_close's
+// soisdisconnected wakes the socket's knotes again (probed 2026-12-06:
+// regressions/tcp-timewait-ends); 13.2 keeps it 2 * 30 s
+// (TCPTV_MSL) and tcp_twclose only drops the inpcb. Expected values come
+// from those recordings and functions, not from running the model.
+#include "tests/model/net_fixture.hpp"
+
+namespace kqsim::model::testing {
+namespace {
+
+class TimeWaitTest : public NetTest {
+ protected:
+  using NetTest::NetTest;
+  // c shut both directions and was disconnected in FIN_WAIT_2; s's FIN then
+  // put c in TIME_WAIT (tcp_twstart). c's EV_CLEAR knotes are drained.
+  void enter_time_wait() {
+    kq = new_kq();
+    const int l = listener();
+    const auto pair = connection(l);
+    c = pair[0];
+    s = pair[1];
+    port = port_of(l);
+    add(kq, kev(c, filt::kRead, ev::kAdd | ev::kClear));
+    add(kq, kev(c, filt::kWrite, ev::kAdd | ev::kClear));
+    ASSERT_EQ(k.shutdown(pid, c, ShutdownHow::kReadWrite).ret, 0);
+    ASSERT_EQ(k.shutdown(pid, s, ShutdownHow::kWrite).ret, 0);
+    ASSERT_EQ(poll(kq).sys.ret, 2);
+    ASSERT_EQ(poll(kq).sys.ret, 0);
+  }
+  int kq = -1, c = -1, s = -1;
+  std::uint16_t port = 0;
+};
+
+TEST_F(TimeWaitTest, EndsAfterTwentyMillisecondsWakingReadersAndWriters) {
+  enter_time_wait();
+  ASSERT_EQ(k.sleep(19'999'999).ret, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_EQ(k.connect_port(pid, c, port).err, Errno::kEISCONN);  // still TIME_WAIT
+  ASSERT_EQ(k.sleep(1).ret, 0);
+  KeventResult r = poll(kq);
+  ASSERT_EQ(r.sys.ret, 2);
+  for (const KEvent& e : r.events) EXPECT_EQ(e.flags & ev::kEof, ev::kEof);
+  EXPECT_EQ(k.connect_port(pid, c, port).err, Errno::kECONNREFUSED);  // the inpcb dropped
+  ASSERT_EQ(k.sleep(1'000'000'000).ret, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);  // it ends once
+}
+
+// A wait with nothing else armed is ended by the TIME_WAIT end's wakeup.
+TEST_F(TimeWaitTest, EndWakesAnInfiniteWait) {
+  enter_time_wait();
+  const std::int64_t entered_ns = k.now_ns();
+  KeventResult r = k.kevent(pid, kq, {}, 8, std::nullopt);
+  ASSERT_TRUE(r.sys.done());
+  EXPECT_EQ(r.sys.ret, 2);
+  EXPECT_EQ(k.now_ns(), entered_ns + 20'000'000);
+}
+
+// A socket its program closed in TIME_WAIT has no knotes left; the callout
+// still ends the connection.
+TEST_F(TimeWaitTest, EndOfAClosedSocket) {
+  enter_time_wait();
+  ASSERT_EQ(k.close(pid, c).ret, 0);
+  ASSERT_EQ(k.sleep(20'000'000).ret, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_TRUE(k.timewait_sockets().empty());
+}
+
+class TimeWaitTest13 : public TimeWaitTest {
+ protected:
+  TimeWaitTest13() : TimeWaitTest(*find_profile("freebsd-13.2")) {}
+};
+
+TEST_F(TimeWaitTest13, LastsAMinuteAndItsEndWakesNothing) {
+  enter_time_wait();
+  ASSERT_EQ(k.sleep(59'999'999'999).ret, 0);
+  EXPECT_EQ(k.connect_port(pid, c, port).err, Errno::kEADDRINUSE);  // INP_TIMEWAIT
+  ASSERT_EQ(k.sleep(1).ret, 0);
+  EXPECT_EQ(poll(kq).sys.ret, 0);
+  EXPECT_EQ(k.connect_port(pid, c, port).err, Errno::kECONNREFUSED);  // in_pcbdrop
+}
+
+}  // namespace
+}  // namespace kqsim::model::testing
