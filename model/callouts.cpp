@@ -44,15 +44,26 @@ std::optional<std::int64_t> Kernel::next_wakeup_ns(std::uint32_t kq) const {
       if (can_enqueue && kn.timer.deadline_ns >= 0 && (!best || kn.timer.deadline_ns < *best)) best = kn.timer.deadline_ns;
     }
   }
-  // A TIME_WAIT end wakes its socket's knotes (15.1): the wait looks again
-  // then, whether or not one of them is this kqueue's.
-  if (profile_->tcp_timewait_end_wakes) {
-    for (std::uint32_t id : timewait_sockets_) {
-      const std::int64_t end_ns = sock(id).timewait_end_ns;
-      if (!best || end_ns < *best) best = end_ns;
-    }
+  // A TIME_WAIT end wakes its socket's knotes (15.1): one that can enqueue
+  // a knote of a reached kqueue ends the wait as a timer would.
+  for (std::uint32_t id : timewait_sockets_) {
+    const std::int64_t end_ns = sock(id).timewait_end_ns;
+    if ((!best || end_ns < *best) && wakes_reached_knote(sock(id), reach)) best = end_ns;
   }
   return best;
+}
+
+// Whether a wakeup of the socket's readers and writers could enqueue an
+// enabled knote of one of the kqueues in `reach`.
+bool Kernel::wakes_reached_knote(const Socket& so, const std::vector<std::uint32_t>& reach) const {
+  for (const KnoteList* list : {&so.rd_knotes, &so.wr_knotes}) {
+    for (KnoteRef ref : list->newest_first()) {
+      const Knote& kn = kqueues_[ref.kq].knote(ref.slot);
+      const bool can_enqueue = !kn.has_status(kn::kDisabled) && !kn.has_status(kn::kQueued);
+      if (can_enqueue && std::find(reach.begin(), reach.end(), ref.kq) != reach.end()) return true;
+    }
+  }
+  return false;
 }
 
 // Callouts fire in deadline order; equal deadlines fire in kqueue creation

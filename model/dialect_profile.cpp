@@ -51,8 +51,7 @@ constexpr DialectProfile make_13_2() {
   p.procdesc_fork_notes = false;
   p.dead_vnode_io_errno = Errno::kEIO;
   p.tcp_timewait_connect_errno = Errno::kEADDRINUSE;
-  p.tcp_timewait_ns = 60'000'000'000;
-  p.tcp_timewait_end_wakes = false;
+  p.tcp_timewait_ns = -1;
   p.tcp_finwait2_connect_reuses_pcb = true;
   return p;
 }

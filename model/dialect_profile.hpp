@@ -106,17 +106,17 @@ struct DialectProfile {
   // (regressions/tcp-connect-after-end, R37).
   Errno tcp_timewait_connect_errno = Errno::kEISCONN;
   bool tcp_finwait2_connect_reuses_pcb = false;
-  // How long a loopback TCP end stays in TIME_WAIT, and whether its end
-  // wakes the socket's knotes. 15.1 ends it within tens of milliseconds
-  // (probes on 2026-12-06, timed by an EVFILT_TIMER clock and by recorded
-  // kevent waits: 8 to 92 ms after it began; the model takes 20 ms)
-  // through tcp_close, whose soisdisconnected wakes readers and writers
-  // again, and connect(2) is ECONNREFUSED from then on
+  // How long a loopback TCP end stays in TIME_WAIT before tcp_close ends
+  // it; -1: its end changes nothing a program sees. 15.1 ends it within
+  // tens of milliseconds (probes on 2026-12-06, timed by an EVFILT_TIMER
+  // clock and by recorded kevent waits: 8 to 92 ms after it began; the
+  // model takes 20 ms), and tcp_close's soisdisconnected wakes readers and
+  // writers again; connect(2) is ECONNREFUSED from then on
   // (regressions/tcp-timewait-ends). 13.2 keeps it for 2 * net.inet.tcp.msl
   // (30 s: TCPTV_MSL; nolocaltimewait is off), and tcp_twclose only drops
-  // the inpcb (in_pcbdrop): no wakeup.
+  // the inpcb (in_pcbdrop): INP_TIMEWAIT stays, so connect(2) stays
+  // EADDRINUSE, and nothing is woken (a recorded second showed nothing).
   std::int64_t tcp_timewait_ns = 20'000'000;
-  bool tcp_timewait_end_wakes = true;
   // The datagram implementation before the 2022 rewrite (13.2): a datagram
   // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the
   // sender's own buffer, whose size is the largest datagram, is what

@@ -216,10 +216,15 @@ void check_sockets(const Kernel& k, Report& out) {
     if ((so.tcp_end != TcpEnd::kOpen) != (so.domain == SocketDomain::kInet && so.disconnected)) {
       out.fail([&] { return who() + " is disconnected exactly when its TCP connection ended: violated"; });
     }
-    // tcp_twstart arms the 2MSL callout; its end (or a drop) disarms it.
+    // tcp_twstart arms the 2MSL callout (where its end is seen); the end (or
+    // a drop) disarms it, and an armed end is never overdue.
     const bool armed = std::find(k.timewait_sockets().begin(), k.timewait_sockets().end(), i) != k.timewait_sockets().end();
-    if ((so.tcp_end == TcpEnd::kTimeWait) != (so.timewait_end_ns >= 0) || armed != (so.timewait_end_ns >= 0)) {
+    const bool should_arm = so.tcp_end == TcpEnd::kTimeWait && k.profile().tcp_timewait_ns >= 0;
+    if (should_arm != (so.timewait_end_ns >= 0) || armed != (so.timewait_end_ns >= 0)) {
       out.fail([&] { return who() + " has TIME_WAIT's callout armed exactly while in TIME_WAIT: violated"; });
+    }
+    if (armed && so.timewait_end_ns <= k.now_ns()) {
+      out.fail([&] { return who() + " TIME_WAIT end is overdue"; });
     }
     if (so.closed && ((so.peer != kNoSocket && so.domain != SocketDomain::kInet) || so.rcv.data_bytes != 0 ||
                       !so.completed.empty())) {

@@ -566,6 +566,7 @@ class Kernel {
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
+  [[nodiscard]] bool wakes_reached_knote(const Socket& so, const std::vector<std::uint32_t>& reach) const;
   void timer_expire(KnoteRef ref, std::int64_t target_ns);
 
   // Signals (signals_io.cpp).

@@ -379,7 +379,11 @@ void Kernel::tcp_soisdisconnected(std::uint32_t id, TcpEnd end) {
   so.connected = false;
   so.disconnected = true;
   so.tcp_end = end;
-  if (end == TcpEnd::kTimeWait) tcp_timewait_arm(id);
+  if (end == TcpEnd::kTimeWait) {
+    tcp_timewait_arm(id);
+  } else {
+    tcp_timewait_disarm(id);
+  }
   sorwakeup(so);
   knote_post(so.wr_knotes);
 }

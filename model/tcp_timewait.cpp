@@ -8,10 +8,12 @@
 namespace kqsim::model {
 
 // tcp_twstart arms the callout: the end is due a profile's TIME_WAIT later.
-// An end that enters TIME_WAIT again is re-armed (tcp_tw_2msl_reset).
+// An end that enters TIME_WAIT again is re-armed (tcp_tw_2msl_reset). A
+// profile whose TIME_WAIT end nobody sees (13.2) arms nothing.
 void Kernel::tcp_timewait_arm(std::uint32_t id) {
   Socket& so = sock(id);
   const std::int64_t wait_ns = profile_->tcp_timewait_ns;
+  if (wait_ns < 0) return;
   so.timewait_end_ns = wait_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + wait_ns;
   if (std::find(timewait_sockets_.begin(), timewait_sockets_.end(), id) == timewait_sockets_.end()) {
     timewait_sockets_.push_back(id);
@@ -38,18 +40,16 @@ std::optional<std::uint32_t> Kernel::timewait_due(std::int64_t by_ns) const {
   return due;
 }
 
-// The 2MSL callout fires: the connection is closed and its inpcb dropped, so
-// a connect(2) is ECONNREFUSED from now on. 15.1 closes it through
-// tcp_close, whose soisdisconnected wakes readers and writers once more
-// (recorded: regressions/tcp-timewait-ends); 13.2's tcp_twclose only drops
-// the inpcb. A socket closed by its program has no knotes left to wake.
+// The 2MSL callout fires (15.1, main): tcp_close drops the inpcb, so a
+// connect(2) is ECONNREFUSED from now on, and its soisdisconnected wakes
+// readers and writers once more (recorded: regressions/tcp-timewait-ends).
+// A socket closed by its program has no knotes left to wake.
 void Kernel::tcp_timewait_end(std::uint32_t id) {
   Socket& so = sock(id);
   assert(so.tcp_end == TcpEnd::kTimeWait && so.timewait_end_ns >= 0);
   tcp_timewait_disarm(id);
   touched_objects_ |= kSocketObjects;  // a sleep or a wait that names no object
   so.tcp_end = TcpEnd::kDropped;
-  if (!profile_->tcp_timewait_end_wakes) return;
   sorwakeup(so);
   knote_post(so.wr_knotes);
 }

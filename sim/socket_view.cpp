@@ -2,6 +2,7 @@
 // buffers, low-water marks, peer and listen queue.
 #include <fmt/format.h>
 
+#include "sim/event_text.hpp"
 #include "sim/kernel_view.hpp"
 
 namespace kqsim::sim {
@@ -22,10 +23,10 @@ std::string socket_label(const model::Kernel& k, std::uint32_t id, const FdNamer
   return fmt::format("socket#{}", id);
 }
 
-std::string state_text(const model::Socket& so) {
+std::string state_text(const model::Socket& so, std::int64_t now_ns) {
   std::string s = so.listening ? "listening" : so.connected ? "connected" : so.disconnected ? "disconnected" : "unconnected";
   if (so.timewait_end_ns >= 0) {
-    s += fmt::format(" (TIME_WAIT until {} ms)", so.timewait_end_ns / 1'000'000);
+    s += fmt::format(" (TIME_WAIT, ends in {})", duration_text(so.timewait_end_ns - now_ns));
   } else if (so.tcp_end != model::TcpEnd::kOpen) {
     s += fmt::format(" ({})", model::tcp_end_name(so.tcp_end));
   }
@@ -54,7 +55,7 @@ std::string describe_sockets(const model::Kernel& k, const FdNamer& name_of) {
     const model::Socket& so = sockets[id];
     if (so.closed) continue;
     out += fmt::format("  socket {} ({}{}): {}\n", socket_label(k, id, name_of), model::socket_type_name(so.type),
-                       so.name.empty() ? "" : ", bound to \"" + so.name + "\"", state_text(so));
+                       so.name.empty() ? "" : ", bound to \"" + so.name + "\"", state_text(so, k.now_ns()));
     if (so.listening) {
       out += fmt::format("    listen queue: {} of backlog {}\n", so.completed.size(), so.qlimit);
       continue;
