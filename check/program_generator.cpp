@@ -298,7 +298,21 @@ class Generator {
       s.bytes = kTcpWriteMaxBytes;
     }
     const bool tcp = (s.fd.is_name() && tcp_names_.contains(s.fd.name())) || (s.to.is_name() && tcp_names_.contains(s.to.name()));
-    if (tcp) new_step_sleep();
+    if (s.op == Op::kDup2) retarget_tcp(s.fd, s.to);
+    if (tcp) new_step_sleep();  // may move the steps: `s` is not used after it
+  }
+
+  // dup2(from, to): `to` names a TCP socket from now on exactly when `from`
+  // does, so steps through it are settled too (15.1 seed 35 p00045: a send
+  // through a name dup2 had made a TCP client's went unsettled, and the
+  // kernel's EVFILT_EMPTY waited for the delayed ACK).
+  void retarget_tcp(const Ref& from, const Ref& to) {
+    if (!from.is_name() || !to.is_name() || from.name() == to.name()) return;
+    if (tcp_names_.contains(from.name())) {
+      tcp_names_.insert(to.name());
+    } else {
+      tcp_names_.erase(to.name());
+    }
   }
 
   void new_step_sleep() {

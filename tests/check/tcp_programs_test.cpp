@@ -2,9 +2,9 @@
 // and clients join the programs on request only, never on a Linux host; a
 // client connects by port to a TCP listener no client connected to before
 // (else to no port: EADDRNOTAVAIL), and every step through a TCP socket that
-// may send a segment is followed by a sleep, so a real host's lo0 has
-// carried it before the next step, and writes to one stay below its send
-// buffer. With tcp_clients_per_listener, up to that many clients connect to
+// may send a segment (also through a name dup2 made one's) is followed by a
+// sleep, so a real host's lo0 has carried it before the next step, and
+// writes to one stay below its send buffer. With tcp_clients_per_listener, up to that many clients connect to
 // one listener by its port. The programs run clean on every dialect.
 #include <gtest/gtest.h>
 
@@ -87,6 +87,14 @@ TEST(TcpPrograms, ConnectsByPortAndSettles) {
           EXPECT_LE(s.bytes, 20000) << t.name << " step " << k;
         }
         ++settles;
+      }
+      // dup2 makes its target name what its source names (TCP or not).
+      if (s.op == Op::kDup2 && s.fd.is_name() && s.to.is_name() && s.fd.name() != s.to.name()) {
+        if (tcp.contains(s.fd.name())) {
+          tcp.insert(s.to.name());
+        } else {
+          tcp.erase(s.to.name());
+        }
       }
     }
   }

@@ -311,6 +311,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check("more than one segment short", {"path": str(rec), "divergences": [
         {"step": 3, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "a2"), "observed": 29032, "model": 49032}]},
         [(3, "data")])
+    # A name dup2 made the TCP socket's (15.1 seed 35 p00045's sa6).
+    rec.write_text(json.dumps({"steps": [
+        {"op": "socket", "as": "t1", "domain": "inet", "type": "stream"},
+        {"op": "accept", "fd": "t1", "as": "a2"},
+        {"op": "socketpair", "as": ["s3", "s4"], "type": "stream"},
+        {"op": "dup2", "fd": "a2", "to": "s3", "observed": {"ret": 6}},
+        {"op": "write", "fd": "s3", "bytes": 512, "observed": {"ret": 512}},
+        {"op": "kevent", "kq": "kq0"}]}))
+    check("a TCP write through a dup2 target", {"path": str(rec), "divergences": [
+        {"step": 5, "op": "kevent", "category": "data", "event": ev("EVFILT_WRITE", "s3"), "observed": 48520, "model": 49032}]},
+        [])
 
 # Programs of --stable-timers (campaign.py marks their traces "timers_fire":
 # false): no timer fires, so a timer's event, order or kqueue count is a

@@ -314,6 +314,10 @@ def main():
                     help="do not record the unexplained programs again in a fresh boot before shrinking")
     ap.add_argument("--summary", help="write the result here (JSON)")
     ap.add_argument("--binaries", help="the recorder's folder (as `kqvm.py build` prints) instead of building it")
+    ap.add_argument("--work-dir", help="the campaign's folder (default BUILD_DIR/vm/campaign-RELEASE-seedSEED)")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit 1 when a program diverges unexplained in a fresh boot too, or was not recorded "
+                         "for a reason other than a known panic (CI: tools/vm/ci-campaign.sh)")
     a = ap.parse_args()
     if a.tcp_clients != 1 and not a.with_tcp:
         ap.error("--tcp-clients needs --with-tcp")
@@ -322,7 +326,8 @@ def main():
     # --stable-timers programs cannot meet: none for them.
     expectations = Path(a.expectations) if a.expectations else \
         None if a.stable_timers else HERE / "expectations" / f"campaign-{dialect}.json"
-    work = Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
+    work = Path(a.work_dir).resolve() if a.work_dir else \
+        Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
     flags_file = work / "generator-flags.json"
@@ -370,7 +375,18 @@ def main():
     print(json.dumps(result, indent=2))
     if a.summary:
         Path(a.summary).write_text(json.dumps(result, indent=2) + "\n")
-    return 0
+    return 1 if a.strict and strict_findings(result) else 0
+
+
+def strict_findings(result):
+    """--strict: what fails a campaign - the programs that diverged, unexplained,
+    in a fresh boot too, and those not recorded but for a known panic."""
+    found = [f"{d['programs']} program(s) diverge unexplained: {d['kind']} (e.g. {', '.join(d['examples'])})"
+             for d in result["divergences"]]
+    found += [f"{p} not recorded: {why}" for p, why in sorted(result["not_recorded"].items()) if " - known: " not in why]
+    for line in found:
+        print(f"campaign: --strict: {line}", file=sys.stderr)
+    return found
 
 
 if __name__ == "__main__":

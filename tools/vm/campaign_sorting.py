@@ -181,13 +181,16 @@ def lio_slot_swaps(ds, members, steps):
 
 def tcp_names(steps):
     """The names of loopback TCP sockets in a recording's steps: made by
-    socket(AF_INET), accepted from one, or a dup of one."""
+    socket(AF_INET), accepted from one, a dup of one, or a dup2 target of one
+    (a name that was ever one: the rule using it is bounded on its own)."""
     names = set()
     for s in steps:
         if s.get("op") == "socket" and s.get("domain") == "inet":
             names.add(s.get("as"))
         elif s.get("op") in ("accept", "dup") and s.get("fd") in names:
             names.add(s.get("as"))
+        elif s.get("op") == "dup2" and s.get("fd") in names and isinstance(s.get("to"), str):
+            names.add(s.get("to"))
     return names
 
 
