@@ -302,17 +302,15 @@ class Generator {
     if (tcp) new_step_sleep();  // may move the steps: `s` is not used after it
   }
 
-  // dup2(from, to): `to` names a TCP socket from now on exactly when `from`
-  // does, so steps through it are settled too (15.1 seed 35 p00045: a send
-  // through a name dup2 had made a TCP client's went unsettled, and the
-  // kernel's EVFILT_EMPTY waited for the delayed ACK).
+  // dup2(from, to): `to` may name a TCP socket from now on, so steps through
+  // it are settled too (15.1 seed 35 p00045: a send through a name dup2 had
+  // made a TCP client's went unsettled, and the kernel's EVFILT_EMPTY waited
+  // for the delayed ACK). Names are never taken out: a dup2 from another
+  // name may fail (EBADF), a child's copy keeps the old file, and the write
+  // cap and the MSG_WAITALL rule rely on the set only growing.
   void retarget_tcp(const Ref& from, const Ref& to) {
     if (!from.is_name() || !to.is_name() || from.name() == to.name()) return;
-    if (tcp_names_.contains(from.name())) {
-      tcp_names_.insert(to.name());
-    } else {
-      tcp_names_.erase(to.name());
-    }
+    if (tcp_names_.contains(from.name())) tcp_names_.insert(to.name());
   }
 
   void new_step_sleep() {

@@ -1,5 +1,5 @@
 // TIME_WAIT's end: the 2MSL callout of a loopback TCP connection on the
-// virtual clock (tcp_timer_2msl on 15.1 and main, tcp_tw_2msl_scan on 13.2).
+// virtual clock (15.1 and main; 13.2's end is nothing a program sees).
 #include <algorithm>
 #include <cassert>
 
@@ -13,8 +13,9 @@ namespace kqsim::model {
 void Kernel::tcp_timewait_arm(std::uint32_t id) {
   Socket& so = sock(id);
   const std::int64_t wait_ns = profile_->tcp_timewait_ns;
-  if (wait_ns < 0) return;
-  so.timewait_end_ns = wait_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + wait_ns;
+  // An end past the end of the clock never comes (as a timer's would not).
+  if (wait_ns < 0 || wait_ns >= INT64_MAX - now_ns_) return;
+  so.timewait_end_ns = now_ns_ + wait_ns;
   if (std::find(timewait_sockets_.begin(), timewait_sockets_.end(), id) == timewait_sockets_.end()) {
     timewait_sockets_.push_back(id);
   }

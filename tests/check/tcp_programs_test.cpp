@@ -54,7 +54,7 @@ bool settled(const traces::Trace& t, std::size_t i) {
 // A connect names a TCP listener with nothing queued, or the client itself;
 // it and every sending step through a TCP name are followed by the sleep.
 TEST(TcpPrograms, ConnectsByPortAndSettles) {
-  std::size_t connects = 0, settles = 0;
+  std::size_t connects = 0, settles = 0, tcp_dup2s = 0;
   for (std::uint64_t i = 0; i < 300; ++i) {
     const traces::Trace t = generate_program(trace_seed(21, i), with_tcp());
     std::set<std::string> tcp, listeners;
@@ -88,18 +88,20 @@ TEST(TcpPrograms, ConnectsByPortAndSettles) {
         }
         ++settles;
       }
-      // dup2 makes its target name what its source names (TCP or not).
-      if (s.op == Op::kDup2 && s.fd.is_name() && s.to.is_name() && s.fd.name() != s.to.name()) {
-        if (tcp.contains(s.fd.name())) {
-          tcp.insert(s.to.name());
-        } else {
-          tcp.erase(s.to.name());
-        }
+      // A name that ever named a TCP socket may still (a failed dup2 over
+      // it, a child's copy): dup and dup2 of one make their target one.
+      if (s.op == Op::kDup && s.fd.is_name() && tcp.contains(s.fd.name())) tcp.insert(s.as[0]);
+      if (s.op == Op::kDup2 && s.fd.is_name() && s.to.is_name() && s.fd.name() != s.to.name() &&
+          tcp.contains(s.fd.name())) {
+        tcp.insert(s.to.name());
+        ++tcp_dup2s;
+        EXPECT_TRUE(k + 1 == t.steps.size() || settled(t, k)) << t.name << " step " << k;
       }
     }
   }
   EXPECT_GT(connects, 30U);
   EXPECT_GT(settles, 100U);
+  EXPECT_GT(tcp_dup2s, 2U);
 }
 
 // GeneratorOptions::tcp_clients_per_listener (kqcheck --tcp-clients): a

@@ -194,7 +194,7 @@ def recheck(groups, programs_dir, a, work, dialect, expectations):
     boots = 0
     if missing:
         boots, _ = record(missing, a.release, out, a.batch, a.build_dir, work / "reports",
-                          f"campaign-{a.release}-recheck", "recheck")
+                          f"{a.vm_run}-recheck", "recheck")
     rerun = diff(a.kqreplay, out, dialect, expectations, not a.stable_timers) if out.exists() else None
     kept, gone = split_reproduced(groups, rerun)
     return kept, gone, boots
@@ -246,7 +246,7 @@ def shrink(groups, programs_dir, a, work, dialect, expectations):
         out = work / "shrink" / f"pass{p}-recorded"
         shutil.rmtree(out, ignore_errors=True)
         b, _ = record(sorted(cand_dir.iterdir()), a.release, out, 100000, a.build_dir, work / "reports",
-                      f"campaign-{a.release}-shrink", f"shrink{p}")
+                      f"{a.vm_run}-shrink", f"shrink{p}")
         boots += b
         results = by_name(diff(a.kqreplay, out, dialect, expectations, not a.stable_timers)) if out.exists() else {}
         best = {}
@@ -328,6 +328,9 @@ def main():
         None if a.stable_timers else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.work_dir).resolve() if a.work_dir else \
         Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
+    # The VMs' run folders: their own for a --work-dir, so that a CI campaign
+    # and one by hand in the same build folder do not share them.
+    a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else f"campaign-{a.release}"
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
     flags_file = work / "generator-flags.json"
@@ -349,7 +352,7 @@ def main():
         boots, failed = previous_boots(work / "reports", out, a.release)
     else:
         boots, failed = record(programs, a.release, out, a.batch, a.build_dir, work / "reports",
-                               f"campaign-{a.release}", "campaign")
+                               a.vm_run, "campaign")
     t_rec = time.time() - t1
     doc = diff(a.kqreplay, out, dialect, expectations, not a.stable_timers)
     groups = groups_of(doc)
@@ -372,7 +375,7 @@ def main():
               "shrink": {"boots": shrink_boots, "passes": passes, "seconds": round(time.time() - t2, 1)},
               "divergences": [{"kind": k, "programs": len(v), "examples": v[:5], "shrunk": shrunk.get(k)}
                               for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))]}
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2), flush=True)  # before --strict's lines on stderr
     if a.summary:
         Path(a.summary).write_text(json.dumps(result, indent=2) + "\n")
     return 1 if a.strict and strict_findings(result) else 0
