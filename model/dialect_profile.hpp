@@ -100,10 +100,11 @@ struct DialectProfile {
   // connect(2) of a loopback TCP socket whose connection ended
   // (tcp_usr_connect). In TIME_WAIT: EISCONN on 15.1 (ECONNREFUSED once it
   // ended, below), EADDRINUSE on 13.2 (INP_TIMEWAIT). Disconnected in
-  // FIN_WAIT_2 (its FIN acked after a SHUT_RD): 15.1 answers EISCONN; 13.2 reuses the tcpcb for a new
-  // connection (EADDRINUSE to the address it is still connected to). A
-  // dropped connection is ECONNREFUSED on both. Recorded on both kernels
-  // (regressions/tcp-connect-after-end, R37).
+  // FIN_WAIT_2 (its FIN acked after a SHUT_RD): 15.1 answers EISCONN; 13.2
+  // reuses the tcpcb for a new connection (EADDRINUSE to the address it is
+  // still connected to). A dropped connection is ECONNREFUSED on both.
+  // Recorded on both kernels (regressions/tcp-connect-after-end, R37;
+  // regressions/tcp-timewait-ends, R40).
   Errno tcp_timewait_connect_errno = Errno::kEISCONN;
   bool tcp_finwait2_connect_reuses_pcb = false;
   // How long a loopback TCP end stays in TIME_WAIT before tcp_close ends

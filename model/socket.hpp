@@ -85,8 +85,9 @@ struct Socket {
   // TCPS_CLOSING: the peer's FIN arrived while this end's own FIN still
   // waited behind unsent data; once that FIN is acked, TIME_WAIT.
   bool tcp_closing = false;
-  // TIME_WAIT's 2MSL callout (tcp_timer_2msl, tcp_tw_2msl_scan on 13.2): the
-  // virtual time its end is due; -1 outside TIME_WAIT.
+  // TIME_WAIT's 2MSL callout (tcp_timer_2msl; tcp_timewait.cpp): the virtual
+  // time its end is due; -1 when none is armed (outside TIME_WAIT, or on a
+  // profile whose end a program cannot see).
   std::int64_t timewait_end_ns = -1;
   KnoteList rd_knotes;  // so_rdsel.si_note: EVFILT_READ
   KnoteList wr_knotes;  // so_wrsel.si_note: EVFILT_WRITE, EVFILT_EMPTY
