@@ -27,8 +27,9 @@ const T& pick(Prng& rng, const std::vector<T>& pool) {
   return pool[rng.below(pool.size())];
 }
 
-Step aio_step(Op op) {
-  Step s;
+// A new step at the end of `out`, filled in place (fs_steps.cpp's fs_step).
+Step& aio_step(std::vector<Step>& out, Op op) {
+  Step& s = out.emplace_back();
   s.op = op;
   return s;
 }
@@ -37,14 +38,13 @@ Step aio_step(Op op) {
 
 // The descriptor a request goes to: mostly a regular file just opened,
 // sometimes a pipe (EOPNOTSUPP) or a number that is never open (EBADF).
-Step AioStepMaker::open_target(Prng& rng, const NameMaker& fresh, Ref& fd) {
-  Step s;
+void AioStepMaker::open_target(Prng& rng, const NameMaker& fresh, Ref& fd, Step& s) {
   if (rng.chance(10)) {
     s.op = Op::kPipe;
     s.nonblock = true;
     s.as = {fresh("ar"), fresh("aw")};
     fd = Ref{s.as[rng.below(2)]};
-    return s;
+    return;
   }
   s.op = Op::kOpen;
   s.vfs->op = model::VfsOp::kOpen;
@@ -56,7 +56,6 @@ Step AioStepMaker::open_target(Prng& rng, const NameMaker& fresh, Ref& fd) {
   s.as = {fresh("af")};
   files_.push_back(s.as[0]);
   fd = rng.chance(5) ? Ref{kNeverOpen} : Ref{s.as[0]};
-  return s;
 }
 
 traces::AioRequest AioStepMaker::request(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs,
@@ -82,20 +81,18 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
   const std::uint64_t what = aiocbs_.empty() ? 0 : rng.below(10);
   if (what <= 2) {  // aio_read / aio_write, sometimes closing the descriptor at once
     Ref fd{std::uint64_t{0}};
-    out.push_back(open_target(rng, fresh, fd));
-    Step s = aio_step(rng.chance(50) ? Op::kAioRead : Op::kAioWrite);
+    open_target(rng, fresh, fd, out.emplace_back());
+    Step& s = aio_step(out, rng.chance(50) ? Op::kAioRead : Op::kAioWrite);
     s.aio->cb = request(rng, fresh, kqs, fd);
-    out.push_back(std::move(s));
     if (fd.is_name() && rng.chance(20)) {
-      Step close;
+      Step& close = out.emplace_back();
       close.op = Op::kClose;
       close.fd = fd;
-      out.push_back(std::move(close));
     }
   } else if (what == 3) {  // lio_listio
     Ref fd{std::uint64_t{0}};
-    out.push_back(open_target(rng, fresh, fd));
-    Step s = aio_step(Op::kLioListio);
+    open_target(rng, fresh, fd, out.emplace_back());
+    Step& s = aio_step(out, Op::kLioListio);
     s.aio->mode = rng.chance(15) ? model::lio::kWait : model::lio::kNowait;
     s.aio->list = Ref{fresh("list")};
     aiocbs_.push_back(s.aio->list.name());
@@ -119,21 +116,17 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       sig.udata = rng.below(4);
       s.aio->sig = sig;
     }
-    out.push_back(std::move(s));
   } else if (what <= 5 || (!aio_run_ && !(what == 6 && !files_.empty()))) {  // without aio_run: its share too
-    Step s = aio_step(rng.chance(50) ? Op::kAioError : Op::kAioReturn);
+    Step& s = aio_step(out, rng.chance(50) ? Op::kAioError : Op::kAioReturn);
     s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(std::move(s));
   } else if (what == 6 && !files_.empty()) {
-    Step s = aio_step(Op::kAioCancel);
+    Step& s = aio_step(out, Op::kAioCancel);
     s.aio->cb.fd = Ref{pick(rng, files_)};
     s.aio->has_fd = true;
     if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(std::move(s));
   } else {
-    Step s = aio_step(Op::kAioRun);
+    Step& s = aio_step(out, Op::kAioRun);
     if (rng.chance(50)) s.aio->cb.aiocb = Ref{pick(rng, aiocbs_)};
-    out.push_back(std::move(s));
   }
 }
 

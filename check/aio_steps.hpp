@@ -32,7 +32,8 @@ class AioStepMaker {
 
  private:
   traces::AioRequest request(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, const traces::Ref& fd);
-  traces::Step open_target(Prng& rng, const NameMaker& fresh, traces::Ref& fd);
+  // Fills `s`, a step already in the program, with the descriptor's open.
+  void open_target(Prng& rng, const NameMaker& fresh, traces::Ref& fd, traces::Step& s);
   std::vector<std::string> aiocbs_;
   std::vector<std::string> files_;  // descriptors opened for aio (for aio_cancel)
   bool aio_run_ = true;

@@ -27,8 +27,11 @@ std::string pick(Prng& rng, const std::array<const char*, N>& pool) {
   return pool[rng.below(N)];
 }
 
-Step fs_step(Op op, std::string path) {
-  Step s;
+// A new step at the end of `out`, filled in place: the generator reserves
+// room for its longest action, so a step being filled never moves, and a
+// Step (over 600 bytes) is not built twice (issue 14).
+Step& fs_step(std::vector<Step>& out, Op op, std::string path) {
+  Step& s = out.emplace_back();
   s.op = op;
   s.vfs->op = *traces::vfs_op_of(op);
   s.vfs->path = std::move(path);
@@ -46,20 +49,18 @@ std::uint32_t file_open_flags(Prng& rng) {
 }
 
 // A name pool and the same kind's other name, for rename and link.
-Step two_names(Prng& rng, Op op) {
+void two_names(Prng& rng, Op op, std::vector<Step>& out) {
   const std::uint64_t kind = op == Op::kLink ? 0 : rng.below(3);
-  Step s;
   if (kind == 0) {
-    s = fs_step(op, pick(rng, kFiles));
+    Step& s = fs_step(out, op, pick(rng, kFiles));
     s.vfs->path2 = pick(rng, kFiles);
   } else if (kind == 1) {
-    s = fs_step(op, pick(rng, kFifos));
+    Step& s = fs_step(out, op, pick(rng, kFifos));
     s.vfs->path2 = pick(rng, kFifos);
   } else {
-    s = fs_step(op, pick(rng, kDirs));
+    Step& s = fs_step(out, op, pick(rng, kDirs));
     s.vfs->path2 = pick(rng, kDirs);
   }
-  return s;
 }
 
 }  // namespace
@@ -79,42 +80,38 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
                             std::vector<std::string>& dirs, std::vector<Step>& out) {
   const std::uint64_t kind = rng.below(5);
   if (kind < 3) {
-    Step s = fs_step(Op::kOpen, pick(rng, kFiles));
+    Step& s = fs_step(out, Op::kOpen, pick(rng, kFiles));
     s.vfs->flags = file_open_flags(rng);
     s.vfs->mode = kFileModes[rng.below(kFileModes.size())];
     s.as = {fresh("f")};
     fds.push_back(s.as[0]);
     opened_.push_back(s.as[0]);
-    out.push_back(std::move(s));
     return;
   }
   if (kind == 3 || next_dir_fd_ > kLastDirFd) {
     static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
-    Step s = fs_step(Op::kOpen, pick(rng, kFifos));
+    Step& s = fs_step(out, Op::kOpen, pick(rng, kFifos));
     s.vfs->flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
     fifo_opened_ = true;
     s.as = {fresh("p")};
     fds.push_back(s.as[0]);
     opened_.push_back(s.as[0]);
-    out.push_back(std::move(s));
     return;
   }
   // A directory: open, move to a high number, close the low one.
-  Step open = fs_step(Op::kOpen, pick(rng, kDirs));
+  Step& open = fs_step(out, Op::kOpen, pick(rng, kDirs));
   open.vfs->flags = oflag::kRdonly;
   open.as = {fresh("tmp")};
-  Step move;
+  const std::string low = open.as[0];  // `open` is not used past the next emplace_back
+  Step& move = out.emplace_back();
   move.op = Op::kDup2;
-  move.fd = Ref{open.as[0]};
+  move.fd = Ref{low};
   move.to = Ref{static_cast<std::uint64_t>(next_dir_fd_++)};
   move.as = {fresh("dir")};
-  Step close;
-  close.op = Op::kClose;
-  close.fd = Ref{open.as[0]};
   dirs.push_back(move.as[0]);
-  out.push_back(std::move(open));
-  out.push_back(std::move(move));
-  out.push_back(std::move(close));
+  Step& close = out.emplace_back();
+  close.op = Op::kClose;
+  close.fd = Ref{low};
 }
 
 void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
@@ -124,14 +121,12 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   if (!laid_out_) {
     laid_out_ = true;
     for (const char* dir : {"d", "e"}) {
-      Step s = fs_step(Op::kMkdir, dir);
+      Step& s = fs_step(out, Op::kMkdir, dir);
       s.vfs->mode = 0755;
-      out.push_back(std::move(s));
     }
     for (const char* fifo : kFifos) {
-      Step s = fs_step(Op::kMkfifo, fifo);
+      Step& s = fs_step(out, Op::kMkfifo, fifo);
       s.vfs->mode = 0644;
-      out.push_back(std::move(s));
     }
     return;
   }
@@ -143,78 +138,78 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   // FIFO was opened (the FIFO under vgonel is not modelled).
   if (revoke_and_unmount_ && rng.below(40) == 0) {
     const std::uint64_t kind = rng.below(3);
-    return out.push_back(fs_step(Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs)));
+    fs_step(out, Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs));
+    return;
   }
   if (revoke_and_unmount_ && unmount_ && rng.below(100) == 0) {
     const bool root = rng.chance(90);
-    Step s = fs_step(Op::kUnmount, root ? "." : pick(rng, kDirs));
+    Step& s = fs_step(out, Op::kUnmount, root ? "." : pick(rng, kDirs));
     if (rng.chance(50)) s.vfs->flags = model::mntflag::kForce;
     if (root && s.vfs->flags != 0) {
       if (fifo_opened_) s.vfs->flags = 0;
       unmounted_ = s.vfs->flags != 0;
     }
-    return out.push_back(std::move(s));
+    return;
   }
   switch (rng.below(12)) {
     case 0:
     case 1:
     case 2: return make_open(rng, fresh, fds, dirs, out);
     case 3: {
-      Step s = fs_step(Op::kMkdir, pick(rng, kDirs));
+      Step& s = fs_step(out, Op::kMkdir, pick(rng, kDirs));
       s.vfs->mode = kDirModes[rng.below(kDirModes.size())];
-      return out.push_back(std::move(s));
+      return;
     }
-    case 4: return out.push_back(fs_step(Op::kRmdir, pick(rng, kDirs)));
+    case 4: fs_step(out, Op::kRmdir, pick(rng, kDirs)); return;
     case 5: {
-      Step s = fs_step(Op::kMkfifo, pick(rng, kFifos));
+      Step& s = fs_step(out, Op::kMkfifo, pick(rng, kFifos));
       s.vfs->mode = 0644;
-      return out.push_back(std::move(s));
+      return;
     }
-    case 6: return out.push_back(fs_step(Op::kUnlink, rng.chance(70) ? pick(rng, kFiles) : pick(rng, kFifos)));
-    case 7: return out.push_back(two_names(rng, rng.chance(70) ? Op::kRename : Op::kLink));
+    case 6: fs_step(out, Op::kUnlink, rng.chance(70) ? pick(rng, kFiles) : pick(rng, kFifos)); return;
+    case 7: return two_names(rng, rng.chance(70) ? Op::kRename : Op::kLink, out);
     case 8: {
       const bool dir = rng.chance(30);
-      Step s = fs_step(Op::kChmod, dir ? pick(rng, kDirs) : pick(rng, kFiles));
+      Step& s = fs_step(out, Op::kChmod, dir ? pick(rng, kDirs) : pick(rng, kFiles));
       s.vfs->mode = dir ? kDirModes[rng.below(kDirModes.size())] : kFileModes[rng.below(kFileModes.size())];
-      return out.push_back(std::move(s));
+      return;
     }
     case 9: {
-      Step s = fs_step(Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? pick(rng, kFiles) : pick(rng, kFifos));
+      Step& s = fs_step(out, Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? pick(rng, kFiles) : pick(rng, kFifos));
       s.vfs->value = rng.between(0, 300);
-      return out.push_back(std::move(s));
+      return;
     }
     case 10: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
-      Step s = fs_step(Op::kFtruncate, "");
+      Step& s = fs_step(out, Op::kFtruncate, "");
       s.fd = Ref{fds[rng.below(fds.size())]};
       s.vfs->value = rng.between(-1, 300);
-      return out.push_back(std::move(s));
+      return;
     }
     default: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
-      Step s = fs_step(Op::kLseek, "");
+      Step& s = fs_step(out, Op::kLseek, "");
       s.fd = Ref{fds[rng.below(fds.size())]};
       s.vfs->value = rng.between(-5, 200);
       s.vfs->whence = static_cast<std::int32_t>(rng.below(3));
-      return out.push_back(std::move(s));
+      return;
     }
   }
 }
 
 void FsStepMaker::make_utimes(Prng& rng, std::vector<Step>& out) {
   const std::uint64_t kind = rng.below(4);
-  out.push_back(fs_step(Op::kUtimes, kind < 2 ? pick(rng, kFiles) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs)));
+  fs_step(out, Op::kUtimes, kind < 2 ? pick(rng, kFiles) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs));
 }
 
 // After a forced unmount the names are gone: only seeks that do not ask the
 // dead vnode anything (SEEK_SET, SEEK_CUR) remain; with nothing open, a
 // descriptor number nobody holds (EBADF).
 void FsStepMaker::make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<Step>& out) {
-  Step s = fs_step(Op::kLseek, "");
+  Step& s = fs_step(out, Op::kLseek, "");
   s.fd = fds.empty() ? Ref{static_cast<std::uint64_t>(kLastDirFd + 50)} : Ref{fds[rng.below(fds.size())]};
   s.vfs->value = rng.between(0, 200);
   s.vfs->whence = rng.chance(50) ? model::kSeekSet : model::kSeekCur;
-  out.push_back(std::move(s));
 }
 
 }  // namespace kqsim::check
