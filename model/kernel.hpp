@@ -259,7 +259,12 @@ class Kernel {
     kPipeObjects = 1,
     kSocketObjects = 2,
     kProcessObjects = 4,  // processes and process descriptors
-    kVnodeObjects = 8,    // vnodes, the namespace, FIFO counts
+    // The namespace (entries, link counts), FIFO counts, a vnode's death:
+    // what check_vnodes reads. A vnode's mode, size and times, and a
+    // file's offset, are no invariant's business: calls that change only
+    // those (chmod, utimes, truncate, ftruncate, read, write, lseek) name
+    // no kind.
+    kVnodeObjects = 8,
     kAioObjects = 16,
     kKqueueObjects = 32,  // kqueues closing
     kAllObjects = 63,
@@ -437,6 +442,11 @@ class Kernel {
   [[nodiscard]] Lookup namei(std::string_view path) const;
   std::uint32_t new_vnode(VnodeType type, std::uint32_t mode, std::uint32_t parent);
   void vn_knote(std::uint32_t vnode, std::int64_t hint);  // VFS_KNOTE_LOCKED
+  // A namespace call past its checks, about to change the namespace: the
+  // touched check walks the vnodes after it. Each such call returns its
+  // errors before its first change (namei, then the checks of kern_*at and
+  // VOP_*), so one that fails names no kind.
+  void namespace_changing() { touched_objects_ |= kVnodeObjects; }
   SysResult vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t oflags);
   SysResult vn_read(File& f, std::int64_t nbytes);
   SysResult vn_write(File& f, std::int64_t nbytes);

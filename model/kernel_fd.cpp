@@ -73,15 +73,17 @@ std::optional<std::int32_t> Kernel::install_fd(Process& p, FileIndex file, bool 
   return fd;
 }
 
-// A FIFO is a pipe behind a vnode; a kqueue's, a process descriptor's and
-// the terminal's fo_read/fo_write change nothing but are counted as
-// anything (invfo_rdwr is not worth a kind of its own).
+// What fo_read/fo_write may change. A regular file's changes an offset or
+// a size, no object kind (kVnodeObjects); a FIFO's its pipe, not its counts
+// (those change on open and close). A kqueue's, a process descriptor's and
+// the terminal's change nothing but are counted as anything (invfo_rdwr is
+// not worth a kind of its own).
 std::uint8_t Kernel::objects_of(const File& f) {
   switch (f.type) {
     case FileType::kSocket: return kSocketObjects;
-    case FileType::kVnode: return kVnodeObjects;
-    case FileType::kPipe: return kPipeObjects;
-    case FileType::kFifo: return kPipeObjects | kVnodeObjects;
+    case FileType::kVnode: return 0;
+    case FileType::kPipe:
+    case FileType::kFifo: return kPipeObjects;
     default: return kAllObjects;
   }
 }
@@ -96,6 +98,8 @@ std::uint8_t Kernel::objects_closed_with(const File& f) {
     case FileType::kKqueue: return kKqueueObjects | kAioObjects;
     case FileType::kProcdesc:
     case FileType::kTerminal: return kAllObjects;
+    case FileType::kVnode: return kVnodeObjects;                // vn_close
+    case FileType::kFifo: return kPipeObjects | kVnodeObjects;  // fifo_close: its counts, its pipe
     default: return objects_of(f);
   }
 }

@@ -181,7 +181,7 @@ SysResult Kernel::lseek(Pid pid, std::int32_t fd, std::int64_t offset, std::int3
 // kern_ftruncate: a negative length first, then the descriptor; only a
 // vnode opened for writing can be truncated (EINVAL otherwise).
 SysResult Kernel::ftruncate(Pid pid, std::int32_t fd, std::int64_t length) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // a size: no object kind (kVnodeObjects)
   if (length < 0) return SysResult::fail(Errno::kEINVAL);
   const FdEntry* e = proc(pid).fds.find(fd);
   if (e == nullptr) return SysResult::fail(Errno::kEBADF);

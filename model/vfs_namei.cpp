@@ -70,11 +70,12 @@ bool names_entry(const std::string& name) { return !name.empty() && name != "." 
 // kern_mkdirat; vop_mkdir_post: NOTE_WRITE|NOTE_LINK on the parent (a new
 // subdirectory changes its link count).
 SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this, kVnodeObjects);  // the namespace and vnodes only
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (l.vnode) return SysResult::fail(Errno::kEEXIST);
+  namespace_changing();
   std::uint32_t vp = new_vnode(VnodeType::kDirectory, mode, l.dir);
   vnodes_[l.dir].entries[l.name] = vp;
   ++vnodes_[l.dir].nlink;
@@ -88,7 +89,7 @@ SysResult Kernel::mkdir(Pid, std::string_view path, std::uint32_t mode) {
 // NOTE_READ on it - also when it is not empty (recorded on 13.2 and 15.1:
 // regressions/rmdir-reads-the-directory).
 SysResult Kernel::rmdir(Pid, std::string_view path) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -98,6 +99,7 @@ SysResult Kernel::rmdir(Pid, std::string_view path) {
   if (*l.vnode == kRootVnode) return SysResult::fail(Errno::kEBUSY);
   vn_knote(*l.vnode, note::kRead);  // ufs_dirempty
   if (!names_entry(l.name) || !vnodes_[*l.vnode].entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
+  namespace_changing();
   vnodes_[l.dir].entries.erase(l.name);
   --vnodes_[l.dir].nlink;
   vnodes_[*l.vnode].nlink = 0;
@@ -108,11 +110,12 @@ SysResult Kernel::rmdir(Pid, std::string_view path) {
 
 // kern_mkfifoat -> VOP_MKNOD; vop_mknod_post: NOTE_WRITE on the parent.
 SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (l.vnode) return SysResult::fail(Errno::kEEXIST);
+  namespace_changing();
   vnodes_[l.dir].entries[l.name] = new_vnode(VnodeType::kFifo, mode, l.dir);
   vn_knote(l.dir, note::kWrite);
   return SysResult::ok(0);
@@ -122,12 +125,13 @@ SysResult Kernel::mkfifo(Pid, std::string_view path, std::uint32_t mode) {
 // parent, NOTE_DELETE on the file - for every name removed, even when other
 // links remain.
 SysResult Kernel::unlink(Pid, std::string_view path) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
   if (!l.vnode) return SysResult::fail(Errno::kENOENT);
   if (vnodes_[*l.vnode].type == VnodeType::kDirectory) return SysResult::fail(Errno::kEPERM);
+  namespace_changing();
   vnodes_[l.dir].entries.erase(l.name);
   --vnodes_[*l.vnode].nlink;
   vn_knote(l.dir, note::kWrite);
@@ -138,7 +142,7 @@ SysResult Kernel::unlink(Pid, std::string_view path) {
 // kern_linkat: directories cannot be linked (EPERM). vop_link_post:
 // NOTE_LINK on the file, NOTE_WRITE on the target directory.
 SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);
@@ -147,6 +151,7 @@ SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
   Lookup dst = namei(to);
   if (dst.err != Errno::kNone) return SysResult::fail(dst.err);
   if (dst.vnode) return SysResult::fail(Errno::kEEXIST);
+  namespace_changing();
   vnodes_[dst.dir].entries[dst.name] = *src.vnode;
   ++vnodes_[*src.vnode].nlink;
   vn_knote(*src.vnode, note::kLink);
@@ -156,7 +161,7 @@ SysResult Kernel::link(Pid, std::string_view from, std::string_view to) {
 
 // kern_fchmodat -> VOP_SETATTR; vop_setattr_post: NOTE_ATTRIB.
 SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // a mode: no object kind (kVnodeObjects)
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -169,7 +174,7 @@ SysResult Kernel::chmod(Pid, std::string_view path, std::uint32_t mode) {
 // kern_utimesat -> setutimes -> VOP_SETATTR(va_atime, va_mtime);
 // vop_setattr_post posts NOTE_ATTRIB (any vnode type, directories too).
 SysResult Kernel::utimes(Pid, std::string_view path) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // times: no object kind (kVnodeObjects)
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup l = namei(path);
   if (l.err != Errno::kNone) return SysResult::fail(l.err);
@@ -183,7 +188,7 @@ SysResult Kernel::utimes(Pid, std::string_view path) {
 // size and succeeds (POSIX leaves it unspecified; other file systems may
 // differ - verify-on-host), so only NOTE_ATTRIB remains.
 SysResult Kernel::truncate(Pid, std::string_view path, std::int64_t length) {
-  SyscallScope scope(*this, kVnodeObjects);
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // a size: no object kind (kVnodeObjects)
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if (length < 0) return SysResult::fail(Errno::kEINVAL);
   Lookup l = namei(path);

@@ -56,7 +56,7 @@ Errno Kernel::ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t
 }
 
 SysResult Kernel::rename(Pid, std::string_view from, std::string_view to) {
-  SyscallScope scope(*this, kVnodeObjects);  // the namespace and vnodes only
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);  // the namespace, once past the checks
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   Lookup src = namei(from);
   if (src.err != Errno::kNone) return SysResult::fail(src.err);
@@ -92,6 +92,7 @@ SysResult Kernel::rename_checked(const Lookup& src, const Lookup& dst) {
     vn_knote(*dst.vnode, note::kRead);
     if (!vnodes_[*dst.vnode].entries.empty()) return SysResult::fail(Errno::kENOTEMPTY);
   }
+  namespace_changing();
   if (dst.vnode) {
     Vnode& t = vnodes_[*dst.vnode];
     if (t.type == VnodeType::kDirectory) {
