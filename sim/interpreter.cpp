@@ -266,24 +266,31 @@ StepOutcome Interpreter::run_step(const Step& step) {
 }
 
 StepOutcome Interpreter::play_step(const Step& step) {
+  // Every return below returns this one object, so that it is built in the
+  // caller's place (NRVO) rather than moved there (issue 14).
+  StepOutcome outcome;
   if (unbound_procs_.count(step.proc) != 0) throw SkipStep{"process '" + step.proc + "' left unbound: " + unbound_procs_.at(step.proc)};
   const ProcState* proc = find_proc(step.proc);
   if (proc == nullptr) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
   if (!proc->alive) fail(step, "proc", "process '" + step.proc + "' has exited");
   const bool follow = options_.follow_observed && step.observed.has_value();
   if (follow && (step.observed->unsupported || step.observed->crash || step.observed->hang)) {
-    return run_not_on_host(step, proc->id);
+    outcome = run_not_on_host(step, proc->id);
+    return outcome;
   }
   CallResult r = call(step, proc->id);
   // Made only when a message needs it.
   auto detail = [&r] { return r.detail.empty() ? std::string(r.sys.detail) : r.detail; };
-  if (r.crash || r.hang) return failed_step(step, r);
+  if (r.crash || r.hang) {
+    outcome = failed_step(step, r);
+    return outcome;
+  }
   // A recorded hang and a model that says "never completes" agree.
   if (r.sys.completion == model::Completion::kBlockedForever && step.observed && step.observed->hang) {
     r.hang = detail();
-    return failed_step(step, r);
+    outcome = failed_step(step, r);
+    return outcome;
   }
-  StepOutcome outcome;
   outcome.step = &step;
   if (r.sys.completion == model::Completion::kBlockedForever) {
     if (!follow) fail(step, "op", "this step can never complete: " + detail());
@@ -304,7 +311,10 @@ StepOutcome Interpreter::play_step(const Step& step) {
   else if (follow) follow_bindings(step, r);
   else bind_results(step, r);
   for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
-  outcome.actual = traces::ActualObservation{r.sys.ret, r.sys.err, std::move(r.events), std::nullopt, std::nullopt, std::nullopt};
+  // Field by field: `outcome` is fresh here (unsupported, crash and hang unset).
+  outcome.actual.ret = r.sys.ret;
+  outcome.actual.err = r.sys.err;
+  outcome.actual.events = std::move(r.events);
   if (unsupported) outcome.actual.unsupported = detail();
   outcome.elapsed_ns = r.elapsed_ns;
   if (step.observed) {

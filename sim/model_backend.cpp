@@ -12,16 +12,27 @@ void ModelBackend::set_invariant_checks(InvariantChecks checks) {
   kernel_.set_touch_tracking(checks == InvariantChecks::kTouched);
 }
 
-CallResult ModelBackend::checked(CallResult r) {
+void ModelBackend::check_after_call() {
   std::vector<std::string> violations;
   if (checks_ == InvariantChecks::kTouched) violations = model::check_touched_invariants(kernel_, scratch_);
   else if (!model::invariants_hold(kernel_, scratch_)) violations = model::check_invariants(kernel_);
   kernel_.clear_touched();
   if (!violations.empty()) throw InvariantViolation(violations.front());
+}
+
+CallResult ModelBackend::checked(CallResult r) {
+  check_after_call();
   return r;
 }
 
-CallResult ModelBackend::kqueue(ProcId p, std::uint32_t flags) { return checked(CallResult::of(kernel_.kqueue(p, flags))); }
+CallResult ModelBackend::checked(model::SysResult sys) {
+  CallResult r;  // built in the caller's place (NRVO), not moved there (issue 14)
+  r.sys = sys;
+  check_after_call();
+  return r;
+}
+
+CallResult ModelBackend::kqueue(ProcId p, std::uint32_t flags) { return checked(kernel_.kqueue(p, flags)); }
 
 CallResult ModelBackend::pipe(ProcId p, bool nonblock, bool cloexec) {
   model::PipeResult r = kernel_.pipe(p, nonblock, cloexec);
@@ -30,16 +41,16 @@ CallResult ModelBackend::pipe(ProcId p, bool nonblock, bool cloexec) {
   return checked(std::move(out));
 }
 
-CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked(CallResult::of(kernel_.read(p, fd, n))); }
-CallResult ModelBackend::write(ProcId p, std::int32_t fd, std::int64_t n) { return checked(CallResult::of(kernel_.write(p, fd, n))); }
-CallResult ModelBackend::close(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.close(p, fd))); }
-CallResult ModelBackend::dup(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.dup(p, fd))); }
-CallResult ModelBackend::dup2(ProcId p, std::int32_t from, std::int32_t to) { return checked(CallResult::of(kernel_.dup2(p, from, to))); }
-CallResult ModelBackend::fcntl_getfd(ProcId p, std::int32_t fd) { return checked(CallResult::of(kernel_.fcntl_getfd(p, fd))); }
+CallResult ModelBackend::read(ProcId p, std::int32_t fd, std::int64_t n) { return checked(kernel_.read(p, fd, n)); }
+CallResult ModelBackend::write(ProcId p, std::int32_t fd, std::int64_t n) { return checked(kernel_.write(p, fd, n)); }
+CallResult ModelBackend::close(ProcId p, std::int32_t fd) { return checked(kernel_.close(p, fd)); }
+CallResult ModelBackend::dup(ProcId p, std::int32_t fd) { return checked(kernel_.dup(p, fd)); }
+CallResult ModelBackend::dup2(ProcId p, std::int32_t from, std::int32_t to) { return checked(kernel_.dup2(p, from, to)); }
+CallResult ModelBackend::fcntl_getfd(ProcId p, std::int32_t fd) { return checked(kernel_.fcntl_getfd(p, fd)); }
 CallResult ModelBackend::fcntl_setfd(ProcId p, std::int32_t fd, std::int32_t flags) {
-  return checked(CallResult::of(kernel_.fcntl_setfd(p, fd, flags)));
+  return checked(kernel_.fcntl_setfd(p, fd, flags));
 }
-CallResult ModelBackend::fork(ProcId p) { return checked(CallResult::of(kernel_.fork(p))); }
+CallResult ModelBackend::fork(ProcId p) { return checked(kernel_.fork(p)); }
 CallResult ModelBackend::pdfork(ProcId p, std::uint32_t pd_flags) {
   model::PdforkResult r = kernel_.pdfork(p, pd_flags);
   CallResult out = CallResult::of(r.sys);
@@ -47,11 +58,11 @@ CallResult ModelBackend::pdfork(ProcId p, std::uint32_t pd_flags) {
   return checked(std::move(out));
 }
 CallResult ModelBackend::wait(ProcId p, ProcId target, bool nohang) {
-  return checked(CallResult::of(kernel_.wait(p, target, nohang)));
+  return checked(kernel_.wait(p, target, nohang));
 }
-CallResult ModelBackend::exec(ProcId p) { return checked(CallResult::of(kernel_.exec(p))); }
-CallResult ModelBackend::exit(ProcId p) { return checked(CallResult::of(kernel_.exit(p))); }
-CallResult ModelBackend::exit_with_code(ProcId p, std::int32_t code) { return checked(CallResult::of(kernel_.exit(p, code))); }
+CallResult ModelBackend::exec(ProcId p) { return checked(kernel_.exec(p)); }
+CallResult ModelBackend::exit(ProcId p) { return checked(kernel_.exit(p)); }
+CallResult ModelBackend::exit_with_code(ProcId p, std::int32_t code) { return checked(kernel_.exit(p, code)); }
 CallResult ModelBackend::sleep(ProcId, std::int64_t ns) {
   const std::int64_t start_ns = kernel_.now_ns();
   CallResult r = CallResult::of(kernel_.sleep(ns));
@@ -82,19 +93,19 @@ CallResult ModelBackend::kevent(ProcId p, std::int32_t kqfd, std::span<const mod
 }
 
 CallResult ModelBackend::kill(ProcId p, ProcId target, std::int32_t signo) {
-  return checked(CallResult::of(kernel_.kill(p, target, signo)));
+  return checked(kernel_.kill(p, target, signo));
 }
 
 CallResult ModelBackend::sigaction(ProcId p, std::int32_t signo, std::int32_t action) {
-  return checked(CallResult::of(kernel_.sigaction(p, signo, static_cast<model::SignalAction>(action))));
+  return checked(kernel_.sigaction(p, signo, static_cast<model::SignalAction>(action)));
 }
 
 CallResult ModelBackend::sigprocmask(ProcId p, bool block, std::int32_t signo) {
-  return checked(CallResult::of(kernel_.sigprocmask(p, block, signo)));
+  return checked(kernel_.sigprocmask(p, block, signo));
 }
 
-CallResult ModelBackend::vfs(ProcId p, const model::VfsCall& call) { return checked(CallResult::of(kernel_.vfs(p, call))); }
-CallResult ModelBackend::aio(ProcId p, const model::AioCall& call) { return checked(CallResult::of(kernel_.aio(p, call))); }
+CallResult ModelBackend::vfs(ProcId p, const model::VfsCall& call) { return checked(kernel_.vfs(p, call)); }
+CallResult ModelBackend::aio(ProcId p, const model::AioCall& call) { return checked(kernel_.aio(p, call)); }
 
 bool ModelBackend::alive(ProcId p) const {
   const model::Process* proc = kernel_.process(p);

@@ -74,7 +74,11 @@ class ModelBackend final : public Backend {
   void set_task_timing(std::vector<std::uint32_t> other_points) { kernel_.set_task_timing(std::move(other_points)); }
 
  private:
+  // The invariants after a call (throws InvariantViolation); the call's
+  // result passes through.
+  void check_after_call();
   CallResult checked(CallResult r);
+  CallResult checked(model::SysResult sys);
 
   model::Kernel kernel_;
   InvariantChecks checks_ = InvariantChecks::kFull;

@@ -11,20 +11,20 @@ CallResult ModelBackend::socket_call(ProcId p, const SocketCall& c) {
       out.fds = r.fds;
       return checked(out);
     }
-    case SocketOp::kSocket: return checked(CallResult::of(kernel_.socket(p, c.type, c.nonblock, c.cloexec, c.domain)));
+    case SocketOp::kSocket: return checked(kernel_.socket(p, c.type, c.nonblock, c.cloexec, c.domain));
     case SocketOp::kBind:
-      if (c.by_port) return checked(CallResult::of(kernel_.bind_port(p, c.fd, c.port)));
-      return checked(CallResult::of(kernel_.bind(p, c.fd, c.name)));
-    case SocketOp::kListen: return checked(CallResult::of(kernel_.listen(p, c.fd, c.backlog)));
+      if (c.by_port) return checked(kernel_.bind_port(p, c.fd, c.port));
+      return checked(kernel_.bind(p, c.fd, c.name));
+    case SocketOp::kListen: return checked(kernel_.listen(p, c.fd, c.backlog));
     case SocketOp::kConnect:
-      if (c.by_port) return checked(CallResult::of(kernel_.connect_port(p, c.fd, c.port)));
-      return checked(CallResult::of(kernel_.connect(p, c.fd, c.name)));
-    case SocketOp::kAccept: return checked(CallResult::of(kernel_.accept(p, c.fd)));
-    case SocketOp::kShutdown: return checked(CallResult::of(kernel_.shutdown(p, c.fd, c.how)));
-    case SocketOp::kSetsockopt: return checked(CallResult::of(kernel_.setsockopt(p, c.fd, c.option, c.value)));
-    case SocketOp::kGetsockname: return checked(CallResult::of(kernel_.getsockname(p, c.fd)));
-    case SocketOp::kRecv: return checked(CallResult::of(kernel_.recv(p, c.fd, c.nbytes, c.msg_flags)));
-    case SocketOp::kSend: return checked(CallResult::of(kernel_.send(p, c.fd, c.nbytes, c.msg_flags)));
+      if (c.by_port) return checked(kernel_.connect_port(p, c.fd, c.port));
+      return checked(kernel_.connect(p, c.fd, c.name));
+    case SocketOp::kAccept: return checked(kernel_.accept(p, c.fd));
+    case SocketOp::kShutdown: return checked(kernel_.shutdown(p, c.fd, c.how));
+    case SocketOp::kSetsockopt: return checked(kernel_.setsockopt(p, c.fd, c.option, c.value));
+    case SocketOp::kGetsockname: return checked(kernel_.getsockname(p, c.fd));
+    case SocketOp::kRecv: return checked(kernel_.recv(p, c.fd, c.nbytes, c.msg_flags));
+    case SocketOp::kSend: return checked(kernel_.send(p, c.fd, c.nbytes, c.msg_flags));
     case SocketOp::kPoll: {
       model::PollFd pfd{c.fd, c.poll_events, 0};
       CallResult r = poll(p, std::span<model::PollFd>(&pfd, 1), c.timeout_ms);
@@ -45,18 +45,18 @@ CallResult ModelBackend::socket_call(ProcId p, const SocketCall& c) {
       }
       return r;
     }
-    case SocketOp::kPause: return checked(CallResult::of(kernel_.pause(p)));
+    case SocketOp::kPause: return checked(kernel_.pause(p));
   }
   return CallResult::of(model::SysResult::unsupported("unknown socket call"));
 }
 
 // poll(2) and select(2) over many descriptors (the C API's).
 CallResult ModelBackend::poll(ProcId p, std::span<model::PollFd> fds, std::int64_t timeout_ms) {
-  return checked(CallResult::of(kernel_.poll(p, fds, timeout_ms)));
+  return checked(kernel_.poll(p, fds, timeout_ms));
 }
 
 CallResult ModelBackend::select(ProcId p, std::span<model::SelectFd> fds, const std::optional<model::Timespec>& tv) {
-  return checked(CallResult::of(kernel_.select(p, fds, tv)));
+  return checked(kernel_.select(p, fds, tv));
 }
 
 }  // namespace kqsim::sim
