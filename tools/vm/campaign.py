@@ -58,6 +58,22 @@ def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_cl
             + (["--stable-timers"] if stable_timers else []))
 
 
+def recording_spec(release, seed, count, steps, flags):
+    """What a campaign folder's recordings were made from (generator-flags.json)."""
+    return {"release": release, "seed": seed, "count": count, "steps": steps, "generator": flags}
+
+
+def skip_record_mismatch(recorded, wanted):
+    """--skip-record: why the recordings in a folder are not of the programs
+    this run would generate (None: they are). `recorded` is the folder's
+    generator-flags.json: a spec (recording_spec), or from campaigns before
+    the spec, the generator flags alone."""
+    if isinstance(recorded, list):
+        recorded = {"generator": recorded}
+    differ = [f"{k} {recorded[k]!r}, not {wanted[k]!r}" for k in wanted if k in recorded and recorded[k] != wanted[k]]
+    return "; ".join(differ) or None
+
+
 def generate(kqcheck, seed, count, steps, dialect, dest, flags):
     """Programs `kqcheck generate FLAGS` makes (FLAGS from generator_flags)."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -333,17 +349,19 @@ def main():
     a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else f"campaign-{a.release}"
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
+    spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
-    if a.skip_record and flags_file.is_file() and json.loads(flags_file.read_text()) != flags:
-        ap.error(f"--skip-record: {work} was recorded from `kqcheck generate {' '.join(json.loads(flags_file.read_text()))}`, "
-                 f"not `{' '.join(flags)}`")
+    if a.skip_record and flags_file.is_file():
+        why = skip_record_mismatch(json.loads(flags_file.read_text()), spec)
+        if why:
+            ap.error(f"--skip-record: {work} holds recordings of other programs: {why}")
     global BINARIES
     BINARIES = a.binaries or build(a.build_dir)
     t0 = time.time()
     if not a.skip_record:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True, exist_ok=True)
-        flags_file.write_text(json.dumps(flags))
+        flags_file.write_text(json.dumps(spec))
     programs = generate(a.kqcheck, a.seed, a.count, a.steps, dialect, work / "programs", flags)
     t_gen = time.time() - t0
     (work / "reports").mkdir(parents=True, exist_ok=True)
