@@ -14,17 +14,12 @@
 # with a message when it is absent. Summaries go to BUILD_DIR/vm/ci/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tools/vm/ci-kit.sh
+. "$here/ci-kit.sh"
 kqcheck=${1:?usage: ci-campaign.sh KQCHECK KQREPLAY [BUILD_DIR]}
 kqreplay=${2:?usage: ci-campaign.sh KQCHECK KQREPLAY [BUILD_DIR]}
 build=${3:-$repo/build}
-shared=$(cd "$repo/.." && pwd)/shared/freebsd
-
-if [ ! -d "$shared" ]; then
-  echo "ci-campaign: SKIPPED: no ../shared/freebsd beside the repository (FreeBSD kernels and sysroot);" \
-       "see docs/vm.md to run a campaign on your own kernel"
-  exit 77
-fi
+require_freebsd_kit ci-campaign "run a campaign"
 
 # release:seed - 13.2 seed 31 (642 / 58 / 0 of 700) and 15.1 seed 33
 # (602 / 88 / 8 not reproduced, none of them among the first 60).

@@ -11,16 +11,11 @@
 # update those, see docs/vm.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tools/vm/ci-kit.sh
+. "$here/ci-kit.sh"
 kqreplay=${1:?usage: ci-record.sh KQREPLAY [BUILD_DIR]}
 build=${2:-$repo/build}
-shared=$(cd "$repo/.." && pwd)/shared/freebsd
-
-if [ ! -d "$shared" ]; then
-  echo "ci-record: SKIPPED: no ../shared/freebsd beside the repository (FreeBSD kernels and sysroot);" \
-       "see docs/vm.md to record on your own kernel"
-  exit 77
-fi
+require_freebsd_kit ci-record "record"
 
 start=$SECONDS
 status=0
