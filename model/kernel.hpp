@@ -465,6 +465,7 @@ class Kernel {
   SysResult rename_checked(const Lookup& from, const Lookup& to);
   Errno ufs_checkpath(std::uint32_t fdvp, std::uint32_t fvp, std::uint32_t tdvp);
   void rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp);
+  [[nodiscard]] bool vnode_open(std::uint32_t vnode) const;  // an open file holds it (a use reference)
   RegisterOutcome vfs_kqfilter(KnoteRef ref);
   bool filt_vfsread(Knote& kn, std::int64_t hint);
   bool filt_vfswrite(Knote& kn, std::int64_t hint);

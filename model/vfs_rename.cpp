@@ -1,5 +1,6 @@
 // kern_renameat and vop_rename_post (vfs_subr.c): which directory and which
 // vnodes a rename tells, and with what.
+#include <algorithm>
 #include <cassert>
 
 #include "model/kernel.hpp"
@@ -12,9 +13,17 @@ namespace kqsim::model {
 // directory moves - except on the target when it replaces a directory,
 // whose link count does not change. Then NOTE_RENAME on the moved vnode and
 // NOTE_DELETE on the replaced one.
+//
+// "Replaces a directory" is read from the replaced vnode's v_type after
+// ufs_rename let go of it: a replaced directory no open file holds was
+// recycled by then (its last vput ran ufs_inactive, which frees the
+// unlinked inode and vrecycles the vnode: v_type VBAD), so it counts as no
+// directory - the parent gets no NOTE_LINK within one directory, and
+// NOTE_LINK stays on the target across directories (recorded on 13.2 and
+// 15.1: regressions/rename-onto-unopened-directory; R41).
 void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t fvp, std::optional<std::uint32_t> tvp) {
   const bool fvp_dir = vnodes_[fvp].type == VnodeType::kDirectory;
-  const bool tvp_dir = tvp && vnodes_[*tvp].type == VnodeType::kDirectory;
+  const bool tvp_dir = tvp && vnodes_[*tvp].type == VnodeType::kDirectory && vnode_open(*tvp);
   std::int64_t hint = note::kWrite;
   if (fdvp == tdvp) {
     if (tvp_dir) hint |= note::kLink;
@@ -29,6 +38,10 @@ void Kernel::rename_post(std::uint32_t fdvp, std::uint32_t tdvp, std::uint32_t f
   }
   vn_knote(fvp, note::kRename);
   if (tvp) vn_knote(*tvp, note::kDelete);
+}
+
+bool Kernel::vnode_open(std::uint32_t vnode) const {
+  return std::any_of(files_.begin(), files_.end(), [&](const File& f) { return !f.closed && f.vnode == vnode; });
 }
 
 // ufs_checkpath: a directory moving to a new parent must not move below

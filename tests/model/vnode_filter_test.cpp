@@ -145,7 +145,8 @@ TEST_F(VnodeFilterTest, OpenReadCloseNotes) {
 
 // vop_rename_post on the directories: within one, NOTE_WRITE; across,
 // NOTE_WRITE|NOTE_EXTEND and NOTE_LINK for a directory, except on the target
-// when it replaces a directory; the replaced vnode gets NOTE_DELETE.
+// when it replaces a directory (held open here: see the next test); the
+// replaced vnode gets NOTE_DELETE.
 TEST_F(VnodeFilterTest, RenameHintsOnDirectories) {
   int kq = new_kq();
   ASSERT_EQ(k.mkdir(pid, "a", 0755).ret, 0);
@@ -170,9 +171,33 @@ TEST_F(VnodeFilterTest, RenameHintsOnDirectories) {
   ASSERT_EQ(k.open(pid, "b/f", oflag::kWronly | oflag::kCreat).err, Errno::kNone);
   (void)poll(kq);
   ASSERT_EQ(k.mkdir(pid, "b/u", 0755).ret, 0);
+  const int u = open_file("b/u", oflag::kRdonly);
   (void)poll(kq);
   ASSERT_EQ(k.rename(pid, "b/t", "b/u").ret, 0);  // a directory replaces one in the same directory
   EXPECT_EQ(vnode_fflags(kq, b), note::kWrite | note::kLink);
+  k.close(pid, u);
+}
+
+// R41: vop_rename_post reads the replaced vnode's type after its last use
+// reference went; a replaced directory no open file holds was recycled
+// (VBAD) by then and counts as no directory: within one directory the
+// parent gets NOTE_WRITE alone, across directories the target keeps
+// NOTE_LINK (regressions/rename-onto-unopened-directory).
+TEST_F(VnodeFilterTest, RenameOntoAnUnopenedDirectory) {
+  int kq = new_kq();
+  for (const char* d : {"a", "b", "a/s", "b/t", "b/u"}) ASSERT_EQ(k.mkdir(pid, d, 0755).ret, 0);
+  int b = open_file("b", oflag::kRdonly);
+  add(kq, kev(b, filt::kVnode, ev::kAdd | ev::kClear, note::kWrite | note::kExtend | note::kLink));
+  ASSERT_EQ(k.rename(pid, "a/s", "b/t").ret, 0);  // across: b/t held by nothing
+  EXPECT_EQ(vnode_fflags(kq, b), note::kWrite | note::kExtend | note::kLink);
+  ASSERT_EQ(k.rename(pid, "b/t", "b/u").ret, 0);  // within b: b/u held by nothing
+  EXPECT_EQ(vnode_fflags(kq, b), note::kWrite);
+  int u = open_file("b/u", oflag::kRdonly);
+  ASSERT_EQ(k.close(pid, u).err, Errno::kNone);  // a descriptor closed before holds nothing
+  ASSERT_EQ(k.mkdir(pid, "b/v", 0755).ret, 0);
+  (void)poll(kq);
+  ASSERT_EQ(k.rename(pid, "b/u", "b/v").ret, 0);
+  EXPECT_EQ(vnode_fflags(kq, b), note::kWrite);
 }
 
 // knote_drop on close: the vnode's list forgets the knote.
