@@ -204,7 +204,9 @@ SysResult Kernel::dup(Pid pid, std::int32_t fd) {
 // kern_dup(FDDUP_FIXED): range checks first, then the source; onto an open
 // target the old file is closed with knote_fdclose on that number.
 SysResult Kernel::dup2(Pid pid, std::int32_t from, std::int32_t to) {
-  SyscallScope scope(*this);
+  // As close: objects change only when the displaced file's last reference
+  // goes, and fdrop says so.
+  SyscallScope scope(*this, 0U);
   Process& p = proc(pid);
   if (from < 0 || to < 0 || to >= profile_->max_files) return SysResult::fail(Errno::kEBADF);
   const FdEntry* src = p.fds.find(from);

@@ -42,7 +42,9 @@ std::optional<SysResult> Kernel::fork_unsupported(Pid pid) const {
 }
 
 SysResult Kernel::fork(Pid pid) {
-  SyscallScope scope(*this);
+  // A process, its descriptor table and its process descriptors; the
+  // copied files only gain references (NOTE_TRACK's knotes: knotes).
+  SyscallScope scope(*this, kProcessObjects);
   if (auto refused = fork_unsupported(pid)) return *refused;
   Pid child = fork_process(pid);
   // do_fork: the parent's watchers hear of the child once it exists.
@@ -56,7 +58,7 @@ SysResult Kernel::fork(Pid pid) {
 // stops the fork), installed with badfileops, which fdcopy does not pass to
 // the child; the child's copy of the table therefore lacks it.
 PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kProcessObjects);  // as fork, and the process descriptor
   PdforkResult r;
   if ((pd_flags & ~(pdflag::kDaemon | pdflag::kCloexec)) != 0) {  // PD_ALLOWED_AT_FORK
     r.sys = SysResult::fail(Errno::kEINVAL);

@@ -93,7 +93,7 @@ std::uint16_t Kernel::in_pcbbind_port(std::uint16_t wanted, Errno& err) {
 
 // tcp_usr_bind -> in_pcbbind: a socket binds once (EINVAL after).
 SysResult Kernel::bind_port(Pid pid, std::int32_t fd, std::uint16_t port) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_bind: not AF_UNIX
@@ -109,7 +109,7 @@ SysResult Kernel::bind_port(Pid pid, std::int32_t fd, std::uint16_t port) {
 // getsockname(2): the AF_INET socket's local port (0 before bind); an
 // AF_UNIX socket's address is its path, reported here as 0.
 SysResult Kernel::getsockname(Pid pid, std::int32_t fd) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, 0U);  // reads a port: changes nothing
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   return SysResult::ok(sock(id).domain == SocketDomain::kInet ? sock(id).port : 0);
@@ -150,7 +150,7 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
 // other outcome the non-blocking call answers as a blocking one (but for a
 // full listen queue: tcp_connect_overflow).
 SysResult Kernel::connect_port(Pid pid, std::int32_t fd, std::uint16_t port) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kSocketObjects);
   std::uint32_t id = 0;
   if (SysResult r = socket_fd(pid, fd, id); r.err != Errno::kNone || !r.done()) return r;
   if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_connectat: not AF_UNIX

@@ -15,6 +15,7 @@ struct InvariantTestAccess {
   static PipeEnd& pipe_end(Kernel& k, std::uint32_t pair, int side) { return k.pipes_[pair].ends[side]; }
   static Socket& socket(Kernel& k, std::uint32_t id) { return k.sockets_[id]; }
   static Vnode& vnode(Kernel& k, std::uint32_t id) { return k.vnodes_[id]; }
+  static Process& process(Kernel& k, Pid pid) { return k.processes_[static_cast<std::size_t>(pid - 1)]; }
 };
 
 namespace testing {
@@ -215,6 +216,30 @@ TEST_F(NarrowedObjectChecks, EachCallNamesTheKindsItReaches) {
   ASSERT_EQ(pair.sys.err, Errno::kNone);
   k.clear_touched();
   EXPECT_EQ(kinds_of("close of a socket", k.close(pid, pair.fds[0])), Kernel::kSocketObjects);
+  // dup2 as close: nothing unless the displaced file's last reference goes.
+  EXPECT_EQ(kinds_of("dup2 onto a free number", SysResult::ok(k.dup2(pid, file, 40).ret)), 0U);
+  EXPECT_EQ(kinds_of("dup2 onto a copy", SysResult::ok(k.dup2(pid, file, 40).ret)), 0U);
+  EXPECT_EQ(kinds_of("dup2 displacing a socket", SysResult::ok(k.dup2(pid, file, pair.fds[1]).ret)), Kernel::kSocketObjects);
+  EXPECT_EQ(kinds_of("fork", SysResult::ok(k.fork(pid).ret)), Kernel::kProcessObjects);
+  const PdforkResult pd = k.pdfork(pid, 0);
+  EXPECT_EQ(kinds_of("pdfork", pd.sys), Kernel::kProcessObjects);
+}
+
+// fork names the processes: a broken process descriptor is caught after it.
+TEST_F(NarrowedObjectChecks, ForkChecksProcesses) {
+  const PdforkResult pd = k.pdfork(pid, 0);
+  ASSERT_EQ(pd.sys.err, Errno::kNone);
+  k.clear_touched();
+  Process& child = Access::process(k, static_cast<Pid>(pd.sys.ret));
+  const std::int32_t procdesc = child.procdesc;
+  child.procdesc = -1;  // the descriptor still names the child, which no longer names it
+  new_pipe();
+  EXPECT_TRUE(touched_check().empty()) << "pipe(2) does not look at processes";
+  ASSERT_EQ(k.fork(pid).err, Errno::kNone);
+  auto words = touched_check();
+  Access::process(k, static_cast<Pid>(pd.sys.ret)).procdesc = procdesc;
+  ASSERT_FALSE(words.empty());
+  EXPECT_NE(words[0].find("names a process that does not name it"), std::string::npos) << words[0];
 }
 
 // dup and a close that leaves the file open change no object; the close of
