@@ -30,7 +30,9 @@ std::optional<PropertyViolation> PropertyChecker::after_step(const sim::Interpre
                                                              const sim::StepOutcome& o) {
   if (o.skipped || o.host_unsupported) return std::nullopt;
   const traces::Step& step = *o.step;
-  if (properties_.step_properties) {
+  // The step properties are of kevent calls, but for the invariants when
+  // the backend does not check them: no other step needs its process looked up.
+  if (properties_.step_properties && (with_invariants_ || step.op == traces::Op::kKevent)) {
     auto bad = check_step_properties(kernel, interp.proc_id(step.proc), step, kqueue_fd_of(interp, step), o.actual, with_invariants_);
     if (bad) return bad;
   }

@@ -18,7 +18,9 @@ bool wants_read(std::uint32_t oflags) { return (oflags & oflag::kAccmode) != ofl
 // the directory); O_EXCL refuses an existing name; a directory opens for
 // reading only.
 SysResult Kernel::open(Pid pid, std::string_view path, std::uint32_t oflags, std::uint32_t mode) {
-  SyscallScope scope(*this, kVnodeObjects | kPipeObjects);  // fifo_open makes a FIFO's pipe
+  // The namespace when it creates, a FIFO's counts and pipe (vn_open_file):
+  // opening an existing file changes no object an invariant reads.
+  SyscallScope scope(*this, SyscallScope::kKnotesOnly);
   if (fs_unmounted_) return SysResult::unsupported(kUnmountedWhy);
   if ((oflags & ~oflag::kKnown) != 0) return SysResult::unsupported("open flags other than O_RDONLY/WRONLY/RDWR/CREAT/EXCL/TRUNC/APPEND/NONBLOCK/CLOEXEC");
   if ((oflags & oflag::kAccmode) == oflag::kAccmode) return SysResult::fail(Errno::kEINVAL);
@@ -40,6 +42,7 @@ SysResult Kernel::open(Pid pid, std::string_view path, std::uint32_t oflags, std
   if (l.vnode) {
     vp = *l.vnode;
   } else {
+    namespace_changing();
     vp = new_vnode(VnodeType::kRegular, mode, l.dir);
     vnodes_[l.dir].entries[l.name] = vp;
     vn_knote(l.dir, note::kWrite);
@@ -58,6 +61,7 @@ SysResult Kernel::vn_open_file(Process& p, std::uint32_t vnode, std::uint32_t of
   f.writable = wants_write(oflags);
   f.append = (oflags & oflag::kAppend) != 0;
   if (fifo) {
+    touched_objects_ |= kVnodeObjects | kPipeObjects;  // its counts; the first open makes its pipe
     SysResult r = fifo_open(f, vnode, oflags);
     if (!r.done() || r.err != Errno::kNone) {
       f.closed = true;

@@ -208,6 +208,8 @@ TEST_F(NarrowedObjectChecks, EachCallNamesTheKindsItReaches) {
   EXPECT_EQ(failed_kinds("link", k.link(pid, "f", "p"), Errno::kEEXIST), 0U);
   EXPECT_EQ(failed_kinds("rename", k.rename(pid, "f", "f/x"), Errno::kENOTDIR), 0U);
   EXPECT_EQ(kinds_of("lseek", k.lseek(pid, file, 1, kSeekSet)), 0U);
+  EXPECT_EQ(kinds_of("open of an existing file", k.open(pid, "f", oflag::kRdwr)), 0U);
+  EXPECT_EQ(kinds_of("open creating a file", k.open(pid, "h", oflag::kRdwr | oflag::kCreat)), Kernel::kVnodeObjects);
   const SysResult fifo = k.open(pid, "p", oflag::kRdwr | oflag::kNonblock);
   EXPECT_EQ(kinds_of("open of a FIFO", fifo), Kernel::kVnodeObjects | Kernel::kPipeObjects);
   EXPECT_EQ(kinds_of("close of a FIFO", k.close(pid, static_cast<std::int32_t>(fifo.ret))),
