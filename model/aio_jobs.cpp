@@ -26,6 +26,9 @@ bool Kernel::aio_daemons_run(Pid only_owner, std::uint64_t only_ujob) {
     return only_ujob == 0 || (aio_jobs_[id].owner == only_owner && aio_jobs_[id].ujob == only_ujob);
   });
   if (it == aio_queue_.end()) return false;
+  // A job run changes the jobs and a regular file's size (no kind; the
+  // model sends no completion signal); a file its end closes adds its kinds (fdrop).
+  touched_objects_ |= kAioObjects;
   const std::uint32_t id = *it;
   aio_queue_.erase(it);
   aio_process_rw(id);

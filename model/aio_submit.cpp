@@ -28,7 +28,9 @@ std::string_view sigev_unsupported(std::int32_t notify) {
 }  // namespace
 
 SysResult Kernel::aio(Pid pid, const AioCall& call) {
-  SyscallScope scope(*this);
+  // The jobs and batches (completion signals are not modelled); a file a
+  // freed job held to the last adds what its close changes (fdrop).
+  SyscallScope scope(*this, kAioObjects);
   if (!profile_->has_aio_kevent) return SysResult::unsupported("aio with kqueue notification (SIGEV_KEVENT) does not exist in this dialect");
   Process& p = proc(pid);
   switch (call.op) {

@@ -125,8 +125,8 @@ void Kernel::timer_expire(KnoteRef ref, std::int64_t target_ns) {
 }
 
 SysResult Kernel::sleep(std::int64_t duration_ns) {
-  // Timers fire (knotes only); queued aio requests change jobs and files.
-  SyscallScope scope(*this, aio_queue_.empty() ? 0U : unsigned{kAllObjects});
+  // Timers fire (knotes only); the aio daemons name what they change.
+  SyscallScope scope(*this, 0U);
   if (duration_ns < 0) return SysResult::fail(Errno::kEINVAL);
   while (aio_daemons_run()) {}  // the aio daemons run while the caller sleeps
   advance_clock_to(duration_ns > INT64_MAX - now_ns_ ? INT64_MAX : now_ns_ + duration_ns);

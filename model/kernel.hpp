@@ -245,9 +245,9 @@ class Kernel {
   [[nodiscard]] std::span<const KnoteRef> touched() const { return touched_; }
   // Whether a call since the last clear_touched may have changed anything
   // but knotes and their queues (pipes, sockets, processes, vnodes, aio,
-  // files, kqueues closing): every system call but kevent, and a kevent
-  // that closed a file or ran the aio daemons. The touched check looks at
-  // those objects only then.
+  // files, kqueues closing): most system calls, and a kevent that closed a
+  // file or ran the aio daemons. The touched check looks at those objects
+  // only then.
   [[nodiscard]] bool objects_touched() const { return touched_objects_ != 0; }
   // Which kinds of objects those were: the touched check walks only these.
   // A call names what it may reach (pipe(2) its pipes, the socket calls

@@ -124,7 +124,6 @@ SysResult Kernel::scan_with_timeout(std::uint32_t kq, std::int32_t nevents, Even
     if (poll) return SysResult::ok(0);
     // The aio daemons run the queued jobs while the caller sleeps.
     if (!aio_queue_.empty()) {
-      touched_objects_ = kAllObjects;
       while (aio_daemons_run()) {}
       run_kqueue_tasks();
       continue;
