@@ -106,7 +106,9 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
 // point (kqueue_task_timing.hpp), whose other outcome leaves the tasks for
 // a later point or the call's end.
 SysResult Kernel::exec(Pid pid) {
-  SyscallScope scope(*this);
+  // The process and its aio requests; each close-on-exec file that closes
+  // adds its own kinds (fdrop).
+  SyscallScope scope(*this, kProcessObjects | kAioObjects);
   Process& p = proc(pid);
   // exec_new_vmspace runs the process_exec handlers first:
   // aio_proc_rundown_exec frees every aio request; the new image has no
@@ -143,6 +145,9 @@ SysResult Kernel::exit(Pid pid, std::int32_t code) {
 // reaper instead, so the parent's SIGCHLD knote never counts it — the
 // mechanism behind kqueue(2)'s "an ignored SIGCHLD is not recorded").
 void Kernel::exit_process(Process& p, std::int32_t status) {
+  // An exit reaches anything (aio, every descriptor, children, process
+  // descriptors), whichever call caused it (exit, a fatal signal).
+  touched_objects_ = kAllObjects;
   // exit1 invokes the process_exit handlers before fdescfree:
   // aio_proc_rundown cancels queued requests and frees them all.
   aio_proc_rundown(p);
@@ -257,7 +262,7 @@ SysResult Kernel::wait_any(Pid pid, bool same_group, bool nohang) {
 // kern_wait6 for one pid: ECHILD unless it is the caller's child. A child
 // with a process descriptor is waited for like any other when named by pid.
 SysResult Kernel::wait(Pid pid, Pid target, bool nohang) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kProcessObjects);  // a reaped child
   (void)proc(pid);
   if (target == kAnyChild || target == kGroupChild) return wait_any(pid, target == kGroupChild, nohang);
   Process* child = pfind(target, true);

@@ -13,7 +13,9 @@ bool unstoppable(std::int32_t signo) { return signo == sig::kKill || signo == si
 
 // kill(2): checks, then tdsendsignal. A zombie takes no signal.
 SysResult Kernel::kill(Pid pid, Pid target, std::int32_t signo) {
-  SyscallScope scope(*this);
+  // A signal's sets and handlers; a fatal one ends the process, and
+  // exit_process names everything then.
+  SyscallScope scope(*this, kProcessObjects);
   (void)proc(pid);
   if (signo < 0 || signo > sig::kMax) return SysResult::fail(Errno::kEINVAL);
   const Process* t = process(target);
@@ -77,7 +79,7 @@ SysResult Kernel::sigaction(Pid pid, std::int32_t signo, SignalAction action) {
 
 // Unblocking a pending signal delivers it at once.
 SysResult Kernel::sigprocmask(Pid pid, bool block, std::int32_t signo) {
-  SyscallScope scope(*this);
+  SyscallScope scope(*this, kProcessObjects);  // as kill: a delivered fatal signal widens it
   Process& p = proc(pid);
   if (!valid(signo)) return SysResult::fail(Errno::kEINVAL);
   if (unstoppable(signo)) return SysResult::ok(0);  // silently not blockable

@@ -228,6 +228,21 @@ TEST_F(NarrowedObjectChecks, EachCallNamesTheKindsItReaches) {
   EXPECT_EQ(kinds_of("pdfork", pd.sys), Kernel::kProcessObjects);
 }
 
+// kill names the processes; a fatal signal ends the target, and the exit
+// names everything (exit_process); wait names the processes.
+TEST_F(NarrowedObjectChecks, KillNamesProcessesAndAFatalSignalEverything) {
+  const auto child = static_cast<Pid>(k.fork(pid).ret);
+  k.clear_touched();
+  ASSERT_EQ(k.kill(pid, child, 0).err, Errno::kNone);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kProcessObjects);
+  k.clear_touched();
+  ASSERT_EQ(k.kill(pid, child, sig::kTerm).err, Errno::kNone);  // default action: the child exits
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kAllObjects);
+  k.clear_touched();
+  ASSERT_EQ(k.wait(pid, child, false).ret, child);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kProcessObjects);
+}
+
 // fork names the processes: a broken process descriptor is caught after it.
 TEST_F(NarrowedObjectChecks, ForkChecksProcesses) {
   const PdforkResult pd = k.pdfork(pid, 0);
