@@ -616,6 +616,7 @@ CallResult Interpreter::call_aio(const Step& step, ProcId p) {
 // Names are bound to what the call returned, -1 for a failed call, as a C
 // variable holding the result would be; a failed fork creates no process.
 void Interpreter::bind_results(const Step& step, const CallResult& r) {
+  if (step.as.empty() && step.op != Op::kExit) return;  // most steps bind nothing
   ProcState& ps = proc_state(step.proc);
   for (std::size_t i = 0; i < step.as.size(); ++i) {
     if ((step.op == Op::kFork || step.op == Op::kPdfork) && i == 0) unbound_procs_.erase(step.as[0]);
