@@ -71,6 +71,9 @@ bool Kernel::wakes_reached_knote(const Socket& so, const std::vector<std::uint32
 // Real kernels leave that order open.
 void Kernel::advance_clock_to(std::int64_t target_ns) {
   assert(target_ns >= now_ns_);
+  // The clock passes armed TIME_WAIT ends: the socket check sees that none
+  // is left overdue (a sleep or a wait names no object of its own).
+  if (!timewait_sockets_.empty()) touched_objects_ |= kSocketObjects;
   for (;;) {
     std::optional<KnoteRef> due;
     std::int64_t due_ns = target_ns;

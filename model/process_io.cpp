@@ -27,6 +27,7 @@ Pid Kernel::fork_process(Pid parent) {
   // The child's memory is a copy (its aiocbs included); p_aioinfo is not
   // inherited: the child has no aio requests.
   child.aiocb_words = proc(parent).aiocb_words;
+  if (!child.aiocb_words.empty()) touched_objects_ |= kAioObjects;  // check_aio reads them
   fork_copy_fds(proc(parent), child);
   processes_.push_back(std::move(child));
   return processes_.back().pid;

@@ -59,6 +59,19 @@ TEST_F(TimeWaitTest, EndsAfterTwentyMillisecondsWakingReadersAndWriters) {
   EXPECT_EQ(poll(kq).sys.ret, 0);  // it ends once
 }
 
+// A sleep names no object of its own, but one that passes armed TIME_WAIT
+// ends names the sockets, whose check sees that none is left overdue.
+TEST_F(TimeWaitTest, ASleepWithTimeWaitArmedNamesTheSockets) {
+  enter_time_wait();
+  k.set_touch_tracking(true);
+  ASSERT_EQ(k.sleep(1).ret, 0);
+  EXPECT_EQ(k.touched_object_kinds(), Kernel::kSocketObjects);
+  ASSERT_EQ(k.sleep(1'000'000'000).ret, 0);  // past the end: nothing armed after it
+  k.clear_touched();
+  ASSERT_EQ(k.sleep(1).ret, 0);
+  EXPECT_EQ(k.touched_object_kinds(), 0U);
+}
+
 // A wait with nothing else armed is ended by the TIME_WAIT end's wakeup.
 TEST_F(TimeWaitTest, EndWakesAnInfiniteWait) {
   enter_time_wait();

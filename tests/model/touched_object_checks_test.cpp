@@ -42,6 +42,13 @@ class NarrowedObjectChecks : public KernelTest {
     }
     ASSERT_EQ(k.aio(pid, c).err, Errno::kNone);
   }
+  unsigned kinds_of_fork() {
+    k.clear_touched();
+    EXPECT_GT(k.fork(pid).ret, 0);
+    const unsigned kinds = k.touched_object_kinds();
+    k.clear_touched();
+    return kinds;
+  }
   std::vector<std::string> touched_check() {
     auto words = check_touched_invariants(k, scratch);
     k.clear_touched();
@@ -156,7 +163,7 @@ TEST_F(NarrowedObjectChecks, WriteChecksWhatItWritesAndEverythingOnEpipe) {
   ASSERT_EQ(k.write(pid, file, 3).ret, 3);
   EXPECT_EQ(k.touched_object_kinds(), 0U);
   k.clear_touched();
-  PipeEnd& e = Access::pipe_end(k, 0, 1);  // the reader's end: the write fills the other
+  PipeEnd& e = Access::pipe_end(k, 0, 1);  // not the end the write fills (pipe_write_end: the peer, end 0)
   const std::uint32_t buffered = e.buffered;
   e.buffered = e.buffer_size + 1;
   k.write(pid, fds[1], 1);
@@ -241,6 +248,14 @@ TEST_F(NarrowedObjectChecks, KillNamesProcessesAndAFatalSignalEverything) {
   k.clear_touched();
   ASSERT_EQ(k.wait(pid, child, false).ret, child);
   EXPECT_EQ(k.touched_object_kinds(), Kernel::kProcessObjects);
+}
+
+// The child's copy of the parent's aiocb words is read by check_aio: a fork
+// of a process that has some names the aio objects too.
+TEST_F(NarrowedObjectChecks, ForkOfAProcessWithAiocbsNamesAio) {
+  EXPECT_EQ(kinds_of_fork(), Kernel::kProcessObjects);
+  queue_aio_read(open_file("f"));
+  EXPECT_EQ(kinds_of_fork(), Kernel::kProcessObjects | Kernel::kAioObjects);
 }
 
 // fork names the processes: a broken process descriptor is caught after it.
