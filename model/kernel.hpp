@@ -194,6 +194,9 @@ class Kernel {
   // Read-only views for explanations and invariant checks.
   [[nodiscard]] const Process* process(Pid pid) const;
   [[nodiscard]] std::span<const Process> processes() const { return processes_; }
+  // How many processes have exited (exit_process): an observer that sees it
+  // unchanged knows no process ended. Not part of the state (kernel_encode).
+  [[nodiscard]] std::uint64_t exits() const { return exits_; }
   [[nodiscard]] std::span<const Kqueue> kqueues() const { return kqueues_; }
   [[nodiscard]] std::span<const File> files() const { return files_; }
   [[nodiscard]] std::span<const PipePair> pipes() const { return pipes_; }
@@ -630,6 +633,7 @@ class Kernel {
   std::vector<std::uint32_t> aio_queue_;  // aio_jobs: queued for a daemon, oldest first
   bool track_touched_ = false;
   std::uint8_t touched_objects_ = 0;  // ObjectKind bits: see objects_touched
+  std::uint64_t exits_ = 0;            // see exits()
   std::vector<KnoteRef> touched_;  // see set_touch_tracking
 };
 

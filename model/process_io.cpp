@@ -149,6 +149,7 @@ void Kernel::exit_process(Process& p, std::int32_t status) {
   // An exit reaches anything (aio, every descriptor, children, process
   // descriptors), whichever call caused it (exit, a fatal signal).
   touched_objects_ = kAllObjects;
+  ++exits_;
   // exit1 invokes the process_exit handlers before fdescfree:
   // aio_proc_rundown cancels queued requests and frees them all.
   aio_proc_rundown(p);

@@ -87,6 +87,10 @@ class Backend {
   // a backend whose processes have other pids translates them.
   // Whether the process still runs (a signal may have ended it).
   [[nodiscard]] virtual bool alive(ProcId p) const = 0;
+  // How many processes have ended so far, where the backend counts them:
+  // while it is unchanged no process needs asking (issue 14). Unknown
+  // (nullopt, a host): ask after every call.
+  [[nodiscard]] virtual std::optional<std::uint64_t> exits() const { return std::nullopt; }
   // An independent copy to try a call on without touching this backend (the
   // model can; a host cannot): null when there is none.
   [[nodiscard]] virtual std::unique_ptr<Backend> scratch_copy() const { return nullptr; }

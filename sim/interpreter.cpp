@@ -310,7 +310,7 @@ StepOutcome Interpreter::play_step(const Step& step) {
   if (unsupported) unbind_results(step, "step " + std::to_string(step.index) + " is not supported by the " + std::string(backend_->name()));
   else if (follow) follow_bindings(step, r);
   else bind_results(step, r);
-  for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
+  refresh_alive();
   // Field by field: `outcome` is fresh here (unsupported, crash and hang unset).
   outcome.actual.ret = r.sys.ret;
   outcome.actual.err = r.sys.err;
@@ -329,6 +329,15 @@ StepOutcome Interpreter::play_step(const Step& step) {
     }
   }
   return outcome;
+}
+
+// A signal or an exit may have ended any process: each is asked, unless the
+// backend counts exits and none happened since the last time.
+void Interpreter::refresh_alive() {
+  const std::optional<std::uint64_t> exits = backend_->exits();
+  if (exits && exits == exits_seen_) return;
+  exits_seen_ = exits;
+  for (auto& [name, ps] : procs_) ps.alive = ps.alive && backend_->alive(ps.id);
 }
 
 // A pid this backend returned (fork, pdfork, wait) is reported by the

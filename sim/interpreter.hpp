@@ -136,12 +136,14 @@ class Interpreter {
   [[nodiscard]] const ProcState& proc_state(const std::string& name) const;
   ProcState& proc_state(const std::string& name);
   [[nodiscard]] const ProcState* find_proc(const std::string& name) const;  // nullptr when absent
+  void refresh_alive();
 
   const traces::Trace& trace_;
   Backend* backend_;
   InterpreterOptions options_;
   std::map<std::string, ProcState> procs_;  // never erased from: pointers to its nodes stay valid
   mutable const std::pair<const std::string, ProcState>* last_proc_ = nullptr;
+  std::optional<std::uint64_t> exits_seen_;  // Backend::exits() at the last refresh_alive
   // Processes a step left unbound (a fork the host could not make), with why.
   std::map<std::string, std::string> unbound_procs_;
   // aiocb and list names and their addresses, in order of first mention

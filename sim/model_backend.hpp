@@ -64,6 +64,7 @@ class ModelBackend final : public Backend {
   CallResult vfs(ProcId p, const model::VfsCall& call) override;
   CallResult aio(ProcId p, const model::AioCall& call) override;
   [[nodiscard]] bool alive(ProcId p) const override;
+  [[nodiscard]] std::optional<std::uint64_t> exits() const override { return kernel_.exits(); }
   [[nodiscard]] std::unique_ptr<Backend> scratch_copy() const override { return std::make_unique<ModelBackend>(*this); }
 
   [[nodiscard]] const model::Kernel& kernel() const { return kernel_; }

@@ -120,6 +120,18 @@ void expect_trace_error(const std::string& steps, std::size_t step, const std::s
   }
 }
 
+// A process a signal ended is seen as ended at its next step: the
+// interpreter asks the backend about every process after a call that
+// ended one (ModelBackend::exits), and after no other.
+TEST(Interpreter, AProcessASignalEndedCannotMakeAStep) {
+  expect_trace_error(R"([{"op": "fork", "as": "c1"}, {"op": "fork", "as": "c2"},
+                         {"op": "kqueue", "proc": "c1", "as": "kq1"},
+                         {"op": "kill", "target": "c2", "signal": "SIGTERM"},
+                         {"op": "kqueue", "proc": "c1", "as": "kq2"},
+                         {"op": "kqueue", "proc": "c2", "as": "kq3"}])",
+                     5, "proc");
+}
+
 TEST(Interpreter, StepErrors) {
   expect_trace_error(R"([{"op": "close", "fd": "nope"}])", 0, "fd");
   expect_trace_error(R"([{"op": "close", "proc": "ghost", "fd": 3}])", 0, "proc");
