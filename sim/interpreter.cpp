@@ -129,8 +129,25 @@ std::optional<std::string> Interpreter::fd_name(ProcId pid, std::int64_t fd) con
   return std::nullopt;
 }
 
+class Interpreter::PlayingStep {
+ public:
+  PlayingStep(Interpreter& in, const Step& step, const ProcState& proc) : in_(in) {
+    in_.playing_step_ = &step;
+    in_.playing_proc_ = &proc;
+  }
+  ~PlayingStep() {
+    in_.playing_step_ = nullptr;
+    in_.playing_proc_ = nullptr;
+  }
+  PlayingStep(const PlayingStep&) = delete;
+  PlayingStep& operator=(const PlayingStep&) = delete;
+
+ private:
+  Interpreter& in_;
+};
+
 std::int32_t Interpreter::fd_of(const Step& step, const Ref& ref, const char* field) const {
-  const ProcState& ps = proc_state(step.proc);
+  const ProcState& ps = &step == playing_step_ ? *playing_proc_ : proc_state(step.proc);
   if (!ref.is_name()) {
     if (ref.number() > static_cast<std::uint64_t>(INT_MAX)) fail(step, field, "descriptor number out of range");
     // A number the host returned means the descriptor it returned it for.
@@ -273,6 +290,7 @@ StepOutcome Interpreter::play_step(const Step& step) {
   const ProcState* proc = find_proc(step.proc);
   if (proc == nullptr) fail(step, "proc", "no process named '" + step.proc + "' (processes come from fork's \"as\")");
   if (!proc->alive) fail(step, "proc", "process '" + step.proc + "' has exited");
+  const PlayingStep playing(*this, step, *proc);
   const bool follow = options_.follow_observed && step.observed.has_value();
   if (follow && (step.observed->unsupported || step.observed->crash || step.observed->hang)) {
     outcome = run_not_on_host(step, proc->id);

@@ -144,6 +144,12 @@ class Interpreter {
   std::map<std::string, ProcState> procs_;  // never erased from: pointers to its nodes stay valid
   mutable const std::pair<const std::string, ProcState>* last_proc_ = nullptr;
   std::optional<std::uint64_t> exits_seen_;  // Backend::exits() at the last refresh_alive
+  // The step play_step is making and its process, for fd_of: a call names
+  // its descriptors in its own process (issue 14: one lookup, not one per
+  // descriptor). Set by PlayingStep for the call's duration.
+  const traces::Step* playing_step_ = nullptr;
+  const ProcState* playing_proc_ = nullptr;
+  class PlayingStep;
   // Processes a step left unbound (a fork the host could not make), with why.
   std::map<std::string, std::string> unbound_procs_;
   // aiocb and list names and their addresses, in order of first mention
