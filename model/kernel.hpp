@@ -254,10 +254,11 @@ class Kernel {
   [[nodiscard]] bool objects_touched() const { return touched_objects_ != 0; }
   // Which kinds of objects those were: the touched check walks only these.
   // A call names what it may reach (pipe(2) its pipes, the socket calls
-  // their sockets, the namespace calls the vnodes, read(2) what its
-  // descriptor is); one that may reach anything (fork, exit, kill, aio)
-  // names kAllObjects, and a file closed on the way adds what its close
-  // may change (fdrop, objects_closed_with).
+  // their sockets, fork the processes, read(2) what its descriptor is), and
+  // what it changes on the way adds its kinds where it happens: a namespace
+  // change the vnodes (namespace_changing), the aio daemons the aio objects,
+  // an exit everything (exit_process), a file closed what its close may
+  // change (fdrop, objects_closed_with).
   enum ObjectKind : std::uint8_t {
     kPipeObjects = 1,
     kSocketObjects = 2,
