@@ -245,6 +245,11 @@ class Generator {
       case Op::kClose:
         s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd();
         if (!options_.low_descriptor_numbers && s.fd.is_name()) forget(s.fd.name());
+        if (s.fd.is_name()) {
+          number_freed(s.fd.name());
+        } else {
+          numbers_freed_ = true;  // a number some name (a kqueue's) may hold
+        }
         break;
       case Op::kDup: make_dup(s); break;
       case Op::kDup2:
@@ -257,6 +262,8 @@ class Generator {
       case Op::kFork: make_fork(s); break;
       case Op::kExec:
         for (SignalState& st : signals_) st.caught = false;  // execsigs: handlers go
+        for (const std::string& name : cloexec_) number_freed(name);
+        numbers_freed_ = true;  // also what F_SETFD through a number marked
         if (!options_.low_descriptor_numbers) forget_cloexec();
         break;
       case Op::kKill: make_kill(s); break;
@@ -297,7 +304,7 @@ class Generator {
     if ((s.op == Op::kWrite || s.op == Op::kSend) && !tcp_names_.empty() && s.bytes > kTcpWriteMaxBytes) {
       s.bytes = kTcpWriteMaxBytes;
     }
-    const bool tcp = (s.fd.is_name() && tcp_names_.contains(s.fd.name())) || (s.to.is_name() && tcp_names_.contains(s.to.name()));
+    const bool tcp = may_be_tcp(s.fd) || may_be_tcp(s.to);
     if (s.op == Op::kDup2) retarget_tcp(s.fd, s.to);
     if (tcp) new_step_sleep();  // may move the steps: `s` is not used after it
   }
@@ -311,6 +318,26 @@ class Generator {
   void retarget_tcp(const Ref& from, const Ref& to) {
     if (!from.is_name() || !to.is_name() || from.name() == to.name()) return;
     if (tcp_names_.contains(from.name())) tcp_names_.insert(to.name());
+    if (may_alias_.contains(from.name())) may_alias_.insert(to.name());
+  }
+
+  // A TCP socket's name, or (once one exists) any name that may share its
+  // number with another: main's next descriptor takes the lowest free
+  // number (fdalloc), so a name whose number was closed names whatever took
+  // it since, and a name made after a close may hold a closed name's number
+  // and be closed through it (15.1 seed 40 p00285: a dup of a closed file's
+  // name, whose number a TCP client had taken, wrote 512 bytes unsettled,
+  // and the kernel's EVFILT_EMPTY waited for the delayed ACK). Which file
+  // such a name reaches depends on which calls failed, which the generator
+  // does not know. Names made before main's first close are never shared.
+  bool may_be_tcp(const Ref& ref) const {
+    if (!ref.is_name() || tcp_names_.empty()) return false;
+    return tcp_names_.contains(ref.name()) || may_alias_.contains(ref.name());
+  }
+  // Main closed `name`'s number (close, exec's close-on-exec).
+  void number_freed(const std::string& name) {
+    may_alias_.insert(name);
+    numbers_freed_ = true;
   }
 
   void new_step_sleep() {
@@ -560,7 +587,11 @@ class Generator {
     s.nohang = true;
   }
 
-  std::string fresh(const char* prefix) { return prefix + std::to_string(next_name_++); }
+  std::string fresh(const char* prefix) {
+    std::string name = prefix + std::to_string(next_name_++);
+    if (numbers_freed_) may_alias_.insert(name);  // it may take a closed name's number (may_be_tcp)
+    return name;
+  }
 
   // EVFILT_READ on a directory is not modelled: directories get EVFILT_VNODE only.
   void watch_new_vnode(Step& s, const std::string& name, bool dir) {
@@ -589,6 +620,7 @@ class Generator {
     s.op = Op::kKqueue;
     s.as = {fresh("kq")};
     if (options_.with_kqueuex && rng_.chance(10)) s.kqueue_flags = model::kqflag::kCloexec;
+    if (s.kqueue_flags & model::kqflag::kCloexec) cloexec_.push_back(s.as[0]);
     kqs_.push_back(s.as[0]);
   }
 
@@ -604,6 +636,7 @@ class Generator {
       if (std::find(ends->begin(), ends->end(), s.fd.name()) != ends->end()) ends->push_back(s.as[0]);
     }
     if (tcp_names_.contains(s.fd.name())) tcp_names_.insert(s.as[0]);
+    if (may_alias_.contains(s.fd.name())) may_alias_.insert(s.as[0]);  // whatever its number holds
   }
 
   void make_pipe(Step& s) {
@@ -678,6 +711,7 @@ class Generator {
     s.as = {fresh("p"), fresh("pd")};
     if (rng_.chance(20)) s.pd_flags = model::pdflag::kDaemon;
     if (rng_.chance(10)) s.pd_flags |= model::pdflag::kCloexec;
+    if (s.pd_flags & model::pdflag::kCloexec) cloexec_.push_back(s.as[1]);
     all_procs_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
     pds_.push_back(s.as[1]);
@@ -786,6 +820,8 @@ class Generator {
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included
   std::set<std::string> tcp_names_;                  // names of TCP sockets (with_tcp)
+  std::set<std::string> may_alias_;    // names that may share a number with another (may_be_tcp)
+  bool numbers_freed_ = false;         // main has closed a name's number
   std::map<std::string, std::size_t> tcp_clients_;  // clients that connected to each TCP listener by its port
   std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid

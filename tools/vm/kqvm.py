@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -193,19 +194,32 @@ def patched_grub(cache):
     dest = cache / "grub-i386-pc"
     if (dest / ".complete").exists():
         return dest
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(GRUB_SOURCE, dest)
-    reloc = bytearray((dest / "relocator.mod").read_bytes())
-    bsd = bytearray((dest / "bsd.mod").read_bytes())
-    at = bsd.find(b"elf64 kernel\0")
-    if len(reloc) <= 0x3AD or reloc[0x3AD] != 0x00 or at < 0:
-        raise VmError("this GRUB's modules are not the ones the patches were made for "
-                      "(grub-pc-bin 2.06-13+deb12u2); see docs/vm.md", EXIT_USAGE)
-    reloc[0x3AD] = 0x04
-    bsd[at:at + 13] = b"elf kernel\0\0\0"
-    (dest / "relocator.mod").write_bytes(bytes(reloc))
-    (dest / "bsd.mod").write_bytes(bytes(bsd))
-    (dest / ".complete").touch()
+    # Patched in a folder of this process's own and renamed into place: two
+    # recordings started at once on a fresh build folder (a campaign's two
+    # releases) would otherwise copy over each other.
+    work = Path(tempfile.mkdtemp(prefix="grub-i386-pc.", dir=cache))
+    try:
+        shutil.copytree(GRUB_SOURCE, work, dirs_exist_ok=True)
+        reloc = bytearray((work / "relocator.mod").read_bytes())
+        bsd = bytearray((work / "bsd.mod").read_bytes())
+        at = bsd.find(b"elf64 kernel\0")
+        if len(reloc) <= 0x3AD or reloc[0x3AD] != 0x00 or at < 0:
+            raise VmError("this GRUB's modules are not the ones the patches were made for "
+                          "(grub-pc-bin 2.06-13+deb12u2); see docs/vm.md", EXIT_USAGE)
+        reloc[0x3AD] = 0x04
+        bsd[at:at + 13] = b"elf kernel\0\0\0"
+        (work / "relocator.mod").write_bytes(bytes(reloc))
+        (work / "bsd.mod").write_bytes(bytes(bsd))
+        (work / ".complete").touch()
+        if not (dest / ".complete").exists():
+            shutil.rmtree(dest, ignore_errors=True)  # an earlier run's half-made copy
+            try:
+                work.rename(dest)
+            except OSError:
+                if not (dest / ".complete").exists():  # lost the race to a complete copy: fine
+                    raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return dest
 
 
