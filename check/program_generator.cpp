@@ -248,7 +248,7 @@ class Generator {
         if (s.fd.is_name()) {
           number_freed(s.fd.name());
         } else {
-          numbers_freed_ = true;  // a number some name (a kqueue's) may hold
+          if (options_.with_tcp) numbers_freed_ = true;  // a number some name (a kqueue's) may hold
         }
         break;
       case Op::kDup: make_dup(s); break;
@@ -263,7 +263,7 @@ class Generator {
       case Op::kExec:
         for (SignalState& st : signals_) st.caught = false;  // execsigs: handlers go
         for (const std::string& name : cloexec_) number_freed(name);
-        numbers_freed_ = true;  // also what F_SETFD through a number marked
+        if (options_.with_tcp) numbers_freed_ = true;  // also what F_SETFD through a number marked
         if (!options_.low_descriptor_numbers) forget_cloexec();
         break;
       case Op::kKill: make_kill(s); break;
@@ -334,8 +334,10 @@ class Generator {
     if (!ref.is_name() || tcp_names_.empty()) return false;
     return tcp_names_.contains(ref.name()) || may_alias_.contains(ref.name());
   }
-  // Main closed `name`'s number (close, exec's close-on-exec).
+  // Main closed `name`'s number (close, exec's close-on-exec). Followed
+  // with_tcp only: random testing makes no TCP sockets and pays nothing.
   void number_freed(const std::string& name) {
+    if (!options_.with_tcp) return;
     may_alias_.insert(name);
     numbers_freed_ = true;
   }
