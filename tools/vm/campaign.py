@@ -344,9 +344,9 @@ def main():
         None if a.stable_timers else HERE / "expectations" / f"campaign-{dialect}.json"
     work = Path(a.work_dir).resolve() if a.work_dir else \
         Path(a.build_dir).resolve() / "vm" / f"campaign-{a.release}-seed{a.seed}"
-    # The VMs' run folders: their own for a --work-dir, so that a CI campaign
-    # and one by hand in the same build folder do not share them.
-    a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else f"campaign-{a.release}"
+    # The VMs' run folders: one per campaign folder, so that a CI campaign, one
+    # by hand, or two seeds on one release at once never share them.
+    a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else work.name
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)

@@ -166,7 +166,7 @@ def prepare_kernel(spec, cache):
     dest = cache / f"kernel-{file_key(spec)}"
     if dest.is_file():
         return dest
-    tmp = dest.with_suffix(".part")
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")  # two first runs at once each write their own
     if spec.name.endswith(".txz") or spec.name.endswith(".tar.xz"):
         xdir = cache / "kernel-txz"
         shutil.rmtree(xdir, ignore_errors=True)
