@@ -248,7 +248,7 @@ class Generator {
         if (s.fd.is_name()) {
           number_freed(s.fd.name());
         } else {
-          if (options_.with_tcp) numbers_freed_ = true;  // a number some name (a kqueue's) may hold
+          if (options_.with_tcp) numbers_freed_ = true;  // a number a name not in fds_ (a kqueue's) may hold
         }
         break;
       case Op::kDup: make_dup(s); break;
@@ -263,7 +263,7 @@ class Generator {
       case Op::kExec:
         for (SignalState& st : signals_) st.caught = false;  // execsigs: handlers go
         for (const std::string& name : cloexec_) number_freed(name);
-        if (options_.with_tcp) numbers_freed_ = true;  // also what F_SETFD through a number marked
+        if (options_.with_tcp) numbers_freed_ = true;  // and numbers F_SETFD marked through no name
         if (!options_.low_descriptor_numbers) forget_cloexec();
         break;
       case Op::kKill: make_kill(s); break;
@@ -294,7 +294,11 @@ class Generator {
   void settle_tcp(Step& s) {
     static constexpr std::array<Op, 8> kSending{Op::kConnect, Op::kWrite, Op::kSend, Op::kRead,
                                                 Op::kRecv,    Op::kShutdown, Op::kClose, Op::kDup2};
-    if (std::find(kSending.begin(), kSending.end(), s.op) == kSending.end()) return;
+    const bool ends = ends_descriptors(s);
+    if (std::find(kSending.begin(), kSending.end(), s.op) == kSending.end()) {
+      if (ends) new_step_sleep();
+      return;
+    }
     // How much of a write larger than the send buffer's space a real host
     // takes races with lo0's netisr thread (model/tcp_io.cpp tcp_sosend).
     // Once a TCP socket exists any name may reach one: a closed name's
@@ -304,9 +308,22 @@ class Generator {
     if ((s.op == Op::kWrite || s.op == Op::kSend) && !tcp_names_.empty() && s.bytes > kTcpWriteMaxBytes) {
       s.bytes = kTcpWriteMaxBytes;
     }
-    const bool tcp = may_be_tcp(s.fd) || may_be_tcp(s.to);
+    const bool tcp = ends || may_be_tcp(s.fd) || may_be_tcp(s.to);
     if (s.op == Op::kDup2) retarget_tcp(s.fd, s.to);
     if (tcp) new_step_sleep();  // may move the steps: `s` is not used after it
+  }
+
+  // Once a TCP socket exists: a step that may close descriptors no name of
+  // it reaches, the last reference of a TCP socket among them (its FIN or
+  // RST then crosses lo0): an exit or an exec (close-on-exec), a kill that
+  // may end a child, and a close or dup2 of a process descriptor, which
+  // kills its pdfork child (helper review of p00285's fix: a child exiting
+  // with the last copy of a client main had closed sent its FIN unsettled).
+  bool ends_descriptors(const Step& s) const {
+    if (tcp_names_.empty()) return false;
+    if (s.op == Op::kExit || s.op == Op::kExec || s.op == Op::kKill) return true;
+    const auto is_pd = [&](const Ref& r) { return r.is_name() && among(pds_, r.name()); };
+    return (s.op == Op::kClose || s.op == Op::kDup2) && (is_pd(s.fd) || is_pd(s.to));
   }
 
   // dup2(from, to): `to` may name a TCP socket from now on, so steps through
@@ -329,7 +346,9 @@ class Generator {
   // name, whose number a TCP client had taken, wrote 512 bytes unsettled,
   // and the kernel's EVFILT_EMPTY waited for the delayed ACK). Which file
   // such a name reaches depends on which calls failed, which the generator
-  // does not know. Names made before main's first close are never shared.
+  // does not know. Names made before main's first close are never shared
+  // (the closes of the fs and aio actions free numbers too, but only of
+  // names no sending step uses).
   bool may_be_tcp(const Ref& ref) const {
     if (!ref.is_name() || tcp_names_.empty()) return false;
     return tcp_names_.contains(ref.name()) || may_alias_.contains(ref.name());
@@ -578,6 +597,7 @@ class Generator {
     s.op = Op::kExit;
     s.proc = pending_exits_.back();
     pending_exits_.pop_back();
+    if (options_.with_tcp) settle_tcp(s);
   }
 
   // waitpid with WNOHANG only: a blocking wait on a running child would

@@ -69,7 +69,10 @@ struct GeneratorOptions {
   // by its port (port_of). A step through a TCP socket's name that sends a
   // segment (connect, write, send, read, recv, shutdown, close, dup2) is
   // followed by a 50 ms sleep, so that on a real host the segment has
-  // crossed lo0 before the next step, as the model's delivery is at once.
+  // crossed lo0 before the next step, as the model's delivery is at once;
+  // so is such a step through a name that may share its descriptor number
+  // with another, and an exit, exec, kill or process descriptor's close
+  // (each may drop a TCP socket's last reference).
   // Off by default, so each earlier seed keeps its programs; FreeBSD hosts only.
   bool with_tcp = false;
   // with_tcp: how many clients may connect to one TCP listener by its port

@@ -16,6 +16,8 @@ timeout before the end, QEMU error).
 """
 import argparse
 import base64
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -23,7 +25,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -89,6 +90,21 @@ def run(cmd, **kw):
 
 
 # --- sysroot, recorder -------------------------------------------------------
+
+@contextlib.contextmanager
+def cache_lock(cache):
+    """Held while the cache's shared parts (sysroot, header folder, recorder,
+    kernels, GRUB's modules) are checked and made: two runs started at once
+    on a fresh build folder (a campaign on each release) would otherwise
+    make them over each other. Released before the boot."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".prepare.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
 
 def prepare_sysroot(spec, cache):
     """A sysroot folder: given as one, or extracted once from a tarball (the
@@ -166,7 +182,20 @@ def prepare_kernel(spec, cache):
     dest = cache / f"kernel-{file_key(spec)}"
     if dest.is_file():
         return dest
-    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.part")  # two first runs at once each write their own
+    tmp = dest.with_suffix(".part")
+    try:
+        unpack_kernel(spec, cache, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if tmp.read_bytes()[:4] != b"\x7fELF":
+        tmp.unlink()
+        raise VmError(f"{spec} is not a kernel (no ELF file inside)", EXIT_USAGE)
+    tmp.rename(dest)
+    return dest
+
+
+def unpack_kernel(spec, cache, tmp):
     if spec.name.endswith(".txz") or spec.name.endswith(".tar.xz"):
         xdir = cache / "kernel-txz"
         shutil.rmtree(xdir, ignore_errors=True)
@@ -179,11 +208,6 @@ def prepare_kernel(spec, cache):
             subprocess.run(["xz", "-dc", str(spec)], stdout=f, check=True)
     else:
         shutil.copy2(spec, tmp)
-    if tmp.read_bytes()[:4] != b"\x7fELF":
-        tmp.unlink()
-        raise VmError(f"{spec} is not a kernel (no ELF file inside)", EXIT_USAGE)
-    tmp.rename(dest)
-    return dest
 
 
 def patched_grub(cache):
@@ -194,32 +218,19 @@ def patched_grub(cache):
     dest = cache / "grub-i386-pc"
     if (dest / ".complete").exists():
         return dest
-    # Patched in a folder of this process's own and renamed into place: two
-    # recordings started at once on a fresh build folder (a campaign's two
-    # releases) would otherwise copy over each other.
-    work = Path(tempfile.mkdtemp(prefix="grub-i386-pc.", dir=cache))
-    try:
-        shutil.copytree(GRUB_SOURCE, work, dirs_exist_ok=True)
-        reloc = bytearray((work / "relocator.mod").read_bytes())
-        bsd = bytearray((work / "bsd.mod").read_bytes())
-        at = bsd.find(b"elf64 kernel\0")
-        if len(reloc) <= 0x3AD or reloc[0x3AD] != 0x00 or at < 0:
-            raise VmError("this GRUB's modules are not the ones the patches were made for "
-                          "(grub-pc-bin 2.06-13+deb12u2); see docs/vm.md", EXIT_USAGE)
-        reloc[0x3AD] = 0x04
-        bsd[at:at + 13] = b"elf kernel\0\0\0"
-        (work / "relocator.mod").write_bytes(bytes(reloc))
-        (work / "bsd.mod").write_bytes(bytes(bsd))
-        (work / ".complete").touch()
-        if not (dest / ".complete").exists():
-            shutil.rmtree(dest, ignore_errors=True)  # an earlier run's half-made copy
-            try:
-                work.rename(dest)
-            except OSError:
-                if not (dest / ".complete").exists():  # lost the race to a complete copy: fine
-                    raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(GRUB_SOURCE, dest)
+    reloc = bytearray((dest / "relocator.mod").read_bytes())
+    bsd = bytearray((dest / "bsd.mod").read_bytes())
+    at = bsd.find(b"elf64 kernel\0")
+    if len(reloc) <= 0x3AD or reloc[0x3AD] != 0x00 or at < 0:
+        raise VmError("this GRUB's modules are not the ones the patches were made for "
+                      "(grub-pc-bin 2.06-13+deb12u2); see docs/vm.md", EXIT_USAGE)
+    reloc[0x3AD] = 0x04
+    bsd[at:at + 13] = b"elf kernel\0\0\0"
+    (dest / "relocator.mod").write_bytes(bytes(reloc))
+    (dest / "bsd.mod").write_bytes(bytes(bsd))
+    (dest / ".complete").touch()
     return dest
 
 
@@ -445,9 +456,11 @@ def record(args):
         if not (bins / "kqrecord").is_file() or not (bins / "init").is_file():
             raise VmError(f"no kqrecord and init in {bins} (the folder `kqvm.py build` prints)", EXIT_USAGE)
     else:
-        bins = build_recorder(prepare_sysroot(args.sysroot, cache), cache, args.jobs)
-    kernel = prepare_kernel(args.kernel, cache)
-    grub = patched_grub(cache)
+        with cache_lock(cache):
+            bins = build_recorder(prepare_sysroot(args.sysroot, cache), cache, args.jobs)
+    with cache_lock(cache):
+        kernel = prepare_kernel(args.kernel, cache)
+        grub = patched_grub(cache)
     # Runs on one kernel share a folder unless named apart (campaign passes).
     work = cache / (f"run-{args.run_name}" if args.run_name else f"run-{file_key(Path(args.kernel))}")
     work.mkdir(parents=True, exist_ok=True)
@@ -456,6 +469,11 @@ def record(args):
     timeout_s = args.timeout or 180 + 2 * len(traces)
     log(f"booting {args.kernel} with {len(traces)} traces ({size_mb} MB root; at most {timeout_s} s) ...")
     rc, secs, qemu_out = boot(work, iso, timeout_s, args.memory_mb, args.cpus)
+    # The image is made anew for every boot: only the logs are worth keeping
+    # (a campaign's run folders would otherwise keep ~90 MB each).
+    shutil.rmtree(work / "iso", ignore_errors=True)
+    shutil.rmtree(work / "root", ignore_errors=True)
+    iso.unlink(missing_ok=True)
     records, hello, done = parse_records(work / "data.log")
     console = work / "console.log"
     if hello is None:
@@ -532,7 +550,8 @@ def main():
             check_tools()
             cache = Path(args.build_dir).resolve() / "vm"
             cache.mkdir(parents=True, exist_ok=True)
-            print(build_recorder(prepare_sysroot(args.sysroot, cache), cache, args.jobs))
+            with cache_lock(cache):
+                print(build_recorder(prepare_sysroot(args.sysroot, cache), cache, args.jobs))
             return EXIT_OK
         return record(args)
     except VmError as e:
