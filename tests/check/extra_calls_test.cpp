@@ -98,7 +98,8 @@ TEST(ExtraCalls, WaitallOnlyWhereItCannotSleep) {
 
 // Without low descriptor numbers a name is never used once an exec closed
 // it: a name F_SETFD made close-on-exec is forgotten at main's exec, and
-// one F_SETFD cleared again is not.
+// one F_SETFD cleared again is not; nor a KQUEUE_CLOEXEC kqueue or a
+// PD_CLOEXEC process descriptor.
 TEST(ExtraCalls, CloseOnExecNamesForgottenAtExec) {
   GeneratorOptions o = with_extras();
   o.low_descriptor_numbers = false;
@@ -118,6 +119,9 @@ TEST(ExtraCalls, CloseOnExecNamesForgottenAtExec) {
       if ((s.op == Op::kPipe || s.op == Op::kSocketpair || s.op == Op::kKqueue) && s.cloexec) {
         cloexec.insert(s.as.begin(), s.as.end());
       }
+      // kqueuex(KQUEUE_CLOEXEC) and pdfork(PD_CLOEXEC) too (forgotten since 2026-12-06).
+      if (s.op == Op::kKqueue && (s.kqueue_flags & model::kqflag::kCloexec) != 0) cloexec.insert(s.as[0]);
+      if (s.op == Op::kPdfork && (s.pd_flags & model::pdflag::kCloexec) != 0) cloexec.insert(s.as[1]);
       if (s.op == Op::kExec) {
         forgotten += cloexec.size();
         closed.insert(cloexec.begin(), cloexec.end());
