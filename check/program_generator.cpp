@@ -247,8 +247,8 @@ class Generator {
         if (!options_.low_descriptor_numbers && s.fd.is_name()) forget(s.fd.name());
         if (s.fd.is_name()) {
           number_freed(s.fd.name());
-        } else {
-          if (options_.with_tcp) numbers_freed_ = true;  // a number a name not in fds_ (a kqueue's) may hold
+        } else if (options_.with_tcp) {
+          numbers_freed_ = true;  // a number a name not in fds_ (a kqueue's) may hold
         }
         break;
       case Op::kDup: make_dup(s); break;
