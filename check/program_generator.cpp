@@ -5,13 +5,13 @@
 #include <cassert>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "check/aio_steps.hpp"
 #include "check/fs_steps.hpp"
 #include "check/prng.hpp"
+#include "check/tcp_settling.hpp"
 #include "model/kevent_constants.hpp"
 #include "model/net_constants.hpp"
 
@@ -98,17 +98,9 @@ constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
 // close) and watching it; laying out the file system (four).
 constexpr std::size_t kLongestAction = 4;
 
-// GeneratorOptions::with_tcp: how long a step that sends a TCP segment is
-// given to cross lo0 on a real host: past the 40 ms delayed ACK
-// (net.inet.tcp.delacktime), after which the sender's buffer is free.
-constexpr std::int64_t kTcpSettleNs = 50'000'000;
-// ... and the most it writes to a TCP socket at once: below the 49,032-byte
-// send buffer of an established loopback connection.
-constexpr std::int64_t kTcpWriteMaxBytes = 20'000;
-
 class Generator {
  public:
-  Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o) {
+  Generator(std::uint64_t seed, const GeneratorOptions& o) : rng_(seed), options_(o), tcp_(o.with_tcp) {
     if (!o.freebsd_extensions) fs_.without_revoke_and_unmount();
     if (!o.host_os_corners) fs_.without_fifo_truncate();
     if (!o.with_unmount) fs_.without_unmount();
@@ -246,9 +238,9 @@ class Generator {
         s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd();
         if (!options_.low_descriptor_numbers && s.fd.is_name()) forget(s.fd.name());
         if (s.fd.is_name()) {
-          number_freed(s.fd.name());
-        } else if (options_.with_tcp) {
-          numbers_freed_ = true;  // a number a name not in fds_ (a kqueue's) may hold
+          tcp_.number_freed(s.fd.name());
+        } else {
+          tcp_.numbers_freed();  // a number a name not in fds_ (a kqueue's) may hold
         }
         break;
       case Op::kDup: make_dup(s); break;
@@ -262,8 +254,8 @@ class Generator {
       case Op::kFork: make_fork(s); break;
       case Op::kExec:
         for (SignalState& st : signals_) st.caught = false;  // execsigs: handlers go
-        for (const std::string& name : cloexec_) number_freed(name);
-        if (options_.with_tcp) numbers_freed_ = true;  // and numbers F_SETFD marked through no name
+        for (const std::string& name : cloexec_) tcp_.number_freed(name);
+        tcp_.numbers_freed();  // and numbers F_SETFD marked through no name
         if (!options_.low_descriptor_numbers) forget_cloexec();
         break;
       case Op::kKill: make_kill(s); break;
@@ -288,77 +280,11 @@ class Generator {
     if (options_.with_tcp) settle_tcp(s);
   }
 
-  // GeneratorOptions::with_tcp: a step through a TCP socket's name that may
-  // send a segment lets it cross lo0 on a real host before the next step
-  // (the model delivers at once). `s` is the action's only step here.
+  // GeneratorOptions::with_tcp: a settling sleep after a step that may move
+  // a TCP socket's state (check/tcp_settling.hpp). `s` is the action's only
+  // step here.
   void settle_tcp(Step& s) {
-    static constexpr std::array<Op, 8> kSending{Op::kConnect, Op::kWrite, Op::kSend, Op::kRead,
-                                                Op::kRecv,    Op::kShutdown, Op::kClose, Op::kDup2};
-    const bool ends = ends_descriptors(s);
-    if (std::find(kSending.begin(), kSending.end(), s.op) == kSending.end()) {
-      if (ends) new_step_sleep();
-      return;
-    }
-    // How much of a write larger than the send buffer's space a real host
-    // takes races with lo0's netisr thread (model/tcp_io.cpp tcp_sosend).
-    // Once a TCP socket exists any name may reach one: a closed name's
-    // number is taken again by the next descriptor (13.2 seed 20 p01813
-    // sent 70,000 bytes through a closed socketpair end whose number a TCP
-    // client held, R31), so every write is capped from then on.
-    if ((s.op == Op::kWrite || s.op == Op::kSend) && !tcp_names_.empty() && s.bytes > kTcpWriteMaxBytes) {
-      s.bytes = kTcpWriteMaxBytes;
-    }
-    const bool tcp = ends || may_be_tcp(s.fd) || may_be_tcp(s.to);
-    if (s.op == Op::kDup2) retarget_tcp(s.fd, s.to);
-    if (tcp) new_step_sleep();  // may move the steps: `s` is not used after it
-  }
-
-  // Once a TCP socket exists: a step that may close descriptors no name of
-  // it reaches, the last reference of a TCP socket among them (its FIN or
-  // RST then crosses lo0): an exit or an exec (close-on-exec), a kill that
-  // may end a child, and a close or dup2 of a process descriptor, which
-  // kills its pdfork child (helper review of p00285's fix: a child exiting
-  // with the last copy of a client main had closed sent its FIN unsettled).
-  bool ends_descriptors(const Step& s) const {
-    if (tcp_names_.empty()) return false;
-    if (s.op == Op::kExit || s.op == Op::kExec || s.op == Op::kKill) return true;
-    const auto is_pd = [&](const Ref& r) { return r.is_name() && among(pds_, r.name()); };
-    return (s.op == Op::kClose || s.op == Op::kDup2) && (is_pd(s.fd) || is_pd(s.to));
-  }
-
-  // dup2(from, to): `to` may name a TCP socket from now on, so steps through
-  // it are settled too (15.1 seed 35 p00045: a send through a name dup2 had
-  // made a TCP client's went unsettled, and the kernel's EVFILT_EMPTY waited
-  // for the delayed ACK). Names are never taken out: a dup2 from another
-  // name may fail (EBADF), a child's copy keeps the old file, and the write
-  // cap and the MSG_WAITALL rule rely on the set only growing.
-  void retarget_tcp(const Ref& from, const Ref& to) {
-    if (!from.is_name() || !to.is_name() || from.name() == to.name()) return;
-    if (tcp_names_.contains(from.name())) tcp_names_.insert(to.name());
-    if (may_alias_.contains(from.name())) may_alias_.insert(to.name());
-  }
-
-  // A TCP socket's name, or (once one exists) any name that may share its
-  // number with another: main's next descriptor takes the lowest free
-  // number (fdalloc), so a name whose number was closed names whatever took
-  // it since, and a name made after a close may hold a closed name's number
-  // and be closed through it (15.1 seed 40 p00285: a dup of a closed file's
-  // name, whose number a TCP client had taken, wrote 512 bytes unsettled,
-  // and the kernel's EVFILT_EMPTY waited for the delayed ACK). Which file
-  // such a name reaches depends on which calls failed, which the generator
-  // does not know. Names made before main's first close are never shared
-  // (the closes of the fs and aio actions free numbers too, but only of
-  // names no sending step uses).
-  bool may_be_tcp(const Ref& ref) const {
-    if (!ref.is_name() || tcp_names_.empty()) return false;
-    return tcp_names_.contains(ref.name()) || may_alias_.contains(ref.name());
-  }
-  // Main closed `name`'s number (close, exec's close-on-exec). Followed
-  // with_tcp only: random testing makes no TCP sockets and pays nothing.
-  void number_freed(const std::string& name) {
-    if (!options_.with_tcp) return;
-    may_alias_.insert(name);
-    numbers_freed_ = true;
+    if (tcp_.settle_after(s, pds_)) new_step_sleep();  // may move the steps: `s` is not used after it
   }
 
   void new_step_sleep() {
@@ -411,10 +337,10 @@ class Generator {
     s.fd = socket_or_any_fd();
     s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
     // Nor once a TCP socket exists (any descriptor may then be one: a closed
-    // name's number is reused, as for settle_tcp's write cap): on TCP,
+    // name's number is reused, as for TcpSettling's write cap): on TCP,
     // MSG_WAITALL short of data sleeps on every release (R34), which a real
     // host's recorder waits out to its step timeout, ending the program.
-    const bool maybe_tcp = !tcp_names_.empty();
+    const bool maybe_tcp = tcp_.any_socket();
     s.sock->msg_flags = kFlags[rng_.below(options_.recv_waitall && !maybe_tcp ? kFlags.size() : kFlags.size() - 1)];
   }
   void make_send(Step& s) {
@@ -478,7 +404,7 @@ class Generator {
     ever_listeners_.push_back(s.as[0]);
     if (tcp) {
       s.sock->domain = model::SocketDomain::kInet;
-      tcp_names_.insert(s.as[0]);
+      tcp_.socket_made(s.as[0]);
       Step& listen = new_step();
       listen.op = Op::kListen;
       listen.fd = Ref{s.as[0]};
@@ -509,7 +435,7 @@ class Generator {
     connect.fd = Ref{s.as[0]};
     const bool to_nobody = rng_.chance(10);
     const std::string listener = to_nobody ? "" : pick(listeners_);
-    if (tcp_names_.contains(listener)) return connect_tcp(s, connect, listener);
+    if (tcp_.is_socket(listener)) return connect_tcp(s, connect, listener);
     // Without the host OS's corners a listener holds one unaccepted
     // connection at most: how many more a backlog admits is the OS's arithmetic.
     const bool full = !options_.host_os_corners && !to_nobody && unaccepted_[listener] > 0;
@@ -527,7 +453,7 @@ class Generator {
   // port 0, EADDRNOTAVAIL (in_pcbconnect_setup).
   void connect_tcp(Step& socket, Step& connect, const std::string& listener) {
     socket.sock->domain = model::SocketDomain::kInet;
-    tcp_names_.insert(socket.as[0]);
+    tcp_.socket_made(socket.as[0]);
     const bool taken = ++tcp_clients_[listener] > options_.tcp_clients_per_listener;
     connect.sock->port_of = taken ? socket.as[0] : listener;
     new_step_sleep();
@@ -538,7 +464,7 @@ class Generator {
     s.fd = Ref{pick(listeners_)};
     if (unaccepted_[s.fd.name()] > 0) --unaccepted_[s.fd.name()];
     s.as = {fresh("a")};
-    if (tcp_names_.contains(s.fd.name())) tcp_names_.insert(s.as[0]);
+    if (tcp_.is_socket(s.fd.name())) tcp_.socket_made(s.as[0]);
     fds_.push_back(s.as[0]);
     connected_fds_.push_back(s.as[0]);
   }
@@ -611,7 +537,7 @@ class Generator {
 
   std::string fresh(const char* prefix) {
     std::string name = prefix + std::to_string(next_name_++);
-    if (numbers_freed_) may_alias_.insert(name);  // it may take a closed name's number (may_be_tcp)
+    tcp_.name_made(name);
     return name;
   }
 
@@ -647,8 +573,7 @@ class Generator {
   }
 
   // A dup of a pipe's end is that end too, and a dup of a TCP socket a TCP
-  // name (its writes capped, its sending steps settled: 13.2 seed 18 p00766
-  // wrote 70,000 bytes through a dup of a TCP socket's descriptor, R31).
+  // name (TcpSettling::copied).
   void make_dup(Step& s) {
     s.fd = any_fd();
     s.as = {fresh("d")};
@@ -657,8 +582,7 @@ class Generator {
     for (std::vector<std::string>* ends : {&read_ends_, &write_ends_}) {
       if (std::find(ends->begin(), ends->end(), s.fd.name()) != ends->end()) ends->push_back(s.as[0]);
     }
-    if (tcp_names_.contains(s.fd.name())) tcp_names_.insert(s.as[0]);
-    if (may_alias_.contains(s.fd.name())) may_alias_.insert(s.as[0]);  // whatever its number holds
+    tcp_.copied(s.fd, Ref{s.as[0]});
   }
 
   void make_pipe(Step& s) {
@@ -841,9 +765,6 @@ class Generator {
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included
-  std::set<std::string> tcp_names_;                  // names of TCP sockets (with_tcp)
-  std::set<std::string> may_alias_;    // names that may share a number with another (may_be_tcp)
-  bool numbers_freed_ = false;         // main has closed a name's number
   std::map<std::string, std::size_t> tcp_clients_;  // clients that connected to each TCP listener by its port
   std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
@@ -853,6 +774,7 @@ class Generator {
   std::vector<std::string> dirs_;      // directory descriptors (200 and up), for EVFILT_VNODE only
   FsStepMaker fs_;
   AioStepMaker aio_;
+  TcpSettling tcp_;
   // What main does with each of kSignals: a kill must never end it. Blocking
   // and ignoring survive exec; a handler does not.
   struct SignalState {
