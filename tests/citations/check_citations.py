@@ -8,7 +8,9 @@ Checked:
 - anywhere in traces and docs: a mention of `docs/observed-real-kernels.md ID` names a defined
   ID; a path under `traces/` ending in .json exists; nothing points outside the repository
   (`../shared/`, absolute machine paths);
-- relative Markdown links in docs/ (subfolders included) and README.md point at existing files.
+- relative Markdown links in docs/ (subfolders included) and README.md point at existing files,
+  and a link's `#anchor` into a Markdown file names one of its headings (GitHub's slugs: lower
+  case, punctuation dropped, spaces to hyphens, a repeated heading suffixed -1, -2...).
 
 A recording folder (traces/recorded/<kernel>/) that is absent from this tree as a whole is
 reported and tolerated: the recordings are committed separately from the traces citing them.
@@ -24,6 +26,8 @@ OBS_REF = re.compile(r"docs/observed-real-kernels\.md ([A-Z][0-9]+)")
 TRACE_PATH = re.compile(r"traces/(?:conformance|regressions|recorded|campaigns|histories|scenarios)/[A-Za-z0-9_./-]+\.json")
 OUTSIDE = re.compile(r"\.\./shared/|/wor[k]/|/tmp/bash_[j]obs|/home/[a-z]")
 MD_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+MD_ANCHOR = re.compile(r"\]\(([^)#\s]*)#([^)\s]+)\)")
+HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def defined_ids(root):
@@ -80,6 +84,34 @@ def check_trace(root, path, ids, errors, pending):
     return count
 
 
+def heading_slugs(path):
+    """The anchors GitHub gives a Markdown file's headings (code blocks skipped)."""
+    slugs, seen, fenced = set(), {}, False
+    for line in path.read_text().splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        m = None if fenced else HEADING.match(line)
+        if not m:
+            continue
+        title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", m.group(2)).lower()
+        slug = re.sub(r"[^\w\- ]", "", title).replace(" ", "-")
+        repeat = seen.get(slug, 0)
+        seen[slug] = repeat + 1
+        slugs.add(slug if repeat == 0 else f"{slug}-{repeat}")
+    return slugs
+
+
+def check_anchors(path, text, where, errors):
+    for m in MD_ANCHOR.finditer(text):
+        target, anchor = m.group(1), m.group(2)
+        if re.match(r"[a-z]+:", target):
+            continue
+        linked = path if target == "" else path.parent / target
+        if linked.suffix == ".md" and linked.exists() and anchor not in heading_slugs(linked):
+            errors.append(f"{where}: links to {target}#{anchor}, a heading {linked.name} does not have")
+
+
 def check_markdown(root, path, ids, errors, pending):
     where = str(path.relative_to(root))
     text = path.read_text()
@@ -90,6 +122,7 @@ def check_markdown(root, path, ids, errors, pending):
             continue
         if not (path.parent / target).exists():
             errors.append(f"{where}: links to {target}, which does not exist")
+    check_anchors(path, text, where, errors)
 
 
 def main():
