@@ -25,12 +25,9 @@
 #include <fmt/format.h>
 
 #include "check/campaign_shards.hpp"
-#include "check/explorer.hpp"
-#include "check/linearizability.hpp"
 #include "check/prng.hpp"
 #include "check/program_generator.hpp"
 #include "check/shrink.hpp"
-#include "check/swarm_report.hpp"
 #include "check/trace_runs.hpp"
 #include "model/mutations.hpp"
 #include "sim/host/host_backend.hpp"
@@ -39,6 +36,10 @@
 #include "sim/posix/model_server.hpp"
 #include "tools/common/cli_support.hpp"
 #include "tools/common/progress.hpp"
+#include "tools/check/command_output.hpp"
+#include "tools/check/explore_command.hpp"
+#include "tools/check/linearize_command.hpp"
+#include "tools/check/merge_command.hpp"
 #include "tools/check/shrink_command.hpp"
 #include "tools/replay/exit_codes.hpp"
 #include "traces/compare_json.hpp"
@@ -48,6 +49,10 @@
 namespace {
 
 using namespace kqsim;
+using tools::OutputError;
+using tools::output_folder_problem;
+using tools::text_out;
+using tools::write_text;
 
 // Bounds on the count options: past them a run takes hours or gigabytes
 // (a 10^6-step program alone took 3.2 GB), so they are refused up front.
@@ -64,37 +69,6 @@ const char* const kExitCodes =
     "  3  the input needs something the model does not implement yet\n"
     "  4  internal error: a kqsim bug (please report it)\n"
     "  5  explore: no violation found, but a bound (--max-states, --max-depth) cut the search short\n";
-
-// An output that cannot be written: bad input (exit 2), named.
-struct OutputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A folder where failures will be written (made when the first one is):
-// refused before any work when it is something else.
-std::optional<std::string> output_folder_problem(const std::string& dir) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) return dir + " exists and is not a folder";
-  return std::nullopt;
-}
-
-// An output file: its folder must exist, and it must not be a folder.
-std::optional<std::string> output_file_problem(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return path + " is a folder";
-  fs::path parent = fs::path(path).parent_path();
-  if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec)) return "no folder " + parent.string() + " for " + path;
-  return std::nullopt;
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.close();
-  return !out.fail();
-}
 
 struct Options {
   std::uint64_t seed = 1;
@@ -141,11 +115,6 @@ std::optional<std::string> find_native_worker(const Options& o) {
 #endif
   return std::nullopt;
 }
-
-// Where the human-readable lines go: stdout, or stderr when stdout carries JSON.
-std::FILE* text_out(bool json) { return json ? stderr : stdout; }
-
-std::optional<model::ModelMutations> mutations_named(const std::string& name) { return model::mutation_named(name); }
 
 // "--mutate" help: every name model/mutations.hpp offers.
 std::string mutate_help(const std::string& what) {
@@ -280,7 +249,7 @@ std::optional<std::string> bad_options(Options& o) {
 
 int campaign(Options o) {
   const model::DialectProfile* profile = model::find_profile(o.dialect);
-  auto mutations = mutations_named(o.mutate);
+  auto mutations = model::mutation_named(o.mutate);
   if (profile == nullptr || !mutations) {
     std::cerr << "kqcheck: unknown --dialect or --mutate value\n";
     return replay::kExitBadInput;
@@ -348,208 +317,6 @@ int campaign(Options o) {
   return tally.failures == 0 ? replay::kExitOk : replay::kExitDivergence;
 }
 
-// kqcheck explore only (tools/replay/exit_codes.hpp has the others).
-constexpr int kExitIncomplete = 5;
-
-struct ExploreCli {
-  std::string scenario;
-  bool fingerprint = false;
-  bool por = false;
-  std::uint64_t max_states = 2'000'000;
-  std::uint32_t max_depth = 64;
-  std::string mutate;
-  std::string out;
-  bool progress = false;
-  bool json = false;
-  unsigned threads = 1;
-  std::uint64_t swarm = 0;  // members; 0: one exhaustive search
-  std::uint64_t swarm_seed = 1;
-  std::string shard;        // with --swarm: run only these members
-};
-
-// kqcheck explore --swarm (check/swarm_report.hpp): exit 1 on a violation,
-// 0 when some member searched the whole space, else 5 (a bound cut every one).
-int swarm_command(const ExploreCli& c, const check::Scenario& s, const check::ExploreOptions& o) {
-  check::SwarmOptions w{c.swarm, c.swarm_seed, 0, c.swarm};
-  if (!c.shard.empty()) {
-    const check::ProgramRange range = check::shard_range(c.swarm, *check::parse_shard(c.shard));
-    w.first = range.first;
-    w.end = range.end;
-  }
-  const check::SwarmResult r = check::explore_swarm(s, o, w);
-  std::fputs(check::swarm_text(s, w, r).c_str(), text_out(c.json));
-  if (r.violating && !c.out.empty()) {
-    check::ExploreResult found = r.members[*r.violating].result;
-    if (!write_text(c.out, traces::trace_to_json(check::counterexample_trace(s, found, o)).dump(2) + "\n")) {
-      std::cerr << "kqcheck: cannot write " << c.out << "\n";
-      return replay::kExitBadInput;
-    }
-  }
-  if (c.json) std::cout << traces::dump_result(check::swarm_document(s, w, r, c.out)) << "\n";
-  if (r.violating) return replay::kExitDivergence;
-  for (const check::SwarmMember& m : r.members) {
-    if (m.result.complete) return replay::kExitOk;
-  }
-  return kExitIncomplete;
-}
-
-
-// The search's outcome as a result document (kqsim-result/1): one entry
-// for a violation, with its schedule; none for a clean search.
-nlohmann::json explore_json(const check::Scenario& s, const ExploreCli& c, const check::ExploreResult& r) {
-  nlohmann::json entries = nlohmann::json::array();
-  if (r.violation) {
-    nlohmann::json schedule = nlohmann::json::array();
-    for (const check::ScheduledStep& st : r.counterexample) schedule.push_back({{"thread", s.threads[st.thread].name}, {"step", st.step}});
-    entries.push_back({{"path", c.out.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.out)},
-                       {"name", s.name},
-                       {"status", "violation"},
-                       {"error", *r.violation},
-                       {"steps", r.counterexample.size()},
-                       {"unexpected_divergences", 0},
-                       {"divergences", nlohmann::json::array()},
-                       {"skipped_steps", nlohmann::json::array()},
-                       {"schedule", schedule}});
-  }
-  return {{"format", traces::kResultFormat},
-          {"command", "explore"},
-          {"traces", entries},
-          {"summary", {{"generated", r.generated}, {"distinct", r.distinct}, {"max_depth", r.max_depth},
-                       {"deadlocks", r.deadlocks}, {"complete", r.complete}}}};
-}
-
-int explore_command(const ExploreCli& c) {
-  auto mutations = mutations_named(c.mutate);
-  if (!mutations) {
-    std::cerr << "kqcheck: unknown --mutate value\n";
-    return replay::kExitBadInput;
-  }
-  if (!c.out.empty()) {
-    if (auto problem = output_file_problem(c.out)) {
-      std::cerr << "kqcheck: --out: " << *problem << "\n";
-      return replay::kExitBadInput;
-    }
-  }
-  check::Scenario s = check::load_scenario_file(c.scenario);
-  check::ExploreOptions o;
-  o.fingerprint = c.fingerprint;
-  o.max_states = c.max_states;
-  o.max_depth = c.max_depth;
-  o.mutations = *mutations;
-  o.partial_order_reduction = c.por;
-  o.threads = c.threads;
-  if (c.swarm > 0) return swarm_command(c, s, o);
-  cli::Progress progress("kqcheck explore", "states (of the --max-states bound)", c.max_states, c.progress);
-  if (progress.enabled()) {
-    o.on_progress = [&progress](std::uint64_t generated, std::uint64_t distinct) {
-      progress.update(distinct, fmt::format("{} transitions", generated));
-    };
-  }
-  check::ExploreResult r = check::explore(s, o);
-  std::FILE* out = text_out(c.json);
-  auto per_second = [](std::uint64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
-  fmt::print(out, "{}: {} states generated (transitions), {} distinct states, depth {}, {} deadlocked state(s){}\n", s.name,
-             r.generated, r.distinct, r.max_depth, r.deadlocks, c.por ? ", partial-order reduction" : "");
-  fmt::print(out, "  {:.0f} states generated/s of CPU time ({:.0f}/s wall clock), {:.0f} distinct states/s; "
-             "{:.1f} bytes per stored state ({}), {:.1f} MB of cached step effects{}\n",
-             per_second(r.generated, r.cpu_seconds), per_second(r.generated, r.seconds), per_second(r.distinct, r.cpu_seconds),
-             r.distinct > 0 ? static_cast<double>(r.stored_bytes) / static_cast<double>(r.distinct) : 0.0,
-             c.fingerprint ? "fingerprints" : "exact", static_cast<double>(r.cache_bytes) / 1e6,
-             r.complete ? "" : " [bound reached: incomplete]");
-  if (!r.violation) {
-    if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
-    return r.complete ? replay::kExitOk : kExitIncomplete;
-  }
-  fmt::print(out, "VIOLATION after {} steps: {}{}\n", r.counterexample.size(), *r.violation,
-             r.counterexample_shortest ? "" : " (a bound stopped the search for a shorter schedule)");
-  for (const check::ScheduledStep& st : r.counterexample) {
-    fmt::print(out, "  {} step {}\n", s.threads[st.thread].name, st.step);
-  }
-  if (!c.out.empty()) {
-    const traces::Trace cex = check::counterexample_trace(s, r, o);
-    if (!write_text(c.out, traces::trace_to_json(cex).dump(2) + "\n")) {
-      std::cerr << "kqcheck: cannot write " << c.out << "\n";
-      return replay::kExitBadInput;
-    }
-    // The violation is in the state after the schedule's last step.
-    fmt::print(out, "  counterexample trace: {} (kqreplay explain it){}\n", c.out,
-               cex.steps.empty() ? "" : fmt::format(": violated at its step {}", cex.steps.size() - 1));
-  }
-  if (c.json) std::cout << traces::dump_result(explore_json(s, c, r)) << "\n";
-  return replay::kExitDivergence;
-}
-
-int linearize_command(const std::string& path) {
-  check::History h = check::load_history_file(path);
-  check::Linearization l = check::check_linearizable(h);
-  auto describe = [&](std::size_t i) {
-    const check::HistoryOperation& op = h.operations[i];
-    return fmt::format("#{} {} [{}, {}] {}", i, op.thread, op.invoke, op.ret, traces::op_name(op.step.op));
-  };
-  if (l.linearizable) {
-    fmt::print("{}: linearizable ({} states explored); order:\n", h.name, l.states_explored);
-    for (std::size_t i : l.order) fmt::print("  {}\n", describe(i));
-    return replay::kExitOk;
-  }
-  fmt::print("{}: NOT linearizable ({} states explored)\n", h.name, l.states_explored);
-  fmt::print("  longest order the model can explain ({} of {} operations):\n", l.longest_prefix.size(), h.operations.size());
-  for (std::size_t i : l.longest_prefix) fmt::print("    {}\n", describe(i));
-  fmt::print("  after it, no operation that may come next matches the model:\n");
-  for (const auto& [i, why] : l.blocked) fmt::print("    {}: {}\n", describe(i), why);
-  return replay::kExitDivergence;
-}
-
-struct MergeCli {
-  std::vector<std::string> files;
-  bool json = false;
-};
-
-// kqcheck merge: the whole campaign's result from its shards' (exactly what
-// one `kqcheck random` without --shard prints; check/campaign_shards.hpp).
-int merge_command(const MergeCli& c) {
-  std::vector<nlohmann::json> docs;
-  for (const std::string& path : c.files) {
-    std::ifstream in(path);
-    if (!in) {
-      std::cerr << "kqcheck merge: cannot read " << path << "\n";
-      return replay::kExitBadInput;
-    }
-    try {
-      docs.push_back(nlohmann::json::parse(in));
-    } catch (const nlohmann::json::parse_error& e) {
-      std::cerr << "kqcheck merge: " << path << ": not JSON: " << e.what() << "\n";
-      return replay::kExitBadInput;
-    }
-  }
-  if (!docs.empty() && check::is_swarm_document(docs.front())) {
-    try {
-      const nlohmann::json whole = check::merge_swarm_shards(docs, c.files);
-      fmt::print(text_out(c.json), "{}: swarm of {} members merged: {} states generated, {} member(s) complete, {}\n",
-                 whole["summary"]["swarm"]["name"].get<std::string>(), whole["summary"]["swarm"]["members"].get<std::uint64_t>(),
-                 whole["summary"]["generated"].get<std::uint64_t>(), whole["summary"]["complete_members"].get<std::uint64_t>(),
-                 whole["traces"].empty() ? "no violation" : "VIOLATION: " + whole["traces"][0]["error"].get<std::string>());
-      if (c.json) std::cout << traces::dump_result(whole) << "\n";
-      if (!whole["traces"].empty()) return replay::kExitDivergence;
-      return whole["summary"]["complete_members"].get<std::uint64_t>() > 0 ? replay::kExitOk : kExitIncomplete;
-    } catch (const check::MergeError& e) {
-      std::cerr << "kqcheck merge: " << e.what() << "\n";
-      return replay::kExitBadInput;
-    }
-  }
-  check::CampaignHeader header;
-  check::CampaignTally all;
-  try {
-    all = check::merge_campaign_shards(docs, c.files, header);
-  } catch (const check::MergeError& e) {
-    std::cerr << "kqcheck merge: " << e.what() << "\n";
-    return replay::kExitBadInput;
-  }
-  header.shard.reset();
-  fmt::print(text_out(c.json), "{}\n", check::campaign_summary_line(all));
-  if (c.json) std::cout << traces::dump_result(check::campaign_document(header, all)) << "\n";
-  return all.failures == 0 ? replay::kExitOk : replay::kExitDivergence;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -605,7 +372,7 @@ int main(int argc, char** argv) {
                      "Run only shard I of N (I/N, 0 <= I < N): programs count*I/N to count*(I+1)/N; "
                      "`kqcheck merge` combines the N --json results into the whole campaign's")
       ->check([](const std::string& v) { return check::parse_shard(v) ? std::string() : "--shard: want I/N with 0 <= I < N <= 10^9"; });
-  MergeCli merge;
+  tools::MergeCli merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "Combine the --json results of `kqcheck random --shard I/N` (every I of one N) into the whole campaign's");
   merge_cmd->add_option("RESULTS", merge.files, "The shards' result documents, in any order")->required();
   merge_cmd->add_flag("--json", merge.json, "Print the merged result as JSON (kqsim-result/1) on stdout, the text on stderr");
@@ -625,7 +392,7 @@ int main(int argc, char** argv) {
   generate->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
   generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
-  ExploreCli ex;
+  tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
   explore_cmd->add_option("SCENARIO", ex.scenario, "Scenario file (kqsim-scenario/1)")->required();
   explore_cmd->add_flag("--fingerprint", ex.fingerprint, "Store 64-bit state hashes instead of whole states");
@@ -682,8 +449,8 @@ int main(int argc, char** argv) {
     return replay::kExitOk;
   }
   try {
-    if (explore_cmd->parsed()) return explore_command(ex);
-    if (linearize_cmd->parsed()) return linearize_command(history);
+    if (explore_cmd->parsed()) return tools::explore_command(ex);
+    if (linearize_cmd->parsed()) return tools::linearize_command(history);
     if (shrink_cmd->parsed()) {
       if (o.against.empty()) o.against = "native";
       if (auto problem = bad_options(o)) {
@@ -692,7 +459,7 @@ int main(int argc, char** argv) {
       }
       return tools::shrink_command(sh, reference_for(o, model::default_profile()));
     }
-    if (merge_cmd->parsed()) return merge_command(merge);
+    if (merge_cmd->parsed()) return tools::merge_command(merge);
     return campaign(o);
   } catch (const traces::TraceError& e) {
     std::cerr << "kqcheck: " << e.what() << "\n";
