@@ -72,7 +72,8 @@ struct GeneratorOptions {
   // crossed lo0 before the next step, as the model's delivery is at once;
   // so is such a step through a name that may share its descriptor number
   // with another, and an exit, exec, kill or process descriptor's close
-  // (each may drop a TCP socket's last reference).
+  // (each may drop a TCP socket's last reference). Once a TCP socket exists
+  // every write is capped at 20,000 bytes. The rules: check/tcp_settling.hpp.
   // Off by default, so each earlier seed keeps its programs; FreeBSD hosts only.
   bool with_tcp = false;
   // with_tcp: how many clients may connect to one TCP listener by its port

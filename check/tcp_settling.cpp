@@ -26,6 +26,9 @@ void TcpSettling::number_freed(const std::string& name) {
   numbers_freed_ = true;
 }
 
+// The steps that may send a segment: connect (SYN), write and send (data),
+// read and recv (a window update once the buffer drains), shutdown and close
+// (FIN or RST), dup2 (closes its target).
 bool TcpSettling::settle_after(Step& s, const std::vector<std::string>& process_descriptors) {
   static constexpr std::array<Op, 8> kSending{Op::kConnect, Op::kWrite, Op::kSend,     Op::kRead,
                                               Op::kRecv,    Op::kShutdown, Op::kClose, Op::kDup2};

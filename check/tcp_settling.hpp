@@ -35,11 +35,13 @@ constexpr std::int64_t kTcpWriteMaxBytes = 20'000;
 
 class TcpSettling {
  public:
-  // Disabled (GeneratorOptions::with_tcp off), it follows nothing and
-  // random testing pays nothing for it.
+  // Disabled (GeneratorOptions::with_tcp off), it follows no freed number
+  // (no TCP socket is ever made then, so nothing settles) and random
+  // testing pays nothing for it.
   explicit TcpSettling(bool enabled) : enabled_(enabled) {}
 
-  // A TCP socket exists: from now on any name may reach one.
+  // A TCP socket exists: from now on every write is capped and MSG_WAITALL
+  // is not drawn, whatever name it goes through.
   [[nodiscard]] bool any_socket() const { return !sockets_.empty(); }
   [[nodiscard]] bool is_socket(const std::string& name) const { return sockets_.contains(name); }
   // `name` is a TCP socket (a listener, a client, an accepted connection).

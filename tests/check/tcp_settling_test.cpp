@@ -44,8 +44,15 @@ TEST(TcpSettling, SendingStepsThroughASocketSettleOthersDoNot) {
   }
   Step kevent = step(Op::kKevent, Ref{"c1"});
   EXPECT_FALSE(tcp.settle_after(kevent, kNoPds));  // registers, sends nothing
+}
+
+TEST(TcpSettling, NamesMadeBeforeAnyCloseAreNeverShared) {
+  TcpSettling tcp(true);
+  tcp.name_made("p2");  // no number freed yet
+  tcp.socket_made("c3");
+  tcp.number_freed("p9");  // a later close does not make p2 shared
   Step other = step(Op::kWrite, Ref{"p2"});
-  EXPECT_FALSE(tcp.settle_after(other, kNoPds));  // made before any close: never shared
+  EXPECT_FALSE(tcp.settle_after(other, kNoPds));
 }
 
 TEST(TcpSettling, WritesAreCappedOnceASocketExistsThroughAnyName) {
@@ -92,13 +99,22 @@ TEST(TcpSettling, Dup2TargetsFollowTheirSource) {
   EXPECT_TRUE(tcp.settle_after(dup2, kNoPds));
   Step send = step(Op::kSend, Ref{"p2"});
   EXPECT_TRUE(tcp.settle_after(send, kNoPds));
-  // A dup2 onto the same name, or from a bare number, copies nothing.
-  Step self = step(Op::kDup2, Ref{"p4"}, Ref{"p4"});
-  EXPECT_FALSE(tcp.settle_after(self, kNoPds));
+  // A dup2 from a bare number copies nothing.
   Step bare = step(Op::kDup2, Ref{std::uint64_t{5}}, Ref{"p5"});
   EXPECT_FALSE(tcp.settle_after(bare, kNoPds));
   Step later = step(Op::kWrite, Ref{"p5"});
   EXPECT_FALSE(tcp.settle_after(later, kNoPds));
+}
+
+TEST(TcpSettling, Dup2OfANameThatMayShareANumberSharesItToo) {
+  TcpSettling tcp(true);
+  tcp.name_made("p0");     // before any close: not shared
+  tcp.number_freed("f8");  // f8's number may now hold anything
+  tcp.socket_made("t0");
+  Step dup2 = step(Op::kDup2, Ref{"f8"}, Ref{"p0"});
+  EXPECT_TRUE(tcp.settle_after(dup2, kNoPds));
+  Step write = step(Op::kWrite, Ref{"p0"});
+  EXPECT_TRUE(tcp.settle_after(write, kNoPds));
 }
 
 TEST(TcpSettling, ExitsExecsKillsAndProcessDescriptorsClosesSettle) {

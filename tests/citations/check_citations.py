@@ -20,13 +20,14 @@ import json
 import pathlib
 import re
 import sys
+import urllib.parse
 
 OBS_DOC = "docs/observed-real-kernels.md"
 OBS_REF = re.compile(r"docs/observed-real-kernels\.md ([A-Z][0-9]+)")
 TRACE_PATH = re.compile(r"traces/(?:conformance|regressions|recorded|campaigns|histories|scenarios)/[A-Za-z0-9_./-]+\.json")
 OUTSIDE = re.compile(r"\.\./shared/|/wor[k]/|/tmp/bash_[j]obs|/home/[a-z]")
 MD_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
-MD_ANCHOR = re.compile(r"\]\(([^)#\s]*)#([^)\s]+)\)")
+MD_ANCHOR = re.compile(r"\]\(([^)#\s]*)#([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -102,9 +103,21 @@ def heading_slugs(path):
     return slugs
 
 
+def outside_code_blocks(text):
+    """The text with fenced code blocks blanked: a link shown as code is no link."""
+    lines, fenced = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            lines.append("")
+            continue
+        lines.append("" if fenced else line)
+    return "\n".join(lines)
+
+
 def check_anchors(path, text, where, errors):
-    for m in MD_ANCHOR.finditer(text):
-        target, anchor = m.group(1), m.group(2)
+    for m in MD_ANCHOR.finditer(outside_code_blocks(text)):
+        target, anchor = m.group(1), urllib.parse.unquote(m.group(2))
         if re.match(r"[a-z]+:", target):
             continue
         linked = path if target == "" else path.parent / target

@@ -14,12 +14,9 @@
 #include <malloc.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <cctype>
 #include <chrono>
-#include <map>
-#include <set>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -68,7 +65,7 @@ const char* const kExitCodes =
     "  2  bad input: malformed file, unknown name, bad command line, output not writable\n"
     "  3  the input needs something the model does not implement yet\n"
     "  4  internal error: a kqsim bug (please report it)\n"
-    "  5  explore: no violation found, but a bound (--max-states, --max-depth) cut the search short\n";
+    "  5  explore (and merge of a swarm): no violation found, but a bound (--max-states, --max-depth) cut the search short\n";
 
 struct Options {
   std::uint64_t seed = 1;
