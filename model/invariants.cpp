@@ -80,6 +80,8 @@ void check_knote(const Kernel& k, const Kqueue& kq, std::size_t index, std::uint
 
 void check_knotes(const Kernel& k, const Kqueue& kq, std::size_t index, Report& out) {
   if (kq.closed() && kq.knote_count() != 0) out.fail([&] { return "closed kq#" + std::to_string(index) + " still has knotes"; });
+  // kq_forksrc lives only inside the fork that copies the kqueue.
+  if (kq.fork_source()) out.fail([&] { return "kq#" + std::to_string(index) + " is still a fork's copy in progress"; });
   std::size_t live = 0;
   for (std::uint32_t slot = 0; slot < kq.slot_bound(); ++slot) {
     if (!kq.knote(slot).live) continue;

@@ -591,7 +591,6 @@ class Kernel {
   // Process life cycle (process_io.cpp, filters/proc_filter.cpp).
   Process* pfind(Pid pid, bool zombies_too);
   Pid fork_process(Pid parent);
-  [[nodiscard]] std::optional<SysResult> fork_unsupported(Pid pid) const;
   SysResult knote_fork(KnoteList& list, Pid child);
   void register_tracking_knote(KnoteRef parent, KEvent kev);
   void exit_process(Process& p, std::int32_t status);
@@ -605,6 +604,12 @@ class Kernel {
 
   // fork helpers (kernel_fd.cpp).
   void fork_copy_fds(const Process& parent, Process& child);
+  // KQUEUE_CPONFORK's copy at fork (kqueue_fork.cpp).
+  std::uint32_t kqueue_fork_alloc(std::uint32_t kq, Process& child, std::int32_t fd, const FdEntry& entry);
+  void kqueue_fork_copy_all(Pid child);
+  [[nodiscard]] std::vector<std::uint32_t> kqueue_fork_copy_order(std::uint32_t kq) const;
+  void kqueue_fork_copy_knote(std::uint32_t kq1, KnoteRef from, Pid child);
+  KnoteList* knote_list_of(const Knote& kn);
 
   const DialectProfile* profile_;
   KernelConfig config_;

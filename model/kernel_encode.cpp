@@ -284,7 +284,7 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
   put(out, kqueues_.size());
   out.end_part();
   for (const Kqueue& kq : kqueues_) {
-    put(out, kq.closed());
+    put_bits(out, kq.closed(), kq.cponfork());
     // Slot order with each knote's older same-identity link: the same
     // information as the (ident, filter) order, without sorting.
     put(out, kq.knote_count());
@@ -293,6 +293,10 @@ void Kernel::encode(std::string& bytes, std::vector<std::uint32_t>* part_ends) c
       put(out, slot);
       put(out, kq.older_same_identity(slot) + 1);
       put_knote(out, kq.knote(slot));
+      // The chains' newest-first order is seen only when a fork copies the
+      // kqueue (model/kqueue_fork.cpp): encoded there alone, so that every
+      // other state keeps its encoding.
+      if (kq.cponfork()) put(out, kq.knote(slot).attach_seq);
     }
     put(out, kq.queue().size());
     for (std::uint32_t slot : kq.queue().slots()) put(out, slot);

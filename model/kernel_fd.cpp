@@ -252,6 +252,13 @@ void Kernel::fork_copy_fds(const Process& parent, Process& child) {
     const FdEntry* e = parent.fds.find(fd);
     if (e == nullptr) continue;
     if (files_[e->file].type == FileType::kKqueue) {
+      // kqueue_fork_alloc: a KQUEUE_CPONFORK kqueue gets a new one in the
+      // child; fo_fork refuses any other, and its slot stays empty.
+      const std::uint32_t kq = files_[e->file].object;
+      if (kqueues_[kq].cponfork()) {
+        kqueue_fork_alloc(kq, child, fd, *e);
+        continue;
+      }
       if (profile_->fork_skipped_kqueue_lowers_free_hint && hint == parent_hint) hint = fd;
       continue;
     }

@@ -69,6 +69,10 @@ struct Knote {
   bool user_triggered = false;  // kn_hookid of EVFILT_USER
   bool proc_gone = false;     // EVFILT_PROC: kn_ptr.p_proc cleared by the exit event
   TimerCallout timer;
+  // When knote_attach linked it, in its kqueue's order: the kernel's
+  // kq_knlist[fd] / kq_knhash chains are newest first, which only a
+  // KQUEUE_CPONFORK copy makes observable (model/kqueue_fork.cpp).
+  std::uint32_t attach_seq = 0;
   bool live = false;          // slot in use
 
   [[nodiscard]] bool has_status(std::uint16_t bit) const { return (status & bit) != 0; }

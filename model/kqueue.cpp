@@ -68,6 +68,7 @@ std::uint32_t Kqueue::insert(const Knote& knote) {
     older_.push_back(kNoSlot);
   }
   knotes_[slot].live = true;
+  knotes_[slot].attach_seq = next_attach_seq_++;
   if ((identities_ + 1) * 2 > buckets_.size()) grow_buckets();
   const std::size_t b = bucket_of(knote.kev.ident, knote.kev.filter);
   if (buckets_[b] == 0) ++identities_;

@@ -78,6 +78,10 @@ class Kqueue {
   void set_owner(Pid pid) { owner_ = pid; }
   [[nodiscard]] FileIndex file() const { return file_; }
   [[nodiscard]] bool cponfork() const { return cponfork_; }
+  // kq_forksrc: the parent's kqueue this one is being copied from, only
+  // during the fork that made it (kqueue_fork_alloc to kqueue_fork_copy).
+  [[nodiscard]] std::optional<std::uint32_t> fork_source() const { return fork_source_; }
+  void set_fork_source(std::optional<std::uint32_t> kq) { fork_source_ = kq; }
   [[nodiscard]] bool closed() const { return closed_; }
   void mark_closed() { closed_ = true; }
 
@@ -121,6 +125,8 @@ class Kqueue {
   FileIndex file_;
   bool cponfork_;
   bool closed_ = false;
+  std::optional<std::uint32_t> fork_source_;
+  std::uint32_t next_attach_seq_ = 0;
 };
 
 // f_isfd of the filter: its ident is a descriptor number.

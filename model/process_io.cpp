@@ -33,21 +33,12 @@ Pid Kernel::fork_process(Pid parent) {
   return processes_.back().pid;
 }
 
-// kqueue_fork_copy is not modelled: a fork that would copy a kqueue is
-// reported rather than done wrong.
-std::optional<SysResult> Kernel::fork_unsupported(Pid pid) const {
-  for (std::uint32_t kq : processes_[static_cast<std::size_t>(pid - 1)].kqueues) {
-    if (kqueues_[kq].cponfork()) return SysResult::unsupported("fork of a KQUEUE_CPONFORK kqueue is not modelled yet");
-  }
-  return std::nullopt;
-}
-
 SysResult Kernel::fork(Pid pid) {
   // A process, its descriptor table and its process descriptors; the
   // copied files only gain references (NOTE_TRACK's knotes: knotes).
   SyscallScope scope(*this, kProcessObjects);
-  if (auto refused = fork_unsupported(pid)) return *refused;
   Pid child = fork_process(pid);
+  kqueue_fork_copy_all(child);  // fdcopy's second pass, before knote_fork (do_fork)
   // do_fork: the parent's watchers hear of the child once it exists.
   SysResult tracked = knote_fork(proc(pid).klist, child);
   if (!tracked.done()) return tracked;
@@ -65,10 +56,6 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
     r.sys = SysResult::fail(Errno::kEINVAL);
     return r;
   }
-  if (auto refused = fork_unsupported(pid)) {
-    r.sys = *refused;
-    return r;
-  }
   auto pd = static_cast<std::uint32_t>(procdescs_.size());
   FileIndex f = new_file(FileType::kProcdesc, pd, false);
   files_[f].pd_nokill = (pd_flags & pdflag::kDaemon) != 0;
@@ -81,6 +68,7 @@ PdforkResult Kernel::pdfork(Pid pid, std::uint32_t pd_flags) {
   procdescs_.push_back(Procdesc{-1, false, false, 0, 1, 0, {}});
   Pid child = fork_process(pid);
   closef(processes_[static_cast<std::size_t>(child - 1)], *fd);  // not passed by fdcopy
+  kqueue_fork_copy_all(child);  // after: a knote on the descriptor is not copied
   procdescs_[pd].pid = child;  // procdesc_new
   procdescs_[pd].has_process = true;
   processes_[static_cast<std::size_t>(child - 1)].procdesc = static_cast<std::int32_t>(pd);
