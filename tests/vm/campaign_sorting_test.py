@@ -274,10 +274,18 @@ with tempfile.TemporaryDirectory() as tmp:
     sticky = [{"step": 1, "op": "kevent", "category": "ret"},
               {"step": 1, "op": "kevent", "category": "error-record", "detail": "extra",
                "event": {"filter": "EVFILT_TIMER", "ident": 2, "flags": ["EV_CLEAR", "EV_ERROR"]}}]
+    # Its count differing is timing too (15.1 seed 45 p00370: a 1 us timer).
+    count = [{"step": 1, "op": "kevent", "category": "error-record", "detail": "EVFILT_TIMER ident 2, data",
+              "event": {"filter": "EVFILT_TIMER", "ident": 2, "flags": ["EV_CLEAR", "EV_ERROR"]},
+              "observed": 13045, "model": 1}]
+    fflags = [dict(count[0], detail="EVFILT_TIMER ident 2, fflags")]
     rec.write_text(json.dumps({"steps": [{"op": "kqueue", "as": "kq0"}, scan]}))
     check("a timer event with a sticky EV_ERROR", {"path": str(rec), "divergences": sticky}, [])
+    check("a sticky-EV_ERROR timer's count", {"path": str(rec), "divergences": count}, [])
+    check("a sticky-EV_ERROR timer's fflags", {"path": str(rec), "divergences": fflags}, [(1, "error-record")])
     rec.write_text(json.dumps({"steps": [{"op": "kqueue", "as": "kq0"}, change]}))
     check("an error record of a timer change", {"path": str(rec), "divergences": sticky}, [(1, "ret"), (1, "error-record")])
+    check("a timer change's record's data", {"path": str(rec), "divergences": count}, [(1, "error-record")])
 
 # A TCP socket's EVFILT_WRITE data short of the model's by no more than what
 # was just written to it: the ACK had not come back (15.1 seed 32 p00219).
