@@ -13,6 +13,7 @@
 #include "check/prng.hpp"
 #include "check/tcp_settling.hpp"
 #include "model/kevent_constants.hpp"
+#include "model/kqueue.hpp"
 #include "model/net_constants.hpp"
 
 namespace kqsim::check {
@@ -194,7 +195,7 @@ class Generator {
   void forget(const std::string& name) {
     // What each name was (a pipe's end, a listener: ever_listeners_) stays
     // known: a child that forked before the close still holds its copy.
-    for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_}) {
+    for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_, &cponfork_kqs_}) {
       pool->erase(std::remove(pool->begin(), pool->end(), name), pool->end());
     }
     fs_.forget(name);
@@ -490,6 +491,7 @@ class Generator {
   void child_step(Step& s) {
     std::size_t i = rng_.below(children_.size());
     s.proc = children_[i];
+    if (!child_kqs_[i].empty() && rng_.chance(40)) return child_kevent(s, i);
     const std::vector<std::string>& inherited = child_fds_[i];
     Ref fd = inherited.empty() ? Ref{std::uint64_t{options_.low_descriptor_numbers ? 3U : 100U}} : Ref{pick(inherited)};
     std::uint64_t what = rng_.below(5);
@@ -515,6 +517,7 @@ class Generator {
       s.op = Op::kExit;
       children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
       child_fds_.erase(child_fds_.begin() + static_cast<std::ptrdiff_t>(i));
+      child_kqs_.erase(child_kqs_.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
 
@@ -569,6 +572,10 @@ class Generator {
     s.as = {fresh("kq")};
     if (options_.with_kqueuex && rng_.chance(10)) s.kqueue_flags = model::kqflag::kCloexec;
     if (s.kqueue_flags & model::kqflag::kCloexec) cloexec_.push_back(s.as[0]);
+    if (options_.with_cponfork && options_.with_kqueuex && rng_.chance(50)) {
+      s.kqueue_flags |= model::kqflag::kCponfork;
+      cponfork_kqs_.push_back(s.as[0]);
+    }
     kqs_.push_back(s.as[0]);
   }
 
@@ -646,6 +653,7 @@ class Generator {
     s.as = {fresh("child")};
     children_.push_back(s.as[0]);
     child_fds_.push_back(fds_);
+    child_kqs_.push_back(cponfork_kqs_);  // the child's copies (model/kqueue_fork.cpp)
     all_procs_.push_back(s.as[0]);
   }
 
@@ -747,7 +755,23 @@ class Generator {
 
   void make_kevent(Step& s) {
     if (kqs_.empty()) return make_kqueue(s);
-    s.fd = Ref{pick(kqs_)};
+    fill_kevent(s, Ref{pick(kqs_)});
+  }
+  // GeneratorOptions::with_cponfork: child `i`'s kevent on its copy of a
+  // KQUEUE_CPONFORK kqueue (`s.proc` is the child). A change on a
+  // descriptor names one the child had at its fork: a name made later is
+  // none of the child's.
+  void child_kevent(Step& s, std::size_t i) {
+    s.op = Op::kKevent;
+    fill_kevent(s, Ref{pick(child_kqs_[i])});
+    const std::vector<std::string>& inherited = child_fds_[i];
+    for (Change& c : s.changes) {
+      if (!model::filter_is_fd_based(c.filter) || !c.ident.is_name() || among(inherited, c.ident.name())) continue;
+      c.ident = inherited.empty() ? Ref{std::uint64_t{100}} : Ref{pick(inherited)};
+    }
+  }
+  void fill_kevent(Step& s, Ref kq) {
+    s.fd = std::move(kq);
     std::size_t n = rng_.below(4);
     s.changes.reserve(n);
     for (std::size_t i = 0; i < n; ++i) s.changes.push_back(make_change());
@@ -770,6 +794,8 @@ class Generator {
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit
   std::vector<std::vector<std::string>> child_fds_;
+  std::vector<std::vector<std::string>> child_kqs_;  // per child: its copies of KQUEUE_CPONFORK kqueues
+  std::vector<std::string> cponfork_kqs_;            // main's KQUEUE_CPONFORK kqueues
   std::vector<std::int32_t> handled_;  // signals main catches, ignores or blocks
   std::vector<std::string> dirs_;      // directory descriptors (200 and up), for EVFILT_VNODE only
   FsStepMaker fs_;

@@ -88,6 +88,11 @@ struct GeneratorOptions {
   // modifying, deleting and copying timers stays; firing is left to the
   // campaigns without it. Off by default, so each earlier seed keeps its programs.
   bool stable_timers = false;
+  // kqueuex(KQUEUE_CPONFORK) on half the kqueues (FreeBSD 15 and main):
+  // a fork copies them into the child (model/kqueue_fork.cpp), and a child
+  // then sometimes calls kevent on its copy. Off by default, so each
+  // earlier seed keeps its programs; needs with_kqueuex.
+  bool with_cponfork = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -51,11 +51,12 @@ HOST_IMPOSSIBLE = {"aio_run", "unmount"}
 BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False):
+def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False,
+                    with_cponfork=False):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
             + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
             + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
-            + (["--stable-timers"] if stable_timers else []))
+            + (["--stable-timers"] if stable_timers else []) + (["--with-cponfork"] if with_cponfork else []))
 
 
 def recording_spec(release, seed, count, steps, flags):
@@ -319,6 +320,9 @@ def main():
     ap.add_argument("--stable-timers", action="store_true",
                     help="timers of ten minutes and more, which never fire while a program runs (kqcheck generate "
                          "--stable-timers): no step races a timer, so the comparison stays strict around them")
+    ap.add_argument("--with-cponfork", action="store_true",
+                    help="half the kqueues are KQUEUE_CPONFORK ones, copied into fork children, which call kevent on "
+                         "their copies (kqcheck generate --with-cponfork; 15.1 only: ignored for 13.2)")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -348,7 +352,8 @@ def main():
     # by hand, or two seeds on one release at once never share them.
     a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else work.name
     out = work / "recorded"
-    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers)
+    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers,
+                            a.with_cponfork)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
     if a.skip_record and flags_file.is_file():
