@@ -34,6 +34,14 @@ expect("another message", campaign.known_panic(dict(panic, message="general prot
 note = campaign.panic_note(panic, "15.1")
 expect("note", note.startswith("kernel panic during this program: page fault in soreceive <- dofileread")
        and "known: R11" in note, True)
+# R43 (15.1 seed 46, --with-cponfork): kqueue_close inside another kqueue's
+# drain at a process's exit; known by its first five frames.
+cpf_panic = kqvm.parse_panic(ROOT / "tests" / "vm" / "data" / "console-panic-kqueue-close-cponfork-15.1.txt")
+expect("parsed kqueue_close", (cpf_panic or {}).get("frames", [])[:5],
+       ["kqueue_close", "_fdrop", "knote_drop_detached", "kqueue_drain", "kqueue_close"])
+expect("known R43", (campaign.known_panic(cpf_panic, "15.1") or {}).get("id"), "R43")
+expect("a single kqueue_close is not R43",
+       campaign.known_panic({"message": "page fault", "frames": ["kqueue_close", "_fdrop", "closef"]}, "15.1"), None)
 # The same bug through recv(2) (15.1 seed 15, program 516): its own entry,
 # the recvfrom path, with a reproducer of its own.
 recv_panic = kqvm.parse_panic(ROOT / "tests" / "vm" / "data" / "console-panic-soreceive-recvfrom-15.1.txt")
