@@ -16,12 +16,12 @@ failures = []
 
 
 def traces(folder, count, steps):
-    paths = []
+    """As `kqvm.py record` hands them over: collect_traces' (path, name) pairs."""
+    d = Path(folder) / f"s{steps}"
+    d.mkdir()
     for i in range(count):
-        p = Path(folder) / f"t{steps}-{i}.json"
-        p.write_text(json.dumps({"steps": [{"op": "sleep", "ns": 0}] * steps}))
-        paths.append(p)
-    return paths
+        (d / f"t{i}.json").write_text(json.dumps({"steps": [{"op": "sleep", "ns": 0}] * steps}))
+    return kqvm.collect_traces([d])
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -34,7 +34,7 @@ with tempfile.TemporaryDirectory() as tmp:
         failures.append(f"160 short traces: {kqvm.vm_budget_s(short)} s, not the 2 s a trace they always had")
     broken = Path(tmp) / "broken.json"
     broken.write_text("{")
-    if kqvm.vm_budget_s([broken]) != 182:
+    if kqvm.vm_budget_s(kqvm.collect_traces([broken])) != 182:
         failures.append("an unreadable trace does not count as 2 s")
 
 if failures:

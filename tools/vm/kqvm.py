@@ -293,12 +293,13 @@ TRACE_FS_DISK = "md1"
 
 
 def vm_budget_s(traces):
-    """The whole boot's time limit: three minutes for the boot itself and 2 s
-    for every 100 steps of each trace (at least 2 s a trace). A flat 2 s a
-    trace cut 13.2's run of 175 300-step programs short at 530 s (campaign
-    13.2 seed 44): longer programs take longer."""
+    """The whole boot's time limit for collect_traces' (path, name) pairs:
+    three minutes for the boot itself and 2 s for every 100 steps of each
+    trace (at least 2 s a trace). A flat 2 s a trace cut 13.2's run of 175
+    300-step programs short at 530 s (campaign 13.2 seed 44): longer programs
+    take longer."""
     total = 180
-    for trace in traces:
+    for trace, _ in traces:
         try:
             steps = json.loads(Path(trace).read_text()).get("steps", [])
         except (OSError, ValueError, AttributeError):
