@@ -50,8 +50,9 @@ void Kernel::kqueue_fork_copy_all(Pid child) {
 // descriptor), then kq_knhash's buckets in order, each chain from its head:
 // the newest knote_attach first. Detached knotes are skipped
 // (kqueue_fork_copy_list): every EVFILT_USER knote (filt_userattach never
-// puts it on a list), a FIFO's never-firing filter, a process knote whose
-// process has gone. In-flux knotes, skipped too, do not exist between calls.
+// puts it on a list) and a FIFO's never-firing filter. (A process knote
+// whose process has gone stays on its list, and is copied with its exit
+// event.) In-flux knotes, skipped too, do not exist between calls.
 std::vector<std::uint32_t> Kernel::kqueue_fork_copy_order(std::uint32_t kq) const {
   const Kqueue& q = kqueues_[kq];
   std::vector<std::uint32_t> slots;
@@ -86,6 +87,13 @@ void Kernel::kqueue_fork_copy_knote(std::uint32_t kq1, KnoteRef from, Pid child)
   }
   Knote copy = kn;
   copy.status = static_cast<std::uint16_t>(copy.status & ~(kn::kQueued | kn::kDetached));
+  // filt_timercopy arms the copy's callout at the parent's next expiry even
+  // when that has passed: a one-shot (or NOTE_ABSTIME) timer that fired and
+  // is not yet delivered fires once more in the child (R42: data 2 in the
+  // child, 1 in the parent).
+  if (copy.kind == FilterKind::kTimer && copy.timer.deadline_ns < 0 && copy.has_status(kn::kActive)) {
+    copy.timer.deadline_ns = now_ns_;
+  }
   const KnoteRef to{kq1, kqueues_[kq1].insert(copy)};
   if (fd_based) fhold(kn.file);
   if (KnoteList* list = knote_list_of(at(to))) list->add(to);
