@@ -605,7 +605,7 @@ class Kernel {
   // fork helpers (kernel_fd.cpp).
   void fork_copy_fds(const Process& parent, Process& child);
   // KQUEUE_CPONFORK's copy at fork (kqueue_fork.cpp).
-  std::uint32_t kqueue_fork_alloc(std::uint32_t kq, Process& child, std::int32_t fd, const FdEntry& entry);
+  void kqueue_fork_alloc(std::uint32_t kq, Process& child, std::int32_t fd, const FdEntry& entry);
   void kqueue_fork_copy_all(Pid child);
   [[nodiscard]] std::vector<std::uint32_t> kqueue_fork_copy_order(std::uint32_t kq) const;
   void kqueue_fork_copy_knote(std::uint32_t kq1, KnoteRef from, Pid child);

@@ -21,7 +21,7 @@ constexpr std::uint64_t kn_hash_bucket(std::uint64_t ident) { return (ident ^ (i
 }  // namespace
 
 // kqueue_fork_alloc: the child's new kqueue at the parent's number.
-std::uint32_t Kernel::kqueue_fork_alloc(std::uint32_t kq, Process& child, std::int32_t fd, const FdEntry& entry) {
+void Kernel::kqueue_fork_alloc(std::uint32_t kq, Process& child, std::int32_t fd, const FdEntry& entry) {
   assert(kqueues_[kq].cponfork());
   const auto kq1 = static_cast<std::uint32_t>(kqueues_.size());
   const FileIndex f = new_file(FileType::kKqueue, kq1, false);
@@ -32,7 +32,6 @@ std::uint32_t Kernel::kqueue_fork_alloc(std::uint32_t kq, Process& child, std::i
   kqueues_.emplace_back(child.pid, f, true);
   kqueues_.back().set_fork_source(kq);
   child.kqueues.push_back(kq1);
-  return kq1;
 }
 
 // fdcopy's second pass: every kqueue the first pass allocated for `child`
