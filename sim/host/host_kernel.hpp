@@ -55,6 +55,9 @@ HostCall host_wait(std::int64_t host_pid, bool nohang);
 // Replace the program image with `argv` (close-on-exec applies). Returns only
 // on failure, or at once where the image is simulated (the model).
 HostCall host_exec(const std::vector<std::string>& argv);
+// In the new image after host_exec: take back what crossed the exec (the
+// aiocb names a KQUEUE_CPONFORK copy's knotes still report).
+void host_after_exec();
 HostCall host_exit_descriptors();  // what exit does to descriptors before the caller _exits
 HostCall host_sleep(std::int64_t duration_ns);
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,

@@ -65,6 +65,7 @@ HostCall host_pdfork(std::uint32_t pd_flags) {
 
 HostCall host_wait(std::int64_t host_pid, bool nohang) { return finish(kqsim_waitpid(static_cast<pid_t>(host_pid), nohang ? 1 : 0)); }
 HostCall host_exec(const std::vector<std::string>&) { return finish(kqsim_exec()); }
+void host_after_exec() {}  // the image is simulated: the worker never really execs
 
 HostCall host_exit_descriptors() { return finish(kqsim_exit_descriptors()); }
 

@@ -68,6 +68,9 @@ std::optional<long long> host_value(const NamedValue (&table)[N], const std::str
   return std::nullopt;
 }
 
+// host_exec -> host_after_exec: the aiocb names, across the worker's exec.
+constexpr const char* kAioNamesVariable = "KQSIM_AIO_NAMES";
+
 #if defined(__FreeBSD__)
 AioMemory<struct aiocb>& aio_memory() {
   static AioMemory<struct aiocb> memory;
@@ -201,8 +204,24 @@ HostCall host_exec(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+#if defined(__FreeBSD__)
+  setenv(kAioNamesVariable, aio_memory().names_text().c_str(), 1);
+#endif
   execv(args[0], args.data());
+  const int e = errno;
+  unsetenv(kAioNamesVariable);
+  errno = e;
   return finish(-1);
+}
+
+void host_after_exec() {
+  const char* names = getenv(kAioNamesVariable);
+#if defined(__FreeBSD__)
+  if (names != nullptr) aio_memory().adopt_names(names);
+#else
+  (void)names;
+#endif
+  unsetenv(kAioNamesVariable);
 }
 
 // exit1 -> fdescfree closes the program's descriptors inside the kernel

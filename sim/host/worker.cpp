@@ -153,7 +153,10 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
 
 void run_worker(int channel, const char* self_path, bool after_exec) {
   install_fault_handlers(channel);
-  if (after_exec) send_reply(channel, WorkerReply{});  // the exec step returned 0
+  if (after_exec) {
+    host_after_exec();
+    send_reply(channel, WorkerReply{});  // the exec step returned 0
+  }
   static WorkerCommand q;
   for (;;) {
     if (!receive_command(channel, q)) worker_exit();
