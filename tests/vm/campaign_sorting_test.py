@@ -204,6 +204,32 @@ check("order of events not displaced", {"divergences": displaced_first + [
      "model": ["EVFILT_AIO ident cb20", "EVFILT_LIO ident list17", "EVFILT_WRITE ident sb4"]},
 ]}, [(49, "order")])
 
+# A KQUEUE_CPONFORK copy queues its knotes in kqueue_fork_copy's walk order:
+# those not on descriptors in kq_knhash bucket order of their idents, for
+# AIO, LIO and PROC knotes the host's addresses and pids (15.1 seed 46
+# p00375). Only in the copy (another process's scan), only those filters.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = Path(tmp) / "p.json"
+    rec.write_text(json.dumps({"steps": [
+        {"op": "kqueue", "as": "kq0", "flags": 2}, {"op": "kqueue", "as": "kq1"},
+        {"op": "fork", "as": "child1"},
+        {"op": "kevent", "kq": "kq0", "proc": "child1"}, {"op": "kevent", "kq": "kq0"},
+        {"op": "kevent", "kq": "kq1", "proc": "child1"}]}))
+    def copy_order(step, observed, model):
+        return {"path": str(rec), "divergences": [
+            {"step": step, "op": "kevent", "category": "order", "observed": observed, "model": model}]}
+    hashed = (["EVFILT_READ ident l1", "EVFILT_AIO ident cb21", "EVFILT_LIO ident list23",
+               "EVFILT_AIO ident cb20", "EVFILT_SIGNAL ident 30"],
+              ["EVFILT_READ ident l1", "EVFILT_AIO ident cb20", "EVFILT_AIO ident cb21",
+               "EVFILT_SIGNAL ident 30", "EVFILT_LIO ident list23"])
+    check("a copy's hashed knotes", copy_order(3, *hashed), [])
+    check("the maker's own scan", copy_order(4, *hashed), [(4, "order")])
+    check("a kqueue without KQUEUE_CPONFORK", copy_order(5, *hashed), [(5, "order")])
+    check("a copy's descriptor knotes moved", copy_order(3, ["EVFILT_WRITE ident w2", "EVFILT_READ ident l1"],
+                                                        ["EVFILT_READ ident l1", "EVFILT_WRITE ident w2"]),
+          [(3, "order")])
+
+
 # The requests of one lio_listio call run in parallel on the kernel's aio
 # daemons (R14), so their EVFILT_AIO events come in either order (15.1 seed 5
 # p00498), with nothing timed before. Requests of separate calls, or an AIO
