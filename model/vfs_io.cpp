@@ -118,8 +118,8 @@ std::int64_t Kernel::vn_read_at(std::uint32_t vnode, std::int64_t& offset, std::
 
 // vn_write -> VOP_WRITE at f_offset (at the end with O_APPEND).
 // VOP_WRITE_POST: NOTE_WRITE when the offset moved past where it was, with
-// NOTE_EXTEND when it moved past the old size. A write of 0 bytes posts
-// nothing.
+// NOTE_EXTEND when it moved past the old size. A write of 0 bytes moves
+// nothing, so posts nothing - unless O_APPEND moved it to the end first.
 SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
   if (vnodes_[f.vnode].dead) return SysResult::fail(dead_write_errno(f.vnode));
   return SysResult::ok(vn_write_at(f.vnode, f.append, f.offset, nbytes));
@@ -130,11 +130,14 @@ SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
 // f_offset: filt_ufsread computes size minus the old offset, so a oneshot
 // EVFILT_READ on the writer's own descriptor fires with that data, as
 // recorded on 13.2 and 15.1 (regressions/vnode-read-oneshot-sees-write-offset).
+// ffs_write moves uio_offset to i_size for IO_APPEND before it looks at the
+// count, so a 0-byte append from before the end posts NOTE_WRITE and leaves
+// the offset at the end, by write(2) and by aio_write alike (recorded on
+// 13.2 and 15.1: regressions/zero-byte-append-write-posts-note-write).
 std::int64_t Kernel::vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes) {
   Vnode& v = vnodes_[vnode];
   const std::int64_t ooffset = offset;
   const std::int64_t osize = v.size;
-  if (nbytes == 0) return 0;
   const std::int64_t start = append ? v.size : offset;
   const std::int64_t noffset = start + nbytes;
   v.size = std::max(v.size, noffset);
