@@ -135,7 +135,7 @@ def record(files, release, out, batch, build_dir, report_dir, run_name, tag):
         if rc == kqvm.EXIT_VM and missing:
             # The program the kernel died in is kept as a finding; the ones
             # after it get a boot.
-            failed[entries[missing[0]]["trace"]] = panic_note(rep.get("panic"), release)
+            failed[entries[missing[0]]["trace"]] = panic_note(rep.get("panic"), release, rep.get("stop"))
             rest = [chunk[i] for i in missing[1:]]
             if rest:
                 b, f = record(rest, release, out, batch, build_dir, report_dir, run_name, f"{tag}-after{boots}")
@@ -161,8 +161,11 @@ def known_panic(panic, release, known=None):
     return None
 
 
-def panic_note(panic, release):
-    """What the summary says of the program a boot died in."""
+def panic_note(panic, release, stop=None):
+    """What the summary says of the program a boot died in; `stop`, the
+    boot report's reason QEMU ended (kqvm.py), tells a time limit apart."""
+    if not panic and stop and stop.startswith("time limit"):
+        return f"the VM reached its {stop} during this program (no panic on the console)"
     if not panic:
         return "the VM stopped during this program (kernel panic? see the console log)"
     where = " <- ".join(panic["frames"][:4]) or "?"
@@ -183,7 +186,7 @@ def previous_boots(report_dir, out, release):
         died_in = rep["traces"][missing[0]]["trace"] if missing else None
         for t in rep["traces"]:
             if not (out / t["trace"]).exists() and t["trace"] not in failed:
-                failed[t["trace"]] = panic_note(rep.get("panic"), release) if t["trace"] == died_in \
+                failed[t["trace"]] = panic_note(rep.get("panic"), release, rep.get("stop")) if t["trace"] == died_in \
                     else t["status"]
     return len(reports), failed
 

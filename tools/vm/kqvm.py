@@ -527,6 +527,8 @@ def record(args):
             log(f"  {name}: {entry['status']}{' - ' + first[0] if first else ''}")
     if not done:
         report["panic"] = parse_panic(console)
+        # Why QEMU ended: a boot cut at its time limit did not crash.
+        report["stop"] = f"time limit ({timeout_s} s)" if rc is None else f"QEMU exit {rc}"
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
