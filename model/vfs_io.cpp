@@ -131,16 +131,18 @@ SysResult Kernel::vn_write(File& f, std::int64_t nbytes) {
 // EVFILT_READ on the writer's own descriptor fires with that data, as
 // recorded on 13.2 and 15.1 (regressions/vnode-read-oneshot-sees-write-offset).
 // ffs_write moves uio_offset to i_size for IO_APPEND before it looks at the
-// count, so a 0-byte append from before the end posts NOTE_WRITE and leaves
-// the offset at the end, by write(2) and by aio_write alike (recorded on
-// 13.2 and 15.1: regressions/zero-byte-append-write-posts-note-write).
+// count, so a 0-byte append from before the end posts NOTE_WRITE and ends
+// at the end (write(2) stores that as the descriptor's offset; aio_write's
+// FOF_OFFSET moves only the request's own). Only its copy loop changes
+// i_size, so 0 bytes past the end grow nothing (recorded on 13.2 and 15.1:
+// regressions/zero-byte-append-write-posts-note-write).
 std::int64_t Kernel::vn_write_at(std::uint32_t vnode, bool append, std::int64_t& offset, std::int64_t nbytes) {
   Vnode& v = vnodes_[vnode];
   const std::int64_t ooffset = offset;
   const std::int64_t osize = v.size;
   const std::int64_t start = append ? v.size : offset;
   const std::int64_t noffset = start + nbytes;
-  v.size = std::max(v.size, noffset);
+  if (nbytes > 0) v.size = std::max(v.size, noffset);
   if (noffset > ooffset) vn_knote(vnode, note::kWrite | (noffset > osize ? note::kExtend : 0));
   offset = noffset;
   return nbytes;

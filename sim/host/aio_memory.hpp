@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/kevent_constants.hpp"
 #include "sim/aio_wire.hpp"
@@ -50,7 +51,9 @@ class AioMemory {
       }
     }
     if (const auto* old = old_names_of(filter)) {
-      if (auto it = old->find(real); it != old->end()) return it->second;
+      for (auto it = old->rbegin(); it != old->rend(); ++it) {
+        if (it->real == real) return it->fake;
+      }
     }
     return real;
   }
@@ -61,9 +64,9 @@ class AioMemory {
     if (filter == model::filt::kLio) {
       if (auto it = lists_.find(fake); it != lists_.end()) return address(it->second->data());
     }
-    if (const auto* old = old_names_of(filter)) {
-      for (const auto& [old_real, old_fake] : *old) {
-        if (old_fake == fake) return old_real;
+    if (const auto* old = old_names_of(filter)) {  // the newest image's address
+      for (auto it = old->rbegin(); it != old->rend(); ++it) {
+        if (it->fake == fake) return it->real;
       }
     }
     return fake;
@@ -76,8 +79,8 @@ class AioMemory {
       text += kind;
       text += ' ' + std::to_string(fake) + ' ' + std::to_string(real) + ' ';
     };
-    for (const auto& [real, fake] : old_cbs_) add('a', fake, real);
-    for (const auto& [real, fake] : old_lists_) add('l', fake, real);
+    for (const OldName& n : old_cbs_) add('a', n.fake, n.real);
+    for (const OldName& n : old_lists_) add('l', n.fake, n.real);
     for (const auto& [fake, block] : cbs_) add('a', fake, address(block.get()));
     for (const auto& [fake, block] : lists_) add('l', fake, address(block->data()));
     return text;
@@ -93,15 +96,20 @@ class AioMemory {
       std::uint64_t fake = 0;
       std::uint64_t real = 0;
       if ((kind != 'a' && kind != 'l') || !read_number(text, fake) || !read_number(text, real)) return false;
-      (kind == 'a' ? old_cbs_ : old_lists_)[real] = fake;
+      (kind == 'a' ? old_cbs_ : old_lists_).push_back(OldName{fake, real});
     }
   }
 
  private:
   using List = std::array<Aiocb*, sim::kWireAioEntries>;
-  // An address before exec -> its name; a name may have had an address in
-  // each image, and each may still be some knote's ident.
-  using Names = std::map<std::uint64_t, std::uint64_t>;
+  // A name and its address in an image before exec, oldest image first: a
+  // name may have had an address in each, and each may still be some
+  // knote's ident. (An address the new image reuses is the live block's.)
+  struct OldName {
+    std::uint64_t fake;
+    std::uint64_t real;
+  };
+  using Names = std::vector<OldName>;
   static std::uint64_t address(const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); }
   static bool read_number(std::string_view& text, std::uint64_t& out) {
     if (text.empty() || text.front() != ' ') return false;

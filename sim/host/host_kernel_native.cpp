@@ -217,7 +217,10 @@ HostCall host_exec(const std::vector<std::string>& argv) {
 void host_after_exec() {
   const char* names = getenv(kAioNamesVariable);
 #if defined(__FreeBSD__)
-  if (names != nullptr) aio_memory().adopt_names(names);
+  // Without them, AIO idents after exec come back as raw addresses: say so.
+  if (names != nullptr && !aio_memory().adopt_names(names)) {
+    std::fprintf(stderr, "kqsim worker: %s is not aiocb names; AIO idents after exec stay addresses\n", kAioNamesVariable);
+  }
 #else
   (void)names;
 #endif

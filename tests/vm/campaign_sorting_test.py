@@ -207,14 +207,26 @@ check("order of events not displaced", {"divergences": displaced_first + [
 # A KQUEUE_CPONFORK copy queues its knotes in kqueue_fork_copy's walk order:
 # those not on descriptors in kq_knhash bucket order of their idents, for
 # AIO, LIO and PROC knotes the host's addresses and pids (15.1 seed 46
-# p00375). Only in the copy (another process's scan), only those filters.
+# p00375). Only in the copy (another process's scan), only those filters,
+# only knotes the copy got at the fork.
 with tempfile.TemporaryDirectory() as tmp:
     rec = Path(tmp) / "p.json"
+    kev = {"notify": "SIGEV_KEVENT", "kq": "kq0"}
     rec.write_text(json.dumps({"steps": [
         {"op": "kqueue", "as": "kq0", "flags": 2}, {"op": "kqueue", "as": "kq1"},
+        {"op": "aio_read", "aiocb": "cb20", "sigevent": kev}, {"op": "aio_read", "aiocb": "cb21", "sigevent": kev},
+        {"op": "lio_listio", "list": "list23", "sigevent": kev, "entries": [{"aiocb": "cb22"}]},
         {"op": "fork", "as": "child1"},
-        {"op": "kevent", "kq": "kq0", "proc": "child1"}, {"op": "kevent", "kq": "kq0"},
-        {"op": "kevent", "kq": "kq1", "proc": "child1"}]}))
+        {"op": "kevent", "kq": "kq0", "proc": "child1"},   # 6: the copy
+        {"op": "kevent", "kq": "kq0"},                     # 7: the maker's own
+        {"op": "kevent", "kq": "kq1", "proc": "child1"},   # 8: no KQUEUE_CPONFORK
+        {"op": "kevent", "kq": "kq0", "proc": "main"},     # 9: the maker's, named
+        {"op": "aio_read", "aiocb": "cb30", "sigevent": kev, "proc": "child1"},
+        {"op": "kevent", "kq": "kq0", "proc": "child1"},   # 11: the copy, cb30 the child's own
+        {"op": "kqueue", "as": "kq0"},
+        {"op": "kevent", "kq": "kq0", "proc": "child1"},   # 13: the name given to a plain kqueue
+    ]}))
+
     def copy_order(step, observed, model):
         return {"path": str(rec), "divergences": [
             {"step": step, "op": "kevent", "category": "order", "observed": observed, "model": model}]}
@@ -222,12 +234,17 @@ with tempfile.TemporaryDirectory() as tmp:
                "EVFILT_AIO ident cb20", "EVFILT_SIGNAL ident 30"],
               ["EVFILT_READ ident l1", "EVFILT_AIO ident cb20", "EVFILT_AIO ident cb21",
                "EVFILT_SIGNAL ident 30", "EVFILT_LIO ident list23"])
-    check("a copy's hashed knotes", copy_order(3, *hashed), [])
-    check("the maker's own scan", copy_order(4, *hashed), [(4, "order")])
-    check("a kqueue without KQUEUE_CPONFORK", copy_order(5, *hashed), [(5, "order")])
-    check("a copy's descriptor knotes moved", copy_order(3, ["EVFILT_WRITE ident w2", "EVFILT_READ ident l1"],
+    check("a copy's hashed knotes", copy_order(6, *hashed), [])
+    check("the maker's own scan", copy_order(7, *hashed), [(7, "order")])
+    check("the maker's own scan, named", copy_order(9, *hashed), [(9, "order")])
+    check("a kqueue without KQUEUE_CPONFORK", copy_order(8, *hashed), [(8, "order")])
+    check("a copy's descriptor knotes moved", copy_order(6, ["EVFILT_WRITE ident w2", "EVFILT_READ ident l1"],
                                                         ["EVFILT_READ ident l1", "EVFILT_WRITE ident w2"]),
-          [(3, "order")])
+          [(6, "order")])
+    check("a knote the copy got after the fork", copy_order(11, ["EVFILT_AIO ident cb30", "EVFILT_AIO ident cb20"],
+                                                            ["EVFILT_AIO ident cb20", "EVFILT_AIO ident cb30"]),
+          [(11, "order")])
+    check("a name given to a plain kqueue since", copy_order(13, *hashed), [(13, "order")])
 
 
 # The requests of one lio_listio call run in parallel on the kernel's aio

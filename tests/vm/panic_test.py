@@ -51,7 +51,7 @@ expect("recvfrom known on 15.1", (campaign.known_panic(recv_panic, "15.1") or {}
 expect("note of an unknown panic", campaign.panic_note(other, "15.1").endswith("not a known panic"), True)
 expect("note without a console", campaign.panic_note(None, "15.1").startswith("the VM stopped"), True)
 expect("note of a boot cut at its time limit", campaign.panic_note(None, "15.1", "time limit (480 s)"),
-       "the VM reached its time limit (480 s) during this program (no panic on the console)")
+       "the VM reached its time limit (480 s) during this program (no panic on the console; a hang? see the console log)")
 expect("note of a panic at the time limit", campaign.panic_note(panic, "15.1", "time limit (480 s)") == note, True)
 
 with tempfile.TemporaryDirectory() as tmp:

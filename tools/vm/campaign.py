@@ -165,7 +165,7 @@ def panic_note(panic, release, stop=None):
     """What the summary says of the program a boot died in; `stop`, the
     boot report's reason QEMU ended (kqvm.py), tells a time limit apart."""
     if not panic and stop and stop.startswith("time limit"):
-        return f"the VM reached its {stop} during this program (no panic on the console)"
+        return f"the VM reached its {stop} during this program (no panic on the console; a hang? see the console log)"
     if not panic:
         return "the VM stopped during this program (kernel panic? see the console log)"
     where = " <- ".join(panic["frames"][:4]) or "?"

@@ -185,31 +185,84 @@ HOST_NUMBERED_FILTERS = {"EVFILT_AIO", "EVFILT_LIO", "EVFILT_PROC"}
 KQUEUE_CPONFORK = 0x2  # sys/event.h's kqueuex(2) flag
 
 
-def cponfork_kqueues(steps):
-    """Each kqueue name a kqueuex(KQUEUE_CPONFORK) call gave, mapped to the
-    process that made it (None: the main process)."""
-    def cponfork(flags):
-        if isinstance(flags, int):
-            return bool(flags & KQUEUE_CPONFORK)
-        return isinstance(flags, list) and "KQUEUE_CPONFORK" in flags
-    return {s["as"]: s.get("proc") for s in steps
-            if s.get("op") == "kqueue" and isinstance(s.get("as"), str) and cponfork(s.get("flags"))}
+def proc_of(step):
+    """The process a step runs in ("main" when the step names none)."""
+    return step.get("proc") or "main"
 
 
-def copied_queue_order(d, steps, cponfork):
-    """An order divergence at a scan of a KQUEUE_CPONFORK kqueue's copy (a
-    process other than its maker's) that the events of HOST_NUMBERED_FILTERS
-    alone explain: kqueue_fork_copy queues the copies in its walk order, and
-    knotes not on descriptors come in kq_knhash bucket order, KN_HASH of the
-    ident - for these filters the host's numbers, not the model's (15.1 seed
-    46 p00375: two aiocbs and a lio list). The others keep their order."""
+def cponfork_maker(steps, kq, before):
+    """The process whose kqueuex(KQUEUE_CPONFORK) call last gave the name
+    `kq` before step `before`, or None (the name's last binding is no such
+    kqueue, or there is none)."""
+    for s in reversed(steps[:before]):
+        named = s.get("as")
+        if named == kq or (isinstance(named, list) and kq in named):
+            flags = s.get("flags")
+            cponfork = bool(flags & KQUEUE_CPONFORK) if isinstance(flags, int) else \
+                isinstance(flags, list) and "KQUEUE_CPONFORK" in flags
+            return proc_of(s) if s.get("op") == "kqueue" and cponfork else None
+    return None
+
+
+def fork_of(steps, proc, before):
+    """The step of the fork or pdfork that made process `proc`, or None."""
+    for i, s in enumerate(steps[:before]):
+        named = s.get("as")
+        if s.get("op") in ("fork", "pdfork") and (named == proc or (isinstance(named, list) and proc in named)):
+            return i
+    return None
+
+
+def host_numbered_knotes(steps, kq, until, outside):
+    """The idents of the EVFILT_AIO, EVFILT_LIO and EVFILT_PROC knotes that
+    steps before `until`, in processes other than `outside`, registered on
+    the kqueue named `kq`: aio requests and lio lists by their sigevent,
+    EVFILT_PROC (and AIO/LIO changes) by kevent."""
+    def to_kq(sev):
+        return isinstance(sev, dict) and sev.get("notify") == "SIGEV_KEVENT" and sev.get("kq") == kq
+    names = set()
+    for s in steps[:until]:
+        if proc_of(s) == outside:
+            continue
+        if s.get("op") == "lio_listio":
+            names |= {s.get("list")} if to_kq(s.get("sigevent")) else set()
+            names |= {e.get("aiocb") for e in s.get("entries") or [] if isinstance(e, dict) and to_kq(e.get("sigevent"))}
+        elif to_kq(s.get("sigevent")):
+            names.add(s.get("aiocb"))
+        if s.get("op") == "kevent" and s.get("kq") == kq:
+            names |= {c.get("ident") for c in s.get("changes") or []
+                      if isinstance(c, dict) and c.get("filter") in HOST_NUMBERED_FILTERS}
+    return names - {None}
+
+
+def copied_queue_order(d, steps):
+    """An order divergence at a scan of a KQUEUE_CPONFORK kqueue's copy (in
+    a process other than its maker) that the copied knotes of
+    HOST_NUMBERED_FILTERS alone explain: kqueue_fork_copy queues the copies
+    in its walk order, and knotes not on descriptors come in kq_knhash
+    bucket order, KN_HASH of the ident - for these filters the host's
+    numbers, not the model's (15.1 seed 46 p00375: two aiocbs and a lio
+    list). Only knotes registered before the fork that made the scanning
+    process (a level-triggered one delivered later goes back to the tail in
+    that order too); the others keep their order."""
     step = d.get("step", -1)
     if d.get("category") != "order" or d.get("op") != "kevent" or not 0 <= step < len(steps):
         return False
-    kq = steps[step].get("kq")
-    if kq not in cponfork or steps[step].get("proc") == cponfork[kq]:
+    scan = steps[step]
+    kq, proc = scan.get("kq"), proc_of(scan)
+    maker = cponfork_maker(steps, kq, step)
+    fork = fork_of(steps, proc, step)
+    if maker is None or maker == proc or fork is None:
         return False
-    return same_order_without(d, lambda e: e.split(" ")[0] in HOST_NUMBERED_FILTERS)
+    copied = host_numbered_knotes(steps, kq, fork, proc)
+
+    def hashed(e):
+        parts = e.split(" ")
+        return parts[0] in HOST_NUMBERED_FILTERS
+    if not all(e.split(" ")[2] in copied for k in ("observed", "model") for e in d.get(k) or []
+               if hashed(e) and len(e.split(" ")) == 3):
+        return False
+    return same_order_without(d, hashed)
 
 
 def tcp_names(steps):
@@ -528,7 +581,6 @@ def unexpected(t, rules=None, timers_fire=None):
     swaps = lio_slot_swaps(ds, members, steps)
     lists = kevent_lists(steps)
     tcp = tcp_names(steps)
-    cponfork = cponfork_kqueues(steps)
     timed = {d.get("step") for d in ds if d.get("known") is not None}
     while True:
         first = min(timed) if timed else None
@@ -539,7 +591,7 @@ def unexpected(t, rules=None, timers_fire=None):
             if tcp_delayed_ack(d, steps, tcp):
                 used.add("tcp-delayed-ack")  # timing, but the event came on both sides: perturbs nothing
                 continue
-            if copied_queue_order(d, steps, cponfork):
+            if copied_queue_order(d, steps):
                 used.add("cponfork-hash-order")  # the same events in another order: perturbs nothing
                 continue
             swapped = d.get("step") in swaps and (d.get("event") or {}).get("filter") == "EVFILT_AIO" and \
