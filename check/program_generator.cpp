@@ -515,16 +515,31 @@ class Generator {
       s.bytes = kWriteSizes[rng_.below(3)];
     } else {
       s.op = Op::kExit;
-      children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
-      child_fds_.erase(child_fds_.begin() + static_cast<std::ptrdiff_t>(i));
-      child_kqs_.erase(child_kqs_.begin() + static_cast<std::ptrdiff_t>(i));
+      s.exit_status = exit_status();
+      forget_child(i);
     }
+  }
+
+  // A child that exited or was killed: no step may name it as its process.
+  void forget_child(std::size_t i) {
+    children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
+    child_fds_.erase(child_fds_.begin() + static_cast<std::ptrdiff_t>(i));
+    child_kqs_.erase(child_kqs_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+
+  // GeneratorOptions::with_process_deaths: half the exits carry a status
+  // (exit1's W_EXITCODE, which NOTE_EXIT reports); 0 otherwise.
+  std::int32_t exit_status() {
+    static constexpr std::array<std::int32_t, 3> kStatuses{1, 3, 255};
+    if (!options_.with_process_deaths || rng_.chance(50)) return 0;
+    return kStatuses[rng_.below(kStatuses.size())];
   }
 
   // A grandchild's one step: it exits.
   void grandchild_exit(Step& s) {
     s.op = Op::kExit;
     s.proc = pending_exits_.back();
+    s.exit_status = exit_status();
     pending_exits_.pop_back();
     if (options_.with_tcp) settle_tcp(s);
   }
@@ -633,6 +648,7 @@ class Generator {
 
   void make_kill(Step& s) {
     if (!options_.with_signals) return make_pipe(s);
+    if (options_.with_process_deaths && !children_.empty() && rng_.chance(40)) return kill_child(s);
     std::vector<std::int32_t> safe;
     for (std::size_t i = 0; i < kSignals.size(); ++i) {
       if (signals_[i].blocked || signals_[i].ignored || signals_[i].caught) safe.push_back(kSignals[i]);
@@ -640,6 +656,17 @@ class Generator {
     if (safe.empty()) return make_sigaction(s);
     s.target = "main";
     s.signo = safe[rng_.below(safe.size())];
+  }
+
+  // GeneratorOptions::with_process_deaths: main kills a fork child with a
+  // signal whose default action ends it (no program step changes SIGTERM's
+  // or SIGKILL's disposition), so exit1 runs with the signal for status.
+  void kill_child(Step& s) {
+    static constexpr std::array<std::int32_t, 2> kDeadly{15, 9};  // SIGTERM, SIGKILL
+    const std::size_t i = rng_.below(children_.size());
+    s.target = children_[i];
+    s.signo = kDeadly[rng_.below(kDeadly.size())];
+    forget_child(i);
   }
 
   void make_fork(Step& s) {
@@ -701,6 +728,7 @@ class Generator {
       c.ident = Ref{pick(aio_.aiocbs())};
     } else if (c.filter == filt::kSignal) {
       c.ident = Ref{static_cast<std::uint64_t>(rng_.chance(90) ? kSignals[rng_.below(2)] : 0)};
+      if (options_.with_process_deaths && rng_.chance(25)) c.ident = Ref{std::uint64_t{20}};  // SIGCHLD
     } else {
       c.ident = Ref{std::uint64_t{1 + rng_.below(3)}};
     }

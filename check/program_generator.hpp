@@ -93,6 +93,11 @@ struct GeneratorOptions {
   // then sometimes calls kevent on its copy. Off by default, so each
   // earlier seed keeps its programs; needs with_kqueuex.
   bool with_cponfork = false;
+  // Processes that die other ways than _exit(0): children exit with a
+  // status, main kills a fork child (SIGTERM or SIGKILL: default actions,
+  // exit1 with the signal), and EVFILT_SIGNAL watches SIGCHLD too. Off by
+  // default, so each earlier seed keeps its programs.
+  bool with_process_deaths = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -89,6 +89,7 @@ struct Options {
   std::size_t tcp_clients = 1;    // clients per TCP listener (GeneratorOptions::tcp_clients_per_listener)
   bool stable_timers = false;     // timers that never fire in a program (GeneratorOptions)
   bool with_cponfork = false;     // KQUEUE_CPONFORK kqueues copied at fork (GeneratorOptions)
+  bool with_process_deaths = false;  // exit statuses, children killed, SIGCHLD watched (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -208,6 +209,9 @@ constexpr const char* kTcpHelp =
 constexpr const char* kTcpClientsHelp =
     "With --with-tcp: how many clients may connect to one TCP listener in its life (1 to 4); a later one may find "
     "the listen queue full and be reset. The default 1 keeps each seed's programs";
+constexpr const char* kProcessDeathsHelp =
+    "Processes die other ways than _exit(0): children exit with a status, main kills a child with SIGTERM or "
+    "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
@@ -229,6 +233,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.tcp_clients_per_listener = o.tcp_clients;
   g.stable_timers = o.stable_timers;
   g.with_cponfork = o.with_cponfork && profile.has_cponfork && profile.has_kqueuex;
+  g.with_process_deaths = o.with_process_deaths;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -357,6 +362,7 @@ int main(int argc, char** argv) {
   random->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
   random->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   random->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
+  random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp);
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -396,6 +402,7 @@ int main(int argc, char** argv) {
   generate->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
   generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
+  generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp);
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");

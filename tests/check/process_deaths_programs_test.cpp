@@ -1,0 +1,94 @@
+// GeneratorOptions::with_process_deaths (kqcheck --with-process-deaths):
+// children exit with a status, main kills fork children with SIGTERM or
+// SIGKILL, and EVFILT_SIGNAL watches SIGCHLD. Off by default (each earlier
+// seed keeps its programs); with it the programs run on the model to the
+// end, no step runs in a process after its death, and the deaths reach
+// knotes: NOTE_EXIT events carry nonzero statuses.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "check/prng.hpp"
+#include "check/program_generator.hpp"
+#include "model/dialect_profile.hpp"
+#include "model/kevent_constants.hpp"
+#include "sim/interpreter.hpp"
+#include "sim/model_backend.hpp"
+
+namespace kqsim::check {
+namespace {
+
+using traces::Op;
+
+GeneratorOptions real_host(bool deaths) {
+  GeneratorOptions o = for_real_host(GeneratorOptions{});
+  o.with_process_deaths = deaths;
+  o.steps = 150;
+  return o;
+}
+
+struct DeathCounts {
+  std::size_t statuses = 0;     // exit steps with a nonzero status
+  std::size_t child_kills = 0;  // kill steps aimed at another process than main
+  std::size_t sigchld_watches = 0;
+};
+
+DeathCounts count_deaths(const GeneratorOptions& o) {
+  DeathCounts n;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    for (const traces::Step& s : generate_program(trace_seed(47, i), o).steps) {
+      n.statuses += s.op == Op::kExit && s.exit_status != 0 ? 1 : 0;
+      n.child_kills += s.op == Op::kKill && s.target != "main" ? 1 : 0;
+      for (const traces::Change& c : s.changes) {
+        n.sigchld_watches += c.filter == model::filt::kSignal && !c.ident.is_name() && c.ident.number() == 20 ? 1 : 0;
+      }
+    }
+  }
+  return n;
+}
+
+TEST(ProcessDeathsPrograms, OffByDefault) {
+  const DeathCounts n = count_deaths(real_host(false));
+  EXPECT_EQ(n.statuses, 0U);
+  EXPECT_EQ(n.child_kills, 0U);
+  EXPECT_EQ(n.sigchld_watches, 0U);
+}
+
+TEST(ProcessDeathsPrograms, OnRequest) {
+  const DeathCounts n = count_deaths(real_host(true));
+  EXPECT_GT(n.statuses, 50U);
+  EXPECT_GT(n.child_kills, 20U);
+  EXPECT_GT(n.sigchld_watches, 50U);
+}
+
+TEST(ProcessDeathsPrograms, DeathsReachKnotesAndNoDeadProcessActs) {
+  std::size_t exit_events_with_status = 0, kills_done = 0;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    traces::Trace t = generate_program(trace_seed(47, i), real_host(true));
+    t.dialect = "freebsd-15.1";
+    sim::ModelBackend backend(*model::find_profile(t.dialect));
+    sim::Interpreter interp(t, backend);
+    std::set<std::string> killed;
+    for (const traces::Step& s : t.steps) {
+      EXPECT_EQ(killed.count(s.proc), 0U) << t.name << " step " << s.index << " runs in killed " << s.proc;
+      if (s.op == Op::kKill && s.target != "main") killed.insert(s.target);
+      ASSERT_TRUE(interp.run_next(s, [&](const sim::StepOutcome& out) {
+        EXPECT_FALSE(out.actual.unsupported) << t.name << " step " << s.index << ": " << *out.actual.unsupported;
+        if (out.skipped) return;
+        if (s.op == Op::kKill && s.target != "main" && out.actual.err == model::Errno::kNone) ++kills_done;
+        for (const model::KEvent& e : out.actual.events) {
+          const bool exit_note = e.filter == model::filt::kProc && (e.fflags & model::note::kExit) != 0;
+          if (exit_note && e.data != 0) ++exit_events_with_status;
+        }
+      })) << t.name << " step " << s.index;
+    }
+  }
+  // Lower bounds on what 200 programs exercise, not expected values.
+  EXPECT_GT(kills_done, 20U);
+  EXPECT_GT(exit_events_with_status, 5U);
+}
+
+}  // namespace
+}  // namespace kqsim::check
