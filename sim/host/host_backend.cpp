@@ -187,8 +187,11 @@ sim::CallResult HostBackend::exec(sim::ProcId p) {
 }
 sim::CallResult HostBackend::sleep(sim::ProcId p, std::int64_t ns) { return simple(p, WorkerOp::kSleep, ns); }
 
-sim::CallResult HostBackend::exit(sim::ProcId p) {
-  sim::CallResult r = simple(p, WorkerOp::kExit);
+sim::CallResult HostBackend::exit(sim::ProcId p) { return exit_with_code(p, 0); }
+
+// The worker answers, then _exits with `code` (NOTE_EXIT's data, the wait status).
+sim::CallResult HostBackend::exit_with_code(sim::ProcId p, std::int32_t code) {
+  sim::CallResult r = simple(p, WorkerOp::kExit, code);
   if (r.crash || r.hang) return r;
   settle_death(p);
   settle_procdesc_children();  // its process descriptors closed with it

@@ -50,6 +50,7 @@ class HostBackend final : public sim::Backend {
   sim::CallResult wait(sim::ProcId p, sim::ProcId target, bool nohang) override;
   sim::CallResult exec(sim::ProcId p) override;
   sim::CallResult exit(sim::ProcId p) override;
+  sim::CallResult exit_with_code(sim::ProcId p, std::int32_t code) override;
   sim::CallResult sleep(sim::ProcId p, std::int64_t duration_ns) override;
   sim::CallResult kevent(sim::ProcId p, std::int32_t kqfd, std::span<const model::KEvent> changes,
                          std::int32_t nevents, const std::optional<model::Timespec>& timeout) override;

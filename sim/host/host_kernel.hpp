@@ -58,7 +58,8 @@ HostCall host_exec(const std::vector<std::string>& argv);
 // In the new image after host_exec: take back what crossed the exec (the
 // aiocb names a KQUEUE_CPONFORK copy's knotes still report).
 void host_after_exec();
-HostCall host_exit_descriptors();  // what exit does to descriptors before the caller _exits
+// What exit does to descriptors before the caller _exits with `status`.
+HostCall host_exit_descriptors(std::int32_t status);
 HostCall host_sleep(std::int64_t duration_ns);
 HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, std::int32_t nevents,
                      const std::optional<model::Timespec>& timeout);

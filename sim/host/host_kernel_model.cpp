@@ -67,7 +67,12 @@ HostCall host_wait(std::int64_t host_pid, bool nohang) { return finish(kqsim_wai
 HostCall host_exec(const std::vector<std::string>&) { return finish(kqsim_exec()); }
 void host_after_exec() {}  // the image is simulated: the worker never really execs
 
-HostCall host_exit_descriptors() { return finish(kqsim_exit_descriptors()); }
+// The model learns the status now: the worker's own _exit is the host's.
+HostCall host_exit_descriptors(std::int32_t status) {
+  if (status == 0) return finish(kqsim_exit_descriptors());
+  kqsim_exit_status(status);
+  return finish(0);
+}
 
 HostCall host_sleep(std::int64_t ns) {
   struct timespec d{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};

@@ -230,7 +230,7 @@ void host_after_exec() {
 // exit1 -> fdescfree closes the program's descriptors inside the kernel
 // when the worker _exits after replying: close(2) on each would run
 // knote_fdclose first, which a real exit does not.
-HostCall host_exit_descriptors() { return finish(0); }
+HostCall host_exit_descriptors(std::int32_t) { return finish(0); }  // the worker's _exit(status) does it all
 
 HostCall host_sleep(std::int64_t ns) {
   struct timespec d{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};

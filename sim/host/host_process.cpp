@@ -194,7 +194,7 @@ ReplyStatus receive_reply(int channel, WorkerReply& r, int timeout_ms) {
 
 void send_reply(int channel, const WorkerReply& r) { write_all(channel, &r, sizeof r, -1); }
 
-void worker_exit() { _exit(0); }
+void worker_exit(int status) { _exit(status); }
 
 std::string host_signal_name(int signo) {
   static const std::pair<int, const char*> kNames[] = {

@@ -48,7 +48,7 @@ void move_fd(int from, int to);
 void close_fd(int fd);
 // Whether the other end of a channel has gone (its process died).
 bool peer_gone(int channel);
-[[noreturn]] void worker_exit();
+[[noreturn]] void worker_exit(int status = 0);
 // The host's name for a signal number ("SIGSEGV"), "SIG<n>" when unknown.
 std::string host_signal_name(int signo);
 // What this process (the controller) knows of its own child `pid`, polled

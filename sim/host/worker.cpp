@@ -129,7 +129,7 @@ HostCall execute(const WorkerCommand& q, int channel, const char* self_path) {
     case WorkerOp::kPdfork: return do_fork(channel, true, static_cast<std::uint32_t>(q.a));
     case WorkerOp::kWait: return host_wait(q.a, q.b != 0);
     case WorkerOp::kExec: return host_exec({self_path, "--kqsim-worker", "--after-exec"});
-    case WorkerOp::kExit: return host_exit_descriptors();
+    case WorkerOp::kExit: return host_exit_descriptors(static_cast<std::int32_t>(q.a));
     case WorkerOp::kSleep: return host_sleep(q.a);
     case WorkerOp::kKill: return host_kill(q.a, static_cast<std::int32_t>(q.b));
     case WorkerOp::kSigaction: return host_sigaction(static_cast<std::int32_t>(q.a), static_cast<std::int32_t>(q.b));
@@ -176,7 +176,7 @@ void run_worker(int channel, const char* self_path, bool after_exec) {
     WorkerReply reply = to_reply(c);
     if (timed) reply.elapsed_ns = host_monotonic_ns() - start_ns;
     send_reply(channel, reply);
-    if (q.op == WorkerOp::kExit) worker_exit();
+    if (q.op == WorkerOp::kExit) worker_exit(static_cast<int>(q.a));
   }
 }
 
