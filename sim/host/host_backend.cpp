@@ -295,12 +295,16 @@ sim::CallResult HostBackend::kill(sim::ProcId p, sim::ProcId target, std::int32_
     // The caller killed itself: it died of its own signal, as the program asked.
     r = sim::CallResult::of(model::SysResult::ok(0));
     settle_death(p);
+    settle_procdesc_children();  // its process descriptors closed with it
     return r;
   }
   if (r.sys.ret != 0 || !r.sys.done() || target == p) return r;
   // kill posted the signal; the target dies (or not) on its own time.
   if (signo == model::sig::kKill) settle_death(target);
   else if (model::default_action(signo) != model::DefaultAction::kStop) settle_if_dying(target);
+  // A dead target's exit closed its descriptors: a process descriptor's
+  // last one kills that child too (pdfork without PD_DAEMON).
+  settle_procdesc_children();
   return r;
 }
 

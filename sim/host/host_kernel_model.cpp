@@ -71,7 +71,7 @@ void host_after_exec() {}  // the image is simulated: the worker never really ex
 HostCall host_exit_descriptors(std::int32_t status) {
   if (status == 0) return finish(kqsim_exit_descriptors());
   kqsim_exit_status(status);
-  return finish(0);
+  return finish(kqsim_last_status() == KQSIM_DONE ? 0 : -1);
 }
 
 HostCall host_sleep(std::int64_t ns) {

@@ -211,7 +211,8 @@ constexpr const char* kTcpClientsHelp =
     "the listen queue full and be reset. The default 1 keeps each seed's programs";
 constexpr const char* kProcessDeathsHelp =
     "Processes die other ways than _exit(0): children exit with a status, main kills a child with SIGTERM or "
-    "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs";
+    "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs; FreeBSD hosts "
+    "only (not with --host-os)";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
@@ -362,7 +363,7 @@ int main(int argc, char** argv) {
   random->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
   random->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   random->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
-  random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp);
+  random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -402,7 +403,7 @@ int main(int argc, char** argv) {
   generate->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
   generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
-  generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp);
+  generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
