@@ -228,6 +228,7 @@ class Generator {
     if (!children_.empty() && rng_.chance(12)) {
       child_step(s);
       if (options_.with_tcp) settle_tcp(s);
+      settle_timers();
       return;
     }
     switch (s.op) {
@@ -279,6 +280,19 @@ class Generator {
       default: break;
     }
     if (options_.with_tcp) settle_tcp(s);
+    settle_timers();
+  }
+
+  // GeneratorOptions::with_kevent_corners: a sleep after a step that may arm
+  // an epoch NOTE_ABSTIME timer (make_abstime_timer), or copy one into a
+  // child (a fork with KQUEUE_CPONFORK: filt_timercopy re-arms a fired
+  // timer's copy in the past). 20 ms: many ticks, even in a loaded VM.
+  void settle_timers() {
+    if (!settle_timer_) return;
+    settle_timer_ = false;
+    Step& sleep = new_step();
+    sleep.op = Op::kSleep;
+    sleep.sleep_ns = 20'000'000;
   }
 
   // GeneratorOptions::with_tcp: a settling sleep after a step that may move
@@ -649,6 +663,7 @@ class Generator {
   void make_kill(Step& s) {
     if (!options_.with_signals) return make_pipe(s);
     if (options_.with_process_deaths && !children_.empty() && rng_.chance(40)) return kill_child(s);
+    if (options_.with_pdfork_deaths && !pd_children_.empty() && rng_.chance(40)) return kill_pdfork_child(s);
     std::vector<std::int32_t> safe;
     for (std::size_t i = 0; i < kSignals.size(); ++i) {
       if (signals_[i].blocked || signals_[i].ignored || signals_[i].caught) safe.push_back(kSignals[i]);
@@ -668,6 +683,16 @@ class Generator {
     s.signo = kDeadly[rng_.below(kDeadly.size())];
     forget_child(i);
   }
+  // GeneratorOptions::with_pdfork_deaths: the same for a pdfork child, which
+  // runs no step of its own, so nothing later acts in it; its name stays for
+  // EVFILT_PROC and waitpid.
+  void kill_pdfork_child(Step& s) {
+    static constexpr std::array<std::int32_t, 2> kDeadly{15, 9};  // SIGTERM, SIGKILL
+    const std::size_t i = rng_.below(pd_children_.size());
+    s.target = pd_children_[i];
+    s.signo = kDeadly[rng_.below(kDeadly.size())];
+    pd_children_.erase(pd_children_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
 
   void make_fork(Step& s) {
     if (!options_.with_fork || children_.size() >= 2 || all_procs_.size() >= 6) {
@@ -679,6 +704,7 @@ class Generator {
     s.op = Op::kFork;
     s.as = {fresh("child")};
     children_.push_back(s.as[0]);
+    if (epoch_timers_ && !cponfork_kqs_.empty()) settle_timer_ = true;
     child_fds_.push_back(fds_);
     child_kqs_.push_back(cponfork_kqs_);  // the child's copies (model/kqueue_fork.cpp)
     all_procs_.push_back(s.as[0]);
@@ -694,6 +720,7 @@ class Generator {
     if (rng_.chance(10)) s.pd_flags |= model::pdflag::kCloexec;
     if (s.pd_flags & model::pdflag::kCloexec) cloexec_.push_back(s.as[1]);
     all_procs_.push_back(s.as[0]);
+    if (options_.with_pdfork_deaths) pd_children_.push_back(s.as[0]);
     fds_.push_back(s.as[1]);
     pds_.push_back(s.as[1]);
   }
@@ -740,7 +767,49 @@ class Generator {
     c.data = c.filter == filt::kTimer ? rng_.between(-1, 25) : rng_.between(0, 4);
     if (options_.stable_timers && c.filter == filt::kTimer && c.data >= 0) c.data = stable_timer_period(c.fflags, c.data);
     c.udata = rng_.below(4);
+    if (options_.with_kevent_corners) add_kevent_corner(c);
     return c;
+  }
+
+  // GeneratorOptions::with_kevent_corners, drawn after everything else so
+  // that the rest of the change is what it would have been.
+  void add_kevent_corner(Change& c) {
+    if (c.filter == filt::kTimer && rng_.chance(35)) make_abstime_timer(c);
+    if (c.filter == filt::kSignal && rng_.chance(20)) c.ident = Ref{std::uint64_t{13}};  // SIGPIPE
+    if (!options_.freebsd_extensions) return;
+    if (rng_.chance(8)) {
+      static constexpr std::array<model::EventFlags, 4> kKeep{
+          ev::kAdd | ev::kKeepUdata, ev::kEnable | ev::kKeepUdata, ev::kAdd | ev::kClear | ev::kKeepUdata,
+          ev::kAdd | ev::kDispatch | ev::kKeepUdata};
+      c.flags = kKeep[rng_.below(kKeep.size())];
+    }
+    if (rng_.chance(4)) {
+      // EVFILT_JAIL names a prison by jid (0: the caller's own); EVFILT_JAILDESC a jail descriptor.
+      const bool jail = rng_.chance(60);
+      c.filter = jail ? filt::kJail : filt::kJaildesc;
+      c.ident = jail ? Ref{std::uint64_t{rng_.chance(70) ? 0U : 1 + rng_.below(3)}} : any_fd();
+      c.fflags = 0;
+    }
+  }
+
+  // NOTE_ABSTIME in one unit (or none: milliseconds). At the epoch (data 0
+  // to 25 units) the deadline has passed: filt_timerstart arms an absolute
+  // callout that runs at the next tick, so the kevent scans nothing and a
+  // sleep follows (settle_timer_). Far in the future it never fires: 2e9 s
+  // (2033) converts exactly, 4e9 s saturates to SBT_MAX (2038).
+  void make_abstime_timer(Change& c) {
+    static constexpr std::array<std::uint32_t, 5> kUnits{0, note::kSeconds, note::kMseconds, note::kUseconds,
+                                                         note::kNseconds};
+    static constexpr std::array<std::int64_t, 5> kPerSecond{1'000, 1, 1'000, 1'000'000, 1'000'000'000};
+    const std::size_t u = rng_.below(kUnits.size());
+    c.fflags = note::kAbstime | kUnits[u];
+    if (rng_.chance(60)) {
+      c.data = rng_.between(0, 25);
+      settle_timer_ = true;
+      epoch_timers_ = true;
+    } else {
+      c.data = (rng_.chance(50) ? 2'000'000'000 : 4'000'000'000) * kPerSecond[u];
+    }
   }
 
   // GeneratorOptions::stable_timers: a period of 600 + `draw` seconds in the
@@ -805,6 +874,15 @@ class Generator {
     for (std::size_t i = 0; i < n; ++i) s.changes.push_back(make_change());
     s.nevents = rng_.chance(5) ? -1 : static_cast<std::int32_t>(rng_.below(7));
     s.timeout = rng_.chance(75) ? model::Timespec{0, 0} : model::Timespec{0, rng_.between(1, 20) * 1'000'000};
+    if (!options_.with_kevent_corners) return;
+    if (rng_.chance(5)) {
+      // kqueue_scan's timespecvalid_interval, after the changes (never a
+      // tv_sec past INT32_MAX: that is an infinite wait).
+      static constexpr std::array<model::Timespec, 4> kInvalid{
+          model::Timespec{-1, 0}, model::Timespec{0, -1}, model::Timespec{0, 1'000'000'000}, model::Timespec{-5, 500}};
+      s.timeout = kInvalid[rng_.below(kInvalid.size())];
+    }
+    if (settle_timer_) s.nevents = 0;  // an epoch timer may be armed: see make_abstime_timer
   }
 
   Prng rng_;
@@ -814,6 +892,9 @@ class Generator {
   std::vector<std::string> connected_fds_;  // sockets that never listen (stream or datagram): socketpair ends, clients, accepted
   std::vector<Step>* out_ = nullptr;  // the program being generated
   std::vector<std::string> kqs_, fds_, children_, pds_;
+  std::vector<std::string> pd_children_;  // live pdfork children main may kill (with_pdfork_deaths)
+  bool settle_timer_ = false;  // the action's steps may arm an epoch NOTE_ABSTIME timer
+  bool epoch_timers_ = false;  // some step may have armed one (a fork may copy it)
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included

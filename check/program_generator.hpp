@@ -98,6 +98,23 @@ struct GeneratorOptions {
   // exit1 with the signal), and EVFILT_SIGNAL watches SIGCHLD too. Off by
   // default, so each earlier seed keeps its programs.
   bool with_process_deaths = false;
+  // A pdfork child dies of a signal (main's kill(2), SIGTERM or SIGKILL)
+  // while its descriptor may still be open: EVFILT_PROCDESC's NOTE_EXIT with
+  // the status, which a close never shows (the close that kills the child
+  // also removes the descriptor's knotes). Off by default, so each earlier
+  // seed keeps its programs.
+  bool with_pdfork_deaths = false;
+  // Corners of kevent(2) itself: NOTE_ABSTIME timers (deadlines at the
+  // epoch, which fire at once and stay true, and far-future ones, some past
+  // SBT_MAX), EV_KEEPUDATA on adds and modifies, filters -14 and -15
+  // (EVFILT_JAIL, EVFILT_JAILDESC on FreeBSD 15; EINVAL before), invalid
+  // timeouts (EINVAL after the changes are applied), and EVFILT_SIGNAL on
+  // SIGPIPE, which every EPIPE without MSG_NOSIGNAL counts even though trace
+  // processes ignore it. A kevent that may arm an epoch timer scans nothing
+  // and is followed by a sleep: a real kernel fires it from a callout at the
+  // next tick, the model at once. Off by default, so each earlier seed keeps
+  // its programs.
+  bool with_kevent_corners = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

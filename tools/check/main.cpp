@@ -90,6 +90,8 @@ struct Options {
   bool stable_timers = false;     // timers that never fire in a program (GeneratorOptions)
   bool with_cponfork = false;     // KQUEUE_CPONFORK kqueues copied at fork (GeneratorOptions)
   bool with_process_deaths = false;  // exit statuses, children killed, SIGCHLD watched (GeneratorOptions)
+  bool with_pdfork_deaths = false;   // pdfork children killed (GeneratorOptions)
+  bool with_kevent_corners = false;  // abstime timers, EV_KEEPUDATA, jail filters, bad timeouts (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -213,6 +215,15 @@ constexpr const char* kProcessDeathsHelp =
     "Processes die other ways than _exit(0): children exit with a status, main kills a child with SIGTERM or "
     "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs; FreeBSD hosts "
     "only (not with --host-os)";
+constexpr const char* kPdforkDeathsHelp =
+    "Main kills pdfork children with SIGTERM or SIGKILL while their descriptors may be open, so EVFILT_PROCDESC "
+    "reports NOTE_EXIT with the status. Off by default so each seed keeps its programs; FreeBSD hosts only (not "
+    "with --host-os)";
+constexpr const char* kKeventCornersHelp =
+    "Corners of kevent itself: NOTE_ABSTIME timers at the epoch (they fire at once; the kevent that arms one scans "
+    "nothing and a 20 ms sleep follows) and far in the future, EV_KEEPUDATA, filters -14 and -15 (EVFILT_JAIL, "
+    "EVFILT_JAILDESC), invalid timeouts, EVFILT_SIGNAL on SIGPIPE. Off by default so each seed keeps its programs; "
+    "FreeBSD hosts only (not with --host-os)";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
@@ -235,6 +246,8 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.stable_timers = o.stable_timers;
   g.with_cponfork = o.with_cponfork && profile.has_cponfork && profile.has_kqueuex;
   g.with_process_deaths = o.with_process_deaths;
+  g.with_pdfork_deaths = o.with_pdfork_deaths;
+  g.with_kevent_corners = o.with_kevent_corners;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -364,6 +377,8 @@ int main(int argc, char** argv) {
   random->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   random->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
   random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
+  random->add_flag("--with-pdfork-deaths", o.with_pdfork_deaths, kPdforkDeathsHelp)->excludes("--host-os");
+  random->add_flag("--with-kevent-corners", o.with_kevent_corners, kKeventCornersHelp)->excludes("--host-os");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -404,6 +419,8 @@ int main(int argc, char** argv) {
   generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
   generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
+  generate->add_flag("--with-pdfork-deaths", o.with_pdfork_deaths, kPdforkDeathsHelp)->excludes("--host-os");
+  generate->add_flag("--with-kevent-corners", o.with_kevent_corners, kKeventCornersHelp)->excludes("--host-os");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
