@@ -76,18 +76,22 @@ std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes, bool revo
   return mask != 0 ? mask : note::kWrite;
 }
 
+// open(2) of a regular file, with `also` among the flags drawn.
+void FsStepMaker::make_file_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::uint32_t also,
+                                 std::vector<Step>& out) {
+  Step& s = fs_step(out, Op::kOpen, pick(rng, kFiles));
+  s.vfs->flags = file_open_flags(rng) | also;
+  s.vfs->mode = kFileModes[rng.below(kFileModes.size())];
+  s.as = {fresh("f")};
+  fds.push_back(s.as[0]);
+  opened_.push_back(s.as[0]);
+  if ((s.vfs->flags & oflag::kCreat) != 0) created(s.vfs->path);
+}
+
 void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
                             std::vector<std::string>& dirs, std::vector<Step>& out) {
   const std::uint64_t kind = rng.below(5);
-  if (kind < 3) {
-    Step& s = fs_step(out, Op::kOpen, pick(rng, kFiles));
-    s.vfs->flags = file_open_flags(rng);
-    s.vfs->mode = kFileModes[rng.below(kFileModes.size())];
-    s.as = {fresh("f")};
-    fds.push_back(s.as[0]);
-    opened_.push_back(s.as[0]);
-    return;
-  }
+  if (kind < 3) return make_file_open(rng, fresh, fds, 0, out);
   if (kind == 3 || next_dir_fd_ > kLastDirFd) {
     static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
     Step& s = fs_step(out, Op::kOpen, pick(rng, kFifos));
@@ -151,6 +155,8 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     }
     return;
   }
+  // with_existing_files: a file to act on before anything else.
+  if (existing_files_ && existing_.empty()) return make_file_open(rng, fresh, fds, oflag::kCreat, out);
   switch (rng.below(12)) {
     case 0:
     case 1:
@@ -166,30 +172,39 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
       s.vfs->mode = 0644;
       return;
     }
-    case 6: fs_step(out, Op::kUnlink, rng.chance(70) ? pick(rng, kFiles) : pick(rng, kFifos)); return;
-    case 7: return two_names(rng, rng.chance(70) ? Op::kRename : Op::kLink, out);
+    case 6: {
+      const std::string path = rng.chance(70) ? file_path(rng) : pick(rng, kFifos);
+      fs_step(out, Op::kUnlink, path);
+      removed(path);
+      return;
+    }
+    case 7: {
+      const Op op = rng.chance(70) ? Op::kRename : Op::kLink;
+      if (existing_files_ && rng.chance(70)) return two_file_names(rng, op, out);
+      return two_names(rng, op, out);
+    }
     case 8: {
       const bool dir = rng.chance(30);
-      Step& s = fs_step(out, Op::kChmod, dir ? pick(rng, kDirs) : pick(rng, kFiles));
+      Step& s = fs_step(out, Op::kChmod, dir ? pick(rng, kDirs) : file_path(rng));
       s.vfs->mode = dir ? kDirModes[rng.below(kDirModes.size())] : kFileModes[rng.below(kFileModes.size())];
       return;
     }
     case 9: {
-      Step& s = fs_step(out, Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? pick(rng, kFiles) : pick(rng, kFifos));
+      Step& s = fs_step(out, Op::kTruncate, rng.chance(80) || !fifo_truncate_ ? file_path(rng) : pick(rng, kFifos));
       s.vfs->value = rng.between(0, 300);
       return;
     }
     case 10: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
       Step& s = fs_step(out, Op::kFtruncate, "");
-      s.fd = Ref{fds[rng.below(fds.size())]};
+      s.fd = Ref{seek_fd(rng, fds)};
       s.vfs->value = rng.between(-1, 300);
       return;
     }
     default: {
       if (fds.empty()) return make_open(rng, fresh, fds, dirs, out);
       Step& s = fs_step(out, Op::kLseek, "");
-      s.fd = Ref{fds[rng.below(fds.size())]};
+      s.fd = Ref{seek_fd(rng, fds)};
       s.vfs->value = rng.between(-5, 200);
       s.vfs->whence = static_cast<std::int32_t>(rng.below(3));
       return;
@@ -199,7 +214,38 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
 
 void FsStepMaker::make_utimes(Prng& rng, std::vector<Step>& out) {
   const std::uint64_t kind = rng.below(4);
-  fs_step(out, Op::kUtimes, kind < 2 ? pick(rng, kFiles) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs));
+  fs_step(out, Op::kUtimes, kind < 2 ? file_path(rng) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs));
+}
+
+std::string FsStepMaker::file_path(Prng& rng) {
+  if (existing_files_ && !existing_.empty() && rng.chance(80)) return existing_[rng.below(existing_.size())];
+  return pick(rng, kFiles);
+}
+
+std::string FsStepMaker::seek_fd(Prng& rng, const std::vector<std::string>& fds) {
+  if (existing_files_ && !opened_.empty() && rng.chance(80)) return opened_[rng.below(opened_.size())];
+  return fds[rng.below(fds.size())];
+}
+
+// rename or link of a regular file to any file name: onto itself (a rename
+// that does nothing, a link that is EEXIST), onto another existing file (it
+// is replaced: NOTE_DELETE for its knotes), or to a new name.
+void FsStepMaker::two_file_names(Prng& rng, Op op, std::vector<Step>& out) {
+  const std::string from = file_path(rng);
+  const std::string to = pick(rng, kFiles);
+  Step& s = fs_step(out, op, from);
+  s.vfs->path2 = to;
+  if (std::find(existing_.begin(), existing_.end(), from) == existing_.end() || from == to) return;
+  created(to);
+  if (op == Op::kRename) removed(from);
+}
+
+void FsStepMaker::created(const std::string& path) {
+  if (std::find(existing_.begin(), existing_.end(), path) == existing_.end()) existing_.push_back(path);
+}
+
+void FsStepMaker::removed(const std::string& path) {
+  existing_.erase(std::remove(existing_.begin(), existing_.end(), path), existing_.end());
 }
 
 // After a forced unmount the names are gone: only seeks that do not ask the

@@ -47,11 +47,28 @@ class FsStepMaker {
   void without_fifo_truncate() { fifo_truncate_ = false; }
   // Without unmount(2) only: a real host's recording directory is no mount point.
   void without_unmount() { unmount_ = false; }
+  // GeneratorOptions::with_existing_files: path calls on regular files
+  // mostly name one the program created (open with O_CREAT, a rename's or
+  // link's target) and has not unlinked or renamed away since, and ftruncate
+  // and lseek mostly take an opened file or FIFO, so that these calls
+  // succeed and post their vnode notes. Which names exist is the program's
+  // intent, not a guarantee (an open may fail, a directory be renamed): a
+  // miss is ENOENT, as without.
+  void with_existing_files() { existing_files_ = true; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
                  std::vector<traces::Step>& out);
+  void make_file_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::uint32_t also,
+                      std::vector<traces::Step>& out);
   void make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<traces::Step>& out);
+  // with_existing_files: a regular file's path, an existing one 80 % of the
+  // time; ftruncate's or lseek's descriptor, an opened file's 80 % of the time.
+  std::string file_path(Prng& rng);
+  std::string seek_fd(Prng& rng, const std::vector<std::string>& fds);
+  void two_file_names(Prng& rng, traces::Op op, std::vector<traces::Step>& out);
+  void created(const std::string& path);
+  void removed(const std::string& path);
   std::int32_t next_dir_fd_ = 200;
   bool laid_out_ = false;
   bool fifo_truncate_ = true;
@@ -59,7 +76,9 @@ class FsStepMaker {
   bool unmounted_ = false;    // a forced unmount was made: no more path calls
   bool revoke_and_unmount_ = true;
   bool unmount_ = true;
+  bool existing_files_ = false;
   std::vector<std::string> opened_;
+  std::vector<std::string> existing_;  // with_existing_files: regular files the program meant to create
 };
 
 }  // namespace kqsim::check

@@ -106,6 +106,7 @@ class Generator {
     if (!o.host_os_corners) fs_.without_fifo_truncate();
     if (!o.with_unmount) fs_.without_unmount();
     if (!o.with_aio_run) aio_.without_aio_run();
+    if (o.with_existing_files) fs_.with_existing_files();
     // Room for the names a fifty-step program usually holds at once: the
     // pools would otherwise reallocate as they fill (issue 14).
     fds_.reserve(16);

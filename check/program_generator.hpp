@@ -115,6 +115,12 @@ struct GeneratorOptions {
   // next tick, the model at once. Off by default, so each earlier seed keeps
   // its programs.
   bool with_kevent_corners = false;
+  // Path calls on regular files mostly name files the program created, and
+  // ftruncate/lseek mostly take opened files (FsStepMaker::with_existing_files),
+  // so that rename, link, unlink, truncate, chmod and utimes succeed and
+  // NOTE_RENAME, NOTE_LINK, NOTE_DELETE and NOTE_ATTRIB reach open files'
+  // knotes. Off by default, so each earlier seed keeps its programs.
+  bool with_existing_files = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

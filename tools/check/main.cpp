@@ -92,6 +92,7 @@ struct Options {
   bool with_process_deaths = false;  // exit statuses, children killed, SIGCHLD watched (GeneratorOptions)
   bool with_pdfork_deaths = false;   // pdfork children killed (GeneratorOptions)
   bool with_kevent_corners = false;  // abstime timers, EV_KEEPUDATA, jail filters, bad timeouts (GeneratorOptions)
+  bool with_existing_files = false;  // path calls on files the program created (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -224,6 +225,10 @@ constexpr const char* kKeventCornersHelp =
     "nothing and a 20 ms sleep follows) and far in the future, EV_KEEPUDATA, filters -14 and -15 (EVFILT_JAIL, "
     "EVFILT_JAILDESC), invalid timeouts, EVFILT_SIGNAL on SIGPIPE. Off by default so each seed keeps its programs; "
     "FreeBSD hosts only (not with --host-os)";
+constexpr const char* kExistingFilesHelp =
+    "Path calls on regular files (rename, link, unlink, truncate, chmod, utimes) mostly name files the program "
+    "created, and ftruncate and lseek mostly take opened files, so that they succeed and their vnode notes fire. "
+    "Off by default so each seed keeps its programs";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
@@ -248,6 +253,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.with_process_deaths = o.with_process_deaths;
   g.with_pdfork_deaths = o.with_pdfork_deaths;
   g.with_kevent_corners = o.with_kevent_corners;
+  g.with_existing_files = o.with_existing_files;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -379,6 +385,7 @@ int main(int argc, char** argv) {
   random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
   random->add_flag("--with-pdfork-deaths", o.with_pdfork_deaths, kPdforkDeathsHelp)->excludes("--host-os");
   random->add_flag("--with-kevent-corners", o.with_kevent_corners, kKeventCornersHelp)->excludes("--host-os");
+  random->add_flag("--with-existing-files", o.with_existing_files, kExistingFilesHelp);
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -421,6 +428,7 @@ int main(int argc, char** argv) {
   generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
   generate->add_flag("--with-pdfork-deaths", o.with_pdfork_deaths, kPdforkDeathsHelp)->excludes("--host-os");
   generate->add_flag("--with-kevent-corners", o.with_kevent_corners, kKeventCornersHelp)->excludes("--host-os");
+  generate->add_flag("--with-existing-files", o.with_existing_files, kExistingFilesHelp);
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");

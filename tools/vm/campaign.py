@@ -53,14 +53,15 @@ BINARIES = None  # the recorder's folder, set once by main()
 
 def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False,
                     with_cponfork=False, with_process_deaths=False, with_pdfork_deaths=False,
-                    with_kevent_corners=False):
+                    with_kevent_corners=False, with_existing_files=False):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
             + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
             + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
             + (["--stable-timers"] if stable_timers else []) + (["--with-cponfork"] if with_cponfork else [])
             + (["--with-process-deaths"] if with_process_deaths else [])
             + (["--with-pdfork-deaths"] if with_pdfork_deaths else [])
-            + (["--with-kevent-corners"] if with_kevent_corners else []))
+            + (["--with-kevent-corners"] if with_kevent_corners else [])
+            + (["--with-existing-files"] if with_existing_files else []))
 
 
 def recording_spec(release, seed, count, steps, flags):
@@ -339,6 +340,9 @@ def main():
     ap.add_argument("--with-kevent-corners", action="store_true",
                     help="NOTE_ABSTIME timers, EV_KEEPUDATA, filters -14/-15, invalid timeouts, SIGPIPE watched "
                          "(kqcheck generate --with-kevent-corners)")
+    ap.add_argument("--with-existing-files", action="store_true",
+                    help="path calls on files the program created, ftruncate/lseek on opened files, so that they "
+                         "succeed and post vnode notes (kqcheck generate --with-existing-files)")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -369,7 +373,8 @@ def main():
     a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else work.name
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers,
-                            a.with_cponfork, a.with_process_deaths, a.with_pdfork_deaths, a.with_kevent_corners)
+                            a.with_cponfork, a.with_process_deaths, a.with_pdfork_deaths, a.with_kevent_corners,
+                            a.with_existing_files)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
     if a.skip_record and flags_file.is_file():
