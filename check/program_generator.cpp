@@ -168,6 +168,9 @@ class Generator {
     return Ref{std::uint64_t{(options_.low_descriptor_numbers ? 3 : 100) + rng_.below(6)}};
   }
   std::size_t write_sizes() const { return options_.host_os_corners ? kWriteSizes.size() : kSmallWriteSizes; }
+  static void erase_name(std::vector<std::string>& pool, const std::string& name) {
+    pool.erase(std::remove(pool.begin(), pool.end(), name), pool.end());
+  }
   static bool among(const std::vector<std::string>& pool, const std::string& name) {
     return std::find(pool.begin(), pool.end(), name) != pool.end();
   }
@@ -196,7 +199,7 @@ class Generator {
   void forget(const std::string& name) {
     // What each name was (a pipe's end, a listener: ever_listeners_) stays
     // known: a child that forked before the close still holds its copy.
-    for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_, &cponfork_kqs_}) {
+    for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_, &cponfork_kqs_, &tcp_connections_}) {
       pool->erase(std::remove(pool->begin(), pool->end(), name), pool->end());
     }
     fs_.forget(name);
@@ -235,10 +238,20 @@ class Generator {
     switch (s.op) {
       case Op::kKqueue: make_kqueue(s); break;
       case Op::kPipe: make_pipe(s); break;
-      case Op::kWrite: s.fd = io_fd(read_ends_); s.bytes = kWriteSizes[rng_.below(write_sizes())]; break;
-      case Op::kRead: s.fd = io_fd(write_ends_); s.bytes = kReadSizes[rng_.below(kReadSizes.size())]; break;
+      case Op::kWrite:
+        s.fd = io_fd(read_ends_);
+        s.bytes = kWriteSizes[rng_.below(write_sizes())];
+        aim_at_tcp(s, 20);
+        break;
+      case Op::kRead:
+        s.fd = io_fd(write_ends_);
+        s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
+        aim_at_tcp(s, 40);
+        break;
       case Op::kClose:
         s.fd = rng_.chance(25) && !kqs_.empty() ? Ref{pick(kqs_)} : any_fd();
+        aim_at_tcp(s, 10);
+        if (s.fd.is_name()) erase_name(tcp_connections_, s.fd.name());  // taken down: aim elsewhere
         if (!options_.low_descriptor_numbers && s.fd.is_name()) forget(s.fd.name());
         if (s.fd.is_name()) {
           tcp_.number_freed(s.fd.name());
@@ -263,7 +276,14 @@ class Generator {
         break;
       case Op::kKill: make_kill(s); break;
       case Op::kSigaction: make_sigaction(s); break;
-      case Op::kSocketpair: make_socketpair(s); break;
+      case Op::kSocketpair:
+        // tcp_teardown: more TCP connections to take down.
+        if (options_.tcp_teardown && rng_.chance(50)) {
+          make_connect(s);
+        } else {
+          make_socketpair(s);
+        }
+        break;
       case Op::kListen: make_listener(s); break;
       case Op::kConnect: make_connect(s); break;
       case Op::kAccept: make_accept(s); break;
@@ -301,6 +321,12 @@ class Generator {
   // step here.
   void settle_tcp(Step& s) {
     if (tcp_.settle_after(s, pds_)) new_step_sleep();  // may move the steps: `s` is not used after it
+  }
+
+  // GeneratorOptions::tcp_teardown: `s` goes through a TCP connection's name
+  // `percent` % of the time.
+  void aim_at_tcp(Step& s, std::uint32_t percent) {
+    if (options_.tcp_teardown && !tcp_connections_.empty() && rng_.chance(percent)) s.fd = Ref{pick(tcp_connections_)};
   }
 
   void new_step_sleep() {
@@ -352,6 +378,7 @@ class Generator {
     static constexpr std::array<std::uint32_t, 5> kFlags{0, mf::kPeek, mf::kDontwait, mf::kPeek | mf::kDontwait, mf::kWaitall};
     s.fd = socket_or_any_fd();
     s.bytes = kReadSizes[rng_.below(kReadSizes.size())];
+    aim_at_tcp(s, 40);
     // Nor once a TCP socket exists (any descriptor may then be one: a closed
     // name's number is reused, as for TcpSettling's write cap): on TCP,
     // MSG_WAITALL short of data sleeps on every release (R34), which a real
@@ -450,7 +477,7 @@ class Generator {
     connect.op = Op::kConnect;
     connect.fd = Ref{s.as[0]};
     const bool to_nobody = rng_.chance(10);
-    const std::string listener = to_nobody ? "" : pick(listeners_);
+    const std::string listener = to_nobody ? "" : pick_listener();
     if (tcp_.is_socket(listener)) return connect_tcp(s, connect, listener);
     // Without the host OS's corners a listener holds one unaccepted
     // connection at most: how many more a backlog admits is the OS's arithmetic.
@@ -458,6 +485,19 @@ class Generator {
     const bool nobody = to_nobody || full;
     connect.sock->name = nobody ? "kqcheck-nobody.sock" : "kqcheck-" + listener + ".sock";
     if (!nobody) ++unaccepted_[listener];
+  }
+
+  // A listener to connect to or accept from; with tcp_teardown a TCP one 70 % of the time.
+  const std::string& pick_listener() {
+    if (!options_.tcp_teardown || !rng_.chance(70)) return pick(listeners_);
+    const auto tcp = static_cast<std::size_t>(
+        std::count_if(listeners_.begin(), listeners_.end(), [&](const std::string& l) { return tcp_.is_socket(l); }));
+    if (tcp == 0) return pick(listeners_);
+    std::size_t skip = rng_.below(tcp);
+    for (const std::string& l : listeners_) {
+      if (tcp_.is_socket(l) && skip-- == 0) return l;
+    }
+    return pick(listeners_);
   }
 
   // The client of a TCP listener, by the port listen(2) gave it, then time
@@ -472,15 +512,19 @@ class Generator {
     tcp_.socket_made(socket.as[0]);
     const bool taken = ++tcp_clients_[listener] > options_.tcp_clients_per_listener;
     connect.sock->port_of = taken ? socket.as[0] : listener;
+    if (!taken) tcp_connections_.push_back(socket.as[0]);
     new_step_sleep();
   }
 
   void make_accept(Step& s) {
     if (!options_.with_sockets || listeners_.empty()) return make_listener(s);
-    s.fd = Ref{pick(listeners_)};
+    s.fd = Ref{pick_listener()};
     if (unaccepted_[s.fd.name()] > 0) --unaccepted_[s.fd.name()];
     s.as = {fresh("a")};
-    if (tcp_.is_socket(s.fd.name())) tcp_.socket_made(s.as[0]);
+    if (tcp_.is_socket(s.fd.name())) {
+      tcp_.socket_made(s.as[0]);
+      tcp_connections_.push_back(s.as[0]);
+    }
     fds_.push_back(s.as[0]);
     connected_fds_.push_back(s.as[0]);
   }
@@ -491,6 +535,7 @@ class Generator {
                                                              model::ShutdownHow::kReadWrite};
     s.fd = any_fd();
     s.sock->how = kHows[rng_.below(kHows.size())];
+    aim_at_tcp(s, 60);
   }
 
   void make_setsockopt(Step& s) {
@@ -893,6 +938,7 @@ class Generator {
   std::vector<std::string> connected_fds_;  // sockets that never listen (stream or datagram): socketpair ends, clients, accepted
   std::vector<Step>* out_ = nullptr;  // the program being generated
   std::vector<std::string> kqs_, fds_, children_, pds_;
+  std::vector<std::string> tcp_connections_;  // TCP clients and accepted sockets (tcp_teardown)
   std::vector<std::string> pd_children_;  // live pdfork children main may kill (with_pdfork_deaths)
   bool settle_timer_ = false;  // the action's steps may arm an epoch NOTE_ABSTIME timer
   bool epoch_timers_ = false;  // some step may have armed one (a fork may copy it)

@@ -81,6 +81,13 @@ struct GeneratorOptions {
   // queue full and be reset (R38: sonewconn refuses, the syncache's RST) or
   // queue behind the first. 1 keeps each earlier seed's programs.
   std::size_t tcp_clients_per_listener = 1;
+  // with_tcp: shutdowns, closes, reads, recvs and writes aim at a TCP
+  // connection (a client or an accepted socket) a good share of the time,
+  // so that half-closes, FINs both ways and teardown (R29, R35, R39, R40:
+  // each differs by release) are reached; otherwise they draw from every
+  // descriptor and a TCP one is rare. Off by default, so each earlier seed
+  // keeps its programs.
+  bool tcp_teardown = false;
   // EVFILT_TIMER periods of ten minutes and more (and -1, EINVAL): no timer
   // fires while a program runs, so on a real host no step races a timer's
   // expiry (the campaigns' largest source of timing divergences, which

@@ -148,11 +148,20 @@ bool names_tcp_socket(const sim::Interpreter& interp, const model::Kernel& kerne
 // socket's last reference through no name of it (a child's exit, an exec,
 // the close of a process descriptor). Not checked: socket, listen and
 // accept (no segment), kevent, and the sleeps themselves (TIME_WAIT ends).
-TEST(TcpPrograms, EveryStepThatMovesATcpSocketSettles) {
+struct SettleCounts {
+  std::size_t moved = 0, through_other_names = 0, through_no_name = 0;
+  std::size_t tcp_shutdowns_done = 0;  // shutdowns that succeeded on a TCP socket
+};
+
+SettleCounts check_every_move_settles(bool tcp_teardown) {
   GeneratorOptions o = with_tcp();
   o.tcp_clients_per_listener = 4;
+  o.tcp_teardown = tcp_teardown;
   o.steps = 150;
-  std::size_t moved = 0, through_other_names = 0, through_no_name = 0;
+  SettleCounts n;
+  std::size_t& moved = n.moved;
+  std::size_t& through_other_names = n.through_other_names;
+  std::size_t& through_no_name = n.through_no_name;
   for (std::uint64_t i = 0; i < 300; ++i) {
     traces::Trace t = generate_program(trace_seed(40, i), o);
     t.dialect = "freebsd-15.1";
@@ -164,7 +173,9 @@ TEST(TcpPrograms, EveryStepThatMovesATcpSocketSettles) {
       const bool by_name = names_tcp_socket(interp, backend.kernel(), s, s.fd) ||
                            (s.op == Op::kDup2 && names_tcp_socket(interp, backend.kernel(), s, s.to));
       const std::vector<TcpState> before = tcp_state(backend.kernel());
-      if (!interp.run_next(s, [](const sim::StepOutcome&) {})) break;
+      bool done = false;
+      if (!interp.run_next(s, [&](const sim::StepOutcome& out) { done = !out.skipped && out.actual.err == model::Errno::kNone; })) break;
+      n.tcp_shutdowns_done += s.op == Op::kShutdown && by_name && done ? 1 : 0;
       if (s.op == Op::kSocket && s.sock->domain == model::SocketDomain::kInet) tcp.insert(s.as[0]);
       if ((s.op == Op::kAccept || s.op == Op::kDup) && s.fd.is_name() && tcp.contains(s.fd.name())) tcp.insert(s.as[0]);
       const bool exempt = s.op == Op::kSocket || s.op == Op::kListen || s.op == Op::kAccept || s.op == Op::kKevent ||
@@ -179,10 +190,25 @@ TEST(TcpPrograms, EveryStepThatMovesATcpSocketSettles) {
       through_no_name += by_name ? 0 : 1;
     }
   }
+  return n;
+}
+
+TEST(TcpPrograms, EveryStepThatMovesATcpSocketSettles) {
+  const SettleCounts n = check_every_move_settles(false);
   // The cases this test is for occur (291, 37 and 9 when written).
-  EXPECT_GT(moved, 200U);
-  EXPECT_GT(through_other_names, 5U);
-  EXPECT_GT(through_no_name, 3U);
+  EXPECT_GT(n.moved, 200U);
+  EXPECT_GT(n.through_other_names, 5U);
+  EXPECT_GT(n.through_no_name, 3U);
+}
+
+// GeneratorOptions::tcp_teardown (kqcheck --tcp-teardown): the same rule
+// holds when shutdowns, closes and I/O aim at TCP connections, and far more
+// shutdowns then reach one.
+TEST(TcpPrograms, TeardownSettlesAndReachesTcpShutdowns) {
+  const SettleCounts off = check_every_move_settles(false);
+  const SettleCounts on = check_every_move_settles(true);
+  EXPECT_GT(on.moved, off.moved);
+  EXPECT_GT(on.tcp_shutdowns_done, 2 * off.tcp_shutdowns_done + 10);  // 45 and 13 when written
 }
 
 // GeneratorOptions::tcp_clients_per_listener (kqcheck --tcp-clients): a

@@ -87,6 +87,7 @@ struct Options {
   bool with_extra_calls = false;  // poll, select, fcntl, recv, send, utimes (GeneratorOptions)
   bool with_tcp = false;          // loopback TCP listeners and clients (GeneratorOptions)
   std::size_t tcp_clients = 1;    // clients per TCP listener (GeneratorOptions::tcp_clients_per_listener)
+  bool tcp_teardown = false;      // I/O, shutdowns and closes aimed at TCP connections (GeneratorOptions)
   bool stable_timers = false;     // timers that never fire in a program (GeneratorOptions)
   bool with_cponfork = false;     // KQUEUE_CPONFORK kqueues copied at fork (GeneratorOptions)
   bool with_process_deaths = false;  // exit statuses, children killed, SIGCHLD watched (GeneratorOptions)
@@ -212,6 +213,9 @@ constexpr const char* kTcpHelp =
 constexpr const char* kTcpClientsHelp =
     "With --with-tcp: how many clients may connect to one TCP listener in its life (1 to 4); a later one may find "
     "the listen queue full and be reset. The default 1 keeps each seed's programs";
+constexpr const char* kTcpTeardownHelp =
+    "With --with-tcp: shutdowns, closes, reads, recvs and writes aim at a TCP connection a good share of the time, "
+    "so that half-closes and teardown are reached. Off by default so each seed keeps its programs";
 constexpr const char* kProcessDeathsHelp =
     "Processes die other ways than _exit(0): children exit with a status, main kills a child with SIGTERM or "
     "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs; FreeBSD hosts "
@@ -248,6 +252,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.with_extra_calls = o.with_extra_calls;
   g.with_tcp = o.with_tcp;
   g.tcp_clients_per_listener = o.tcp_clients;
+  g.tcp_teardown = o.tcp_teardown;
   g.stable_timers = o.stable_timers;
   g.with_cponfork = o.with_cponfork && profile.has_cponfork && profile.has_kqueuex;
   g.with_process_deaths = o.with_process_deaths;
@@ -380,6 +385,7 @@ int main(int argc, char** argv) {
   random->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   random->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   random->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
+  random->add_flag("--tcp-teardown", o.tcp_teardown, kTcpTeardownHelp)->needs("--with-tcp");
   random->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   random->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
   random->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");
@@ -423,6 +429,7 @@ int main(int argc, char** argv) {
   generate->add_flag("--with-extra-calls", o.with_extra_calls, kExtraCallsHelp)->excludes("--host-os");
   generate->add_flag("--with-tcp", o.with_tcp, kTcpHelp)->excludes("--host-os");
   generate->add_option("--tcp-clients", o.tcp_clients, kTcpClientsHelp)->check(cli::decimal_in(1, 4))->needs("--with-tcp");
+  generate->add_flag("--tcp-teardown", o.tcp_teardown, kTcpTeardownHelp)->needs("--with-tcp");
   generate->add_flag("--stable-timers", o.stable_timers, kStableTimersHelp);
   generate->add_flag("--with-cponfork", o.with_cponfork, kCponforkHelp)->excludes("--host-os");
   generate->add_flag("--with-process-deaths", o.with_process_deaths, kProcessDeathsHelp)->excludes("--host-os");

@@ -53,10 +53,11 @@ BINARIES = None  # the recorder's folder, set once by main()
 
 def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False,
                     with_cponfork=False, with_process_deaths=False, with_pdfork_deaths=False,
-                    with_kevent_corners=False, with_existing_files=False):
+                    with_kevent_corners=False, with_existing_files=False, tcp_teardown=False):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
             + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
             + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
+            + (["--tcp-teardown"] if with_tcp and tcp_teardown else [])
             + (["--stable-timers"] if stable_timers else []) + (["--with-cponfork"] if with_cponfork else [])
             + (["--with-process-deaths"] if with_process_deaths else [])
             + (["--with-pdfork-deaths"] if with_pdfork_deaths else [])
@@ -325,6 +326,9 @@ def main():
     ap.add_argument("--tcp-clients", type=int, default=1, choices=range(1, 5), metavar="N",
                     help="with --with-tcp: how many clients may connect to one TCP listener (kqcheck generate "
                          "--tcp-clients; 1 to 4, default 1), so that a later one may find the listen queue full")
+    ap.add_argument("--tcp-teardown", action="store_true",
+                    help="with --with-tcp: shutdowns, closes, reads and writes aim at TCP connections (kqcheck "
+                         "generate --tcp-teardown), so that half-closes and teardown are reached")
     ap.add_argument("--stable-timers", action="store_true",
                     help="timers of ten minutes and more, which never fire while a program runs (kqcheck generate "
                          "--stable-timers): no step races a timer, so the comparison stays strict around them")
@@ -361,6 +365,8 @@ def main():
     a = ap.parse_args()
     if a.tcp_clients != 1 and not a.with_tcp:
         ap.error("--tcp-clients needs --with-tcp")
+    if a.tcp_teardown and not a.with_tcp:
+        ap.error("--tcp-teardown needs --with-tcp")
     dialect = a.dialect or f"freebsd-{a.release}"
     # The default expectations are a real clock's timer timing, which
     # --stable-timers programs cannot meet: none for them.
@@ -374,7 +380,7 @@ def main():
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers,
                             a.with_cponfork, a.with_process_deaths, a.with_pdfork_deaths, a.with_kevent_corners,
-                            a.with_existing_files)
+                            a.with_existing_files, a.tcp_teardown)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
     if a.skip_record and flags_file.is_file():
