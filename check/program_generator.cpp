@@ -846,15 +846,23 @@ class Generator {
   void make_abstime_timer(Change& c) {
     static constexpr std::array<std::uint32_t, 5> kUnits{0, note::kSeconds, note::kMseconds, note::kUseconds,
                                                          note::kNseconds};
-    static constexpr std::array<std::int64_t, 5> kPerSecond{1'000, 1, 1'000, 1'000'000, 1'000'000'000};
-    const std::size_t u = rng_.below(kUnits.size());
-    c.fflags = note::kAbstime | kUnits[u];
+    c.fflags = note::kAbstime | kUnits[rng_.below(kUnits.size())];
     if (rng_.chance(60)) {
-      c.data = rng_.between(0, 25);
+      c.data = rng_.between(0, kEpochUnits);
       settle_timer_ = true;
       epoch_timers_ = true;
     } else {
-      c.data = (rng_.chance(50) ? 2'000'000'000 : 4'000'000'000) * kPerSecond[u];
+      c.data = (rng_.chance(50) ? 2'000'000'000 : 4'000'000'000) * per_second(c.fflags);
+    }
+  }
+  static constexpr std::int64_t kEpochUnits = 25;
+  // timer2sbintime's units: milliseconds when no unit bit is set.
+  static std::int64_t per_second(std::uint32_t fflags) {
+    switch (fflags & note::kTimerPrecMask) {
+      case note::kSeconds: return 1;
+      case note::kUseconds: return 1'000'000;
+      case note::kNseconds: return 1'000'000'000;
+      default: return 1'000;
     }
   }
 
@@ -928,7 +936,28 @@ class Generator {
           model::Timespec{-1, 0}, model::Timespec{0, -1}, model::Timespec{0, 1'000'000'000}, model::Timespec{-5, 500}};
       s.timeout = kInvalid[rng_.below(kInvalid.size())];
     }
-    if (settle_timer_) s.nevents = 0;  // an epoch timer may be armed: see make_abstime_timer
+    if (settle_timer_) {
+      s.nevents = 0;  // an epoch timer may be armed: see make_abstime_timer
+      one_epoch_timer_last(s.changes);
+    }
+  }
+
+  // A real kernel fires an epoch timer from a callout that may preempt the
+  // same call's later changes (15.1 seed 49 p00109: the timer queued before
+  // an EVFILT_USER trigger that came after it in the list), and two such
+  // callouts in one wheel bucket run in either order; the model fires them
+  // after the call. So one epoch timer a call, as its last change: the others
+  // move far into the future (2e9 s, in their unit).
+  static void one_epoch_timer_last(std::vector<Change>& changes) {
+    auto epoch = [](const Change& c) {
+      return c.filter == filt::kTimer && (c.fflags & note::kAbstime) != 0 && c.data >= 0 && c.data <= kEpochUnits;
+    };
+    const auto first = std::find_if(changes.begin(), changes.end(), epoch);
+    if (first == changes.end()) return;
+    std::rotate(first, first + 1, changes.end());
+    for (auto c = changes.begin(); c + 1 < changes.end(); ++c) {
+      if (epoch(*c)) c->data = 2'000'000'000 * per_second(c->fflags);
+    }
   }
 
   Prng rng_;
