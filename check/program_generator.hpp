@@ -117,10 +117,11 @@ struct GeneratorOptions {
   // (EVFILT_JAIL, EVFILT_JAILDESC on FreeBSD 15; EINVAL before), invalid
   // timeouts (EINVAL after the changes are applied), and EVFILT_SIGNAL on
   // SIGPIPE, which every EPIPE without MSG_NOSIGNAL counts even though trace
-  // processes ignore it. A kevent that may arm an epoch timer scans nothing
-  // and is followed by a sleep: a real kernel fires it from a callout at the
-  // next tick, the model at once. Off by default, so each earlier seed keeps
-  // its programs.
+  // processes ignore it. A kevent that may arm an epoch timer scans nothing,
+  // holds no other epoch timer, has it as its last change, and is followed by
+  // a sleep: a real kernel fires it from a callout soon after (which may
+  // preempt the call's later changes), the model after the call. Off by
+  // default, so each earlier seed keeps its programs.
   bool with_kevent_corners = false;
   // Path calls on regular files mostly name files the program created, and
   // ftruncate/lseek mostly take opened files (FsStepMaker::with_existing_files),
