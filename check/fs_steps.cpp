@@ -86,6 +86,7 @@ void FsStepMaker::make_file_open(Prng& rng, const NameMaker& fresh, std::vector<
   fds.push_back(s.as[0]);
   opened_.push_back(s.as[0]);
   if ((s.vfs->flags & oflag::kCreat) != 0) created(s.vfs->path);
+  if (existing_files_) open_paths_[s.as[0]] = s.vfs->path;
 }
 
 void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
@@ -217,9 +218,17 @@ void FsStepMaker::make_utimes(Prng& rng, std::vector<Step>& out) {
   fs_step(out, Op::kUtimes, kind < 2 ? file_path(rng) : kind == 2 ? pick(rng, kFifos) : pick(rng, kDirs));
 }
 
+// Half the time an existing file some descriptor holds open: the one whose
+// knotes (EVFILT_VNODE, EVFILT_READ on the open file) hear the call.
 std::string FsStepMaker::file_path(Prng& rng) {
-  if (existing_files_ && !existing_.empty() && rng.chance(80)) return existing_[rng.below(existing_.size())];
-  return pick(rng, kFiles);
+  if (!existing_files_ || existing_.empty() || !rng.chance(80)) return pick(rng, kFiles);
+  std::vector<std::string> open;
+  for (const std::string& path : existing_) {
+    const bool held = std::any_of(open_paths_.begin(), open_paths_.end(), [&](const auto& fd) { return fd.second == path; });
+    if (held) open.push_back(path);
+  }
+  if (!open.empty() && rng.chance(50)) return open[rng.below(open.size())];
+  return existing_[rng.below(existing_.size())];
 }
 
 std::string FsStepMaker::seek_fd(Prng& rng, const std::vector<std::string>& fds) {
@@ -237,7 +246,11 @@ void FsStepMaker::two_file_names(Prng& rng, Op op, std::vector<Step>& out) {
   s.vfs->path2 = to;
   if (std::find(existing_.begin(), existing_.end(), from) == existing_.end() || from == to) return;
   created(to);
-  if (op == Op::kRename) removed(from);
+  if (op != Op::kRename) return;
+  removed(from);
+  for (auto& fd : open_paths_) {
+    if (fd.second == from) fd.second = to;  // the open file keeps its vnode, now under `to`
+  }
 }
 
 void FsStepMaker::created(const std::string& path) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,10 @@ class FsStepMaker {
   // The names of the file and FIFO descriptors opened so far (also in `fds`).
   [[nodiscard]] const std::vector<std::string>& opened() const { return opened_; }
   // A closed file's name, never used again.
-  void forget(const std::string& name) { opened_.erase(std::remove(opened_.begin(), opened_.end(), name), opened_.end()); }
+  void forget(const std::string& name) {
+    opened_.erase(std::remove(opened_.begin(), opened_.end(), name), opened_.end());
+    open_paths_.erase(name);
+  }
   // A forced unmount was made: path calls are no longer to be generated.
   [[nodiscard]] bool unmounted() const { return unmounted_; }
   // A random EVFILT_VNODE interest mask; with freebsd_notes, FreeBSD's own
@@ -79,6 +83,7 @@ class FsStepMaker {
   bool existing_files_ = false;
   std::vector<std::string> opened_;
   std::vector<std::string> existing_;  // with_existing_files: regular files the program meant to create
+  std::map<std::string, std::string> open_paths_;  // with_existing_files: each opened file's path, as renames move it
 };
 
 }  // namespace kqsim::check

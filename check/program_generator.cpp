@@ -487,15 +487,19 @@ class Generator {
     if (!nobody) ++unaccepted_[listener];
   }
 
-  // A listener to connect to or accept from; with tcp_teardown a TCP one 70 % of the time.
+  // A listener to connect to or accept from; with tcp_teardown 70 % of the
+  // time a TCP one that may still take a client (connect_tcp: a listener past
+  // its clients is a client naming its own port, EADDRNOTAVAIL).
   const std::string& pick_listener() {
     if (!options_.tcp_teardown || !rng_.chance(70)) return pick(listeners_);
-    const auto tcp = static_cast<std::size_t>(
-        std::count_if(listeners_.begin(), listeners_.end(), [&](const std::string& l) { return tcp_.is_socket(l); }));
+    auto open_tcp = [&](const std::string& l) {
+      return tcp_.is_socket(l) && tcp_clients_[l] < options_.tcp_clients_per_listener;
+    };
+    const auto tcp = static_cast<std::size_t>(std::count_if(listeners_.begin(), listeners_.end(), open_tcp));
     if (tcp == 0) return pick(listeners_);
     std::size_t skip = rng_.below(tcp);
     for (const std::string& l : listeners_) {
-      if (tcp_.is_socket(l) && skip-- == 0) return l;
+      if (open_tcp(l) && skip-- == 0) return l;
     }
     return pick(listeners_);
   }
@@ -968,7 +972,10 @@ class Generator {
   std::vector<Step>* out_ = nullptr;  // the program being generated
   std::vector<std::string> kqs_, fds_, children_, pds_;
   std::vector<std::string> tcp_connections_;  // TCP clients and accepted sockets (tcp_teardown)
-  std::vector<std::string> pd_children_;  // live pdfork children main may kill (with_pdfork_deaths)
+  // pdfork children main has not killed (with_pdfork_deaths). Not pruned when
+  // a descriptor's close kills one: the kill then finds the zombie (the
+  // program's process is the reaper) and returns 0, on a host and the model.
+  std::vector<std::string> pd_children_;
   bool settle_timer_ = false;  // the action's steps may arm an epoch NOTE_ABSTIME timer
   bool epoch_timers_ = false;  // some step may have armed one (a fork may copy it)
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes

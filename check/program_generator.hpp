@@ -83,9 +83,11 @@ struct GeneratorOptions {
   std::size_t tcp_clients_per_listener = 1;
   // with_tcp: shutdowns, closes, reads, recvs and writes aim at a TCP
   // connection (a client or an accepted socket) a good share of the time,
-  // so that half-closes, FINs both ways and teardown (R29, R35, R39, R40:
-  // each differs by release) are reached; otherwise they draw from every
-  // descriptor and a TCP one is rare. Off by default, so each earlier seed
+  // half the socketpair steps become connects, and connects and accepts
+  // prefer TCP listeners that may still take a client, so that half-closes,
+  // FINs both ways and teardown (R29, R35, R39, R40: each differs by
+  // release) are reached; otherwise they draw from every descriptor and a
+  // TCP one is rare. Off by default, so each earlier seed
   // keeps its programs.
   bool tcp_teardown = false;
   // EVFILT_TIMER periods of ten minutes and more (and -1, EINVAL): no timer

@@ -36,6 +36,7 @@ bool path_call(Op op) {
 FileCounts run_programs(bool existing_files) {
   GeneratorOptions o = for_real_host(GeneratorOptions{});
   o.with_existing_files = existing_files;
+  o.with_extra_calls = true;  // utimes among the path calls
   o.steps = 150;
   FileCounts n;
   for (std::uint64_t i = 0; i < 300; ++i) {

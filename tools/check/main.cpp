@@ -215,7 +215,8 @@ constexpr const char* kTcpClientsHelp =
     "the listen queue full and be reset. The default 1 keeps each seed's programs";
 constexpr const char* kTcpTeardownHelp =
     "With --with-tcp: shutdowns, closes, reads, recvs and writes aim at a TCP connection a good share of the time, "
-    "so that half-closes and teardown are reached. Off by default so each seed keeps its programs";
+    "half the socketpair steps become connects, and TCP listeners with room for a client are preferred, so that "
+    "half-closes and teardown are reached. Off by default so each seed keeps its programs";
 constexpr const char* kProcessDeathsHelp =
     "Processes die other ways than _exit(0): children exit with a status, main kills a child with SIGTERM or "
     "SIGKILL, and EVFILT_SIGNAL watches SIGCHLD too. Off by default so each seed keeps its programs; FreeBSD hosts "
