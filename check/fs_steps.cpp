@@ -94,6 +94,7 @@ void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::
   const std::uint64_t kind = rng.below(5);
   if (kind < 3) return make_file_open(rng, fresh, fds, 0, out);
   if (kind == 3 || next_dir_fd_ > kLastDirFd) {
+    if (forced_unmounts_) return make_file_open(rng, fresh, fds, 0, out);  // an open FIFO bars the unmount
     static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
     Step& s = fs_step(out, Op::kOpen, pick(rng, kFifos));
     s.vfs->flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
@@ -146,10 +147,10 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
     fs_step(out, Op::kRevoke, kind == 0 ? pick(rng, kFiles) : kind == 1 ? pick(rng, kFifos) : pick(rng, kDirs));
     return;
   }
-  if (revoke_and_unmount_ && unmount_ && rng.below(100) == 0) {
+  if (revoke_and_unmount_ && unmount_ && rng.below(forced_unmounts_ ? 30 : 100) == 0) {
     const bool root = rng.chance(90);
     Step& s = fs_step(out, Op::kUnmount, root ? "." : pick(rng, kDirs));
-    if (rng.chance(50)) s.vfs->flags = model::mntflag::kForce;
+    if (rng.chance(forced_unmounts_ ? 90 : 50)) s.vfs->flags = model::mntflag::kForce;
     if (root && s.vfs->flags != 0) {
       if (fifo_opened_) s.vfs->flags = 0;
       unmounted_ = s.vfs->flags != 0;

@@ -59,6 +59,12 @@ class FsStepMaker {
   // intent, not a guarantee (an open may fail, a directory be renamed): a
   // miss is ENOENT, as without.
   void with_existing_files() { existing_files_ = true; }
+  // GeneratorOptions::with_forced_unmounts: unmount(2) about three times as
+  // often, nearly always forced, and no FIFO opened (an open FIFO bars a
+  // forced unmount here: the FIFO under vgonel is not modelled), so that
+  // knotes and descriptors live on dead vnodes: NOTE_REVOKE, EV_EOF, and
+  // I/O on them (R24).
+  void with_forced_unmounts() { forced_unmounts_ = true; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
@@ -81,6 +87,7 @@ class FsStepMaker {
   bool revoke_and_unmount_ = true;
   bool unmount_ = true;
   bool existing_files_ = false;
+  bool forced_unmounts_ = false;
   std::vector<std::string> opened_;
   std::vector<std::string> existing_;  // with_existing_files: regular files the program meant to create
   std::map<std::string, std::string> open_paths_;  // with_existing_files: each opened file's path, as renames move it

@@ -107,6 +107,7 @@ class Generator {
     if (!o.with_unmount) fs_.without_unmount();
     if (!o.with_aio_run) aio_.without_aio_run();
     if (o.with_existing_files) fs_.with_existing_files();
+    if (o.with_forced_unmounts) fs_.with_forced_unmounts();
     // Room for the names a fifty-step program usually holds at once: the
     // pools would otherwise reallocate as they fill (issue 14).
     fds_.reserve(16);

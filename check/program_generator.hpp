@@ -131,6 +131,13 @@ struct GeneratorOptions {
   // NOTE_RENAME, NOTE_LINK, NOTE_DELETE and NOTE_ATTRIB reach open files'
   // knotes. Off by default, so each earlier seed keeps its programs.
   bool with_existing_files = false;
+  // unmount(2) of the program's directory about three times as often, nearly
+  // always forced, and no FIFO opened (FsStepMaker::with_forced_unmounts),
+  // so that knotes and descriptors outlive their vnodes: NOTE_REVOKE, EV_EOF
+  // and I/O on dead vnodes, which differ by release (R24). Needs unmount
+  // steps (with_unmount; on a real host, --with-unmount). Off by default, so
+  // each earlier seed keeps its programs.
+  bool with_forced_unmounts = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

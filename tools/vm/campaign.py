@@ -53,7 +53,8 @@ BINARIES = None  # the recorder's folder, set once by main()
 
 def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False,
                     with_cponfork=False, with_process_deaths=False, with_pdfork_deaths=False,
-                    with_kevent_corners=False, with_existing_files=False, tcp_teardown=False):
+                    with_kevent_corners=False, with_existing_files=False, tcp_teardown=False,
+                    with_forced_unmounts=False):
     return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
             + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
             + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
@@ -62,7 +63,8 @@ def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_cl
             + (["--with-process-deaths"] if with_process_deaths else [])
             + (["--with-pdfork-deaths"] if with_pdfork_deaths else [])
             + (["--with-kevent-corners"] if with_kevent_corners else [])
-            + (["--with-existing-files"] if with_existing_files else []))
+            + (["--with-existing-files"] if with_existing_files else [])
+            + (["--with-forced-unmounts"] if with_forced_unmounts else []))
 
 
 def recording_spec(release, seed, count, steps, flags):
@@ -347,6 +349,9 @@ def main():
     ap.add_argument("--with-existing-files", action="store_true",
                     help="path calls on files the program created, ftruncate/lseek on opened files, so that they "
                          "succeed and post vnode notes (kqcheck generate --with-existing-files)")
+    ap.add_argument("--with-forced-unmounts", action="store_true",
+                    help="with --with-unmount: forced unmounts about three times as often and no FIFO opened, so "
+                         "that knotes outlive their vnodes (kqcheck generate --with-forced-unmounts)")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -367,6 +372,8 @@ def main():
         ap.error("--tcp-clients needs --with-tcp")
     if a.tcp_teardown and not a.with_tcp:
         ap.error("--tcp-teardown needs --with-tcp")
+    if a.with_forced_unmounts and not a.with_unmount:
+        ap.error("--with-forced-unmounts needs --with-unmount")
     dialect = a.dialect or f"freebsd-{a.release}"
     # The default expectations are a real clock's timer timing, which
     # --stable-timers programs cannot meet: none for them.
@@ -380,7 +387,7 @@ def main():
     out = work / "recorded"
     flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers,
                             a.with_cponfork, a.with_process_deaths, a.with_pdfork_deaths, a.with_kevent_corners,
-                            a.with_existing_files, a.tcp_teardown)
+                            a.with_existing_files, a.tcp_teardown, a.with_forced_unmounts)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
     if a.skip_record and flags_file.is_file():
