@@ -51,20 +51,44 @@ HOST_IMPOSSIBLE = {"aio_run", "unmount"}
 BINARIES = None  # the recorder's folder, set once by main()
 
 
-def generator_flags(with_unmount, with_extra_calls=False, with_tcp=False, tcp_clients=1, stable_timers=False,
-                    with_cponfork=False, with_process_deaths=False, with_pdfork_deaths=False,
-                    with_kevent_corners=False, with_existing_files=False, tcp_teardown=False,
-                    with_forced_unmounts=False):
-    return (["--real-host"] + (["--with-unmount"] if with_unmount else [])
-            + (["--with-extra-calls"] if with_extra_calls else []) + (["--with-tcp"] if with_tcp else [])
-            + (["--tcp-clients", str(tcp_clients)] if with_tcp and tcp_clients != 1 else [])
-            + (["--tcp-teardown"] if with_tcp and tcp_teardown else [])
-            + (["--stable-timers"] if stable_timers else []) + (["--with-cponfork"] if with_cponfork else [])
-            + (["--with-process-deaths"] if with_process_deaths else [])
-            + (["--with-pdfork-deaths"] if with_pdfork_deaths else [])
-            + (["--with-kevent-corners"] if with_kevent_corners else [])
-            + (["--with-existing-files"] if with_existing_files else [])
-            + (["--with-forced-unmounts"] if with_forced_unmounts else []))
+# The generator's on/off options a campaign passes through to `kqcheck
+# generate`, in the order they are written (a folder's generator-flags.json
+# is compared as written: --skip-record), with their help. Each is off by
+# default, so that seeds run before it existed generate the same programs.
+SWITCHES = [
+    ("--with-extra-calls", "programs also call poll, select, fcntl, recv, send and utimes"),
+    ("--with-tcp", "half the listeners are loopback TCP ones, and steps that send a segment are followed by a "
+                   "50 ms sleep"),
+    ("--tcp-teardown", "with --with-tcp: shutdowns, closes, reads and writes aim at TCP connections, so that "
+                       "half-closes and teardown are reached"),
+    ("--stable-timers", "timers of ten minutes and more, which never fire while a program runs: no step races a "
+                        "timer, so the comparison stays strict around them"),
+    ("--with-cponfork", "half the kqueues are KQUEUE_CPONFORK ones, copied into fork children, which call kevent "
+                        "on their copies (15.1 only: ignored for 13.2)"),
+    ("--with-process-deaths", "children exit with a status, main kills children with SIGTERM or SIGKILL, and "
+                              "EVFILT_SIGNAL watches SIGCHLD"),
+    ("--with-pdfork-deaths", "main kills pdfork children with SIGTERM or SIGKILL, so EVFILT_PROCDESC sees NOTE_EXIT"),
+    ("--with-kevent-corners", "NOTE_ABSTIME timers, EV_KEEPUDATA, filters -14/-15, invalid timeouts, SIGPIPE "
+                              "watched"),
+    ("--with-existing-files", "path calls on files the program created, ftruncate/lseek on opened files, so that "
+                              "they succeed and post vnode notes"),
+    ("--with-forced-unmounts", "with --with-unmount: forced unmounts about three times as often and no FIFO "
+                               "opened, so that knotes outlive their vnodes"),
+]
+
+
+def generator_flags(with_unmount, switches=(), tcp_clients=1):
+    """`kqcheck generate`'s flags for a real host: `switches` are flags of SWITCHES."""
+    on = set(switches)
+    unknown = on - {flag for flag, _ in SWITCHES}
+    assert not unknown, f"generator_flags: not a generator switch: {sorted(unknown)}"
+    flags = ["--real-host"] + (["--with-unmount"] if with_unmount else [])
+    for flag, _ in SWITCHES:
+        if flag in on:
+            flags.append(flag)
+        if flag == "--with-tcp" and flag in on and tcp_clients != 1:
+            flags += ["--tcp-clients", str(tcp_clients)]
+    return flags
 
 
 def recording_spec(release, seed, count, steps, flags):
@@ -319,39 +343,11 @@ def main():
                     help="programs may unmount their file system (kqcheck generate --with-unmount); each such "
                          "program gets one of its own in the VM. Off by default, so that seeds run before it "
                          "existed generate the same programs")
-    ap.add_argument("--with-extra-calls", action="store_true",
-                    help="programs also call poll, select, fcntl, recv, send and utimes (kqcheck generate "
-                         "--with-extra-calls); off by default for the same reason")
-    ap.add_argument("--with-tcp", action="store_true",
-                    help="half the listeners are loopback TCP ones, and steps that send a segment are followed by "
-                         "a 50 ms sleep (kqcheck generate --with-tcp); off by default for the same reason")
+    for flag, text in SWITCHES:
+        ap.add_argument(flag, action="store_true", help=f"{text} (kqcheck generate {flag})")
     ap.add_argument("--tcp-clients", type=int, default=1, choices=range(1, 5), metavar="N",
                     help="with --with-tcp: how many clients may connect to one TCP listener (kqcheck generate "
                          "--tcp-clients; 1 to 4, default 1), so that a later one may find the listen queue full")
-    ap.add_argument("--tcp-teardown", action="store_true",
-                    help="with --with-tcp: shutdowns, closes, reads and writes aim at TCP connections (kqcheck "
-                         "generate --tcp-teardown), so that half-closes and teardown are reached")
-    ap.add_argument("--stable-timers", action="store_true",
-                    help="timers of ten minutes and more, which never fire while a program runs (kqcheck generate "
-                         "--stable-timers): no step races a timer, so the comparison stays strict around them")
-    ap.add_argument("--with-cponfork", action="store_true",
-                    help="half the kqueues are KQUEUE_CPONFORK ones, copied into fork children, which call kevent on "
-                         "their copies (kqcheck generate --with-cponfork; 15.1 only: ignored for 13.2)")
-    ap.add_argument("--with-process-deaths", action="store_true",
-                    help="children exit with a status, main kills children with SIGTERM or SIGKILL, and EVFILT_SIGNAL "
-                         "watches SIGCHLD (kqcheck generate --with-process-deaths)")
-    ap.add_argument("--with-pdfork-deaths", action="store_true",
-                    help="main kills pdfork children with SIGTERM or SIGKILL, so EVFILT_PROCDESC sees NOTE_EXIT "
-                         "(kqcheck generate --with-pdfork-deaths)")
-    ap.add_argument("--with-kevent-corners", action="store_true",
-                    help="NOTE_ABSTIME timers, EV_KEEPUDATA, filters -14/-15, invalid timeouts, SIGPIPE watched "
-                         "(kqcheck generate --with-kevent-corners)")
-    ap.add_argument("--with-existing-files", action="store_true",
-                    help="path calls on files the program created, ftruncate/lseek on opened files, so that they "
-                         "succeed and post vnode notes (kqcheck generate --with-existing-files)")
-    ap.add_argument("--with-forced-unmounts", action="store_true",
-                    help="with --with-unmount: forced unmounts about three times as often and no FIFO opened, so "
-                         "that knotes outlive their vnodes (kqcheck generate --with-forced-unmounts)")
     ap.add_argument("--batch", type=int, default=1000, help="programs per boot")
     ap.add_argument("--build-dir", default=str(kqvm.REPO / "build"))
     ap.add_argument("--dialect", help="the model's profile to diff against (default freebsd-RELEASE)")
@@ -385,9 +381,8 @@ def main():
     # by hand, or two seeds on one release at once never share them.
     a.vm_run = f"{work.parent.name}-{work.name}" if a.work_dir else work.name
     out = work / "recorded"
-    flags = generator_flags(a.with_unmount, a.with_extra_calls, a.with_tcp, a.tcp_clients, a.stable_timers,
-                            a.with_cponfork, a.with_process_deaths, a.with_pdfork_deaths, a.with_kevent_corners,
-                            a.with_existing_files, a.tcp_teardown, a.with_forced_unmounts)
+    switches = [flag for flag, _ in SWITCHES if getattr(a, flag[2:].replace("-", "_"))]
+    flags = generator_flags(a.with_unmount, switches, a.tcp_clients)
     spec = recording_spec(a.release, a.seed, a.count, a.steps, flags)
     flags_file = work / "generator-flags.json"
     if a.skip_record and flags_file.is_file():
