@@ -875,14 +875,9 @@ class Generator {
   // unit `fflags` names (timer2sbintime: milliseconds when none). Two units
   // at once stay as drawn: EINVAL whatever the period.
   static std::int64_t stable_timer_period(std::uint32_t fflags, std::int64_t draw) {
-    const std::int64_t seconds = 600 + draw;
-    switch (fflags & note::kTimerPrecMask) {
-      case 0: case note::kMseconds: return seconds * 1'000;
-      case note::kSeconds: return seconds;
-      case note::kUseconds: return seconds * 1'000'000;
-      case note::kNseconds: return seconds * 1'000'000'000;
-      default: return draw;
-    }
+    const std::uint32_t unit = fflags & note::kTimerPrecMask;
+    if ((unit & (unit - 1)) != 0) return draw;
+    return (600 + draw) * per_second(fflags);
   }
 
   std::uint32_t make_fflags(model::FilterId filter) {
