@@ -9,12 +9,9 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "check/prng.hpp"
 #include "check/program_generator.hpp"
-#include "model/dialect_profile.hpp"
 #include "model/kevent_constants.hpp"
-#include "sim/interpreter.hpp"
-#include "sim/model_backend.hpp"
+#include "tests/check/generated_programs.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -39,26 +36,16 @@ FileCounts run_programs(bool existing_files) {
   o.with_extra_calls = true;  // utimes among the path calls
   o.steps = 150;
   FileCounts n;
-  for (std::uint64_t i = 0; i < 300; ++i) {
-    traces::Trace t = generate_program(trace_seed(50, i), o);
-    t.dialect = "freebsd-15.1";
-    sim::ModelBackend backend(*model::find_profile(t.dialect));
-    sim::Interpreter interp(t, backend);
-    for (const traces::Step& s : t.steps) {
-      EXPECT_TRUE(interp.run_next(s, [&](const sim::StepOutcome& out) {
-        EXPECT_FALSE(out.actual.unsupported) << t.name << " step " << s.index << ": " << *out.actual.unsupported;
-        if (out.skipped) return;
-        n.path_calls_done += path_call(s.op) && out.actual.err == model::Errno::kNone ? 1 : 0;
-        for (const model::KEvent& e : out.actual.events) {
-          // Not an EV_ERROR (or EV_RECEIPT) event: it echoes the change's fflags.
-          if (e.filter != filt::kVnode || (e.flags & model::ev::kError) != 0) continue;
-          n.rename_notes += (e.fflags & note::kRename) != 0 ? 1 : 0;
-          n.link_notes += (e.fflags & note::kLink) != 0 ? 1 : 0;
-          n.delete_notes += (e.fflags & note::kDelete) != 0 ? 1 : 0;
-        }
-      })) << t.name << " step " << s.index;
+  run_generated_on_model(o, 50, 300, "freebsd-15.1", [&](const traces::Trace&, const traces::Step& s, const sim::StepOutcome& out) {
+    n.path_calls_done += path_call(s.op) && out.actual.err == model::Errno::kNone ? 1 : 0;
+    for (const model::KEvent& e : out.actual.events) {
+      // Not an EV_ERROR (or EV_RECEIPT) event: it echoes the change's fflags.
+      if (e.filter != filt::kVnode || (e.flags & model::ev::kError) != 0) continue;
+      n.rename_notes += (e.fflags & note::kRename) != 0 ? 1 : 0;
+      n.link_notes += (e.fflags & note::kLink) != 0 ? 1 : 0;
+      n.delete_notes += (e.fflags & note::kDelete) != 0 ? 1 : 0;
     }
-  }
+  });
   return n;
 }
 

@@ -8,13 +8,10 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "check/prng.hpp"
 #include "check/program_generator.hpp"
-#include "model/dialect_profile.hpp"
 #include "model/kevent_constants.hpp"
 #include "model/vfs.hpp"
-#include "sim/interpreter.hpp"
-#include "sim/model_backend.hpp"
+#include "tests/check/generated_programs.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -31,25 +28,15 @@ UnmountCounts run_programs(bool forced_unmounts) {
   o.with_forced_unmounts = forced_unmounts;
   o.steps = 150;
   UnmountCounts n;
-  for (std::uint64_t i = 0; i < 300; ++i) {
-    traces::Trace t = generate_program(trace_seed(51, i), o);
-    t.dialect = "freebsd-13.2";
-    sim::ModelBackend backend(*model::find_profile(t.dialect));
-    sim::Interpreter interp(t, backend);
-    for (const traces::Step& s : t.steps) {
-      n.fifo_opens += s.op == Op::kOpen && (s.vfs->path == "p1" || s.vfs->path == "d/p1") ? 1 : 0;  // fs_steps.cpp kFifos
-      EXPECT_TRUE(interp.run_next(s, [&](const sim::StepOutcome& out) {
-        EXPECT_FALSE(out.actual.unsupported) << t.name << " step " << s.index << ": " << *out.actual.unsupported;
-        if (out.skipped) return;
-        const bool forced = s.op == Op::kUnmount && (s.vfs->flags & model::mntflag::kForce) != 0;
-        n.forced_unmounts_done += forced && out.actual.err == model::Errno::kNone ? 1 : 0;
-        for (const model::KEvent& e : out.actual.events) {
-          const bool vnode = e.filter == model::filt::kVnode && (e.flags & model::ev::kError) == 0;
-          n.revoke_notes += vnode && (e.fflags & model::note::kRevoke) != 0 ? 1 : 0;
-        }
-      })) << t.name << " step " << s.index;
+  run_generated_on_model(o, 51, 300, "freebsd-13.2", [&](const traces::Trace&, const traces::Step& s, const sim::StepOutcome& out) {
+    n.fifo_opens += s.op == Op::kOpen && (s.vfs->path == "p1" || s.vfs->path == "d/p1") ? 1 : 0;  // fs_steps.cpp kFifos
+    const bool forced = s.op == Op::kUnmount && (s.vfs->flags & model::mntflag::kForce) != 0;
+    n.forced_unmounts_done += forced && out.actual.err == model::Errno::kNone ? 1 : 0;
+    for (const model::KEvent& e : out.actual.events) {
+      const bool vnode = e.filter == model::filt::kVnode && (e.flags & model::ev::kError) == 0;
+      n.revoke_notes += vnode && (e.fflags & model::note::kRevoke) != 0 ? 1 : 0;
     }
-  }
+  });
   return n;
 }
 

@@ -17,7 +17,7 @@
 #include "model/dialect_profile.hpp"
 #include "model/kevent_constants.hpp"
 #include "sim/interpreter.hpp"
-#include "sim/model_backend.hpp"
+#include "tests/check/generated_programs.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -160,18 +160,8 @@ void count_events(const traces::Step& s, const sim::StepOutcome& out, CornerEven
 
 TEST(KeventCornersPrograms, CornersReachTheKqueue) {
   CornerEvents n;
-  for (std::uint64_t i = 0; i < 200; ++i) {
-    traces::Trace t = generate_program(trace_seed(49, i), real_host(true));
-    t.dialect = "freebsd-15.1";
-    sim::ModelBackend backend(*model::find_profile(t.dialect));
-    sim::Interpreter interp(t, backend);
-    for (const traces::Step& s : t.steps) {
-      ASSERT_TRUE(interp.run_next(s, [&](const sim::StepOutcome& out) {
-        EXPECT_FALSE(out.actual.unsupported) << t.name << " step " << s.index << ": " << *out.actual.unsupported;
-        if (!out.skipped) count_events(s, out, n);
-      })) << t.name << " step " << s.index;
-    }
-  }
+  run_generated_on_model(real_host(true), 49, 200, "freebsd-15.1",
+                         [&](const traces::Trace&, const traces::Step& s, const sim::StepOutcome& out) { count_events(s, out, n); });
   // Lower bounds on what 200 programs exercise, not expected values.
   EXPECT_GE(n.abstime_fired, 10U);
   EXPECT_GE(n.timeout_einval, 10U);
