@@ -201,7 +201,7 @@ class Generator {
     // What each name was (a pipe's end, a listener: ever_listeners_) stays
     // known: a child that forked before the close still holds its copy.
     for (std::vector<std::string>* pool : {&fds_, &kqs_, &listeners_, &connected_fds_, &cloexec_, &cponfork_kqs_, &tcp_connections_}) {
-      pool->erase(std::remove(pool->begin(), pool->end(), name), pool->end());
+      erase_name(*pool, name);
     }
     fs_.forget(name);
   }
@@ -845,8 +845,9 @@ class Generator {
 
   // NOTE_ABSTIME in one unit (or none: milliseconds). At the epoch (data 0
   // to 25 units) the deadline has passed: filt_timerstart arms an absolute
-  // callout that runs at the next tick, so the kevent scans nothing and a
-  // sleep follows (settle_timer_). Far in the future it never fires: 2e9 s
+  // callout that runs at once, asynchronously (R45), so the kevent scans
+  // nothing, holds it last (one_epoch_timer_last) and a sleep follows
+  // (settle_timer_). Far in the future it never fires: 2e9 s
   // (2033) converts exactly, 4e9 s saturates to SBT_MAX (2038).
   void make_abstime_timer(Change& c) {
     static constexpr std::array<std::uint32_t, 5> kUnits{0, note::kSeconds, note::kMseconds, note::kUseconds,
