@@ -2,6 +2,8 @@
 # CI on real kernels: cross-compile kqrecord, boot FreeBSD 13.2 and 15.1
 # under QEMU (one boot each), record the whole corpus, and diff each kernel's
 # recordings against the model with that kernel's committed expectations.
+# Up to five traces that diverge are recorded again in a fresh boot; the
+# test fails when one diverges there too (or more than five diverged).
 #
 #   tools/vm/ci-record.sh KQREPLAY [BUILD_DIR]
 #
@@ -14,8 +16,55 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tools/vm/ci-kit.sh
 . "$here/ci-kit.sh"
 kqreplay=${1:?usage: ci-record.sh KQREPLAY [BUILD_DIR]}
-build=${2:-$repo/build}
+build=$(cd "${2:-$repo/build}" && pwd)  # absolute: the checks below cd elsewhere
 require_freebsd_kit ci-record "record"
+
+# The traces of a diff that did not match, as their paths under traces/.
+unmatched_traces() {
+  "$kqreplay" diff "$1" --json --dialect "freebsd-$2" --expectations "$repo/tools/vm/expectations/freebsd-$2.json" |
+    python3 -c 'import json, sys
+out = sys.argv[1].rstrip("/") + "/"
+for t in json.load(sys.stdin)["traces"]:
+    if t["status"] != "matched": print(t["path"][len(out):] if t["path"].startswith(out) else t["path"])' "$1"
+}
+
+# Writes the diff to freebsd-<release>.diff.txt; on a divergence prints each trace that did not
+# match: its header line and what follows it, up to the next trace (matched
+# traces' lines start with "ok") or the summary.
+diff_release() {
+  local out=$1 release=$2 txt="$build/vm/ci/freebsd-$2.diff.txt"
+  if "$kqreplay" diff "$out" --dialect "freebsd-$release" \
+       --expectations "$repo/tools/vm/expectations/freebsd-$release.json" > "$txt"; then
+    tail -8 "$txt"; return 0
+  fi
+  awk '/^[A-Za-z]/ { show = ($1 != "ok") } /^[0-9]/ { show = 0 } show' "$txt" | head -80
+  tail -8 "$txt"
+  return 1
+}
+
+# A divergence of a few traces is recorded again in a fresh boot (as
+# campaign.py rechecks a program): one that does not come back was timing or
+# a race of that boot, printed above but not a failure (CI of 2026-12-06: one
+# call on 15.1 got no reply within the 8 s step timeout, once in ~40 runs).
+# The first boot's recordings of them stay in freebsd-<release>-first-boot/.
+recheck_release() {
+  local out=$1 release=$2 rel again="$build/vm/ci/freebsd-$2-recheck" first="$build/vm/ci/freebsd-$2-first-boot"
+  local -a names=()
+  mapfile -t names < <(unmatched_traces "$out" "$release")
+  if [ "${#names[@]}" -eq 0 ] || [ "${#names[@]}" -gt 5 ]; then return 1; fi
+  echo "ci-record: FreeBSD $release: recording ${names[*]} again in a fresh boot ..."
+  rm -rf "$again" "$first"; mkdir -p "$again" "$first"
+  python3 "$here/kqvm.py" record --build-dir "$build" --kernel "$shared/kernel-$release-KQTEST.xz" \
+    --out "$again" --run-name "ci-recheck-$release" "${names[@]/#/$repo/traces/}" || return 1
+  for rel in "${names[@]}"; do
+    [ -f "$again/$rel" ] || return 1
+    mkdir -p "$(dirname "$first/$rel")"
+    mv "$out/$rel" "$first/$rel" && cp "$again/$rel" "$out/$rel"
+  done
+  echo "ci-record: FreeBSD $release: diff against the model with the fresh boot's recordings ..."
+  diff_release "$out" "$release" || return 1
+  echo "ci-record: FreeBSD $release: NOT REPRODUCED in a fresh boot (timing, not a failure): ${names[*]}"
+}
 
 start=$SECONDS
 status=0
@@ -39,12 +88,7 @@ for release in 13.2 15.1; do
     echo "ci-record: FreeBSD $release: committed recordings this run did not reproduce:"; echo "$missing"; status=1
   fi
   echo "ci-record: FreeBSD $release: diff against the model (freebsd-$release profile) ..."
-  if ! "$kqreplay" diff "$out" --dialect "freebsd-$release" \
-       --expectations "$repo/tools/vm/expectations/freebsd-$release.json" > "$build/vm/ci/freebsd-$release.diff.txt"; then
-    grep -v ': ok$' "$build/vm/ci/freebsd-$release.diff.txt" | tail -60
-    status=1
-  fi
-  tail -8 "$build/vm/ci/freebsd-$release.diff.txt"
+  diff_release "$out" "$release" || recheck_release "$out" "$release" || status=1
 done
 echo "ci-record: done in $((SECONDS - start)) s, status $status"
 exit $status
