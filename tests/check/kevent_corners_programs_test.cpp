@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
+#include <functional>
 #include <string>
 
 #include "check/prng.hpp"
@@ -43,52 +43,57 @@ bool invalid_timeout(const traces::Step& s) {
   return s.timeout && (s.timeout->sec < 0 || s.timeout->nsec < 0 || s.timeout->nsec >= 1'000'000'000);
 }
 
-struct CornerCounts {
-  std::size_t epoch_timers = 0, future_abstime = 0, keepudata = 0, jail_filters = 0;
-  std::size_t invalid_timeouts = 0, sigpipe_watches = 0, pdfork_kills = 0;
-};
+bool is_pdfork_child(const traces::Trace& t, const std::string& name) {
+  return std::any_of(t.steps.begin(), t.steps.end(),
+                     [&](const traces::Step& s) { return s.op == Op::kPdfork && s.as[0] == name; });
+}
 
-CornerCounts count_corners(const GeneratorOptions& o) {
-  CornerCounts n;
-  for (std::uint64_t i = 0; i < 200; ++i) {
-    const traces::Trace t = generate_program(trace_seed(49, i), o);
-    std::set<std::string> pdfork_children;
-    for (const traces::Step& s : t.steps) {
-      if (s.op == Op::kPdfork) pdfork_children.insert(s.as[0]);
-      n.pdfork_kills += s.op == Op::kKill && pdfork_children.count(s.target) != 0 ? 1 : 0;
-      n.invalid_timeouts += s.op == Op::kKevent && invalid_timeout(s) ? 1 : 0;
-      for (const traces::Change& c : s.changes) {
-        n.epoch_timers += epoch_timer(c) ? 1 : 0;
-        n.future_abstime += c.filter == filt::kTimer && (c.fflags & note::kAbstime) != 0 && c.data > 25 ? 1 : 0;
-        // Not the 5 % random masks, which may hold the bit too: the chosen pairs.
-        n.keepudata += c.flags == (ev::kAdd | ev::kKeepUdata) || c.flags == (ev::kEnable | ev::kKeepUdata) ? 1 : 0;
-        n.jail_filters += c.filter == filt::kJail || c.filter == filt::kJaildesc ? 1 : 0;
-        n.sigpipe_watches += c.filter == filt::kSignal && !c.ident.is_name() && c.ident.number() == 13 ? 1 : 0;
-      }
-    }
-  }
-  return n;
+// Each a count of changes.
+WrittenCounter written_changes(const char* name, std::function<bool(const traces::Change&)> pred) {
+  return {name, [pred](const traces::Trace&, const traces::Step& s) { return changes_where(s, pred); }};
+}
+
+Counts count_corners(const GeneratorOptions& o) {
+  return count_written(
+      o, 49, 200,
+      {written_changes("epoch timers", epoch_timer),
+       written_changes("future NOTE_ABSTIME",
+                       [](const traces::Change& c) {
+                         return c.filter == filt::kTimer && (c.fflags & note::kAbstime) != 0 && c.data > 25;
+                       }),
+       // Not the 5 % random masks, which may hold the bit too: the chosen pairs.
+       written_changes("EV_KEEPUDATA pairs",
+                       [](const traces::Change& c) {
+                         return c.flags == (ev::kAdd | ev::kKeepUdata) || c.flags == (ev::kEnable | ev::kKeepUdata);
+                       }),
+       written_changes("jail filters",
+                       [](const traces::Change& c) { return c.filter == filt::kJail || c.filter == filt::kJaildesc; }),
+       written_changes("SIGPIPE watches",
+                       [](const traces::Change& c) {
+                         return c.filter == filt::kSignal && !c.ident.is_name() && c.ident.number() == 13;
+                       }),
+       {"invalid timeouts",
+        [](const traces::Trace&, const traces::Step& s) -> std::size_t {
+          return s.op == Op::kKevent && invalid_timeout(s) ? 1 : 0;
+        }},
+       {"pdfork kills", [](const traces::Trace& t, const traces::Step& s) -> std::size_t {
+          return s.op == Op::kKill && is_pdfork_child(t, s.target) ? 1 : 0;
+        }}});
 }
 
 TEST(KeventCornersPrograms, OffByDefault) {
-  const CornerCounts n = count_corners(real_host(false));
-  EXPECT_EQ(n.epoch_timers + n.future_abstime, 0U);
-  EXPECT_EQ(n.keepudata, 0U);
-  EXPECT_EQ(n.jail_filters, 0U);
-  EXPECT_EQ(n.invalid_timeouts, 0U);
-  EXPECT_EQ(n.sigpipe_watches, 0U);
-  EXPECT_EQ(n.pdfork_kills, 0U);
+  for (const auto& [name, n] : count_corners(real_host(false))) EXPECT_EQ(n, 0U) << name;
 }
 
 TEST(KeventCornersPrograms, OnRequest) {
-  const CornerCounts n = count_corners(real_host(true));
-  EXPECT_GT(n.epoch_timers, 50U);
-  EXPECT_GT(n.future_abstime, 30U);
-  EXPECT_GT(n.keepudata, 50U);
-  EXPECT_GT(n.jail_filters, 50U);
-  EXPECT_GT(n.invalid_timeouts, 50U);
-  EXPECT_GT(n.sigpipe_watches, 20U);
-  EXPECT_GT(n.pdfork_kills, 20U);
+  const Counts n = count_corners(real_host(true));
+  EXPECT_GT(n.at("epoch timers"), 50U);
+  EXPECT_GT(n.at("future NOTE_ABSTIME"), 30U);
+  EXPECT_GT(n.at("EV_KEEPUDATA pairs"), 50U);
+  EXPECT_GT(n.at("jail filters"), 50U);
+  EXPECT_GT(n.at("invalid timeouts"), 50U);
+  EXPECT_GT(n.at("SIGPIPE watches"), 20U);
+  EXPECT_GT(n.at("pdfork kills"), 20U);
 }
 
 // The rules that keep a real host's callout out of the comparison, with
@@ -128,46 +133,45 @@ TEST(KeventCornersPrograms, EpochTimersScanNothingAndAreFollowedByASleep) {
   EXPECT_GT(forks_settled, 10U);
 }
 
-struct CornerEvents {
-  std::size_t abstime_fired = 0, timeout_einval = 0, sigpipe = 0, procdesc_killed = 0, jail_added = 0;
-};
-
 // EV_ADD of EVFILT_JAIL on the caller's prison (jid 0) that took: no
 // EV_ERROR event came back for it.
 std::size_t jail_adds(const traces::Step& s, const sim::StepOutcome& out) {
-  std::size_t n = 0;
-  for (const traces::Change& c : s.changes) {
-    if (c.filter != filt::kJail || c.ident.is_name() || c.ident.number() != 0 || (c.flags & ev::kAdd) == 0) continue;
-    const bool refused = std::any_of(out.actual.events.begin(), out.actual.events.end(), [](const model::KEvent& e) {
-      return e.filter == filt::kJail && (e.flags & ev::kError) != 0 && e.data != 0;
-    });
-    n += refused ? 0 : 1;
-  }
-  return n;
+  if (s.op != Op::kKevent || out.actual.err != model::Errno::kNone) return 0;
+  const bool refused = std::any_of(out.actual.events.begin(), out.actual.events.end(), [](const model::KEvent& e) {
+    return e.filter == filt::kJail && (e.flags & ev::kError) != 0 && e.data != 0;
+  });
+  if (refused) return 0;
+  return changes_where(s, [](const traces::Change& c) {
+    return c.filter == filt::kJail && !c.ident.is_name() && c.ident.number() == 0 && (c.flags & ev::kAdd) != 0;
+  });
 }
 
-void count_events(const traces::Step& s, const sim::StepOutcome& out, CornerEvents& n) {
-  if (s.op == Op::kKevent && invalid_timeout(s) && out.actual.err == model::Errno::kEINVAL) ++n.timeout_einval;
-  if (s.op == Op::kKevent && out.actual.err == model::Errno::kNone) n.jail_added += jail_adds(s, out);
-  for (const model::KEvent& e : out.actual.events) {
-    // An absolute timer has no EV_CLEAR forced, so a fired one stays true (data 1).
-    if (e.filter == filt::kTimer && (e.flags & (ev::kClear | ev::kError)) == 0 && e.data == 1) ++n.abstime_fired;
-    if (e.filter == filt::kSignal && e.ident == 13) ++n.sigpipe;
-    const bool exit_note = e.filter == filt::kProcdesc && (e.fflags & note::kExit) != 0;
-    if (exit_note && (e.data == 9 || e.data == 15)) ++n.procdesc_killed;
-  }
+RunCounter returned(const char* name, std::function<bool(const model::KEvent&)> pred) {
+  return {name, [pred](const traces::Step&, const sim::StepOutcome& out) { return events_where(out, pred); }};
 }
 
 TEST(KeventCornersPrograms, CornersReachTheKqueue) {
-  CornerEvents n;
-  run_generated_on_model(real_host(true), 49, 200, "freebsd-15.1",
-                         [&](const traces::Trace&, const traces::Step& s, const sim::StepOutcome& out) { count_events(s, out, n); });
+  const Counts n = count_on_model(
+      real_host(true), 49, 200, "freebsd-15.1",
+      {// An absolute timer has no EV_CLEAR forced, so a fired one stays true (data 1).
+       returned("absolute timers fired",
+                [](const model::KEvent& e) { return e.filter == filt::kTimer && (e.flags & ev::kClear) == 0 && e.data == 1; }),
+       returned("SIGPIPE counted", [](const model::KEvent& e) { return e.filter == filt::kSignal && e.ident == 13; }),
+       returned("PROCDESC NOTE_EXIT by a signal",
+                [](const model::KEvent& e) {
+                  return e.filter == filt::kProcdesc && (e.fflags & note::kExit) != 0 && (e.data == 9 || e.data == 15);
+                }),
+       {"EINVAL timeouts",
+        [](const traces::Step& s, const sim::StepOutcome& out) -> std::size_t {
+          return s.op == Op::kKevent && invalid_timeout(s) && out.actual.err == model::Errno::kEINVAL ? 1 : 0;
+        }},
+       {"jail knotes added", jail_adds}});
   // Lower bounds on what 200 programs exercise, not expected values.
-  EXPECT_GE(n.abstime_fired, 10U);
-  EXPECT_GE(n.timeout_einval, 10U);
-  EXPECT_GE(n.sigpipe, 3U);
-  EXPECT_GE(n.procdesc_killed, 3U);
-  EXPECT_GE(n.jail_added, 3U);
+  EXPECT_GE(n.at("absolute timers fired"), 10U);
+  EXPECT_GE(n.at("EINVAL timeouts"), 10U);
+  EXPECT_GE(n.at("SIGPIPE counted"), 3U);
+  EXPECT_GE(n.at("PROCDESC NOTE_EXIT by a signal"), 3U);
+  EXPECT_GE(n.at("jail knotes added"), 3U);
 }
 
 }  // namespace

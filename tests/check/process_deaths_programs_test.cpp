@@ -16,6 +16,7 @@
 #include "model/kevent_constants.hpp"
 #include "sim/interpreter.hpp"
 #include "sim/model_backend.hpp"
+#include "tests/check/generated_programs.hpp"
 
 namespace kqsim::check {
 namespace {
@@ -29,38 +30,32 @@ GeneratorOptions real_host(bool deaths) {
   return o;
 }
 
-struct DeathCounts {
-  std::size_t statuses = 0;     // exit steps with a nonzero status
-  std::size_t child_kills = 0;  // kill steps aimed at another process than main
-  std::size_t sigchld_watches = 0;
-};
-
-DeathCounts count_deaths(const GeneratorOptions& o) {
-  DeathCounts n;
-  for (std::uint64_t i = 0; i < 200; ++i) {
-    for (const traces::Step& s : generate_program(trace_seed(47, i), o).steps) {
-      n.statuses += s.op == Op::kExit && s.exit_status != 0 ? 1 : 0;
-      n.child_kills += s.op == Op::kKill && s.target != "main" ? 1 : 0;
-      for (const traces::Change& c : s.changes) {
-        n.sigchld_watches += c.filter == model::filt::kSignal && !c.ident.is_name() && c.ident.number() == 20 ? 1 : 0;
-      }
-    }
-  }
-  return n;
+Counts count_deaths(const GeneratorOptions& o) {
+  return count_written(o, 47, 200,
+                       {{"exit statuses",  // exit steps with a nonzero status
+                         [](const traces::Trace&, const traces::Step& s) -> std::size_t {
+                           return s.op == Op::kExit && s.exit_status != 0 ? 1 : 0;
+                         }},
+                        {"child kills",  // kill steps aimed at another process than main
+                         [](const traces::Trace&, const traces::Step& s) -> std::size_t {
+                           return s.op == Op::kKill && s.target != "main" ? 1 : 0;
+                         }},
+                        {"SIGCHLD watches", [](const traces::Trace&, const traces::Step& s) {
+                           return changes_where(s, [](const traces::Change& c) {
+                             return c.filter == model::filt::kSignal && !c.ident.is_name() && c.ident.number() == 20;
+                           });
+                         }}});
 }
 
 TEST(ProcessDeathsPrograms, OffByDefault) {
-  const DeathCounts n = count_deaths(real_host(false));
-  EXPECT_EQ(n.statuses, 0U);
-  EXPECT_EQ(n.child_kills, 0U);
-  EXPECT_EQ(n.sigchld_watches, 0U);
+  for (const auto& [name, n] : count_deaths(real_host(false))) EXPECT_EQ(n, 0U) << name;
 }
 
 TEST(ProcessDeathsPrograms, OnRequest) {
-  const DeathCounts n = count_deaths(real_host(true));
-  EXPECT_GT(n.statuses, 50U);
-  EXPECT_GT(n.child_kills, 20U);
-  EXPECT_GT(n.sigchld_watches, 50U);
+  const Counts n = count_deaths(real_host(true));
+  EXPECT_GT(n.at("exit statuses"), 50U);
+  EXPECT_GT(n.at("child kills"), 20U);
+  EXPECT_GT(n.at("SIGCHLD watches"), 50U);
 }
 
 TEST(ProcessDeathsPrograms, DeathsReachKnotesAndNoDeadProcessActs) {
