@@ -48,10 +48,11 @@ struct Shard {
   ProgramRange range;
   std::uint64_t runs = 0, steps = 0;
   std::vector<FailureRecord> records;
+  std::vector<std::uint64_t> known_only;
 };
 
 Shard read_shard(const nlohmann::json& doc, const std::string& name) {
-  Shard s{name, &doc, {}, {}, {}, 0, 0, {}};
+  Shard s{name, &doc, {}, {}, {}, 0, 0, {}, {}};
   if (!doc.is_object() || doc.value("format", "") != traces::kResultFormat || doc.value("command", "") != "random") {
     throw MergeError(name + ": not a kqcheck random result (format kqsim-result/1, command random)");
   }
@@ -83,6 +84,17 @@ Shard read_shard(const nlohmann::json& doc, const std::string& name) {
       r.entry = entry.get<std::size_t>();
     }
     s.records.push_back(std::move(r));
+  }
+  // Absent from results made before kqcheck --known.
+  if (shard.contains("known_only")) {
+    const nlohmann::json& known = shard.at("known_only");
+    if (!known.is_array()) throw MergeError(name + ": summary.shard.known_only: not an array");
+    for (const nlohmann::json& p : known) {
+      if (!p.is_number_unsigned() || p.get<std::uint64_t>() < s.range.first || p.get<std::uint64_t>() >= s.range.end) {
+        throw MergeError(name + ": summary.shard.known_only: not a program of the shard");
+      }
+      s.known_only.push_back(p.get<std::uint64_t>());
+    }
   }
   return s;
 }
@@ -134,6 +146,7 @@ void CampaignTally::add_entry(nlohmann::json entry) {
 nlohmann::json campaign_document(const CampaignHeader& h, const CampaignTally& t) {
   nlohmann::json summary{{"traces", t.runs}, {"steps", t.steps}, {"failures", t.failures},
                          {"distinct", t.signatures.size()}, {"by_category", t.by_kind}};
+  if (!t.known_only.empty()) summary["known_only"] = t.known_only.size();
   if (h.shard) {
     nlohmann::json failures = nlohmann::json::array();
     for (const FailureRecord& r : t.records) {
@@ -143,6 +156,7 @@ nlohmann::json campaign_document(const CampaignHeader& h, const CampaignTally& t
     const ProgramRange range = shard_range(h.programs, *h.shard);
     summary["shard"] = {{"index", h.shard->index}, {"count", h.shard->count}, {"programs", h.programs},
                         {"first", range.first}, {"end", range.end}, {"max_failures", h.max_failures}, {"failures", failures}};
+    if (!t.known_only.empty()) summary["shard"]["known_only"] = t.known_only;
   }
   return {{"format", traces::kResultFormat}, {"command", "random"}, {"seed", h.seed},
           {"against", h.against ? nlohmann::json(*h.against) : nlohmann::json(nullptr)}, {"traces", t.entries}, {"summary", summary}};
@@ -151,6 +165,7 @@ nlohmann::json campaign_document(const CampaignHeader& h, const CampaignTally& t
 std::string campaign_summary_line(const CampaignTally& t) {
   std::string line = fmt::format("{} traces, {} steps, {} failure(s), {} distinct", t.runs, t.steps, t.failures, t.signatures.size());
   for (const auto& [kind, n] : t.by_kind) line += fmt::format(", {} {}", n, kind);
+  if (!t.known_only.empty()) line += fmt::format("; {} diverged in known behaviours only", t.known_only.size());
   return line;
 }
 
@@ -177,7 +192,9 @@ CampaignTally merge_campaign_shards(const std::vector<nlohmann::json>& docs, con
   // The whole campaign's fold, shard after shard; the --max-failures cut
   // may fall inside a shard (which ran on, not knowing the others').
   for (const Shard& s : shards) {
+    auto known = s.known_only.begin();
     for (const FailureRecord& r : s.records) {
+      for (; known != s.known_only.end() && *known < r.program; ++known) all.known_only.push_back(*known);
       const std::uint64_t steps_before = all.steps;
       all.steps += r.steps_through;
       if (all.add_failure(r.program, r.kind, r.signature) && r.entry) all.add_entry((*s.doc)["traces"][*r.entry]);
@@ -188,6 +205,7 @@ CampaignTally merge_campaign_shards(const std::vector<nlohmann::json>& docs, con
         return all;
       }
     }
+    all.known_only.insert(all.known_only.end(), known, s.known_only.end());
     all.runs += s.runs;
     all.steps += s.steps;
   }

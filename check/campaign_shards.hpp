@@ -55,6 +55,9 @@ struct CampaignTally {
   std::set<std::string> signatures;
   nlohmann::json entries = nlohmann::json::array();
   std::vector<FailureRecord> records;
+  // Programs that diverged in known behaviours only (kqcheck --known): not
+  // failures, in program order.
+  std::vector<std::uint64_t> known_only;
 
   // Counts a failure of `program`; true when its signature is new (shrink
   // it and add_entry the result).

@@ -4,6 +4,7 @@
 #include "sim/interpreter.hpp"
 #include "traces/compare_json.hpp"
 #include "sim/model_backend.hpp"
+#include "traces/behaviour_key.hpp"
 #include "traces/trace_error.hpp"
 
 namespace kqsim::check {
@@ -99,9 +100,69 @@ std::optional<traces::Trace> run_reference(const traces::Trace& trace, const Bac
 
 }  // namespace
 
+namespace {
+
+// "known behaviour KEY[, KEY...]" when every behaviour key of `d` is known:
+// the divergence's "known" field in the result format.
+std::optional<std::string> known_reason(const traces::Step& step, const traces::Divergence& d, const KnownBehaviours& known) {
+  if (known.empty()) return std::nullopt;
+  std::string reason;
+  for (const traces::BehaviourKey& k : traces::behaviour_keys(step, d)) {
+    if (known.count(k.signature) == 0) return std::nullopt;
+    reason += (reason.empty() ? "known behaviour " : ", ") + k.signature;
+  }
+  return reason.empty() ? std::nullopt : std::optional(reason);
+}
+
+std::string message_of(const traces::Divergence& d) {
+  return "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")");
+}
+
+// Adds a divergence to the run's failure: the first one names it, unless
+// only known ones came before it and it is not known.
+bool add_divergence(std::optional<Failure>& failure, const traces::Step& step, const traces::Divergence& d,
+                    const std::string& message, const KnownBehaviours& known) {
+  const std::optional<std::string> reason = known_reason(step, d, known);
+  const bool known_one = reason.has_value();
+  nlohmann::json j = traces::divergence_json(step, d, traces::trace_vs_model(d), traces::op_name(step.op),
+                                             reason ? &*reason : nullptr);
+  if (!failure || (failure->known_only && !known_one)) {
+    nlohmann::json earlier = failure ? std::move(failure->divergences) : nlohmann::json::array();
+    failure = Failure{step.index, traces::divergence_kind_name(d.kind), message, std::move(earlier), known_one};
+  }
+  failure->divergences.push_back(std::move(j));
+  return known_one;
+}
+
+// A step's divergences in the order they came, except that with `known` a
+// return value that only restates another divergence of the step comes
+// last, known when all the others are (kqreplay report lists no behaviour
+// for it either).
+void add_step_divergences(std::optional<Failure>& failure, const traces::Step& step,
+                          const std::vector<traces::Divergence>& divergences, const KnownBehaviours& known) {
+  std::vector<const traces::Divergence*> all;
+  for (const traces::Divergence& d : divergences) all.push_back(&d);
+  std::vector<const traces::Divergence*> restating;
+  bool others_known = true;
+  for (const traces::Divergence* d : all) {
+    if (!known.empty() && traces::restates_other_divergence(*d, all)) {
+      restating.push_back(d);
+      continue;
+    }
+    others_known = add_divergence(failure, step, *d, message_of(*d), known) && others_known;
+  }
+  const std::string restates = "known: restates the step's other divergences";
+  for (const traces::Divergence* d : restating) {
+    failure->divergences.push_back(traces::divergence_json(step, *d, traces::trace_vs_model(*d), traces::op_name(step.op),
+                                                           others_known ? &restates : nullptr));
+  }
+}
+
+}  // namespace
+
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
-                                        std::vector<traces::Observed>* reference_observed) {
+                                        std::vector<traces::Observed>* reference_observed, const KnownBehaviours& known) {
   std::optional<traces::Trace> recorded = run_reference(trace, reference);
   if (!recorded || recorded->steps.empty()) return std::nullopt;
   if (reference_observed != nullptr) {
@@ -110,32 +171,25 @@ std::optional<Failure> run_differential(const traces::Trace& trace, const ModelU
   // The implementation under test crashed or hung: a finding in itself.
   const traces::Step& last_step = recorded->steps.back();
   const traces::Observed& last = *last_step.observed;
+  std::optional<Failure> failure;
   if (last.crash || last.hang) {
     traces::Divergence d;
     d.kind = last.crash ? traces::DivergenceKind::kCrash : traces::DivergenceKind::kHang;
     d.expected = last.crash ? *last.crash : "never returned";
     d.actual = "returned";
-    Failure f{last_step.index, last.crash ? "crash" : "hang",
-              last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang, nlohmann::json::array()};
-    f.divergences.push_back(traces::divergence_json(last_step, d, traces::trace_vs_model(d), traces::op_name(last_step.op), nullptr));
-    return f;
+    (void)add_divergence(failure, last_step, d, last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang, known);
+    return failure;
   }
   sim::ModelBackend backend(*m.profile, config_of(m));
   sim::Interpreter interp(*recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
-  std::optional<Failure> failure;
   try {
-    for (const sim::StepOutcome& o : interp.run()) {
-      for (const traces::Divergence& d : o.divergences) {
-        if (!failure) {
-          failure = Failure{o.step->index, traces::divergence_kind_name(d.kind),
-                            "reference " + d.expected + ", model " + d.actual + (d.detail.empty() ? "" : " (" + d.detail + ")"), {}};
-        }
-        failure->divergences.push_back(traces::divergence_json(*o.step, d, traces::trace_vs_model(d), traces::op_name(o.step->op), nullptr));
-      }
-    }
+    for (const sim::StepOutcome& o : interp.run()) add_step_divergences(failure, *o.step, o.divergences, known);
   } catch (const traces::TraceError& e) {
     // The reference ran a step the model refuses outright.
-    if (!failure) return Failure{e.step().value_or(0), "model-refused", e.what(), nlohmann::json::array()};
+    if (!failure || failure->known_only) {
+      nlohmann::json earlier = failure ? std::move(failure->divergences) : nlohmann::json::array();
+      return Failure{e.step().value_or(0), "model-refused", e.what(), std::move(earlier)};
+    }
   }
   return failure;
 }

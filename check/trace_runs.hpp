@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,22 @@ struct Failure {
   std::string kind;     // "property" or a divergence category (of the first divergence)
   std::string message;
   // Every divergence of a differential run, in the result format
-  // (traces/compare_json.hpp); empty for a property failure.
+  // (traces/compare_json.hpp); empty for a property failure. A known one
+  // (KnownBehaviours) has "known" set to its behaviour keys, in words.
   nlohmann::json divergences = nlohmann::json::array();
+  // A differential run whose every divergence was known: not a failure of
+  // the implementation, only counted (step, kind and message name the first).
+  bool known_only = false;
 };
+
+// Behaviours an implementation is known to have, by the keys kqreplay report
+// gives them (traces::behaviour_keys signatures, as in a report's notes
+// file). A divergence all of whose keys are known does not fail a
+// differential run: the run goes on to the first divergence that is not
+// known, which names the failure - so a campaign looks past an emulator's
+// known differences (a flag echoed, a receipt's fields) at what its programs
+// do after them. A divergence after a known one may still be its consequence.
+using KnownBehaviours = std::set<std::string>;
 
 // The model under test: a profile plus, in tests of the tooling, mutations.
 struct ModelUnderTest {
@@ -60,9 +74,11 @@ using BackendFactory = std::function<std::unique_ptr<sim::Backend>()>;
 // reference is a failure too (kinds "crash", "hang"). Only the steps before
 // the first one the reference could not make are compared; a program the
 // reference refuses to run at all is no failure. Fills `reference_observed`
-// with the reference's observations (one per step it ran) when given.
+// with the reference's observations (one per step it ran) when given. With
+// `known`, divergences it names are skipped as above (Failure::known_only).
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
                                         const BackendFactory& reference,
-                                        std::vector<traces::Observed>* reference_observed = nullptr);
+                                        std::vector<traces::Observed>* reference_observed = nullptr,
+                                        const KnownBehaviours& known = {});
 
 }  // namespace kqsim::check

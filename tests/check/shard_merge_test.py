@@ -5,7 +5,9 @@ For N = 1, 2 and 7, the N shards' --json results merged are the very document
 `kqcheck random --json` prints without --shard: programs, steps, failures,
 distinct failures, categories and the shrunk traces - for a campaign that finds
 failures in many programs (a seeded model bug, --max-failures 0), for one cut
-short by --max-failures (the cut falls inside a shard), and for a clean one.
+short by --max-failures (the cut falls inside a shard), for a clean one, and
+for a differential one with --known (programs diverging in known behaviours
+only counted apart).
 The same for a swarm explore in shards (members, figures, violation).
 Also: merge refuses a missing shard, a repeated one and shards of another
 campaign (exit 2), and a bad --shard is refused (exit 2).
@@ -62,6 +64,20 @@ with tempfile.TemporaryDirectory() as tmp:
         fail(f"--max-failures 5 did not cut the campaign short: {doc['summary']}")
     for n in (1, 7):
         campaign(tmp, ["--seed", "3", "--count", "70"], n, want=(0,))
+    # Differential, looking past a known behaviour of the seeded bug: programs
+    # that diverge in it alone are counted apart (summary.known_only), also
+    # when --max-failures cuts the campaign inside a shard.
+    known = tmp / "known.json"
+    known.write_text(json.dumps({"notes": [{"behaviour": "missing-event|EVFILT_WRITE", "checked": "the seeded bug"}]}))
+    past_known = ["--seed", "7", "--count", "140", "--against", "model", "--mutate", "oneshot-not-deleted", "--known", known]
+    for n in (2, 7):
+        doc, _ = campaign(tmp, [*past_known, "--max-failures", "0"], n, want=(1,))
+    if doc["summary"].get("known_only", 0) < 2 or doc["summary"]["failures"] < 2:
+        fail(f"--known: too few programs diverged in the known behaviour only, or past it: {doc['summary']}")
+    for n in (2, 7):
+        doc, _ = campaign(tmp, [*past_known, "--max-failures", "3"], n, want=(1,))
+    if doc["summary"]["failures"] != 3 or doc["summary"]["traces"] >= 140:
+        fail(f"--known --max-failures 3 did not cut the campaign short: {doc['summary']}")
 
     # A swarm explore in shards: the same members, figures and violation.
     scenario = pathlib.Path(__file__).resolve().parents[2] / "traces/scenarios/three-threads-pipe-and-user.json"

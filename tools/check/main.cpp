@@ -13,6 +13,7 @@
 // written as a replayable trace. Same seed, same programs, same results.
 #include <malloc.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <cctype>
@@ -39,6 +40,7 @@
 #include "tools/check/merge_command.hpp"
 #include "tools/check/shrink_command.hpp"
 #include "tools/replay/exit_codes.hpp"
+#include "traces/behaviour_notes.hpp"
 #include "traces/compare_json.hpp"
 #include "traces/trace_error.hpp"
 #include "traces/trace_json.hpp"
@@ -100,6 +102,8 @@ struct Options {
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
   double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
   std::optional<check::ShardSpec> shard;  // run only this shard's programs (check/campaign_shards.hpp)
+  std::string known_file;           // --known: a report notes file (traces/behaviour_notes.hpp)
+  check::KnownBehaviours known;     // its behaviours: differential runs look past them
 };
 
 check::CampaignHeader campaign_header(const Options& o) {
@@ -156,7 +160,7 @@ check::BackendFactory reference_for(const Options& o, const model::DialectProfil
 std::optional<check::Failure> run_one(const traces::Trace& t, const Options& o, const check::ModelUnderTest& m,
                                       const check::BackendFactory& ref, std::vector<traces::Observed>* obs) {
   if (o.against.empty()) return check::run_with_properties(t, m, obs);
-  return check::run_differential(t, m, ref, obs);
+  return check::run_differential(t, m, ref, obs, o.known);
 }
 
 std::string write_failure(const Options& o, traces::Trace t, const check::Failure& f, const std::vector<traces::Observed>& obs) {
@@ -187,7 +191,8 @@ nlohmann::json failure_json(const std::string& path, const traces::Trace& t, con
           {"dialect", t.dialect},
           {"status", property ? "property-violated" : "divergent"},
           {"steps", t.steps.size()},
-          {"unexpected_divergences", f.divergences.size()},
+          {"unexpected_divergences", std::count_if(f.divergences.begin(), f.divergences.end(),
+                                                   [](const nlohmann::json& d) { return !d.value("known", nlohmann::json()).is_string(); })},
           {"divergences", f.divergences},
           {"skipped_steps", nlohmann::json::array()},
           {"error", property ? nlohmann::json(fmt::format("step {}: {}", f.step, f.message)) : nlohmann::json(nullptr)}};
@@ -284,6 +289,10 @@ std::optional<std::string> bad_options(Options& o) {
     }
     o.native_worker = *worker;
   }
+  if (!o.known_file.empty()) {
+    if (o.against.empty()) return "--known needs --against (it names behaviours of the implementation compared)";
+    o.known = traces::BehaviourNotes::load(o.known_file).behaviours();  // a bad file: TraceError, exit 2
+  }
   return std::nullopt;
 }
 
@@ -327,6 +336,10 @@ int campaign(Options o) {
     auto failure = run_one(t, o, m, ref, nullptr);
     progress.update(i + 1 - range.first, fmt::format("{} failure(s)", tally.failures));
     if (!failure) continue;
+    if (failure->known_only) {
+      tally.known_only.push_back(i);
+      continue;
+    }
     fmt::print(text_out(o.json), "FAIL trace {} ({}): step {}: {}: {}\n", i, t.name, failure->step, failure->kind, failure->message);
     if (!tally.add_failure(i, failure->kind, signature(t, *failure))) {
       fmt::print(text_out(o.json), "  seen before (same kind, op and message): not shrunk again\n");
@@ -342,12 +355,12 @@ int campaign(Options o) {
         [&](const traces::Trace& c) {
           if (shrink_seconds > 0 && std::chrono::steady_clock::now() > deadline) return false;
           auto f = run_one(c, o, m, ref, nullptr);
-          return f && f->kind == kind;
+          return f && !f->known_only && f->kind == kind;
         },
         shrink_attempts);
     std::vector<traces::Observed> obs;
     auto again = run_one(small, o, m, ref, &obs);
-    if (again) tally.add_entry(failure_json(write_failure(o, small, *again, obs), small, *again));
+    if (again && !again->known_only) tally.add_entry(failure_json(write_failure(o, small, *again, obs), small, *again));
     else fmt::print(text_out(o.json), "  (the shrunk program no longer fails: a flaky reference; not written)\n");
     std::fflush(stdout);
   }
@@ -412,6 +425,10 @@ int main(int argc, char** argv) {
   random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
   random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
+  random->add_option("--known", o.known_file,
+                     "Differential runs: a report notes file (as kqreplay report --notes takes); divergences whose behaviours "
+                     "it names do not fail a program, which is compared on to its first other divergence")
+      ->check(CLI::ExistingFile);
   random->add_flag("--full-checks", o.full_checks,
                    "Check every invariant of the whole state after every call (slower), not only those of what the call touched");
   std::string shard;

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/replay/expectations.hpp"
-#include "tools/replay/report_notes.hpp"
+#include "traces/behaviour_notes.hpp"
 #include "traces/compare.hpp"
 #include "traces/trace.hpp"
 
@@ -52,7 +52,7 @@ struct ReportInput {
   // Traces that only offer shorter examples (kqcheck shrink's output): not
   // counted, and they add no behaviour.
   std::vector<std::string> examples;
-  const ReportNotes* notes = nullptr;
+  const traces::BehaviourNotes* notes = nullptr;
   std::optional<std::string> dialect;
   std::optional<std::string> corpus;  // conformance traces, looked up by name for sources
   const Expectations* known = nullptr;
@@ -75,7 +75,7 @@ struct Report {
 };
 
 Report build_report(const ReportInput& in);
-std::string report_markdown(const Report& r, const Expectations* known, const ReportNotes* notes = nullptr);
-nlohmann::json report_json(const Report& r, const Expectations* known, const ReportNotes* notes = nullptr);
+std::string report_markdown(const Report& r, const Expectations* known, const traces::BehaviourNotes* notes = nullptr);
+nlohmann::json report_json(const Report& r, const Expectations* known, const traces::BehaviourNotes* notes = nullptr);
 
 }  // namespace kqsim::replay

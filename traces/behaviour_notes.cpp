@@ -1,17 +1,17 @@
-#include "tools/replay/report_notes.hpp"
+#include "traces/behaviour_notes.hpp"
 
 #include <vector>
 
 #include "traces/json_fields.hpp"
 #include "traces/json_file.hpp"
 
-namespace kqsim::replay {
+namespace kqsim::traces {
 
-ReportNotes ReportNotes::load(const std::string& path) {
-  const nlohmann::json doc = traces::load_json_object(path, "a report notes file");
-  traces::FieldReader r(path, std::nullopt, "", doc);
-  ReportNotes out;
-  for (traces::FieldReader e : r.array_items("notes")) {
+BehaviourNotes BehaviourNotes::load(const std::string& path) {
+  const nlohmann::json doc = load_json_object(path, "a report notes file");
+  FieldReader r(path, std::nullopt, "", doc);
+  BehaviourNotes out;
+  for (FieldReader e : r.array_items("notes")) {
     const std::string behaviour = e.string_required("behaviour");
     const std::string checked = e.string_required("checked");
     if (checked.empty()) e.fail("checked", "a note says what was checked");
@@ -22,14 +22,14 @@ ReportNotes ReportNotes::load(const std::string& path) {
   return out;
 }
 
-const std::string* ReportNotes::checked(const std::string& signature) const {
+const std::string* BehaviourNotes::checked(const std::string& signature) const {
   auto it = notes_.find(signature);
   if (it == notes_.end()) return nullptr;
   matched_.insert(signature);
   return &it->second;
 }
 
-std::vector<std::string> ReportNotes::unmatched() const {
+std::vector<std::string> BehaviourNotes::unmatched() const {
   std::vector<std::string> out;
   for (const auto& [signature, note] : notes_) {
     if (matched_.count(signature) == 0) out.push_back(signature);
@@ -37,4 +37,10 @@ std::vector<std::string> ReportNotes::unmatched() const {
   return out;
 }
 
-}  // namespace kqsim::replay
+std::set<std::string> BehaviourNotes::behaviours() const {
+  std::set<std::string> out;
+  for (const auto& [signature, note] : notes_) out.insert(signature);
+  return out;
+}
+
+}  // namespace kqsim::traces

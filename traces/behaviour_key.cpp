@@ -1,4 +1,4 @@
-#include "tools/replay/behaviour_signature.hpp"
+#include "traces/behaviour_key.hpp"
 
 #include <algorithm>
 
@@ -7,11 +7,10 @@
 #include "model/errno_code.hpp"
 #include "model/kevent_names.hpp"
 
-namespace kqsim::replay {
+namespace kqsim::traces {
 namespace {
 
 using nlohmann::json;
-using traces::DivergenceKind;
 
 bool has_flag(const json& flags, const json& f) {
   return flags.is_array() && std::find(flags.begin(), flags.end(), f) != flags.end();
@@ -48,19 +47,19 @@ std::string errno_text(const json& v) {
 
 // The change of this step the receipt answers, by filter and a predicate.
 template <typename Pred>
-bool some_change(const traces::Step& step, model::FilterId filter, Pred pred) {
+bool some_change(const Step& step, model::FilterId filter, Pred pred) {
   return std::any_of(step.changes.begin(), step.changes.end(),
-                     [&](const traces::Change& c) { return c.filter == filter && pred(c); });
+                     [&](const Change& c) { return c.filter == filter && pred(c); });
 }
 
-BehaviourKey error_record(const traces::Step& step, const traces::Divergence& d) {
+BehaviourKey error_record(const Step& step, const Divergence& d) {
   const json& impl = d.expected_value;  // the trace's (the implementation's) value
   const json& bsd = d.actual_value;     // the model's (FreeBSD's) value
   const std::string part = d.detail.find(", ") != std::string::npos ? d.detail.substr(d.detail.rfind(", ") + 2) : d.detail;
   const std::string cat = "error-record|" + part;
   if (part == "flags") {
     const model::EventFlags got = flags_value(impl);
-    if (some_change(step, d.filter, [&](const traces::Change& c) { return (c.flags | model::ev::kError) == got; })) {
+    if (some_change(step, d.filter, [&](const Change& c) { return (c.flags | model::ev::kError) == got; })) {
       return {cat + "|keeps-change-flags",
               "EV_ERROR receipts keep the change's flags (FreeBSD's receipt has EV_ERROR alone)"};
     }
@@ -68,7 +67,7 @@ BehaviourKey error_record(const traces::Step& step, const traces::Divergence& d)
             fmt::format("EV_ERROR receipt has {} where FreeBSD's has {}", flags_text(impl), flags_text(bsd))};
   }
   if (part == "fflags") {
-    const bool kept = impl.is_number() && some_change(step, d.filter, [&](const traces::Change& c) {
+    const bool kept = impl.is_number() && some_change(step, d.filter, [&](const Change& c) {
                         return static_cast<std::int64_t>(c.fflags) == impl.get<std::int64_t>();
                       });
     if (kept && bsd == json(0)) {
@@ -92,7 +91,7 @@ BehaviourKey error_record(const traces::Step& step, const traces::Divergence& d)
 
 // One key per flag: "Returned events carry EV_ADD (FreeBSD's do not)",
 // "Returned events lack EV_EOF (FreeBSD's have it)".
-std::vector<BehaviourKey> returned_flags(const traces::Divergence& d) {
+std::vector<BehaviourKey> returned_flags(const Divergence& d) {
   std::vector<BehaviourKey> out;
   for (const json& f : d.expected_value.is_array() ? d.expected_value : json::array()) {
     if (!has_flag(d.actual_value, f)) {
@@ -115,10 +114,10 @@ std::string outcome(const json& e) { return e.is_null() ? "succeeds" : "fails wi
 
 namespace {
 
-BehaviourKey single_key(const traces::Step& step, const traces::Divergence& d) {
-  const std::string op = traces::op_name(step.op);
+BehaviourKey single_key(const Step& step, const Divergence& d) {
+  const std::string op = op_name(step.op);
   const std::string filter = d.filter != 0 ? model::filter_name(d.filter) : "";
-  const std::string cat = traces::divergence_kind_name(d.kind);
+  const std::string cat = divergence_kind_name(d.kind);
   const json& impl = d.expected_value;
   const json& bsd = d.actual_value;
   switch (d.kind) {
@@ -127,7 +126,7 @@ BehaviourKey single_key(const traces::Step& step, const traces::Divergence& d) {
       return {cat + "|" + op + "|" + value_text(bsd) + "|" + value_text(impl),
               fmt::format("{}() {} where FreeBSD's {}", op, outcome(impl), outcome(bsd))};
     case DivergenceKind::kRet:
-      if (step.op == traces::Op::kKevent) return {cat + "|kevent", "kevent() returns another number of events than FreeBSD's"};
+      if (step.op == Op::kKevent) return {cat + "|kevent", "kevent() returns another number of events than FreeBSD's"};
       return {cat + "|" + op + "|" + value_text(bsd) + "|" + value_text(impl),
               fmt::format("{}() returns {} where FreeBSD's returns {}", op, value_text(impl), value_text(bsd))};
     case DivergenceKind::kMissingEvent:
@@ -153,9 +152,18 @@ BehaviourKey single_key(const traces::Step& step, const traces::Divergence& d) {
 
 }  // namespace
 
-std::vector<BehaviourKey> behaviour_keys(const traces::Step& step, const traces::Divergence& d) {
+bool restates_other_divergence(const Divergence& d, const std::vector<const Divergence*>& same_step) {
+  if (d.kind != DivergenceKind::kRet) return false;
+  return std::any_of(same_step.begin(), same_step.end(), [](const Divergence* g) {
+    const DivergenceKind k = g->kind;
+    return k == DivergenceKind::kErrno || k == DivergenceKind::kMissingEvent || k == DivergenceKind::kExtraEvent ||
+           (k == DivergenceKind::kErrorRecord && (g->detail == "missing" || g->detail == "extra"));
+  });
+}
+
+std::vector<BehaviourKey> behaviour_keys(const Step& step, const Divergence& d) {
   if (d.kind == DivergenceKind::kFlags) return returned_flags(d);
   return {single_key(step, d)};
 }
 
-}  // namespace kqsim::replay
+}  // namespace kqsim::traces

@@ -3,7 +3,8 @@
 //   {"notes": [{"behaviour": "error-record|flags|keeps-change-flags",
 //               "checked": "libkqueue src/common/kevent.c, kevent_copyin: ..."}]}
 // kqreplay report --notes FILE prints each note under its behaviour and lists
-// the behaviours without one and the notes that matched none.
+// the behaviours without one and the notes that matched none; kqcheck random
+// --known FILE looks past the behaviours it names (check::KnownBehaviours).
 #pragma once
 
 #include <map>
@@ -11,20 +12,22 @@
 #include <string>
 #include <vector>
 
-namespace kqsim::replay {
+namespace kqsim::traces {
 
-class ReportNotes {
+class BehaviourNotes {
  public:
   // Throws traces::TraceError naming the file and entry on a bad file.
-  static ReportNotes load(const std::string& path);
+  static BehaviourNotes load(const std::string& path);
   // The note for a behaviour, nullptr if none; counts the match.
   const std::string* checked(const std::string& signature) const;
   // Notes no behaviour matched (stale or mistyped signatures).
   [[nodiscard]] std::vector<std::string> unmatched() const;
+  // Every behaviour with a note: known of the implementation (kqcheck --known).
+  [[nodiscard]] std::set<std::string> behaviours() const;
 
  private:
   std::map<std::string, std::string> notes_;
   mutable std::set<std::string> matched_;
 };
 
-}  // namespace kqsim::replay
+}  // namespace kqsim::traces

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "model/kevent_constants.hpp"
-#include "tools/replay/behaviour_signature.hpp"
+#include "traces/behaviour_key.hpp"
 
-namespace kqsim::replay {
+namespace kqsim::traces {
 namespace {
 
 using nlohmann::json;
@@ -89,4 +89,4 @@ TEST(BehaviourKey, HangsSayWhichSideWaits) {
 }
 
 }  // namespace
-}  // namespace kqsim::replay
+}  // namespace kqsim::traces
