@@ -7,18 +7,22 @@
 
 namespace kqsim::traces {
 
-BehaviourNotes BehaviourNotes::load(const std::string& path) {
-  const nlohmann::json doc = load_json_object(path, "a report notes file");
-  FieldReader r(path, std::nullopt, "", doc);
+BehaviourNotes BehaviourNotes::load(const std::string& path) { return load(std::vector<std::string>{path}); }
+
+BehaviourNotes BehaviourNotes::load(const std::vector<std::string>& paths) {
   BehaviourNotes out;
-  for (FieldReader e : r.array_items("notes")) {
-    const std::string behaviour = e.string_required("behaviour");
-    const std::string checked = e.string_required("checked");
-    if (checked.empty()) e.fail("checked", "a note says what was checked");
-    if (!out.notes_.emplace(behaviour, checked).second) e.fail("behaviour", "a second note for '" + behaviour + "'");
-    e.finish();
+  for (const std::string& path : paths) {
+    const nlohmann::json doc = load_json_object(path, "a report notes file");
+    FieldReader r(path, std::nullopt, "", doc);
+    for (FieldReader e : r.array_items("notes")) {
+      const std::string behaviour = e.string_required("behaviour");
+      const std::string checked = e.string_required("checked");
+      if (checked.empty()) e.fail("checked", "a note says what was checked");
+      if (!out.notes_.emplace(behaviour, checked).second) e.fail("behaviour", "a second note for '" + behaviour + "'");
+      e.finish();
+    }
+    r.finish();
   }
-  r.finish();
   return out;
 }
 

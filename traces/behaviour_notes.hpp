@@ -16,8 +16,10 @@ namespace kqsim::traces {
 
 class BehaviourNotes {
  public:
-  // Throws traces::TraceError naming the file and entry on a bad file.
+  // Throws traces::TraceError naming the file and entry on a bad file (or
+  // on a behaviour noted twice, in one file or two).
   static BehaviourNotes load(const std::string& path);
+  static BehaviourNotes load(const std::vector<std::string>& paths);
   // The note for a behaviour, nullptr if none; counts the match.
   const std::string* checked(const std::string& signature) const;
   // Notes no behaviour matched (stale or mistyped signatures).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The committed libkqueue divergence report stays current (docs/emulators.md):
 #   report REPO KQREPLAY         regenerated from the committed traces and notes,
-#                                docs/emulators/libkqueue-2.7.0.md is unchanged
+#                                docs/emulators/libkqueue-2.7.0.md and
+#                                libkqueue-2.7.0-past-known.md are unchanged
 #   probe  REPO PKG_CONFIG_DIR   the hand-check probe, built against libkqueue,
 #                                still prints docs/emulators/libkqueue-2.7.0.probe.txt
 #                                (exit 77 without a libkqueue)

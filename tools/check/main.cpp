@@ -102,7 +102,7 @@ struct Options {
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
   double shrink_seconds = 0;        // 0: no bound on the model, 10 s per failure through workers
   std::optional<check::ShardSpec> shard;  // run only this shard's programs (check/campaign_shards.hpp)
-  std::string known_file;           // --known: a report notes file (traces/behaviour_notes.hpp)
+  std::vector<std::string> known_files;  // --known: report notes files (traces/behaviour_notes.hpp)
   check::KnownBehaviours known;     // its behaviours: differential runs look past them
 };
 
@@ -289,9 +289,9 @@ std::optional<std::string> bad_options(Options& o) {
     }
     o.native_worker = *worker;
   }
-  if (!o.known_file.empty()) {
+  if (!o.known_files.empty()) {
     if (o.against.empty()) return "--known needs --against (it names behaviours of the implementation compared)";
-    o.known = traces::BehaviourNotes::load(o.known_file).behaviours();  // a bad file: TraceError, exit 2
+    o.known = traces::BehaviourNotes::load(o.known_files).behaviours();  // a bad file: TraceError, exit 2
   }
   return std::nullopt;
 }
@@ -425,9 +425,10 @@ int main(int argc, char** argv) {
   random->add_flag("--progress", o.progress, "Progress on stderr (rate, ETA) even when stderr is not a terminal");
   random->add_flag("--json", o.json, "Print the results as JSON (kqsim-result/1) on stdout, the text on stderr");
   random->add_flag("--raw-fds", o.raw_fds, "Differential runs: compare returned descriptor numbers too");
-  random->add_option("--known", o.known_file,
-                     "Differential runs: a report notes file (as kqreplay report --notes takes); divergences whose behaviours "
-                     "it names do not fail a program, which is compared on to its first other divergence")
+  random->add_option("--known", o.known_files,
+                     "Differential runs: a report notes file (as kqreplay report --notes takes; repeat to join several); "
+                     "divergences whose behaviours it names do not fail a program, which is compared on to its first other "
+                     "divergence")
       ->check(CLI::ExistingFile);
   random->add_flag("--full-checks", o.full_checks,
                    "Check every invariant of the whole state after every call (slower), not only those of what the call touched");

@@ -12,6 +12,14 @@
 #       --host-os linux --out CAMPAIGN_DIR), shrinks on libkqueue the examples
 #       the report would cut from recordings (kqcheck shrink), and writes both
 #       folders and the report.
+#   libkqueue-report.sh import-past-known KQREPLAY CAMPAIGN_DIR
+#       Takes the failure traces of a campaign run with --known NOTES (the
+#       notes file below) and writes the second report, of what such a
+#       campaign finds past the known behaviours
+#       (docs/emulators/libkqueue-2.7.0-past-known.md, with the notes of both
+#       files: the behaviours found past the known ones have theirs in
+#       libkqueue-2.7.0-past-known.notes.json).
+# check and write handle both reports.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -19,27 +27,50 @@ name=linux-libkqueue-2.7.0
 recorded=traces/recorded/$name
 failures=traces/campaigns/$name/failures
 shrunk=traces/campaigns/$name/shrunk-examples
+past_known=traces/campaigns/$name/past-known
 notes=docs/emulators/libkqueue-2.7.0.notes.json
+past_known_notes=docs/emulators/libkqueue-2.7.0-past-known.notes.json
 report=docs/emulators/libkqueue-2.7.0.md
+past_known_report=docs/emulators/libkqueue-2.7.0-past-known.md
 
-# The report of the committed traces, on stdout (exit 1 means "divergences listed").
+# The reports of the committed traces, on stdout (exit 1 means "divergences listed").
 generate() {
   "$1" report "$recorded" "$failures" --examples "$shrunk" --notes "$notes" --corpus traces/conformance || [[ $? -eq 1 ]]
+}
+generate_past_known() {
+  "$1" report "$past_known" --notes "$notes" --notes "$past_known_notes" --corpus traces/conformance || [[ $? -eq 1 ]]
+}
+
+# check_one REPORT GENERATOR KQREPLAY
+check_one() {
+  local fresh
+  fresh=$(mktemp)
+  "$2" "$3" > "$fresh"
+  if ! diff -u "$1" "$fresh"; then
+    rm -f "$fresh"
+    echo "libkqueue-report: $1 is stale: run tools/emulators/libkqueue-report.sh write KQREPLAY" >&2
+    return 1
+  fi
+  rm -f "$fresh"
+  echo "libkqueue-report: $1 is current"
 }
 
 case ${1:-} in
   check)
-    fresh=$(mktemp)
-    trap 'rm -f "$fresh"' EXIT
-    generate "$2" > "$fresh"
-    if ! diff -u "$report" "$fresh"; then
-      echo "libkqueue-report: $report is stale: run tools/emulators/libkqueue-report.sh write KQREPLAY" >&2
-      exit 1
-    fi
-    echo "libkqueue-report: $report is current"
+    status=0
+    check_one "$report" generate "$2" || status=1
+    check_one "$past_known_report" generate_past_known "$2" || status=1
+    exit $status
     ;;
   write)
     generate "$2" > "$report"
+    generate_past_known "$2" > "$past_known_report"
+    ;;
+  import-past-known)
+    rm -rf "$past_known"
+    mkdir -p "$past_known"
+    cp "$3"/*.json "$past_known"/
+    generate_past_known "$2" > "$past_known_report"
     ;;
   import)
     kqreplay=$2 kqcheck=$3 campaign=$4
@@ -64,7 +95,7 @@ PY
     generate "$kqreplay" > "$report"
     ;;
   *)
-    echo "usage: libkqueue-report.sh check|write KQREPLAY | import KQREPLAY KQCHECK CAMPAIGN_DIR" >&2
+    echo "usage: libkqueue-report.sh check|write KQREPLAY | import KQREPLAY KQCHECK CAMPAIGN_DIR | import-past-known KQREPLAY CAMPAIGN_DIR" >&2
     exit 2
     ;;
 esac

@@ -17,7 +17,7 @@ int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts,
   std::optional<Expectations> known;
   if (opts.expectations) known = Expectations::load(*opts.expectations);
   std::optional<traces::BehaviourNotes> notes;
-  if (ro.notes) notes = traces::BehaviourNotes::load(*ro.notes);
+  if (!ro.notes.empty()) notes = traces::BehaviourNotes::load(ro.notes);
   ReportInput in{paths, ro.examples, notes ? &*notes : nullptr, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds};
   if (!in.corpus && std::filesystem::is_directory("traces/conformance")) in.corpus = "traces/conformance";
   Report r = build_report(in);

@@ -28,7 +28,7 @@ struct ReportOptions {
   std::optional<std::string> corpus;  // conformance traces to cite sources from
   std::string out;                    // where to write each behaviour's minimal trace
   std::vector<std::string> examples;  // traces offering shorter examples only (kqcheck shrink's output)
-  std::optional<std::string> notes;   // what was checked by hand, per behaviour
+  std::vector<std::string> notes;     // what was checked by hand, per behaviour (one or more files)
 };
 // Distinct divergences over recordings and campaign failures, as Markdown or JSON.
 int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts, const ReportOptions& ro);
