@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # libkqueue end to end, as docs/emulators.md walks an emulator author
 # through it: record the corpus on libkqueue, diff it against the model, run
-# a campaign of COUNT programs, and check that every failure file the
-# campaign wrote replays as a failure. Asserts that each stage completes,
+# a campaign of COUNT programs (and the same looking past the committed
+# reports' known behaviours, kqcheck --known), and check that every failure
+# file the campaigns wrote replays as a failure. Asserts that each stage completes,
 # never which libkqueue behaviours are found. Needs kqrecord built on
 # libkqueue (CMake builds libkqueue from ../shared/emulators/ when it is
 # there); exit 77 (skip) otherwise.
@@ -44,4 +45,25 @@ for f in "$work"/failures/*.json; do
   rc=$?
   [[ $rc == 1 ]] || { cat "$work/replay.log"; fail "$(basename "$f") replays with exit $rc, not as a failure (1)"; }
 done
-echo "ok: corpus recorded ($recorded), diffed, $count programs run, $n failure file(s) each replay as a failure"
+
+# The same campaign looking past the committed reports' known behaviours:
+# it completes, some programs diverge in them only, and its failure files
+# replay as failures too.
+"$kqcheck" random --seed 20261203 --count "$count" --against native --host-os linux --max-failures 0 \
+  --shrink-seconds 2 --out "$work/past-known" --known "$repo/docs/emulators/libkqueue-2.7.0.notes.json" \
+  --known "$repo/docs/emulators/libkqueue-2.7.0-past-known.notes.json" >"$work/past-known.log" 2>&1
+rc=$?
+tail -1 "$work/past-known.log"
+[[ $rc -le 1 ]] || { tail -20 "$work/past-known.log"; fail "kqcheck --known exited $rc"; }
+grep -q "^$count traces,.*diverged in known behaviours only" "$work/past-known.log" ||
+  fail "the --known campaign did not run all $count programs, or no program diverged in known behaviours only"
+m=0
+for f in "$work"/past-known/*.json; do
+  [[ -e $f ]] || continue
+  m=$((m + 1))
+  "$kqreplay" diff "$f" >"$work/replay.log" 2>&1
+  rc=$?
+  [[ $rc == 1 ]] || { cat "$work/replay.log"; fail "past-known $(basename "$f") replays with exit $rc, not as a failure (1)"; }
+done
+echo "ok: corpus recorded ($recorded), diffed, $count programs run, $n failure file(s) each replay as a failure;" \
+     "past the known behaviours $m more"
