@@ -66,6 +66,7 @@ Shard read_shard(const nlohmann::json& doc, const std::string& name) {
   s.spec = {number(shard, "index", name, "summary.shard."), number(shard, "count", name, "summary.shard.")};
   s.header.programs = number(shard, "programs", name, "summary.shard.");
   s.header.max_failures = number(shard, "max_failures", name, "summary.shard.");
+  if (shard.contains("known")) s.header.known = text(shard, "known", name, "summary.shard.");
   s.range = {number(shard, "first", name, "summary.shard."), number(shard, "end", name, "summary.shard.")};
   if (s.spec.count == 0 || s.spec.index >= s.spec.count) throw MergeError(name + ": summary.shard: index not below count");
   const ProgramRange want = shard_range(s.header.programs, s.spec);
@@ -104,8 +105,9 @@ void check_same_campaign(const std::vector<Shard>& shards) {
   for (std::size_t i = 0; i < shards.size(); ++i) {
     const Shard& b = shards[i];
     if (b.header.seed != a.header.seed || b.header.against != a.header.against || b.header.programs != a.header.programs ||
-        b.header.max_failures != a.header.max_failures || b.spec.count != a.spec.count) {
-      throw MergeError(b.name + ": not a shard of the same campaign as " + a.name + " (seed, against, count, max-failures or shard count differ)");
+        b.header.max_failures != a.header.max_failures || b.spec.count != a.spec.count || b.header.known != a.header.known) {
+      throw MergeError(b.name + ": not a shard of the same campaign as " + a.name +
+                       " (seed, against, count, max-failures, known behaviours or shard count differ)");
     }
     if (b.spec.index != i) {
       throw MergeError(b.spec.index < i ? b.name + ": shard " + std::to_string(b.spec.index) + " given twice"
@@ -129,6 +131,15 @@ std::optional<ShardSpec> parse_shard(std::string_view t) {
 ProgramRange shard_range(std::uint64_t programs, ShardSpec s) {
   // programs <= 10^9 and count <= 10^9: the products fit in 64 bits.
   return {programs * s.index / s.count, programs * (s.index + 1) / s.count};
+}
+
+std::string known_fingerprint(const std::set<std::string>& keys) {
+  if (keys.empty()) return "";
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a, 64 bits
+  for (const std::string& k : keys) {
+    for (const char c : k + "\n") h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return fmt::format("{} keys, fnv1a64 {:016x}", keys.size(), h);
 }
 
 bool CampaignTally::add_failure(std::uint64_t program, const std::string& kind, const std::string& signature) {
@@ -157,6 +168,7 @@ nlohmann::json campaign_document(const CampaignHeader& h, const CampaignTally& t
     summary["shard"] = {{"index", h.shard->index}, {"count", h.shard->count}, {"programs", h.programs},
                         {"first", range.first}, {"end", range.end}, {"max_failures", h.max_failures}, {"failures", failures}};
     if (!t.known_only.empty()) summary["shard"]["known_only"] = t.known_only;
+    if (!h.known.empty()) summary["shard"]["known"] = h.known;
   }
   return {{"format", traces::kResultFormat}, {"command", "random"}, {"seed", h.seed},
           {"against", h.against ? nlohmann::json(*h.against) : nlohmann::json(nullptr)}, {"traces", t.entries}, {"summary", summary}};

@@ -71,7 +71,14 @@ struct CampaignHeader {
   std::uint64_t programs = 0;      // --count of the whole campaign
   std::uint64_t max_failures = 0;  // 0: no bound
   std::optional<ShardSpec> shard;  // a shard's result carries what the merge needs
+  // The --known behaviours (known_fingerprint), "" without: shards run with
+  // other known behaviours are not one campaign.
+  std::string known;
 };
+
+// "N keys, fnv1a64 HEX" of a set of behaviour keys: what a shard records of
+// its --known set, for the merge to compare.
+std::string known_fingerprint(const std::set<std::string>& keys);
 
 // The result document (kqsim-result/1, command "random"). A shard's adds
 // summary.shard: its place and every failure record.

@@ -158,6 +158,35 @@ void add_step_divergences(std::optional<Failure>& failure, const traces::Step& s
   }
 }
 
+traces::Divergence death_divergence(const traces::Observed& last) {
+  traces::Divergence d;
+  d.kind = last.crash ? traces::DivergenceKind::kCrash : traces::DivergenceKind::kHang;
+  d.expected = last.crash ? *last.crash : "never returned";
+  d.actual = "returned";
+  return d;
+}
+
+std::string death_message(const traces::Observed& last) {
+  return last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang;
+}
+
+// Replays the reference's observations on the model under test, adding
+// every divergence to `failure`.
+void compare_on_model(const traces::Trace& recorded, const ModelUnderTest& m, const KnownBehaviours& known,
+                      std::optional<Failure>& failure) {
+  sim::ModelBackend backend(*m.profile, config_of(m));
+  sim::Interpreter interp(recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
+  try {
+    for (const sim::StepOutcome& o : interp.run()) add_step_divergences(failure, *o.step, o.divergences, known);
+  } catch (const traces::TraceError& e) {
+    // The reference ran a step the model refuses outright.
+    if (!failure || failure->known_only) {
+      nlohmann::json earlier = failure ? std::move(failure->divergences) : nlohmann::json::array();
+      failure = Failure{e.step().value_or(0), "model-refused", e.what(), std::move(earlier)};
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<Failure> run_differential(const traces::Trace& trace, const ModelUnderTest& m,
@@ -168,29 +197,20 @@ std::optional<Failure> run_differential(const traces::Trace& trace, const ModelU
   if (reference_observed != nullptr) {
     for (const traces::Step& s : recorded->steps) reference_observed->push_back(*s.observed);
   }
-  // The implementation under test crashed or hung: a finding in itself.
-  const traces::Step& last_step = recorded->steps.back();
+  // The implementation under test crashed or hung: a finding in itself,
+  // named first. With known behaviours the steps before it are compared
+  // first: a known crash must not hide an unknown divergence before it.
+  const traces::Step last_step = recorded->steps.back();
   const traces::Observed& last = *last_step.observed;
+  const bool died = last.crash || last.hang;
   std::optional<Failure> failure;
-  if (last.crash || last.hang) {
-    traces::Divergence d;
-    d.kind = last.crash ? traces::DivergenceKind::kCrash : traces::DivergenceKind::kHang;
-    d.expected = last.crash ? *last.crash : "never returned";
-    d.actual = "returned";
-    (void)add_divergence(failure, last_step, d, last.crash ? "the reference died of " + *last.crash : "the reference " + *last.hang, known);
+  if (died && known.empty()) {
+    (void)add_divergence(failure, last_step, death_divergence(last), death_message(last), known);
     return failure;
   }
-  sim::ModelBackend backend(*m.profile, config_of(m));
-  sim::Interpreter interp(*recorded, backend, sim::InterpreterOptions{true, true, m.raw_fds});
-  try {
-    for (const sim::StepOutcome& o : interp.run()) add_step_divergences(failure, *o.step, o.divergences, known);
-  } catch (const traces::TraceError& e) {
-    // The reference ran a step the model refuses outright.
-    if (!failure || failure->known_only) {
-      nlohmann::json earlier = failure ? std::move(failure->divergences) : nlohmann::json::array();
-      return Failure{e.step().value_or(0), "model-refused", e.what(), std::move(earlier)};
-    }
-  }
+  if (died) recorded->steps.pop_back();
+  compare_on_model(*recorded, m, known, failure);
+  if (died) (void)add_divergence(failure, last_step, death_divergence(last), death_message(last), known);
   return failure;
 }
 

@@ -63,11 +63,14 @@ BehaviourKey error_record(const Step& step, const Divergence& d) {
       return {cat + "|keeps-change-flags",
               "EV_ERROR receipts keep the change's flags (FreeBSD's receipt has EV_ERROR alone)"};
     }
-    // Flags of the knote or of the descriptor's state (EV_EOF) beside
-    // EV_ERROR: one behaviour, whatever they are.
-    if ((got & model::ev::kError) != 0 && flags_value(bsd) == model::ev::kError) {
+    // Beside EV_ERROR, flags the change did not have (the knote's, or the
+    // descriptor's state: EV_EOF): one behaviour, whatever they are.
+    const bool beyond_change = some_change(step, d.filter, [&](const Change& c) {
+      return (got & ~(c.flags | model::ev::kError)) != 0;
+    });
+    if ((got & model::ev::kError) != 0 && flags_value(bsd) == model::ev::kError && beyond_change) {
       return {cat + "|more-than-ev-error",
-              "EV_ERROR receipts carry other flags than the change's beside EV_ERROR (FreeBSD's receipt has EV_ERROR alone)"};
+              "EV_ERROR receipts carry flags the change did not have (FreeBSD's receipt has EV_ERROR alone)"};
     }
     return {cat + "|" + flags_text(impl) + "|" + flags_text(bsd),
             fmt::format("EV_ERROR receipt has {} where FreeBSD's has {}", flags_text(impl), flags_text(bsd))};

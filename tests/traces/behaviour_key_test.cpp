@@ -45,6 +45,26 @@ TEST(BehaviourKey, ReceiptKeepingTheChangesFlagsIsOneBehaviour) {
   EXPECT_EQ(c[0].title, "EV_ERROR receipt has no flags where FreeBSD's has EV_ERROR");
 }
 
+TEST(BehaviourKey, ReceiptWithFlagsBeyondTheChangesIsOneBehaviour) {
+  namespace ev = model::ev;
+  // EV_EOF and EV_CLEAR come from the knote or the descriptor, not the change.
+  auto a = behaviour_keys(kevent_with(model::filt::kWrite, ev::kAdd),
+                          receipt("flags", json::array({"EV_ADD", "EV_CLEAR", "EV_ERROR", "EV_EOF"}), json::array({"EV_ERROR"}), model::filt::kWrite));
+  auto b = behaviour_keys(kevent_with(model::filt::kRead, ev::kAdd | ev::kDisable),
+                          receipt("flags", json::array({"EV_ADD", "EV_DISABLE", "EV_ERROR", "EV_EOF"}), json::array({"EV_ERROR"}), model::filt::kRead));
+  ASSERT_EQ(a.size(), 1U);
+  EXPECT_EQ(a[0].signature, "error-record|flags|more-than-ev-error");
+  EXPECT_EQ(b[0].signature, a[0].signature);
+  // Fewer flags than the change: not that behaviour.
+  auto c = behaviour_keys(kevent_with(model::filt::kRead, ev::kAdd | ev::kClear | ev::kDispatch),
+                          receipt("flags", json::array({"EV_ADD", "EV_ERROR"}), json::array({"EV_ERROR"}), model::filt::kRead));
+  EXPECT_EQ(c[0].signature, "error-record|flags|EV_ADD|EV_ERROR|EV_ERROR");
+  // No EV_ERROR on the implementation's side (an event where FreeBSD writes a receipt): not that behaviour either.
+  auto d = behaviour_keys(kevent_with(model::filt::kWrite, ev::kAdd),
+                          receipt("flags", json::array({"EV_ADD", "EV_EOF"}), json::array({"EV_ERROR"}), model::filt::kWrite));
+  EXPECT_EQ(d[0].signature, "error-record|flags|EV_ADD|EV_EOF|EV_ERROR");
+}
+
 TEST(BehaviourKey, ReceiptErrnosAreNamed) {
   auto k = behaviour_keys(kevent_with(model::filt::kRead, model::ev::kAdd), receipt("data", 14, 9, model::filt::kRead));
   EXPECT_EQ(k[0].signature, "error-record|data|EFAULT|EBADF");

@@ -107,7 +107,8 @@ struct Options {
 };
 
 check::CampaignHeader campaign_header(const Options& o) {
-  return {o.seed, o.against.empty() ? std::nullopt : std::optional(o.against), o.count, o.max_failures, o.shard};
+  return {o.seed, o.against.empty() ? std::nullopt : std::optional(o.against), o.count, o.max_failures, o.shard,
+          check::known_fingerprint(o.known)};
 }
 
 // The native worker: --native-worker, else a kqrecord beside this kqcheck
@@ -167,8 +168,10 @@ std::string write_failure(const Options& o, traces::Trace t, const check::Failur
   for (std::size_t i = 0; i < t.steps.size() && i < obs.size(); ++i) t.steps[i].observed = obs[i];
   // Nothing after a crash or a hang ran: the failure trace ends there.
   if (!obs.empty() && (obs.back().crash || obs.back().hang)) t.steps.resize(std::min(t.steps.size(), obs.size()));
-  t.description = fmt::format("Shrunk by kqcheck (seed {}, {}): step {}: {}: {}", o.seed,
-                              o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, f.step, f.kind, f.message);
+  std::string known;
+  for (const std::string& file : o.known_files) known += (known.empty() ? "; past the known behaviours of " : ", ") + file;
+  t.description = fmt::format("Shrunk by kqcheck (seed {}, {}{}): step {}: {}: {}", o.seed,
+                              o.mutate.empty() ? "faithful model" : "mutation " + o.mutate, known, f.step, f.kind, f.message);
   t.steps[f.step].note = f.kind + ": " + f.message;
   // The model it failed on and, for a property run, what was checked: kqreplay
   // replays it on the same model with the same checks (same failure, same step).

@@ -45,7 +45,12 @@ generate_past_known() {
 check_one() {
   local fresh
   fresh=$(mktemp)
-  "$2" "$3" > "$fresh"
+  # Called where set -e is off (status=... || ...): a failing kqreplay is checked here.
+  if ! "$2" "$3" > "$fresh"; then
+    rm -f "$fresh"
+    echo "libkqueue-report: kqreplay report failed for $1" >&2
+    return 1
+  fi
   if ! diff -u "$1" "$fresh"; then
     rm -f "$fresh"
     echo "libkqueue-report: $1 is stale: run tools/emulators/libkqueue-report.sh write KQREPLAY" >&2

@@ -2,8 +2,9 @@
 # CI on real kernels: cross-compile kqrecord, boot FreeBSD 13.2 and 15.1
 # under QEMU (one boot each), record the whole corpus, and diff each kernel's
 # recordings against the model with that kernel's committed expectations.
-# Up to five traces that diverge are recorded again in a fresh boot; the
-# test fails when one diverges there too (or more than five diverged).
+# When up to five traces diverge the corpus is recorded again in a fresh
+# boot; the test fails when one of them diverges there too (or more than
+# five diverged).
 #
 #   tools/vm/ci-record.sh KQREPLAY [BUILD_DIR]
 #
@@ -42,26 +43,30 @@ diff_release() {
   return 1
 }
 
-# A divergence of a few traces is recorded again in a fresh boot (as
-# campaign.py rechecks a program): one that does not come back was timing or
-# a race of that boot, printed above but not a failure (CI of 2026-12-06: one
-# call on 15.1 got no reply within the 8 s step timeout, once in ~40 runs).
-# The first boot's recordings of them stay in freebsd-<release>-first-boot/.
+# A divergence of a few traces is checked in a fresh boot (as campaign.py
+# rechecks a program): the whole corpus is recorded again - the same order,
+# the same load, so that a divergence that depends on what ran before it
+# comes back - and the traces that diverged must match there. One that does
+# not come back was timing or a race of that boot, printed above but not a
+# failure (CI of 2026-12-06: one call on 15.1 got no reply within the 8 s
+# step timeout, once in ~40 runs). The first boot's recordings of them and
+# its diff stay in freebsd-<release>-first-boot{/,.diff.txt}.
 recheck_release() {
   local out=$1 release=$2 rel again="$build/vm/ci/freebsd-$2-recheck" first="$build/vm/ci/freebsd-$2-first-boot"
   local -a names=()
   mapfile -t names < <(unmatched_traces "$out" "$release")
   if [ "${#names[@]}" -eq 0 ] || [ "${#names[@]}" -gt 5 ]; then return 1; fi
-  echo "ci-record: FreeBSD $release: recording ${names[*]} again in a fresh boot ..."
-  rm -rf "$again" "$first"; mkdir -p "$again" "$first"
+  echo "ci-record: FreeBSD $release: ${names[*]} diverged: recording the corpus again in a fresh boot ..."
+  cp "$build/vm/ci/freebsd-$release.diff.txt" "$first.diff.txt"
+  mkdir -p "$again" "$first"
   python3 "$here/kqvm.py" record --build-dir "$build" --kernel "$shared/kernel-$release-KQTEST.xz" \
-    --out "$again" --run-name "ci-recheck-$release" "${names[@]/#/$repo/traces/}" || return 1
+    --out "$again" --run-name "ci-recheck-$release" || return 1
   for rel in "${names[@]}"; do
     [ -f "$again/$rel" ] || return 1
     mkdir -p "$(dirname "$first/$rel")"
     mv "$out/$rel" "$first/$rel" && cp "$again/$rel" "$out/$rel"
   done
-  echo "ci-record: FreeBSD $release: diff against the model with the fresh boot's recordings ..."
+  echo "ci-record: FreeBSD $release: diff against the model with the fresh boot's recordings of them ..."
   diff_release "$out" "$release" || return 1
   echo "ci-record: FreeBSD $release: NOT REPRODUCED in a fresh boot (timing, not a failure): ${names[*]}"
 }
@@ -70,7 +75,7 @@ start=$SECONDS
 status=0
 for release in 13.2 15.1; do
   out="$build/vm/ci/freebsd-$release"
-  rm -rf "$out"
+  rm -rf "$out" "$out-recheck" "$out-first-boot" "$out-first-boot.diff.txt"
   mkdir -p "$out"
   echo "ci-record: FreeBSD $release: recording the corpus ..."
   rc=0
