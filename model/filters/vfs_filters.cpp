@@ -37,12 +37,16 @@ bool Kernel::vfs_gone(const Knote& kn, std::int64_t hint) const {
 
 // data = size - the knote's file offset, negative past the end. True when
 // data != 0, or always with NOTE_FILE_POLL (the poll(2) answer). Once the
-// vnode is gone: EV_EOF|EV_ONESHOT, true, data as last computed.
+// vnode is gone: EV_EOF|EV_ONESHOT, true, data as last computed. Another
+// hint on a dead vnode (a close's) asks the size (VOP_GETATTR on 13.2,
+// vn_getsize_locked on 15.1), which deadfs refuses: false, data untouched
+// (regression trace dead-vnode-read-knote-keeps-data, recorded on both).
 bool Kernel::filt_vfsread(Knote& kn, std::int64_t hint) {
   if (vfs_gone(kn, hint)) {
     kn.kev.flags |= ev::kEof | ev::kOneshot;
     return true;
   }
+  if (vnodes_[kn.object].dead) return false;
   kn.kev.data = vnodes_[kn.object].size - files_[kn.file].offset;
   return (kn.sfflags & note::kFilePoll) != 0 || kn.kev.data != 0;
 }
