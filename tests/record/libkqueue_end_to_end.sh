@@ -17,6 +17,19 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# replays_as_failures DIR: each failure file in DIR replays as a failure
+# (exit 1); prints how many there were.
+replays_as_failures() {
+  local f rc n=0
+  for f in "$1"/*.json; do
+    [[ -e $f ]] || continue
+    n=$((n + 1))
+    "$kqreplay" diff "$f" >"$work/replay.log" 2>&1
+    rc=$?
+    [[ $rc == 1 ]] || { cat "$work/replay.log" >&2; fail "$f replays with exit $rc, not as a failure (1)"; }
+  done
+  echo "$n"
+}
 
 "$repo/tools/emulators/record-corpus.sh" "$kqrecord" "$work/recorded" --kqueue-label "libkqueue 2.7.0" \
   --step-timeout-ms 2000 >"$work/record.log" 2>&1 || { tail -20 "$work/record.log"; fail "recording the corpus"; }
@@ -37,14 +50,7 @@ rc=$?
 tail -1 "$work/campaign.log"
 [[ $rc -le 1 ]] || { tail -20 "$work/campaign.log"; fail "kqcheck exited $rc"; }
 grep -q "^$count traces," "$work/campaign.log" || fail "the campaign did not run all $count programs"
-n=0
-for f in "$work"/failures/*.json; do
-  [[ -e $f ]] || continue
-  n=$((n + 1))
-  "$kqreplay" diff "$f" >"$work/replay.log" 2>&1
-  rc=$?
-  [[ $rc == 1 ]] || { cat "$work/replay.log"; fail "$(basename "$f") replays with exit $rc, not as a failure (1)"; }
-done
+n=$(replays_as_failures "$work/failures") || { echo "$n"; exit 1; }
 
 # The same campaign looking past the committed reports' known behaviours:
 # it completes, some programs diverge in them only, and its failure files
@@ -57,13 +63,6 @@ tail -1 "$work/past-known.log"
 [[ $rc -le 1 ]] || { tail -20 "$work/past-known.log"; fail "kqcheck --known exited $rc"; }
 grep -q "^$count traces,.*diverged in known behaviours only" "$work/past-known.log" ||
   fail "the --known campaign did not run all $count programs, or no program diverged in known behaviours only"
-m=0
-for f in "$work"/past-known/*.json; do
-  [[ -e $f ]] || continue
-  m=$((m + 1))
-  "$kqreplay" diff "$f" >"$work/replay.log" 2>&1
-  rc=$?
-  [[ $rc == 1 ]] || { cat "$work/replay.log"; fail "past-known $(basename "$f") replays with exit $rc, not as a failure (1)"; }
-done
+m=$(replays_as_failures "$work/past-known") || { echo "$m"; exit 1; }
 echo "ok: corpus recorded ($recorded), diffed, $count programs run, $n failure file(s) each replay as a failure;" \
      "past the known behaviours $m more"
