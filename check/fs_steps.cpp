@@ -65,7 +65,13 @@ void two_names(Prng& rng, Op op, std::vector<Step>& out) {
 
 }  // namespace
 
-std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes, bool revoke_note) {
+std::uint32_t FsStepMaker::vnode_fflags(Prng& rng, bool freebsd_notes, bool revoke_note, bool open_close_notes) {
+  if (open_close_notes && freebsd_notes && rng.chance(50)) {
+    static constexpr std::array<std::uint32_t, 4> kOpenClose{
+        note::kClose | note::kCloseWrite, note::kOpen | note::kClose | note::kCloseWrite | note::kRead,
+        note::kCloseWrite | note::kWrite | note::kExtend, note::kClose | note::kRead | note::kAttrib};
+    return kOpenClose[rng.below(kOpenClose.size())];
+  }
   static constexpr std::array<std::uint32_t, 6> kMasks{
       note::kWrite, note::kDelete | note::kRename, note::kWrite | note::kExtend | note::kAttrib | note::kLink,
       note::kOpen | note::kClose | note::kCloseWrite | note::kRead, 0x7ff, note::kAttrib};
@@ -86,7 +92,38 @@ void FsStepMaker::make_file_open(Prng& rng, const NameMaker& fresh, std::vector<
   fds.push_back(s.as[0]);
   opened_.push_back(s.as[0]);
   if ((s.vfs->flags & oflag::kCreat) != 0) created(s.vfs->path);
-  if (existing_files_) open_paths_[s.as[0]] = s.vfs->path;
+  if (existing_files_ || reopens_) open_paths_[s.as[0]] = s.vfs->path;
+}
+
+// open(2) again of a file a descriptor holds: a second open file on the
+// vnode, whose read (vop_read_post: NOTE_READ) and close (vn_close:
+// NOTE_CLOSE or, for a writable one, NOTE_CLOSE_WRITE) the knotes registered
+// through the first descriptor hear. The path is the program's intent: the
+// file may have been unlinked or renamed since (ENOENT).
+void FsStepMaker::make_reopen(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<Step>& out) {
+  static constexpr std::array<std::uint32_t, 3> kAccess{oflag::kRdonly, oflag::kWronly, oflag::kRdwr};
+  auto held = open_paths_.begin();
+  std::advance(held, static_cast<std::ptrdiff_t>(rng.below(open_paths_.size())));
+  const std::string path = held->second;
+  Step& open = fs_step(out, Op::kOpen, path);
+  open.vfs->flags = kAccess[rng.below(kAccess.size())] | oflag::kNonblock;
+  open.as = {fresh("f")};
+  const std::string fd = open.as[0];  // `open` is not used past the next emplace_back
+  if ((open.vfs->flags & oflag::kAccmode) != oflag::kWronly && rng.chance(50)) {
+    Step& read = out.emplace_back();
+    read.op = Op::kRead;
+    read.fd = Ref{fd};
+    read.bytes = rng.chance(50) ? 10 : 512;
+  }
+  if (rng.chance(70)) {
+    Step& close = out.emplace_back();
+    close.op = Op::kClose;
+    close.fd = Ref{fd};
+    return;
+  }
+  fds.push_back(fd);
+  opened_.push_back(fd);
+  open_paths_[fd] = path;
 }
 
 void FsStepMaker::make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds,
@@ -159,6 +196,7 @@ void FsStepMaker::make(Prng& rng, const NameMaker& fresh, std::vector<std::strin
   }
   // with_existing_files: a file to act on before anything else.
   if (existing_files_ && existing_.empty()) return make_file_open(rng, fresh, fds, oflag::kCreat, out);
+  if (reopens_ && !open_paths_.empty() && rng.below(4) == 0) return make_reopen(rng, fresh, fds, out);
   switch (rng.below(12)) {
     case 0:
     case 1:

@@ -44,7 +44,12 @@ class FsStepMaker {
   // A random EVFILT_VNODE interest mask; with freebsd_notes, FreeBSD's own
   // NOTE_OPEN, NOTE_CLOSE, NOTE_CLOSE_WRITE and NOTE_READ among them.
   // Without revoke_note: never NOTE_REVOKE (a name libkqueue lacks on Linux).
-  static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true, bool revoke_note = true);
+  // With open_close_notes (GeneratorOptions::with_reopens) and freebsd_notes,
+  // half the masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, which only another
+  // open file's close can post (closing the knote's own descriptor removes it
+  // first: knote_fdclose before vn_close).
+  static std::uint32_t vnode_fflags(Prng& rng, bool freebsd_notes = true, bool revoke_note = true,
+                                    bool open_close_notes = false);
   // Without revoke(2) and unmount(2): hosts where they are not kqueue's business.
   void without_revoke_and_unmount() { revoke_and_unmount_ = false; }
   // truncate(2) of files only: a FIFO's is EINVAL on Linux, the host's answer.
@@ -65,12 +70,20 @@ class FsStepMaker {
   // knotes and descriptors live on dead vnodes: NOTE_REVOKE, EV_EOF, and
   // I/O on them (R24).
   void with_forced_unmounts() { forced_unmounts_ = true; }
+  // GeneratorOptions::with_reopens: now and then a regular file some
+  // descriptor holds is opened again (read from, half the time) and, most of
+  // the time, closed at once, so that knotes on the first descriptor's vnode
+  // hear NOTE_OPEN, NOTE_READ and the vn_close of another open file
+  // (NOTE_CLOSE, NOTE_CLOSE_WRITE), which a close of their own descriptor
+  // never posts to them.
+  void with_reopens() { reopens_ = true; }
 
  private:
   void make_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<std::string>& dirs,
                  std::vector<traces::Step>& out);
   void make_file_open(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::uint32_t also,
                       std::vector<traces::Step>& out);
+  void make_reopen(Prng& rng, const NameMaker& fresh, std::vector<std::string>& fds, std::vector<traces::Step>& out);
   void make_after_unmount(Prng& rng, const std::vector<std::string>& fds, std::vector<traces::Step>& out);
   // with_existing_files: a regular file's path, an existing one 80 % of the
   // time; ftruncate's or lseek's descriptor, an opened file's 80 % of the time.
@@ -88,9 +101,12 @@ class FsStepMaker {
   bool unmount_ = true;
   bool existing_files_ = false;
   bool forced_unmounts_ = false;
+  bool reopens_ = false;
   std::vector<std::string> opened_;
   std::vector<std::string> existing_;  // with_existing_files: regular files the program meant to create
-  std::map<std::string, std::string> open_paths_;  // with_existing_files: each opened file's path, as renames move it
+  // with_existing_files, with_reopens: each opened file's path (as renames
+  // of existing files move it)
+  std::map<std::string, std::string> open_paths_;
 };
 
 }  // namespace kqsim::check

@@ -108,6 +108,7 @@ class Generator {
     if (!o.with_aio_run) aio_.without_aio_run();
     if (o.with_existing_files) fs_.with_existing_files();
     if (o.with_forced_unmounts) fs_.with_forced_unmounts();
+    if (o.with_reopens) fs_.with_reopens();
     // Room for the names a fifty-step program usually holds at once: the
     // pools would otherwise reallocate as they fill (issue 14).
     fds_.reserve(16);
@@ -405,11 +406,12 @@ class Generator {
   void make_fs(Step& s) {
     if (!options_.with_files) return make_pipe(s);
     out_->pop_back();
-    const std::size_t opened = fs_.opened().size() + dirs_.size();
+    const std::size_t files = fs_.opened().size();
+    const std::size_t dirs = dirs_.size();
     fs_.make(rng_, [this](const char* prefix) { return fresh(prefix); }, fds_, dirs_, *out_);
     // Often watch what was just opened, so vnode knotes meet the hints that follow.
-    if (fs_.opened().size() + dirs_.size() > opened && !kqs_.empty() && rng_.chance(60)) {
-      const bool dir = out_->back().as.empty();  // a directory's open ends with closing the low number
+    if (fs_.opened().size() + dirs_.size() > files + dirs && !kqs_.empty() && rng_.chance(60)) {
+      const bool dir = dirs_.size() > dirs;
       watch_new_vnode(new_step(), dir ? dirs_.back() : fs_.opened().back(), dir);
     }
   }
@@ -634,7 +636,8 @@ class Generator {
     static constexpr std::array<model::EventFlags, 4> kAdd{ev::kAdd, ev::kAdd | ev::kClear, ev::kAdd | ev::kOneshot,
                                                            ev::kAdd | ev::kDispatch};
     c.flags = kAdd[rng_.below(kAdd.size())];
-    c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke);
+    c.fflags = FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke,
+                                         options_.with_reopens);
     s.changes.reserve(2);
     s.changes.push_back(c);
     if (!dir && rng_.chance(50)) {
@@ -887,7 +890,10 @@ class Generator {
                                                           note::kFfand | 0xf, note::kFfcopy | 0x12, note::kFfor | 0x40};
       return kUser[rng_.below(kUser.size())];
     }
-    if (filter == filt::kVnode) return FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke);
+    if (filter == filt::kVnode) {
+      return FsStepMaker::vnode_fflags(rng_, options_.freebsd_extensions, options_.low_water_and_revoke,
+                                       options_.with_reopens);
+    }
     if (filter == filt::kTimer) {
       static constexpr std::array<std::uint32_t, 5> kTimer{0, 0, note::kUseconds, note::kNseconds, note::kSeconds | note::kUseconds};
       return kTimer[rng_.below(kTimer.size())];

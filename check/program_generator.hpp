@@ -138,6 +138,13 @@ struct GeneratorOptions {
   // steps (with_unmount; on a real host, --with-unmount). Off by default, so
   // each earlier seed keeps its programs.
   bool with_forced_unmounts = false;
+  // A regular file some descriptor holds is now and then opened again, read
+  // from and closed (FsStepMaker::with_reopens), and half the EVFILT_VNODE
+  // masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another
+  // open file's NOTE_OPEN, NOTE_READ and close - which a close of their own
+  // descriptor never posts to them. Off by default, so each earlier seed
+  // keeps its programs.
+  bool with_reopens = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

@@ -98,10 +98,6 @@ std::optional<traces::Trace> run_reference(const traces::Trace& trace, const Bac
   return recorded;
 }
 
-}  // namespace
-
-namespace {
-
 // "known behaviour KEY[, KEY...]" when every behaviour key of `d` is known:
 // the divergence's "known" field in the result format.
 std::optional<std::string> known_reason(const traces::Step& step, const traces::Divergence& d, const KnownBehaviours& known) {

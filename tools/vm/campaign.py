@@ -74,6 +74,8 @@ SWITCHES = [
                               "they succeed and post vnode notes"),
     ("--with-forced-unmounts", "with --with-unmount: forced unmounts about three times as often and no FIFO "
                                "opened, so that knotes outlive their vnodes"),
+    ("--with-reopens", "files a descriptor holds are opened again, read and closed, and half the vnode masks name "
+                       "NOTE_CLOSE(_WRITE), so that knotes hear another open file's close"),
 ]
 
 
