@@ -70,11 +70,17 @@ traces::AioRequest AioStepMaker::request(Prng& rng, const NameMaker& fresh, cons
   if (!kqs.empty() && rng.chance(75)) {
     q.sigevent.notify = model::sigev::kKevent;
     q.sigevent.has_kq = true;
-    q.sigevent.kq = rng.chance(5) ? Ref{kNeverOpen} : Ref{pick(rng, kqs)};
+    q.sigevent.kq = rng.chance(5) ? Ref{kNeverOpen} : sigevent_kq(rng, kqs, fd);
     q.sigevent.flags = kKeventFlags[rng.below(kKeventFlags.size())];
     q.sigevent.udata = rng.below(4);
   }
   return q;
+}
+
+Ref AioStepMaker::sigevent_kq(Prng& rng, const std::vector<std::string>& kqs, const Ref& fd) {
+  if (!sigevent_fds_ || !rng.chance(15)) return Ref{pick(rng, kqs)};
+  if (fd.is_name() && (files_.empty() || rng.chance(70))) return fd;
+  return files_.empty() ? Ref{pick(rng, kqs)} : Ref{pick(rng, files_)};
 }
 
 void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std::string>& kqs, std::vector<Step>& out) {
@@ -112,7 +118,7 @@ void AioStepMaker::make(Prng& rng, const NameMaker& fresh, const std::vector<std
       traces::AioSigevent sig;
       sig.notify = model::sigev::kKevent;
       sig.has_kq = true;
-      sig.kq = Ref{pick(rng, kqs)};
+      sig.kq = sigevent_kq(rng, kqs, fd);
       sig.udata = rng.below(4);
       s.aio->sig = sig;
     }

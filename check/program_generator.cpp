@@ -109,6 +109,7 @@ class Generator {
     if (o.with_existing_files) fs_.with_existing_files();
     if (o.with_forced_unmounts) fs_.with_forced_unmounts();
     if (o.with_reopens) fs_.with_reopens();
+    if (o.with_aio_sigevent_fds) aio_.with_sigevent_fds();
     // Room for the names a fifty-step program usually holds at once: the
     // pools would otherwise reallocate as they fill (issue 14).
     fds_.reserve(16);

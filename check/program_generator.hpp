@@ -145,6 +145,11 @@ struct GeneratorOptions {
   // descriptor never posts to them. Off by default, so each earlier seed
   // keeps its programs.
   bool with_reopens = false;
+  // SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name
+  // an open descriptor that is not a kqueue (AioStepMaker::with_sigevent_fds):
+  // kqfd_register refuses it, and the error is stored in the aiocb. Off by
+  // default, so each earlier seed keeps its programs.
+  bool with_aio_sigevent_fds = false;
 };
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)

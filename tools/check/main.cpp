@@ -98,6 +98,7 @@ struct Options {
   bool with_existing_files = false;  // path calls on files the program created (GeneratorOptions)
   bool with_forced_unmounts = false;  // forced unmounts, more and without FIFOs (GeneratorOptions)
   bool with_reopens = false;  // files opened again, read and closed: NOTE_CLOSE reaches knotes (GeneratorOptions)
+  bool with_aio_sigevent_fds = false;  // aio sigevents naming descriptors that are not kqueues (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -252,6 +253,9 @@ constexpr const char* kReopensHelp =
     "Now and then a regular file a descriptor holds is opened again, read from and mostly closed at once, and half "
     "the EVFILT_VNODE masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another open file's NOTE_OPEN, "
     "NOTE_READ and close. Off by default so each seed keeps its programs";
+constexpr const char* kAioSigeventFdsHelp =
+    "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a kqueue "
+    "(the request's file or pipe end), which kqfd_register refuses. Off by default so each seed keeps its programs";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
@@ -280,6 +284,7 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.with_existing_files = o.with_existing_files;
   g.with_forced_unmounts = o.with_forced_unmounts;
   g.with_reopens = o.with_reopens;
+  g.with_aio_sigevent_fds = o.with_aio_sigevent_fds;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -423,6 +428,7 @@ int main(int argc, char** argv) {
   random->add_flag("--with-existing-files", o.with_existing_files, kExistingFilesHelp);
   random->add_flag("--with-forced-unmounts", o.with_forced_unmounts, kForcedUnmountsHelp)->excludes("--host-os");
   random->add_flag("--with-reopens", o.with_reopens, kReopensHelp);
+  random->add_flag("--with-aio-sigevent-fds", o.with_aio_sigevent_fds, kAioSigeventFdsHelp);
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -474,6 +480,7 @@ int main(int argc, char** argv) {
   generate->add_flag("--with-existing-files", o.with_existing_files, kExistingFilesHelp);
   generate->add_flag("--with-forced-unmounts", o.with_forced_unmounts, kForcedUnmountsHelp)->excludes("--host-os");
   generate->add_flag("--with-reopens", o.with_reopens, kReopensHelp);
+  generate->add_flag("--with-aio-sigevent-fds", o.with_aio_sigevent_fds, kAioSigeventFdsHelp);
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");

@@ -76,6 +76,7 @@ SWITCHES = [
                                "opened, so that knotes outlive their vnodes"),
     ("--with-reopens", "files a descriptor holds are opened again, read and closed, and half the vnode masks name "
                        "NOTE_CLOSE(_WRITE), so that knotes hear another open file's close"),
+    ("--with-aio-sigevent-fds", "aio and lio_listio sigevents now and then name a descriptor that is not a kqueue"),
 ]
 
 
