@@ -67,6 +67,7 @@ Shard read_shard(const nlohmann::json& doc, const std::string& name) {
   s.header.programs = number(shard, "programs", name, "summary.shard.");
   s.header.max_failures = number(shard, "max_failures", name, "summary.shard.");
   if (shard.contains("known")) s.header.known = text(shard, "known", name, "summary.shard.");
+  if (shard.contains("options")) s.header.options = text(shard, "options", name, "summary.shard.");
   s.range = {number(shard, "first", name, "summary.shard."), number(shard, "end", name, "summary.shard.")};
   if (s.spec.count == 0 || s.spec.index >= s.spec.count) throw MergeError(name + ": summary.shard: index not below count");
   const ProgramRange want = shard_range(s.header.programs, s.spec);
@@ -108,6 +109,10 @@ void check_same_campaign(const std::vector<Shard>& shards) {
         b.header.max_failures != a.header.max_failures || b.spec.count != a.spec.count || b.header.known != a.header.known) {
       throw MergeError(b.name + ": not a shard of the same campaign as " + a.name +
                        " (seed, against, count, max-failures, known behaviours or shard count differ)");
+    }
+    if (b.header.options != a.header.options) {
+      throw MergeError(b.name + ": not a shard of the same campaign as " + a.name + ": its options are \"" +
+                       b.header.options + "\", not \"" + a.header.options + "\"");
     }
     if (b.spec.index != i) {
       throw MergeError(b.spec.index < i ? b.name + ": shard " + std::to_string(b.spec.index) + " given twice"
@@ -169,6 +174,7 @@ nlohmann::json campaign_document(const CampaignHeader& h, const CampaignTally& t
                         {"first", range.first}, {"end", range.end}, {"max_failures", h.max_failures}, {"failures", failures}};
     if (!t.known_only.empty()) summary["shard"]["known_only"] = t.known_only;
     if (!h.known.empty()) summary["shard"]["known"] = h.known;
+    if (!h.options.empty()) summary["shard"]["options"] = h.options;
   }
   return {{"format", traces::kResultFormat}, {"command", "random"}, {"seed", h.seed},
           {"against", h.against ? nlohmann::json(*h.against) : nlohmann::json(nullptr)}, {"traces", t.entries}, {"summary", summary}};

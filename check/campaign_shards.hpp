@@ -74,6 +74,11 @@ struct CampaignHeader {
   // The --known behaviours (known_fingerprint), "" without: shards run with
   // other known behaviours are not one campaign.
   std::string known;
+  // The run's other options that shape its programs or results (--steps,
+  // --dialect, --mutate, every --with-* ...), as "--name value" text
+  // (kqcheck's campaign_options), "" in shards made before it: shards run
+  // with other options are not one campaign.
+  std::string options;
 };
 
 // "N keys, fnv1a64 HEX" of a set of behaviour keys: what a shard records of

@@ -10,7 +10,8 @@ for a differential one with --known (programs diverging in known behaviours
 only counted apart).
 The same for a swarm explore in shards (members, figures, violation).
 Also: merge refuses a missing shard, a repeated one and shards of another
-campaign (exit 2), and a bad --shard is refused (exit 2).
+campaign - another seed, other known behaviours, other options that shape
+the programs or results (exit 2), and a bad --shard is refused (exit 2).
 Usage: shard_merge_test.py KQCHECK
 """
 import json
@@ -120,6 +121,16 @@ with tempfile.TemporaryDirectory() as tmp:
     other = tmp / "other.json"
     other.write_bytes(run(["random", "--json", "--seed", "8", "--count", "140", "--shard", "6/7"], want=(0, 1)).stdout)
     run(["merge", *files[:-1], other], want=(2,))
+    # The same seed and count with another program-shaping option (steps,
+    # a generator switch, the dialect, a mutation) is another campaign too.
+    last = json.loads(files[-1].read_text())["summary"]["shard"]
+    for extra in (["--steps", "51"], ["--with-reopens"], ["--dialect", "freebsd-13.2"], ["--full-checks"]):
+        shaped = tmp / "shaped.json"
+        shaped.write_bytes(run(["random", *past_known, "--max-failures", "2", "--json", "--out", tmp / "failures",
+                                "--shard", f"{last['index']}/{last['count']}", *extra], want=(0, 1)).stdout)
+        p = run(["merge", *files[:-1], shaped], want=(2,))
+        if b"options are" not in p.stderr:
+            fail(f"merge of a shard run with {extra}: {p.stderr!r} does not name the options")
     whole = tmp / "whole.json"
     whole.write_bytes(run(["random", "--json", "--seed", "3", "--count", "5"], want=(0,)).stdout)
     p = run(["merge", whole], want=(2,))

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <cctype>
 #include <chrono>
 
@@ -106,11 +107,39 @@ struct Options {
   std::optional<check::ShardSpec> shard;  // run only this shard's programs (check/campaign_shards.hpp)
   std::vector<std::string> known_files;  // --known: report notes files (traces/behaviour_notes.hpp)
   check::KnownBehaviours known;     // its behaviours: differential runs look past them
+  std::string campaign_options;     // campaign_options(): what a shard records of the other options
 };
 
 check::CampaignHeader campaign_header(const Options& o) {
   return {o.seed, o.against.empty() ? std::nullopt : std::optional(o.against), o.count, o.max_failures, o.shard,
-          check::known_fingerprint(o.known)};
+          check::known_fingerprint(o.known), o.campaign_options};
+}
+
+// The random command's options that shape its programs or results, as
+// "--name value" text in the order they are declared (an option left at its
+// default reads as given so; a flag not given is left out): what a shard
+// records so that `kqcheck merge` refuses shards of different campaigns.
+// The seed, count, --against, --max-failures and --known are compared on
+// their own; the worker's path, where results go and how they are shown
+// change no result.
+std::string campaign_options(const CLI::App& random) {
+  static const std::set<std::string> kNotShaping{"--help",  "--seed",     "--count", "--against", "--max-failures",
+                                                 "--known", "--native-worker", "--out", "--progress", "--json", "--shard"};
+  std::string text;
+  for (const CLI::Option* opt : random.get_options()) {
+    const std::string name = opt->get_name();
+    if (kNotShaping.count(name) != 0) continue;
+    std::string value;
+    if (opt->count() > 0) {
+      for (const std::string& r : opt->results()) value += (value.empty() ? "" : ",") + r;
+    } else {
+      value = opt->get_default_str();
+    }
+    const bool flag = opt->get_expected_min() == 0;
+    if ((flag && opt->count() == 0) || (!flag && value.empty())) continue;  // not given, no default
+    text += (text.empty() ? "" : " ") + name + (flag ? "" : " " + value);
+  }
+  return text;
 }
 
 // The native worker: --native-worker, else a kqrecord beside this kqcheck
@@ -525,6 +554,7 @@ int main(int argc, char** argv) {
   auto self = std::filesystem::canonical("/proc/self/exe", ec);
   o.self = ec ? std::string(argv[0]) : self.string();
   if (!shard.empty()) o.shard = check::parse_shard(shard);
+  if (random->parsed()) o.campaign_options = campaign_options(*random);
   if (generate->parsed()) {
     const model::DialectProfile* profile = model::find_profile(o.dialect);
     if (profile == nullptr || (!o.host_os.empty() && !check::restrict_to_host_os({}, o.host_os))) {
