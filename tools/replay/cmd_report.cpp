@@ -18,7 +18,8 @@ int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts,
   if (opts.expectations) known = Expectations::load(*opts.expectations);
   std::optional<traces::BehaviourNotes> notes;
   if (!ro.notes.empty()) notes = traces::BehaviourNotes::load(ro.notes);
-  ReportInput in{paths, ro.examples, notes ? &*notes : nullptr, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds};
+  ReportInput in{paths, ro.examples, notes ? &*notes : nullptr, opts.dialect, ro.corpus, known ? &*known : nullptr, opts.raw_fds,
+                 ro.past_notes};
   if (!in.corpus && std::filesystem::is_directory("traces/conformance")) in.corpus = "traces/conformance";
   Report r = build_report(in);
   if (r.traces == 0) {

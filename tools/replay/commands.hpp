@@ -29,6 +29,7 @@ struct ReportOptions {
   std::string out;                    // where to write each behaviour's minimal trace
   std::vector<std::string> examples;  // traces offering shorter examples only (kqcheck shrink's output)
   std::vector<std::string> notes;     // what was checked by hand, per behaviour (one or more files)
+  bool past_notes = false;            // ReportInput::past_notes
 };
 // Distinct divergences over recordings and campaign failures, as Markdown or JSON.
 int cmd_report(const std::vector<std::string>& paths, const CommonOptions& opts, const ReportOptions& ro);

@@ -121,10 +121,12 @@ struct Builder {
         if (g.step == f.step) same_step.push_back(&g.divergence);
       }
       if (traces::restates_other_divergence(f.divergence, same_step)) continue;
+      bool noted = in.past_notes && in.notes != nullptr;
       for (const traces::BehaviourKey& key : traces::behaviour_keys(r.trace.steps[f.step], f.divergence)) {
         add_divergence(path, r, f, key, first, example_only);
+        noted = noted && in.notes->checked(key.signature) != nullptr;
       }
-      first = false;
+      first = first && noted;
     }
   }
 
@@ -193,6 +195,7 @@ struct Builder {
 Report build_report(const ReportInput& in) {
   Report report;
   report.dialect = in.dialect.value_or("");
+  report.past_notes = in.past_notes && in.notes != nullptr;
   Builder builder{in, report, corpus_sources(in.corpus), {}};
   for (const std::string& path : expand_trace_paths(in.paths)) builder.add_trace(path, false);
   for (const std::string& path : expand_trace_paths(in.examples)) builder.add_trace(path, true);
@@ -233,11 +236,11 @@ std::string joined(const std::set<std::string>& items) {
   return out;
 }
 
-void markdown_behaviour(std::string& md, std::size_t n, const Behaviour& b, bool with_notes) {
+void markdown_behaviour(std::string& md, std::size_t n, const Behaviour& b, bool with_notes, bool past_notes) {
   md += fmt::format("### {}. {}\n\n", n, b.title);
-  md += fmt::format("- **Category:** `{}`{}; seen {} time(s) in {} trace(s); the first divergence of a trace {} time(s){}\n",
+  md += fmt::format("- **Category:** `{}`{}; seen {} time(s) in {} trace(s); the first divergence of a trace{} {} time(s){}\n",
                     traces::divergence_kind_name(b.kind), b.filters.empty() ? "" : " (" + joined(b.filters) + ")", b.occurrences,
-                    b.traces.size(), b.first_in_trace,
+                    b.traces.size(), past_notes ? " (or after noted ones only)" : "", b.first_in_trace,
                     b.first_in_trace == 0 ? " (only after another divergence: may be a consequence of it)" : "");
   md += fmt::format("- **The implementation:** `{}`\n", b.divergence["observed"].dump());
   md += fmt::format("- **FreeBSD:** `{}`, from {}\n", b.divergence["expected"].dump(), source_text(b));
@@ -261,7 +264,9 @@ std::string follow_on_markdown(const Report& r) {
                       b.traces.size(), b.example_path, b.example_step);
   }
   if (md.empty()) return md;
-  return "## Seen only after another divergence\n\nNever the first divergence of a trace. After the first one the model "
+  const std::string never = r.past_notes ? "Never the first divergence of a trace, nor after noted ones only. "
+                                         : "Never the first divergence of a trace. ";
+  return "## Seen only after another divergence\n\n" + never + "After the first one the model "
          "follows the implementation's descriptor numbers but not its knotes, so these may be consequences of an earlier "
          "divergence rather than behaviours of their own; they are listed, not claimed, and not checked by hand.\n\n" +
          md + "\n";
@@ -316,7 +321,7 @@ std::string report_markdown(const Report& r, const Expectations* known, const tr
     std::size_t shown = 0;
     for (const Behaviour& b : r.behaviours) {
       if (b.section != section || !b.known_reason.empty() || b.first_in_trace == 0) continue;
-      markdown_behaviour(md, ++n, b, notes != nullptr);
+      markdown_behaviour(md, ++n, b, notes != nullptr, r.past_notes);
       ++shown;
     }
     if (shown == 0) md += "None.\n\n";
@@ -327,7 +332,7 @@ std::string report_markdown(const Report& r, const Expectations* known, const tr
   if (known_count > 0) {
     md += "## Known differences (listed in the expectations file)\n\n";
     for (const Behaviour& b : r.behaviours) {
-      if (!b.known_reason.empty()) markdown_behaviour(md, ++n, b, notes != nullptr);
+      if (!b.known_reason.empty()) markdown_behaviour(md, ++n, b, notes != nullptr, r.past_notes);
     }
   }
   if (known != nullptr && !known->unmatched().empty()) {
@@ -355,17 +360,19 @@ json report_json(const Report& r, const Expectations* known, const traces::Behav
   if (known != nullptr) {
     for (const Expectation* e : known->unmatched()) unmatched.push_back({{"index", e->index}, {"reason", e->reason}});
   }
-  return {{"format", "kqsim-report/1"},
-          {"implementation", r.implementation},
-          {"dialect", r.dialect},
-          {"traces", r.traces},
-          {"recordings", r.recordings},
-          {"divergent_traces", r.divergent_traces},
-          {"task_races_followed", r.races_followed},
-          {"behaviours", behaviours},
-          {"unmatched_expectations", unmatched},
-          {"unmatched_notes", notes != nullptr ? json(notes->unmatched()) : json::array()},
-          {"problems", r.problems}};
+  json doc{{"format", "kqsim-report/1"},
+           {"implementation", r.implementation},
+           {"dialect", r.dialect},
+           {"traces", r.traces},
+           {"recordings", r.recordings},
+           {"divergent_traces", r.divergent_traces},
+           {"task_races_followed", r.races_followed},
+           {"behaviours", behaviours},
+           {"unmatched_expectations", unmatched},
+           {"unmatched_notes", notes != nullptr ? json(notes->unmatched()) : json::array()},
+           {"problems", r.problems}};
+  if (r.past_notes) doc["past_notes"] = true;  // first_in_trace counts divergences after noted ones only too
+  return doc;
 }
 
 }  // namespace kqsim::replay

@@ -33,7 +33,7 @@ struct Behaviour {
   std::string checked;       // from the notes file: what was checked by hand; empty if nothing
   std::set<std::string> filters;  // the filters it was seen with
   std::size_t occurrences = 0;
-  std::size_t first_in_trace = 0;  // how often it was a trace's first divergence
+  std::size_t first_in_trace = 0;  // how often it was a trace's first divergence (ReportInput::past_notes: or after noted ones only)
   std::vector<std::string> traces;  // names of the traces showing it
   // The example: the shortest trace showing it, cut after the step (a
   // campaign failure or an --examples trace is shrunk already).
@@ -57,6 +57,10 @@ struct ReportInput {
   std::optional<std::string> corpus;  // conformance traces, looked up by name for sources
   const Expectations* known = nullptr;
   bool raw_fds = false;
+  // --past-notes: a divergence after noted ones only (every behaviour key of
+  // each in `notes`) counts as a trace's first, as kqcheck --known looks
+  // past known behaviours: what a campaign run with --known found is claimed.
+  bool past_notes = false;
 };
 
 struct Report {
@@ -72,6 +76,7 @@ struct Report {
   std::string implementation;  // from the recordings' host headers
   std::string dialect;         // --dialect, or the first trace's own
   std::set<std::string> dialects;  // every dialect a trace was replayed as (a trace names its own)
+  bool past_notes = false;         // ReportInput::past_notes: what "first" means
 };
 
 Report build_report(const ReportInput& in);

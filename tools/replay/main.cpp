@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   report->add_option("--examples", report_opts.examples,
                      "Traces (or folders) that only offer shorter examples of the behaviours found, e.g. kqcheck shrink's output");
   report->add_option("--notes", report_opts.notes, "JSON file of what was checked by hand, per behaviour key (repeat to join several)");
+  report->add_flag("--past-notes", report_opts.past_notes,
+                   "With --notes: a divergence after noted ones only counts as a trace's first (claimed), as kqcheck "
+                   "--known looks past known behaviours")
+      ->needs(report->get_option("--notes"));
   report->add_flag("--raw-fds", opts.raw_fds, "Compare returned descriptor numbers too (default: by the trace's names)");
   add_common(report, true);
   CLI::App* explain = app.add_subcommand("explain", "Walk through a trace showing the kqueue state after each step");
