@@ -38,7 +38,7 @@ generate() {
   "$1" report "$recorded" "$failures" --examples "$shrunk" --notes "$notes" --corpus traces/conformance || [[ $? -eq 1 ]]
 }
 generate_past_known() {
-  "$1" report "$past_known" --notes "$notes" --notes "$past_known_notes" --corpus traces/conformance || [[ $? -eq 1 ]]
+  "$1" report "$past_known" --notes "$notes" --notes "$past_known_notes" --past-notes --corpus traces/conformance || [[ $? -eq 1 ]]
 }
 
 # check_one REPORT GENERATOR KQREPLAY
