@@ -111,8 +111,11 @@ void check_same_campaign(const std::vector<Shard>& shards) {
                        " (seed, against, count, max-failures, known behaviours or shard count differ)");
     }
     if (b.header.options != a.header.options) {
-      throw MergeError(b.name + ": not a shard of the same campaign as " + a.name + ": its options are \"" +
-                       b.header.options + "\", not \"" + a.header.options + "\"");
+      auto shown = [](const std::string& o) {
+        return o.empty() ? std::string("none recorded (a shard made before kqcheck recorded them)") : "\"" + o + "\"";
+      };
+      throw MergeError(b.name + ": not a shard of the same campaign as " + a.name + ": its options are " +
+                       shown(b.header.options) + ", not " + shown(a.header.options));
     }
     if (b.spec.index != i) {
       throw MergeError(b.spec.index < i ? b.name + ": shard " + std::to_string(b.spec.index) + " given twice"

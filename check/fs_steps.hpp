@@ -71,7 +71,7 @@ class FsStepMaker {
   // I/O on them (R24).
   void with_forced_unmounts() { forced_unmounts_ = true; }
   // GeneratorOptions::with_reopens: now and then a regular file some
-  // descriptor holds is opened again (read from, half the time) and, most of
+  // descriptor holds is opened again (read from a third of the time) and, most of
   // the time, closed at once, so that knotes on the first descriptor's vnode
   // hear NOTE_OPEN, NOTE_READ and the vn_close of another open file
   // (NOTE_CLOSE, NOTE_CLOSE_WRITE), which a close of their own descriptor

@@ -22,6 +22,8 @@ class BehaviourNotes {
   static BehaviourNotes load(const std::vector<std::string>& paths);
   // The note for a behaviour, nullptr if none; counts the match.
   const std::string* checked(const std::string& signature) const;
+  // Whether a behaviour has a note, without counting a match.
+  [[nodiscard]] bool has(const std::string& signature) const { return notes_.count(signature) != 0; }
   // Notes no behaviour matched (stale or mistyped signatures).
   [[nodiscard]] std::vector<std::string> unmatched() const;
   // Every behaviour with a note: known of the implementation (kqcheck --known).

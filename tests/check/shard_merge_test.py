@@ -122,7 +122,8 @@ with tempfile.TemporaryDirectory() as tmp:
     other.write_bytes(run(["random", "--json", "--seed", "8", "--count", "140", "--shard", "6/7"], want=(0, 1)).stdout)
     run(["merge", *files[:-1], other], want=(2,))
     # The same seed and count with another program-shaping option (steps,
-    # a generator switch, the dialect, a mutation) is another campaign too.
+    # a generator switch, the dialect, the full checks) is another campaign too;
+    # a switch given as =false is the switch left off.
     last = json.loads(files[-1].read_text())["summary"]["shard"]
     for extra in (["--steps", "51"], ["--with-reopens"], ["--dialect", "freebsd-13.2"], ["--full-checks"]):
         shaped = tmp / "shaped.json"
@@ -131,6 +132,11 @@ with tempfile.TemporaryDirectory() as tmp:
         p = run(["merge", *files[:-1], shaped], want=(2,))
         if b"options are" not in p.stderr:
             fail(f"merge of a shard run with {extra}: {p.stderr!r} does not name the options")
+    off = tmp / "off.json"
+    off.write_bytes(run(["random", *past_known, "--max-failures", "2", "--json", "--out", tmp / "failures",
+                         "--shard", f"{last['index']}/{last['count']}", "--with-reopens=false"], want=(0, 1)).stdout)
+    if json.loads(run(["merge", "--json", *files[:-1], off], want=(1,)).stdout) != doc:
+        fail("merge with a shard run with --with-reopens=false differs from the campaign without it")
     whole = tmp / "whole.json"
     whole.write_bytes(run(["random", "--json", "--seed", "3", "--count", "5"], want=(0,)).stdout)
     p = run(["merge", whole], want=(2,))

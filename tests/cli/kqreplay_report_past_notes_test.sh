@@ -45,6 +45,15 @@ print(next(b["first_in_trace"] for b in doc["behaviours"] if b["signature"] == s
 md=$("$kqreplay" report "$trace" --notes "$tmp/notes.json" --past-notes)
 [[ "$md" == *"the first divergence of a trace (or after noted ones only) 1 time(s)"* ]] ||
   fail "the Markdown does not say what first means with --past-notes"$'\n'"$md"
+# Looking past notes does not count a note as matched: a note whose
+# behaviour only an --examples trace shows stays unmatched.
+other=$2/traces/campaigns/linux-libkqueue-2.7.0/past-known/random-1002481139307341895.json
+unmatched_of() {
+  "$kqreplay" report "$other" --examples "$trace" --json "$@" | python3 -c 'import json, sys; print(json.load(sys.stdin)["unmatched_notes"])'
+}
+printf '{"notes": [{"behaviour": "%s", "checked": "test"}]}' "$last" > "$tmp/last-only.json"
+[ "$(unmatched_of --notes "$tmp/last-only.json")" = "$(unmatched_of --notes "$tmp/last-only.json" --past-notes)" ] ||
+  fail "--past-notes changes which notes are unmatched"
 "$kqreplay" report "$trace" --past-notes > /dev/null 2>&1
 [ $? -eq 2 ] || fail "--past-notes without --notes is not refused with exit 2"
 [ $failed -eq 0 ] && echo "kqreplay report --past-notes: ok"

@@ -129,15 +129,18 @@ std::string campaign_options(const CLI::App& random) {
   for (const CLI::Option* opt : random.get_options()) {
     const std::string name = opt->get_name();
     if (kNotShaping.count(name) != 0) continue;
+    if (opt->get_expected_min() == 0) {  // a flag: on or off (--with-x=false is off)
+      if (opt->count() > 0 && opt->as<bool>()) text += (text.empty() ? "" : " ") + name;
+      continue;
+    }
     std::string value;
     if (opt->count() > 0) {
       for (const std::string& r : opt->results()) value += (value.empty() ? "" : ",") + r;
     } else {
       value = opt->get_default_str();
     }
-    const bool flag = opt->get_expected_min() == 0;
-    if ((flag && opt->count() == 0) || (!flag && value.empty())) continue;  // not given, no default
-    text += (text.empty() ? "" : " ") + name + (flag ? "" : " " + value);
+    if (value.empty()) continue;  // not given, no default
+    text += (text.empty() ? "" : " ") + name + " " + value;
   }
   return text;
 }
@@ -279,12 +282,12 @@ constexpr const char* kForcedUnmountsHelp =
     "that knotes and descriptors outlive their vnodes (NOTE_REVOKE, I/O on dead vnodes). Needs unmount steps (with "
     "--real-host, --with-unmount). Off by default so each seed keeps its programs";
 constexpr const char* kReopensHelp =
-    "Now and then a regular file a descriptor holds is opened again, read from and mostly closed at once, and half "
+    "Now and then a regular file a descriptor holds is opened again, sometimes read from, and mostly closed at once, and half "
     "the EVFILT_VNODE masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another open file's NOTE_OPEN, "
     "NOTE_READ and close. Off by default so each seed keeps its programs";
 constexpr const char* kAioSigeventFdsHelp =
     "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a kqueue "
-    "(the request's file or pipe end), which kqfd_register refuses. Off by default so each seed keeps its programs";
+    "(the request's file or pipe end, or another file opened for aio), which kqfd_register refuses. Off by default so each seed keeps its programs";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "

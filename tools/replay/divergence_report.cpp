@@ -121,10 +121,12 @@ struct Builder {
         if (g.step == f.step) same_step.push_back(&g.divergence);
       }
       if (traces::restates_other_divergence(f.divergence, same_step)) continue;
-      bool noted = in.past_notes && in.notes != nullptr;
-      for (const traces::BehaviourKey& key : traces::behaviour_keys(r.trace.steps[f.step], f.divergence)) {
+      const std::vector<traces::BehaviourKey> keys = traces::behaviour_keys(r.trace.steps[f.step], f.divergence);
+      // --past-notes: noted when every key is, as kqcheck's known_reason (none: not noted).
+      bool noted = in.past_notes && in.notes != nullptr && !keys.empty();
+      for (const traces::BehaviourKey& key : keys) {
         add_divergence(path, r, f, key, first, example_only);
-        noted = noted && in.notes->checked(key.signature) != nullptr;
+        noted = noted && in.notes->has(key.signature);
       }
       first = first && noted;
     }
