@@ -282,12 +282,13 @@ constexpr const char* kForcedUnmountsHelp =
     "that knotes and descriptors outlive their vnodes (NOTE_REVOKE, I/O on dead vnodes). Needs unmount steps (with "
     "--real-host, --with-unmount). Off by default so each seed keeps its programs";
 constexpr const char* kReopensHelp =
-    "Now and then a regular file a descriptor holds is opened again, sometimes read from, and mostly closed at once, and half "
-    "the EVFILT_VNODE masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another open file's NOTE_OPEN, "
-    "NOTE_READ and close. Off by default so each seed keeps its programs";
+    "Now and then a regular file a descriptor holds is opened again, sometimes read from, and mostly closed at "
+    "once, and half the EVFILT_VNODE masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another open "
+    "file's NOTE_OPEN, NOTE_READ and close. Off by default so each seed keeps its programs";
 constexpr const char* kAioSigeventFdsHelp =
-    "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a kqueue "
-    "(the request's file or pipe end, or another file opened for aio), which kqfd_register refuses. Off by default so each seed keeps its programs";
+    "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a "
+    "kqueue (the request's file or pipe end, or another file opened for aio), which kqfd_register refuses. Off by "
+    "default so each seed keeps its programs";
 constexpr const char* kCponforkHelp =
     "Half the kqueues are kqueuex(KQUEUE_CPONFORK) ones, which a fork copies into the child, and children call "
     "kevent on their copies (FreeBSD 15 and main; ignored for a dialect without it). Off by default so each seed "
