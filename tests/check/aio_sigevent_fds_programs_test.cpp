@@ -42,7 +42,9 @@ Counts run_programs(bool sigevent_fds, const char* dialect) {
   const model::Errno refusal = std::string(dialect) == "freebsd-13.2" ? model::Errno::kEBADF : model::Errno::kEINVAL;
   return count_on_model(o, 53, 300, dialect,
                         {{"submissions naming another descriptor",
-                          [](const traces::Step& s, const sim::StepOutcome&) -> std::size_t { return sigevent_on_other_fd(s) ? 1 : 0; }},
+                          [](const traces::Step& s, const sim::StepOutcome&) -> std::size_t {
+                            return sigevent_on_other_fd(s) ? 1 : 0;
+                          }},
                          {"of which refused as not a kqueue",
                           [refusal](const traces::Step& s, const sim::StepOutcome& out) -> std::size_t {
                             return sigevent_on_other_fd(s) && out.actual.err == refusal ? 1 : 0;

@@ -23,7 +23,9 @@ namespace note = model::note;
 
 RunCounter vnode_note(const char* name, std::uint32_t note) {
   return {name, [note](const traces::Step&, const sim::StepOutcome& out) {
-            return events_where(out, [&](const model::KEvent& e) { return e.filter == filt::kVnode && (e.fflags & note) != 0; });
+            return events_where(out, [&](const model::KEvent& e) {
+              return e.filter == filt::kVnode && (e.fflags & note) != 0;
+            });
           }};
 }
 

@@ -12,13 +12,13 @@
 #       --host-os linux --out CAMPAIGN_DIR), shrinks on libkqueue the examples
 #       the report would cut from recordings (kqcheck shrink), and writes both
 #       folders and the report.
-#   libkqueue-report.sh import-past-known KQREPLAY CAMPAIGN_DIR
-#       Takes the failure traces of a campaign run with --known NOTES (the
-#       notes file below) and writes the second report, of what such a
-#       campaign finds past the known behaviours
+#   libkqueue-report.sh import-past-known KQREPLAY CAMPAIGN_DIR...
+#       Takes the failure traces of campaigns run with --known (the notes
+#       files below, as they were then) and writes the second report, of what
+#       such campaigns find past the known behaviours
 #       (docs/emulators/libkqueue-2.7.0-past-known.md, with the notes of both
-#       files: the behaviours found past the known ones have theirs in
-#       libkqueue-2.7.0-past-known.notes.json).
+#       files and --past-notes: the behaviours found past the known ones have
+#       theirs in libkqueue-2.7.0-past-known.notes.json).
 # check and write handle both reports.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,9 +72,10 @@ case ${1:-} in
     generate_past_known "$2" > "$past_known_report"
     ;;
   import-past-known)
+    [[ $# -ge 3 ]] || { echo "usage: libkqueue-report.sh import-past-known KQREPLAY CAMPAIGN_DIR..." >&2; exit 2; }
     rm -rf "$past_known"
     mkdir -p "$past_known"
-    cp "$3"/*.json "$past_known"/
+    for campaign in "${@:3}"; do cp "$campaign"/*.json "$past_known"/; done
     generate_past_known "$2" > "$past_known_report"
     ;;
   import)
@@ -100,7 +101,7 @@ PY
     generate "$kqreplay" > "$report"
     ;;
   *)
-    echo "usage: libkqueue-report.sh check|write KQREPLAY | import KQREPLAY KQCHECK CAMPAIGN_DIR | import-past-known KQREPLAY CAMPAIGN_DIR" >&2
+    echo "usage: libkqueue-report.sh check|write KQREPLAY | import KQREPLAY KQCHECK CAMPAIGN_DIR | import-past-known KQREPLAY CAMPAIGN_DIR..." >&2
     exit 2
     ;;
 esac
