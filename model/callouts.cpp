@@ -123,6 +123,7 @@ void Kernel::timer_expire(KnoteRef ref, std::int64_t target_ns) {
     // target_ns was saturated there too, and lies past the end of the clock,
     // so it never comes (re-arming it at target_ns would fire it forever).
     kn.timer.deadline_ns = next > target_ns ? next : -1;
+    kn.timer.next_ns = next;
   }
   activate(ref);
 }

@@ -421,6 +421,7 @@ class Kernel {
   void filt_userdetach(KnoteRef ref);
   void filt_timertouch_register(KnoteRef ref, const KEvent& kev);
   Errno timer_validate_and_start(Knote& kn);
+  void arm_timer(Knote& kn, std::int64_t deadline_ns, std::int64_t period_ns);
   static void filt_usertouch_register(Knote& kn, KEvent& kev);
 
   // Pipes (pipe_io.cpp).

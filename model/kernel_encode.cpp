@@ -130,6 +130,7 @@ template <typename... Bools>
   put_bits(out, kn.user_triggered, kn.proc_gone);
   put(out, kn.timer.deadline_ns);
   put(out, kn.timer.period_ns);
+  put(out, kn.timer.next_ns);
 }
 
 [[gnu::always_inline]] inline void put_list(Writer& out, const KnoteList& list) {

@@ -56,6 +56,10 @@ struct KnoteRef {
 struct TimerCallout {
   std::int64_t deadline_ns = -1;  // on the monotonic clock; -1 = not armed
   std::int64_t period_ns = 0;     // 0 = does not re-arm
+  // kc->next: the expiry last scheduled, kept when the callout stops (a
+  // one-shot fired, a re-add drained it); -1 = never scheduled. filt_timercopy
+  // arms a KQUEUE_CPONFORK copy there, even when it has passed.
+  std::int64_t next_ns = -1;
 };
 
 struct Knote {

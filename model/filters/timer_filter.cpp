@@ -39,6 +39,13 @@ std::int64_t timer_to_ns(std::int64_t data, std::uint32_t fflags) {
 // wraps negative, a deadline in the past. The callout then runs at the next
 // tick, and every re-arm (next += to) lands in the past again, so the timer
 // fires once per tick (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R2).
+// filt_timerstart's callout_reset at kc->next.
+void Kernel::arm_timer(Knote& kn, std::int64_t deadline_ns, std::int64_t period_ns) {
+  kn.timer.deadline_ns = deadline_ns;
+  kn.timer.next_ns = deadline_ns;
+  kn.timer.period_ns = period_ns;
+}
+
 Errno Kernel::timer_validate_and_start(Knote& kn) {
   if (kn.sdata < 0) return Errno::kEINVAL;
   if (kn.sdata == 0 && !has(kn.kev.flags, ev::kOneshot)) kn.sdata = 1;
@@ -47,19 +54,16 @@ Errno Kernel::timer_validate_and_start(Knote& kn) {
   if (to_ns < 0) return Errno::kEINVAL;
   if ((kn.sfflags & note::kAbstime) != 0) {
     const std::int64_t until = to_ns - realtime_ns();
-    kn.timer.deadline_ns = until <= 0 ? now_ns_ : now_ns_ + until;
-    kn.timer.period_ns = 0;
+    arm_timer(kn, until <= 0 ? now_ns_ : now_ns_ + until, 0);
     return Errno::kNone;
   }
   const bool oneshot = has(kn.kev.flags, ev::kOneshot);
   if (to_ns >= kSbtMaxNs - now_ns_) {
     const std::int64_t tick = profile_->tick_ns;
-    kn.timer.deadline_ns = now_ns_ > INT64_MAX - tick ? INT64_MAX : now_ns_ + tick;
-    kn.timer.period_ns = oneshot ? 0 : tick;
+    arm_timer(kn, now_ns_ > INT64_MAX - tick ? INT64_MAX : now_ns_ + tick, oneshot ? 0 : tick);
     return Errno::kNone;
   }
-  kn.timer.deadline_ns = now_ns_ + to_ns;
-  kn.timer.period_ns = oneshot ? 0 : to_ns;
+  arm_timer(kn, now_ns_ + to_ns, oneshot ? 0 : to_ns);
   return Errno::kNone;
 }
 
@@ -91,14 +95,13 @@ bool Kernel::filt_timer(Knote& kn, std::int64_t) { return kn.kev.data != 0; }
 void Kernel::filt_timertouch_register(KnoteRef ref, const KEvent& kev) {
   if (!has(kev.flags, ev::kAdd)) return;
   Knote& kn = at(ref);
-  kn.timer = TimerCallout{};
+  kn.timer.deadline_ns = -1;  // callout_drain: kc->next and the period stay
   if (kn.has_status(kn::kQueued)) dequeue(ref);
   kn.status = static_cast<std::uint16_t>(kn.status & ~kn::kActive);
   kn.kev.data = 0;
   kn.sfflags = kev.fflags;
   kn.sdata = kev.data;
   if (Errno e = timer_validate_and_start(kn); e != Errno::kNone) {
-    kn.timer = TimerCallout{};
     kn.kev.flags |= ev::kError;
     kn.kev.data = static_cast<std::int64_t>(e);
   }
