@@ -41,6 +41,7 @@
 #include "model/kevent_names.hpp"
 #include "model/signals.hpp"
 #include "sim/host/aio_memory.hpp"
+#include "sim/host/change_records.hpp"
 #include "sim/host/host_kernel.hpp"
 #include "sim/host/host_net_flags.hpp"
 #include "sim/host/native_names.hpp"
@@ -265,7 +266,9 @@ std::optional<struct kevent> to_host_change(const model::KEvent& c, std::string&
   return k;
 }
 
-model::KEvent from_host_event(const struct kevent& e) {
+// `change_record`: a receipt (leading_change_records), whose data is the
+// host's errno; an event's data is a count, even with EV_ERROR set.
+model::KEvent from_host_event(const struct kevent& e, bool change_record) {
   const model::FilterId filter = native::from_host_filter(e.filter);
   const auto flags = native::from_host_flags(e.flags);
   std::uint64_t ident = aio_to_fake(filter, static_cast<std::uint64_t>(e.ident));
@@ -277,10 +280,20 @@ model::KEvent from_host_event(const struct kevent& e) {
   // (to_host_fflags made it): translated back by name like an event's.
   const std::uint32_t fflags = native::from_host_fflags(filter, static_cast<std::uint32_t>(e.fflags));
   std::int64_t data = static_cast<std::int64_t>(e.data);
-  if ((flags & model::ev::kError) != 0 && data > 0) {
+  if (change_record && (flags & model::ev::kError) != 0 && data > 0) {
     if (auto err = native::from_host_errno(static_cast<int>(data))) data = static_cast<std::int64_t>(*err);
   }
   return {ident, filter, flags, fflags, data, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(e.udata))};
+}
+
+std::size_t change_records(std::span<const struct kevent> out, std::span<const struct kevent> in) {
+  auto key = [](const struct kevent& k) {
+    return RecordKey{static_cast<std::uint64_t>(k.ident), static_cast<std::int32_t>(k.filter), (k.flags & EV_ERROR) != 0};
+  };
+  std::vector<RecordKey> records, changes;
+  for (const struct kevent& k : out) records.push_back(key(k));
+  for (const struct kevent& k : in) changes.push_back(key(k));
+  return leading_change_records(records, changes);
 }
 
 }  // namespace
@@ -301,7 +314,10 @@ HostCall host_kevent(std::int32_t kq, std::span<const model::KEvent> changes, st
   if (timeout) ts = {static_cast<time_t>(timeout->sec), static_cast<long>(timeout->nsec)};
   int n = kevent(kq, in.data(), static_cast<int>(in.size()), out.data(), nevents, timeout ? &ts : nullptr);
   HostCall c = finish(n);
-  for (int i = 0; i < n; ++i) c.events.push_back(from_host_event(out[static_cast<std::size_t>(i)]));
+  const std::size_t receipts = n > 0 ? change_records(std::span(out.data(), static_cast<std::size_t>(n)), in) : 0;
+  for (int i = 0; i < n; ++i) {
+    c.events.push_back(from_host_event(out[static_cast<std::size_t>(i)], static_cast<std::size_t>(i) < receipts));
+  }
   return c;
 }
 
