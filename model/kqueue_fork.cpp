@@ -87,14 +87,16 @@ void Kernel::kqueue_fork_copy_knote(std::uint32_t kq1, KnoteRef from, Pid child)
   Knote copy = kn;
   copy.status = static_cast<std::uint16_t>(copy.status & ~(kn::kQueued | kn::kDetached));
   // filt_timercopy arms the copy's callout at the parent's kc->next even when
-  // its own callout is stopped and that time has passed: a one-shot (or
-  // NOTE_ABSTIME) timer that fired fires once more in the child - whether its
-  // event was still pending (R42: data 2 in the child, 1 in the parent) or
-  // already delivered (an EV_CLEAR NOTE_ABSTIME timer: data 1; R46). A
-  // periodic timer past the end of the clock has kc->next there: never.
-  if (copy.kind == FilterKind::kTimer && copy.timer.deadline_ns < 0 && copy.timer.next_ns >= 0 &&
-      copy.timer.next_ns < INT64_MAX) {
-    copy.timer.deadline_ns = std::max(copy.timer.next_ns, now_ns_);
+  // its own callout is stopped and that time has passed: a fired one-shot
+  // whose event is still pending fires once more in the child (R42: data 2
+  // there, 1 in the parent), a fired NOTE_ABSTIME timer even after its
+  // delivery (R46: data 1), and a drained periodic one fires on, counting
+  // the periods missed since kc->next at its first expiry (filt_timerexpire_l,
+  // as timer_expire does for a deadline in the past). A periodic timer past
+  // the end of the clock has kc->next there: never.
+  const bool never = copy.timer.period_ns > 0 && copy.timer.next_ns == INT64_MAX;
+  if (copy.kind == FilterKind::kTimer && copy.timer.deadline_ns < 0 && copy.timer.next_ns >= 0 && !never) {
+    copy.timer.deadline_ns = copy.timer.next_ns;
   }
   const KnoteRef to{kq1, kqueues_[kq1].insert(copy)};
   if (fd_based) fhold(kn.file);

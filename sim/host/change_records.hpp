@@ -16,22 +16,27 @@ namespace kqsim::host {
 struct RecordKey {
   std::uint64_t ident = 0;
   std::int32_t filter = 0;
-  bool error = false;  // EV_ERROR in the record's flags (unused for changes)
+  std::uint64_t udata = 0;  // a receipt keeps its change's udata (both kernels)
+  bool error = false;       // EV_ERROR in the record's flags (unused for changes)
 };
 
 // The number of leading records that pair, in order, with the changes:
-// each has EV_ERROR and the ident and filter of a change after the previous
-// record's. The first record that does not is an event, and so is all that
-// follows. An event that pairs with a change this way - a knote the same
-// call added with EV_ERROR in its flags - is still taken for a receipt: only
-// the host knows which it wrote (docs/emulators.md, "Recording limits").
+// each has EV_ERROR and the ident, filter and udata of a change after the
+// previous record's. The first record that does not is an event, and so is
+// all that follows. An event that pairs with a change this way - a knote
+// carrying EV_ERROR that the same call adds or changes, with the same udata -
+// is still taken for a receipt: only the host knows which it wrote
+// (docs/emulators.md, "Recording limits").
 inline std::size_t leading_change_records(std::span<const RecordKey> records, std::span<const RecordKey> changes) {
   std::size_t next_change = 0;
   std::size_t n = 0;
   for (const RecordKey& r : records) {
     if (!r.error) break;
     std::size_t c = next_change;
-    while (c < changes.size() && (changes[c].ident != r.ident || changes[c].filter != r.filter)) ++c;
+    while (c < changes.size() &&
+           (changes[c].ident != r.ident || changes[c].filter != r.filter || changes[c].udata != r.udata)) {
+      ++c;
+    }
     if (c == changes.size()) break;
     next_change = c + 1;
     ++n;

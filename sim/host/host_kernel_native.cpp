@@ -288,7 +288,8 @@ model::KEvent from_host_event(const struct kevent& e, bool change_record) {
 
 std::size_t change_records(std::span<const struct kevent> out, std::span<const struct kevent> in) {
   auto key = [](const struct kevent& k) {
-    return RecordKey{static_cast<std::uint64_t>(k.ident), static_cast<std::int32_t>(k.filter), (k.flags & EV_ERROR) != 0};
+    return RecordKey{static_cast<std::uint64_t>(k.ident), static_cast<std::int32_t>(k.filter),
+                     static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(k.udata)), (k.flags & EV_ERROR) != 0};
   };
   std::vector<RecordKey> records, changes;
   for (const struct kevent& k : out) records.push_back(key(k));
