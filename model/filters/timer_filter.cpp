@@ -30,6 +30,13 @@ std::int64_t timer_to_ns(std::int64_t data, std::uint32_t fflags) {
 
 }  // namespace
 
+// filt_timerstart's callout_reset at kc->next.
+void Kernel::arm_timer(Knote& kn, std::int64_t deadline_ns, std::int64_t period_ns) {
+  kn.timer.deadline_ns = deadline_ns;
+  kn.timer.next_ns = deadline_ns;
+  kn.timer.period_ns = period_ns;
+}
+
 // filt_timervalidate + filt_timerstart. A relative timer is due `to` after
 // now and re-arms from its previous deadline (no drift); an absolute one is
 // due at a CLOCK_REALTIME instant, fires at once if that has passed (main),
@@ -39,13 +46,6 @@ std::int64_t timer_to_ns(std::int64_t data, std::uint32_t fflags) {
 // wraps negative, a deadline in the past. The callout then runs at the next
 // tick, and every re-arm (next += to) lands in the past again, so the timer
 // fires once per tick (recorded on 13.2 and 15.1: docs/observed-real-kernels.md R2).
-// filt_timerstart's callout_reset at kc->next.
-void Kernel::arm_timer(Knote& kn, std::int64_t deadline_ns, std::int64_t period_ns) {
-  kn.timer.deadline_ns = deadline_ns;
-  kn.timer.next_ns = deadline_ns;
-  kn.timer.period_ns = period_ns;
-}
-
 Errno Kernel::timer_validate_and_start(Knote& kn) {
   if (kn.sdata < 0) return Errno::kEINVAL;
   if (kn.sdata == 0 && !has(kn.kev.flags, ev::kOneshot)) kn.sdata = 1;
