@@ -128,6 +128,28 @@ void Kernel::timer_expire(KnoteRef ref, std::int64_t target_ns) {
   activate(ref);
 }
 
+// filt_timerexpire_l for a periodic callout armed at a kc->next that has
+// passed (a fork copy of a drained timer, R46): it fires at once and counts
+// the whole periods since kc->next, at least one - not the expiry at
+// kc->next itself, unlike timer_expire's catch-up of a clock jump - and
+// re-arms a period after now when kc->next plus those periods is not after
+// now. Recorded on 15.1: a 200 ms timer drained at 0, copied at 1 s, counts
+// 4 at the copy and 1 more at 1.2 s
+// (cponfork-drained-timer-copy-counts-missed-periods-15.1).
+void Kernel::timer_expire_late(KnoteRef ref) {
+  Knote& kn = at(ref);
+  const std::int64_t period = kn.timer.period_ns;
+  assert(period > 0 && kn.timer.next_ns < now_ns_);
+  const std::int64_t delta = std::max<std::int64_t>(1, (now_ns_ - kn.timer.next_ns) / period);
+  kn.kev.data = kn.kev.data > INT64_MAX - delta ? INT64_MAX : kn.kev.data + delta;
+  const bool overflow = delta > (INT64_MAX - kn.timer.next_ns) / period;
+  std::int64_t next = overflow ? INT64_MAX : kn.timer.next_ns + delta * period;
+  if (next <= now_ns_) next = now_ns_ > INT64_MAX - period ? INT64_MAX : now_ns_ + period;
+  kn.timer.deadline_ns = next;
+  kn.timer.next_ns = next;
+  activate(ref);
+}
+
 SysResult Kernel::sleep(std::int64_t duration_ns) {
   // Timers fire (knotes only); the aio daemons name what they change.
   SyscallScope scope(*this, 0U);

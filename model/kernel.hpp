@@ -584,6 +584,7 @@ class Kernel {
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
   [[nodiscard]] bool wakes_reached_knote(const Socket& so, const std::vector<std::uint32_t>& reach) const;
   void timer_expire(KnoteRef ref, std::int64_t target_ns);
+  void timer_expire_late(KnoteRef ref);
 
   // Signals (signals_io.cpp).
   SysResult deliver_signal(Process& p, std::int32_t signo);

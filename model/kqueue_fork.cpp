@@ -90,18 +90,16 @@ void Kernel::kqueue_fork_copy_knote(std::uint32_t kq1, KnoteRef from, Pid child)
   // its own callout is stopped and that time has passed: a fired one-shot
   // whose event is still pending fires once more in the child (R42: data 2
   // there, 1 in the parent), a fired NOTE_ABSTIME timer even after its
-  // delivery (R46: data 1), and a drained periodic one fires on, counting
-  // the periods missed since kc->next at its first expiry (filt_timerexpire_l,
-  // as timer_expire does for a deadline in the past). A periodic timer past
-  // the end of the clock has kc->next there: never.
+  // delivery (R46: data 1), and a drained periodic one fires on (R46). A
+  // periodic timer past the end of the clock has kc->next there: never.
   const bool never = copy.timer.period_ns > 0 && copy.timer.next_ns == INT64_MAX;
-  if (copy.kind == FilterKind::kTimer && copy.timer.deadline_ns < 0 && copy.timer.next_ns >= 0 && !never) {
-    copy.timer.deadline_ns = copy.timer.next_ns;
-  }
+  const bool rearmed = copy.kind == FilterKind::kTimer && copy.timer.deadline_ns < 0 && copy.timer.next_ns >= 0 && !never;
+  if (rearmed) copy.timer.deadline_ns = copy.timer.next_ns;
   const KnoteRef to{kq1, kqueues_[kq1].insert(copy)};
   if (fd_based) fhold(kn.file);
   if (KnoteList* list = knote_list_of(at(to))) list->add(to);
   if (at(from).has_status(kn::kQueued)) enqueue(to);
+  if (rearmed && copy.timer.period_ns > 0 && copy.timer.next_ns < now_ns_) timer_expire_late(to);
 }
 
 // kn_knlist: the list an attached knote is on, or nullptr for the filters
