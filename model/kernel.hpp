@@ -93,6 +93,9 @@ class Kernel {
   // child in the caller's process group (waitpid(0)).
   static constexpr Pid kAnyChild = -1;
   static constexpr Pid kGroupChild = 0;
+  // A sleeping call (kevent, poll, select) wakes at most this often before it
+  // returns: each wake moves the virtual clock to a callout, so only a bug loops.
+  static constexpr std::uint32_t kMaxWaitRounds = 1'000'000;
 
   explicit Kernel(const DialectProfile& profile = default_profile(), KernelConfig config = {});
 
@@ -582,6 +585,10 @@ class Kernel {
   // Callouts on the virtual clock (callouts.cpp).
   void advance_clock_to(std::int64_t target_ns);
   std::optional<std::int64_t> next_wakeup_ns(std::uint32_t kq) const;
+  // seltdwait (poll_io.cpp): sleep until a callout wakes one of `kqs` or the deadline.
+  enum class SelWake { kWoken, kTimedOut, kForever };
+  SelWake seltdwait(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns);
+  [[nodiscard]] std::optional<std::uint32_t> kqueue_of_fd(Pid pid, std::int32_t fd) const;
   [[nodiscard]] bool wakes_reached_knote(const Socket& so, const std::vector<std::uint32_t>& reach) const;
   void timer_expire(KnoteRef ref, std::int64_t target_ns);
   void timer_expire_late(KnoteRef ref);

@@ -10,7 +10,6 @@ namespace kqsim::model {
 namespace {
 
 constexpr std::int64_t kNsPerSec = 1'000'000'000;
-constexpr std::uint32_t kMaxWaitRounds = 1'000'000;
 
 // timespecvalid_interval
 bool timeout_valid(const Timespec& ts) {

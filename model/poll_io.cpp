@@ -4,9 +4,8 @@
 // sopoll_generic (uipc_socket.c) and uipc_sopoll_stream_or_seqpacket
 // (uipc_usrreq.c, unix streams on main), vop_stdpoll (vfs_default.c,
 // regular files and directories: always ready), procdesc_poll.
-// A call that finds nothing ready sleeps until its timeout on the virtual
-// clock (timers may fire meanwhile), then looks once more; with no timeout
-// it would sleep forever, unless some timer can still wake it.
+// A call that finds nothing ready sleeps on the virtual clock until a timer
+// of a polled kqueue wakes it or its timeout ends (seltdwait).
 #include "model/kernel.hpp"
 
 namespace kqsim::model {
@@ -184,6 +183,45 @@ SysResult Kernel::selscan(Pid pid, std::span<SelectFd> fds) {
   return SysResult::ok(n);
 }
 
+// The kqueue a descriptor of `pid` refers to, if it is one.
+std::optional<std::uint32_t> Kernel::kqueue_of_fd(Pid pid, std::int32_t fd) const {
+  const FdEntry* e = fd < 0 ? nullptr : process(pid)->fds.find(fd);
+  if (e == nullptr || files_[e->file].type != FileType::kKqueue) return std::nullopt;
+  return files_[e->file].object;
+}
+
+// seltdwait: the poller sleeps until a selwakeup or its deadline (INT64_MAX:
+// none). In a single-threaded program only a callout wakes it: an expiry that
+// queues a knote a polled kqueue can see (knote_enqueue -> kqueue_wakeup ->
+// selwakeuppri on kq_sel), or such a TIME_WAIT end (next_wakeup_ns). Then the
+// caller scans again (pollrescan / selrescan). At the deadline it returns
+// without scanning: kern_poll and kern_select stop on EWOULDBLOCK, so the
+// timeout wins over an expiry due at the same instant.
+Kernel::SelWake Kernel::seltdwait(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns) {
+  std::optional<std::int64_t> next;
+  for (std::uint32_t kq : kqs) {
+    const auto wake = next_wakeup_ns(kq);
+    if (wake && (!next || *wake < *next)) next = wake;
+  }
+  if (!next || *next >= deadline_ns) {
+    if (deadline_ns == INT64_MAX) return SelWake::kForever;
+    advance_clock_to(deadline_ns);
+    run_kqueue_tasks();
+    return SelWake::kTimedOut;
+  }
+  advance_clock_to(*next);
+  run_kqueue_tasks();  // the task thread runs while the caller sleeps
+  return SelWake::kWoken;
+}
+
+namespace {
+
+std::int64_t deadline_after(std::int64_t now_ns, std::int64_t wait_ns) {
+  return wait_ns > INT64_MAX - now_ns ? INT64_MAX : now_ns + wait_ns;
+}
+
+}  // namespace
+
 // kern_poll: a negative timeout other than INFTIM is EINVAL; nfds above
 // the descriptor limit is EINVAL too (not reachable with the model's table).
 SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) {
@@ -191,10 +229,22 @@ SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) 
   if (timeout_ms < -1) return SysResult::fail(Errno::kEINVAL);
   SysResult r = pollscan(pid, fds);
   if (!r.done() || r.ret != 0 || timeout_ms == 0) return r;
-  if (timeout_ms < 0) return SysResult::blocked("poll() with no timeout and nothing ready waits for another process");
-  advance_clock_to(now_ns_ + timeout_ms * 1'000'000);
-  run_kqueue_tasks();
-  return pollscan(pid, fds);
+  std::vector<std::uint32_t> kqs;
+  for (const PollFd& pfd : fds) {
+    if (auto kq = kqueue_of_fd(pid, pfd.fd)) kqs.push_back(*kq);
+  }
+  const std::int64_t deadline_ns =
+      timeout_ms < 0 || timeout_ms > INT64_MAX / 1'000'000 ? INT64_MAX : deadline_after(now_ns_, timeout_ms * 1'000'000);
+  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
+    switch (seltdwait(kqs, deadline_ns)) {
+      case SelWake::kForever: return SysResult::blocked("poll() with no timeout and nothing ready waits for another process");
+      case SelWake::kTimedOut: return SysResult::ok(0);
+      case SelWake::kWoken: break;
+    }
+    r = pollscan(pid, fds);
+    if (!r.done() || r.ret != 0) return r;
+  }
+  return SysResult::blocked("poll() woke too often without a ready descriptor");
 }
 
 // kern_select: a timeval with a negative part or tv_usec >= 1000000 is
@@ -206,11 +256,26 @@ SysResult Kernel::select(Pid pid, std::span<SelectFd> fds, const std::optional<T
   }
   SysResult r = selscan(pid, fds);
   if (!r.done() || r.ret != 0) return r;
-  if (!timeout_tv) return SysResult::blocked("select() with no timeout and nothing ready waits for another process");
-  if (timeout_tv->sec == 0 && timeout_tv->nsec == 0) return r;
-  advance_clock_to(now_ns_ + timeout_tv->sec * 1'000'000'000 + timeout_tv->nsec * 1'000);
-  run_kqueue_tasks();
-  return selscan(pid, fds);
+  if (timeout_tv && timeout_tv->sec == 0 && timeout_tv->nsec == 0) return r;
+  std::vector<std::uint32_t> kqs;
+  for (const SelectFd& s : fds) {
+    auto kq = s.read || s.write || s.except ? kqueue_of_fd(pid, s.fd) : std::nullopt;
+    if (kq) kqs.push_back(*kq);
+  }
+  const std::int64_t deadline_ns =
+      !timeout_tv || timeout_tv->sec > INT64_MAX / 1'000'000'000 - 1
+          ? INT64_MAX
+          : deadline_after(now_ns_, timeout_tv->sec * 1'000'000'000 + timeout_tv->nsec * 1'000);
+  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
+    switch (seltdwait(kqs, deadline_ns)) {
+      case SelWake::kForever: return SysResult::blocked("select() with no timeout and nothing ready waits for another process");
+      case SelWake::kTimedOut: return SysResult::ok(0);
+      case SelWake::kWoken: break;
+    }
+    r = selscan(pid, fds);
+    if (!r.done() || r.ret != 0) return r;
+  }
+  return SysResult::blocked("select() woke too often without a ready descriptor");
 }
 
 }  // namespace kqsim::model

@@ -297,12 +297,47 @@ TEST_F(NetTest, PollOnKqueueFollowsQueueCount) {
 
 // A poll with a timeout sleeps on the virtual clock; a timer firing
 // meanwhile makes the kqueue readable.
-TEST_F(NetTest, PollTimeoutLetsTimersFire) {
+TEST_F(NetTest, PollWakesWhenAPolledKqueuesTimerFires) {
   int kq = new_kq();
   add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 50));
   EXPECT_EQ(poll1(kq, pollbit::kIn, 100), pollbit::kIn);
+  EXPECT_EQ(k.now_ns(), 50'000'000);  // at the expiry, not the timeout (R47)
+  add(kq, kev(2, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 30));
+  EXPECT_EQ(poll1(kq, pollbit::kIn, -1), pollbit::kIn);  // queued already
+  int other = new_kq();
+  PollFd p{other, pollbit::kIn, 0};
+  EXPECT_FALSE(k.poll(pid, std::span<PollFd>(&p, 1), -1).done());  // nothing can wake it: blocked
+}
+
+// seltdwait: a timer due at the deadline fires, but the timeout wins: 0.
+TEST_F(NetTest, PollTimeoutWinsOverAnExpiryAtTheDeadline) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 100));
+  EXPECT_EQ(poll1(kq, pollbit::kIn, 100), 0);
   EXPECT_EQ(k.now_ns(), 100'000'000);
-  EXPECT_EQ(poll1(kq, pollbit::kIn, -1), pollbit::kIn);
+  EXPECT_EQ(poll1(kq, pollbit::kIn, 0), pollbit::kIn);
+}
+
+// A timer of a kqueue nobody polls wakes nothing: the poll sleeps its timeout.
+TEST_F(NetTest, PollIgnoresTimersOfKqueuesNotPolled) {
+  int kq = new_kq();
+  auto [r, w] = new_pipe();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 50));
+  EXPECT_EQ(poll1(r, pollbit::kIn, 100), 0);
+  EXPECT_EQ(k.now_ns(), 100'000'000);
+  (void)w;
+}
+
+// select sleeps as poll does: woken by a polled kqueue's timer (R47).
+TEST_F(NetTest, SelectWakesWhenAPolledKqueuesTimerFires) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd, 0, 40));
+  std::array<SelectFd, 1> fds{};
+  fds[0].fd = kq;
+  fds[0].read = true;
+  ASSERT_EQ(k.select(pid, fds, Timespec{5, 0}).ret, 1);
+  EXPECT_TRUE(fds[0].read_ready);
+  EXPECT_EQ(k.now_ns(), 40'000'000);
 }
 
 // selscan: EBADF for a closed descriptor; select_flags; timeval EINVAL.
