@@ -312,8 +312,18 @@ sim::CallResult HostBackend::sigaction(sim::ProcId p, std::int32_t signo, std::i
   return simple(p, WorkerOp::kSigaction, signo, action);
 }
 
+// kern_sigprocmask: unblocking a pending signal delivers it before the call
+// returns, so one left to its default action (terminate) ends the caller in
+// the call. As for a kill of oneself, that call is recorded as the model
+// answers it: 0, the process gone.
 sim::CallResult HostBackend::sigprocmask(sim::ProcId p, bool block, std::int32_t signo) {
-  return simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
+  sim::CallResult r = simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
+  if (!block && r.crash && *r.crash == model::signal_name(signo)) {
+    r = sim::CallResult::of(model::SysResult::ok(0));
+    settle_death(p);
+    settle_procdesc_children();  // its process descriptors closed with it
+  }
+  return r;
 }
 
 sim::CallResult HostBackend::socket_call(sim::ProcId p, const sim::SocketCall& call) {
