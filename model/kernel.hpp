@@ -518,7 +518,8 @@ class Kernel {
 
   // Loopback TCP (tcp_io.cpp) and the flags of recv/send (socket_msg.cpp).
   std::uint32_t new_tcp_socket();
-  std::uint16_t in_pcbbind_port(std::uint16_t wanted, Errno& err);
+  std::uint16_t in_pcbbind_port(std::uint16_t wanted, bool wild, Errno& err);
+  [[nodiscard]] bool inet_port_in_use(std::uint16_t port, bool wild) const;
   SysResult tcp_listen(std::uint32_t id, std::int32_t backlog);
   SysResult tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port);
   SysResult tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags);

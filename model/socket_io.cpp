@@ -366,9 +366,11 @@ SysResult Kernel::setsockopt(Pid pid, std::int32_t fd, SocketOption option, std:
     case SocketOption::kSndBuf: return SysResult::unsupported("setsockopt(SO_SNDBUF) is not modelled");
     case SocketOption::kLinger: return SysResult::unsupported("setsockopt(SO_LINGER) is not modelled");
     case SocketOption::kNoSigpipe: return SysResult::unsupported("setsockopt(SO_NOSIGPIPE) is not modelled");
-    // sosetopt: SO_REUSEADDR only sets a bit of so_options that in_pcbbind
-    // consults; the model has no TIME_WAIT, so no bind it decides differs.
-    case SocketOption::kReuseAddr: return SysResult::ok(0);
+    // sosetopt: SO_REUSEADDR sets or clears a bit of so_options, which
+    // in_pcbbind consults (inet_port_in_use).
+    case SocketOption::kReuseAddr:
+      so->reuseaddr = value != 0;
+      return SysResult::ok(0);
   }
   if (value < 1 || value > INT32_MAX) return SysResult::fail(Errno::kEINVAL);
   SockBuf& sb = option == SocketOption::kRcvLowat ? so->rcv : so->snd;

@@ -70,22 +70,37 @@ void Kernel::tcp_mss_buffers(std::uint32_t id) {
   grow(so.rcv, so.rcv.hiwat > kLoopbackMss);
 }
 
+// in_pcblookup_local for 127.0.0.1:port. A wildcard lookup (the binding
+// socket has neither SO_REUSEADDR nor SO_REUSEPORT) matches any inpcb on the
+// port whatever its foreign address: a bound or listening socket, a
+// connection, one that lingers after close (FIN_WAIT, TIME_WAIT); an exact
+// lookup only inpcbs with no foreign address. A closed listener or bound
+// socket, and a dropped connection, have left the hash (in_pcbdrop).
+bool Kernel::inet_port_in_use(std::uint16_t port, bool wild) const {
+  for (const Socket& so : sockets_) {
+    if (so.domain != SocketDomain::kInet || so.port != port || so.tcp_end == TcpEnd::kDropped) continue;
+    const bool connection = so.connected || so.disconnected;
+    // Closed and connected to nobody: never connected, or aborted on its
+    // listen queue (soabort), or reset after its close.
+    if (so.closed && !so.disconnected && (!so.connected || so.peer == kNoSocket)) continue;
+    if (wild || !connection) return true;
+  }
+  return false;
+}
+
 // in_pcbbind_setup: port 0 takes the next free ephemeral port
-// (in_pcb_lport); a port another live socket bound is EADDRINUSE.
-std::uint16_t Kernel::in_pcbbind_port(std::uint16_t wanted, Errno& err) {
+// (in_pcb_lport); a port an inpcb holds is EADDRINUSE (SO_REUSEPORT, which
+// would share it, is not modelled).
+std::uint16_t Kernel::in_pcbbind_port(std::uint16_t wanted, bool wild, Errno& err) {
   err = Errno::kNone;
-  auto in_use = [&](std::uint16_t port) {
-    auto it = inet_ports_.find(port);
-    return it != inet_ports_.end() && !sock(it->second).closed;
-  };
   if (wanted != 0) {
-    if (in_use(wanted)) err = Errno::kEADDRINUSE;
+    if (inet_port_in_use(wanted, wild)) err = Errno::kEADDRINUSE;
     return wanted;
   }
   for (std::uint32_t tries = 0; tries <= kPortLastAuto - kPortFirstAuto; ++tries) {
     const std::uint16_t port = next_ephemeral_port_;
     next_ephemeral_port_ = port == kPortLastAuto ? kPortFirstAuto : static_cast<std::uint16_t>(port + 1);
-    if (!in_use(port)) return port;
+    if (!inet_port_in_use(port, wild)) return port;
   }
   err = Errno::kEADDRNOTAVAIL;  // in_pcb_lport: the range is exhausted
   return 0;
@@ -99,7 +114,7 @@ SysResult Kernel::bind_port(Pid pid, std::int32_t fd, std::uint16_t port) {
   if (sock(id).domain != SocketDomain::kInet) return SysResult::fail(Errno::kEAFNOSUPPORT);  // unp_bind: not AF_UNIX
   if (sock(id).port != 0) return SysResult::fail(Errno::kEINVAL);
   Errno err = Errno::kNone;
-  const std::uint16_t bound = in_pcbbind_port(port, err);
+  const std::uint16_t bound = in_pcbbind_port(port, !sock(id).reuseaddr, err);
   if (err != Errno::kNone) return SysResult::fail(err);
   sock(id).port = bound;
   inet_ports_[bound] = id;
@@ -123,7 +138,7 @@ SysResult Kernel::tcp_listen(std::uint32_t id, std::int32_t backlog) {
   if (so.connected || so.disconnected) return SysResult::fail(Errno::kEINVAL);
   if (so.port == 0) {
     Errno err = Errno::kNone;
-    const std::uint16_t port = in_pcbbind_port(0, err);
+    const std::uint16_t port = in_pcbbind_port(0, !sock(id).reuseaddr, err);
     if (err != Errno::kNone) return SysResult::fail(err);
     sock(id).port = port;
     inet_ports_[port] = id;
@@ -167,7 +182,7 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
   if (sock(id).port == 0) {  // in_pcbconnect: an implicit bind to an ephemeral port
     Errno err = Errno::kNone;
-    const std::uint16_t local = in_pcbbind_port(0, err);
+    const std::uint16_t local = in_pcbbind_port(0, !sock(id).reuseaddr, err);
     if (err != Errno::kNone) return SysResult::fail(err);
     sock(id).port = local;
     inet_ports_[local] = id;

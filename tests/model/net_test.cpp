@@ -391,6 +391,33 @@ TEST_F(NetTest, RecvWaitallOnTcp) {
   EXPECT_EQ(k.recv(pid, s, 20000, msgflag::kWaitall).ret, 0);  // EOF
 }
 
+// in_pcbbind_setup: without SO_REUSEADDR the lookup matches any inpcb on the
+// port, an accepted connection too; with it only unconnected ones (R48).
+TEST_F(NetTest, BindSeesConnectionsOnThePortUnlessReuseaddr) {
+  int l = listener();
+  const std::uint16_t port = port_of(l);
+  auto [c, s] = connection(l);
+  int other = tcp();
+  EXPECT_EQ(k.bind_port(pid, other, port).err, Errno::kEADDRINUSE);  // the listener
+  ASSERT_EQ(k.close(pid, l).ret, 0);
+  EXPECT_EQ(k.bind_port(pid, other, port).err, Errno::kEADDRINUSE);  // s, connected on it
+  ASSERT_EQ(k.setsockopt(pid, other, SocketOption::kReuseAddr, 1).ret, 0);
+  EXPECT_EQ(k.bind_port(pid, other, port).ret, 0);                   // no unconnected inpcb left
+  int third = tcp();
+  ASSERT_EQ(k.setsockopt(pid, third, SocketOption::kReuseAddr, 1).ret, 0);
+  EXPECT_EQ(k.bind_port(pid, third, port).err, Errno::kEADDRINUSE);  // `other`, bound, unconnected
+  (void)c;
+  (void)s;
+}
+
+// A closed listener never connected frees its port; so does a dropped connection.
+TEST_F(NetTest, BindAfterTheHolderIsGone) {
+  int l = listener();
+  const std::uint16_t port = port_of(l);
+  ASSERT_EQ(k.close(pid, l).ret, 0);
+  EXPECT_EQ(k.bind_port(pid, tcp(), port).ret, 0);
+}
+
 // kern_sendit: EPIPE raises SIGPIPE (default action: the process ends)
 // unless MSG_NOSIGNAL.
 TEST_F(NetTest, SendEpipeRaisesSigpipeUnlessNosignal) {
