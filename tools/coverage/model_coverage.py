@@ -7,8 +7,11 @@ Every line of model/ that no trace makes the model execute is behaviour no
 real kernel has confirmed. Two sources of traces are checked against real
 FreeBSD kernels (docs/vm.md):
 
-- the corpus (traces/conformance and traces/regressions), which CI records on
-  FreeBSD 13.2 and 15.1 and diffs against the model (vm/record-corpus-on-freebsd);
+- the corpus (traces/conformance and traces/regressions, each in its own
+  dialect), which CI records on FreeBSD 13.2 and 15.1 and diffs against the
+  model (vm/record-corpus-on-freebsd), and the committed recordings of it
+  (traces/recorded/freebsd-RELEASE, each replayed as its release: the paths
+  only one release takes);
 - generated programs with every option real-kernel campaigns pass
   (tools/vm/campaign.py's SWITCHES, --with-unmount, four TCP clients), and
   with all of them but --with-forced-unmounts (which opens no FIFO), in equal
@@ -68,7 +71,12 @@ def gcovr_json(build_dir, dest):
 def run_corpus(build_dir):
     # kqreplay diff exits 1 when a trace diverges; the corpus's divergences are
     # expected ones, and coverage is what is measured here.
-    run([build_dir / "tools/replay/kqreplay", "diff", *CORPUS], ok=(0, 1))
+    kqreplay = build_dir / "tools/replay/kqreplay"
+    run([kqreplay, "diff", *CORPUS], ok=(0, 1))
+    for release in RELEASES:
+        recorded = REPO / "traces" / "recorded" / f"freebsd-{release}"
+        if recorded.is_dir():
+            run([kqreplay, "diff", recorded, "--dialect", f"freebsd-{release}"], ok=(0, 1))
 
 
 def generator_configs():
@@ -112,7 +120,8 @@ def main():
     generated = gcovr_json(build_dir, a.out / "generated.json")
 
     files = summarise(corpus, generated)
-    sources = {"corpus": " and ".join(CORPUS),
+    sources = {"corpus": " and ".join(CORPUS) + ", and their recordings in traces/recorded/freebsd-13.2 and "
+                         "freebsd-15.1 replayed as those releases",
                "generated": f"{a.count} programs of `kqcheck random --seed {a.seed} --steps {a.steps}` in "
                             f"{len(configs)} equal parts: " + "; ".join(
                                 f"`--dialect freebsd-{r} {' '.join(flags)}`" for r, flags in configs)}
