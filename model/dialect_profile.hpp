@@ -117,6 +117,9 @@ struct DialectProfile {
   // (30 s: TCPTV_MSL; nolocaltimewait is off), and tcp_twclose only drops
   // the inpcb (in_pcbdrop): INP_TIMEWAIT stays, so connect(2) stays
   // EADDRINUSE, and nothing is woken (a recorded second showed nothing).
+  // Its port stays held by the TIME_WAIT inpcb meanwhile (R48), and is free
+  // after those 60 s, which the model, with no end at all, never reaches: no
+  // trace runs that long.
   std::int64_t tcp_timewait_ns = 20'000'000;
   // The datagram implementation before the 2022 rewrite (13.2): a datagram
   // must fit in the RECEIVER's buffer (sbappendaddr, else ENOBUFS), and the

@@ -12,6 +12,16 @@ namespace kqsim::model {
 namespace {
 
 constexpr std::int16_t kInBits = pollbit::kIn | pollbit::kRdnorm;
+constexpr std::int64_t kNsPerUs = 1'000;
+constexpr std::int64_t kNsPerMs = 1'000'000;
+constexpr std::int64_t kNsPerSec = 1'000'000'000;
+constexpr std::int64_t kUsPerSec = 1'000'000;
+constexpr std::string_view kPollForever = "poll() with no timeout and nothing ready waits for another process";
+constexpr std::string_view kSelectForever = "select() with no timeout and nothing ready waits for another process";
+
+std::int64_t deadline_after(std::int64_t now_ns, std::int64_t wait_ns) {
+  return wait_ns > INT64_MAX - now_ns ? INT64_MAX : now_ns + wait_ns;
+}
 constexpr std::int16_t kOutBits = pollbit::kOut | pollbit::kWrnorm;
 // POLLSTANDARD: what vop_stdpoll answers without a poll record.
 constexpr std::int16_t kStandard = kInBits | kOutBits | pollbit::kPri | pollbit::kRdband | pollbit::kWrband |
@@ -191,13 +201,20 @@ std::optional<std::uint32_t> Kernel::kqueue_of_fd(Pid pid, std::int32_t fd) cons
 }
 
 // seltdwait: the poller sleeps until a selwakeup or its deadline (INT64_MAX:
-// none). In a single-threaded program only a callout wakes it: an expiry that
-// queues a knote a polled kqueue can see (knote_enqueue -> kqueue_wakeup ->
+// none). In a single-threaded program only the aio daemons, which run while
+// it sleeps (as in kqueue_scan), or a callout wake it: an expiry that queues
+// a knote a polled kqueue can see (knote_enqueue -> kqueue_wakeup ->
 // selwakeuppri on kq_sel), or such a TIME_WAIT end (next_wakeup_ns). Then the
 // caller scans again (pollrescan / selrescan). At the deadline it returns
-// without scanning: kern_poll and kern_select stop on EWOULDBLOCK, so the
-// timeout wins over an expiry due at the same instant.
+// without scanning: kern_poll and kern_select stop on EWOULDBLOCK. An expiry
+// due at the deadline itself is a race on a real kernel (the deadline is
+// padded by a tick: TIMESEL); the model lets the timeout win, as in kevent.
 Kernel::SelWake Kernel::seltdwait(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns) {
+  if (!aio_queue_.empty()) {
+    while (aio_daemons_run()) {}
+    run_kqueue_tasks();
+    return SelWake::kWoken;
+  }
   std::optional<std::int64_t> next;
   for (std::uint32_t kq : kqs) {
     const auto wake = next_wakeup_ns(kq);
@@ -214,16 +231,27 @@ Kernel::SelWake Kernel::seltdwait(const std::vector<std::uint32_t>& kqs, std::in
   return SelWake::kWoken;
 }
 
-namespace {
-
-std::int64_t deadline_after(std::int64_t now_ns, std::int64_t wait_ns) {
-  return wait_ns > INT64_MAX - now_ns ? INT64_MAX : now_ns + wait_ns;
+// kern_poll / kern_select once the first scan found nothing: sleep, scan
+// again after each wake, until something is ready (or the scan fails) or the
+// deadline passes (0). `what` names the call in a blocked result.
+SysResult Kernel::sleep_and_rescan(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns,
+                                   const std::function<SysResult()>& rescan, std::string_view what) {
+  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
+    switch (seltdwait(kqs, deadline_ns)) {
+      case SelWake::kForever: return SysResult::blocked(what == "poll" ? kPollForever : kSelectForever);
+      case SelWake::kTimedOut: return SysResult::ok(0);
+      case SelWake::kWoken: break;
+    }
+    SysResult r = rescan();
+    if (!r.done() || r.ret != 0) return r;
+  }
+  return SysResult::blocked("poll() or select() woke too often without a ready descriptor");
 }
-
-}  // namespace
 
 // kern_poll: a negative timeout other than INFTIM is EINVAL; nfds above
 // the descriptor limit is EINVAL too (not reachable with the model's table).
+// kqueue_poll selrecords only for POLLIN|POLLRDNORM: a kqueue polled for
+// other events does not wake the caller.
 SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) {
   SyscallScope scope(*this);
   if (timeout_ms < -1) return SysResult::fail(Errno::kEINVAL);
@@ -231,27 +259,21 @@ SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) 
   if (!r.done() || r.ret != 0 || timeout_ms == 0) return r;
   std::vector<std::uint32_t> kqs;
   for (const PollFd& pfd : fds) {
-    if (auto kq = kqueue_of_fd(pid, pfd.fd)) kqs.push_back(*kq);
+    auto kq = (pfd.events & kInBits) != 0 ? kqueue_of_fd(pid, pfd.fd) : std::nullopt;
+    if (kq) kqs.push_back(*kq);
   }
-  const std::int64_t deadline_ns =
-      timeout_ms < 0 || timeout_ms > INT64_MAX / 1'000'000 ? INT64_MAX : deadline_after(now_ns_, timeout_ms * 1'000'000);
-  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
-    switch (seltdwait(kqs, deadline_ns)) {
-      case SelWake::kForever: return SysResult::blocked("poll() with no timeout and nothing ready waits for another process");
-      case SelWake::kTimedOut: return SysResult::ok(0);
-      case SelWake::kWoken: break;
-    }
-    r = pollscan(pid, fds);
-    if (!r.done() || r.ret != 0) return r;
-  }
-  return SysResult::blocked("poll() woke too often without a ready descriptor");
+  const std::int64_t deadline_ns = timeout_ms < 0 || timeout_ms > INT64_MAX / kNsPerMs
+                                       ? INT64_MAX
+                                       : deadline_after(now_ns_, timeout_ms * kNsPerMs);
+  return sleep_and_rescan(kqs, deadline_ns, [&] { return pollscan(pid, fds); }, "poll");
 }
 
 // kern_select: a timeval with a negative part or tv_usec >= 1000000 is
-// EINVAL (timeout_tv.nsec carries tv_usec).
+// EINVAL (timeout_tv.nsec carries tv_usec); tv_sec above INT32_MAX is an
+// infinite wait. Only the read set asks a kqueue for what wakes (POLLRDNORM).
 SysResult Kernel::select(Pid pid, std::span<SelectFd> fds, const std::optional<Timespec>& timeout_tv) {
   SyscallScope scope(*this);
-  if (timeout_tv && (timeout_tv->sec < 0 || timeout_tv->nsec < 0 || timeout_tv->nsec >= 1'000'000)) {
+  if (timeout_tv && (timeout_tv->sec < 0 || timeout_tv->nsec < 0 || timeout_tv->nsec >= kUsPerSec)) {
     return SysResult::fail(Errno::kEINVAL);
   }
   SysResult r = selscan(pid, fds);
@@ -259,23 +281,14 @@ SysResult Kernel::select(Pid pid, std::span<SelectFd> fds, const std::optional<T
   if (timeout_tv && timeout_tv->sec == 0 && timeout_tv->nsec == 0) return r;
   std::vector<std::uint32_t> kqs;
   for (const SelectFd& s : fds) {
-    auto kq = s.read || s.write || s.except ? kqueue_of_fd(pid, s.fd) : std::nullopt;
+    auto kq = s.read ? kqueue_of_fd(pid, s.fd) : std::nullopt;
     if (kq) kqs.push_back(*kq);
   }
   const std::int64_t deadline_ns =
-      !timeout_tv || timeout_tv->sec > INT64_MAX / 1'000'000'000 - 1
+      !timeout_tv || timeout_tv->sec > INT32_MAX
           ? INT64_MAX
-          : deadline_after(now_ns_, timeout_tv->sec * 1'000'000'000 + timeout_tv->nsec * 1'000);
-  for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
-    switch (seltdwait(kqs, deadline_ns)) {
-      case SelWake::kForever: return SysResult::blocked("select() with no timeout and nothing ready waits for another process");
-      case SelWake::kTimedOut: return SysResult::ok(0);
-      case SelWake::kWoken: break;
-    }
-    r = selscan(pid, fds);
-    if (!r.done() || r.ret != 0) return r;
-  }
-  return SysResult::blocked("select() woke too often without a ready descriptor");
+          : deadline_after(now_ns_, timeout_tv->sec * kNsPerSec + timeout_tv->nsec * kNsPerUs);
+  return sleep_and_rescan(kqs, deadline_ns, [&] { return selscan(pid, fds); }, "select");
 }
 
 }  // namespace kqsim::model

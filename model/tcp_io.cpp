@@ -75,7 +75,10 @@ void Kernel::tcp_mss_buffers(std::uint32_t id) {
 // port whatever its foreign address: a bound or listening socket, a
 // connection, one that lingers after close (FIN_WAIT, TIME_WAIT); an exact
 // lookup only inpcbs with no foreign address. A closed listener or bound
-// socket, and a dropped connection, have left the hash (in_pcbdrop).
+// socket, and a dropped connection, have left the hash (in_pcbdrop). Every
+// model socket is on 127.0.0.1: a listen() without bind is on INADDR_ANY on
+// a real host, which an exact lookup of 127.0.0.1 would not match (a trace
+// cannot bind to another socket's ephemeral port, so this never shows).
 bool Kernel::inet_port_in_use(std::uint16_t port, bool wild) const {
   for (const Socket& so : sockets_) {
     if (so.domain != SocketDomain::kInet || so.port != port || so.tcp_end == TcpEnd::kDropped) continue;
@@ -182,7 +185,10 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
   if (sock(id).port == 0) {  // in_pcbconnect: an implicit bind to an ephemeral port
     Errno err = Errno::kNone;
-    const std::uint16_t local = in_pcbbind_port(0, !sock(id).reuseaddr, err);
+    // in_pcbconnect_setup picks the port with in_pcb_lport_dest, which skips
+    // every port a live inpcb holds whatever SO_REUSEADDR says (the kernel's
+    // pick is random; the model's is the next free one).
+    const std::uint16_t local = in_pcbbind_port(0, true, err);
     if (err != Errno::kNone) return SysResult::fail(err);
     sock(id).port = local;
     inet_ports_[local] = id;
@@ -324,7 +330,13 @@ void Kernel::tcp_deliver(std::uint32_t from) {
   Socket& r = sock(to);
   if (s.snd.data_bytes > 0) {
     if (r.fd_gone) {
+      // The closed end answers with a RST and is gone too (tcp_close ->
+      // in_pcbdrop: its port is free again).
       r.peer = kNoSocket;
+      if (r.disconnected) {
+        tcp_timewait_disarm(to);
+        r.tcp_end = TcpEnd::kDropped;
+      }
       tcp_drop(from, Errno::kECONNRESET);
       return;
     }

@@ -54,12 +54,14 @@ HostBackend::~HostBackend() {
   remove_scratch_dir(scratch_dir_);
 }
 
-// A call that waits on purpose (sleep, kevent with a timeout) gets its own
-// wait on top of the step timeout before it counts as a hang.
+// A call that waits on purpose (sleep, kevent, poll or select with a timeout)
+// gets its own wait on top of the step timeout before it counts as a hang.
 int HostBackend::patience_ms(const WorkerCommand& q) const {
   std::int64_t wait_ms = 0;
   if (q.op == WorkerOp::kSleep) wait_ms = q.a / 1'000'000;
   if (q.op == WorkerOp::kKevent && q.has_timeout && q.timeout_sec >= 0) wait_ms = q.timeout_sec * 1000 + q.timeout_nsec / 1'000'000;
+  if (q.op == WorkerOp::kSocket && q.sock.op == sim::SocketOp::kPoll) wait_ms = q.sock.timeout_ms;
+  if (q.op == WorkerOp::kSocket && q.sock.op == sim::SocketOp::kSelect) wait_ms = q.sock.timeout_ms / 1'000;
   return static_cast<int>(std::min<std::int64_t>(options_.step_timeout_ms + std::max<std::int64_t>(wait_ms, 0), 24 * 3600 * 1000));
 }
 
@@ -314,11 +316,12 @@ sim::CallResult HostBackend::sigaction(sim::ProcId p, std::int32_t signo, std::i
 
 // kern_sigprocmask: unblocking a pending signal delivers it before the call
 // returns, so one left to its default action (terminate) ends the caller in
-// the call. As for a kill of oneself, that call is recorded as the model
-// answers it: 0, the process gone.
+// the call - the only way the caller can die in it. As for a kill of
+// oneself, that call is recorded as the model answers it, by convention (the
+// kernel never returns it): 0, the process gone.
 sim::CallResult HostBackend::sigprocmask(sim::ProcId p, bool block, std::int32_t signo) {
   sim::CallResult r = simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
-  if (!block && r.crash && *r.crash == model::signal_name(signo)) {
+  if (!block && r.crash) {
     r = sim::CallResult::of(model::SysResult::ok(0));
     settle_death(p);
     settle_procdesc_children();  // its process descriptors closed with it

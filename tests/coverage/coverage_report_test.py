@@ -5,7 +5,9 @@ Two summaries of one made-up file: which lines each reaches, the stretches
 neither reaches with their enclosing function, and which stretches are limits
 of the model rather than behaviour.
 """
+import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -67,6 +69,27 @@ class CoverageReportTest(unittest.TestCase):
         text = cr.render(cr.summarise(support, {"files": []}), {"corpus": "c", "generated": "g"})
         self.assertNotIn("kernel_encode", text.split("## Not kernel behaviour")[0])
         self.assertIn("| `model/kernel_encode.cpp` | 9 |", text)
+
+
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "coverage" / "model_coverage.py"
+
+
+class ModelCoverageToolTest(unittest.TestCase):
+    def test_generated_programs_cover_both_releases_with_and_without_forced_unmounts(self):
+        sys.path.insert(0, str(TOOL.parent))
+        import model_coverage  # noqa: E402
+        configs = model_coverage.generator_configs()
+        self.assertEqual([r for r, _ in configs], ["13.2", "13.2", "15.1", "15.1"])
+        forced = ["--with-forced-unmounts" in flags for _, flags in configs]
+        self.assertEqual(forced, [True, False, True, False])
+        self.assertTrue(all("--real-host" in flags and "--with-unmount" in flags for _, flags in configs))
+
+    def test_a_build_without_gcov_notes_is_exit_2(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run([sys.executable, str(TOOL), "--build-dir", d, "--out", d + "/out"],
+                               capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not a coverage build", r.stderr)
 
 
 if __name__ == "__main__":

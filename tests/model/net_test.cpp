@@ -318,6 +318,36 @@ TEST_F(NetTest, PollTimeoutWinsOverAnExpiryAtTheDeadline) {
   EXPECT_EQ(poll1(kq, pollbit::kIn, 0), pollbit::kIn);
 }
 
+// kqueue_poll selrecords for POLLIN|POLLRDNORM only: polled for POLLOUT
+// alone, a kqueue's timer does not wake the poller.
+TEST_F(NetTest, PollForOtherEventsIsNotWokenByAKqueuesTimer) {
+  int kq = new_kq();
+  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 50));
+  EXPECT_EQ(poll1(kq, pollbit::kOut, 100), 0);
+  EXPECT_EQ(k.now_ns(), 100'000'000);
+}
+
+// A kqueue watching another kqueue: the inner one's timer wakes a poll of the outer.
+TEST_F(NetTest, PollWokenThroughANestedKqueue) {
+  int outer = new_kq();
+  int inner = new_kq();
+  add(outer, kev(static_cast<std::uint64_t>(inner), filt::kRead, ev::kAdd));
+  add(inner, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 30));
+  EXPECT_EQ(poll1(outer, pollbit::kIn, 1000), pollbit::kIn);
+  EXPECT_EQ(k.now_ns(), 30'000'000);
+}
+
+// kern_select: tv_sec above INT32_MAX waits forever; with nothing to wake it, blocked.
+TEST_F(NetTest, SelectWithAHugeTimeoutWaitsForever) {
+  auto [r, w] = new_pipe();
+  std::array<SelectFd, 1> fds{};
+  fds[0].fd = r;
+  fds[0].read = true;
+  EXPECT_FALSE(k.select(pid, fds, Timespec{std::int64_t{INT32_MAX} + 1, 0}).done());
+  EXPECT_EQ(k.now_ns(), 0);
+  (void)w;
+}
+
 // A timer of a kqueue nobody polls wakes nothing: the poll sleeps its timeout.
 TEST_F(NetTest, PollIgnoresTimersOfKqueuesNotPolled) {
   int kq = new_kq();
@@ -416,6 +446,33 @@ TEST_F(NetTest, BindAfterTheHolderIsGone) {
   const std::uint16_t port = port_of(l);
   ASSERT_EQ(k.close(pid, l).ret, 0);
   EXPECT_EQ(k.bind_port(pid, tcp(), port).ret, 0);
+}
+
+// A closed end in FIN_WAIT_2 that data reaches answers with a RST and is
+// dropped (tcp_close -> in_pcbdrop): its port is free again.
+TEST_F(NetTest, BindAfterAClosedEndWasResetByData) {
+  int l = listener();
+  const std::uint16_t port = port_of(l);
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.close(pid, l).ret, 0);
+  ASSERT_EQ(k.close(pid, s).ret, 0);  // s: FIN_WAIT_2, still on the port
+  EXPECT_EQ(k.bind_port(pid, tcp(), port).err, Errno::kEADDRINUSE);
+  ASSERT_EQ(k.write(pid, c, 1).ret, 1);  // reaches closed s: RST, both dropped
+  EXPECT_EQ(k.bind_port(pid, tcp(), port).ret, 0);
+}
+
+// SO_REUSEADDR set to 0 again clears the bit: the wildcard lookup is back.
+TEST_F(NetTest, ClearedReuseaddrLooksAtConnectionsAgain) {
+  int l = listener();
+  const std::uint16_t port = port_of(l);
+  auto [c, s] = connection(l);
+  ASSERT_EQ(k.close(pid, l).ret, 0);
+  int other = tcp();
+  ASSERT_EQ(k.setsockopt(pid, other, SocketOption::kReuseAddr, 1).ret, 0);
+  ASSERT_EQ(k.setsockopt(pid, other, SocketOption::kReuseAddr, 0).ret, 0);
+  EXPECT_EQ(k.bind_port(pid, other, port).err, Errno::kEADDRINUSE);
+  (void)c;
+  (void)s;
 }
 
 // kern_sendit: EPIPE raises SIGPIPE (default action: the process ends)

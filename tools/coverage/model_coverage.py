@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Which of the model's code the traces checked against real kernels reach.
 
-    tools/coverage/model_coverage.py --build-dir build-cov --out build-cov/coverage [--count 1400] [--seed 1]
+    tools/coverage/model_coverage.py --build-dir build-cov --out build-cov/coverage [--count 2000] [--seed 1]
 
 Every line of model/ that no trace makes the model execute is behaviour no
 real kernel has confirmed. Two sources of traces are checked against real
@@ -101,7 +101,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build-dir", required=True, type=Path, help="a coverage build (./dev coverage)")
     ap.add_argument("--out", required=True, type=Path, help="where the JSON summaries and the report go")
-    ap.add_argument("--count", type=int, default=1400, help="generated programs, split between the releases")
+    ap.add_argument("--count", type=int, default=2000, help="generated programs, split between the releases")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=150, help="steps per generated program (campaigns: 150)")
     a = ap.parse_args()
