@@ -591,7 +591,7 @@ class Kernel {
   enum class SelWake { kWoken, kTimedOut, kForever };
   SelWake seltdwait(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns);
   SysResult sleep_and_rescan(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns,
-                             const std::function<SysResult()>& rescan, std::string_view what);
+                             const std::function<SysResult()>& rescan, std::string_view forever);
   [[nodiscard]] std::optional<std::uint32_t> kqueue_of_fd(Pid pid, std::int32_t fd) const;
   [[nodiscard]] bool wakes_reached_knote(const Socket& so, const std::vector<std::uint32_t>& reach) const;
   void timer_expire(KnoteRef ref, std::int64_t target_ns);

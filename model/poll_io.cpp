@@ -207,8 +207,9 @@ std::optional<std::uint32_t> Kernel::kqueue_of_fd(Pid pid, std::int32_t fd) cons
 // selwakeuppri on kq_sel), or such a TIME_WAIT end (next_wakeup_ns). Then the
 // caller scans again (pollrescan / selrescan). At the deadline it returns
 // without scanning: kern_poll and kern_select stop on EWOULDBLOCK. An expiry
-// due at the deadline itself is a race on a real kernel (the deadline is
-// padded by a tick: TIMESEL); the model lets the timeout win, as in kevent.
+// due at the deadline itself is a race on a real kernel, which pads the
+// deadline by a tick (TIMESEL) and so more often lets the expiry win; the
+// model lets the timeout win, as in kevent. No trace depends on it.
 Kernel::SelWake Kernel::seltdwait(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns) {
   if (!aio_queue_.empty()) {
     while (aio_daemons_run()) {}
@@ -233,12 +234,12 @@ Kernel::SelWake Kernel::seltdwait(const std::vector<std::uint32_t>& kqs, std::in
 
 // kern_poll / kern_select once the first scan found nothing: sleep, scan
 // again after each wake, until something is ready (or the scan fails) or the
-// deadline passes (0). `what` names the call in a blocked result.
+// deadline passes (0). `forever` says why a wait nothing can end is blocked.
 SysResult Kernel::sleep_and_rescan(const std::vector<std::uint32_t>& kqs, std::int64_t deadline_ns,
-                                   const std::function<SysResult()>& rescan, std::string_view what) {
+                                   const std::function<SysResult()>& rescan, std::string_view forever) {
   for (std::uint32_t round = 0; round < kMaxWaitRounds; ++round) {
     switch (seltdwait(kqs, deadline_ns)) {
-      case SelWake::kForever: return SysResult::blocked(what == "poll" ? kPollForever : kSelectForever);
+      case SelWake::kForever: return SysResult::blocked(forever);
       case SelWake::kTimedOut: return SysResult::ok(0);
       case SelWake::kWoken: break;
     }
@@ -265,7 +266,7 @@ SysResult Kernel::poll(Pid pid, std::span<PollFd> fds, std::int64_t timeout_ms) 
   const std::int64_t deadline_ns = timeout_ms < 0 || timeout_ms > INT64_MAX / kNsPerMs
                                        ? INT64_MAX
                                        : deadline_after(now_ns_, timeout_ms * kNsPerMs);
-  return sleep_and_rescan(kqs, deadline_ns, [&] { return pollscan(pid, fds); }, "poll");
+  return sleep_and_rescan(kqs, deadline_ns, [&] { return pollscan(pid, fds); }, kPollForever);
 }
 
 // kern_select: a timeval with a negative part or tv_usec >= 1000000 is
@@ -288,7 +289,7 @@ SysResult Kernel::select(Pid pid, std::span<SelectFd> fds, const std::optional<T
       !timeout_tv || timeout_tv->sec > INT32_MAX
           ? INT64_MAX
           : deadline_after(now_ns_, timeout_tv->sec * kNsPerSec + timeout_tv->nsec * kNsPerUs);
-  return sleep_and_rescan(kqs, deadline_ns, [&] { return selscan(pid, fds); }, "select");
+  return sleep_and_rescan(kqs, deadline_ns, [&] { return selscan(pid, fds); }, kSelectForever);
 }
 
 }  // namespace kqsim::model

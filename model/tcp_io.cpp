@@ -185,9 +185,10 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   const bool listener = it != inet_ports_.end() && !sock(it->second).closed && sock(it->second).listening;
   if (sock(id).port == 0) {  // in_pcbconnect: an implicit bind to an ephemeral port
     Errno err = Errno::kNone;
-    // in_pcbconnect_setup picks the port with in_pcb_lport_dest, which skips
-    // every port a live inpcb holds whatever SO_REUSEADDR says (the kernel's
-    // pick is random; the model's is the next free one).
+    // in_pcbconnect_setup picks the port with in_pcb_lport_dest, which only
+    // skips a port where the same four-tuple or an unconnected inpcb exists;
+    // the model skips every held port, a stricter choice nobody can tell
+    // apart: the kernel's pick is random, the model's the next free one.
     const std::uint16_t local = in_pcbbind_port(0, true, err);
     if (err != Errno::kNone) return SysResult::fail(err);
     sock(id).port = local;

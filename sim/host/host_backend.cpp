@@ -30,6 +30,13 @@ sim::CallResult from_reply(const WorkerReply& r) {
   return c;
 }
 
+// Whether a worker's death names the trace's signal `signo`: by name, or, for
+// a signal the host's name table lacks, as "SIG<number>" (FreeBSD numbers
+// are the model's).
+bool died_of(const std::string& crash, std::int32_t signo) {
+  return crash == model::signal_name(signo) || crash == "SIG" + std::to_string(signo);
+}
+
 }  // namespace
 
 HostBackend::HostBackend(HostBackendOptions options) : options_(std::move(options)) {
@@ -316,12 +323,12 @@ sim::CallResult HostBackend::sigaction(sim::ProcId p, std::int32_t signo, std::i
 
 // kern_sigprocmask: unblocking a pending signal delivers it before the call
 // returns, so one left to its default action (terminate) ends the caller in
-// the call - the only way the caller can die in it. As for a kill of
-// oneself, that call is recorded as the model answers it, by convention (the
-// kernel never returns it): 0, the process gone.
+// the call. As for a kill of oneself, that call is recorded as the model
+// answers it, by convention (the kernel never returns it): 0, the process
+// gone. Any other death in the call stays a crash.
 sim::CallResult HostBackend::sigprocmask(sim::ProcId p, bool block, std::int32_t signo) {
   sim::CallResult r = simple(p, WorkerOp::kSigmask, signo, block ? 1 : 0);
-  if (!block && r.crash) {
+  if (!block && r.crash && died_of(*r.crash, signo)) {
     r = sim::CallResult::of(model::SysResult::ok(0));
     settle_death(p);
     settle_procdesc_children();  // its process descriptors closed with it

@@ -92,6 +92,20 @@ TEST_F(AioTest, SleepingCallsLetTheDaemonsRun) {
   EXPECT_EQ(ret(0x2000).ret, 4);
 }
 
+// poll(2) with a timeout lets the daemons run as it sleeps (seltdwait): the
+// completion queued on the polled kqueue wakes it at once.
+TEST_F(AioTest, PollWithATimeoutLetsTheDaemonsRun) {
+  int kq = new_kq();
+  int f = open_file("f");
+  k.write(pid, f, 4);
+  ASSERT_EQ(read(request(0x1000, f, 4, kq, true)).err, Errno::kNone);
+  PollFd p{kq, pollbit::kIn, 0};
+  ASSERT_EQ(k.poll(pid, std::span<PollFd>(&p, 1), 1000).ret, 1);
+  EXPECT_EQ(p.revents, pollbit::kIn);
+  EXPECT_EQ(k.now_ns(), 0);
+  EXPECT_EQ(error(0x1000).ret, 0);
+}
+
 // filt_aio sets data to the job's error whenever it is evaluated: a modify
 // of a queued job's knote (EV_DISABLE then EV_ENABLE, allowed: the knote
 // exists, no attach) sees EINPROGRESS and stays inactive; completion turns

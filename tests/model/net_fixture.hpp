@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <tuple>
 
 #include "tests/model/kernel_fixture.hpp"
 
@@ -26,6 +27,15 @@ class NetTest : public KernelTest {
     SysResult s = k.accept(pid, listener);
     EXPECT_EQ(s.err, Errno::kNone);
     return {c, static_cast<int>(s.ret)};
+  }
+  // A connection left on its listener's port once the listener closed:
+  // {port, client, accepted end}.
+  std::tuple<std::uint16_t, int, int> connection_without_listener() {
+    int l = listener();
+    const std::uint16_t port = port_of(l);
+    auto [c, s] = connection(l);
+    EXPECT_EQ(k.close(pid, l).ret, 0);
+    return {port, c, s};
   }
   int listener() {
     int l = tcp();

@@ -318,15 +318,6 @@ TEST_F(NetTest, PollTimeoutWinsOverAnExpiryAtTheDeadline) {
   EXPECT_EQ(poll1(kq, pollbit::kIn, 0), pollbit::kIn);
 }
 
-// kqueue_poll selrecords for POLLIN|POLLRDNORM only: polled for POLLOUT
-// alone, a kqueue's timer does not wake the poller.
-TEST_F(NetTest, PollForOtherEventsIsNotWokenByAKqueuesTimer) {
-  int kq = new_kq();
-  add(kq, kev(1, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 50));
-  EXPECT_EQ(poll1(kq, pollbit::kOut, 100), 0);
-  EXPECT_EQ(k.now_ns(), 100'000'000);
-}
-
 // A kqueue watching another kqueue: the inner one's timer wakes a poll of the outer.
 TEST_F(NetTest, PollWokenThroughANestedKqueue) {
   int outer = new_kq();
@@ -451,10 +442,7 @@ TEST_F(NetTest, BindAfterTheHolderIsGone) {
 // A closed end in FIN_WAIT_2 that data reaches answers with a RST and is
 // dropped (tcp_close -> in_pcbdrop): its port is free again.
 TEST_F(NetTest, BindAfterAClosedEndWasResetByData) {
-  int l = listener();
-  const std::uint16_t port = port_of(l);
-  auto [c, s] = connection(l);
-  ASSERT_EQ(k.close(pid, l).ret, 0);
+  auto [port, c, s] = connection_without_listener();
   ASSERT_EQ(k.close(pid, s).ret, 0);  // s: FIN_WAIT_2, still on the port
   EXPECT_EQ(k.bind_port(pid, tcp(), port).err, Errno::kEADDRINUSE);
   ASSERT_EQ(k.write(pid, c, 1).ret, 1);  // reaches closed s: RST, both dropped
@@ -463,10 +451,7 @@ TEST_F(NetTest, BindAfterAClosedEndWasResetByData) {
 
 // SO_REUSEADDR set to 0 again clears the bit: the wildcard lookup is back.
 TEST_F(NetTest, ClearedReuseaddrLooksAtConnectionsAgain) {
-  int l = listener();
-  const std::uint16_t port = port_of(l);
-  auto [c, s] = connection(l);
-  ASSERT_EQ(k.close(pid, l).ret, 0);
+  auto [port, c, s] = connection_without_listener();
   int other = tcp();
   ASSERT_EQ(k.setsockopt(pid, other, SocketOption::kReuseAddr, 1).ret, 0);
   ASSERT_EQ(k.setsockopt(pid, other, SocketOption::kReuseAddr, 0).ret, 0);
