@@ -97,7 +97,7 @@ constexpr std::size_t kSmallWriteSizes = 4;
 constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
 // The most steps one action appends: opening a directory (open, dup2,
 // close) and watching it; laying out the file system (four).
-constexpr std::size_t kLongestAction = 4;
+constexpr std::size_t kLongestAction = 5;
 
 class Generator {
  public:
@@ -354,11 +354,48 @@ class Generator {
     s.fd = poll_target();
     s.sock->poll_events = kEvents[rng_.below(kEvents.size())];
     s.sock->timeout = 0;
+    if (options_.with_poll_waits) let_poll_wait(s, 1);  // poll's timeout: ms
   }
   void make_select(Step& s) {
     s.fd = poll_target();
     s.sock->select_sets = static_cast<std::uint8_t>(1 + rng_.below(7));  // read 1, write 2, except 4
     s.sock->timeout = 0;
+    if (options_.with_poll_waits) let_poll_wait(s, 1000);  // select's timeout: µs
+  }
+  // GeneratorOptions::with_poll_waits: the poll or select `s` (the action's
+  // only step) waits 1 to 20 ms, or a timer wakes it (wake_poll_by_timer).
+  void let_poll_wait(Step& s, std::int64_t units_per_ms) {
+    const std::uint64_t draw = rng_.below(100);
+    if (draw < 15 && wake_poll_by_timer(s, units_per_ms)) return;
+    if (draw < 45) s.sock->timeout = static_cast<std::int64_t>(rng_.between(1, 20)) * units_per_ms;
+  }
+  // `s` becomes a kevent arming a 5 ms one-shot timer on a kqueue, then the
+  // poll or select waits on that kqueue for reading (200 ms at most), then a
+  // sleep lets the timer fire if the poll did not wait for it. Not on a
+  // KQUEUE_CPONFORK kqueue: a fork would copy the timer (filt_timercopy),
+  // to fire in the child at a time no step settles.
+  bool wake_poll_by_timer(Step& s, std::int64_t units_per_ms) {
+    const auto plain = [&](const std::string& kq) { return !among(cponfork_kqs_, kq); };
+    const auto n = static_cast<std::size_t>(std::count_if(kqs_.begin(), kqs_.end(), plain));
+    if (n == 0) return false;
+    std::size_t skip = rng_.below(n);
+    const auto kq = std::find_if(kqs_.begin(), kqs_.end(), [&](const std::string& k) { return plain(k) && skip-- == 0; });
+    Step wait = s;
+    wait.fd = Ref{*kq};
+    if (wait.op == Op::kPoll) wait.sock->poll_events |= model::pollbit::kIn;
+    if (wait.op == Op::kSelect) wait.sock->select_sets |= 1U;  // the read set
+    wait.sock->timeout = 200 * units_per_ms;
+    s = Step{};
+    s.op = Op::kKevent;
+    s.fd = Ref{*kq};
+    s.changes.push_back(Change{Ref{kPollWakeTimerIdent}, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 5, 0});
+    s.nevents = 0;
+    s.timeout = model::Timespec{0, 0};
+    out_->push_back(std::move(wait));  // room was reserved: `s` stays where it is
+    Step& sleep = new_step();
+    sleep.op = Op::kSleep;
+    sleep.sleep_ns = 20'000'000;
+    return true;
   }
   // F_SETFD decides what a later exec closes (fdcloseexec).
   void make_fcntl(Step& s) {
@@ -452,6 +489,7 @@ class Generator {
     if (tcp) {
       s.sock->domain = model::SocketDomain::kInet;
       tcp_.socket_made(s.as[0]);
+      if (options_.with_fixed_ports && rng_.chance(50)) bind_fixed_port(new_step(), s.as[0]);
       Step& listen = new_step();
       listen.op = Op::kListen;
       listen.fd = Ref{s.as[0]};
@@ -519,9 +557,37 @@ class Generator {
     socket.sock->domain = model::SocketDomain::kInet;
     tcp_.socket_made(socket.as[0]);
     const bool taken = ++tcp_clients_[listener] > options_.tcp_clients_per_listener;
-    connect.sock->port_of = taken ? socket.as[0] : listener;
+    // A client past the limit stays unbound: bound to a fixed port, a
+    // connect to its own port would be TCP's simultaneous open with itself.
+    Step* to = &connect;
+    if (!taken && options_.with_fixed_ports && rng_.chance(30)) {
+      bind_fixed_port(connect, socket.as[0]);  // `connect` becomes the bind
+      to = &new_step();
+      to->op = Op::kConnect;
+      to->fd = Ref{socket.as[0]};
+    }
+    to->sock->port_of = taken ? socket.as[0] : listener;
     if (!taken) tcp_connections_.push_back(socket.as[0]);
     new_step_sleep();
+  }
+
+  // GeneratorOptions::with_fixed_ports: `slot` (the action's last step)
+  // becomes bind(2) of the TCP socket `name` to one of the program's fixed
+  // ports, after setsockopt(SO_REUSEADDR) 40 % of the time (`slot` is then
+  // that, and the bind follows): in_pcbbind_setup's wildcard lookup without
+  // it, the exact one with it (R48).
+  void bind_fixed_port(Step& slot, const std::string& name) {
+    Step* bind = &slot;
+    if (rng_.chance(40)) {
+      slot.op = Op::kSetsockopt;
+      slot.fd = Ref{name};
+      slot.sock->option = model::SocketOption::kReuseAddr;
+      slot.sock->value = 1;
+      bind = &new_step();
+    }
+    bind->op = Op::kBind;
+    bind->fd = Ref{name};
+    bind->sock->port = static_cast<std::uint16_t>(options_.fixed_port_base + rng_.below(GeneratorOptions::kFixedPortsPerProgram));
   }
 
   void make_accept(Step& s) {
@@ -1022,6 +1088,15 @@ traces::Trace generate_program(std::uint64_t seed, const GeneratorOptions& optio
 void generate_program_steps(std::uint64_t seed, const GeneratorOptions& options,
                             const std::function<bool(const traces::Step&)>& take) {
   Generator(seed, options).stream(take);
+}
+
+GeneratorOptions for_program_index(GeneratorOptions options, std::uint64_t index) {
+  constexpr std::uint64_t kProgramsWithOwnPorts = 2600;  // ports 2000 to 9799
+  const std::uint64_t base = GeneratorOptions::kFirstFixedPort + (index % kProgramsWithOwnPorts) * GeneratorOptions::kFixedPortsPerProgram;
+  static_assert(GeneratorOptions::kFirstFixedPort + kProgramsWithOwnPorts * GeneratorOptions::kFixedPortsPerProgram <= 10000,
+                "fixed ports stay below FreeBSD's ephemeral range");
+  options.fixed_port_base = static_cast<std::uint16_t>(base);
+  return options;
 }
 
 GeneratorOptions for_real_host(GeneratorOptions options) {

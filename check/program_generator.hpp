@@ -150,7 +150,38 @@ struct GeneratorOptions {
   // kqfd_register refuses it, and the error is stored in the aiocb. Off by
   // default, so each earlier seed keeps its programs.
   bool with_aio_sigevent_fds = false;
+  // with_extra_calls: some polls and selects wait (1 to 20 ms, or until a
+  // kqueue wakes them), and now and then an action arms a 5 ms one-shot
+  // timer (ident kPollWakeTimerIdent) on a kqueue, polls or selects that
+  // kqueue for reading with a 200 ms timeout, and sleeps 20 ms: the timer's
+  // expiry wakes the sleeper (kqueue_poll selrecords, the timer's
+  // KNOTE_ACTIVATE selwakeups; docs/observed-real-kernels.md R47), and the
+  // sleep lets it fire if the poll found something at once. Off by default,
+  // so each earlier seed keeps its programs.
+  bool with_poll_waits = false;
+  // with_tcp: TCP listeners and clients now and then bind(2) a fixed port,
+  // one of kFixedPortsPerProgram ports from fixed_port_base, some after
+  // setsockopt(SO_REUSEADDR), so that a port another socket, a connection
+  // or a TIME_WAIT holds is met (in_pcbbind_setup, R48). Off by default, so
+  // each earlier seed keeps its programs.
+  bool with_fixed_ports = false;
+  // The program's first fixed port (for_program_index: distinct for the
+  // programs of a campaign, so that no program meets a port an earlier one
+  // of the same boot left in TIME_WAIT; below FreeBSD's ephemeral range).
+  std::uint16_t fixed_port_base = kFirstFixedPort;
+  static constexpr std::uint16_t kFirstFixedPort = 2000;
+  static constexpr std::uint16_t kFixedPortsPerProgram = 3;
 };
+
+// with_poll_waits' one-shot timers: an ident no other timer of a program has
+// (make_change draws 1 to 3).
+inline constexpr std::uint64_t kPollWakeTimerIdent = 4;
+
+// Program `index`'s fixed ports (GeneratorOptions::with_fixed_ports): 2,600
+// programs in a row get ports of their own, all below 10,000, where
+// FreeBSD's ephemeral ports start (ipport_firstauto), so that listen(2) and
+// connect(2) never take one by themselves.
+GeneratorOptions for_program_index(GeneratorOptions options, std::uint64_t index);
 
 // What a kqueue implementation controls on a host OS: "freebsd" (all of it)
 // or "linux" (libkqueue: no FreeBSD extensions, no aio nor kqueuex, pipe I/O

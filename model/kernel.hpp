@@ -521,6 +521,8 @@ class Kernel {
   std::uint32_t new_tcp_socket();
   std::uint16_t in_pcbbind_port(std::uint16_t wanted, bool wild, Errno& err);
   [[nodiscard]] bool inet_port_in_use(std::uint16_t port, bool wild) const;
+  [[nodiscard]] bool inet_connection_exists(std::uint16_t local, std::uint16_t foreign) const;
+  [[nodiscard]] static bool inpcb_hashed(const Socket& so);
   SysResult tcp_listen(std::uint32_t id, std::int32_t backlog);
   SysResult tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, std::uint16_t port);
   SysResult tcp_soreceive(std::uint32_t id, bool nbio, bool dontwait, std::int64_t nbytes, std::uint32_t flags);

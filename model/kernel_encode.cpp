@@ -192,6 +192,7 @@ void put_socket(Writer& out, const Socket& so) {
   put(out, so.listener);
   put(out, so.domain);
   put(out, so.port);
+  put(out, so.foreign_port);
   put(out, static_cast<std::uint8_t>((so.fin_pending ? 1 : 0) | (so.fd_gone ? 2 : 0) | (so.tcp_closing ? 4 : 0) |
                                      (so.reuseaddr ? 8 : 0)));
   put_list(out, so.rd_knotes);

@@ -81,12 +81,30 @@ void Kernel::tcp_mss_buffers(std::uint32_t id) {
 // cannot bind to another socket's ephemeral port, so this never shows).
 bool Kernel::inet_port_in_use(std::uint16_t port, bool wild) const {
   for (const Socket& so : sockets_) {
-    if (so.domain != SocketDomain::kInet || so.port != port || so.tcp_end == TcpEnd::kDropped) continue;
+    if (so.port != port || !inpcb_hashed(so)) continue;
     const bool connection = so.connected || so.disconnected;
-    // Closed and connected to nobody: never connected, or aborted on its
-    // listen queue (soabort), or reset after its close.
-    if (so.closed && !so.disconnected && (!so.connected || so.peer == kNoSocket)) continue;
     if (wild || !connection) return true;
+  }
+  return false;
+}
+
+// Whether in_pcblookup still finds the inpcb of `so`: an AF_INET socket not
+// dropped (in_pcbdrop) nor closed while connected to nobody (never
+// connected, aborted on its listen queue by soabort, or reset after its close).
+bool Kernel::inpcb_hashed(const Socket& so) {
+  if (so.domain != SocketDomain::kInet || so.tcp_end == TcpEnd::kDropped) return false;
+  return !(so.closed && !so.disconnected && (!so.connected || so.peer == kNoSocket));
+}
+
+// in_pcbconnect_setup for a socket bound to `local` (an explicit bind):
+// in_pcblookup_hash_locked(faddr, fport, laddr, lport) finds a connection
+// with the same four-tuple - established, or lingering after its close
+// (FIN_WAIT_2, TIME_WAIT where the profile keeps it) - and the connect is
+// EADDRINUSE, whatever SO_REUSEADDR let the bind do.
+bool Kernel::inet_connection_exists(std::uint16_t local, std::uint16_t foreign) const {
+  for (const Socket& so : sockets_) {
+    const bool connection = so.connected || so.disconnected;
+    if (so.port == local && so.foreign_port == foreign && connection && inpcb_hashed(so)) return true;
   }
   return false;
 }
@@ -193,6 +211,9 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
     if (err != Errno::kNone) return SysResult::fail(err);
     sock(id).port = local;
     inet_ports_[local] = id;
+  } else if (inet_connection_exists(sock(id).port, port)) {
+    sock(id).error = Errno::kNone;  // soconnectat cleared it before tcp_usr_connect
+    return SysResult::fail(Errno::kEADDRINUSE);
   }
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
   // Decided here, in the call's order of race points; the outcome shows once the segment is answered.
@@ -210,6 +231,8 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   c.rcv.lowat = sock(head).rcv.lowat;
   c.snd.lowat = std::min(sock(head).snd.lowat, c.snd.hiwat);
   c.port = port;
+  c.foreign_port = sock(id).port;
+  sock(id).foreign_port = port;
   unp_connect2(id, conn);  // both ends connected and linked
   tcp_mss_buffers(id);
   tcp_mss_buffers(conn);

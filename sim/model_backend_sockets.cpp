@@ -51,12 +51,19 @@ CallResult ModelBackend::socket_call(ProcId p, const SocketCall& c) {
 }
 
 // poll(2) and select(2) over many descriptors (the C API's).
+// Each reports the virtual time it slept (elapsed_ns), as kevent does.
 CallResult ModelBackend::poll(ProcId p, std::span<model::PollFd> fds, std::int64_t timeout_ms) {
-  return checked(kernel_.poll(p, fds, timeout_ms));
+  const std::int64_t start_ns = kernel_.now_ns();
+  CallResult r = CallResult::of(kernel_.poll(p, fds, timeout_ms));
+  r.elapsed_ns = kernel_.now_ns() - start_ns;
+  return checked(std::move(r));
 }
 
 CallResult ModelBackend::select(ProcId p, std::span<model::SelectFd> fds, const std::optional<model::Timespec>& tv) {
-  return checked(kernel_.select(p, fds, tv));
+  const std::int64_t start_ns = kernel_.now_ns();
+  CallResult r = CallResult::of(kernel_.select(p, fds, tv));
+  r.elapsed_ns = kernel_.now_ns() - start_ns;
+  return checked(std::move(r));
 }
 
 }  // namespace kqsim::sim

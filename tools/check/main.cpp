@@ -100,6 +100,8 @@ struct Options {
   bool with_forced_unmounts = false;  // forced unmounts, more and without FIFOs (GeneratorOptions)
   bool with_reopens = false;  // files opened again, read and closed: NOTE_CLOSE reaches knotes (GeneratorOptions)
   bool with_aio_sigevent_fds = false;  // aio sigevents naming descriptors that are not kqueues (GeneratorOptions)
+  bool with_poll_waits = false;        // polls and selects that wait, some woken by a kqueue's timer (GeneratorOptions)
+  bool with_fixed_ports = false;       // TCP sockets bound to the program's fixed ports (GeneratorOptions)
   std::string native_worker;  // --against native: a kqrecord built on the native kqueue
   int step_timeout_ms = 2000;
   std::size_t shrink_attempts = 0;  // 0: 20000 on the model, 2000 through workers
@@ -285,6 +287,14 @@ constexpr const char* kReopensHelp =
     "Now and then a regular file a descriptor holds is opened again, sometimes read from, and mostly closed at "
     "once, and half the EVFILT_VNODE masks name NOTE_CLOSE or NOTE_CLOSE_WRITE, so that knotes hear another open "
     "file's NOTE_OPEN, NOTE_READ and close. Off by default so each seed keeps its programs";
+constexpr const char* kPollWaitsHelp =
+    "With --with-extra-calls: some polls and selects wait 1 to 20 ms, and some wait up to 200 ms on a kqueue on "
+    "which a 5 ms one-shot timer was just armed, whose expiry wakes them (R47). Off by default so each seed keeps "
+    "its programs";
+constexpr const char* kFixedPortsHelp =
+    "With --with-tcp: TCP listeners and clients now and then bind a fixed port (three per program, from 2000 + 3 x "
+    "(index mod 2600)), some after SO_REUSEADDR, so that binds meet ports held by sockets, connections and "
+    "TIME_WAIT (R48). Off by default so each seed keeps its programs";
 constexpr const char* kAioSigeventFdsHelp =
     "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a "
     "kqueue (the request's file or pipe end, or another file opened for aio), which kqfd_register refuses. Off by "
@@ -318,6 +328,8 @@ check::GeneratorOptions generator_options(const Options& o, const model::Dialect
   g.with_forced_unmounts = o.with_forced_unmounts;
   g.with_reopens = o.with_reopens;
   g.with_aio_sigevent_fds = o.with_aio_sigevent_fds;
+  g.with_poll_waits = o.with_poll_waits;
+  g.with_fixed_ports = o.with_fixed_ports;
   g.recv_waitall = !profile.unix_stream_receive_generic;
   // Descriptors are compared by name: a raw low number would meet a native
   // implementation's own descriptors.
@@ -370,13 +382,14 @@ int campaign(Options o) {
   for (std::uint64_t i = range.first; i < range.end && (o.max_failures == 0 || tally.failures < o.max_failures); ++i) {
     // On the model alone a program runs as it is generated; only one that
     // fails is made whole, for its failure and for shrinking (issue 14).
-    if (o.against.empty() && check::passes_with_properties(check::trace_seed(o.seed, i), gen, m)) {
+    const check::GeneratorOptions gen_i = check::for_program_index(gen, i);  // the program's own fixed ports
+    if (o.against.empty() && check::passes_with_properties(check::trace_seed(o.seed, i), gen_i, m)) {
       tally.steps += gen.steps;
       ++tally.runs;
       progress.update(i + 1 - range.first, fmt::format("{} failure(s)", tally.failures));
       continue;
     }
-    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), gen);
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, i), gen_i);
     t.dialect = o.dialect;
     tally.steps += t.steps.size();
     ++tally.runs;
@@ -462,6 +475,8 @@ int main(int argc, char** argv) {
   random->add_flag("--with-forced-unmounts", o.with_forced_unmounts, kForcedUnmountsHelp)->excludes("--host-os");
   random->add_flag("--with-reopens", o.with_reopens, kReopensHelp);
   random->add_flag("--with-aio-sigevent-fds", o.with_aio_sigevent_fds, kAioSigeventFdsHelp);
+  random->add_flag("--with-poll-waits", o.with_poll_waits, kPollWaitsHelp)->needs("--with-extra-calls");
+  random->add_flag("--with-fixed-ports", o.with_fixed_ports, kFixedPortsHelp)->needs("--with-tcp");
   random->add_option("--native-worker", o.native_worker, "--against native: the kqrecord built on the native kqueue");
   random->add_option("--step-timeout-ms", o.step_timeout_ms, "Through workers: a call that takes longer is a hang")
       ->check(CLI::Range(1, 3'600'000));
@@ -514,6 +529,8 @@ int main(int argc, char** argv) {
   generate->add_flag("--with-forced-unmounts", o.with_forced_unmounts, kForcedUnmountsHelp)->excludes("--host-os");
   generate->add_flag("--with-reopens", o.with_reopens, kReopensHelp);
   generate->add_flag("--with-aio-sigevent-fds", o.with_aio_sigevent_fds, kAioSigeventFdsHelp);
+  generate->add_flag("--with-poll-waits", o.with_poll_waits, kPollWaitsHelp)->needs("--with-extra-calls");
+  generate->add_flag("--with-fixed-ports", o.with_fixed_ports, kFixedPortsHelp)->needs("--with-tcp");
   generate->add_option("--dialect", o.dialect, "As for random: the profile decides sockets, kqueuex and aio");
   tools::ExploreCli ex;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Explore every interleaving of a concurrency scenario");
@@ -567,7 +584,7 @@ int main(int argc, char** argv) {
     }
     // The program `random` with the same options runs as number `index`.
     const check::GeneratorOptions g = generator_options(o, *profile);
-    traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), g);
+    traces::Trace t = check::generate_program(check::trace_seed(o.seed, index), check::for_program_index(g, index));
     t.dialect = o.dialect;
     std::cout << traces::trace_to_json(t).dump(2) << "\n";
     return replay::kExitOk;

@@ -77,6 +77,10 @@ SWITCHES = [
     ("--with-reopens", "files a descriptor holds are opened again, read and closed, and half the vnode masks name "
                        "NOTE_CLOSE(_WRITE), so that knotes hear another open file's close"),
     ("--with-aio-sigevent-fds", "aio and lio_listio sigevents now and then name a descriptor that is not a kqueue"),
+    ("--with-poll-waits", "with --with-extra-calls: polls and selects wait, some on a kqueue whose 5 ms one-shot "
+                          "timer wakes them"),
+    ("--with-fixed-ports", "with --with-tcp: TCP listeners and clients bind the program's own fixed ports, some "
+                           "with SO_REUSEADDR, so that binds meet held ports"),
 ]
 
 
