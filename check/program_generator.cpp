@@ -489,7 +489,7 @@ class Generator {
     if (tcp) {
       s.sock->domain = model::SocketDomain::kInet;
       tcp_.socket_made(s.as[0]);
-      if (options_.with_fixed_ports && rng_.chance(50)) bind_fixed_port(new_step(), s.as[0]);
+      if (options_.with_fixed_ports && rng_.chance(50)) fixed_ports_[s.as[0]] = bind_fixed_port(new_step(), s.as[0], 0);
       Step& listen = new_step();
       listen.op = Op::kListen;
       listen.fd = Ref{s.as[0]};
@@ -557,16 +557,24 @@ class Generator {
     socket.sock->domain = model::SocketDomain::kInet;
     tcp_.socket_made(socket.as[0]);
     const bool taken = ++tcp_clients_[listener] > options_.tcp_clients_per_listener;
-    // A client past the limit stays unbound: bound to a fixed port, a
-    // connect to its own port would be TCP's simultaneous open with itself.
-    Step* to = &connect;
-    if (!taken && options_.with_fixed_ports && rng_.chance(30)) {
-      bind_fixed_port(connect, socket.as[0]);  // `connect` becomes the bind
-      to = &new_step();
-      to->op = Op::kConnect;
-      to->fd = Ref{socket.as[0]};
+    // GeneratorOptions::with_fixed_ports: a client of a listener that asked
+    // for a fixed port may bind another fixed port and connect to the
+    // listener's by number. Never by port_of: the listener's name may by
+    // then be a number the client itself holds (the listener closed), whose
+    // port would be the client's own - TCP's simultaneous open with itself,
+    // which connects (recorded on 15.1, campaign seed 54), and which the
+    // model does not model. A client past the limit stays unbound.
+    const auto fixed = fixed_ports_.find(listener);
+    if (!taken && fixed != fixed_ports_.end() && rng_.chance(50)) {
+      bind_fixed_port(connect, socket.as[0], fixed->second);  // `connect` becomes the bind
+      Step& by_number = new_step();
+      by_number.op = Op::kConnect;
+      by_number.fd = Ref{socket.as[0]};
+      by_number.sock->port = fixed->second;
+      tcp_connections_.push_back(socket.as[0]);
+      return new_step_sleep();
     }
-    to->sock->port_of = taken ? socket.as[0] : listener;
+    connect.sock->port_of = taken ? socket.as[0] : listener;
     if (!taken) tcp_connections_.push_back(socket.as[0]);
     new_step_sleep();
   }
@@ -576,7 +584,8 @@ class Generator {
   // ports, after setsockopt(SO_REUSEADDR) 40 % of the time (`slot` is then
   // that, and the bind follows): in_pcbbind_setup's wildcard lookup without
   // it, the exact one with it (R48).
-  void bind_fixed_port(Step& slot, const std::string& name) {
+  // Returns the port; never `not` (0: any of the program's).
+  std::uint16_t bind_fixed_port(Step& slot, const std::string& name, std::uint16_t not_port) {
     Step* bind = &slot;
     if (rng_.chance(40)) {
       slot.op = Op::kSetsockopt;
@@ -587,7 +596,11 @@ class Generator {
     }
     bind->op = Op::kBind;
     bind->fd = Ref{name};
-    bind->sock->port = static_cast<std::uint16_t>(options_.fixed_port_base + rng_.below(GeneratorOptions::kFixedPortsPerProgram));
+    constexpr std::uint16_t kPorts = GeneratorOptions::kFixedPortsPerProgram;
+    auto port = static_cast<std::uint16_t>(options_.fixed_port_base + rng_.below(not_port == 0 ? kPorts : kPorts - 1));
+    if (not_port != 0 && port >= not_port) ++port;  // the draw skips `not_port`
+    bind->sock->port = port;
+    return port;
   }
 
   void make_accept(Step& s) {
@@ -1052,6 +1065,7 @@ class Generator {
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included
   std::map<std::string, std::size_t> tcp_clients_;  // clients that connected to each TCP listener by its port
+  std::map<std::string, std::uint16_t> fixed_ports_;  // the fixed port each TCP listener asked bind(2) for
   std::vector<std::string> retargeted_;              // dup2 targets, whose children's copies differ
   std::vector<std::string> all_procs_{"main"};  // every process ever named, for EVFILT_PROC and waitpid
   std::vector<std::string> pending_exits_;     // grandchildren, whose only step is to exit

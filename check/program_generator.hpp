@@ -159,11 +159,13 @@ struct GeneratorOptions {
   // sleep lets it fire if the poll found something at once. Off by default,
   // so each earlier seed keeps its programs.
   bool with_poll_waits = false;
-  // with_tcp: TCP listeners and clients now and then bind(2) a fixed port,
-  // one of kFixedPortsPerProgram ports from fixed_port_base, some after
+  // with_tcp: half the TCP listeners bind(2) a fixed port first, one of
+  // kFixedPortsPerProgram ports from fixed_port_base, and half the clients
+  // of such a listener bind another one and connect to the listener's by
+  // number (never by port_of: Generator::connect_tcp), some after
   // setsockopt(SO_REUSEADDR), so that a port another socket, a connection
-  // or a TIME_WAIT holds is met (in_pcbbind_setup, R48). Off by default, so
-  // each earlier seed keeps its programs.
+  // or a TIME_WAIT holds is met (in_pcbbind_setup, R48), and a four-tuple
+  // taken (R49). Off by default, so each earlier seed keeps its programs.
   bool with_fixed_ports = false;
   // The program's first fixed port (for_program_index: distinct for the
   // programs of a campaign, so that no program meets a port an earlier one

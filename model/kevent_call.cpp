@@ -9,8 +9,6 @@
 namespace kqsim::model {
 namespace {
 
-constexpr std::int64_t kNsPerSec = 1'000'000'000;
-
 // timespecvalid_interval
 bool timeout_valid(const Timespec& ts) {
   return ts.sec >= 0 && ts.nsec >= 0 && ts.nsec < kNsPerSec;

@@ -12,9 +12,6 @@ namespace kqsim::model {
 namespace {
 
 constexpr std::int16_t kInBits = pollbit::kIn | pollbit::kRdnorm;
-constexpr std::int64_t kNsPerUs = 1'000;
-constexpr std::int64_t kNsPerMs = 1'000'000;
-constexpr std::int64_t kNsPerSec = 1'000'000'000;
 constexpr std::int64_t kUsPerSec = 1'000'000;
 constexpr std::string_view kPollForever = "poll() with no timeout and nothing ready waits for another process";
 constexpr std::string_view kSelectForever = "select() with no timeout and nothing ready waits for another process";

@@ -33,4 +33,10 @@ struct Timespec {
   std::int64_t nsec = 0;
 };
 
+// The virtual clock's units (Kernel::now_ns), for the calls that convert
+// a timespec, timeval or millisecond timeout to it.
+inline constexpr std::int64_t kNsPerUs = 1'000;
+inline constexpr std::int64_t kNsPerMs = 1'000'000;
+inline constexpr std::int64_t kNsPerSec = 1'000'000'000;
+
 }  // namespace kqsim::model

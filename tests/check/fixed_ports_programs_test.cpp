@@ -65,14 +65,26 @@ TEST(FixedPortsPrograms, BindsMeetHeldPorts) {
     EXPECT_EQ(off.at("SO_REUSEADDR set"), 0U);
     EXPECT_GE(on.at("binds of a fixed port"), 100U);
     EXPECT_GE(on.at("of which bound"), 50U);
-    EXPECT_GE(on.at("of which in use (EADDRINUSE)"), 10U);
+    EXPECT_GE(on.at("of which in use (EADDRINUSE)"), 5U);
     EXPECT_GE(on.at("SO_REUSEADDR set"), 30U);
   }
 }
 
-// Every fixed port a program binds is one of its own three; a client bound
-// to one never connects to its own port (that would be TCP's simultaneous
-// open with itself, which the generator leaves out).
+// A connect step whose socket a fixed bind named before it: that bind.
+const traces::Step* bound_client(const traces::Trace& t, const traces::Step& connect) {
+  if (connect.op != Op::kConnect || !connect.fd.is_name()) return nullptr;
+  for (std::size_t i = 0; i < connect.index; ++i) {
+    const traces::Step& b = t.steps[i];
+    if (binds_port(b) && b.fd.is_name() && b.fd.name() == connect.fd.name()) return &b;
+  }
+  return nullptr;
+}
+
+// Every fixed port a program binds is one of its own three. A client bound
+// to one connects by number to another: never by port_of, which may name a
+// number the client itself holds by then (its own port: TCP's simultaneous
+// open with itself, which connects on a real kernel and which the model
+// does not model; 15.1 campaign seed 54).
 TEST(FixedPortsPrograms, PortsAreTheProgramsOwn) {
   for (std::uint64_t index : {0U, 1U, 2599U, 2600U, 123456U}) {
     const GeneratorOptions o = for_program_index(campaign_like(true), index);
@@ -83,16 +95,16 @@ TEST(FixedPortsPrograms, PortsAreTheProgramsOwn) {
           [base](const traces::Trace&, const traces::Step& s) -> std::size_t {
             return binds_port(s) && (*s.sock->port < base || *s.sock->port >= base + GeneratorOptions::kFixedPortsPerProgram) ? 1 : 0;
           }},
-         {"bound clients connecting to their own port",
+         {"clients bound to a fixed port",
+          [](const traces::Trace& t, const traces::Step& s) -> std::size_t { return bound_client(t, s) ? 1 : 0; }},
+         {"bound clients connecting by port_of or to their own port",
           [](const traces::Trace& t, const traces::Step& s) -> std::size_t {
-            if (s.op != Op::kConnect || !s.fd.is_name() || s.sock->port_of != s.fd.name()) return 0;
-            for (const traces::Step& b : t.steps) {
-              if (binds_port(b) && b.fd.is_name() && b.fd.name() == s.fd.name()) return 1;
-            }
-            return 0;
+            const traces::Step* bind = bound_client(t, s);
+            return bind != nullptr && (!s.sock->port || *s.sock->port == *bind->sock->port) ? 1 : 0;
           }}});
     EXPECT_EQ(n.at("fixed binds outside the program's ports"), 0U) << "index " << index;
-    EXPECT_EQ(n.at("bound clients connecting to their own port"), 0U) << "index " << index;
+    EXPECT_GE(n.at("clients bound to a fixed port"), 2U) << "index " << index;
+    EXPECT_EQ(n.at("bound clients connecting by port_of or to their own port"), 0U) << "index " << index;
   }
 }
 

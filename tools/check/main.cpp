@@ -292,9 +292,10 @@ constexpr const char* kPollWaitsHelp =
     "which a 5 ms one-shot timer was just armed, whose expiry wakes them (R47). Off by default so each seed keeps "
     "its programs";
 constexpr const char* kFixedPortsHelp =
-    "With --with-tcp: TCP listeners and clients now and then bind a fixed port (three per program, from 2000 + 3 x "
-    "(index mod 2600)), some after SO_REUSEADDR, so that binds meet ports held by sockets, connections and "
-    "TIME_WAIT (R48). Off by default so each seed keeps its programs";
+    "With --with-tcp: half the TCP listeners bind a fixed port (three per program, from 2000 + 3 x (index mod "
+    "2600)), and half their clients bind another and connect to it by number, some after SO_REUSEADDR, so that "
+    "binds meet ports held by sockets, connections and TIME_WAIT (R48) and connects taken four-tuples (R49). Off "
+    "by default so each seed keeps its programs";
 constexpr const char* kAioSigeventFdsHelp =
     "SIGEV_KEVENT sigevents of aio requests and lio_listio now and then name an open descriptor that is not a "
     "kqueue (the request's file or pipe end, or another file opened for aio), which kqfd_register refuses. Off by "

@@ -79,8 +79,8 @@ SWITCHES = [
     ("--with-aio-sigevent-fds", "aio and lio_listio sigevents now and then name a descriptor that is not a kqueue"),
     ("--with-poll-waits", "with --with-extra-calls: polls and selects wait, some on a kqueue whose 5 ms one-shot "
                           "timer wakes them"),
-    ("--with-fixed-ports", "with --with-tcp: TCP listeners and clients bind the program's own fixed ports, some "
-                           "with SO_REUSEADDR, so that binds meet held ports"),
+    ("--with-fixed-ports", "with --with-tcp: TCP listeners and their clients bind the program's own fixed ports, "
+                           "some with SO_REUSEADDR, so that binds meet held ports and connects taken four-tuples"),
 ]
 
 
