@@ -214,6 +214,11 @@ SysResult Kernel::tcp_connect(std::uint32_t id, std::int32_t fd, bool nonblock, 
   } else if (inet_connection_exists(sock(id).port, port)) {
     sock(id).error = Errno::kNone;  // soconnectat cleared it before tcp_usr_connect
     return SysResult::fail(Errno::kEADDRINUSE);
+  } else if (port == sock(id).port) {
+    // tcp_input: the SYN to the socket's own address finds the socket itself
+    // in SYN_SENT - a simultaneous open with itself, which connects (15.1,
+    // campaign seed 54) - and the model has no connection of a socket with itself.
+    return SysResult::unsupported("a TCP connect to the socket's own port (a simultaneous open with itself) is not modelled");
   }
   sock(id).error = Errno::kNone;  // soconnectat clears so_error first
   // Decided here, in the call's order of race points; the outcome shows once the segment is answered.

@@ -460,6 +460,32 @@ TEST_F(NetTest, ClearedReuseaddrLooksAtConnectionsAgain) {
   (void)s;
 }
 
+// in_pcbconnect_setup: a socket bound to a port is EADDRINUSE when a
+// connection with the same four-tuple exists, established or closed and in
+// FIN_WAIT_2; to another listener it is another four-tuple (R49).
+TEST_F(NetTest, ConnectFromABoundPortRefusesATakenFourTuple) {
+  int l = listener();
+  int l2 = listener();
+  int a = tcp();
+  ASSERT_EQ(k.bind_port(pid, a, 4000).ret, 0);
+  ASSERT_EQ(k.connect_port(pid, a, port_of(l)).ret, 0);
+  int b = tcp();
+  ASSERT_EQ(k.setsockopt(pid, b, SocketOption::kReuseAddr, 1).ret, 0);
+  ASSERT_EQ(k.bind_port(pid, b, 4000).ret, 0);  // only a connection holds 4000
+  EXPECT_EQ(k.connect_port(pid, b, port_of(l)).err, Errno::kEADDRINUSE);
+  ASSERT_EQ(k.close(pid, a).ret, 0);  // a: FIN_WAIT_2, still hashed
+  EXPECT_EQ(k.connect_port(pid, b, port_of(l)).err, Errno::kEADDRINUSE);
+  EXPECT_EQ(k.connect_port(pid, b, port_of(l2)).ret, 0);
+}
+
+// A connect to the socket's own port: a simultaneous open with itself on a
+// real kernel, not modelled - said so rather than answered wrongly.
+TEST_F(NetTest, ConnectToItsOwnPortIsNotModelled) {
+  int a = tcp();
+  ASSERT_EQ(k.bind_port(pid, a, 4001).ret, 0);
+  EXPECT_EQ(k.connect_port(pid, a, 4001).completion, Completion::kUnsupported);
+}
+
 // kern_sendit: EPIPE raises SIGPIPE (default action: the process ends)
 // unless MSG_NOSIGNAL.
 TEST_F(NetTest, SendEpipeRaisesSigpipeUnlessNosignal) {
