@@ -391,6 +391,11 @@ class Generator {
     s.changes.push_back(Change{Ref{kPollWakeTimerIdent}, filt::kTimer, ev::kAdd | ev::kOneshot, 0, 5, 0});
     s.nevents = 0;
     s.timeout = model::Timespec{0, 0};
+    // The fired one-shot stays queued: a fork may copy it into a child
+    // (the name may by now be a KQUEUE_CPONFORK kqueue's number, after a
+    // close or dup2), where filt_timercopy fires it again at once (R46):
+    // such forks are settled as for epoch timers (make_fork).
+    epoch_timers_ = true;
     out_->push_back(std::move(wait));  // room was reserved: `s` stays where it is
     Step& sleep = new_step();
     sleep.op = Op::kSleep;
@@ -1060,7 +1065,7 @@ class Generator {
   // program's process is the reaper) and returns 0, on a host and the model.
   std::vector<std::string> pd_children_;
   bool settle_timer_ = false;  // the action's steps may arm an epoch NOTE_ABSTIME timer
-  bool epoch_timers_ = false;  // some step may have armed one (a fork may copy it)
+  bool epoch_timers_ = false;  // some step may have armed one, or queued a fired one-shot (a fork may copy it)
   std::vector<std::string> read_ends_, write_ends_;  // pipes' ends, for hosts with one-way pipes
   std::vector<std::string> cloexec_;                 // descriptors exec closes
   std::vector<std::string> ever_listeners_;          // every listener, closed ones included

@@ -79,8 +79,8 @@ struct Socket {
   // kqueue sees it. A TCP socket's so_snd holds what the peer's receive
   // window has not taken yet (snd.data_bytes).
   std::uint16_t port = 0;
-  // inp_fport: a client's the port it connected to, an accepted clone's
-  // its client's port (in_pcbconnect_setup's four-tuple check).
+  // inp_fport: for a client, the port it connected to; for an accepted
+  // clone, its client's port (in_pcbconnect_setup's four-tuple check).
   std::uint16_t foreign_port = 0;
   bool reuseaddr = false;     // SO_REUSEADDR in so_options: in_pcbbind looks only for unconnected inpcbs
   bool fin_pending = false;   // shutdown(SHUT_WR)/close queued a FIN behind snd data

@@ -478,6 +478,22 @@ TEST_F(NetTest, ConnectFromABoundPortRefusesATakenFourTuple) {
   EXPECT_EQ(k.connect_port(pid, b, port_of(l2)).ret, 0);
 }
 
+// The accepted end's four-tuple counts too (local: the listener's port,
+// foreign: the client's), until that end is dropped: closed, then reset by
+// the client's data (tcp_close -> in_pcbdrop).
+TEST_F(NetTest, ConnectSeesTheAcceptedEndsFourTupleUntilItIsDropped) {
+  auto [port, c, s] = connection_without_listener();
+  const std::uint16_t client_port = port_of(c);
+  int x = tcp();
+  ASSERT_EQ(k.setsockopt(pid, x, SocketOption::kReuseAddr, 1).ret, 0);
+  ASSERT_EQ(k.bind_port(pid, x, port).ret, 0);  // only connections hold `port`
+  EXPECT_EQ(k.connect_port(pid, x, client_port).err, Errno::kEADDRINUSE);
+  ASSERT_EQ(k.close(pid, s).ret, 0);  // FIN_WAIT_2: still hashed
+  EXPECT_EQ(k.connect_port(pid, x, client_port).err, Errno::kEADDRINUSE);
+  ASSERT_EQ(k.write(pid, c, 1).ret, 1);  // reaches closed s: RST, both dropped
+  EXPECT_EQ(k.connect_port(pid, x, client_port).err, Errno::kECONNREFUSED);  // free; nobody listens there
+}
+
 // A connect to the socket's own port: a simultaneous open with itself on a
 // real kernel, not modelled - said so rather than answered wrongly.
 TEST_F(NetTest, ConnectToItsOwnPortIsNotModelled) {
