@@ -95,8 +95,10 @@ constexpr std::array<std::int64_t, 7> kWriteSizes{1, 3, 100, 512, 4096, 20000, 7
 // FreeBSD before it grows) nor an AF_UNIX socket (8 KiB on FreeBSD, far more on Linux).
 constexpr std::size_t kSmallWriteSizes = 4;
 constexpr std::array<std::int64_t, 4> kReadSizes{1, 10, 512, 65536};
-// The most steps one action appends: opening a directory (open, dup2,
-// close) and watching it; laying out the file system (four).
+// The most steps one action appends: a TCP client bound to a fixed port
+// (socket, setsockopt, bind, connect, settling sleep: five); opening a
+// directory (open, dup2, close) and watching it, laying out the file system
+// (four).
 constexpr std::size_t kLongestAction = 5;
 
 class Generator {
@@ -372,8 +374,8 @@ class Generator {
   // `s` becomes a kevent arming a 5 ms one-shot timer on a kqueue, then the
   // poll or select waits on that kqueue for reading (200 ms at most), then a
   // sleep lets the timer fire if the poll did not wait for it. Not on a
-  // KQUEUE_CPONFORK kqueue: a fork would copy the timer (filt_timercopy),
-  // to fire in the child at a time no step settles.
+  // kqueue named KQUEUE_CPONFORK: a fork would copy the armed timer
+  // (filt_timercopy), to fire in the child at a time no step settles.
   bool wake_poll_by_timer(Step& s, std::int64_t units_per_ms) {
     const auto plain = [&](const std::string& kq) { return !among(cponfork_kqs_, kq); };
     const auto n = static_cast<std::size_t>(std::count_if(kqs_.begin(), kqs_.end(), plain));
@@ -589,7 +591,7 @@ class Generator {
   // ports, after setsockopt(SO_REUSEADDR) 40 % of the time (`slot` is then
   // that, and the bind follows): in_pcbbind_setup's wildcard lookup without
   // it, the exact one with it (R48).
-  // Returns the port; never `not` (0: any of the program's).
+  // Returns the port: never `not_port` (0: any of the program's).
   std::uint16_t bind_fixed_port(Step& slot, const std::string& name, std::uint16_t not_port) {
     Step* bind = &slot;
     if (rng_.chance(40)) {
