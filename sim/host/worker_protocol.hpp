@@ -52,7 +52,7 @@ struct WorkerReply {
   std::int32_t fds[2] = {-1, -1};
   std::int32_t nevents = 0;
   model::KEvent events[kMaxRecords];
-  std::int64_t elapsed_ns = -1;  // measured for kevent and sleep
+  std::int64_t elapsed_ns = -1;  // measured for kevent, sleep, poll and select
   // Set (and nothing else) when the worker died of a fault signal during the
   // call: the host's name for it, sent by the worker's last-gasp handler.
   char crash_signal[16] = {};
