@@ -6,8 +6,13 @@ base system) as well as with g++ and the newest clang; CI keeps two full builds 
 clang 19 ASan+UBSan), so clang 14 only parses and checks each translation unit
 (-fsyntax-only) with the flags the plain build used, read from its compile_commands.json.
 
-usage: clang14_syntax_check.py BUILD_DIR    exit 0 clean, 1 a diagnostic, 77 no clang 14
+--skip DIR (repeatable) leaves out the units under SOURCE/DIR: CI skips tests/, a third of the
+check's CPU time (about 160 of 445 s here), which no FreeBSD build step builds and which g++ and
+clang 19 compile with -Werror in every CI run anyway.
+
+clang14_syntax_check.py BUILD_DIR [--skip DIR]...   exit 0 clean, 1 a diagnostic, 77 no clang 14
 """
+import argparse
 import concurrent.futures
 import json
 import os
@@ -40,23 +45,31 @@ def check(job):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(usage=__doc__.strip().splitlines()[-1], description=__doc__.split("\n\n")[0])
+    parser.add_argument("build_dir")
+    parser.add_argument("--skip", action="append", default=[], metavar="DIR")
+    args = parser.parse_args()
     cxx, cc = shutil.which("clang++-14"), shutil.which("clang-14")
     if not cxx or not cc:
         print("SKIP: clang++-14 is not installed (Debian package clang-14; ./dev test-deps)")
         return 77
-    db = os.path.join(sys.argv[1], "compile_commands.json")
+    source = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    skipped = tuple(os.path.join(source, d.strip("/")) + os.sep for d in args.skip)
+    db = os.path.join(args.build_dir, "compile_commands.json")
     with open(db, encoding="utf-8") as f:
-        jobs = [clang_command(e, cxx, cc) for e in json.load(f)]
+        entries = json.load(f)
+    jobs = [clang_command(e, cxx, cc) for e in entries if not (skipped and e["file"].startswith(skipped))]
+    if not jobs:
+        print(f"no translation units left to check in {db}", file=sys.stderr)
+        return 1
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for name, rc, err in pool.map(check, jobs):
             if rc != 0 or err.strip():
                 failed += 1
                 print(f"clang 14: {name}\n{err}", file=sys.stderr)
-    print(f"clang 14 -fsyntax-only -Werror: {len(jobs) - failed} of {len(jobs)} translation units clean")
+    note = f" ({len(entries) - len(jobs)} under {', '.join(args.skip)} skipped)" if args.skip else ""
+    print(f"clang 14 -fsyntax-only -Werror: {len(jobs) - failed} of {len(jobs)} translation units clean{note}")
     return 1 if failed else 0
 
 
