@@ -162,7 +162,8 @@ void run_worker(int channel, const char* self_path, bool after_exec) {
     if (!receive_command(channel, q)) worker_exit();
     // The calls that may wait: how long they took tells a reader of a recording
     // what woke them (trace-format.md: elapsed_ns, never compared).
-    const bool waits = q.op == WorkerOp::kSocket && (q.sock.op == sim::SocketOp::kPoll || q.sock.op == sim::SocketOp::kSelect);
+    const bool waits =
+        q.op == WorkerOp::kSocket && (q.sock.op == sim::SocketOp::kPoll || q.sock.op == sim::SocketOp::kSelect);
     const bool timed = q.op == WorkerOp::kKevent || q.op == WorkerOp::kSleep || waits;
     const std::int64_t start_ns = timed ? host_monotonic_ns() : 0;
     HostCall c;
